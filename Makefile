@@ -1,0 +1,76 @@
+# quarry - answers questions from a Q&A corpus with BM25 over SQLite.
+# GNU make.  Knobs: CC, CFLAGS, PREFIX, DESTDIR, PKG_CONFIG, WITH_LLM, WERROR.
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+CFLAGS ?= -O2 -g
+WITH_LLM ?= 1
+WERROR ?= 0
+VERSION := 0.1.0
+
+PKGS := sqlite3 libutf8proc jansson
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+QCPPFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DQUARRY_VERSION='"$(VERSION)"' -DWITH_LLM=$(WITH_LLM) \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+QLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lstemmer -lm
+ifeq ($(WITH_LLM),1)
+QLIBS += -ldl
+endif
+
+B := build
+LIB_SRC := $(wildcard util/*.c index/*.c retrieval/*.c)
+ifeq ($(WITH_LLM),1)
+LIB_SRC += $(wildcard llm/*.c)
+endif
+CLI_SRC := $(wildcard cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/corpus_data.o
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+BUNDLED := corpus/deep-learning-interview-qa.txt
+
+all: quarry
+
+quarry: $(CLI_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(QLIBS) -ledit
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(QCPPFLAGS) $(WARN) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The bundled corpus is compiled into the binary as the embedded default.
+$(B)/corpus_data.c: $(BUNDLED) tests/embed.sh
+	@mkdir -p $(B)
+	sh tests/embed.sh $(BUNDLED) > $@.tmp && mv $@.tmp $@
+
+$(B)/corpus_data.o: $(B)/corpus_data.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(QCPPFLAGS) $(WARN) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(QLIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
+
+test: quarry $(UNIT_BIN)
+	@sh tests/run.sh $(UNIT_BIN)
+
+# Sanitizer build: `make asan test` rebuilds everything with ASan+UBSan.
+asan:
+	$(MAKE) clean
+	$(MAKE) CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" quarry $(UNIT_BIN)
+
+install: quarry
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 quarry $(DESTDIR)$(PREFIX)/bin/quarry
+
+clean:
+	rm -rf $(B) quarry
+
+.PHONY: all test asan install clean
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,61 @@
+/* corpus.h - readers that turn documents into question/answer records.
+ *
+ * Three formats are understood:
+ *   - numbered Q&A text ("N. question" / "Ans:" / answer lines), *.txt
+ *   - JSON Lines: {"question","answer"[,"id"]} or BEIR {"_id","title","text"},
+ *     *.jsonl / *.ndjson
+ *   - Markdown: a heading is a question, the text under it the answer, *.md
+ * The format is chosen by file extension; other files are sniffed (a first
+ * non-blank byte '{' means JSONL, a leading '#' heading means Markdown, else
+ * numbered text).
+ *
+ * Ownership: a struct corpus_rec passed to the callback is borrowed; its
+ * strings live until the callback returns.  Copy what you keep. */
+#ifndef QUARRY_CORPUS_H
+#define QUARRY_CORPUS_H
+
+#include <stddef.h>
+
+#include "../util/err.h"
+
+struct corpus_rec {
+	const char *id;       /* question number, JSON id, or ordinal; never NULL */
+	const char *question; /* valid UTF-8, NUL-terminated, trimmed */
+	const char *answer;   /* valid UTF-8, may be "" */
+	const char *source;   /* the path as given to corpus_read_* */
+	long line;            /* 1-based line where the record starts */
+};
+
+/* Called once per record.  Return 0 to go on; non-zero stops the reader,
+ * which then returns that value. */
+typedef int (*corpus_rec_fn)(void *ctx, const struct corpus_rec *rec);
+
+/* Called for a non-fatal problem ("file:line: invalid UTF-8 replaced"). */
+typedef void (*corpus_warn_fn)(void *ctx, const char *msg);
+
+struct corpus_reader {
+	corpus_rec_fn on_rec;
+	corpus_warn_fn on_warn; /* may be NULL */
+	void *ctx;
+};
+
+/* Parse one file.  *nrecs (may be NULL) receives the records delivered.
+ * Errors: QERR_IO (cannot open/read), QERR_DATA (empty file, binary file,
+ * or no Q&A records found); a non-zero callback result is returned as is. */
+int corpus_read_file(const struct corpus_reader *r, const char *path,
+		     long *nrecs, struct qerr *err);
+
+/* Parse a file already in memory (used for the embedded corpus and tests).
+ * name is used as the source and in messages; fmt_hint is the extension
+ * (e.g. "txt", "jsonl", "md") or NULL to sniff. */
+int corpus_read_mem(const struct corpus_reader *r, const char *name,
+		    const char *fmt_hint, const char *data, size_t len,
+		    long *nrecs, struct qerr *err);
+
+/* Parse a file, or every regular file under a directory (recursively, in
+ * sorted order, skipping hidden entries and files of unknown type without
+ * Q&A records, with a warning).  Symlink loops are detected. */
+int corpus_read_path(const struct corpus_reader *r, const char *path,
+		     long *nrecs, struct qerr *err);
+
+#endif

@@ -1,0 +1,97 @@
+/* llm.h - optional client for an OpenAI-compatible chat-completions endpoint.
+ *
+ * The client is only reached when the user asks for an LLM reply; libcurl is
+ * loaded with dlopen() on first use so the offline path never pays for it.
+ * jansson objects never leave this module.
+ *
+ * Ownership: strings in struct llm_config are owned by the config and freed
+ * by llm_config_free.  Returned char * are the caller's to free(). */
+#ifndef QUARRY_LLM_H
+#define QUARRY_LLM_H
+
+#include <stddef.h>
+
+#include "../util/buf.h"
+#include "../util/err.h"
+
+struct llm_config {
+	char *url;             /* base URL, e.g. http://localhost:11434/v1 */
+	char *model;           /* model name */
+	char *key;             /* API key or NULL; never printed */
+	long connect_timeout_ms; /* default 5000 */
+	long stall_timeout_ms;   /* no byte for this long aborts; default 30000 */
+	int max_retries;         /* on 429/5xx; default 3 */
+	size_t context_budget;   /* max bytes of Q&A context; default 6000 */
+};
+
+/* One retrieved Q&A pair offered to the model as numbered context. */
+struct llm_entry {
+	const char *id; /* shown to the model as [id] */
+	const char *question;
+	const char *answer;
+	const char *source;
+};
+
+/* One earlier conversation turn (chat). */
+struct llm_turn {
+	const char *user;
+	const char *assistant;
+};
+
+struct llm_request {
+	const char *question;
+	const struct llm_entry *entries;
+	int nentries;
+	const struct llm_turn *history; /* may be NULL */
+	int nhistory;
+	int stream; /* 1: stream SSE and call on_text as text arrives */
+};
+
+/* Receives reply text as it arrives. Return non-zero to abort. */
+typedef int (*llm_text_fn)(void *ctx, const char *text, size_t len);
+
+/* Fill cfg with defaults, then the config file
+ * ($XDG_CONFIG_HOME/quarry/config, else ~/.config/quarry/config), then the
+ * environment (QUARRY_LLM_URL, else OPENAI_BASE_URL; QUARRY_LLM_MODEL;
+ * OPENAI_API_KEY).  Flags are applied by the caller afterwards.  A config
+ * file readable by group/others that holds a key is refused: its key is
+ * ignored and *warning receives a message (caller frees).  Returns
+ * QERR_OK or QERR_DATA/QERR_IO for an unreadable or malformed file. */
+int llm_config_load(struct llm_config *cfg, char **warning, struct qerr *err);
+void llm_config_free(struct llm_config *cfg);
+
+/* Non-zero when an endpoint is configured (cfg->url set). */
+int llm_configured(const struct llm_config *cfg);
+
+/* The exact JSON request body that would be POSTed (the key is never part
+ * of it). NULL on out-of-memory. Caller frees. */
+char *llm_request_body(const struct llm_config *cfg,
+		       const struct llm_request *req);
+
+/* POST {url}/chat/completions.  With req->stream, text is passed to on_text
+ * as it arrives; the whole reply is also appended to reply (may be NULL).
+ * Retries 429/5xx with backoff honouring Retry-After; no retry on other
+ * 4xx.  On failure returns QERR_IO (network, timeout, HTTP error, cut
+ * stream) or QERR_DATA (malformed reply) with the server's own message in
+ * err when it gave one; the key never appears in err. */
+int llm_complete(const struct llm_config *cfg, const struct llm_request *req,
+		 llm_text_fn on_text, void *ctx, struct buf *reply,
+		 struct qerr *err);
+
+/* Incremental SSE parser for streamed chat completions (exposed for tests
+ * and fuzzing).  Feed arbitrary byte chunks; on_text gets each non-empty
+ * delta.content.  done is set once "data: [DONE]" was seen. */
+struct llm_sse;
+struct llm_sse *llm_sse_new(llm_text_fn on_text, void *ctx);
+/* Returns 0, or QERR_DATA for a malformed event; err explains. */
+int llm_sse_feed(struct llm_sse *p, const char *data, size_t len,
+		 struct qerr *err);
+int llm_sse_done(const struct llm_sse *p);
+void llm_sse_free(struct llm_sse *p);
+
+/* Extract the human message from an error body: OpenAI-style
+ * {"error":{"message":...}}, Ollama-style {"error":"..."}, or the plain
+ * body (trimmed, first line, at most 200 bytes). Caller frees. */
+char *llm_error_message(const char *body, size_t len);
+
+#endif

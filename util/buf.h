@@ -1,0 +1,36 @@
+/* buf.h - a growable byte buffer and LEB128-style varints.
+ *
+ * A struct buf owns its bytes; buf_free releases them.  Appending functions
+ * return 0 or -1 when memory runs out (the buffer is then unchanged).  The
+ * data is always kept NUL-terminated so it can be used as a C string. */
+#ifndef QUARRY_BUF_H
+#define QUARRY_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT {NULL, 0, 0}
+
+int buf_reserve(struct buf *b, size_t extra);
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, int c);
+/* Append an unsigned varint (7 bits per byte, high bit = more). */
+int buf_put_varint(struct buf *b, uint64_t v);
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+/* Take ownership of the bytes; the buffer is left empty. Never NULL unless
+ * memory ran out. */
+char *buf_detach(struct buf *b);
+
+/* Decode a varint from [*p, end). Returns 0 and advances *p, or -1 when the
+ * input is truncated or longer than 10 bytes. */
+int varint_get(const unsigned char **p, const unsigned char *end, uint64_t *v);
+
+#endif
