@@ -1,0 +1,83 @@
+/* cli.h - what the subcommands share: options, index location, output.
+ *
+ * Only cli/ prints or exits.  Every cmd_* returns an exit status (the
+ * enum qerr_code values, documented in --help and README). */
+#ifndef QUARRY_CLI_H
+#define QUARRY_CLI_H
+
+#include <stdio.h>
+
+#include "../index/idx.h"
+#include "../retrieval/rank.h"
+#include "../util/err.h"
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
+extern const char *cli_progname;
+
+int cmd_index(int argc, char **argv);
+int cmd_ask(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_chat(int argc, char **argv);
+
+/* "quarry: error: ..." / "quarry: warning: ..." on stderr. */
+void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* Print err's message and return its code (QERR_IO if unset). */
+int cli_fail(const struct qerr *err);
+
+/* Default index path: $XDG_CACHE_HOME/quarry/index.db, else
+ * ~/.cache/quarry/index.db.  Returns a malloc'ed string, or NULL. */
+char *cli_default_db(void);
+/* mkdir -p the directory holding path. 0 or QERR_IO (err set). */
+int cli_make_parent(const char *path, struct qerr *err);
+
+/* Open the index for querying.  With db == NULL the default index is used
+ * and (re)built from the embedded corpus when it is missing or was built
+ * from an older embedded corpus.  Warns on stderr when an indexed file
+ * changed since.  Returns 0 or an exit status (message printed). */
+int cli_open_index(const char *db, struct idx **out);
+
+/* Build an index at path from the embedded corpus. */
+int cli_build_bundled(const char *path, struct qerr *err);
+
+/* Index the given paths into db (atomically). quiet: no summary line. */
+int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
+		    long *nrecs, struct qerr *err);
+
+/* ---- output ---- */
+
+struct cli_result {
+	int rank;
+	double score;
+	double confidence;
+	struct idx_doc doc;
+};
+
+struct cli_out {
+	FILE *fp;
+	int json;
+	int color;   /* ANSI colour: only on a terminal, never with NO_COLOR */
+	int width;   /* wrap width in columns; 0 = no wrapping */
+};
+
+/* Decide colour and width for fp (isatty, NO_COLOR, COLUMNS). */
+void cli_out_init(struct cli_out *o, FILE *fp, int json);
+
+/* Wrap text at o->width with the given indent (columns), keeping the
+ * text's own line breaks. */
+void cli_print_wrapped(const struct cli_out *o, const char *text, int indent);
+
+/* Print the plain-text form of results for query. */
+void cli_print_results(const struct cli_out *o, const char *query,
+		       const struct cli_result *r, int n);
+
+/* Flush and check fp; 0 or QERR_IO with a message printed. */
+int cli_check_output(FILE *fp);
+
+#endif

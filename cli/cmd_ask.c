@@ -1,0 +1,330 @@
+/* cmd_ask.c - quarry ask [options] [QUESTION...]
+ *
+ * With a question on the command line, answers it; without, reads one
+ * question per line from stdin and answers each in order (one JSON object
+ * per line with --json, flushed as written). */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/buf.h"
+#include "../util/utf8.h"
+#include "cli.h"
+
+#define MAX_TOP 1000
+
+struct ask_opts {
+	const char *db;
+	int top;
+	int json;
+	struct rank_params params;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: quarry ask [options] [QUESTION...]\n\n"
+		"Print the best answers to QUESTION, or to each line of stdin.\n\n"
+		"options:\n"
+		"  --db PATH        index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
+		"                   built from the bundled corpus when missing)\n"
+		"  -n, --top N      show the N best answers (default 3, max 1000)\n"
+		"  -j, --json       one JSON object per question:\n"
+		"                   {\"query\",\"results\":[{\"rank\",\"id\",\"score\",\n"
+		"                   \"question\",\"answer\",\"source\",\"line\"}]}\n"
+		"  --model M        bm25 (default) or tfidf\n"
+		"  --k1 X, --b X    BM25 parameters (default 1.2, 0.75)\n"
+		"  --wq X, --wa X   question / answer field weights (default 2, 1)\n"
+		"  -h, --help       this help\n\n"
+		"exit status: 0 answered, 1 nothing matched, 2 usage, 3 bad index,\n"
+		"4 I/O error.  NO_COLOR turns colour off.\n");
+}
+
+static int parse_num(const char *opt, const char *s, double lo, double hi,
+		     double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
+		cli_error("ask: %s wants a number in [%g, %g], not '%s'", opt,
+			  lo, hi, s);
+		return QERR_USAGE;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct ask_opts *o)
+{
+	static const struct option opts[] = {
+		{"b", required_argument, NULL, 'B'},
+		{"db", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"json", no_argument, NULL, 'j'},
+		{"k1", required_argument, NULL, 'K'},
+		{"model", required_argument, NULL, 'm'},
+		{"top", required_argument, NULL, 'n'},
+		{"wa", required_argument, NULL, 'A'},
+		{"wq", required_argument, NULL, 'Q'},
+		{NULL, 0, NULL, 0},
+	};
+	double v;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hjn:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'j': o->json = 1; break;
+		case 'h': usage(stdout); return -1;
+		case 'n':
+			if (parse_num("--top", optarg, 1, MAX_TOP, &v))
+				return QERR_USAGE;
+			o->top = (int)v;
+			if (v != (double)o->top) {
+				cli_error("ask: --top wants a whole number");
+				return QERR_USAGE;
+			}
+			break;
+		case 'm':
+			if (strcmp(optarg, "bm25") == 0)
+				o->params.model = RANK_BM25;
+			else if (strcmp(optarg, "tfidf") == 0)
+				o->params.model = RANK_TFIDF;
+			else {
+				cli_error("ask: --model is bm25 or tfidf, not '%s'",
+					  optarg);
+				return QERR_USAGE;
+			}
+			break;
+		case 'K':
+			if (parse_num("--k1", optarg, 0, 100, &o->params.k1))
+				return QERR_USAGE;
+			break;
+		case 'B':
+			if (parse_num("--b", optarg, 0, 1, &o->params.b))
+				return QERR_USAGE;
+			break;
+		case 'Q':
+			if (parse_num("--wq", optarg, 0, 1000, &o->params.w[IDX_Q]))
+				return QERR_USAGE;
+			break;
+		case 'A':
+			if (parse_num("--wa", optarg, 0, 1000, &o->params.w[IDX_A]))
+				return QERR_USAGE;
+			break;
+		default:
+			usage(stderr);
+			return QERR_USAGE;
+		}
+	}
+	return 0;
+}
+
+static int print_json(FILE *fp, const char *query, const struct cli_result *r,
+		      int n)
+{
+	json_t *root = json_object(), *arr = json_array();
+	int i, rc = 0;
+
+	if (root == NULL || arr == NULL) {
+		json_decref(root);
+		json_decref(arr);
+		return QERR_IO;
+	}
+	json_object_set_new(root, "query", json_string(query));
+	json_object_set_new(root, "answered", json_boolean(n > 0));
+	for (i = 0; i < n; i++) {
+		const struct idx_doc *d = &r[i].doc;
+
+		json_array_append_new(
+			arr, json_pack("{s:i, s:s, s:f, s:s, s:s, s:s, s:i}",
+				       "rank", r[i].rank, "id", d->ext_id,
+				       "score", r[i].score, "question",
+				       d->question, "answer", d->answer,
+				       "source", d->source, "line",
+				       (json_int_t)d->line));
+	}
+	json_object_set_new(root, "results", arr);
+	if (json_dumpf(root, fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) != 0 ||
+	    fputc('\n', fp) == EOF)
+		rc = QERR_IO;
+	json_decref(root);
+	return rc;
+}
+
+/* Answer one question. Returns 0 answered, 1 no match, else an error. */
+static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
+		  const struct cli_out *out, const char *q)
+{
+	struct rank_query rq;
+	struct rank_hit *hits = calloc((size_t)o->top, sizeof(*hits));
+	struct cli_result *res = calloc((size_t)o->top, sizeof(*res));
+	struct qerr err = {0};
+	int n = 0, i, rc;
+
+	if (hits == NULL || res == NULL) {
+		free(hits);
+		free(res);
+		cli_error("out of memory");
+		return QERR_IO;
+	}
+	rc = rank_parse(x, t, q, &rq, &err);
+	if (rc == 0)
+		rc = rank_search(x, &rq, &o->params, o->top, hits, &n, &err);
+	for (i = 0; rc == 0 && i < n; i++) {
+		res[i].rank = i + 1;
+		res[i].score = hits[i].score;
+		rc = idx_get_doc(x, hits[i].doc, &res[i].doc, &err);
+	}
+	if (rc != 0) {
+		cli_fail(&err);
+	} else if (out->json) {
+		if (print_json(out->fp, q, res, n) != 0)
+			rc = QERR_IO;
+	} else if (n == 0) {
+		fprintf(out->fp, "No answer found for: %s\n", q);
+	} else {
+		cli_print_results(out, q, res, n);
+	}
+	if (rc == 0 && fflush(out->fp) != 0)
+		rc = QERR_IO;
+	for (i = 0; i < n; i++)
+		idx_doc_clear(&res[i].doc);
+	free(hits);
+	free(res);
+	if (rc == QERR_IO && ferror(out->fp))
+		return cli_check_output(out->fp);
+	return rc ? rc : (n > 0 ? QERR_OK : QERR_NOMATCH);
+}
+
+static char *join_args(int argc, char **argv)
+{
+	struct buf b = BUF_INIT;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (i && buf_putc(&b, ' ') != 0)
+			break;
+		if (buf_puts(&b, argv[i]) != 0)
+			break;
+	}
+	if (i < argc) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+static int blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	return *s == '\0';
+}
+
+/* Repair invalid UTF-8 in place of q; warns naming where. */
+static char *clean_question(const char *q, size_t n, const char *where)
+{
+	size_t bad = 0;
+	char *s = utf8_repair(q, n, &bad);
+
+	if (s && bad)
+		cli_warn("%s: invalid UTF-8 replaced", where);
+	return s;
+}
+
+static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
+		     const struct cli_out *out)
+{
+	char *line = NULL, where[64];
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	int any = 0, asked = 0, rc = 0;
+
+	while (rc == 0 && (len = getline(&line, &cap, stdin)) != -1) {
+		char *q;
+
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (blank(line))
+			continue;
+		snprintf(where, sizeof(where), "stdin:%ld", lineno);
+		q = clean_question(line, (size_t)len, where);
+		if (q == NULL) {
+			cli_error("out of memory");
+			rc = QERR_IO;
+			break;
+		}
+		asked = 1;
+		rc = answer(x, t, o, out, q);
+		free(q);
+		if (rc == QERR_OK)
+			any = 1;
+		if (rc == QERR_NOMATCH)
+			rc = 0;
+	}
+	free(line);
+	if (rc != 0)
+		return rc;
+	if (ferror(stdin)) {
+		cli_error("reading stdin failed");
+		return QERR_IO;
+	}
+	if (!asked) {
+		cli_error("ask: no question given (on the command line or stdin)");
+		return QERR_USAGE;
+	}
+	return any ? QERR_OK : QERR_NOMATCH;
+}
+
+int cmd_ask(int argc, char **argv)
+{
+	struct ask_opts o = {NULL, 3, 0, {0, 0, 0, {0, 0}}};
+	struct cli_out out;
+	struct idx *x = NULL;
+	struct tok *t = NULL;
+	char *q = NULL;
+	int rc;
+
+	rank_defaults(&o.params);
+	rc = parse_opts(argc, argv, &o);
+	if (rc != 0)
+		return rc < 0 ? QERR_OK : rc;
+	if (optind < argc) {
+		char *joined = join_args(argc - optind, argv + optind);
+
+		q = joined ? clean_question(joined, strlen(joined), "question")
+			   : NULL;
+		free(joined);
+		if (q == NULL) {
+			cli_error("out of memory");
+			return QERR_IO;
+		}
+		if (blank(q)) {
+			free(q);
+			cli_error("ask: empty question");
+			return QERR_USAGE;
+		}
+	}
+	if ((rc = cli_open_index(o.db, &x)) != 0) {
+		free(q);
+		return rc;
+	}
+	t = tok_new(TOK_STEM);
+	if (t == NULL) {
+		cli_error("out of memory");
+		rc = QERR_IO;
+	} else {
+		cli_out_init(&out, stdout, o.json);
+		rc = q ? answer(x, t, &o, &out, q) : ask_stdin(x, t, &o, &out);
+	}
+	tok_free(t);
+	idx_close(x);
+	free(q);
+	return rc;
+}

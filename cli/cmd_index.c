@@ -1,0 +1,65 @@
+/* cmd_index.c - quarry index [--db PATH] PATH... */
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: quarry index [--db PATH] PATH...\n\n"
+		"Read documents and replace the index with them.  PATH is a file\n"
+		"or a directory (read recursively).  Formats, by extension:\n"
+		"  .txt    numbered Q&A text ('1. question', 'Ans:', answer)\n"
+		"  .jsonl  {\"question\",\"answer\"[,\"id\"]} or BEIR {\"_id\",\"title\",\"text\"}\n"
+		"  .md     Markdown: each heading a question, the text under it the answer\n\n"
+		"The new index is written beside the old one and swapped in only\n"
+		"when complete.\n\n"
+		"options:\n"
+		"  --db PATH   index file (default $XDG_CACHE_HOME/quarry/index.db)\n"
+		"  -q, --quiet no summary line\n"
+		"  -h, --help  this help\n");
+}
+
+int cmd_index(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"quiet", no_argument, NULL, 'q'},
+		{NULL, 0, NULL, 0},
+	};
+	struct qerr err = {0};
+	char *db = NULL, *def = NULL;
+	int c, quiet = 0, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return QERR_OK;
+		default:
+			usage(stderr);
+			return QERR_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_error("index: no PATH given (see quarry index --help)");
+		return QERR_USAGE;
+	}
+	if (db == NULL && (db = def = cli_default_db()) == NULL) {
+		cli_error("out of memory");
+		return QERR_IO;
+	}
+	rc = cli_build_paths(db, argv + optind, argc - optind, quiet, NULL,
+			     &err);
+	free(def);
+	return rc ? cli_fail(&err) : QERR_OK;
+}

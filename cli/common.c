@@ -1,0 +1,304 @@
+/* common.c - diagnostics, the index location, and opening or building the
+ * index the subcommands query. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../index/corpus.h"
+#include "../util/buf.h"
+#include "cli.h"
+
+extern const unsigned char quarry_bundled[];
+extern const size_t quarry_bundled_len;
+extern const char quarry_bundled_name[];
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: ", cli_progname, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("error", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning", fmt, ap);
+	va_end(ap);
+}
+
+int cli_fail(const struct qerr *err)
+{
+	if (err->code == QERR_OK) {
+		cli_error("unknown failure");
+		return QERR_IO;
+	}
+	cli_error("%s", err->msg);
+	return err->code;
+}
+
+int cli_check_output(FILE *fp)
+{
+	int e;
+
+	if (fflush(fp) == 0 && !ferror(fp))
+		return 0;
+	e = errno;
+	cli_error("write error: %s", strerror(e ? e : EIO));
+	clearerr(fp);
+	return QERR_IO;
+}
+
+char *cli_default_db(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	struct buf b = BUF_INIT;
+
+	if (xdg && *xdg == '/') {
+		buf_puts(&b, xdg);
+	} else {
+		buf_puts(&b, home && *home ? home : ".");
+		buf_puts(&b, "/.cache");
+	}
+	if (buf_puts(&b, "/quarry/index.db") != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+int cli_make_parent(const char *path, struct qerr *err)
+{
+	char *dir = strdup(path), *s;
+
+	if (dir == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	for (s = dir + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			int e = errno;
+
+			qerr_set(err, QERR_IO, "cannot create %s: %s", dir,
+				 strerror(e));
+			free(dir);
+			return QERR_IO;
+		}
+		*s = '/';
+	}
+	free(dir);
+	return 0;
+}
+
+/* ---- building ---- */
+
+struct build_ctx {
+	struct idx_build *b;
+	const char *last_source;
+	char *last_copy;
+	int bundled;
+	const char *bundled_hash;
+};
+
+static void on_warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_warn("%s", msg);
+}
+
+/* Record the source file a record came from when it changes. */
+static int note_source(struct build_ctx *c, const char *path)
+{
+	struct stat sb;
+	char hash[17] = "";
+	FILE *fp;
+
+	if (c->last_copy && strcmp(c->last_copy, path) == 0)
+		return 0;
+	free(c->last_copy);
+	c->last_copy = strdup(path);
+	if (c->last_copy == NULL)
+		return QERR_IO;
+	if (c->bundled)
+		return idx_build_source(c->b, path, (long long)quarry_bundled_len,
+					0, c->bundled_hash, 1);
+	if (stat(path, &sb) != 0)
+		memset(&sb, 0, sizeof(sb));
+	fp = fopen(path, "rb");
+	if (fp) {
+		struct buf data = BUF_INIT;
+		char chunk[65536];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			if (buf_append(&data, chunk, n) != 0)
+				break;
+		fclose(fp);
+		idx_hash(data.data ? data.data : "", data.len, hash);
+		buf_free(&data);
+	}
+	return idx_build_source(c->b, path, (long long)sb.st_size,
+				(long long)sb.st_mtime, hash, 0);
+}
+
+static int on_rec(void *ctx, const struct corpus_rec *r)
+{
+	struct build_ctx *c = ctx;
+	int rc = note_source(c, r->source);
+
+	if (rc == 0)
+		rc = idx_build_add(c->b, r->id, r->question, r->answer, r->line);
+	return rc;
+}
+
+int cli_build_bundled(const char *path, struct qerr *err)
+{
+	struct build_ctx c = {0};
+	struct corpus_reader r = {on_rec, on_warn, &c};
+	char hash[17];
+	int rc;
+
+	idx_hash(quarry_bundled, quarry_bundled_len, hash);
+	c.bundled = 1;
+	c.bundled_hash = hash;
+	if ((rc = cli_make_parent(path, err)) != 0)
+		return rc;
+	if ((rc = idx_build_begin(&c.b, path, err)) != 0)
+		return rc;
+	rc = corpus_read_mem(&r, quarry_bundled_name, "txt",
+			     (const char *)quarry_bundled, quarry_bundled_len,
+			     NULL, err);
+	free(c.last_copy);
+	if (rc != 0) {
+		idx_build_status(c.b, err);
+		idx_build_abort(c.b);
+		return rc;
+	}
+	idx_build_meta(c.b, "bundled_hash", hash);
+	return idx_build_commit(c.b, err);
+}
+
+int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
+		    long *nrecs, struct qerr *err)
+{
+	struct build_ctx c = {0};
+	struct corpus_reader r = {on_rec, on_warn, &c};
+	long total = 0;
+	int i, rc = 0;
+
+	if ((rc = cli_make_parent(db, err)) != 0)
+		return rc;
+	if ((rc = idx_build_begin(&c.b, db, err)) != 0)
+		return rc;
+	for (i = 0; i < npaths && rc == 0; i++) {
+		long n = 0;
+
+		rc = corpus_read_path(&r, paths[i], &n, err);
+		total += n;
+	}
+	free(c.last_copy);
+	if (rc != 0) {
+		/* A failing callback leaves its reason in the build. */
+		idx_build_status(c.b, err);
+		idx_build_abort(c.b);
+		return rc;
+	}
+	rc = idx_build_commit(c.b, err);
+	if (rc == 0 && !quiet)
+		fprintf(stderr, "%s: indexed %ld records from %d path%s into %s\n",
+			cli_progname, total, npaths, npaths == 1 ? "" : "s", db);
+	if (nrecs)
+		*nrecs = total;
+	return rc;
+}
+
+/* ---- opening ---- */
+
+/* Is the default index missing or built from another embedded corpus? */
+static int bundled_stale(struct idx *x)
+{
+	char hash[17];
+	const char *h = idx_meta(x, "bundled_hash");
+
+	if (h == NULL)
+		return 0; /* a user's own index */
+	idx_hash(quarry_bundled, quarry_bundled_len, hash);
+	return strcmp(h, hash) != 0;
+}
+
+/* Warn about indexed files that changed since they were indexed. */
+static void check_sources(struct idx *x)
+{
+	struct idx_source *s;
+	int n, i;
+
+	if (idx_sources(x, &s, &n, NULL) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		struct stat sb;
+
+		if (s[i].bundled)
+			continue;
+		if (stat(s[i].path, &sb) != 0)
+			cli_warn("%s was indexed but is gone; run quarry index "
+				 "again", s[i].path);
+		else if ((long long)sb.st_size != s[i].size ||
+			 (long long)sb.st_mtime != s[i].mtime)
+			cli_warn("%s changed since it was indexed; run quarry "
+				 "index again", s[i].path);
+	}
+	idx_sources_free(s, n);
+}
+
+int cli_open_index(const char *db, struct idx **out)
+{
+	struct qerr err = {0};
+	char *def = NULL;
+	struct idx *x = NULL;
+	int rc;
+
+	*out = NULL;
+	if (db == NULL) {
+		def = cli_default_db();
+		if (def == NULL) {
+			cli_error("out of memory");
+			return QERR_IO;
+		}
+		db = def;
+		if (access(db, F_OK) != 0 &&
+		    (rc = cli_build_bundled(db, &err)) != 0)
+			goto fail;
+	}
+	rc = idx_open(&x, db, &err);
+	if (rc == 0 && def && bundled_stale(x)) {
+		idx_close(x);
+		x = NULL;
+		if ((rc = cli_build_bundled(db, &err)) == 0)
+			rc = idx_open(&x, db, &err);
+	}
+	if (rc != 0)
+		goto fail;
+	check_sources(x);
+	free(def);
+	*out = x;
+	return 0;
+fail:
+	free(def);
+	return cli_fail(&err);
+}

@@ -1,0 +1,76 @@
+/* main.c - quarry's entry point: global options and subcommand dispatch.
+ *
+ * Subcommands live in a {name, fn, summary} table, as in git.c; each cmd_*
+ * parses its own options and returns an exit status.  main is the one exit
+ * path and checks that stdout was really written. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *cli_progname = "quarry";
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"ask", cmd_ask, "answer questions from the index"},
+	{"chat", cmd_chat, "hold a conversation in the terminal"},
+	{"eval", cmd_eval, "score ranking on a judged BEIR collection"},
+	{"index", cmd_index, "index documents (numbered Q&A, JSONL, Markdown)"},
+	{"stats", cmd_stats, "show what the index holds"},
+};
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: quarry [--help] [--version] COMMAND [ARGS]\n\n"
+		    "Answers questions from a corpus of questions and answers,\n"
+		    "offline, with a BM25 index in SQLite.\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		fprintf(fp, "  %-8s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(fp,
+		"\nRun 'quarry COMMAND --help' for a command's options.\n\n"
+		"exit status:\n"
+		"  0  answered (or the command succeeded)\n"
+		"  1  nothing matched / no good answer\n"
+		"  2  usage error\n"
+		"  3  bad data or index\n"
+		"  4  I/O error\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int rc = QERR_USAGE;
+
+	if (argc < 2) {
+		usage(stderr);
+		return QERR_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		rc = QERR_OK;
+	} else if (strcmp(argv[1], "--version") == 0) {
+		printf("quarry %s\n", QUARRY_VERSION);
+		rc = QERR_OK;
+	} else {
+		for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+			if (strcmp(argv[1], commands[i].name) == 0)
+				break;
+		if (i == sizeof(commands) / sizeof(*commands)) {
+			cli_error("unknown command '%s' (see quarry --help)",
+				  argv[1]);
+			return QERR_USAGE;
+		}
+		rc = commands[i].fn(argc - 1, argv + 1);
+	}
+	if (cli_check_output(stdout) != 0 && rc == QERR_OK)
+		rc = QERR_IO;
+	return rc;
+}

@@ -1,0 +1,136 @@
+/* output.c - results for people: rank, source, question, wrapped answer.
+ *
+ * Colour only when the stream is a terminal and NO_COLOR is unset
+ * (no-color.org).  Wrapping counts display columns with utf8proc, so CJK
+ * and combining characters line up. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#include "cli.h"
+
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_CYAN "\033[36m"
+#define C_OFF "\033[0m"
+
+void cli_out_init(struct cli_out *o, FILE *fp, int json)
+{
+	const char *nc = getenv("NO_COLOR");
+	const char *cols = getenv("COLUMNS");
+	int fd = fileno(fp), tty = isatty(fd);
+	struct winsize ws;
+
+	o->fp = fp;
+	o->json = json;
+	o->color = tty && !(nc && *nc) && !json;
+	o->width = 0;
+	if (tty && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		o->width = ws.ws_col;
+	else if (cols && atoi(cols) > 0)
+		o->width = atoi(cols);
+	if (o->width > 0 && o->width < 20)
+		o->width = 20;
+}
+
+/* Display width of s[0..n). */
+static int str_width(const char *s, size_t n)
+{
+	utf8proc_ssize_t i = 0;
+	int w = 0;
+
+	while ((size_t)i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(
+			(const utf8proc_uint8_t *)s + i,
+			(utf8proc_ssize_t)n - i, &c);
+
+		if (k <= 0) {
+			i++;
+			w++;
+			continue;
+		}
+		i += k;
+		w += c < 0x80 ? 1 : utf8proc_charwidth(c);
+	}
+	return w;
+}
+
+/* Wrap one line (no '\n' inside) at o->width. */
+static void wrap_line(const struct cli_out *o, const char *s, size_t n,
+		      int indent)
+{
+	int col = indent, avail = o->width - indent;
+	size_t i = 0;
+
+	fprintf(o->fp, "%*s", indent, "");
+	if (o->width <= 0 || avail < 10) {
+		fwrite(s, 1, n, o->fp);
+		fputc('\n', o->fp);
+		return;
+	}
+	while (i < n) {
+		size_t j = i, ws;
+		int w;
+
+		while (j < n && s[j] != ' ')
+			j++;
+		w = str_width(s + i, j - i);
+		if (col > indent && col + 1 + w > o->width) {
+			fprintf(o->fp, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', o->fp);
+			col++;
+		}
+		fwrite(s + i, 1, j - i, o->fp);
+		col += w;
+		for (ws = j; ws < n && s[ws] == ' '; ws++)
+			;
+		i = ws;
+	}
+	fputc('\n', o->fp);
+}
+
+void cli_print_wrapped(const struct cli_out *o, const char *text, int indent)
+{
+	const char *s = text;
+
+	for (;;) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+
+		wrap_line(o, s, n, indent);
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+}
+
+void cli_print_results(const struct cli_out *o, const char *query,
+		       const struct cli_result *r, int n)
+{
+	int i;
+
+	(void)query;
+	for (i = 0; i < n; i++) {
+		const struct idx_doc *d = &r[i].doc;
+
+		if (i > 0)
+			fputc('\n', o->fp);
+		fprintf(o->fp, "%s%d.%s %s%s #%s (line %ld)%s  %sscore %.2f%s\n",
+			o->color ? C_BOLD C_CYAN : "", r[i].rank,
+			o->color ? C_OFF : "", o->color ? C_DIM : "",
+			d->source, d->ext_id, d->line, o->color ? C_OFF : "",
+			o->color ? C_DIM : "", r[i].score,
+			o->color ? C_OFF : "");
+		if (o->color)
+			fputs(C_BOLD, o->fp);
+		cli_print_wrapped(o, d->question, 3);
+		if (o->color)
+			fputs(C_OFF, o->fp);
+		cli_print_wrapped(o, d->answer, 3);
+	}
+}

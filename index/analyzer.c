@@ -1,0 +1,282 @@
+/* analyzer.c - normalization, word splitting, stop words and stemming.
+ *
+ * Text is normalized as a whole (NFKC + case fold + strip marks), then
+ * scanned for words.  Pure-ASCII text skips utf8proc: lower-casing is all
+ * NFKC-casefold does to it.  Each word is stemmed with Snowball English. */
+#include "analyzer.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct tok {
+	struct sb_stemmer *stem; /* NULL when TOK_STEM is off */
+	char word[TOK_MAX_TERM + 8];
+};
+
+/* Sorted, for bsearch.  The usual English function words (Snowball's list
+ * less the few that carry meaning in questions about models: "no", "not",
+ * "over", "between", "against", "same"). */
+static const char *const stop_words[] = {
+	"a", "about", "above", "after", "again", "all", "am", "an", "and",
+	"any", "are", "as", "at", "be", "because", "been", "before", "being",
+	"below", "both", "but", "by", "can", "could", "did", "do", "does",
+	"doing", "down", "during", "each", "few", "for", "from", "further",
+	"had", "has", "have", "having", "he", "her", "here", "hers", "herself",
+	"him", "himself", "his", "how", "i", "if", "in", "into", "is", "it",
+	"it's", "its", "itself", "just", "me", "more", "most", "my", "myself",
+	"nor", "of", "off", "on", "once", "only", "or", "other", "ought", "our",
+	"ours", "ourselves", "out", "own", "s", "she", "should", "so", "some",
+	"such", "t", "than", "that", "the", "their", "theirs", "them",
+	"themselves", "then", "there", "these", "they", "this", "those",
+	"through", "to", "too", "under", "until", "up", "very", "was", "we",
+	"were", "what", "what's", "when", "where", "which", "while", "who",
+	"whom", "why", "will", "with", "would", "you", "your", "yours",
+	"yourself", "yourselves",
+};
+
+static int cmp_stop(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+int tok_is_stop(const char *w, size_t n)
+{
+	char tmp[16];
+
+	if (n == 0 || n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, w, n);
+	tmp[n] = '\0';
+	return bsearch(tmp, stop_words, sizeof(stop_words) / sizeof(*stop_words),
+		       sizeof(*stop_words), cmp_stop) != NULL;
+}
+
+struct tok *tok_new(int flags)
+{
+	struct tok *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	if (flags & TOK_STEM) {
+		t->stem = sb_stemmer_new("english", NULL);
+		if (t->stem == NULL) {
+			free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+void tok_free(struct tok *t)
+{
+	if (t == NULL)
+		return;
+	if (t->stem)
+		sb_stemmer_delete(t->stem);
+	free(t);
+}
+
+static int is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* Normalize into a new buffer; *out is malloc'ed. Returns its length or -1. */
+static long normalize(const char *text, size_t len, char **out)
+{
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t n;
+	size_t i;
+
+	if (is_ascii(text, len)) {
+		*out = malloc(len + 1);
+		if (*out == NULL)
+			return -1;
+		for (i = 0; i < len; i++) {
+			char c = text[i];
+
+			(*out)[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+		}
+		(*out)[len] = '\0';
+		return (long)len;
+	}
+	n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len,
+			 &dst,
+			 UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+				 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+				 UTF8PROC_IGNORE);
+	if (n == UTF8PROC_ERROR_NOMEM)
+		return -1;
+	if (n < 0) {
+		/* Invalid UTF-8: fall back to the bytes as they are; the
+		 * scanner treats undecodable bytes as separators. */
+		*out = malloc(len + 1);
+		if (*out == NULL)
+			return -1;
+		memcpy(*out, text, len);
+		(*out)[len] = '\0';
+		return (long)len;
+	}
+	*out = (char *)dst;
+	return (long)n;
+}
+
+/* Classify the code point: 2 = word character, 1 = apostrophe, 0 = other. */
+static int char_class(utf8proc_int32_t c)
+{
+	if (c < 0x80) {
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    (c >= 'A' && c <= 'Z'))
+			return 2;
+		return c == '\'' ? 1 : 0;
+	}
+	if (c == 0x2019 || c == 0x02bc)
+		return 1;
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/* Decode one code point at s (n bytes left); *len gets its byte length.
+ * Invalid bytes decode as -1 with length 1. */
+static utf8proc_int32_t next_char(const char *s, size_t n, size_t *len)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k;
+
+	if ((unsigned char)*s < 0x80) {
+		*len = 1;
+		return (unsigned char)*s;
+	}
+	k = utf8proc_iterate((const utf8proc_uint8_t *)s,
+			     (utf8proc_ssize_t)n, &c);
+	if (k <= 0) {
+		*len = 1;
+		return -1;
+	}
+	*len = (size_t)k;
+	return c;
+}
+
+/* Copy word s[0..n) (apostrophes unified to ') into t->word, cut at
+ * TOK_MAX_TERM bytes on a character edge. Returns the copied length. */
+static size_t copy_word(struct tok *t, const char *s, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		size_t k;
+		utf8proc_int32_t c = next_char(s + i, n - i, &k);
+
+		if (char_class(c) == 1) {
+			if (o + 1 > TOK_MAX_TERM)
+				break;
+			t->word[o++] = '\'';
+		} else {
+			if (o + k > TOK_MAX_TERM)
+				break;
+			memcpy(t->word + o, s + i, k);
+			o += k;
+		}
+		i += k;
+	}
+	t->word[o] = '\0';
+	return o;
+}
+
+static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
+		void *ctx)
+{
+	size_t wl = copy_word(t, s, n);
+	const char *term = t->word;
+	size_t tl = wl;
+	char stemmed[TOK_MAX_TERM * 2 + 1];
+
+	if (wl == 0)
+		return 0;
+	if (t->stem) {
+		const sb_symbol *r = sb_stemmer_stem(
+			t->stem, (const sb_symbol *)t->word, (int)wl);
+
+		if (r != NULL) {
+			int sl = sb_stemmer_length(t->stem);
+
+			if (sl > 0 && (size_t)sl < sizeof(stemmed)) {
+				memcpy(stemmed, r, (size_t)sl);
+				stemmed[sl] = '\0';
+				term = stemmed;
+				tl = (size_t)sl;
+			}
+		}
+	}
+	/* A stemmer may strip a possessive to nothing ("'s"). */
+	if (tl == 0)
+		return 0;
+	return fn(ctx, term, tl, t->word, pos, tok_is_stop(t->word, wl));
+}
+
+int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
+	    void *ctx, struct qerr *err)
+{
+	char *norm = NULL;
+	long nlen = normalize(text, len, &norm);
+	size_t i = 0, start = 0, end = 0;
+	int in_word = 0, pos = 0, rc = 0;
+
+	if (nlen < 0)
+		return qerr_set(err, QERR_IO, "out of memory");
+	while (i <= (size_t)nlen && rc == 0) {
+		size_t k = 1;
+		int cls = 0;
+
+		if (i < (size_t)nlen)
+			cls = char_class(next_char(norm + i, (size_t)nlen - i, &k));
+		if (cls == 2) {
+			if (!in_word)
+				start = i;
+			in_word = 1;
+			end = i + k;
+		} else if (cls == 1 && in_word) {
+			/* keep the apostrophe only if a word char follows */
+		} else if (in_word) {
+			rc = emit(t, norm + start, end - start, pos++, fn, ctx);
+			in_word = 0;
+		}
+		if (cls == 1 && in_word && i + k < (size_t)nlen) {
+			size_t k2;
+			utf8proc_int32_t nc = next_char(
+				norm + i + k, (size_t)nlen - i - k, &k2);
+
+			if (char_class(nc) != 2) {
+				rc = emit(t, norm + start, end - start, pos++,
+					  fn, ctx);
+				in_word = 0;
+			}
+		} else if (cls == 1 && in_word) {
+			rc = emit(t, norm + start, end - start, pos++, fn, ctx);
+			in_word = 0;
+		}
+		i += k;
+	}
+	free(norm);
+	return rc;
+}

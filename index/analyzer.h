@@ -1,0 +1,48 @@
+/* analyzer.h - text to index terms, the same for documents and queries.
+ *
+ * Steps: Unicode NFKC normalization, case folding and accent stripping
+ * (utf8proc; a fast path handles pure ASCII), word splitting on Unicode
+ * letter/number runs (an apostrophe between letters stays in the word, so
+ * "network's" stems to "network"), and English stemming with Snowball's
+ * libstemmer.  Stop words are reported, not dropped: the caller decides
+ * (queries drop them unless that would leave nothing). */
+#ifndef QUARRY_ANALYZER_H
+#define QUARRY_ANALYZER_H
+
+#include <stddef.h>
+
+#include "../util/err.h"
+
+/* Bump when analysis changes in a way that invalidates stored indexes. */
+#define TOK_VERSION 1
+
+/* Longest term kept, in bytes; longer words are cut at a character edge. */
+#define TOK_MAX_TERM 64
+
+enum tok_flags {
+	TOK_STEM = 1 /* apply the English stemmer */
+};
+
+struct tok;
+
+/* Called once per term.  term is NUL-terminated and borrowed until the
+ * callback returns; word is the normalized, unstemmed word; pos counts
+ * terms from 0.  Return non-zero to stop tok_run, which returns it. */
+typedef int (*tok_fn)(void *ctx, const char *term, size_t len,
+		      const char *word, int pos, int is_stop);
+
+/* Create an analyzer; NULL when memory runs out or the stemmer is missing.
+ * Free with tok_free (accepts NULL). */
+struct tok *tok_new(int flags);
+void tok_free(struct tok *t);
+
+/* Analyze text[0..len), which should be valid UTF-8 (invalid bytes are
+ * treated as word separators).  Returns 0, the callback's non-zero value,
+ * or QERR_IO when memory runs out (err set). */
+int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
+	    void *ctx, struct qerr *err);
+
+/* Non-zero when the normalized word w[0..n) is an English stop word. */
+int tok_is_stop(const char *w, size_t n);
+
+#endif

@@ -1,0 +1,1073 @@
+/* idx.c - write and read the SQLite BM25 index (format in idx.h).
+ *
+ * The builder analyzes each record as it arrives, writes the record row at
+ * once, and keeps postings in memory per term (a growable varint stream);
+ * commit sorts the vocabulary, cuts each stream into blocks with their
+ * max-impact bound, and writes everything in one transaction to a temporary
+ * file that is renamed over the old index. */
+#include "idx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../util/buf.h"
+#include "analyzer.h"
+
+/* ---- shared helpers ---- */
+
+void idx_hash(const void *data, size_t len, char out[17])
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* Lengths below 64 are exact; above, a 4% geometric scale up to ~114k. */
+unsigned char idx_norm_encode(long len)
+{
+	double c;
+
+	if (len < 64)
+		return (unsigned char)(len < 0 ? 0 : len);
+	c = 64.0 + floor(log((double)len / 64.0) / log(1.04) + 0.5);
+	return (unsigned char)(c > 255.0 ? 255.0 : c);
+}
+
+double idx_norm_decode(unsigned char c)
+{
+	if (c < 64)
+		return (double)c;
+	return 64.0 * pow(1.04, (double)(c - 64));
+}
+
+static void put_float(struct buf *b, float f)
+{
+	unsigned char t[4];
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	t[0] = (unsigned char)u;
+	t[1] = (unsigned char)(u >> 8);
+	t[2] = (unsigned char)(u >> 16);
+	t[3] = (unsigned char)(u >> 24);
+	buf_append(b, t, 4);
+}
+
+static float get_float(const unsigned char *p)
+{
+	uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+		     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	float f;
+
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+/* ---- building ---- */
+
+struct term {
+	char *text;
+	struct buf post; /* n x (docid delta, tf_q, tf_a) varints */
+	long df, cf, last;
+};
+
+struct hit {
+	unsigned term;
+	unsigned char field;
+};
+
+struct idx_build {
+	char *path, *tmp;
+	sqlite3 *db;
+	sqlite3_stmt *ins_doc;
+	struct tok *tok;
+	struct qerr err; /* sticky */
+	long ndocs, src_id;
+	long long len[IDX_NFIELDS];
+	struct buf norms;
+	/* open-addressing table of term indexes (+1; 0 = empty) */
+	unsigned *slots;
+	size_t nslots;
+	struct term *terms;
+	size_t nterms, cap_terms;
+	/* hits of the document being added */
+	struct hit *hits;
+	size_t nhits, cap_hits;
+	int field;
+};
+
+static uint64_t hash_str(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int grow_slots(struct idx_build *b)
+{
+	size_t n = b->nslots ? b->nslots * 2 : 4096, i;
+	unsigned *s = calloc(n, sizeof(*s));
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < b->nterms; i++) {
+		const char *t = b->terms[i].text;
+		size_t h = (size_t)hash_str(t, strlen(t)) & (n - 1);
+
+		while (s[h])
+			h = (h + 1) & (n - 1);
+		s[h] = (unsigned)(i + 1);
+	}
+	free(b->slots);
+	b->slots = s;
+	b->nslots = n;
+	return 0;
+}
+
+/* Index of term t[0..n), added if new; -1 on out-of-memory. */
+static long term_id(struct idx_build *b, const char *t, size_t n)
+{
+	size_t h;
+	struct term *e;
+
+	if ((b->nterms + 1) * 2 > b->nslots && grow_slots(b) != 0)
+		return -1;
+	h = (size_t)hash_str(t, n) & (b->nslots - 1);
+	while (b->slots[h]) {
+		e = &b->terms[b->slots[h] - 1];
+		if (strncmp(e->text, t, n) == 0 && e->text[n] == '\0')
+			return (long)b->slots[h] - 1;
+		h = (h + 1) & (b->nslots - 1);
+	}
+	if (b->nterms == b->cap_terms) {
+		size_t c = b->cap_terms ? b->cap_terms * 2 : 1024;
+		struct term *nt = realloc(b->terms, c * sizeof(*nt));
+
+		if (nt == NULL)
+			return -1;
+		b->terms = nt;
+		b->cap_terms = c;
+	}
+	e = &b->terms[b->nterms];
+	memset(e, 0, sizeof(*e));
+	e->text = strndup(t, n);
+	if (e->text == NULL)
+		return -1;
+	e->last = -1;
+	b->slots[h] = (unsigned)(b->nterms + 1);
+	return (long)b->nterms++;
+}
+
+static int on_term(void *ctx, const char *term, size_t len, const char *word,
+		   int pos, int is_stop)
+{
+	struct idx_build *b = ctx;
+	long id = term_id(b, term, len);
+
+	(void)word;
+	(void)pos;
+	(void)is_stop;
+	if (id < 0)
+		return QERR_IO;
+	if (b->nhits == b->cap_hits) {
+		size_t c = b->cap_hits ? b->cap_hits * 2 : 256;
+		struct hit *nh = realloc(b->hits, c * sizeof(*nh));
+
+		if (nh == NULL)
+			return QERR_IO;
+		b->hits = nh;
+		b->cap_hits = c;
+	}
+	b->hits[b->nhits].term = (unsigned)id;
+	b->hits[b->nhits].field = (unsigned char)b->field;
+	b->nhits++;
+	return 0;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->term != y->term)
+		return x->term < y->term ? -1 : 1;
+	return (int)x->field - (int)y->field;
+}
+
+static int exec(sqlite3 *db, const char *sql, struct qerr *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		qerr_set(err, QERR_IO, "index: %s", msg ? msg : "SQL error");
+		sqlite3_free(msg);
+		return QERR_IO;
+	}
+	return 0;
+}
+
+static const char schema_sql[] =
+	"PRAGMA journal_mode=OFF;"
+	"PRAGMA synchronous=OFF;"
+	"PRAGMA locking_mode=EXCLUSIVE;"
+	"PRAGMA page_size=8192;"
+	"BEGIN;"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	"CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT, size INT,"
+	" mtime INT, hash TEXT, bundled INT);"
+	"CREATE TABLE docs(id INTEGER PRIMARY KEY, ext_id TEXT, source INT,"
+	" line INT, question TEXT, answer TEXT, len_q INT, len_a INT);"
+	"CREATE TABLE vocab(term TEXT PRIMARY KEY, id INT, df INT, cf INT)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE postings(id INTEGER PRIMARY KEY, data BLOB);"
+	"CREATE TABLE norms(id INTEGER PRIMARY KEY, data BLOB);";
+
+int idx_build_begin(struct idx_build **out, const char *path,
+		    struct qerr *err)
+{
+	struct idx_build *b;
+	size_t n = strlen(path) + 32;
+	char pragma[64];
+
+	*out = NULL;
+	b = calloc(1, sizeof(*b));
+	if (b == NULL || (b->path = strdup(path)) == NULL ||
+	    (b->tmp = malloc(n)) == NULL || (b->tok = tok_new(TOK_STEM)) == NULL) {
+		idx_build_abort(b);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	snprintf(b->tmp, n, "%s.tmp-%ld", path, (long)getpid());
+	unlink(b->tmp);
+	if (sqlite3_open_v2(b->tmp, &b->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		int e = errno;
+
+		qerr_set(err, QERR_IO, "cannot create index %s: %s", b->tmp,
+			 e ? strerror(e) : sqlite3_errmsg(b->db));
+		idx_build_abort(b);
+		return QERR_IO;
+	}
+	snprintf(pragma, sizeof(pragma), "PRAGMA application_id=%d;"
+		 "PRAGMA user_version=%d;", IDX_APP_ID, IDX_SCHEMA);
+	if (exec(b->db, schema_sql, err) || exec(b->db, pragma, err) ||
+	    sqlite3_prepare_v2(b->db,
+			       "INSERT INTO docs VALUES(?,?,?,?,?,?,?,?)", -1,
+			       &b->ins_doc, NULL) != SQLITE_OK) {
+		if (err && err->code == 0)
+			qerr_set(err, QERR_IO, "index: %s",
+				 sqlite3_errmsg(b->db));
+		idx_build_abort(b);
+		return QERR_IO;
+	}
+	b->src_id = 0;
+	*out = b;
+	return 0;
+}
+
+static int build_failed(struct idx_build *b)
+{
+	return b->err.code != QERR_OK;
+}
+
+int idx_build_source(struct idx_build *b, const char *path, long long size,
+		     long long mtime, const char *hash, int bundled)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return b->err.code;
+	b->src_id++;
+	if (sqlite3_prepare_v2(b->db,
+			       "INSERT INTO sources VALUES(?,?,?,?,?,?)", -1,
+			       &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, b->src_id);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, size);
+	sqlite3_bind_int64(st, 4, mtime);
+	sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, bundled);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+/* Turn the hits of the current doc into postings; returns field lengths. */
+static int flush_hits(struct idx_build *b, long len[IDX_NFIELDS])
+{
+	size_t i = 0;
+
+	len[0] = len[1] = 0;
+	qsort(b->hits, b->nhits, sizeof(*b->hits), cmp_hit);
+	while (i < b->nhits) {
+		unsigned t = b->hits[i].term, tf[IDX_NFIELDS] = {0, 0};
+		struct term *e = &b->terms[t];
+
+		while (i < b->nhits && b->hits[i].term == t) {
+			tf[b->hits[i].field]++;
+			len[b->hits[i].field]++;
+			i++;
+		}
+		if (buf_put_varint(&e->post, (uint64_t)(b->ndocs - e->last)) ||
+		    buf_put_varint(&e->post, tf[0]) ||
+		    buf_put_varint(&e->post, tf[1]))
+			return -1;
+		e->last = b->ndocs;
+		e->df++;
+		e->cf += tf[0] + tf[1];
+	}
+	b->nhits = 0;
+	return 0;
+}
+
+int idx_build_add(struct idx_build *b, const char *ext_id,
+		  const char *question, const char *answer, long line)
+{
+	long len[IDX_NFIELDS];
+	unsigned char nb[2];
+	sqlite3_stmt *st = b->ins_doc;
+
+	if (build_failed(b))
+		return b->err.code;
+	b->nhits = 0;
+	b->field = IDX_Q;
+	if (tok_run(b->tok, question, strlen(question), on_term, b, &b->err))
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	b->field = IDX_A;
+	if (tok_run(b->tok, answer, strlen(answer), on_term, b, &b->err))
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	if (flush_hits(b, len) != 0)
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	nb[0] = idx_norm_encode(len[0]);
+	nb[1] = idx_norm_encode(len[1]);
+	if (buf_append(&b->norms, nb, 2) != 0)
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	b->len[0] += len[0];
+	b->len[1] += len[1];
+	sqlite3_bind_int64(st, 1, b->ndocs);
+	sqlite3_bind_text(st, 2, ext_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, b->src_id);
+	sqlite3_bind_int64(st, 4, line);
+	sqlite3_bind_text(st, 5, question, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, answer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, len[0]);
+	sqlite3_bind_int64(st, 8, len[1]);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		sqlite3_reset(st);
+		return b->err.code;
+	}
+	sqlite3_reset(st);
+	b->ndocs++;
+	return 0;
+}
+
+void idx_build_meta(struct idx_build *b, const char *key, const char *value)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return;
+	if (sqlite3_prepare_v2(b->db,
+			       "INSERT OR REPLACE INTO meta VALUES(?,?)", -1,
+			       &st, NULL) != SQLITE_OK) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		return;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+}
+
+int idx_build_status(const struct idx_build *b, struct qerr *err)
+{
+	if (b->err.code != QERR_OK)
+		qerr_set(err, b->err.code, "%s", b->err.msg);
+	return b->err.code;
+}
+
+static int cmp_term_ptr(const void *a, const void *b)
+{
+	const struct term *x = *(const struct term *const *)a;
+	const struct term *y = *(const struct term *const *)b;
+
+	return strcmp(x->text, y->text);
+}
+
+/* Saturated impact of one posting at the default parameters. */
+static float impact(const struct idx_build *b, long doc, unsigned tfq,
+		    unsigned tfa, const double avg[IDX_NFIELDS])
+{
+	const unsigned char *nb = (const unsigned char *)b->norms.data + 2 * doc;
+	double t = 0.0;
+
+	if (tfq)
+		t += IDX_WQ * tfq /
+		     (1.0 - IDX_B + IDX_B * idx_norm_decode(nb[0]) / avg[0]);
+	if (tfa)
+		t += IDX_WA * tfa /
+		     (1.0 - IDX_B + IDX_B * idx_norm_decode(nb[1]) / avg[1]);
+	return (float)(t / (t + IDX_K1));
+}
+
+/* Re-encode a term's raw stream into the blocked postings format. */
+static int encode_postings(const struct idx_build *b, const struct term *e,
+			   const double avg[IDX_NFIELDS], struct buf *out,
+			   struct buf *body)
+{
+	const unsigned char *p = (const unsigned char *)e->post.data;
+	const unsigned char *end = p + e->post.len;
+	long doc = -1, prev = -1, left = e->df;
+
+	buf_reset(out);
+	if (buf_put_varint(out, (uint64_t)e->df))
+		return -1;
+	while (left > 0) {
+		long n = left < IDX_BLOCK ? left : IDX_BLOCK, i;
+		float maxi = 0.0f;
+
+		buf_reset(body);
+		for (i = 0; i < n; i++) {
+			uint64_t d, q, a;
+			float im;
+
+			if (varint_get(&p, end, &d) || varint_get(&p, end, &q) ||
+			    varint_get(&p, end, &a))
+				return -1;
+			doc += (long)d;
+			im = impact(b, doc, (unsigned)q, (unsigned)a, avg);
+			if (im > maxi)
+				maxi = im;
+			if (buf_put_varint(body, (uint64_t)(doc - prev)) ||
+			    buf_put_varint(body, q) || buf_put_varint(body, a))
+				return -1;
+			prev = doc;
+		}
+		if (buf_put_varint(out, (uint64_t)n) ||
+		    buf_put_varint(out, (uint64_t)doc) ||
+		    buf_put_varint(out, body->len))
+			return -1;
+		put_float(out, maxi);
+		if (buf_append(out, body->data, body->len))
+			return -1;
+		left -= n;
+	}
+	return 0;
+}
+
+static int write_terms(struct idx_build *b, struct qerr *err)
+{
+	struct term **order = malloc((b->nterms + 1) * sizeof(*order));
+	sqlite3_stmt *sv = NULL, *sp = NULL;
+	struct buf blob = BUF_INIT, body = BUF_INIT;
+	double avg[IDX_NFIELDS];
+	size_t i;
+	int rc = QERR_IO;
+
+	if (order == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	for (i = 0; i < IDX_NFIELDS; i++)
+		avg[i] = b->ndocs ? (double)b->len[i] / (double)b->ndocs : 1.0;
+	for (i = 0; i < IDX_NFIELDS; i++)
+		if (avg[i] <= 0.0)
+			avg[i] = 1.0;
+	for (i = 0; i < b->nterms; i++)
+		order[i] = &b->terms[i];
+	qsort(order, b->nterms, sizeof(*order), cmp_term_ptr);
+	if (sqlite3_prepare_v2(b->db, "INSERT INTO vocab VALUES(?,?,?,?)", -1,
+			       &sv, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "INSERT INTO postings VALUES(?,?)", -1,
+			       &sp, NULL) != SQLITE_OK)
+		goto sqlfail;
+	for (i = 0; i < b->nterms; i++) {
+		const struct term *e = order[i];
+
+		if (encode_postings(b, e, avg, &blob, &body) != 0) {
+			qerr_set(err, QERR_IO, "out of memory");
+			goto done;
+		}
+		sqlite3_bind_text(sv, 1, e->text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(sv, 2, (sqlite3_int64)i + 1);
+		sqlite3_bind_int64(sv, 3, e->df);
+		sqlite3_bind_int64(sv, 4, e->cf);
+		sqlite3_bind_int64(sp, 1, (sqlite3_int64)i + 1);
+		sqlite3_bind_blob(sp, 2, blob.data, (int)blob.len, SQLITE_STATIC);
+		if (sqlite3_step(sv) != SQLITE_DONE ||
+		    sqlite3_step(sp) != SQLITE_DONE)
+			goto sqlfail;
+		sqlite3_reset(sv);
+		sqlite3_reset(sp);
+	}
+	rc = 0;
+	goto done;
+sqlfail:
+	qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+done:
+	sqlite3_finalize(sv);
+	sqlite3_finalize(sp);
+	buf_free(&blob);
+	buf_free(&body);
+	free(order);
+	return rc;
+}
+
+static int write_tail(struct idx_build *b, struct qerr *err)
+{
+	sqlite3_stmt *st = NULL;
+	char num[32];
+
+	if (sqlite3_prepare_v2(b->db, "INSERT INTO norms VALUES(1,?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	sqlite3_bind_blob(st, 1, b->norms.data ? b->norms.data : "",
+			  (int)b->norms.len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	}
+	sqlite3_finalize(st);
+	snprintf(num, sizeof(num), "%ld", b->ndocs);
+	idx_build_meta(b, "ndocs", num);
+	snprintf(num, sizeof(num), "%lld", b->len[0]);
+	idx_build_meta(b, "len_q", num);
+	snprintf(num, sizeof(num), "%lld", b->len[1]);
+	idx_build_meta(b, "len_a", num);
+	snprintf(num, sizeof(num), "%d", TOK_VERSION);
+	idx_build_meta(b, "analyzer", num);
+	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));
+	idx_build_meta(b, "created", num);
+	return idx_build_status(b, err);
+}
+
+static int sync_path(const char *path, int dir)
+{
+	int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static void dir_of(const char *path, char *out, size_t n)
+{
+	const char *s = strrchr(path, '/');
+
+	if (s == NULL)
+		snprintf(out, n, ".");
+	else if (s == path)
+		snprintf(out, n, "/");
+	else
+		snprintf(out, n, "%.*s", (int)(s - path), path);
+}
+
+int idx_build_commit(struct idx_build *b, struct qerr *err)
+{
+	char dir[4096];
+	int rc;
+
+	if (idx_build_status(b, err) != 0) {
+		idx_build_abort(b);
+		return err ? err->code : QERR_IO;
+	}
+	sqlite3_finalize(b->ins_doc);
+	b->ins_doc = NULL;
+	rc = write_terms(b, err);
+	if (rc == 0)
+		rc = write_tail(b, err);
+	if (rc == 0 && exec(b->db, "COMMIT;", err) != 0)
+		rc = QERR_IO;
+	if (rc == 0 && sqlite3_close(b->db) != SQLITE_OK)
+		rc = qerr_set(err, QERR_IO, "index: close failed");
+	else if (rc == 0)
+		b->db = NULL;
+	if (rc == 0 && sync_path(b->tmp, 0) != 0)
+		rc = qerr_set(err, QERR_IO, "cannot sync %s: %s", b->tmp,
+			      strerror(errno));
+	if (rc == 0 && rename(b->tmp, b->path) != 0)
+		rc = qerr_set(err, QERR_IO, "cannot replace %s: %s", b->path,
+			      strerror(errno));
+	if (rc == 0) {
+		dir_of(b->path, dir, sizeof(dir));
+		sync_path(dir, 1);
+	}
+	idx_build_abort(b);
+	return rc;
+}
+
+void idx_build_abort(struct idx_build *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	sqlite3_finalize(b->ins_doc);
+	if (b->db)
+		sqlite3_close(b->db);
+	if (b->tmp)
+		unlink(b->tmp); /* no-op after a successful rename */
+	for (i = 0; i < b->nterms; i++) {
+		free(b->terms[i].text);
+		buf_free(&b->terms[i].post);
+	}
+	free(b->terms);
+	free(b->slots);
+	free(b->hits);
+	buf_free(&b->norms);
+	tok_free(b->tok);
+	free(b->path);
+	free(b->tmp);
+	free(b);
+}
+
+/* ---- reading ---- */
+
+struct idx {
+	sqlite3 *db;
+	sqlite3_stmt *get_post, *get_df, *get_doc, *get_meta;
+	long ndocs;
+	double avg[IDX_NFIELDS];
+	unsigned char *norms;
+	char *meta_val;
+};
+
+static int prep(struct idx *x, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v3(x->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				  st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int int_pragma(sqlite3 *db, const char *sql, long *v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		*v = (long)sqlite3_column_int64(st, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int load_stats(struct idx *x, const char *path, struct qerr *err)
+{
+	const char *v;
+	double tot[IDX_NFIELDS];
+	int i;
+
+	v = idx_meta(x, "ndocs");
+	if (v == NULL)
+		return qerr_set(err, QERR_DATA, "%s: index is incomplete", path);
+	x->ndocs = atol(v);
+	v = idx_meta(x, "len_q");
+	tot[0] = v ? atof(v) : 0.0;
+	v = idx_meta(x, "len_a");
+	tot[1] = v ? atof(v) : 0.0;
+	for (i = 0; i < IDX_NFIELDS; i++) {
+		x->avg[i] = x->ndocs ? tot[i] / (double)x->ndocs : 1.0;
+		if (x->avg[i] <= 0.0)
+			x->avg[i] = 1.0;
+	}
+	v = idx_meta(x, "analyzer");
+	if (v == NULL || atol(v) != TOK_VERSION)
+		return qerr_set(err, QERR_DATA,
+				"%s: index made by another quarry version; "
+				"run quarry index again", path);
+	return 0;
+}
+
+int idx_open(struct idx **out, const char *path, struct qerr *err)
+{
+	struct idx *x;
+	struct stat sb;
+	long app = 0, ver = 0;
+
+	*out = NULL;
+	if (stat(path, &sb) != 0)
+		return qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
+				strerror(errno));
+	if (S_ISDIR(sb.st_mode))
+		return qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
+				strerror(EISDIR));
+	x = calloc(1, sizeof(*x));
+	if (x == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	if (sqlite3_open_v2(path, &x->db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
+			 sqlite3_errmsg(x->db));
+		idx_close(x);
+		return QERR_IO;
+	}
+	if (int_pragma(x->db, "PRAGMA application_id", &app) != 0 ||
+	    app != IDX_APP_ID) {
+		qerr_set(err, QERR_DATA, "%s: not a quarry index", path);
+		idx_close(x);
+		return QERR_DATA;
+	}
+	if (int_pragma(x->db, "PRAGMA user_version", &ver) != 0 ||
+	    ver != IDX_SCHEMA) {
+		qerr_set(err, QERR_DATA,
+			 "%s: index schema %ld, expected %d; run quarry index "
+			 "again", path, ver, IDX_SCHEMA);
+		idx_close(x);
+		return QERR_DATA;
+	}
+	if (prep(x, "SELECT v.df, p.data FROM vocab v JOIN postings p "
+		    "ON p.id = v.id WHERE v.term = ?", &x->get_post) ||
+	    prep(x, "SELECT df FROM vocab WHERE term = ?", &x->get_df) ||
+	    prep(x, "SELECT d.ext_id, d.question, d.answer, s.path, d.line "
+		    "FROM docs d LEFT JOIN sources s ON s.id = d.source "
+		    "WHERE d.id = ?", &x->get_doc) ||
+	    prep(x, "SELECT value FROM meta WHERE key = ?", &x->get_meta)) {
+		qerr_set(err, QERR_DATA, "%s: not a quarry index (%s)", path,
+			 sqlite3_errmsg(x->db));
+		idx_close(x);
+		return QERR_DATA;
+	}
+	if (load_stats(x, path, err) != 0) {
+		idx_close(x);
+		return QERR_DATA;
+	}
+	*out = x;
+	return 0;
+}
+
+void idx_close(struct idx *x)
+{
+	if (x == NULL)
+		return;
+	sqlite3_finalize(x->get_post);
+	sqlite3_finalize(x->get_df);
+	sqlite3_finalize(x->get_doc);
+	sqlite3_finalize(x->get_meta);
+	sqlite3_close(x->db);
+	free(x->norms);
+	free(x->meta_val);
+	free(x);
+}
+
+long idx_ndocs(const struct idx *x)
+{
+	return x->ndocs;
+}
+
+double idx_avglen(const struct idx *x, int field)
+{
+	return x->avg[field];
+}
+
+long idx_nterms(struct idx *x)
+{
+	long n = 0;
+
+	if (int_pragma(x->db, "SELECT count(*) FROM vocab", &n) != 0)
+		return -1;
+	return n;
+}
+
+const char *idx_meta(struct idx *x, const char *key)
+{
+	sqlite3_stmt *st = x->get_meta;
+	const unsigned char *v;
+
+	free(x->meta_val);
+	x->meta_val = NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (v = sqlite3_column_text(st, 0)) != NULL)
+		x->meta_val = strdup((const char *)v);
+	sqlite3_reset(st);
+	return x->meta_val;
+}
+
+int idx_postings(struct idx *x, const char *term, long *df,
+		 const unsigned char **data, size_t *len, struct qerr *err)
+{
+	sqlite3_stmt *st = x->get_post;
+	int rc;
+
+	*df = 0;
+	*data = NULL;
+	*len = 0;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, term, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return qerr_set(err, QERR_DATA, "index: %s",
+				sqlite3_errmsg(x->db));
+	*df = (long)sqlite3_column_int64(st, 0);
+	*data = sqlite3_column_blob(st, 1);
+	*len = (size_t)sqlite3_column_bytes(st, 1);
+	return 0;
+}
+
+long idx_df(struct idx *x, const char *term)
+{
+	sqlite3_stmt *st = x->get_df;
+	long df = 0;
+
+	sqlite3_bind_text(st, 1, term, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		df = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return df;
+}
+
+const unsigned char *idx_norms(struct idx *x)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (x->norms)
+		return x->norms;
+	x->norms = calloc((size_t)x->ndocs * 2 + 2, 1);
+	if (x->norms == NULL)
+		return NULL;
+	if (sqlite3_prepare_v2(x->db, "SELECT data FROM norms WHERE id = 1",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		const void *p = sqlite3_column_blob(st, 0);
+
+		if (n > (size_t)x->ndocs * 2)
+			n = (size_t)x->ndocs * 2;
+		if (p)
+			memcpy(x->norms, p, n);
+	}
+	sqlite3_finalize(st);
+	return x->norms;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return strdup(v ? (const char *)v : "");
+}
+
+int idx_get_doc(struct idx *x, long id, struct idx_doc *d, struct qerr *err)
+{
+	sqlite3_stmt *st = x->get_doc;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return qerr_set(err, QERR_DATA, "index: record %ld missing", id);
+	}
+	d->id = id;
+	d->ext_id = col_dup(st, 0);
+	d->question = col_dup(st, 1);
+	d->answer = col_dup(st, 2);
+	d->source = col_dup(st, 3);
+	d->line = (long)sqlite3_column_int64(st, 4);
+	sqlite3_reset(st);
+	if (!d->ext_id || !d->question || !d->answer || !d->source) {
+		idx_doc_clear(d);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	return 0;
+}
+
+void idx_doc_clear(struct idx_doc *d)
+{
+	if (d == NULL)
+		return;
+	free(d->ext_id);
+	free(d->question);
+	free(d->answer);
+	free(d->source);
+	memset(d, 0, sizeof(*d));
+}
+
+int idx_vocab_scan(struct idx *x, const char *prefix,
+		   int (*fn)(void *ctx, const char *term, long df), void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	size_t n = strlen(prefix);
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(x->db,
+			       "SELECT term, df FROM vocab WHERE term >= ? "
+			       "ORDER BY term", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+
+		if (t == NULL || strncmp(t, prefix, n) != 0)
+			break;
+		rc = fn(ctx, t, (long)sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int idx_sources(struct idx *x, struct idx_source **out, int *n,
+		struct qerr *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct idx_source *s = NULL;
+	int cnt = 0, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(x->db,
+			       "SELECT path, size, mtime, hash, bundled FROM "
+			       "sources ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return qerr_set(err, QERR_DATA, "index: %s",
+				sqlite3_errmsg(x->db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (cnt == cap) {
+			int c = cap ? cap * 2 : 8;
+			struct idx_source *ns = realloc(s, (size_t)c * sizeof(*s));
+
+			if (ns == NULL) {
+				idx_sources_free(s, cnt);
+				sqlite3_finalize(st);
+				return qerr_set(err, QERR_IO, "out of memory");
+			}
+			s = ns;
+			cap = c;
+		}
+		s[cnt].path = col_dup(st, 0);
+		s[cnt].size = sqlite3_column_int64(st, 1);
+		s[cnt].mtime = sqlite3_column_int64(st, 2);
+		s[cnt].hash = col_dup(st, 3);
+		s[cnt].bundled = sqlite3_column_int(st, 4);
+		cnt++;
+	}
+	sqlite3_finalize(st);
+	*out = s;
+	*n = cnt;
+	return 0;
+}
+
+void idx_sources_free(struct idx_source *s, int n)
+{
+	int i;
+
+	for (i = 0; s && i < n; i++) {
+		free(s[i].path);
+		free(s[i].hash);
+	}
+	free(s);
+}
+
+/* ---- postings decoding ---- */
+
+void idx_cursor_init(struct idx_cursor *c, const unsigned char *data,
+		     size_t len)
+{
+	uint64_t df;
+
+	memset(c, 0, sizeof(*c));
+	c->p = data;
+	c->end = data + len;
+	c->bend = c->p;
+	c->docid = -1;
+	c->block_last = -1;
+	if (data == NULL || varint_get(&c->p, c->end, &df) != 0)
+		c->p = c->end;
+	c->bend = c->p;
+}
+
+/* Read the next block header; 0 at the end. */
+static int next_block(struct idx_cursor *c)
+{
+	uint64_t n, last, bytes;
+
+	if (c->p >= c->end)
+		return 0;
+	if (varint_get(&c->p, c->end, &n) || varint_get(&c->p, c->end, &last) ||
+	    varint_get(&c->p, c->end, &bytes) || c->end - c->p < 4 ||
+	    (uint64_t)(c->end - c->p - 4) < bytes || n == 0) {
+		c->bad = 1;
+		c->p = c->end;
+		return 0;
+	}
+	c->block_max = get_float(c->p);
+	c->p += 4;
+	c->bend = c->p + bytes;
+	c->left_in_block = (long)n;
+	c->block_last = (long)last;
+	return 1;
+}
+
+int idx_cursor_next(struct idx_cursor *c)
+{
+	uint64_t d, q, a;
+
+	if (c->left_in_block == 0) {
+		c->p = c->bend;
+		if (!next_block(c))
+			return 0;
+	}
+	if (varint_get(&c->p, c->bend, &d) || varint_get(&c->p, c->bend, &q) ||
+	    varint_get(&c->p, c->bend, &a) || d == 0) {
+		c->bad = 1;
+		c->p = c->bend = c->end;
+		c->left_in_block = 0;
+		return 0;
+	}
+	c->docid += (long)d;
+	c->tf[0] = (unsigned)q;
+	c->tf[1] = (unsigned)a;
+	c->left_in_block--;
+	return 1;
+}
+
+int idx_cursor_seek(struct idx_cursor *c, long target)
+{
+	while (c->docid < target) {
+		if (c->left_in_block > 0 && c->block_last >= target) {
+			if (!idx_cursor_next(c))
+				return 0;
+			continue;
+		}
+		/* The rest of this block lies below target: skip it. */
+		c->p = c->bend;
+		c->left_in_block = 0;
+		if (c->block_last > c->docid)
+			c->docid = c->block_last;
+		if (!next_block(c))
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,282 @@
+/* rank.c - query parsing and BM25F / TF-IDF scoring with a bounded heap. */
+#include "rank.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rank_defaults(struct rank_params *p)
+{
+	p->model = RANK_BM25;
+	p->k1 = IDX_K1;
+	p->b = IDX_B;
+	p->w[IDX_Q] = IDX_WQ;
+	p->w[IDX_A] = IDX_WA;
+}
+
+struct parse_ctx {
+	struct rank_query *q;
+};
+
+static int add_term(void *ctx, const char *term, size_t len, const char *word,
+		    int pos, int is_stop)
+{
+	struct rank_query *q = ((struct parse_ctx *)ctx)->q;
+	int i;
+
+	(void)pos;
+	(void)len;
+	for (i = 0; i < q->nterms; i++)
+		if (strcmp(q->terms[i].text, term) == 0) {
+			q->terms[i].weight += 1.0;
+			return 0;
+		}
+	if (q->nterms == RANK_MAX_TERMS)
+		return 0;
+	memset(&q->terms[i], 0, sizeof(q->terms[i]));
+	snprintf(q->terms[i].text, sizeof(q->terms[i].text), "%s", term);
+	snprintf(q->terms[i].word, sizeof(q->terms[i].word), "%s", word);
+	q->terms[i].weight = 1.0;
+	q->terms[i].is_stop = is_stop;
+	q->nterms++;
+	return 0;
+}
+
+static double bm25_idf(long n, long df)
+{
+	return log(1.0 + ((double)n - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+int rank_parse(struct idx *x, struct tok *t, const char *text,
+	       struct rank_query *q, struct qerr *err)
+{
+	struct parse_ctx c = {q};
+	int i, j, content = 0;
+
+	memset(q, 0, sizeof(*q));
+	if (tok_run(t, text, strlen(text), add_term, &c, err) != 0)
+		return err ? err->code : QERR_IO;
+	for (i = 0; i < q->nterms; i++)
+		content += !q->terms[i].is_stop;
+	/* Drop stop words unless nothing else is left. */
+	if (content > 0) {
+		for (i = j = 0; i < q->nterms; i++) {
+			if (q->terms[i].is_stop) {
+				q->dropped_stop++;
+				continue;
+			}
+			if (i != j)
+				q->terms[j] = q->terms[i];
+			j++;
+		}
+		q->nterms = j;
+	}
+	for (i = 0; i < q->nterms; i++) {
+		q->terms[i].df = idx_df(x, q->terms[i].text);
+		q->terms[i].idf = bm25_idf(idx_ndocs(x), q->terms[i].df);
+	}
+	return 0;
+}
+
+/* Per-field tables: the BM25 length factor for each of the 256 norm codes. */
+struct scorer {
+	const struct rank_params *p;
+	const unsigned char *norms;
+	double lenf[IDX_NFIELDS][256];
+	double n;
+};
+
+static void scorer_init(struct scorer *s, struct idx *x,
+			const struct rank_params *p)
+{
+	int f, c;
+
+	s->p = p;
+	s->norms = idx_norms(x);
+	s->n = (double)idx_ndocs(x);
+	for (f = 0; f < IDX_NFIELDS; f++)
+		for (c = 0; c < 256; c++) {
+			double len = idx_norm_decode((unsigned char)c);
+
+			if (p->model == RANK_BM25)
+				s->lenf[f][c] = 1.0 - p->b +
+						p->b * len / idx_avglen(x, f);
+			else
+				s->lenf[f][c] = sqrt(len > 0.0 ? len : 1.0);
+		}
+}
+
+/* Contribution of one posting; idf and weight folded into w. */
+static double score_posting(const struct scorer *s, long doc,
+			    const unsigned tf[IDX_NFIELDS], double idf)
+{
+	const unsigned char *nb = s->norms + 2 * doc;
+	double t = 0.0;
+	int f;
+
+	if (s->p->model == RANK_BM25) {
+		for (f = 0; f < IDX_NFIELDS; f++)
+			if (tf[f])
+				t += s->p->w[f] * tf[f] / s->lenf[f][nb[f]];
+		return idf * t * (s->p->k1 + 1.0) / (t + s->p->k1);
+	}
+	for (f = 0; f < IDX_NFIELDS; f++)
+		if (tf[f])
+			t += s->p->w[f] * (1.0 + log((double)tf[f])) /
+			     s->lenf[f][nb[f]];
+	return t * idf * idf;
+}
+
+static double term_idf(const struct scorer *s, const struct rank_term *t)
+{
+	if (s->p->model == RANK_BM25)
+		return t->idf;
+	return 1.0 + log(s->n / ((double)t->df + 1.0));
+}
+
+/* Is a better than b? Higher score, then lower doc id. */
+static int better(const struct rank_hit *a, const struct rank_hit *b)
+{
+	if (a->score != b->score)
+		return a->score > b->score;
+	return a->doc < b->doc;
+}
+
+/* Min-heap on "better": the root is the worst kept hit. */
+static void sift_down(struct rank_hit *h, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, w = i;
+		struct rank_hit tmp;
+
+		if (l < n && better(&h[w], &h[l]))
+			w = l;
+		if (r < n && better(&h[w], &h[r]))
+			w = r;
+		if (w == i)
+			return;
+		tmp = h[i];
+		h[i] = h[w];
+		h[w] = tmp;
+		i = w;
+	}
+}
+
+static void heap_offer(struct rank_hit *h, int *n, int k, long doc,
+		       double score)
+{
+	struct rank_hit e = {doc, score};
+	int i;
+
+	if (*n < k) {
+		i = (*n)++;
+		h[i] = e;
+		while (i > 0 && better(&h[(i - 1) / 2], &h[i])) {
+			struct rank_hit tmp = h[i];
+
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = tmp;
+			i = (i - 1) / 2;
+		}
+	} else if (better(&e, &h[0])) {
+		h[0] = e;
+		sift_down(h, *n, 0);
+	}
+}
+
+static int cmp_hits(const void *a, const void *b)
+{
+	const struct rank_hit *x = a, *y = b;
+
+	if (better(x, y))
+		return -1;
+	return better(y, x) ? 1 : 0;
+}
+
+int rank_search(struct idx *x, const struct rank_query *q,
+		const struct rank_params *p, int k, struct rank_hit *hits,
+		int *nhits, struct qerr *err)
+{
+	struct scorer s;
+	long n = idx_ndocs(x), ntouched = 0, i;
+	double *acc;
+	long *touched;
+	int t, rc = 0;
+
+	*nhits = 0;
+	if (n == 0 || q->nterms == 0)
+		return 0;
+	scorer_init(&s, x, p);
+	acc = calloc((size_t)n, sizeof(*acc));
+	touched = malloc((size_t)n * sizeof(*touched));
+	if (s.norms == NULL || acc == NULL || touched == NULL) {
+		free(acc);
+		free(touched);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	for (t = 0; t < q->nterms && rc == 0; t++) {
+		const struct rank_term *rt = &q->terms[t];
+		const unsigned char *data;
+		size_t len;
+		long df;
+		struct idx_cursor c;
+		double w;
+
+		if (rt->df == 0 || rt->weight <= 0.0)
+			continue;
+		rc = idx_postings(x, rt->text, &df, &data, &len, err);
+		if (rc != 0 || df == 0)
+			break;
+		w = rt->weight * term_idf(&s, rt);
+		idx_cursor_init(&c, data, len);
+		while (idx_cursor_next(&c)) {
+			if (c.docid >= n) {
+				c.bad = 1;
+				break;
+			}
+			if (acc[c.docid] == 0.0)
+				touched[ntouched++] = c.docid;
+			acc[c.docid] += score_posting(&s, c.docid, c.tf, w);
+		}
+		if (c.bad)
+			rc = qerr_set(err, QERR_DATA,
+				      "index: corrupt postings for '%s'",
+				      rt->text);
+	}
+	for (i = 0; rc == 0 && i < ntouched; i++)
+		if (acc[touched[i]] > 0.0)
+			heap_offer(hits, nhits, k, touched[i], acc[touched[i]]);
+	qsort(hits, (size_t)*nhits, sizeof(*hits), cmp_hits);
+	free(acc);
+	free(touched);
+	return rc;
+}
+
+double rank_explain(struct idx *x, const struct rank_query *q,
+		    const struct rank_params *p, long doc, double *contrib)
+{
+	struct scorer s;
+	double total = 0.0;
+	int t;
+
+	scorer_init(&s, x, p);
+	for (t = 0; t < q->nterms; t++) {
+		const unsigned char *data;
+		size_t len;
+		long df;
+		struct idx_cursor c;
+
+		contrib[t] = 0.0;
+		if (q->terms[t].df == 0 || s.norms == NULL ||
+		    idx_postings(x, q->terms[t].text, &df, &data, &len, NULL))
+			continue;
+		idx_cursor_init(&c, data, len);
+		if (idx_cursor_seek(&c, doc) && c.docid == doc)
+			contrib[t] = score_posting(
+				&s, doc, c.tf,
+				q->terms[t].weight * term_idf(&s, &q->terms[t]));
+		total += contrib[t];
+	}
+	return total;
+}

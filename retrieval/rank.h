@@ -1,0 +1,66 @@
+/* rank.h - turn a question into weighted terms and rank records by BM25F.
+ *
+ * A query is analyzed with the index's analyzer into distinct terms, each
+ * with a weight (the user's own words weigh 1; stop words are dropped
+ * unless the question has nothing else).  Scoring is BM25F over the
+ * question and answer fields (or TF-IDF), term at a time into a dense
+ * accumulator, and the top k are kept in a bounded heap.  Ties go to the
+ * lower internal doc id, i.e. the record read first. */
+#ifndef QUARRY_RANK_H
+#define QUARRY_RANK_H
+
+#include "../index/analyzer.h"
+#include "../index/idx.h"
+#include "../util/err.h"
+
+enum rank_model { RANK_BM25 = 0, RANK_TFIDF = 1 };
+
+struct rank_params {
+	int model;              /* RANK_BM25 or RANK_TFIDF */
+	double k1, b;           /* BM25 saturation and length normalization */
+	double w[IDX_NFIELDS];  /* field weights: question, answer */
+};
+
+/* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
+void rank_defaults(struct rank_params *p);
+
+#define RANK_MAX_TERMS 64
+
+struct rank_term {
+	char text[TOK_MAX_TERM * 2 + 1]; /* the analyzed term */
+	char word[TOK_MAX_TERM + 8];     /* the word it came from */
+	double weight;                   /* query-side weight */
+	long df;                         /* 0 when absent from the index */
+	double idf;
+	int is_stop;
+};
+
+struct rank_query {
+	struct rank_term terms[RANK_MAX_TERMS];
+	int nterms;
+	int dropped_stop; /* stop words that were left out */
+};
+
+/* Analyze text into q. Duplicate terms add up in weight; terms beyond
+ * RANK_MAX_TERMS distinct ones are ignored.  Returns 0 or QERR_IO (memory). */
+int rank_parse(struct idx *x, struct tok *t, const char *text,
+	       struct rank_query *q, struct qerr *err);
+
+struct rank_hit {
+	long doc;
+	double score;
+};
+
+/* Rank every record containing a query term; the best k (k >= 1) go to hits
+ * in order, *nhits receives how many.  Returns 0, QERR_DATA (corrupt
+ * postings) or QERR_IO (memory). */
+int rank_search(struct idx *x, const struct rank_query *q,
+		const struct rank_params *p, int k, struct rank_hit *hits,
+		int *nhits, struct qerr *err);
+
+/* Score contribution of each query term to one doc (for --explain):
+ * contrib[i] for q->terms[i]. Returns the doc's total. */
+double rank_explain(struct idx *x, const struct rank_query *q,
+		    const struct rank_params *p, long doc, double *contrib);
+
+#endif

@@ -1,0 +1,149 @@
+/* test_analyzer.c - normalization, splitting, stemming and stop words. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../index/analyzer.h"
+
+struct collect {
+	char out[1024];
+	int n, stops;
+};
+
+static int collect_fn(void *ctx, const char *term, size_t len,
+		      const char *word, int pos, int is_stop)
+{
+	struct collect *c = ctx;
+	size_t l = strlen(c->out);
+
+	(void)word;
+	assert_int_equal(pos, c->n);
+	assert_int_equal(strlen(term), len);
+	snprintf(c->out + l, sizeof(c->out) - l, "%s%s", c->n ? " " : "", term);
+	c->n++;
+	c->stops += is_stop;
+	return 0;
+}
+
+static void analyze(int flags, const char *text, struct collect *c)
+{
+	struct tok *t = tok_new(flags);
+
+	assert_non_null(t);
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(tok_run(t, text, strlen(text), collect_fn, c, NULL), 0);
+	tok_free(t);
+}
+
+static void test_ascii_split_and_case(void **state)
+{
+	struct collect c;
+
+	(void)state;
+	analyze(0, "Multi-Layer Perceptrons (MLPs): L1, t-SNE!", &c);
+	assert_string_equal(c.out, "multi layer perceptrons mlps l1 t sne");
+}
+
+static void test_stemming(void **state)
+{
+	struct collect c;
+
+	(void)state;
+	analyze(TOK_STEM, "networks training normalization generative", &c);
+	assert_string_equal(c.out, "network train normal generat");
+}
+
+static void test_possessive_and_curly_apostrophe(void **state)
+{
+	struct collect c;
+
+	(void)state;
+	analyze(TOK_STEM, "the model\xe2\x80\x99s capacity, Adam's rule", &c);
+	assert_string_equal(c.out, "the model capac adam rule");
+}
+
+static void test_unicode_fold_and_accents(void **state)
+{
+	struct collect c;
+
+	(void)state;
+	/* fullwidth letters fold by NFKC; accents are stripped; ß folds */
+	analyze(0, "\xef\xbc\xa1\xef\xbc\xa9 Caf\xc3\xa9 STRASSE stra\xc3\x9f" "e", &c);
+	assert_string_equal(c.out, "ai cafe strasse strasse");
+}
+
+static void test_curly_quotes_are_separators(void **state)
+{
+	struct collect c;
+
+	(void)state;
+	analyze(0, "\xe2\x80\x9c" "curse of dimensionality" "\xe2\x80\x9d", &c);
+	assert_string_equal(c.out, "curse of dimensionality");
+}
+
+static void test_stop_words_reported(void **state)
+{
+	struct collect c;
+
+	(void)state;
+	analyze(TOK_STEM, "what is the dropout", &c);
+	assert_int_equal(c.n, 4);
+	assert_int_equal(c.stops, 3);
+	assert_true(tok_is_stop("the", 3));
+	assert_false(tok_is_stop("not", 3));
+	assert_false(tok_is_stop("dropout", 7));
+}
+
+static void test_long_word_cut(void **state)
+{
+	char big[300];
+	struct collect c;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	analyze(0, big, &c);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(strlen(c.out), TOK_MAX_TERM);
+}
+
+static void test_invalid_utf8_is_separator(void **state)
+{
+	struct collect c;
+
+	(void)state;
+	analyze(0, "abc\xff\xfe" "def \xc0\xaf ghi", &c);
+	assert_string_equal(c.out, "abc def ghi");
+}
+
+static void test_empty_and_punctuation(void **state)
+{
+	struct collect c;
+
+	(void)state;
+	analyze(TOK_STEM, "", &c);
+	assert_int_equal(c.n, 0);
+	analyze(TOK_STEM, "?!... -- ''", &c);
+	assert_int_equal(c.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ascii_split_and_case),
+		cmocka_unit_test(test_stemming),
+		cmocka_unit_test(test_possessive_and_curly_apostrophe),
+		cmocka_unit_test(test_unicode_fold_and_accents),
+		cmocka_unit_test(test_curly_quotes_are_separators),
+		cmocka_unit_test(test_stop_words_reported),
+		cmocka_unit_test(test_long_word_cut),
+		cmocka_unit_test(test_invalid_utf8_is_separator),
+		cmocka_unit_test(test_empty_and_punctuation),
+	};
+
+	return cmocka_run_group_tests_name("analyzer", tests, NULL, NULL);
+}
