@@ -284,7 +284,7 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 
 int cmd_ask(int argc, char **argv)
 {
-	struct ask_opts o = {NULL, 3, 0, {0, 0, 0, {0, 0}}};
+	struct ask_opts o = {.top = 3};
 	struct cli_out out;
 	struct idx *x = NULL;
 	struct tok *t = NULL;

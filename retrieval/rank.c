@@ -13,6 +13,7 @@ void rank_defaults(struct rank_params *p)
 	p->b = IDX_B;
 	p->w[IDX_Q] = IDX_WQ;
 	p->w[IDX_A] = IDX_WA;
+	p->qmatch = RANK_QMATCH;
 }
 
 struct parse_ctx {
@@ -135,6 +136,29 @@ static double term_idf(const struct scorer *s, const struct rank_term *t)
 	return 1.0 + log(s->n / ((double)t->df + 1.0));
 }
 
+/* Per-doc tallies for the question-match bonus. */
+struct qfield {
+	float idf;   /* query idf mass matched in the question field */
+	unsigned tf; /* question-field occurrences of query terms */
+};
+
+static double qmatch_factor(const struct scorer *s, const struct qfield *f,
+			    long doc, double idfsum)
+{
+	double len, cq, cd;
+
+	if (s->p->qmatch <= 0.0 || f->tf == 0 || idfsum <= 0.0)
+		return 1.0;
+	len = idx_norm_decode(s->norms[2 * doc + IDX_Q]);
+	cq = f->idf / idfsum;
+	cd = len > 0.0 ? (double)f->tf / len : 0.0;
+	if (cq > 1.0)
+		cq = 1.0;
+	if (cd > 1.0)
+		cd = 1.0;
+	return 1.0 + s->p->qmatch * cq * cd;
+}
+
 /* Is a better than b? Higher score, then lower doc id. */
 static int better(const struct rank_hit *a, const struct rank_hit *b)
 {
@@ -200,7 +224,8 @@ int rank_search(struct idx *x, const struct rank_query *q,
 {
 	struct scorer s;
 	long n = idx_ndocs(x), ntouched = 0, i;
-	double *acc;
+	double *acc, idfsum = 0.0;
+	struct qfield *qf;
 	long *touched;
 	int t, rc = 0;
 
@@ -209,12 +234,16 @@ int rank_search(struct idx *x, const struct rank_query *q,
 		return 0;
 	scorer_init(&s, x, p);
 	acc = calloc((size_t)n, sizeof(*acc));
+	qf = calloc((size_t)n, sizeof(*qf));
 	touched = malloc((size_t)n * sizeof(*touched));
-	if (s.norms == NULL || acc == NULL || touched == NULL) {
+	if (s.norms == NULL || acc == NULL || touched == NULL || qf == NULL) {
 		free(acc);
+		free(qf);
 		free(touched);
 		return qerr_set(err, QERR_IO, "out of memory");
 	}
+	for (t = 0; t < q->nterms; t++)
+		idfsum += q->terms[t].weight * q->terms[t].idf;
 	for (t = 0; t < q->nterms && rc == 0; t++) {
 		const struct rank_term *rt = &q->terms[t];
 		const unsigned char *data;
@@ -238,17 +267,26 @@ int rank_search(struct idx *x, const struct rank_query *q,
 			if (acc[c.docid] == 0.0)
 				touched[ntouched++] = c.docid;
 			acc[c.docid] += score_posting(&s, c.docid, c.tf, w);
+			if (c.tf[IDX_Q]) {
+				qf[c.docid].idf += (float)(rt->weight * rt->idf);
+				qf[c.docid].tf += c.tf[IDX_Q];
+			}
 		}
 		if (c.bad)
 			rc = qerr_set(err, QERR_DATA,
 				      "index: corrupt postings for '%s'",
 				      rt->text);
 	}
-	for (i = 0; rc == 0 && i < ntouched; i++)
-		if (acc[touched[i]] > 0.0)
-			heap_offer(hits, nhits, k, touched[i], acc[touched[i]]);
+	for (i = 0; rc == 0 && i < ntouched; i++) {
+		long d = touched[i];
+
+		if (acc[d] > 0.0)
+			heap_offer(hits, nhits, k, d,
+				   acc[d] * qmatch_factor(&s, &qf[d], d, idfsum));
+	}
 	qsort(hits, (size_t)*nhits, sizeof(*hits), cmp_hits);
 	free(acc);
+	free(qf);
 	free(touched);
 	return rc;
 }

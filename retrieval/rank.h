@@ -19,7 +19,14 @@ struct rank_params {
 	int model;              /* RANK_BM25 or RANK_TFIDF */
 	double k1, b;           /* BM25 saturation and length normalization */
 	double w[IDX_NFIELDS];  /* field weights: question, answer */
+	double qmatch;          /* question-match bonus (0 = off), see below */
 };
+
+/* The question-match bonus rewards a record whose question field the query
+ * covers as a whole: score *= 1 + qmatch * cq * cd, where cq is the share
+ * of the query's idf mass found in the question field and cd the share of
+ * the question's terms that the query matched. */
+#define RANK_QMATCH 0.5
 
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
