@@ -17,8 +17,10 @@ WARN += -Werror
 endif
 QCPPFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DQUARRY_VERSION='"$(VERSION)"' -DWITH_LLM=$(WITH_LLM) \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS))
-QLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lstemmer -lm
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# The fallbacks serve a fresh machine, where pkg-config arrives with deps.
+QLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || \
+	echo -lsqlite3 -lutf8proc -ljansson) -lstemmer -lm
 ifeq ($(WITH_LLM),1)
 QLIBS += -ldl
 endif
@@ -36,6 +38,14 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BUNDLED := corpus/deep-learning-interview-qa.txt
 
 all: quarry
+
+# Install missing Debian packages once (tests/deps.sh); skip with NO_DEPS=1.
+$(B)/.deps: tests/deps.sh
+	@mkdir -p $(B)
+	@if [ "$(NO_DEPS)" != 1 ]; then sh tests/deps.sh; fi
+	@touch $@
+
+$(CLI_OBJ) $(LIB_OBJ): | $(B)/.deps
 
 quarry: $(CLI_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(QLIBS) -ledit
@@ -55,7 +65,7 @@ $(B)/corpus_data.o: $(B)/corpus_data.c
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(QCPPFLAGS) $(WARN) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(QLIBS) \
-		$(shell $(PKG_CONFIG) --libs cmocka)
+		$(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 test: quarry $(UNIT_BIN)
 	@sh tests/run.sh $(UNIT_BIN)

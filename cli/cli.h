@@ -66,6 +66,15 @@ struct cli_out {
 	int width;   /* wrap width in columns; 0 = no wrapping */
 };
 
+/* Rank the index for question q with params p and fetch the best top
+ * records into res[0..*n) (res has room for top).  rq receives the parsed
+ * query (may be NULL).  Returns 0 or an error code with err set. Free the
+ * results with cli_results_clear. */
+int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
+		 const char *q, int top, struct cli_result *res, int *n,
+		 struct rank_query *rq, struct qerr *err);
+void cli_results_clear(struct cli_result *res, int n);
+
 /* Decide colour and width for fp (isatty, NO_COLOR, COLUMNS). */
 void cli_out_init(struct cli_out *o, FILE *fp, int json);
 

@@ -159,26 +159,16 @@ static int print_json(FILE *fp, const char *query, const struct cli_result *r,
 static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		  const struct cli_out *out, const char *q)
 {
-	struct rank_query rq;
-	struct rank_hit *hits = calloc((size_t)o->top, sizeof(*hits));
 	struct cli_result *res = calloc((size_t)o->top, sizeof(*res));
+	struct rank_query rq;
 	struct qerr err = {0};
-	int n = 0, i, rc;
+	int n = 0, rc;
 
-	if (hits == NULL || res == NULL) {
-		free(hits);
-		free(res);
+	if (res == NULL) {
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	rc = rank_parse(x, t, q, &rq, &err);
-	if (rc == 0)
-		rc = rank_search(x, &rq, &o->params, o->top, hits, &n, &err);
-	for (i = 0; rc == 0 && i < n; i++) {
-		res[i].rank = i + 1;
-		res[i].score = hits[i].score;
-		rc = idx_get_doc(x, hits[i].doc, &res[i].doc, &err);
-	}
+	rc = cli_retrieve(x, t, &o->params, q, o->top, res, &n, &rq, &err);
 	if (rc != 0) {
 		cli_fail(&err);
 	} else if (out->json) {
@@ -191,9 +181,7 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	}
 	if (rc == 0 && fflush(out->fp) != 0)
 		rc = QERR_IO;
-	for (i = 0; i < n; i++)
-		idx_doc_clear(&res[i].doc);
-	free(hits);
+	cli_results_clear(res, n);
 	free(res);
 	if (rc == QERR_IO && ferror(out->fp))
 		return cli_check_output(out->fp);
