@@ -19,8 +19,17 @@ QCPPFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DQUARRY_VERSION='"$(VERSION)"' -DWITH_LLM=$(WITH_LLM) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # The fallbacks serve a fresh machine, where pkg-config arrives with deps.
+# STATIC=1 (default) links SQLite, utf8proc, jansson and libstemmer from
+# their Debian .a archives: start-up then skips most dynamic relocation,
+# which is most of what a one-question `quarry ask` costs.
+STATIC ?= 1
+ifeq ($(STATIC),1)
+QLIBS := -Wl,-Bstatic -lsqlite3 -lutf8proc -ljansson -lstemmer \
+	-Wl,-Bdynamic -lm -lpthread
+else
 QLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || \
 	echo -lsqlite3 -lutf8proc -ljansson) -lstemmer -lm
+endif
 ifeq ($(WITH_LLM),1)
 QLIBS += -ldl
 endif

@@ -14,6 +14,7 @@
 extern const unsigned char quarry_bundled[];
 extern const size_t quarry_bundled_len;
 extern const char quarry_bundled_name[];
+extern const char quarry_bundled_hash[];
 
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
@@ -171,10 +172,9 @@ int cli_build_bundled(const char *path, struct qerr *err)
 {
 	struct build_ctx c = {0};
 	struct corpus_reader r = {on_rec, on_warn, &c};
-	char hash[17];
+	const char *hash = quarry_bundled_hash;
 	int rc;
 
-	idx_hash(quarry_bundled, quarry_bundled_len, hash);
 	c.bundled = 1;
 	c.bundled_hash = hash;
 	if ((rc = cli_make_parent(path, err)) != 0)
@@ -233,13 +233,11 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 /* Is the default index missing or built from another embedded corpus? */
 static int bundled_stale(struct idx *x)
 {
-	char hash[17];
 	const char *h = idx_meta(x, "bundled_hash");
 
 	if (h == NULL)
 		return 0; /* a user's own index */
-	idx_hash(quarry_bundled, quarry_bundled_len, hash);
-	return strcmp(h, hash) != 0;
+	return strcmp(h, quarry_bundled_hash) != 0;
 }
 
 /* Warn about indexed files that changed since they were indexed. */

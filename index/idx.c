@@ -49,9 +49,17 @@ unsigned char idx_norm_encode(long len)
 
 double idx_norm_decode(unsigned char c)
 {
-	if (c < 64)
-		return (double)c;
-	return 64.0 * pow(1.04, (double)(c - 64));
+	static double table[256];
+	static int ready;
+	int i;
+
+	if (!ready) {
+		for (i = 0; i < 256; i++)
+			table[i] = i < 64 ? (double)i
+					  : 64.0 * pow(1.04, (double)(i - 64));
+		ready = 1;
+	}
+	return table[c];
 }
 
 static void put_float(struct buf *b, float f)
@@ -661,11 +669,23 @@ struct idx {
 	char *meta_val;
 };
 
-static int prep(struct idx *x, const char *sql, sqlite3_stmt **st)
+/* Prepare *st on first use; statements live as long as x. */
+static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
 {
-	return sqlite3_prepare_v3(x->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				  st, NULL) == SQLITE_OK ? 0 : -1;
+	if (*st == NULL &&
+	    sqlite3_prepare_v3(x->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+			       NULL) != SQLITE_OK)
+		return NULL;
+	return *st;
 }
+
+#define SQL_POST "SELECT v.df, p.data FROM vocab v JOIN postings p " \
+		 "ON p.id = v.id WHERE v.term = ?"
+#define SQL_DF "SELECT df FROM vocab WHERE term = ?"
+#define SQL_DOC "SELECT d.ext_id, d.question, d.answer, s.path, d.line " \
+		"FROM docs d LEFT JOIN sources s ON s.id = d.source " \
+		"WHERE d.id = ?"
+#define SQL_META "SELECT value FROM meta WHERE key = ?"
 
 static int int_pragma(sqlite3 *db, const char *sql, long *v)
 {
@@ -745,13 +765,7 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 		idx_close(x);
 		return QERR_DATA;
 	}
-	if (prep(x, "SELECT v.df, p.data FROM vocab v JOIN postings p "
-		    "ON p.id = v.id WHERE v.term = ?", &x->get_post) ||
-	    prep(x, "SELECT df FROM vocab WHERE term = ?", &x->get_df) ||
-	    prep(x, "SELECT d.ext_id, d.question, d.answer, s.path, d.line "
-		    "FROM docs d LEFT JOIN sources s ON s.id = d.source "
-		    "WHERE d.id = ?", &x->get_doc) ||
-	    prep(x, "SELECT value FROM meta WHERE key = ?", &x->get_meta)) {
+	if (prep(x, SQL_META, &x->get_meta) == NULL) {
 		qerr_set(err, QERR_DATA, "%s: not a quarry index (%s)", path,
 			 sqlite3_errmsg(x->db));
 		idx_close(x);
@@ -800,11 +814,13 @@ long idx_nterms(struct idx *x)
 
 const char *idx_meta(struct idx *x, const char *key)
 {
-	sqlite3_stmt *st = x->get_meta;
+	sqlite3_stmt *st = prep(x, SQL_META, &x->get_meta);
 	const unsigned char *v;
 
 	free(x->meta_val);
 	x->meta_val = NULL;
+	if (st == NULL)
+		return NULL;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    (v = sqlite3_column_text(st, 0)) != NULL)
@@ -816,12 +832,15 @@ const char *idx_meta(struct idx *x, const char *key)
 int idx_postings(struct idx *x, const char *term, long *df,
 		 const unsigned char **data, size_t *len, struct qerr *err)
 {
-	sqlite3_stmt *st = x->get_post;
+	sqlite3_stmt *st = prep(x, SQL_POST, &x->get_post);
 	int rc;
 
 	*df = 0;
 	*data = NULL;
 	*len = 0;
+	if (st == NULL)
+		return qerr_set(err, QERR_DATA, "index: %s",
+				sqlite3_errmsg(x->db));
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, term, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
@@ -838,9 +857,11 @@ int idx_postings(struct idx *x, const char *term, long *df,
 
 long idx_df(struct idx *x, const char *term)
 {
-	sqlite3_stmt *st = x->get_df;
+	sqlite3_stmt *st = prep(x, SQL_DF, &x->get_df);
 	long df = 0;
 
+	if (st == NULL)
+		return 0;
 	sqlite3_bind_text(st, 1, term, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		df = (long)sqlite3_column_int64(st, 0);
@@ -881,10 +902,13 @@ static char *col_dup(sqlite3_stmt *st, int i)
 
 int idx_get_doc(struct idx *x, long id, struct idx_doc *d, struct qerr *err)
 {
-	sqlite3_stmt *st = x->get_doc;
+	sqlite3_stmt *st = prep(x, SQL_DOC, &x->get_doc);
 	int rc;
 
 	memset(d, 0, sizeof(*d));
+	if (st == NULL)
+		return qerr_set(err, QERR_DATA, "index: %s",
+				sqlite3_errmsg(x->db));
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {

@@ -11,3 +11,6 @@ od -An -v -tx1 "$f" | sed -e 's/  */ /g' -e 's/^ //' -e 's/ $//' \
 	-e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'
 printf '0x00};\n'
 printf 'const size_t quarry_bundled_len = sizeof(quarry_bundled) - 1;\n'
+# Identity of the embedded text, computed here so start-up need not hash it.
+printf 'const char quarry_bundled_hash[] = "crc%s";\n' \
+	"$(cksum <"$f" | awk '{print $1 "-" $2}')"
