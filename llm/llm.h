@@ -18,8 +18,9 @@ struct llm_config {
 	char *url;             /* base URL, e.g. http://localhost:11434/v1 */
 	char *model;           /* model name */
 	char *key;             /* API key or NULL; never printed */
-	long connect_timeout_ms; /* default 5000 */
-	long stall_timeout_ms;   /* no byte for this long aborts; default 30000 */
+	long connect_timeout_ms; /* default 5000; 0: libcurl's default */
+	long stall_timeout_ms;   /* no byte for this long aborts; default 30000;
+				  * checked about once a second; 0: never */
 	int max_retries;         /* on 429/5xx; default 3 */
 	size_t context_budget;   /* max bytes of Q&A context; default 6000 */
 };
@@ -56,7 +57,9 @@ typedef int (*llm_text_fn)(void *ctx, const char *text, size_t len);
  * OPENAI_API_KEY).  Flags are applied by the caller afterwards.  A config
  * file readable by group/others that holds a key is refused: its key is
  * ignored and *warning receives a message (caller frees).  Returns
- * QERR_OK or QERR_DATA/QERR_IO for an unreadable or malformed file. */
+ * QERR_OK or QERR_DATA/QERR_IO for an unreadable or malformed file.
+ * Unknown keys are ignored.  cfg is initialised even on failure, so
+ * llm_config_free(cfg) is always right. */
 int llm_config_load(struct llm_config *cfg, char **warning, struct qerr *err);
 void llm_config_free(struct llm_config *cfg);
 
@@ -69,7 +72,11 @@ char *llm_request_body(const struct llm_config *cfg,
 		       const struct llm_request *req);
 
 /* POST {url}/chat/completions.  With req->stream, text is passed to on_text
- * as it arrives; the whole reply is also appended to reply (may be NULL).
+ * as it arrives (without it, or when the server answers with plain JSON,
+ * on_text gets the whole text in one call); on_text may be NULL.  The
+ * reply text is also appended to reply (may be NULL); after a failure it
+ * holds whatever text arrived.  Returns QERR_USAGE when cfg has no url.
+ * A non-zero return from on_text aborts with QERR_IO "reply aborted".
  * Retries 429/5xx with backoff honouring Retry-After; no retry on other
  * 4xx.  On failure returns QERR_IO (network, timeout, HTTP error, cut
  * stream) or QERR_DATA (malformed reply) with the server's own message in
@@ -82,8 +89,12 @@ int llm_complete(const struct llm_config *cfg, const struct llm_request *req,
  * and fuzzing).  Feed arbitrary byte chunks; on_text gets each non-empty
  * delta.content.  done is set once "data: [DONE]" was seen. */
 struct llm_sse;
+/* NULL when memory runs out; on_text may be NULL. */
 struct llm_sse *llm_sse_new(llm_text_fn on_text, void *ctx);
-/* Returns 0, or QERR_DATA for a malformed event; err explains. */
+/* Returns 0, or QERR_DATA for a malformed event, or QERR_IO for an
+ * {"error":...} event or an on_text abort; err explains.  Errors are
+ * sticky: later feeds return the same one.  Bytes after [DONE] are
+ * ignored. */
 int llm_sse_feed(struct llm_sse *p, const char *data, size_t len,
 		 struct qerr *err);
 int llm_sse_done(const struct llm_sse *p);
