@@ -284,9 +284,12 @@ int cli_open_index(const char *db, struct idx **out)
 			goto fail;
 	}
 	rc = idx_open(&x, db, &err);
-	if (rc == 0 && def && bundled_stale(x)) {
+	if (def && ((rc == 0 && bundled_stale(x)) ||
+		    (rc == QERR_DATA && idx_is_bundled(db)))) {
+		/* The embedded corpus or the index format changed. */
 		idx_close(x);
 		x = NULL;
+		qerr_clear(&err);
 		if ((rc = cli_build_bundled(db, &err)) == 0)
 			rc = idx_open(&x, db, &err);
 	}

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../util/buf.h"
+#include "alias.h"
 #include "analyzer.h"
 
 /* ---- shared helpers ---- */
@@ -112,6 +113,12 @@ struct idx_build {
 	size_t nslots;
 	struct term *terms;
 	size_t nterms, cap_terms;
+	/* acronyms seen: analyzed short and long forms with counts */
+	struct build_alias {
+		char *acr, *exp;
+		long n;
+	} *aliases;
+	size_t naliases, cap_aliases;
 	/* hits of the document being added */
 	struct hit *hits;
 	size_t nhits, cap_hits;
@@ -246,7 +253,9 @@ static const char schema_sql[] =
 	"CREATE TABLE vocab(term TEXT PRIMARY KEY, id INT, df INT, cf INT)"
 	" WITHOUT ROWID;"
 	"CREATE TABLE postings(id INTEGER PRIMARY KEY, data BLOB);"
-	"CREATE TABLE norms(id INTEGER PRIMARY KEY, data BLOB);";
+	"CREATE TABLE norms(id INTEGER PRIMARY KEY, data BLOB);"
+	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT)"
+	" WITHOUT ROWID;";
 
 int idx_build_begin(struct idx_build **out, const char *path,
 		    struct qerr *err)
@@ -352,6 +361,61 @@ static int flush_hits(struct idx_build *b, long len[IDX_NFIELDS])
 	return 0;
 }
 
+/* Analyzed form of a raw phrase: terms joined by spaces. */
+static int join_term(void *ctx, const char *term, size_t len, const char *word,
+		     int pos, int is_stop)
+{
+	struct buf *out = ctx;
+
+	(void)word;
+	(void)is_stop;
+	if (pos > 0 && buf_putc(out, ' ') != 0)
+		return QERR_IO;
+	return buf_append(out, term, len) != 0 ? QERR_IO : 0;
+}
+
+static int on_alias(void *ctx, const char *acr, size_t an, const char *words,
+		    size_t wn)
+{
+	struct idx_build *b = ctx;
+	struct buf a = BUF_INIT, e = BUF_INIT;
+	size_t i;
+	int rc = QERR_IO;
+
+	if (tok_run(b->tok, acr, an, join_term, &a, NULL) != 0 ||
+	    tok_run(b->tok, words, wn, join_term, &e, NULL) != 0)
+		goto done;
+	rc = 0;
+	if (a.len == 0 || e.len == 0 || strchr(a.data, ' ') ||
+	    !strchr(e.data, ' '))
+		goto done; /* one term for the short form, several for the long */
+	for (i = 0; i < b->naliases; i++)
+		if (strcmp(b->aliases[i].acr, a.data) == 0 &&
+		    strcmp(b->aliases[i].exp, e.data) == 0) {
+			b->aliases[i].n++;
+			goto done;
+		}
+	if (b->naliases == b->cap_aliases) {
+		size_t c = b->cap_aliases ? b->cap_aliases * 2 : 32;
+		struct build_alias *na = realloc(b->aliases, c * sizeof(*na));
+
+		if (na == NULL) {
+			rc = QERR_IO;
+			goto done;
+		}
+		b->aliases = na;
+		b->cap_aliases = c;
+	}
+	b->aliases[b->naliases].acr = buf_detach(&a);
+	b->aliases[b->naliases].exp = buf_detach(&e);
+	b->aliases[b->naliases].n = 1;
+	b->naliases++;
+done:
+	buf_free(&a);
+	buf_free(&e);
+	return rc;
+}
+
 int idx_build_add(struct idx_build *b, const char *ext_id,
 		  const char *question, const char *answer, long line)
 {
@@ -368,7 +432,9 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 	b->field = IDX_A;
 	if (tok_run(b->tok, answer, strlen(answer), on_term, b, &b->err))
 		return qerr_set(&b->err, QERR_IO, "out of memory");
-	if (flush_hits(b, len) != 0)
+	if (flush_hits(b, len) != 0 ||
+	    alias_scan(question, strlen(question), on_alias, b) != 0 ||
+	    alias_scan(answer, strlen(answer), on_alias, b) != 0)
 		return qerr_set(&b->err, QERR_IO, "out of memory");
 	nb[0] = idx_norm_encode(len[0]);
 	nb[1] = idx_norm_encode(len[1]);
@@ -545,6 +611,40 @@ done:
 	return rc;
 }
 
+/* For each acronym keep the expansion seen most often (first on ties). */
+static int write_aliases(struct idx_build *b, struct qerr *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i, j;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(b->db, "INSERT OR REPLACE INTO aliases "
+				      "VALUES(?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	for (i = 0; i < b->naliases && rc == 0; i++) {
+		const struct build_alias *a = &b->aliases[i];
+		int best = 1;
+
+		for (j = 0; j < b->naliases && best; j++)
+			if (j != i && strcmp(b->aliases[j].acr, a->acr) == 0 &&
+			    (b->aliases[j].n > a->n ||
+			     (b->aliases[j].n == a->n && j < i)))
+				best = 0;
+		if (!best)
+			continue;
+		sqlite3_bind_text(st, 1, a->acr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, a->exp, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, a->n);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = qerr_set(err, QERR_IO, "index: %s",
+				      sqlite3_errmsg(b->db));
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int write_tail(struct idx_build *b, struct qerr *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -562,6 +662,8 @@ static int write_tail(struct idx_build *b, struct qerr *err)
 				sqlite3_errmsg(b->db));
 	}
 	sqlite3_finalize(st);
+	if (write_aliases(b, err) != 0)
+		return QERR_IO;
 	snprintf(num, sizeof(num), "%ld", b->ndocs);
 	idx_build_meta(b, "ndocs", num);
 	snprintf(num, sizeof(num), "%lld", b->len[0]);
@@ -649,6 +751,11 @@ void idx_build_abort(struct idx_build *b)
 		buf_free(&b->terms[i].post);
 	}
 	free(b->terms);
+	for (i = 0; i < b->naliases; i++) {
+		free(b->aliases[i].acr);
+		free(b->aliases[i].exp);
+	}
+	free(b->aliases);
 	free(b->slots);
 	free(b->hits);
 	buf_free(&b->norms);
@@ -667,7 +774,11 @@ struct idx {
 	double avg[IDX_NFIELDS];
 	unsigned char *norms;
 	char *meta_val;
+	struct idx_alias *aliases;
+	int naliases; /* -1 until loaded */
 };
+
+static char *col_dup(sqlite3_stmt *st, int i);
 
 /* Prepare *st on first use; statements live as long as x. */
 static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
@@ -744,6 +855,7 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 	x = calloc(1, sizeof(*x));
 	if (x == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
+	x->naliases = -1;
 	if (sqlite3_open_v2(path, &x->db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
 		qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
@@ -781,6 +893,8 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 
 void idx_close(struct idx *x)
 {
+	int i;
+
 	if (x == NULL)
 		return;
 	sqlite3_finalize(x->get_post);
@@ -790,7 +904,66 @@ void idx_close(struct idx *x)
 	sqlite3_close(x->db);
 	free(x->norms);
 	free(x->meta_val);
+	for (i = 0; i < x->naliases; i++) {
+		free(x->aliases[i].acr);
+		free(x->aliases[i].exp);
+	}
+	free(x->aliases);
 	free(x);
+}
+
+int idx_aliases(struct idx *x, const struct idx_alias **out)
+{
+	sqlite3_stmt *st = NULL;
+	int cap = 0;
+
+	if (x->naliases < 0) {
+		x->naliases = 0;
+		if (sqlite3_prepare_v2(x->db, "SELECT short, long FROM aliases",
+				       -1, &st, NULL) == SQLITE_OK)
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				if (x->naliases == cap) {
+					int c = cap ? cap * 2 : 32;
+					struct idx_alias *na = realloc(
+						x->aliases, (size_t)c * sizeof(*na));
+
+					if (na == NULL)
+						break;
+					x->aliases = na;
+					cap = c;
+				}
+				x->aliases[x->naliases].acr = col_dup(st, 0);
+				x->aliases[x->naliases].exp = col_dup(st, 1);
+				if (!x->aliases[x->naliases].acr ||
+				    !x->aliases[x->naliases].exp) {
+					free(x->aliases[x->naliases].acr);
+					free(x->aliases[x->naliases].exp);
+					break;
+				}
+				x->naliases++;
+			}
+		sqlite3_finalize(st);
+	}
+	*out = x->aliases;
+	return x->naliases;
+}
+
+int idx_is_bundled(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long app = 0;
+	int yes = 0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    int_pragma(db, "PRAGMA application_id", &app) == 0 &&
+	    app == IDX_APP_ID &&
+	    sqlite3_prepare_v2(db, "SELECT 1 FROM meta WHERE key = "
+				   "'bundled_hash'", -1, &st, NULL) == SQLITE_OK)
+		yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return yes;
 }
 
 long idx_ndocs(const struct idx *x)

@@ -31,6 +31,11 @@
  *             block-max pruning),
  *           body: n x (varint docid delta, varint tf_q, varint tf_a)
  *         docid deltas run across blocks, starting from -1.
+ *   aliases(short TEXT PRIMARY KEY, long TEXT, n INT)  WITHOUT ROWID
+ *       acronyms the corpus defines ("Long Short-Term Memory (LSTM)", see
+ *       alias.h), analyzed: short is one term ("lstm"), long the terms it
+ *       stands for separated by spaces ("long short term memori"); n counts
+ *       the definitions seen (the most frequent expansion wins).
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
  *       row 1: two bytes per doc, the question and answer lengths
  *       quantized by idx_norm_encode (exact below 64, ~4% above), so a
@@ -49,7 +54,7 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 1
+#define IDX_SCHEMA 2
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
 
@@ -144,6 +149,19 @@ int idx_vocab_scan(struct idx *x, const char *prefix,
 int idx_sources(struct idx *x, struct idx_source **out, int *n,
 		struct qerr *err);
 void idx_sources_free(struct idx_source *s, int n);
+
+struct idx_alias {
+	char *acr;  /* one analyzed term */
+	char *exp;  /* analyzed terms, space separated */
+};
+
+/* All aliases of the index (loaded once, borrowed for the life of x).
+ * Returns the count; 0 when there are none. */
+int idx_aliases(struct idx *x, const struct idx_alias **out);
+
+/* Is path a quarry index (of any schema version) built from the embedded
+ * corpus?  Lets the default index be rebuilt after an upgrade. */
+int idx_is_bundled(const char *path);
 
 /* ---- postings decoding ---- */
 

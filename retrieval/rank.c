@@ -40,6 +40,7 @@ static int add_term(void *ctx, const char *term, size_t len, const char *word,
 	snprintf(q->terms[i].word, sizeof(q->terms[i].word), "%s", word);
 	q->terms[i].weight = 1.0;
 	q->terms[i].is_stop = is_stop;
+	q->terms[i].from = -1;
 	q->nterms++;
 	return 0;
 }
@@ -49,11 +50,212 @@ static double bm25_idf(long n, long df)
 	return log(1.0 + ((double)n - (double)df + 0.5) / ((double)df + 0.5));
 }
 
+/* Add an expansion term (or raise the weight of an existing one). */
+static void add_expansion(struct idx *x, struct rank_query *q, const char *term,
+			  long df, int origin, int from, double weight)
+{
+	int i;
+
+	for (i = 0; i < q->nterms; i++)
+		if (strcmp(q->terms[i].text, term) == 0) {
+			if (q->terms[i].origin != RANK_USER &&
+			    q->terms[i].weight < weight)
+				q->terms[i].weight = weight;
+			return;
+		}
+	if (q->nterms == RANK_MAX_TERMS || df <= 0)
+		return;
+	memset(&q->terms[i], 0, sizeof(q->terms[i]));
+	snprintf(q->terms[i].text, sizeof(q->terms[i].text), "%s", term);
+	memcpy(q->terms[i].word, q->terms[from].word, sizeof(q->terms[i].word));
+	q->terms[i].weight = weight;
+	q->terms[i].df = df;
+	q->terms[i].idf = bm25_idf(idx_ndocs(x), df);
+	q->terms[i].origin = origin;
+	q->terms[i].from = from;
+	q->nterms++;
+}
+
+struct prefix_ctx {
+	char term[RANK_MAX_PREFIX][TOK_MAX_TERM * 2 + 1];
+	long df[RANK_MAX_PREFIX];
+	int n, seen;
+};
+
+/* Keep the RANK_MAX_PREFIX most frequent completions. */
+static int on_prefix(void *ctx, const char *term, long df)
+{
+	struct prefix_ctx *c = ctx;
+	int i, w = 0;
+
+	if (++c->seen > 5000)
+		return 1;
+	if (c->n < RANK_MAX_PREFIX) {
+		w = c->n++;
+	} else {
+		for (i = 1; i < c->n; i++)
+			if (c->df[i] < c->df[w])
+				w = i;
+		if (c->df[w] >= df)
+			return 0;
+	}
+	snprintf(c->term[w], sizeof(c->term[w]), "%s", term);
+	c->df[w] = df;
+	return 0;
+}
+
+/* Optimal string alignment distance, giving up above max. */
+static int osa_distance(const char *a, const char *b, int max)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), i, j;
+	int d[TOK_MAX_TERM * 2 + 2][TOK_MAX_TERM * 2 + 2];
+
+	if (abs(la - lb) > max || la > TOK_MAX_TERM * 2 || lb > TOK_MAX_TERM * 2)
+		return max + 1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		int best = max + 1;
+
+		for (j = 1; j <= lb; j++) {
+			int c = a[i - 1] == b[j - 1] ? 0 : 1, v;
+
+			v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + c < v)
+				v = d[i - 1][j - 1] + c;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return d[la][lb];
+}
+
+struct fuzzy_ctx {
+	const char *want;
+	int max, best;
+	long best_df;
+	char term[TOK_MAX_TERM * 2 + 1];
+};
+
+static int on_fuzzy(void *ctx, const char *term, long df)
+{
+	struct fuzzy_ctx *c = ctx;
+	int d = osa_distance(c->want, term, c->best < c->max ? c->best : c->max);
+
+	if (d <= c->max && (d < c->best || (d == c->best && df > c->best_df))) {
+		c->best = d;
+		c->best_df = df;
+		snprintf(c->term, sizeof(c->term), "%s", term);
+	}
+	return 0;
+}
+
+/* A word the index lacks: complete it, or else find its nearest spelling. */
+static void expand_missing(struct idx *x, struct rank_query *q, int i,
+			   int flags)
+{
+	const char *w = q->terms[i].text;
+	size_t n = strlen(w);
+	int k;
+
+	if (n < 3)
+		return;
+	if (flags & RANK_EXP_PREFIX) {
+		struct prefix_ctx pc;
+
+		memset(&pc, 0, sizeof(pc));
+		idx_vocab_scan(x, w, on_prefix, &pc);
+		for (k = 0; k < pc.n; k++)
+			add_expansion(x, q, pc.term[k], pc.df[k], RANK_PREFIX,
+				      i, RANK_W_PREFIX);
+		if (pc.n > 0)
+			return;
+	}
+	if ((flags & RANK_EXP_FUZZY) && n >= 4) {
+		struct fuzzy_ctx fc;
+		char first[8];
+
+		memset(&fc, 0, sizeof(fc));
+		fc.want = w;
+		fc.max = n >= 8 ? 2 : 1;
+		fc.best = fc.max + 1;
+		/* Typos rarely hit the first letter: scan words sharing it. */
+		snprintf(first, sizeof(first), "%.*s",
+			 (int)(((unsigned char)w[0] < 0x80) ? 1 : 2), w);
+		idx_vocab_scan(x, first, on_fuzzy, &fc);
+		if (fc.best <= fc.max)
+			add_expansion(x, q, fc.term, fc.best_df, RANK_FUZZY, i,
+				      RANK_W_FUZZY);
+	}
+}
+
+/* Does the space-separated term list exp occur among the user's terms? */
+static int has_all(const struct rank_query *q, int nuser, const char *exp)
+{
+	char buf[512], *save = NULL, *tok;
+	int i;
+
+	snprintf(buf, sizeof(buf), "%s", exp);
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		for (i = 0; i < nuser; i++)
+			if (strcmp(q->terms[i].text, tok) == 0)
+				break;
+		if (i == nuser && !tok_is_stop(tok, strlen(tok)))
+			return 0;
+	}
+	return 1;
+}
+
+/* Acronyms the corpus defines, both ways. */
+static void expand_aliases(struct idx *x, struct rank_query *q, int nuser)
+{
+	const struct idx_alias *a;
+	int n = idx_aliases(x, &a), i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nuser; j++)
+			if (strcmp(q->terms[j].text, a[i].acr) == 0)
+				break;
+		if (j < nuser) {
+			char buf[512], *save = NULL, *tok;
+
+			snprintf(buf, sizeof(buf), "%s", a[i].exp);
+			for (tok = strtok_r(buf, " ", &save); tok;
+			     tok = strtok_r(NULL, " ", &save))
+				if (!tok_is_stop(tok, strlen(tok)))
+					add_expansion(x, q, tok, idx_df(x, tok),
+						      RANK_ALIAS, j,
+						      RANK_W_ALIAS);
+		} else if (has_all(q, nuser, a[i].exp)) {
+			add_expansion(x, q, a[i].acr, idx_df(x, a[i].acr),
+				      RANK_ALIAS, 0, RANK_W_ALIAS);
+		}
+	}
+}
+
+
 int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err)
 {
+	return rank_parse_ex(x, t, text, RANK_EXP_ALL, q, err);
+}
+
+int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
+		  struct rank_query *q, struct qerr *err)
+{
 	struct parse_ctx c = {q};
-	int i, j, content = 0;
+	int i, j, content = 0, nuser;
 
 	memset(q, 0, sizeof(*q));
 	if (tok_run(t, text, strlen(text), add_term, &c, err) != 0)
@@ -77,7 +279,52 @@ int rank_parse(struct idx *x, struct tok *t, const char *text,
 		q->terms[i].df = idx_df(x, q->terms[i].text);
 		q->terms[i].idf = bm25_idf(idx_ndocs(x), q->terms[i].df);
 	}
+	nuser = q->nterms;
+	for (i = 0; i < nuser; i++)
+		if (q->terms[i].df == 0 && !q->terms[i].is_stop)
+			expand_missing(x, q, i, flags);
+	if (flags & RANK_EXP_ALIAS)
+		expand_aliases(x, q, nuser);
 	return 0;
+}
+
+/* Does doc contain term? */
+static int doc_has(struct idx *x, const char *term, long doc)
+{
+	const unsigned char *data;
+	size_t len;
+	long df;
+	struct idx_cursor c;
+
+	if (idx_postings(x, term, &df, &data, &len, NULL) != 0 || df == 0)
+		return 0;
+	idx_cursor_init(&c, data, len);
+	return idx_cursor_seek(&c, doc) && c.docid == doc;
+}
+
+double rank_confidence(struct idx *x, const struct rank_query *q, long doc)
+{
+	double total = 0.0, got = 0.0, maxidf = bm25_idf(idx_ndocs(x), 0);
+	int i, j;
+
+	for (i = 0; i < q->nterms; i++) {
+		const struct rank_term *t = &q->terms[i];
+
+		if (t->df == 0) {
+			int replaced = 0;
+
+			for (j = 0; j < q->nterms; j++)
+				replaced |= q->terms[j].from == i &&
+					    q->terms[j].origin != RANK_ALIAS;
+			if (!replaced && t->origin == RANK_USER)
+				total += t->weight * maxidf;
+			continue;
+		}
+		total += t->weight * t->idf;
+		if (doc_has(x, t->text, doc))
+			got += t->weight * t->idf;
+	}
+	return total > 0.0 ? got / total : 0.0;
 }
 
 /* Per-field tables: the BM25 length factor for each of the 256 norm codes. */

@@ -33,6 +33,21 @@ void rank_defaults(struct rank_params *p);
 
 #define RANK_MAX_TERMS 64
 
+/* Where a query term came from. */
+enum rank_origin {
+	RANK_USER = 0,   /* the user's own word */
+	RANK_PREFIX = 1, /* completes a word the index lacks ("backprop") */
+	RANK_FUZZY = 2,  /* nearest spelling of a word the index lacks */
+	RANK_ALIAS = 3,  /* acronym <-> expansion the corpus defines */
+};
+
+/* Query-side weights of expansions (the user's words weigh 1). */
+#define RANK_W_PREFIX 0.8
+#define RANK_W_FUZZY 0.8
+#define RANK_W_ALIAS 0.4
+/* At most this many completions per missing word. */
+#define RANK_MAX_PREFIX 3
+
 struct rank_term {
 	char text[TOK_MAX_TERM * 2 + 1]; /* the analyzed term */
 	char word[TOK_MAX_TERM + 8];     /* the word it came from */
@@ -40,6 +55,9 @@ struct rank_term {
 	long df;                         /* 0 when absent from the index */
 	double idf;
 	int is_stop;
+	int origin;                      /* enum rank_origin */
+	int from;                        /* for expansions: index of the term
+					    it expands, else -1 */
 };
 
 struct rank_query {
@@ -48,10 +66,28 @@ struct rank_query {
 	int dropped_stop; /* stop words that were left out */
 };
 
+enum rank_expand_flags {
+	RANK_EXP_PREFIX = 1,
+	RANK_EXP_FUZZY = 2,
+	RANK_EXP_ALIAS = 4,
+	RANK_EXP_ALL = 7,
+};
+
 /* Analyze text into q. Duplicate terms add up in weight; terms beyond
- * RANK_MAX_TERMS distinct ones are ignored.  Returns 0 or QERR_IO (memory). */
+ * RANK_MAX_TERMS distinct ones are ignored.  Words the index lacks are
+ * completed by prefix or matched by edit distance against the vocabulary,
+ * and acronyms the corpus defines are expanded both ways, as the flags
+ * allow; expansions weigh less than the user's words.  rank_parse uses
+ * RANK_EXP_ALL.  Returns 0 or QERR_IO (memory). */
 int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err);
+int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
+		  struct rank_query *q, struct qerr *err);
+
+/* How much of the query a record covers, in [0, 1]: the idf mass of the
+ * query terms it contains over that of all query terms (a word the index
+ * lacks and nothing replaced counts with the largest idf). */
+double rank_confidence(struct idx *x, const struct rank_query *q, long doc);
 
 struct rank_hit {
 	long doc;
