@@ -1,14 +1,6 @@
 /* cmd_stub.c - subcommands not built yet say so plainly. */
 #include "cli.h"
 
-int cmd_eval(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	cli_error("eval: not implemented yet");
-	return QERR_USAGE;
-}
-
 int cmd_chat(int argc, char **argv)
 {
 	(void)argc;
