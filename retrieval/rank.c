@@ -76,6 +76,36 @@ static void add_expansion(struct idx *x, struct rank_query *q, const char *term,
 	q->nterms++;
 }
 
+struct stem_ctx {
+	char *out;
+	size_t cap;
+	int n;
+};
+
+static int on_stem(void *ctx, const char *term, size_t len, const char *word,
+		   int pos, int is_stop)
+{
+	struct stem_ctx *c = ctx;
+
+	(void)word;
+	(void)pos;
+	(void)is_stop;
+	if (++c->n == 1)
+		snprintf(c->out, c->cap, "%.*s", (int)len, term);
+	return 0;
+}
+
+/* The single analyzed term of word[0..n); -1 if it is not exactly one. */
+static int stem_one(struct tok *t, const char *word, size_t n, char *out,
+		    size_t cap)
+{
+	struct stem_ctx c = {out, cap, 0};
+
+	if (tok_run(t, word, n, on_stem, &c, NULL) != 0 || c.n != 1)
+		return -1;
+	return 0;
+}
+
 struct prefix_ctx {
 	char term[RANK_MAX_PREFIX][TOK_MAX_TERM * 2 + 1];
 	long df[RANK_MAX_PREFIX];
@@ -160,9 +190,44 @@ static int on_fuzzy(void *ctx, const char *term, long df)
 	return 0;
 }
 
-/* A word the index lacks: complete it, or else find its nearest spelling. */
-static void expand_missing(struct idx *x, struct rank_query *q, int i,
-			   int flags)
+/* "multilayer" -> "multi" + "layer": split a missing word in two where
+ * both halves are index terms (the rarest such split wins). */
+static int split_compound(struct idx *x, struct tok *t, struct rank_query *q,
+			  int i)
+{
+	const char *w = q->terms[i].word;
+	size_t n = strlen(w), k;
+	char a[TOK_MAX_TERM * 2 + 1], b[TOK_MAX_TERM * 2 + 1];
+	char best_a[sizeof(a)] = "", best_b[sizeof(b)] = "";
+	long best = -1, dfa = 0, dfb = 0;
+
+	for (k = 3; k + 3 <= n; k++) {
+		long da, db;
+
+		if (stem_one(t, w, k, a, sizeof(a)) != 0 ||
+		    stem_one(t, w + k, n - k, b, sizeof(b)) != 0)
+			continue;
+		da = idx_df(x, a);
+		db = da ? idx_df(x, b) : 0;
+		if (da && db && (best < 0 || (da < db ? da : db) < best)) {
+			best = da < db ? da : db;
+			snprintf(best_a, sizeof(best_a), "%s", a);
+			snprintf(best_b, sizeof(best_b), "%s", b);
+			dfa = da;
+			dfb = db;
+		}
+	}
+	if (best < 0)
+		return 0;
+	add_expansion(x, q, best_a, dfa, RANK_SPLIT, i, RANK_W_SPLIT);
+	add_expansion(x, q, best_b, dfb, RANK_SPLIT, i, RANK_W_SPLIT);
+	return 1;
+}
+
+/* A word the index lacks: complete it, split it, or else find its nearest
+ * spelling. */
+static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
+			   int i, int flags)
 {
 	const char *w = q->terms[i].text;
 	size_t n = strlen(w);
@@ -181,6 +246,8 @@ static void expand_missing(struct idx *x, struct rank_query *q, int i,
 		if (pc.n > 0)
 			return;
 	}
+	if ((flags & RANK_EXP_SPLIT) && split_compound(x, t, q, i))
+		return;
 	if ((flags & RANK_EXP_FUZZY) && n >= 4) {
 		struct fuzzy_ctx fc;
 		char first[8];
@@ -282,7 +349,7 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 	nuser = q->nterms;
 	for (i = 0; i < nuser; i++)
 		if (q->terms[i].df == 0 && !q->terms[i].is_stop)
-			expand_missing(x, q, i, flags);
+			expand_missing(x, t, q, i, flags);
 	if (flags & RANK_EXP_ALIAS)
 		expand_aliases(x, q, nuser);
 	return 0;

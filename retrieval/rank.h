@@ -39,12 +39,14 @@ enum rank_origin {
 	RANK_PREFIX = 1, /* completes a word the index lacks ("backprop") */
 	RANK_FUZZY = 2,  /* nearest spelling of a word the index lacks */
 	RANK_ALIAS = 3,  /* acronym <-> expansion the corpus defines */
+	RANK_SPLIT = 4,  /* half of a compound the index splits ("multilayer") */
 };
 
 /* Query-side weights of expansions (the user's words weigh 1). */
 #define RANK_W_PREFIX 0.8
 #define RANK_W_FUZZY 0.8
 #define RANK_W_ALIAS 0.4
+#define RANK_W_SPLIT 0.8
 /* At most this many completions per missing word. */
 #define RANK_MAX_PREFIX 3
 
@@ -70,7 +72,8 @@ enum rank_expand_flags {
 	RANK_EXP_PREFIX = 1,
 	RANK_EXP_FUZZY = 2,
 	RANK_EXP_ALIAS = 4,
-	RANK_EXP_ALL = 7,
+	RANK_EXP_SPLIT = 8,
+	RANK_EXP_ALL = 15,
 };
 
 /* Analyze text into q. Duplicate terms add up in weight; terms beyond
