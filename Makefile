@@ -87,6 +87,11 @@ asan:
 	$(MAKE) clean
 	$(MAKE) CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" quarry $(UNIT_BIN)
 
+# Ranking quality against SQLite FTS5 on the judged collections.
+EVAL_DIRS ?= $(wildcard ../shared/eval/*/) tests/devset
+eval: quarry
+	./quarry eval $(EVAL_DIRS)
+
 install: quarry
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 quarry $(DESTDIR)$(PREFIX)/bin/quarry
@@ -94,5 +99,5 @@ install: quarry
 clean:
 	rm -rf $(B) quarry
 
-.PHONY: all test asan install clean
+.PHONY: all test asan eval bench install clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -50,6 +50,43 @@ int cli_build_bundled(const char *path, struct qerr *err);
 int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		    long *nrecs, struct qerr *err);
 
+/* ---- ranking options shared by ask, chat and eval ---- */
+
+enum {
+	CLI_OPT_K1 = 1000,
+	CLI_OPT_B,
+	CLI_OPT_WQ,
+	CLI_OPT_WA,
+	CLI_OPT_QMATCH,
+	CLI_OPT_NOEXPAND,
+	CLI_OPT_MODEL,
+};
+
+/* getopt_long entries for the options above (put them in a table). */
+#define CLI_RANK_LONGOPTS                                                  \
+	{"b", required_argument, NULL, CLI_OPT_B},                         \
+	{"k1", required_argument, NULL, CLI_OPT_K1},                       \
+	{"no-expand", no_argument, NULL, CLI_OPT_NOEXPAND},                \
+	{"qmatch", required_argument, NULL, CLI_OPT_QMATCH},               \
+	{"wa", required_argument, NULL, CLI_OPT_WA},                       \
+	{"wq", required_argument, NULL, CLI_OPT_WQ}
+
+#define CLI_RANK_HELP                                                      \
+	"  --k1 X, --b X     BM25 parameters (default 1.2, 0.75)\n"          \
+	"  --wq X, --wa X    question / answer field weights (default 2, 1)\n" \
+	"  --qmatch X        bonus for covering a record's whole question\n"  \
+	"                    (default 0.5; 0 turns it off)\n"                 \
+	"  --no-expand       no prefix, spelling, compound or acronym\n"     \
+	"                    expansion of query words\n"
+
+/* Handle option c (a CLI_OPT_* value) into p. Returns 0, QERR_USAGE with a
+ * message printed, or -1 when c is not a ranking option. */
+int cli_rank_opt(const char *cmd, int c, const char *arg,
+		 struct rank_params *p);
+/* Parse a number in [lo, hi]; 0 or QERR_USAGE with a message printed. */
+int cli_parse_num(const char *cmd, const char *opt, const char *s, double lo,
+		  double hi, double *out);
+
 /* ---- output ---- */
 
 struct cli_result {

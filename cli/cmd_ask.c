@@ -33,41 +33,22 @@ static void usage(FILE *fp)
 		"  -j, --json       one JSON object per question:\n"
 		"                   {\"query\",\"results\":[{\"rank\",\"id\",\"score\",\n"
 		"                   \"question\",\"answer\",\"source\",\"line\"}]}\n"
-		"  --model M        bm25 (default) or tfidf\n"
-		"  --k1 X, --b X    BM25 parameters (default 1.2, 0.75)\n"
-		"  --wq X, --wa X   question / answer field weights (default 2, 1)\n"
+		"  --model M         bm25 (default) or tfidf\n"
+		CLI_RANK_HELP
 		"  -h, --help       this help\n\n"
 		"exit status: 0 answered, 1 nothing matched, 2 usage, 3 bad index,\n"
 		"4 I/O error.  NO_COLOR turns colour off.\n");
 }
 
-static int parse_num(const char *opt, const char *s, double lo, double hi,
-		     double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
-		cli_error("ask: %s wants a number in [%g, %g], not '%s'", opt,
-			  lo, hi, s);
-		return QERR_USAGE;
-	}
-	*out = v;
-	return 0;
-}
-
 static int parse_opts(int argc, char **argv, struct ask_opts *o)
 {
 	static const struct option opts[] = {
-		{"b", required_argument, NULL, 'B'},
+		CLI_RANK_LONGOPTS,
 		{"db", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"json", no_argument, NULL, 'j'},
-		{"k1", required_argument, NULL, 'K'},
-		{"model", required_argument, NULL, 'm'},
+		{"model", required_argument, NULL, CLI_OPT_MODEL},
 		{"top", required_argument, NULL, 'n'},
-		{"wa", required_argument, NULL, 'A'},
-		{"wq", required_argument, NULL, 'Q'},
 		{NULL, 0, NULL, 0},
 	};
 	double v;
@@ -80,7 +61,7 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		case 'j': o->json = 1; break;
 		case 'h': usage(stdout); return -1;
 		case 'n':
-			if (parse_num("--top", optarg, 1, MAX_TOP, &v))
+			if (cli_parse_num("ask", "--top", optarg, 1, MAX_TOP, &v))
 				return QERR_USAGE;
 			o->top = (int)v;
 			if (v != (double)o->top) {
@@ -88,34 +69,9 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 				return QERR_USAGE;
 			}
 			break;
-		case 'm':
-			if (strcmp(optarg, "bm25") == 0)
-				o->params.model = RANK_BM25;
-			else if (strcmp(optarg, "tfidf") == 0)
-				o->params.model = RANK_TFIDF;
-			else {
-				cli_error("ask: --model is bm25 or tfidf, not '%s'",
-					  optarg);
-				return QERR_USAGE;
-			}
-			break;
-		case 'K':
-			if (parse_num("--k1", optarg, 0, 100, &o->params.k1))
-				return QERR_USAGE;
-			break;
-		case 'B':
-			if (parse_num("--b", optarg, 0, 1, &o->params.b))
-				return QERR_USAGE;
-			break;
-		case 'Q':
-			if (parse_num("--wq", optarg, 0, 1000, &o->params.w[IDX_Q]))
-				return QERR_USAGE;
-			break;
-		case 'A':
-			if (parse_num("--wa", optarg, 0, 1000, &o->params.w[IDX_A]))
-				return QERR_USAGE;
-			break;
 		default:
+			if (cli_rank_opt("ask", c, optarg, &o->params) == 0)
+				break;
 			usage(stderr);
 			return QERR_USAGE;
 		}

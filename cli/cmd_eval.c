@@ -107,9 +107,7 @@ static void usage(FILE *fp)
 		"with a warning.\n\n"
 		"options:\n"
 		"  --model M         bm25 (default), tfidf or both\n"
-		"  --k1 X, --b X     BM25 parameters (default 1.2, 0.75)\n"
-		"  --wq X, --wa X    question (title) / answer (text) field\n"
-		"                    weights (default 2, 1)\n"
+		CLI_RANK_HELP
 		"  --no-fts5         skip the FTS5 anchor\n"
 		"  -j, --json        one JSON object: {\"collections\":[{\"name\",\n"
 		"                    \"system\",\"ndcg10\",\"map100\",\"mrr10\",\"p1\",\n"
@@ -125,21 +123,6 @@ static void usage(FILE *fp)
 }
 
 /* ---- options ---- */
-
-static int parse_num(const char *opt, const char *s, double lo, double hi,
-		     double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
-		cli_error("eval: %s wants a number in [%g, %g], not '%s'", opt,
-			  lo, hi, s);
-		return QERR_USAGE;
-	}
-	*out = v;
-	return 0;
-}
 
 static int parse_model(const char *s, struct eval_opts *o)
 {
@@ -159,15 +142,12 @@ static int parse_model(const char *s, struct eval_opts *o)
 static int parse_opts(int argc, char **argv, struct eval_opts *o)
 {
 	static const struct option opts[] = {
-		{"b", required_argument, NULL, 'B'},
+		CLI_RANK_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{"json", no_argument, NULL, 'j'},
-		{"k1", required_argument, NULL, 'K'},
 		{"model", required_argument, NULL, 'm'},
 		{"no-fts5", no_argument, NULL, 'F'},
 		{"per-query", required_argument, NULL, 'P'},
-		{"wa", required_argument, NULL, 'A'},
-		{"wq", required_argument, NULL, 'Q'},
 		{NULL, 0, NULL, 0},
 	};
 	struct rank_params *p = &o->params;
@@ -181,17 +161,12 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 		case 'F': o->run[SYS_FTS5] = 0; break;
 		case 'P': o->per_query = optarg; break;
 		case 'm': rc = parse_model(optarg, o); break;
-		case 'K': rc = parse_num("--k1", optarg, 0, 100, &p->k1); break;
-		case 'B': rc = parse_num("--b", optarg, 0, 1, &p->b); break;
-		case 'Q':
-			rc = parse_num("--wq", optarg, 0, 1000, &p->w[IDX_Q]);
-			break;
-		case 'A':
-			rc = parse_num("--wa", optarg, 0, 1000, &p->w[IDX_A]);
-			break;
 		default:
-			usage(stderr);
-			return QERR_USAGE;
+			rc = cli_rank_opt("eval", c, optarg, p);
+			if (rc < 0) {
+				usage(stderr);
+				return QERR_USAGE;
+			}
 		}
 	}
 	if (rc == 0 && optind >= argc) {
@@ -623,7 +598,8 @@ static int quarry_search(void *ctx, const char *text, const char **ranked,
 			 int *n, struct qerr *err)
 {
 	struct qctx *q = ctx;
-	int i, rc = rank_parse(q->x, q->t, text, &q->rq, err);
+	int i, rc = rank_parse_ex(q->x, q->t, text, q->params.expand,
+				    &q->rq, err);
 
 	if (rc == 0)
 		rc = rank_search(q->x, &q->rq, &q->params, EVAL_K, q->hits, n,

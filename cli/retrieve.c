@@ -18,7 +18,7 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 	hits = calloc((size_t)top, sizeof(*hits));
 	if (hits == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
-	rc = rank_parse(x, t, q, rq, err);
+	rc = rank_parse_ex(x, t, q, p->expand, rq, err);
 	if (rc == 0)
 		rc = rank_search(x, rq, p, top, hits, n, err);
 	for (i = 0; rc == 0 && i < *n; i++) {

@@ -14,6 +14,7 @@ void rank_defaults(struct rank_params *p)
 	p->w[IDX_Q] = IDX_WQ;
 	p->w[IDX_A] = IDX_WA;
 	p->qmatch = RANK_QMATCH;
+	p->expand = RANK_EXP_ALL;
 }
 
 struct parse_ctx {

@@ -15,11 +15,20 @@
 
 enum rank_model { RANK_BM25 = 0, RANK_TFIDF = 1 };
 
+enum rank_expand_flags {
+	RANK_EXP_PREFIX = 1,
+	RANK_EXP_FUZZY = 2,
+	RANK_EXP_ALIAS = 4,
+	RANK_EXP_SPLIT = 8,
+	RANK_EXP_ALL = 15,
+};
+
 struct rank_params {
 	int model;              /* RANK_BM25 or RANK_TFIDF */
 	double k1, b;           /* BM25 saturation and length normalization */
 	double w[IDX_NFIELDS];  /* field weights: question, answer */
 	double qmatch;          /* question-match bonus (0 = off), see below */
+	int expand;             /* enum rank_expand_flags for rank_parse_ex */
 };
 
 /* The question-match bonus rewards a record whose question field the query
@@ -68,13 +77,6 @@ struct rank_query {
 	int dropped_stop; /* stop words that were left out */
 };
 
-enum rank_expand_flags {
-	RANK_EXP_PREFIX = 1,
-	RANK_EXP_FUZZY = 2,
-	RANK_EXP_ALIAS = 4,
-	RANK_EXP_SPLIT = 8,
-	RANK_EXP_ALL = 15,
-};
 
 /* Analyze text into q. Duplicate terms add up in weight; terms beyond
  * RANK_MAX_TERMS distinct ones are ignored.  Words the index lacks are
