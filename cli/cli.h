@@ -73,9 +73,9 @@ enum {
 
 #define CLI_RANK_HELP                                                      \
 	"  --k1 X, --b X     BM25 parameters (default 1.2, 0.75)\n"          \
-	"  --wq X, --wa X    question / answer field weights (default 2, 1)\n" \
+	"  --wq X, --wa X    question / answer field weights (default 3, 1)\n" \
 	"  --qmatch X        bonus for covering a record's whole question\n"  \
-	"                    (default 0.5; 0 turns it off)\n"                 \
+	"                    (default 1; 0 turns it off)\n"                 \
 	"  --no-expand       no prefix, spelling, compound or acronym\n"     \
 	"                    expansion of query words\n"
 
@@ -92,8 +92,26 @@ int cli_parse_num(const char *cmd, const char *opt, const char *s, double lo,
 struct cli_result {
 	int rank;
 	double score;
-	double confidence;
+	double confidence; /* rank_confidence: share of the query covered */
+	double *contrib;   /* with explain: per query term score, else NULL */
 	struct idx_doc doc;
+};
+
+/* Default confidence below which ask declines to answer (--threshold). */
+#define CLI_THRESHOLD 0.36
+
+/* One answered (or declined) question, ready to print. */
+struct cli_answer {
+	const char *query;
+	const char *resolved;          /* chat: the query searched, or NULL */
+	const struct rank_query *rq;   /* the parsed query (for explain) */
+	const struct cli_result *res;
+	int n;
+	int answered;                  /* best confidence >= threshold */
+	int show_candidates;           /* plain: list results even if declined */
+	int explain;                   /* show per-term contributions */
+	const char *reply;             /* LLM reply, or NULL */
+	const char *reply_error;       /* why there is no reply, or NULL */
 };
 
 struct cli_out {
@@ -110,6 +128,10 @@ struct cli_out {
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		 const char *q, int top, struct cli_result *res, int *n,
 		 struct rank_query *rq, struct qerr *err);
+/* Fill res[i].contrib for --explain (allocates; freed by
+ * cli_results_clear).  0 or QERR_IO. */
+int cli_explain(struct idx *x, const struct rank_query *rq,
+		const struct rank_params *p, struct cli_result *res, int n);
 void cli_results_clear(struct cli_result *res, int n);
 
 /* Decide colour and width for fp (isatty, NO_COLOR, COLUMNS). */
@@ -122,6 +144,16 @@ void cli_print_wrapped(const struct cli_out *o, const char *text, int indent);
 /* Print the plain-text form of results for query. */
 void cli_print_results(const struct cli_out *o, const char *query,
 		       const struct cli_result *r, int n);
+
+/* Print an answer for people (results, or a plain "no good answer" line
+ * and, when asked, the nearest candidates; the explanation). */
+void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
+
+/* Print an answer as one JSON line (the contract in README "JSON"):
+ * {"query","answered","results":[{"rank","id","score","confidence",
+ * "question","answer","source","line"[,"explain"]}][,"resolved"]
+ * [,"reply"][,"reply_error"]}.  0 or QERR_IO. */
+int cli_print_json(FILE *fp, const struct cli_answer *a);
 
 /* Flush and check fp; 0 or QERR_IO with a message printed. */
 int cli_check_output(FILE *fp);

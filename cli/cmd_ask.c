@@ -17,7 +17,10 @@
 struct ask_opts {
 	const char *db;
 	int top;
+	int top_given; /* --top was on the command line */
 	int json;
+	int explain;
+	double threshold;
 	struct rank_params params;
 };
 
@@ -27,17 +30,23 @@ static void usage(FILE *fp)
 		"usage: quarry ask [options] [QUESTION...]\n\n"
 		"Print the best answers to QUESTION, or to each line of stdin.\n\n"
 		"options:\n"
-		"  --db PATH        index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
-		"                   built from the bundled corpus when missing)\n"
-		"  -n, --top N      show the N best answers (default 3, max 1000)\n"
-		"  -j, --json       one JSON object per question:\n"
-		"                   {\"query\",\"results\":[{\"rank\",\"id\",\"score\",\n"
-		"                   \"question\",\"answer\",\"source\",\"line\"}]}\n"
+		"  --db PATH         index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
+		"                    built from the bundled corpus when missing)\n"
+		"  -n, --top N       show the N best answers (default 3, max 1000)\n"
+		"  -j, --json        one JSON object per question:\n"
+		"                    {\"query\",\"answered\",\"results\":[{\"rank\",\"id\",\n"
+		"                    \"score\",\"confidence\",\"question\",\"answer\",\n"
+		"                    \"source\",\"line\"}]}\n"
+		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
+		"                    taken to have no good answer (default 0.36);\n"
+		"                    with --top the nearest candidates are still shown\n"
+		"  --explain         show each query term's contribution per result\n"
+		"                    and which expansions fired\n"
 		"  --model M         bm25 (default) or tfidf\n"
 		CLI_RANK_HELP
-		"  -h, --help       this help\n\n"
-		"exit status: 0 answered, 1 nothing matched, 2 usage, 3 bad index,\n"
-		"4 I/O error.  NO_COLOR turns colour off.\n");
+		"  -h, --help        this help\n\n"
+		"exit status: 0 answered, 1 nothing matched or no good answer,\n"
+		"2 usage, 3 bad index, 4 I/O error.  NO_COLOR turns colour off.\n");
 }
 
 static int parse_opts(int argc, char **argv, struct ask_opts *o)
@@ -45,7 +54,9 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 	static const struct option opts[] = {
 		CLI_RANK_LONGOPTS,
 		{"db", required_argument, NULL, 'd'},
+		{"explain", no_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
+		{"threshold", required_argument, NULL, 't'},
 		{"json", no_argument, NULL, 'j'},
 		{"model", required_argument, NULL, CLI_OPT_MODEL},
 		{"top", required_argument, NULL, 'n'},
@@ -59,11 +70,18 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		switch (c) {
 		case 'd': o->db = optarg; break;
 		case 'j': o->json = 1; break;
+		case 'e': o->explain = 1; break;
+		case 't':
+			if (cli_parse_num("ask", "--threshold", optarg, 0, 1,
+					  &o->threshold))
+				return QERR_USAGE;
+			break;
 		case 'h': usage(stdout); return -1;
 		case 'n':
 			if (cli_parse_num("ask", "--top", optarg, 1, MAX_TOP, &v))
 				return QERR_USAGE;
 			o->top = (int)v;
+			o->top_given = 1;
 			if (v != (double)o->top) {
 				cli_error("ask: --top wants a whole number");
 				return QERR_USAGE;
@@ -79,43 +97,12 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 	return 0;
 }
 
-static int print_json(FILE *fp, const char *query, const struct cli_result *r,
-		      int n)
-{
-	json_t *root = json_object(), *arr = json_array();
-	int i, rc = 0;
-
-	if (root == NULL || arr == NULL) {
-		json_decref(root);
-		json_decref(arr);
-		return QERR_IO;
-	}
-	json_object_set_new(root, "query", json_string(query));
-	json_object_set_new(root, "answered", json_boolean(n > 0));
-	for (i = 0; i < n; i++) {
-		const struct idx_doc *d = &r[i].doc;
-
-		json_array_append_new(
-			arr, json_pack("{s:i, s:s, s:f, s:s, s:s, s:s, s:i}",
-				       "rank", r[i].rank, "id", d->ext_id,
-				       "score", r[i].score, "question",
-				       d->question, "answer", d->answer,
-				       "source", d->source, "line",
-				       (json_int_t)d->line));
-	}
-	json_object_set_new(root, "results", arr);
-	if (json_dumpf(root, fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) != 0 ||
-	    fputc('\n', fp) == EOF)
-		rc = QERR_IO;
-	json_decref(root);
-	return rc;
-}
-
 /* Answer one question. Returns 0 answered, 1 no match, else an error. */
 static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		  const struct cli_out *out, const char *q)
 {
 	struct cli_result *res = calloc((size_t)o->top, sizeof(*res));
+	struct cli_answer a = {0};
 	struct rank_query rq;
 	struct qerr err = {0};
 	int n = 0, rc;
@@ -125,23 +112,30 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		return QERR_IO;
 	}
 	rc = cli_retrieve(x, t, &o->params, q, o->top, res, &n, &rq, &err);
-	if (rc != 0) {
-		cli_fail(&err);
-	} else if (out->json) {
-		if (print_json(out->fp, q, res, n) != 0)
-			rc = QERR_IO;
-	} else if (n == 0) {
-		fprintf(out->fp, "No answer found for: %s\n", q);
-	} else {
-		cli_print_results(out, q, res, n);
+	if (rc == 0 && o->explain &&
+	    cli_explain(x, &rq, &o->params, res, n) != 0) {
+		rc = qerr_set(&err, QERR_IO, "out of memory");
 	}
+	a.query = q;
+	a.rq = &rq;
+	a.res = res;
+	a.n = n;
+	a.answered = n > 0 && res[0].confidence >= o->threshold;
+	a.show_candidates = o->top_given;
+	a.explain = o->explain;
+	if (rc != 0)
+		cli_fail(&err);
+	else if (out->json)
+		rc = cli_print_json(out->fp, &a);
+	else
+		cli_print_answer(out, &a);
 	if (rc == 0 && fflush(out->fp) != 0)
 		rc = QERR_IO;
 	cli_results_clear(res, n);
 	free(res);
 	if (rc == QERR_IO && ferror(out->fp))
 		return cli_check_output(out->fp);
-	return rc ? rc : (n > 0 ? QERR_OK : QERR_NOMATCH);
+	return rc ? rc : (a.answered ? QERR_OK : QERR_NOMATCH);
 }
 
 static char *join_args(int argc, char **argv)
@@ -228,7 +222,7 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 
 int cmd_ask(int argc, char **argv)
 {
-	struct ask_opts o = {.top = 3};
+	struct ask_opts o = {.top = 3, .threshold = CLI_THRESHOLD};
 	struct cli_out out;
 	struct idx *x = NULL;
 	struct tok *t = NULL;

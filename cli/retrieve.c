@@ -24,7 +24,7 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 	for (i = 0; rc == 0 && i < *n; i++) {
 		res[i].rank = i + 1;
 		res[i].score = hits[i].score;
-		res[i].confidence = 0.0;
+		res[i].confidence = rank_confidence(x, rq, hits[i].doc);
 		rc = idx_get_doc(x, hits[i].doc, &res[i].doc, err);
 	}
 	if (rc != 0) {
@@ -35,10 +35,27 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 	return rc;
 }
 
+int cli_explain(struct idx *x, const struct rank_query *rq,
+		const struct rank_params *p, struct cli_result *res, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		res[i].contrib = calloc((size_t)rq->nterms + 1, sizeof(double));
+		if (res[i].contrib == NULL)
+			return QERR_IO;
+		rank_explain(x, rq, p, res[i].doc.id, res[i].contrib);
+	}
+	return 0;
+}
+
 void cli_results_clear(struct cli_result *res, int n)
 {
 	int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		idx_doc_clear(&res[i].doc);
+		free(res[i].contrib);
+		res[i].contrib = NULL;
+	}
 }

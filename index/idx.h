@@ -63,7 +63,7 @@ enum { IDX_Q = 0, IDX_A = 1, IDX_NFIELDS = 2 };
 /* Default BM25F parameters; the blocks' max_impact bounds assume them. */
 #define IDX_K1 1.2
 #define IDX_B 0.75
-#define IDX_WQ 2.0
+#define IDX_WQ 3.0
 #define IDX_WA 1.0
 
 struct idx;       /* an open index, read-only */

@@ -241,6 +241,9 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 
 		memset(&pc, 0, sizeof(pc));
 		idx_vocab_scan(x, w, on_prefix, &pc);
+		/* A prefix many words share ("con") says too little. */
+		if (pc.seen > RANK_MAX_PREFIX)
+			pc.n = 0;
 		for (k = 0; k < pc.n; k++)
 			add_expansion(x, q, pc.term[k], pc.df[k], RANK_PREFIX,
 				      i, RANK_W_PREFIX);
@@ -249,7 +252,7 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	}
 	if ((flags & RANK_EXP_SPLIT) && split_compound(x, t, q, i))
 		return;
-	if ((flags & RANK_EXP_FUZZY) && n >= 4) {
+	if ((flags & RANK_EXP_FUZZY) && n >= 5) {
 		struct fuzzy_ctx fc;
 		char first[8];
 
@@ -373,26 +376,46 @@ static int doc_has(struct idx *x, const char *term, long doc)
 double rank_confidence(struct idx *x, const struct rank_query *q, long doc)
 {
 	double total = 0.0, got = 0.0, maxidf = bm25_idf(idx_ndocs(x), 0);
+	double words = 0.0, found = 0.0;
+	int has[RANK_MAX_TERMS] = {0};
 	int i, j;
 
+	for (i = 0; i < q->nterms; i++)
+		has[i] = q->terms[i].df > 0 && doc_has(x, q->terms[i].text, doc);
 	for (i = 0; i < q->nterms; i++) {
 		const struct rank_term *t = &q->terms[i];
+		double missing = 1.0, credit = has[i];
 
-		if (t->df == 0) {
-			int replaced = 0;
-
+		if (t->origin == RANK_USER) {
+			/* the user's word counts as found when it or what
+			 * replaced it is in the record */
 			for (j = 0; j < q->nterms; j++)
-				replaced |= q->terms[j].from == i &&
-					    q->terms[j].origin != RANK_ALIAS;
-			if (!replaced && t->origin == RANK_USER)
-				total += t->weight * maxidf;
+				if (q->terms[j].from == i && has[j] &&
+				    q->terms[j].origin != RANK_ALIAS)
+					credit = 1.0;
+			words += 1.0;
+			found += credit;
+		}
+		if (t->df == 0) {
+			/* A completed or split word is found; a respelled one
+			 * only perhaps. */
+			for (j = 0; j < q->nterms; j++)
+				if (q->terms[j].from == i &&
+				    q->terms[j].origin != RANK_ALIAS)
+					missing = q->terms[j].origin == RANK_FUZZY
+							  ? 0.5
+							  : 0.0;
+			if (t->origin == RANK_USER)
+				total += missing * t->weight * maxidf;
 			continue;
 		}
 		total += t->weight * t->idf;
-		if (doc_has(x, t->text, doc))
+		if (has[i])
 			got += t->weight * t->idf;
 	}
-	return total > 0.0 ? got / total : 0.0;
+	if (total <= 0.0 || words <= 0.0)
+		return 0.0;
+	return sqrt(got / total * found / words);
 }
 
 /* Per-field tables: the BM25 length factor for each of the 256 norm codes. */

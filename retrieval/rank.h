@@ -35,7 +35,7 @@ struct rank_params {
  * covers as a whole: score *= 1 + qmatch * cq * cd, where cq is the share
  * of the query's idf mass found in the question field and cd the share of
  * the question's terms that the query matched. */
-#define RANK_QMATCH 0.5
+#define RANK_QMATCH 1.0
 
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
@@ -89,9 +89,12 @@ int rank_parse(struct idx *x, struct tok *t, const char *text,
 int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 		  struct rank_query *q, struct qerr *err);
 
-/* How much of the query a record covers, in [0, 1]: the idf mass of the
- * query terms it contains over that of all query terms (a word the index
- * lacks and nothing replaced counts with the largest idf). */
+/* How much of the query a record covers, in [0, 1]: the geometric mean of
+ * the share of the user's words it contains (directly or through what
+ * replaced them) and the share of the query's idf mass it contains (a word
+ * the index lacks and nothing replaced counts with the largest idf).  The
+ * plain word share guards against generic words that a small corpus makes
+ * look rare. */
 double rank_confidence(struct idx *x, const struct rank_query *q, long doc);
 
 struct rank_hit {

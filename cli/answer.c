@@ -1,0 +1,126 @@
+/* answer.c - print one answered or declined question, for people or as a
+ * JSON line (the contract scripts rely on; see README "JSON output"). */
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static const char *const origin_name[] = {"", "prefix", "spelling", "acronym",
+					  "compound"};
+
+/* The query's terms, with the expansions that fired. */
+static void print_terms(const struct cli_out *o, const struct rank_query *q)
+{
+	int i;
+
+	fprintf(o->fp, "query terms:");
+	for (i = 0; i < q->nterms; i++) {
+		const struct rank_term *t = &q->terms[i];
+
+		fprintf(o->fp, " %s", t->text);
+		if (t->origin != RANK_USER)
+			fprintf(o->fp, " (%s of '%s', weight %.2g)",
+				origin_name[t->origin], t->word, t->weight);
+		else if (t->df == 0)
+			fprintf(o->fp, " (not in the index)");
+	}
+	fputc('\n', o->fp);
+}
+
+static void print_explain(const struct cli_out *o, const struct rank_query *q,
+			  const struct cli_result *r)
+{
+	int i;
+
+	fprintf(o->fp, "   confidence %.2f; terms:", r->confidence);
+	for (i = 0; i < q->nterms; i++)
+		if (r->contrib && r->contrib[i] > 0.0)
+			fprintf(o->fp, " %s=%.2f", q->terms[i].text,
+				r->contrib[i]);
+	fputc('\n', o->fp);
+}
+
+void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
+{
+	int i;
+
+	if (a->explain && a->rq)
+		print_terms(o, a->rq);
+	if (a->n == 0) {
+		fprintf(o->fp, "No answer found for: %s\n", a->query);
+		return;
+	}
+	if (!a->answered) {
+		fprintf(o->fp, "The corpus has no good answer to: %s\n", a->query);
+		if (!a->show_candidates && !a->explain)
+			return;
+		fprintf(o->fp, "Nearest candidates:\n\n");
+	}
+	for (i = 0; i < a->n; i++) {
+		cli_print_results(o, a->query, &a->res[i], 1);
+		if (a->explain && a->rq)
+			print_explain(o, a->rq, &a->res[i]);
+		if (i + 1 < a->n)
+			fputc('\n', o->fp);
+	}
+}
+
+static json_t *explain_json(const struct rank_query *q,
+			    const struct cli_result *r)
+{
+	json_t *arr = json_array();
+	int i;
+
+	for (i = 0; arr && i < q->nterms; i++) {
+		const struct rank_term *t = &q->terms[i];
+
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s, s:f, s:f}", "term", t->text,
+				       "word", t->word, "origin",
+				       t->origin ? origin_name[t->origin] : "user",
+				       "weight", t->weight, "score",
+				       r->contrib ? r->contrib[i] : 0.0));
+	}
+	return arr;
+}
+
+int cli_print_json(FILE *fp, const struct cli_answer *a)
+{
+	json_t *root = json_object(), *arr = json_array();
+	int i, rc = 0;
+
+	if (root == NULL || arr == NULL) {
+		json_decref(root);
+		json_decref(arr);
+		return QERR_IO;
+	}
+	json_object_set_new(root, "query", json_string(a->query));
+	if (a->resolved)
+		json_object_set_new(root, "resolved", json_string(a->resolved));
+	json_object_set_new(root, "answered", json_boolean(a->answered));
+	for (i = 0; i < a->n; i++) {
+		const struct cli_result *r = &a->res[i];
+		const struct idx_doc *d = &r->doc;
+		json_t *e = json_pack("{s:i, s:s, s:f, s:f, s:s, s:s, s:s, s:I}",
+				      "rank", r->rank, "id", d->ext_id, "score",
+				      r->score, "confidence", r->confidence,
+				      "question", d->question, "answer",
+				      d->answer, "source", d->source, "line",
+				      (json_int_t)d->line);
+
+		if (e && a->explain && a->rq)
+			json_object_set_new(e, "explain", explain_json(a->rq, r));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(root, "results", arr);
+	if (a->reply)
+		json_object_set_new(root, "reply", json_string(a->reply));
+	if (a->reply_error)
+		json_object_set_new(root, "reply_error",
+				    json_string(a->reply_error));
+	if (json_dumpf(root, fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) != 0 ||
+	    fputc('\n', fp) == EOF)
+		rc = QERR_IO;
+	json_decref(root);
+	return rc;
+}
