@@ -17,6 +17,8 @@
 #define CLI_PRINTF(a, b)
 #endif
 
+struct cli_result;
+
 extern const char *cli_progname;
 
 int cmd_index(int argc, char **argv);
@@ -49,6 +51,33 @@ int cli_build_bundled(const char *path, struct qerr *err);
 /* Index the given paths into db (atomically). quiet: no summary line. */
 int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		    long *nrecs, struct qerr *err);
+
+/* ---- LLM replies (llm_glue.c) ---- */
+
+struct cli_llm_opts {
+	const char *url;   /* --llm-url, overrides config and environment */
+	const char *model; /* --llm-model */
+	long budget;       /* --context-budget bytes, 0 = configured */
+	int dry_run;       /* print the request body instead of sending */
+	int stream;        /* ask for a streamed reply (SSE) */
+};
+
+struct cli_llm_turn {
+	const char *user;
+	const char *assistant;
+};
+
+/* Have the configured endpoint rewrite res[0..n) into a cited reply to
+ * question (hist: earlier turns, may be NULL).  With o->stream the reply
+ * is requested as a stream and written to stream as it arrives.  *reply receives the whole reply
+ * (or, with dry_run, the request body that would be sent); caller frees.
+ * Errors: QERR_USAGE (not configured, or built without the client),
+ * QERR_IO / QERR_DATA from the endpoint, with err set; the API key never
+ * appears in messages. */
+int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
+		  const struct cli_result *res, int n,
+		  const struct cli_llm_turn *hist, int nhist, FILE *stream,
+		  char **reply, struct qerr *err);
 
 /* ---- ranking options shared by ask, chat and eval ---- */
 

@@ -21,6 +21,8 @@ struct ask_opts {
 	int json;
 	int explain;
 	double threshold;
+	int llm; /* --llm: have the endpoint rewrite the answers */
+	struct cli_llm_opts llm_opts;
 	struct rank_params params;
 };
 
@@ -42,6 +44,16 @@ static void usage(FILE *fp)
 		"                    with --top the nearest candidates are still shown\n"
 		"  --explain         show each query term's contribution per result\n"
 		"                    and which expansions fired\n"
+		"  --llm             have the configured LLM endpoint rewrite the\n"
+		"                    answers into a reply citing them as [id]\n"
+		"                    (streamed; with --json in \"reply\"); on any\n"
+		"                    failure the retrieved answers are shown\n"
+		"  --dry-run         print the request body --llm would send, send\n"
+		"                    nothing\n"
+		"  --llm-url URL     endpoint base URL (else QUARRY_LLM_URL,\n"
+		"                    OPENAI_BASE_URL, or url in the config file)\n"
+		"  --llm-model NAME  model (else QUARRY_LLM_MODEL or the config)\n"
+		"  --context-budget N  bytes of retrieved Q&A sent (default 6000)\n"
 		"  --model M         bm25 (default) or tfidf\n"
 		CLI_RANK_HELP
 		"  -h, --help        this help\n\n"
@@ -54,7 +66,12 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 	static const struct option opts[] = {
 		CLI_RANK_LONGOPTS,
 		{"db", required_argument, NULL, 'd'},
+		{"context-budget", required_argument, NULL, 'C'},
+		{"dry-run", no_argument, NULL, 'D'},
 		{"explain", no_argument, NULL, 'e'},
+		{"llm", no_argument, NULL, 'L'},
+		{"llm-model", required_argument, NULL, 'M'},
+		{"llm-url", required_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 'h'},
 		{"threshold", required_argument, NULL, 't'},
 		{"json", no_argument, NULL, 'j'},
@@ -71,6 +88,16 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		case 'd': o->db = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'e': o->explain = 1; break;
+		case 'L': o->llm = 1; break;
+		case 'D': o->llm = o->llm_opts.dry_run = 1; break;
+		case 'U': o->llm_opts.url = optarg; break;
+		case 'M': o->llm_opts.model = optarg; break;
+		case 'C':
+			if (cli_parse_num("ask", "--context-budget", optarg, 100,
+					  1e8, &v))
+				return QERR_USAGE;
+			o->llm_opts.budget = (long)v;
+			break;
 		case 't':
 			if (cli_parse_num("ask", "--threshold", optarg, 0, 1,
 					  &o->threshold))
@@ -95,6 +122,58 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		}
 	}
 	return 0;
+}
+
+/* The sources a reply may cite, after it. */
+static void print_sources(const struct cli_out *out, const struct cli_answer *a)
+{
+	int i;
+
+	fprintf(out->fp, "\nSources:\n");
+	for (i = 0; i < a->n; i++)
+		fprintf(out->fp, "  [%s] %s #%s (line %ld)  %s\n",
+			a->res[i].doc.ext_id, a->res[i].doc.source,
+			a->res[i].doc.ext_id, a->res[i].doc.line,
+			a->res[i].doc.question);
+}
+
+/* --llm: the endpoint's reply, or on any failure one warning line and the
+ * retrieved answers.  Returns 0 or QERR_IO (output failed). */
+static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
+		      struct cli_answer *a)
+{
+	struct cli_llm_opts lo = o->llm_opts;
+	struct qerr err = {0};
+	char *reply = NULL;
+	int rc;
+
+	lo.stream = !out->json;
+	rc = cli_llm_reply(&lo, a->query, a->res, a->n, NULL, 0,
+			   out->json ? NULL : out->fp, &reply, &err);
+
+	if (rc == 0 && o->llm_opts.dry_run) {
+		fprintf(out->fp, "%s\n", reply);
+	} else if (rc == 0 && out->json) {
+		a->reply = reply;
+		rc = cli_print_json(out->fp, a);
+	} else if (rc == 0) {
+		if (reply[0] && reply[strlen(reply) - 1] != '\n')
+			fputc('\n', out->fp);
+		print_sources(out, a);
+	} else {
+		cli_warn("LLM reply failed: %s; showing the retrieved answer",
+			 err.msg);
+		a->reply_error = err.msg;
+		if (out->json)
+			cli_print_json(out->fp, a);
+		else
+			cli_print_answer(out, a);
+		rc = 0;
+	}
+	free(reply);
+	if (ferror(out->fp))
+		return QERR_IO;
+	return rc;
 }
 
 /* Answer one question. Returns 0 answered, 1 no match, else an error. */
@@ -125,6 +204,8 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	a.explain = o->explain;
 	if (rc != 0)
 		cli_fail(&err);
+	else if (o->llm && n > 0 && (a.answered || o->llm_opts.dry_run))
+		rc = answer_llm(o, out, &a);
 	else if (out->json)
 		rc = cli_print_json(out->fp, &a);
 	else
