@@ -1,0 +1,785 @@
+/* cmd_chat.c - quarry chat [--db PATH] [--top N] [--json]
+ *
+ * A conversation over the index.  On a terminal: a libedit prompt with
+ * line editing and a history kept in $XDG_STATE_HOME/quarry/history;
+ * otherwise one question per line from stdin, answered in order.  Each
+ * question is first resolved against the topic of the previous turns
+ * (retrieval/followup.h), so "and its disadvantages?" searches for the
+ * disadvantages of what was asked before.  Lines starting with '/' are
+ * commands (a sorted table, as in curl's tool). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <histedit.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../retrieval/followup.h"
+#include "../util/buf.h"
+#include "../util/utf8.h"
+#include "cli.h"
+
+#define MAX_TOP 1000
+#define SOURCES_MIN 5     /* a turn retrieves at least this many */
+#define HISTORY_SIZE 1000 /* entries kept in the history file */
+#define PROMPT "quarry> "
+
+struct chat {
+	struct idx *x;
+	struct tok *t;
+	struct rank_params params;
+	struct cli_out out;
+	int top;                 /* answers shown per turn */
+	double threshold;        /* confidence below which nothing is good */
+	int llm;                 /* /llm on: add an LLM reply to each turn */
+	int quit;                /* /quit seen */
+	int status;              /* first retrieval error, the exit status */
+	struct followup topic;   /* what follow-ups refer to */
+	char *last_query;        /* what the last turn searched */
+	struct cli_result *last; /* what it retrieved, for /sources */
+	int nlast;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: quarry chat [options]\n\n"
+		"Hold a conversation: answer each question typed, reading\n"
+		"follow-ups in the light of the previous ones.\n\n"
+		"options:\n"
+		"  --db PATH         index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
+		"                    built from the bundled corpus when missing)\n"
+		"  -n, --top N       show the N best answers per turn (default 1)\n"
+		"  -j, --json        one JSON object per input line: questions give\n"
+		"                    what 'quarry ask --json' gives plus \"resolved\",\n"
+		"                    the query actually searched (\"\" when there was\n"
+		"                    nothing to continue); commands give\n"
+		"                    {\"command\",\"message\"} or, for /sources,\n"
+		"                    {\"command\",\"resolved\",\"results\"}\n"
+		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
+		"                    taken to have no good answer (default 0.36)\n"
+		"  --model M         bm25 (default) or tfidf\n"
+		CLI_RANK_HELP
+		"  -h, --help        this help\n\n"
+		"On a terminal there is a prompt with line editing (emacs keys,\n"
+		"~/.editrc) and a history of the last %d lines in\n"
+		"$XDG_STATE_HOME/quarry/history (else ~/.local/state/quarry/history).\n"
+		"Ctrl-C discards the line being typed; Ctrl-D leaves.  Otherwise\n"
+		"questions are read one per line from stdin.\n\n"
+		"Follow-ups: a question that leans on the previous one (\"and its\n"
+		"disadvantages?\", \"what about CNNs\", \"how is it different from\n"
+		"an RNN?\", \"why?\") is searched together with the topic's words;\n"
+		"\"tell me more\" (or \"more\", \"go on\", \"next\") shows the next best\n"
+		"answer to the same question.  A self-contained question starts a\n"
+		"new topic.\n\n"
+		"commands:\n"
+		"  /help            the commands\n"
+		"  /sources         what the last turn retrieved, with scores\n"
+		"  /top N           show N answers per turn\n"
+		"  /llm on|off      add an LLM reply (needs QUARRY_LLM_URL)\n"
+		"  /reset           forget the topic\n"
+		"  /quit, /exit     leave\n\n"
+		"exit status: 0 at the end of input or /quit, 2 usage, 3 bad index,\n"
+		"4 I/O error.  NO_COLOR turns colour off.\n",
+		HISTORY_SIZE);
+}
+
+/* Parse a whole number in [1, MAX_TOP]; -1 when s is not one. */
+static int parse_top(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno || v < 1 || v > MAX_TOP)
+		return -1;
+	return (int)v;
+}
+
+static int parse_opts(int argc, char **argv, struct chat *c,
+		      const char **db)
+{
+	static const struct option opts[] = {
+		CLI_RANK_LONGOPTS,
+		{"db", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"json", no_argument, NULL, 'j'},
+		{"model", required_argument, NULL, CLI_OPT_MODEL},
+		{"threshold", required_argument, NULL, 't'},
+		{"top", required_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "hjn:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': *db = optarg; break;
+		case 'j': c->out.json = 1; break;
+		case 'h': usage(stdout); return -1;
+		case 't':
+			if (cli_parse_num("chat", "--threshold", optarg, 0, 1,
+					  &c->threshold))
+				return QERR_USAGE;
+			break;
+		case 'n':
+			if ((c->top = parse_top(optarg)) < 0) {
+				cli_error("chat: --top wants a whole number in "
+					  "[1, %d], not '%s'", MAX_TOP, optarg);
+				return QERR_USAGE;
+			}
+			break;
+		default:
+			if ((rc = cli_rank_opt("chat", ch, optarg, &c->params)) == 0)
+				break;
+			if (rc < 0)
+				usage(stderr);
+			return QERR_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("chat: unexpected argument '%s' (questions are read "
+			  "from the terminal or stdin)", argv[optind]);
+		return QERR_USAGE;
+	}
+	return 0;
+}
+
+/* ---- output ---- */
+
+/* Flush stdout; QERR_IO (message printed) when writing failed. */
+static int flush_out(struct chat *c)
+{
+	if (fflush(c->out.fp) == 0 && !ferror(c->out.fp))
+		return 0;
+	return cli_check_output(c->out.fp);
+}
+
+static int put_json(struct chat *c, json_t *root)
+{
+	int rc = 0;
+
+	if (root == NULL ||
+	    json_dumpf(root, c->out.fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) ||
+	    fputc('\n', c->out.fp) == EOF)
+		rc = QERR_IO;
+	json_decref(root);
+	if (rc != 0 && !ferror(c->out.fp)) {
+		cli_error("out of memory");
+		return rc;
+	}
+	return flush_out(c);
+}
+
+/* A command's reply: one line of text, or {"command","message"}. */
+static int say(struct chat *c, const char *cmd, const char *fmt, ...)
+	CLI_PRINTF(3, 4);
+static int say(struct chat *c, const char *cmd, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->out.json)
+		return put_json(c, json_pack("{s:s, s:s}", "command", cmd,
+					     "message", msg));
+	fprintf(c->out.fp, "%s\n\n", msg);
+	return flush_out(c);
+}
+
+static json_t *results_json(const struct cli_result *r, int n)
+{
+	json_t *arr = json_array();
+	int i;
+
+	for (i = 0; arr && i < n; i++) {
+		const struct idx_doc *d = &r[i].doc;
+
+		if (json_array_append_new(
+			    arr, json_pack("{s:i, s:s, s:f, s:s, s:s, s:s, s:i}",
+					   "rank", r[i].rank, "id", d->ext_id,
+					   "score", r[i].score, "question",
+					   d->question, "answer", d->answer,
+					   "source", d->source, "line",
+					   (json_int_t)d->line)) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+/* One turn's answers, as ask prints them.  resolved is NULL when there
+ * was nothing to continue; more marks a "tell me more" turn, which shows
+ * the next answers whatever their confidence. */
+static int print_turn(struct chat *c, const char *q, const char *resolved,
+		      const struct cli_result *r, int n, int more)
+{
+	struct cli_answer a;
+
+	memset(&a, 0, sizeof(a));
+	a.query = q;
+	a.resolved = resolved ? resolved : "";
+	a.res = r;
+	a.n = n;
+	a.answered = n > 0 && (more || r[0].confidence >= c->threshold);
+	a.show_candidates = c->top > 1;
+	if (c->out.json) {
+		if (cli_print_json(c->out.fp, &a) != 0 && !ferror(c->out.fp)) {
+			cli_error("out of memory");
+			return QERR_IO;
+		}
+		return flush_out(c);
+	}
+	if (resolved == NULL)
+		fprintf(c->out.fp,
+			"Nothing to continue yet: ask a question first.\n");
+	else if (more && n == 0)
+		fprintf(c->out.fp, "No more answers for: %s\n", resolved);
+	else
+		cli_print_answer(&c->out, &a);
+	fputc('\n', c->out.fp);
+	return flush_out(c);
+}
+
+/* ---- the LLM hook ----
+ *
+ * Where LLM replies plug in.  /llm on asks llm_ready, which fills why and
+ * returns 0 when replies cannot be had; once on, turn() calls llm_reply
+ * after each turn's answers are printed, with the question as typed, the
+ * query searched and the answers shown.  Wiring it to llm_glue.c means:
+ * llm_ready checks the configuration (QUARRY_LLM_URL, config file), and
+ * llm_reply calls cli_llm_reply(&opts, q, r, n, turns, nturns, stdout,
+ * &reply, &err) with the chat's earlier question/reply pairs as turns,
+ * keeps the reply for the next turn's history and, on failure, warns once
+ * and leaves the retrieved answers standing.  Until then replies are
+ * never available. */
+static int llm_ready(struct chat *c, char *why, size_t n)
+{
+	const char *url = getenv("QUARRY_LLM_URL");
+
+	(void)c;
+	if (url == NULL || *url == '\0')
+		snprintf(why, n, "LLM replies are not configured "
+				 "(set QUARRY_LLM_URL)");
+	else
+		snprintf(why, n, "LLM replies are not wired into chat yet");
+	return 0;
+}
+
+static int llm_reply(struct chat *c, const char *q, const char *resolved,
+		     const struct cli_result *r, int n)
+{
+	(void)c;
+	(void)q;
+	(void)resolved;
+	(void)r;
+	(void)n;
+	return 0;
+}
+
+/* ---- turns ---- */
+
+/* Keep what a turn retrieved for /sources; takes res and resolved. */
+static void remember(struct chat *c, char *resolved, struct cli_result *res,
+		     int n)
+{
+	cli_results_clear(c->last, c->nlast);
+	free(c->last);
+	free(c->last_query);
+	c->last = res;
+	c->nlast = n;
+	c->last_query = resolved;
+}
+
+/* Answer question q (non-blank, valid UTF-8).  Returns 0, or QERR_IO when
+ * output or memory failed; retrieval errors are reported and recorded in
+ * c->status, and the chat goes on. */
+static int turn(struct chat *c, const char *q)
+{
+	struct qerr err = {0};
+	struct cli_result *res;
+	char *resolved;
+	int kind, first, want, n = 0, shown, rc;
+
+	kind = followup_resolve(&c->topic, q, &resolved);
+	if (kind < 0)
+		goto oom;
+	if (resolved == NULL)
+		return print_turn(c, q, NULL, NULL, 0, 1);
+	first = kind == FOLLOWUP_MORE ? c->topic.shown : 0;
+	want = first + c->top > SOURCES_MIN ? first + c->top : SOURCES_MIN;
+	if ((res = calloc((size_t)want, sizeof(*res))) == NULL) {
+		free(resolved);
+		goto oom;
+	}
+	rc = cli_retrieve(c->x, c->t, &c->params, resolved, want, res, &n,
+			  NULL, &err);
+	if (rc != 0) {
+		cli_fail(&err);
+		if (c->status == 0)
+			c->status = rc;
+		free(res);
+		free(resolved);
+		return rc == QERR_IO ? rc : 0;
+	}
+	shown = n > first ? n - first : 0;
+	if (shown > c->top)
+		shown = c->top;
+	rc = print_turn(c, q, resolved, res + first, shown,
+			kind == FOLLOWUP_MORE);
+	if (rc == 0 && c->llm)
+		rc = llm_reply(c, q, resolved, res + first, shown);
+	if (followup_update(&c->topic, kind, q, resolved, shown) != 0) {
+		remember(c, resolved, res, n);
+		goto oom;
+	}
+	remember(c, resolved, res, n);
+	return rc;
+oom:
+	cli_error("out of memory");
+	return QERR_IO;
+}
+
+/* ---- commands ---- */
+
+static int do_help(struct chat *c, const char *arg);
+
+static int do_llm(struct chat *c, const char *arg)
+{
+	char why[256];
+
+	if (*arg == '\0')
+		return say(c, "llm", "LLM replies are %s.",
+			   c->llm ? "on" : "off");
+	if (strcmp(arg, "off") == 0) {
+		c->llm = 0;
+		return say(c, "llm", "LLM replies are off.");
+	}
+	if (strcmp(arg, "on") != 0) {
+		cli_error("chat: /llm takes on or off, not '%s'", arg);
+		return 0;
+	}
+	if (!llm_ready(c, why, sizeof(why)))
+		return say(c, "llm", "%s", why);
+	c->llm = 1;
+	return say(c, "llm", "LLM replies are on.");
+}
+
+static int do_quit(struct chat *c, const char *arg)
+{
+	(void)arg;
+	c->quit = 1;
+	return 0;
+}
+
+static int do_reset(struct chat *c, const char *arg)
+{
+	(void)arg;
+	followup_clear(&c->topic);
+	return say(c, "reset", "Topic forgotten; the next question starts afresh.");
+}
+
+static int sources_json(struct chat *c)
+{
+	json_t *arr = results_json(c->last, c->nlast);
+	size_t i;
+
+	if (arr == NULL)
+		return put_json(c, NULL);
+	/* The answers are in the turn's own object; keep this one short. */
+	for (i = 0; i < json_array_size(arr); i++)
+		json_object_del(json_array_get(arr, i), "answer");
+	return put_json(c, json_pack("{s:s, s:s, s:o}", "command", "sources",
+				     "resolved", c->last_query, "results",
+				     arr));
+}
+
+static int do_sources(struct chat *c, const char *arg)
+{
+	int i;
+
+	(void)arg;
+	if (c->last_query == NULL)
+		return say(c, "sources", "No sources yet: ask a question first.");
+	if (c->out.json)
+		return sources_json(c);
+	fprintf(c->out.fp, "Sources for: %s\n", c->last_query);
+	if (c->nlast == 0)
+		fprintf(c->out.fp, "  (nothing matched)\n");
+	for (i = 0; i < c->nlast; i++) {
+		const struct idx_doc *d = &c->last[i].doc;
+
+		fprintf(c->out.fp, "%3d. %s #%s (line %ld)  score %.2f\n",
+			c->last[i].rank, d->source, d->ext_id, d->line,
+			c->last[i].score);
+		cli_print_wrapped(&c->out, d->question, 5);
+	}
+	fputc('\n', c->out.fp);
+	return flush_out(c);
+}
+
+static int do_top(struct chat *c, const char *arg)
+{
+	int v;
+
+	if (*arg == '\0')
+		return say(c, "top", "Showing %d answer%s per turn.", c->top,
+			   c->top == 1 ? "" : "s");
+	if ((v = parse_top(arg)) < 0) {
+		cli_error("chat: /top wants a whole number in [1, %d], not '%s'",
+			  MAX_TOP, arg);
+		return 0;
+	}
+	c->top = v;
+	return say(c, "top", "Showing %d answer%s per turn.", v,
+		   v == 1 ? "" : "s");
+}
+
+struct chat_cmd {
+	const char *name;
+	int (*fn)(struct chat *c, const char *arg);
+	const char *args, *summary;
+};
+
+/* Sorted by name. */
+static const struct chat_cmd chat_cmds[] = {
+	{"exit", do_quit, "", "leave (also /quit, Ctrl-D)"},
+	{"help", do_help, "", "this list"},
+	{"llm", do_llm, " on|off", "add an LLM reply to each answer"},
+	{"quit", do_quit, "", "leave (also /exit, Ctrl-D)"},
+	{"reset", do_reset, "", "forget the topic of the conversation"},
+	{"sources", do_sources, "", "what the last turn retrieved, with scores"},
+	{"top", do_top, " N", "show N answers per turn"},
+};
+
+#define NCMDS (sizeof(chat_cmds) / sizeof(*chat_cmds))
+
+static int do_help(struct chat *c, const char *arg)
+{
+	struct buf b = BUF_INIT;
+	char line[160];
+	size_t i;
+	int rc;
+
+	(void)arg;
+	buf_puts(&b, "Ask a question; follow-ups such as \"and its "
+		     "advantages?\" or \"tell me more\"\nbuild on the "
+		     "previous one.  Commands:\n");
+	for (i = 0; i < NCMDS; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "/%s%s", chat_cmds[i].name,
+			 chat_cmds[i].args);
+		snprintf(line, sizeof(line), "  %-12s %s%s", name,
+			 chat_cmds[i].summary, i + 1 < NCMDS ? "\n" : "");
+		buf_puts(&b, line);
+	}
+	if (b.data == NULL) {
+		cli_error("out of memory");
+		return QERR_IO;
+	}
+	rc = say(c, "help", "%s", b.data);
+	buf_free(&b);
+	return rc;
+}
+
+static int cmp_cmd(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct chat_cmd *)elem)->name);
+}
+
+/* Run the command in line (which starts with '/'). */
+static int command(struct chat *c, char *line)
+{
+	const struct chat_cmd *cmd;
+	char *arg = line + 1 + strcspn(line + 1, " \t");
+
+	if (*arg) {
+		*arg++ = '\0';
+		arg += strspn(arg, " \t");
+	}
+	cmd = bsearch(line + 1, chat_cmds, NCMDS, sizeof(*chat_cmds),
+		      cmp_cmd);
+	if (cmd == NULL) {
+		cli_error("chat: unknown command '%s' (try /help)", line);
+		return 0;
+	}
+	return cmd->fn(c, arg);
+}
+
+/* Handle one input line of len bytes (no newline).  Returns 0 or QERR_IO. */
+static int chat_line(struct chat *c, const char *line, size_t len,
+		     const char *where)
+{
+	size_t bad = 0, n;
+	char *s = utf8_repair(line, len, &bad), *q;
+	int rc;
+
+	if (s == NULL) {
+		cli_error("out of memory");
+		return QERR_IO;
+	}
+	if (bad)
+		cli_warn("%s: invalid UTF-8 replaced", where);
+	q = s + strspn(s, " \t\r\n");
+	n = strlen(q);
+	while (n > 0 && strchr(" \t\r\n", q[n - 1]))
+		q[--n] = '\0';
+	rc = n == 0 ? 0 : q[0] == '/' ? command(c, q) : turn(c, q);
+	free(s);
+	return rc;
+}
+
+/* ---- stdin, one question per line ---- */
+
+static int chat_stdin(struct chat *c)
+{
+	char *line = NULL, where[64];
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	int rc = 0;
+
+	while (rc == 0 && !c->quit &&
+	       (len = getline(&line, &cap, stdin)) != -1) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		snprintf(where, sizeof(where), "stdin:%ld", lineno);
+		rc = chat_line(c, line, (size_t)len, where);
+	}
+	free(line);
+	if (rc == 0 && ferror(stdin)) {
+		cli_error("reading stdin failed");
+		rc = QERR_IO;
+	}
+	return rc;
+}
+
+/* ---- the terminal: libedit and its history file ---- */
+
+static volatile sig_atomic_t got_sigint;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	got_sigint = 1;
+}
+
+static char *prompt(EditLine *el)
+{
+	(void)el;
+	return (char *)PROMPT;
+}
+
+/* $XDG_STATE_HOME/quarry/history, else ~/.local/state/quarry/history.
+ * NULL when neither is known or memory runs out.  Caller frees. */
+static char *history_path(void)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	struct buf b = BUF_INIT;
+
+	if (xdg && *xdg == '/') {
+		buf_puts(&b, xdg);
+	} else if (home && *home) {
+		buf_puts(&b, home);
+		buf_puts(&b, "/.local/state");
+	} else {
+		return NULL;
+	}
+	if (buf_puts(&b, "/quarry/history") != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* mkdir -p the directory of path, creating what is missing with mode
+ * 0700.  0 or -1 with errno set. */
+static int make_private_parent(const char *path)
+{
+	char *dir = strdup(path), *s;
+	int rc = 0;
+
+	if (dir == NULL)
+		return -1;
+	for (s = dir + 1; rc == 0 && (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+/* Write the history to path atomically, mode 0600.  0 or -1, errno set. */
+static int history_write(History *h, const char *path)
+{
+	HistEvent ev;
+	struct buf tmp = BUF_INIT;
+	FILE *fp = NULL;
+	int fd = -1, rc = -1, e = 0;
+
+	if (make_private_parent(path) != 0)
+		return -1;
+	if (buf_puts(&tmp, path) != 0 || buf_puts(&tmp, ".tmp") != 0) {
+		buf_free(&tmp);
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0 && (fp = fdopen(fd, "w")) == NULL)
+		close(fd);
+	if (fp != NULL) {
+		errno = 0;
+		rc = history(h, &ev, H_SAVE_FP, fp) < 0 ? -1 : 0;
+		e = errno;
+		if (fclose(fp) != 0 && rc == 0) {
+			rc = -1;
+			e = errno;
+		}
+		if (rc == 0 && rename(tmp.data, path) != 0) {
+			rc = -1;
+			e = errno;
+		}
+		if (rc != 0)
+			unlink(tmp.data);
+	} else {
+		e = errno;
+	}
+	buf_free(&tmp);
+	errno = e ? e : EIO;
+	return rc;
+}
+
+static History *history_open(const char *path)
+{
+	History *h = history_init();
+	HistEvent ev;
+
+	if (h == NULL)
+		return NULL;
+	history(h, &ev, H_SETSIZE, HISTORY_SIZE);
+	if (path && access(path, F_OK) == 0 &&
+	    history(h, &ev, H_LOAD, path) < 0)
+		cli_warn("cannot read history from %s", path);
+	return h;
+}
+
+/* Read lines with libedit until EOF or /quit. */
+static int chat_tty(struct chat *c)
+{
+	struct sigaction sa, old;
+	char *hpath = history_path();
+	History *h = history_open(hpath);
+	EditLine *el = el_init(cli_progname, stdin, stdout, stderr);
+	HistEvent ev;
+	int rc = 0, count;
+
+	if (h == NULL || el == NULL) {
+		if (el)
+			el_end(el);
+		if (h)
+			history_end(h);
+		free(hpath);
+		cli_error("cannot start line editing");
+		return QERR_IO;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint; /* no SA_RESTART: el_gets returns */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+	el_set(el, EL_EDITOR, "emacs");
+	el_set(el, EL_SIGNAL, 1); /* libedit restores the tty on ^Z, resizes */
+	el_set(el, EL_HIST, history, h);
+	el_set(el, EL_PROMPT, prompt);
+	el_source(el, NULL); /* ~/.editrc */
+	if (!c->out.json)
+		printf("Ask a question (/help for commands, Ctrl-D to leave).\n");
+	while (rc == 0 && !c->quit) {
+		const char *line;
+		size_t len;
+
+		got_sigint = 0;
+		errno = 0;
+		line = el_gets(el, &count);
+		if (line == NULL && count < 0 && errno == EINTR) {
+			if (got_sigint) { /* ^C: drop the line, fresh prompt */
+				fputc('\n', stdout);
+				fflush(stdout);
+				el_reset(el);
+			}
+			continue;
+		}
+		if (line == NULL || count <= 0) {
+			fputc('\n', stdout); /* EOF: end the prompt's line */
+			break;
+		}
+		len = strlen(line);
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (strspn(line, " \t\r\n") < len) {
+			char *entry = strndup(line, len);
+
+			if (entry)
+				history(h, &ev, H_ENTER, entry);
+			free(entry);
+		}
+		rc = chat_line(c, line, len, "input");
+	}
+	el_end(el);
+	sigaction(SIGINT, &old, NULL);
+	if (hpath == NULL)
+		cli_warn("history not saved: neither XDG_STATE_HOME nor HOME "
+			 "is set");
+	else if (history_write(h, hpath) != 0)
+		cli_warn("cannot save history to %s: %s", hpath,
+			 strerror(errno));
+	history_end(h);
+	free(hpath);
+	return rc;
+}
+
+int cmd_chat(int argc, char **argv)
+{
+	struct chat c;
+	const char *db = NULL;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.top = 1;
+	c.threshold = CLI_THRESHOLD;
+	rank_defaults(&c.params);
+	followup_init(&c.topic);
+	rc = parse_opts(argc, argv, &c, &db);
+	if (rc != 0)
+		return rc < 0 ? QERR_OK : rc;
+	if ((rc = cli_open_index(db, &c.x)) != 0)
+		return rc;
+	if ((c.t = tok_new(TOK_STEM)) == NULL) {
+		cli_error("out of memory");
+		rc = QERR_IO;
+	} else {
+		cli_out_init(&c.out, stdout, c.out.json);
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			rc = chat_tty(&c);
+		else
+			rc = chat_stdin(&c);
+	}
+	remember(&c, NULL, NULL, 0);
+	followup_clear(&c.topic);
+	tok_free(c.t);
+	idx_close(c.x);
+	return rc ? rc : c.status;
+}
