@@ -89,6 +89,9 @@ enum {
 	CLI_OPT_QMATCH,
 	CLI_OPT_NOEXPAND,
 	CLI_OPT_MODEL,
+	CLI_OPT_PHRASE,
+	CLI_OPT_FEEDBACK,
+	CLI_OPT_FEEDBACK_MIN,
 };
 
 /* getopt_long entries for the options above (put them in a table). */
@@ -96,6 +99,9 @@ enum {
 	{"b", required_argument, NULL, CLI_OPT_B},                         \
 	{"k1", required_argument, NULL, CLI_OPT_K1},                       \
 	{"no-expand", no_argument, NULL, CLI_OPT_NOEXPAND},                \
+	{"phrase", required_argument, NULL, CLI_OPT_PHRASE},               \
+	{"feedback", required_argument, NULL, CLI_OPT_FEEDBACK},           \
+	{"feedback-min", required_argument, NULL, CLI_OPT_FEEDBACK_MIN},   \
 	{"qmatch", required_argument, NULL, CLI_OPT_QMATCH},               \
 	{"wa", required_argument, NULL, CLI_OPT_WA},                       \
 	{"wq", required_argument, NULL, CLI_OPT_WQ}
@@ -105,6 +111,11 @@ enum {
 	"  --wq X, --wa X    question / answer field weights (default 3, 1)\n" \
 	"  --qmatch X        bonus for covering a record's whole question\n"  \
 	"                    (default 1; 0 turns it off)\n"                 \
+	"  --phrase X        bonus for query word pairs found together\n"     \
+	"                    (default 0.3; 0 turns it off)\n"                 \
+	"  --feedback X      add terms from the best records, weighted X\n"  \
+	"                    (pseudo-relevance feedback; default 0 = off)\n" \
+	"  --feedback-min N  ...only for questions of N words or more (4)\n" \
 	"  --no-expand       no prefix, spelling, compound or acronym\n"     \
 	"                    expansion of query words\n"
 

@@ -602,6 +602,8 @@ static int quarry_search(void *ctx, const char *text, const char **ranked,
 				    &q->rq, err);
 
 	if (rc == 0)
+		rc = rank_feedback(q->x, &q->rq, &q->params, err);
+	if (rc == 0)
 		rc = rank_search(q->x, &q->rq, &q->params, EVAL_K, q->hits, n,
 				 err);
 	if (rc != 0) {

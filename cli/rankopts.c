@@ -46,6 +46,18 @@ int cli_rank_opt(const char *cmd, int c, const char *arg,
 		return cli_parse_num(cmd, "--wa", arg, 0, 1000, &p->w[IDX_A]);
 	case CLI_OPT_QMATCH:
 		return cli_parse_num(cmd, "--qmatch", arg, 0, 100, &p->qmatch);
+	case CLI_OPT_PHRASE:
+		return cli_parse_num(cmd, "--phrase", arg, 0, 100, &p->phrase);
+	case CLI_OPT_FEEDBACK:
+		return cli_parse_num(cmd, "--feedback", arg, 0, 10, &p->feedback);
+	case CLI_OPT_FEEDBACK_MIN: {
+		double v = 0.0;
+		int rc = cli_parse_num(cmd, "--feedback-min", arg, 0, 64, &v);
+
+		if (rc == 0)
+			p->feedback_min = (int)v;
+		return rc;
+	}
 	case CLI_OPT_NOEXPAND:
 		p->expand = 0;
 		return 0;

@@ -20,6 +20,8 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		return qerr_set(err, QERR_IO, "out of memory");
 	rc = rank_parse_ex(x, t, q, p->expand, rq, err);
 	if (rc == 0)
+		rc = rank_feedback(x, rq, p, err);
+	if (rc == 0)
 		rc = rank_search(x, rq, p, top, hits, n, err);
 	for (i = 0; rc == 0 && i < *n; i++) {
 		res[i].rank = i + 1;

@@ -14,6 +14,9 @@ void rank_defaults(struct rank_params *p)
 	p->w[IDX_Q] = IDX_WQ;
 	p->w[IDX_A] = IDX_WA;
 	p->qmatch = RANK_QMATCH;
+	p->phrase = RANK_PHRASE;
+	p->feedback = RANK_FEEDBACK_W;
+	p->feedback_min = RANK_FEEDBACK_MIN;
 	p->expand = RANK_EXP_ALL;
 }
 
@@ -27,7 +30,6 @@ static int add_term(void *ctx, const char *term, size_t len, const char *word,
 	struct rank_query *q = ((struct parse_ctx *)ctx)->q;
 	int i;
 
-	(void)pos;
 	(void)len;
 	for (i = 0; i < q->nterms; i++)
 		if (strcmp(q->terms[i].text, term) == 0) {
@@ -42,6 +44,7 @@ static int add_term(void *ctx, const char *term, size_t len, const char *word,
 	q->terms[i].weight = 1.0;
 	q->terms[i].is_stop = is_stop;
 	q->terms[i].from = -1;
+	q->terms[i].pos = pos;
 	q->nterms++;
 	return 0;
 }
@@ -112,6 +115,17 @@ struct prefix_ctx {
 	long df[RANK_MAX_PREFIX];
 	int n, seen;
 };
+
+static long maxdf(const struct prefix_ctx *c)
+{
+	long m = 0;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->df[i] > m)
+			m = c->df[i];
+	return m;
+}
 
 /* Keep the RANK_MAX_PREFIX most frequent completions. */
 static int on_prefix(void *ctx, const char *term, long df)
@@ -241,11 +255,13 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 
 		memset(&pc, 0, sizeof(pc));
 		idx_vocab_scan(x, w, on_prefix, &pc);
-		/* A prefix many words share ("con") says too little. */
+		/* A prefix many words share ("con") says too little, and
+		 * completions far rarer than the usual one are noise. */
 		if (pc.seen > RANK_MAX_PREFIX)
 			pc.n = 0;
 		for (k = 0; k < pc.n; k++)
-			add_expansion(x, q, pc.term[k], pc.df[k], RANK_PREFIX,
+			if (pc.df[k] * 10 >= maxdf(&pc))
+				add_expansion(x, q, pc.term[k], pc.df[k], RANK_PREFIX,
 				      i, RANK_W_PREFIX);
 		if (pc.n > 0)
 			return;
@@ -329,6 +345,7 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 	int i, j, content = 0, nuser;
 
 	memset(q, 0, sizeof(*q));
+	q->tok = t;
 	if (tok_run(t, text, strlen(text), add_term, &c, err) != 0)
 		return err ? err->code : QERR_IO;
 	for (i = 0; i < q->nterms; i++)
@@ -357,6 +374,128 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 	if (flags & RANK_EXP_ALIAS)
 		expand_aliases(x, q, nuser);
 	return 0;
+}
+
+struct fb_term {
+	char text[TOK_MAX_TERM * 2 + 1];
+	double w;
+};
+
+struct fb_ctx {
+	struct fb_term *t;
+	int n, cap;
+	double doc_w; /* weight of the doc being read / its length */
+};
+
+static int on_fb_term(void *ctx, const char *term, size_t len,
+		      const char *word, int pos, int is_stop)
+{
+	struct fb_ctx *c = ctx;
+	int i;
+
+	(void)word;
+	(void)pos;
+	if (is_stop || len < 2)
+		return 0;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->t[i].text, term) == 0) {
+			c->t[i].w += c->doc_w;
+			return 0;
+		}
+	if (c->n == c->cap) {
+		int nc = c->cap ? c->cap * 2 : 256;
+		struct fb_term *nt = realloc(c->t, (size_t)nc * sizeof(*nt));
+
+		if (nt == NULL)
+			return QERR_IO;
+		c->t = nt;
+		c->cap = nc;
+	}
+	snprintf(c->t[c->n].text, sizeof(c->t[c->n].text), "%.*s", (int)len,
+		 term);
+	c->t[c->n].w = c->doc_w;
+	c->n++;
+	return 0;
+}
+
+static int cmp_fb(const void *a, const void *b)
+{
+	const struct fb_term *x = a, *y = b;
+
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	return strcmp(x->text, y->text);
+}
+
+/* Number of terms in text (for P(t|d)). */
+static int count_term(void *ctx, const char *term, size_t len,
+		      const char *word, int pos, int is_stop)
+{
+	(void)term;
+	(void)len;
+	(void)word;
+	(void)pos;
+	(void)is_stop;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+int rank_feedback(struct idx *x, struct rank_query *q,
+		  const struct rank_params *p, struct qerr *err)
+{
+	struct rank_hit hits[RANK_FB_DOCS];
+	struct fb_ctx c = {NULL, 0, 0, 0.0};
+	double sum = 0.0, maxw;
+	int nh = 0, i, users = 0, added = 0, rc;
+
+	if (p->feedback <= 0.0 || q->tok == NULL)
+		return 0;
+	for (i = 0; i < q->nterms; i++)
+		users += q->terms[i].origin == RANK_USER && q->terms[i].df > 0;
+	if (users < p->feedback_min)
+		return 0;
+	rc = rank_search(x, q, p, RANK_FB_DOCS, hits, &nh, err);
+	if (rc != 0 || nh == 0)
+		return rc;
+	for (i = 0; i < nh; i++)
+		sum += hits[i].score;
+	for (i = 0; i < nh && rc == 0; i++) {
+		struct idx_doc d;
+		int len = 0;
+
+		if (idx_get_doc(x, hits[i].doc, &d, err) != 0)
+			break;
+		tok_run(q->tok, d.question, strlen(d.question), count_term,
+			&len, NULL);
+		tok_run(q->tok, d.answer, strlen(d.answer), count_term, &len,
+			NULL);
+		c.doc_w = len ? hits[i].score / sum / len : 0.0;
+		rc = tok_run(q->tok, d.question, strlen(d.question), on_fb_term,
+			     &c, err);
+		if (rc == 0)
+			rc = tok_run(q->tok, d.answer, strlen(d.answer),
+				     on_fb_term, &c, err);
+		idx_doc_clear(&d);
+	}
+	if (rc == 0 && c.n > 0) {
+		qsort(c.t, (size_t)c.n, sizeof(*c.t), cmp_fb);
+		maxw = c.t[0].w;
+		for (i = 0; i < c.n && added < RANK_FB_TERMS; i++) {
+			long df = idx_df(x, c.t[i].text);
+			int j, dup = 0;
+
+			for (j = 0; j < q->nterms; j++)
+				dup |= strcmp(q->terms[j].text, c.t[i].text) == 0;
+			if (dup || df < 2)
+				continue;
+			add_expansion(x, q, c.t[i].text, df, RANK_FEEDBACK, 0,
+				      p->feedback * c.t[i].w / maxw);
+			q->terms[q->nterms - 1].from = -1;
+			added++;
+		}
+	}
+	free(c.t);
+	return rc;
 }
 
 /* Does doc contain term? */
@@ -556,6 +695,106 @@ static int cmp_hits(const void *a, const void *b)
 	return better(y, x) ? 1 : 0;
 }
 
+/* Word pairs of the query: consecutive user words (stop words between
+ * them dropped) as indexes into q->terms.  Returns the count. */
+static int query_pairs(const struct rank_query *q, int pairs[][2], int max)
+{
+	int order[RANK_MAX_TERMS], n = 0, i, j, np = 0;
+
+	for (i = 0; i < q->nterms; i++)
+		if (q->terms[i].origin == RANK_USER && q->terms[i].df > 0)
+			order[n++] = i;
+	for (i = 1; i < n; i++) /* by position; n is small */
+		for (j = i; j > 0 && q->terms[order[j]].pos <
+					   q->terms[order[j - 1]].pos; j--) {
+			int tmp = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	for (i = 0; i + 1 < n && np < max; i++) {
+		pairs[np][0] = order[i];
+		pairs[np][1] = order[i + 1];
+		np++;
+	}
+	return np;
+}
+
+struct pair_scan {
+	const struct rank_query *q;
+	int (*pairs)[2];
+	int npairs;
+	int found[RANK_MAX_TERMS];
+	int prev[2]; /* query term ids of the last two doc terms, -1 if none */
+};
+
+static int on_doc_term(void *ctx, const char *term, size_t len,
+		       const char *word, int pos, int is_stop)
+{
+	struct pair_scan *c = ctx;
+	int id = -1, i;
+
+	(void)len;
+	(void)word;
+	(void)pos;
+	(void)is_stop;
+	for (i = 0; i < c->q->nterms; i++)
+		if (strcmp(c->q->terms[i].text, term) == 0) {
+			id = i;
+			break;
+		}
+	if (id >= 0)
+		for (i = 0; i < c->npairs; i++)
+			if (c->pairs[i][1] == id &&
+			    (c->prev[0] == c->pairs[i][0] ||
+			     c->prev[1] == c->pairs[i][0]))
+				c->found[i] = 1;
+	c->prev[1] = c->prev[0];
+	c->prev[0] = id;
+	return 0;
+}
+
+/* Share of the query's word pairs that occur next to each other (or one
+ * word apart) in doc's question or answer. */
+static double pair_share(struct idx *x, const struct rank_query *q,
+			 int pairs[][2], int np, long doc)
+{
+	struct pair_scan c;
+	struct idx_doc d;
+	int i, got = 0;
+
+	if (idx_get_doc(x, doc, &d, NULL) != 0)
+		return 0.0;
+	memset(&c, 0, sizeof(c));
+	c.q = q;
+	c.pairs = pairs;
+	c.npairs = np;
+	c.prev[0] = c.prev[1] = -1;
+	tok_run(q->tok, d.question, strlen(d.question), on_doc_term, &c, NULL);
+	c.prev[0] = c.prev[1] = -1;
+	tok_run(q->tok, d.answer, strlen(d.answer), on_doc_term, &c, NULL);
+	idx_doc_clear(&d);
+	for (i = 0; i < np; i++)
+		got += c.found[i];
+	return (double)got / np;
+}
+
+static int phrase_rerank(struct idx *x, const struct rank_query *q,
+			 const struct rank_params *p, struct rank_hit *h,
+			 int n, struct qerr *err)
+{
+	int pairs[RANK_MAX_TERMS][2], np = query_pairs(q, pairs, RANK_MAX_TERMS);
+	int i;
+
+	(void)err;
+	if (np == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		h[i].score *= 1.0 + p->phrase * pair_share(x, q, pairs, np,
+							   h[i].doc);
+	return 0;
+}
+
 int rank_search(struct idx *x, const struct rank_query *q,
 		const struct rank_params *p, int k, struct rank_hit *hits,
 		int *nhits, struct qerr *err)
@@ -565,11 +804,18 @@ int rank_search(struct idx *x, const struct rank_query *q,
 	double *acc, idfsum = 0.0;
 	struct qfield *qf;
 	long *touched;
-	int t, rc = 0;
+	struct rank_hit *top = hits;
+	int t, rc = 0, ntop = 0, kk = k;
 
 	*nhits = 0;
 	if (n == 0 || q->nterms == 0)
 		return 0;
+	if (p->phrase > 0.0 && q->tok && k < RANK_RERANK) {
+		kk = RANK_RERANK;
+		top = malloc((size_t)kk * sizeof(*top));
+		if (top == NULL)
+			return qerr_set(err, QERR_IO, "out of memory");
+	}
 	scorer_init(&s, x, p);
 	acc = calloc((size_t)n, sizeof(*acc));
 	qf = calloc((size_t)n, sizeof(*qf));
@@ -619,13 +865,20 @@ int rank_search(struct idx *x, const struct rank_query *q,
 		long d = touched[i];
 
 		if (acc[d] > 0.0)
-			heap_offer(hits, nhits, k, d,
+			heap_offer(top, &ntop, kk, d,
 				   acc[d] * qmatch_factor(&s, &qf[d], d, idfsum));
 	}
-	qsort(hits, (size_t)*nhits, sizeof(*hits), cmp_hits);
 	free(acc);
 	free(qf);
 	free(touched);
+	if (rc == 0 && p->phrase > 0.0 && q->tok)
+		rc = phrase_rerank(x, q, p, top, ntop, err);
+	qsort(top, (size_t)ntop, sizeof(*top), cmp_hits);
+	*nhits = ntop < k ? ntop : k;
+	if (top != hits) {
+		memcpy(hits, top, (size_t)*nhits * sizeof(*hits));
+		free(top);
+	}
 	return rc;
 }
 

@@ -28,6 +28,10 @@ struct rank_params {
 	double k1, b;           /* BM25 saturation and length normalization */
 	double w[IDX_NFIELDS];  /* field weights: question, answer */
 	double qmatch;          /* question-match bonus (0 = off), see below */
+	double phrase;          /* phrase bonus (0 = off), see below */
+	double feedback;        /* weight of feedback terms (0 = off) */
+	int feedback_min;       /* only for queries of at least this many
+				   of the user's words */
 	int expand;             /* enum rank_expand_flags for rank_parse_ex */
 };
 
@@ -36,6 +40,12 @@ struct rank_params {
  * of the query's idf mass found in the question field and cd the share of
  * the question's terms that the query matched. */
 #define RANK_QMATCH 1.0
+
+/* The phrase bonus re-ranks the best RANK_RERANK records: score *= 1 +
+ * phrase * (share of the query's word pairs found next to each other, or
+ * with one word between, in the record). */
+#define RANK_PHRASE 0.3
+#define RANK_RERANK 50
 
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
@@ -49,6 +59,7 @@ enum rank_origin {
 	RANK_FUZZY = 2,  /* nearest spelling of a word the index lacks */
 	RANK_ALIAS = 3,  /* acronym <-> expansion the corpus defines */
 	RANK_SPLIT = 4,  /* half of a compound the index splits ("multilayer") */
+	RANK_FEEDBACK = 5, /* from the best records (pseudo-relevance feedback) */
 };
 
 /* Query-side weights of expansions (the user's words weigh 1). */
@@ -66,6 +77,7 @@ struct rank_term {
 	long df;                         /* 0 when absent from the index */
 	double idf;
 	int is_stop;
+	int pos;                         /* position of the user's word */
 	int origin;                      /* enum rank_origin */
 	int from;                        /* for expansions: index of the term
 					    it expands, else -1 */
@@ -75,6 +87,7 @@ struct rank_query {
 	struct rank_term terms[RANK_MAX_TERMS];
 	int nterms;
 	int dropped_stop; /* stop words that were left out */
+	struct tok *tok;  /* the analyzer it was parsed with (borrowed) */
 };
 
 
@@ -88,6 +101,18 @@ int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err);
 int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 		  struct rank_query *q, struct qerr *err);
+
+/* Pseudo-relevance feedback (RM3-like): rank once, then add to q up to
+ * RANK_FB_TERMS terms that are frequent in the best RANK_FB_DOCS records,
+ * weighted by p->feedback times their share of the feedback mass.  Done
+ * only when p->feedback > 0 and the query has at least p->feedback_min of
+ * the user's words with postings.  Returns 0 or an error code. */
+#define RANK_FB_DOCS 10
+#define RANK_FB_TERMS 10
+#define RANK_FEEDBACK_W 0.0
+#define RANK_FEEDBACK_MIN 4
+int rank_feedback(struct idx *x, struct rank_query *q,
+		  const struct rank_params *p, struct qerr *err);
 
 /* How much of the query a record covers, in [0, 1]: the geometric mean of
  * the share of the user's words it contains (directly or through what
