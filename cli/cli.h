@@ -79,6 +79,10 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 		  const struct cli_llm_turn *hist, int nhist, FILE *stream,
 		  char **reply, struct qerr *err);
 
+/* 0 when LLM replies can be had with o (an endpoint is configured and the
+ * client is built in); else QERR_USAGE / QERR_DATA with err saying why. */
+int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err);
+
 /* ---- ranking options shared by ask, chat and eval ---- */
 
 enum {

@@ -29,6 +29,9 @@
 #define HISTORY_SIZE 1000 /* entries kept in the history file */
 #define PROMPT "quarry> "
 
+/* Earlier question/reply pairs sent along with an LLM request. */
+#define CHAT_HISTORY 4
+
 struct chat {
 	struct idx *x;
 	struct tok *t;
@@ -37,6 +40,9 @@ struct chat {
 	int top;                 /* answers shown per turn */
 	double threshold;        /* confidence below which nothing is good */
 	int llm;                 /* /llm on: add an LLM reply to each turn */
+	struct cli_llm_opts llm_opts;
+	struct cli_llm_turn hist[CHAT_HISTORY]; /* earlier turns for the LLM */
+	int nhist;
 	int quit;                /* /quit seen */
 	int status;              /* first retrieval error, the exit status */
 	struct followup topic;   /* what follow-ups refer to */
@@ -110,6 +116,9 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 		{"db", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"json", no_argument, NULL, 'j'},
+		{"llm", no_argument, NULL, 'L'},
+		{"llm-model", required_argument, NULL, 'M'},
+		{"llm-url", required_argument, NULL, 'U'},
 		{"model", required_argument, NULL, CLI_OPT_MODEL},
 		{"threshold", required_argument, NULL, 't'},
 		{"top", required_argument, NULL, 'n'},
@@ -123,6 +132,9 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 		case 'd': *db = optarg; break;
 		case 'j': c->out.json = 1; break;
 		case 'h': usage(stdout); return -1;
+		case 'L': c->llm = 1; break;
+		case 'M': c->llm_opts.model = optarg; break;
+		case 'U': c->llm_opts.url = optarg; break;
 		case 't':
 			if (cli_parse_num("chat", "--threshold", optarg, 0, 1,
 					  &c->threshold))
@@ -264,26 +276,80 @@ static int print_turn(struct chat *c, const char *q, const char *resolved,
  * never available. */
 static int llm_ready(struct chat *c, char *why, size_t n)
 {
-	const char *url = getenv("QUARRY_LLM_URL");
+	struct qerr err = {0};
 
-	(void)c;
-	if (url == NULL || *url == '\0')
-		snprintf(why, n, "LLM replies are not configured "
-				 "(set QUARRY_LLM_URL)");
-	else
-		snprintf(why, n, "LLM replies are not wired into chat yet");
-	return 0;
+	if (cli_llm_check(&c->llm_opts, &err) != 0) {
+		snprintf(why, n, "%s", err.msg);
+		return 0;
+	}
+	return 1;
 }
 
+/* Remember a question and its reply for the next request's history. */
+static void add_history(struct chat *c, const char *q, char *reply)
+{
+	int i;
+
+	if (c->nhist == CHAT_HISTORY) {
+		free((char *)c->hist[0].user);
+		free((char *)c->hist[0].assistant);
+		for (i = 1; i < CHAT_HISTORY; i++)
+			c->hist[i - 1] = c->hist[i];
+		c->nhist--;
+	}
+	c->hist[c->nhist].user = strdup(q);
+	c->hist[c->nhist].assistant = reply;
+	if (c->hist[c->nhist].user == NULL) {
+		free(reply);
+		return;
+	}
+	c->nhist++;
+}
+
+static void clear_history(struct chat *c)
+{
+	while (c->nhist > 0) {
+		c->nhist--;
+		free((char *)c->hist[c->nhist].user);
+		free((char *)c->hist[c->nhist].assistant);
+	}
+}
+
+/* The LLM's reply to the question, after the retrieved answers: streamed
+ * as text, or {"command":"llm","reply"} with --json.  A failure is one
+ * warning; the answers already shown stand. */
 static int llm_reply(struct chat *c, const char *q, const char *resolved,
 		     const struct cli_result *r, int n)
 {
-	(void)c;
-	(void)q;
+	struct cli_llm_opts o = c->llm_opts;
+	struct qerr err = {0};
+	char *reply = NULL;
+
 	(void)resolved;
-	(void)r;
-	(void)n;
-	return 0;
+	if (n == 0)
+		return 0;
+	o.stream = !c->out.json;
+	if (!c->out.json)
+		fprintf(c->out.fp, "LLM: ");
+	if (cli_llm_reply(&o, q, r, n, c->hist, c->nhist,
+			  c->out.json ? NULL : c->out.fp, &reply, &err) != 0) {
+		if (!c->out.json)
+			fputc('\n', c->out.fp);
+		cli_warn("LLM reply failed: %s; the retrieved answer stands",
+			 err.msg);
+		return flush_out(c);
+	}
+	if (c->out.json) {
+		if (put_json(c, json_pack("{s:s, s:s}", "command", "llm",
+					  "reply", reply)) != 0) {
+			free(reply);
+			return QERR_IO;
+		}
+	} else {
+		fprintf(c->out.fp, "\n\n");
+	}
+	add_history(c, q, reply);
+	return flush_out(c);
 }
 
 /* ---- turns ---- */
@@ -355,7 +421,7 @@ static int do_help(struct chat *c, const char *arg);
 
 static int do_llm(struct chat *c, const char *arg)
 {
-	char why[256];
+	char why[600];
 
 	if (*arg == '\0')
 		return say(c, "llm", "LLM replies are %s.",
@@ -765,6 +831,14 @@ int cmd_chat(int argc, char **argv)
 	rc = parse_opts(argc, argv, &c, &db);
 	if (rc != 0)
 		return rc < 0 ? QERR_OK : rc;
+	if (c.llm) {
+		char why[600];
+
+		if (!llm_ready(&c, why, sizeof(why))) {
+			cli_warn("%s; LLM replies are off", why);
+			c.llm = 0;
+		}
+	}
 	if ((rc = cli_open_index(db, &c.x)) != 0)
 		return rc;
 	if ((c.t = tok_new(TOK_STEM)) == NULL) {
@@ -778,6 +852,7 @@ int cmd_chat(int argc, char **argv)
 			rc = chat_stdin(&c);
 	}
 	remember(&c, NULL, NULL, 0);
+	clear_history(&c);
 	followup_clear(&c.topic);
 	tok_free(c.t);
 	idx_close(c.x);

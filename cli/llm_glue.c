@@ -58,6 +58,19 @@ static int load_config(const struct cli_llm_opts *o, struct llm_config *cfg,
 	return 0;
 }
 
+int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err)
+{
+	struct llm_config cfg;
+	struct cli_llm_opts strict = *o;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	strict.dry_run = 0;
+	rc = load_config(&strict, &cfg, err);
+	llm_config_free(&cfg);
+	return rc;
+}
+
 int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 		  const struct cli_result *res, int n,
 		  const struct cli_llm_turn *hist, int nhist, FILE *stream,
@@ -115,6 +128,13 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 }
 
 #else /* !WITH_LLM */
+
+int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err)
+{
+	(void)o;
+	return qerr_set(err, QERR_USAGE,
+			"quarry was built without LLM support (make WITH_LLM=1)");
+}
 
 int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 		  const struct cli_result *res, int n,
