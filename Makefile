@@ -34,7 +34,9 @@ ifeq ($(WITH_LLM),1)
 QLIBS += -ldl
 endif
 
-B := build
+# Objects built with and without the LLM client live apart, so switching
+# WITH_LLM never links stale objects.
+B := build/llm$(WITH_LLM)
 LIB_SRC := $(wildcard util/*.c index/*.c retrieval/*.c)
 ifeq ($(WITH_LLM),1)
 LIB_SRC += $(wildcard llm/*.c)
@@ -59,8 +61,15 @@ $(B)/.deps: tests/deps.sh
 
 $(CLI_OBJ) $(LIB_OBJ): | $(B)/.deps
 
-quarry: $(CLI_OBJ) $(LIB_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(QLIBS) -ledit
+# Relink whenever the configuration changes (the stamp names it).
+STAMP := build/.config-llm$(WITH_LLM)-static$(STATIC)
+$(STAMP):
+	@mkdir -p build
+	@rm -f build/.config-*
+	@touch $@
+
+quarry: $(CLI_OBJ) $(LIB_OBJ) $(STAMP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(QLIBS) -ledit
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -97,7 +106,7 @@ install: quarry
 	install -m 755 quarry $(DESTDIR)$(PREFIX)/bin/quarry
 
 clean:
-	rm -rf $(B) quarry
+	rm -rf build quarry
 
 .PHONY: all test asan eval bench install clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
