@@ -26,9 +26,11 @@ STATIC ?= 1
 ifeq ($(STATIC),1)
 QLIBS := -Wl,-Bstatic -lsqlite3 -lutf8proc -ljansson -lstemmer \
 	-Wl,-Bdynamic -lm -lpthread
+EDITLIBS := -Wl,-Bstatic -ledit -ltinfo -lbsd -lmd -Wl,-Bdynamic
 else
 QLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || \
 	echo -lsqlite3 -lutf8proc -ljansson) -lstemmer -lm
+EDITLIBS := -ledit
 endif
 ifeq ($(WITH_LLM),1)
 QLIBS += -ldl
@@ -69,7 +71,7 @@ $(STAMP):
 	@touch $@
 
 quarry: $(CLI_OBJ) $(LIB_OBJ) $(STAMP)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(QLIBS) -ledit
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(QLIBS) $(EDITLIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
