@@ -7,8 +7,10 @@
  * file that is renamed over the old index. */
 #include "idx.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -90,8 +92,9 @@ static float get_float(const unsigned char *p)
 
 struct term {
 	char *text;
-	struct buf post; /* n x (docid delta, tf_q, tf_a) varints */
-	long df, cf, last;
+	struct buf post; /* n x (docid delta, tf_q, tf_a) varints, this run */
+	long df, cf, last; /* df and cf over all runs */
+	long run_df;       /* postings in post */
 };
 
 struct hit {
@@ -123,7 +126,15 @@ struct idx_build {
 	struct hit *hits;
 	size_t nhits, cap_hits;
 	int field;
+	/* Postings spill to sorted run files when they outgrow the budget. */
+	size_t post_bytes, budget;
+	int nruns;
+	/* progress, for idx_build_progress */
+	long long in_bytes;
 };
+
+static int spill(struct idx_build *b);
+static void dir_of(const char *path, char *out, size_t n);
 
 static uint64_t hash_str(const char *s, size_t n)
 {
@@ -156,6 +167,22 @@ static int grow_slots(struct idx_build *b)
 	b->slots = s;
 	b->nslots = n;
 	return 0;
+}
+
+/* Index of an existing term, or -1. */
+static long term_lookup(const struct idx_build *b, const char *t)
+{
+	size_t h;
+
+	if (b->nslots == 0)
+		return -1;
+	h = (size_t)hash_str(t, strlen(t)) & (b->nslots - 1);
+	while (b->slots[h]) {
+		if (strcmp(b->terms[b->slots[h] - 1].text, t) == 0)
+			return (long)b->slots[h] - 1;
+		h = (h + 1) & (b->nslots - 1);
+	}
+	return -1;
 }
 
 /* Index of term t[0..n), added if new; -1 on out-of-memory. */
@@ -257,6 +284,37 @@ static const char schema_sql[] =
 	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT)"
 	" WITHOUT ROWID;";
 
+/* Remove what builds killed before they could clean up left beside path:
+ * PATH.tmp-PID and its run files, when process PID is gone. */
+static void remove_stale(const char *path)
+{
+	char dir[4096], prefix[4200], full[8400];
+	const char *base = strrchr(path, '/');
+	size_t plen;
+	DIR *d;
+	struct dirent *e;
+
+	dir_of(path, dir, sizeof(dir));
+	snprintf(prefix, sizeof(prefix), "%s.tmp-", base ? base + 1 : path);
+	plen = strlen(prefix);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		pid = strtol(e->d_name + plen, &end, 10);
+		if (end == e->d_name + plen || pid <= 0 ||
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
+		unlink(full);
+	}
+	closedir(d);
+}
+
 int idx_build_begin(struct idx_build **out, const char *path,
 		    struct qerr *err)
 {
@@ -272,6 +330,7 @@ int idx_build_begin(struct idx_build **out, const char *path,
 		return qerr_set(err, QERR_IO, "out of memory");
 	}
 	snprintf(b->tmp, n, "%s.tmp-%ld", path, (long)getpid());
+	remove_stale(path);
 	unlink(b->tmp);
 	if (sqlite3_open_v2(b->tmp, &b->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
@@ -296,6 +355,7 @@ int idx_build_begin(struct idx_build **out, const char *path,
 		return QERR_IO;
 	}
 	b->src_id = 0;
+	b->budget = IDX_BUILD_MEMORY;
 	*out = b;
 	return 0;
 }
@@ -349,12 +409,16 @@ static int flush_hits(struct idx_build *b, long len[IDX_NFIELDS])
 			len[b->hits[i].field]++;
 			i++;
 		}
+		size_t before = e->post.len;
+
 		if (buf_put_varint(&e->post, (uint64_t)(b->ndocs - e->last)) ||
 		    buf_put_varint(&e->post, tf[0]) ||
 		    buf_put_varint(&e->post, tf[1]))
 			return -1;
+		b->post_bytes += e->post.len - before;
 		e->last = b->ndocs;
 		e->df++;
+		e->run_df++;
 		e->cf += tf[0] + tf[1];
 	}
 	b->nhits = 0;
@@ -457,6 +521,9 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 	}
 	sqlite3_reset(st);
 	b->ndocs++;
+	b->in_bytes += (long long)(strlen(question) + strlen(answer));
+	if (b->post_bytes > b->budget)
+		return spill(b);
 	return 0;
 }
 
@@ -511,16 +578,16 @@ static float impact(const struct idx_build *b, long doc, unsigned tfq,
 }
 
 /* Re-encode a term's raw stream into the blocked postings format. */
-static int encode_postings(const struct idx_build *b, const struct term *e,
-			   const double avg[IDX_NFIELDS], struct buf *out,
-			   struct buf *body)
+static int encode_postings(const struct idx_build *b, const struct buf *raw,
+			   long df, const double avg[IDX_NFIELDS],
+			   struct buf *out, struct buf *body)
 {
-	const unsigned char *p = (const unsigned char *)e->post.data;
-	const unsigned char *end = p + e->post.len;
-	long doc = -1, prev = -1, left = e->df;
+	const unsigned char *p = (const unsigned char *)raw->data;
+	const unsigned char *end = p + raw->len;
+	long doc = -1, prev = -1, left = df;
 
 	buf_reset(out);
-	if (buf_put_varint(out, (uint64_t)e->df))
+	if (buf_put_varint(out, (uint64_t)df))
 		return -1;
 	while (left > 0) {
 		long n = left < IDX_BLOCK ? left : IDX_BLOCK, i;
@@ -555,60 +622,314 @@ static int encode_postings(const struct idx_build *b, const struct term *e,
 	return 0;
 }
 
-static int write_terms(struct idx_build *b, struct qerr *err)
+/* Writes vocabulary and postings rows in term order. */
+struct term_out {
+	sqlite3_stmt *sv, *sp;
+	struct buf blob, body;
+	double avg[IDX_NFIELDS];
+	long next_id;
+};
+
+static int term_out_begin(struct idx_build *b, struct term_out *o,
+			  struct qerr *err)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < IDX_NFIELDS; i++) {
+		o->avg[i] = b->ndocs ? (double)b->len[i] / (double)b->ndocs : 1.0;
+		if (o->avg[i] <= 0.0)
+			o->avg[i] = 1.0;
+	}
+	if (sqlite3_prepare_v2(b->db, "INSERT INTO vocab VALUES(?,?,?,?)", -1,
+			       &o->sv, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "INSERT INTO postings VALUES(?,?)", -1,
+			       &o->sp, NULL) != SQLITE_OK)
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	return 0;
+}
+
+static void term_out_end(struct term_out *o)
+{
+	sqlite3_finalize(o->sv);
+	sqlite3_finalize(o->sp);
+	buf_free(&o->blob);
+	buf_free(&o->body);
+}
+
+/* One term: raw is its whole postings stream (deltas from -1). */
+static int put_term(struct idx_build *b, struct term_out *o, const char *text,
+		    long df, long cf, const struct buf *raw, struct qerr *err)
+{
+	long id = ++o->next_id;
+
+	if (encode_postings(b, raw, df, o->avg, &o->blob, &o->body) != 0)
+		return qerr_set(err, QERR_IO, "out of memory");
+	sqlite3_bind_text(o->sv, 1, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(o->sv, 2, id);
+	sqlite3_bind_int64(o->sv, 3, df);
+	sqlite3_bind_int64(o->sv, 4, cf);
+	sqlite3_bind_int64(o->sp, 1, id);
+	sqlite3_bind_blob(o->sp, 2, o->blob.data, (int)o->blob.len,
+			  SQLITE_STATIC);
+	if (sqlite3_step(o->sv) != SQLITE_DONE ||
+	    sqlite3_step(o->sp) != SQLITE_DONE) {
+		sqlite3_reset(o->sv);
+		sqlite3_reset(o->sp);
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	}
+	sqlite3_reset(o->sv);
+	sqlite3_reset(o->sp);
+	return 0;
+}
+
+/* Terms with postings in the current run, sorted; NULL on out-of-memory. */
+static struct term **sorted_terms(struct idx_build *b, size_t *n)
 {
 	struct term **order = malloc((b->nterms + 1) * sizeof(*order));
-	sqlite3_stmt *sv = NULL, *sp = NULL;
-	struct buf blob = BUF_INIT, body = BUF_INIT;
-	double avg[IDX_NFIELDS];
 	size_t i;
-	int rc = QERR_IO;
+
+	if (order == NULL)
+		return NULL;
+	for (i = *n = 0; i < b->nterms; i++)
+		if (b->terms[i].run_df > 0)
+			order[(*n)++] = &b->terms[i];
+	qsort(order, *n, sizeof(*order), cmp_term_ptr);
+	return order;
+}
+
+static int write_terms_memory(struct idx_build *b, struct qerr *err)
+{
+	struct term_out o;
+	size_t i, n;
+	struct term **order = sorted_terms(b, &n);
+	int rc;
 
 	if (order == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
-	for (i = 0; i < IDX_NFIELDS; i++)
-		avg[i] = b->ndocs ? (double)b->len[i] / (double)b->ndocs : 1.0;
-	for (i = 0; i < IDX_NFIELDS; i++)
-		if (avg[i] <= 0.0)
-			avg[i] = 1.0;
-	for (i = 0; i < b->nterms; i++)
-		order[i] = &b->terms[i];
-	qsort(order, b->nterms, sizeof(*order), cmp_term_ptr);
-	if (sqlite3_prepare_v2(b->db, "INSERT INTO vocab VALUES(?,?,?,?)", -1,
-			       &sv, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(b->db, "INSERT INTO postings VALUES(?,?)", -1,
-			       &sp, NULL) != SQLITE_OK)
-		goto sqlfail;
-	for (i = 0; i < b->nterms; i++) {
-		const struct term *e = order[i];
-
-		if (encode_postings(b, e, avg, &blob, &body) != 0) {
-			qerr_set(err, QERR_IO, "out of memory");
-			goto done;
-		}
-		sqlite3_bind_text(sv, 1, e->text, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(sv, 2, (sqlite3_int64)i + 1);
-		sqlite3_bind_int64(sv, 3, e->df);
-		sqlite3_bind_int64(sv, 4, e->cf);
-		sqlite3_bind_int64(sp, 1, (sqlite3_int64)i + 1);
-		sqlite3_bind_blob(sp, 2, blob.data, (int)blob.len, SQLITE_STATIC);
-		if (sqlite3_step(sv) != SQLITE_DONE ||
-		    sqlite3_step(sp) != SQLITE_DONE)
-			goto sqlfail;
-		sqlite3_reset(sv);
-		sqlite3_reset(sp);
-	}
-	rc = 0;
-	goto done;
-sqlfail:
-	qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
-done:
-	sqlite3_finalize(sv);
-	sqlite3_finalize(sp);
-	buf_free(&blob);
-	buf_free(&body);
+	rc = term_out_begin(b, &o, err);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = put_term(b, &o, order[i]->text, order[i]->df, order[i]->cf,
+			      &order[i]->post, err);
+	term_out_end(&o);
 	free(order);
 	return rc;
+}
+
+/* ---- runs: postings spilled to disk and merged at commit ----
+ *
+ * A run file holds, per term in strcmp order: varint text length, text,
+ * varint run_df, varint raw byte count, the raw stream (docid deltas from
+ * -1, tf_q, tf_a).  Runs cover consecutive doc id ranges, in run order. */
+
+static void run_path(const struct idx_build *b, int i, char *out, size_t n)
+{
+	snprintf(out, n, "%s.run%d", b->tmp, i);
+}
+
+static int put_varint_file(FILE *fp, uint64_t v)
+{
+	do {
+		int c = (int)(v & 0x7f);
+
+		v >>= 7;
+		if (putc(v ? c | 0x80 : c, fp) == EOF)
+			return -1;
+	} while (v);
+	return 0;
+}
+
+static int get_varint_file(FILE *fp, uint64_t *v)
+{
+	uint64_t r = 0;
+	int shift = 0, c;
+
+	while ((c = getc(fp)) != EOF && shift < 64) {
+		r |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*v = r;
+			return 0;
+		}
+		shift += 7;
+	}
+	return -1;
+}
+
+static int spill(struct idx_build *b)
+{
+	char path[4200];
+	size_t i, n;
+	struct term **order = sorted_terms(b, &n);
+	FILE *fp;
+	int e = 0;
+
+	if (order == NULL)
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	run_path(b, b->nruns, path, sizeof(path));
+	fp = fopen(path, "wb");
+	if (fp == NULL) {
+		free(order);
+		return qerr_set(&b->err, QERR_IO, "cannot create %s: %s", path,
+				strerror(errno));
+	}
+	b->nruns++;
+	for (i = 0; i < n; i++) {
+		struct term *t = order[i];
+		size_t len = strlen(t->text);
+
+		if (put_varint_file(fp, len) || fwrite(t->text, 1, len, fp) != len ||
+		    put_varint_file(fp, (uint64_t)t->run_df) ||
+		    put_varint_file(fp, t->post.len) ||
+		    fwrite(t->post.data, 1, t->post.len, fp) != t->post.len)
+			break;
+		buf_free(&t->post);
+		t->run_df = 0;
+		t->last = -1;
+	}
+	if (i < n || fflush(fp) != 0 || ferror(fp))
+		e = errno ? errno : EIO;
+	if (fclose(fp) != 0 && e == 0)
+		e = errno ? errno : EIO;
+	free(order);
+	b->post_bytes = 0;
+	if (e)
+		return qerr_set(&b->err, QERR_IO, "cannot write %s: %s", path,
+				strerror(e));
+	return 0;
+}
+
+struct run {
+	FILE *fp;
+	char *text;      /* current term, NULL at the end */
+	long df;
+	struct buf raw;  /* its raw stream */
+};
+
+/* Read the run's next term; 0, or -1 on a damaged file (text NULL at end). */
+static int run_next(struct run *r)
+{
+	uint64_t len, df, bytes;
+
+	free(r->text);
+	r->text = NULL;
+	buf_reset(&r->raw);
+	if (get_varint_file(r->fp, &len) != 0)
+		return feof(r->fp) ? 0 : -1;
+	if (len > 4096 || (r->text = malloc(len + 1)) == NULL ||
+	    fread(r->text, 1, len, r->fp) != len ||
+	    get_varint_file(r->fp, &df) != 0 ||
+	    get_varint_file(r->fp, &bytes) != 0 || bytes > (1ULL << 40) ||
+	    buf_reserve(&r->raw, bytes) != 0 ||
+	    fread(r->raw.data, 1, bytes, r->fp) != bytes)
+		return -1;
+	r->text[len] = '\0';
+	r->raw.len = bytes;
+	r->df = (long)df;
+	return 0;
+}
+
+/* Append a run's stream (deltas from -1) to merged (deltas running on from
+ * *last). */
+static int append_stream(struct buf *merged, const struct buf *raw, long df,
+			 long *last)
+{
+	const unsigned char *p = (const unsigned char *)raw->data;
+	const unsigned char *end = p + raw->len;
+	long doc = -1, i;
+
+	for (i = 0; i < df; i++) {
+		uint64_t d, q, a;
+
+		if (varint_get(&p, end, &d) || varint_get(&p, end, &q) ||
+		    varint_get(&p, end, &a))
+			return -1;
+		doc += (long)d;
+		if (buf_put_varint(merged, (uint64_t)(doc - *last)) ||
+		    buf_put_varint(merged, q) || buf_put_varint(merged, a))
+			return -1;
+		*last = doc;
+	}
+	return 0;
+}
+
+static int write_terms_merge(struct idx_build *b, struct qerr *err)
+{
+	struct run *runs = calloc((size_t)b->nruns, sizeof(*runs));
+	struct buf merged = BUF_INIT;
+	struct term_out o;
+	char path[4200];
+	int i, rc;
+
+	if (runs == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	rc = term_out_begin(b, &o, err);
+	for (i = 0; rc == 0 && i < b->nruns; i++) {
+		run_path(b, i, path, sizeof(path));
+		runs[i].fp = fopen(path, "rb");
+		if (runs[i].fp == NULL || run_next(&runs[i]) != 0)
+			rc = qerr_set(err, QERR_IO, "cannot read %s", path);
+	}
+	while (rc == 0) {
+		const char *min = NULL;
+		long df = 0, last = -1;
+		int64_t cf = 0;
+
+		for (i = 0; i < b->nruns; i++)
+			if (runs[i].text &&
+			    (min == NULL || strcmp(runs[i].text, min) < 0))
+				min = runs[i].text;
+		if (min == NULL)
+			break;
+		buf_reset(&merged);
+		{
+			char *term = strdup(min);
+			long t;
+
+			if (term == NULL) {
+				rc = qerr_set(err, QERR_IO, "out of memory");
+				break;
+			}
+			for (i = 0; rc == 0 && i < b->nruns; i++) {
+				if (runs[i].text == NULL ||
+				    strcmp(runs[i].text, term) != 0)
+					continue;
+				df += runs[i].df;
+				if (append_stream(&merged, &runs[i].raw,
+						  runs[i].df, &last) != 0 ||
+				    run_next(&runs[i]) != 0)
+					rc = qerr_set(err, QERR_IO,
+						      "index: damaged run file");
+			}
+			/* cf lives in the term table */
+			t = term_lookup(b, term);
+			cf = t >= 0 ? b->terms[t].cf : 0;
+			if (rc == 0)
+				rc = put_term(b, &o, term, df, (long)cf,
+					      &merged, err);
+			free(term);
+		}
+	}
+	for (i = 0; i < b->nruns; i++) {
+		if (runs[i].fp)
+			fclose(runs[i].fp);
+		free(runs[i].text);
+		buf_free(&runs[i].raw);
+	}
+	free(runs);
+	buf_free(&merged);
+	term_out_end(&o);
+	return rc;
+}
+
+static int write_terms(struct idx_build *b, struct qerr *err)
+{
+	if (b->nruns == 0)
+		return write_terms_memory(b, err);
+	if (spill(b) != 0)
+		return idx_build_status(b, err);
+	return write_terms_merge(b, err);
 }
 
 /* For each acronym keep the expansion seen most often (first on ties). */
@@ -744,8 +1065,16 @@ void idx_build_abort(struct idx_build *b)
 	sqlite3_finalize(b->ins_doc);
 	if (b->db)
 		sqlite3_close(b->db);
-	if (b->tmp)
+	if (b->tmp) {
+		char path[4200];
+		int r;
+
 		unlink(b->tmp); /* no-op after a successful rename */
+		for (r = 0; r < b->nruns; r++) {
+			run_path(b, r, path, sizeof(path));
+			unlink(path);
+		}
+	}
 	for (i = 0; i < b->nterms; i++) {
 		free(b->terms[i].text);
 		buf_free(&b->terms[i].post);
@@ -1267,4 +1596,19 @@ int idx_cursor_seek(struct idx_cursor *c, long target)
 			return 0;
 	}
 	return 1;
+}
+
+void idx_build_set_memory(struct idx_build *b, size_t bytes)
+{
+	b->budget = bytes;
+}
+
+long long idx_build_bytes(const struct idx_build *b)
+{
+	return b->in_bytes;
+}
+
+long idx_build_count(const struct idx_build *b)
+{
+	return b->ndocs;
 }

@@ -101,6 +101,15 @@ void idx_build_meta(struct idx_build *b, const char *key, const char *value);
 /* Write everything and atomically move it into place. On failure the
  * temporary file is removed and the old index is untouched. Frees b. */
 int idx_build_commit(struct idx_build *b, struct qerr *err);
+/* Postings bytes kept in memory before a sorted run is spilled to a
+ * temporary file beside the index (merged at commit). */
+#define IDX_BUILD_MEMORY ((size_t)192 << 20)
+/* Change the spill budget (bytes; tests use small ones). */
+void idx_build_set_memory(struct idx_build *b, size_t bytes);
+/* Text bytes (questions + answers) added so far, for progress reports. */
+long long idx_build_bytes(const struct idx_build *b);
+long idx_build_count(const struct idx_build *b);
+
 /* Drop the build without touching the old index. Accepts NULL. */
 void idx_build_abort(struct idx_build *b);
 /* Sticky status of a build: first error seen by add/source/meta. */

@@ -218,6 +218,81 @@ static void test_foreign_and_missing_files(void **state)
 			 QERR_IO);
 }
 
+struct blob_ctx {
+	struct idx *other;
+	int terms, mismatches;
+};
+
+static int same_postings(void *ctx, const char *term, long df)
+{
+	struct blob_ctx *c = ctx;
+	const unsigned char *d2;
+	size_t l2;
+	long df2;
+
+	c->terms++;
+	/* Copy: the first blob lives in the other handle's statement. */
+	if (idx_postings(c->other, term, &df2, &d2, &l2, NULL) != 0 ||
+	    df2 != df)
+		c->mismatches++;
+	return 0;
+}
+
+static void test_spilled_runs_merge_exactly(void **state)
+{
+	enum { N = 3000 };
+	struct idx_build *b;
+	struct idx *x, *y;
+	struct qerr err = {0};
+	char p2[300], id[16], q[64], a[128];
+	struct blob_ctx c = {0};
+	const unsigned char *d1, *d2;
+	size_t l1, l2;
+	long df1, df2;
+	int i, pass;
+
+	(void)state;
+	snprintf(p2, sizeof(p2), "%s/spilled.db", dir);
+	for (pass = 0; pass < 2; pass++) {
+		assert_int_equal(idx_build_begin(&b, pass ? p2 : path, &err), 0);
+		if (pass)
+			idx_build_set_memory(b, 512); /* a run every few docs */
+		assert_int_equal(idx_build_source(b, "t", 1, 1, "h", 0), 0);
+		for (i = 0; i < N; i++) {
+			snprintf(id, sizeof(id), "%d", i);
+			snprintf(q, sizeof(q), "question w%d w%d common", i % 7,
+				 i % 101);
+			snprintf(a, sizeof(a), "answer w%d w%d w%d common common",
+				 i % 13, i % 1009, i);
+			assert_int_equal(idx_build_add(b, id, q, a, i), 0);
+		}
+		assert_int_equal(idx_build_commit(b, &err), 0);
+	}
+	assert_int_equal(idx_open(&x, path, &err), 0);
+	assert_int_equal(idx_open(&y, p2, &err), 0);
+	assert_int_equal(idx_nterms(x), idx_nterms(y));
+	c.other = y;
+	idx_vocab_scan(x, "", same_postings, &c);
+	assert_int_equal(c.mismatches, 0);
+	assert_true(c.terms > 3000);
+	/* byte-identical blobs for a frequent and a rare term */
+	for (i = 0; i < 2; i++) {
+		const char *t = i ? "w1008" : "common";
+		unsigned char *copy;
+
+		assert_int_equal(idx_postings(x, t, &df1, &d1, &l1, &err), 0);
+		copy = malloc(l1);
+		memcpy(copy, d1, l1);
+		assert_int_equal(idx_postings(y, t, &df2, &d2, &l2, &err), 0);
+		assert_int_equal(df1, df2);
+		assert_int_equal(l1, l2);
+		assert_memory_equal(copy, d2, l1);
+		free(copy);
+	}
+	idx_close(x);
+	idx_close(y);
+}
+
 static void test_norm_codes(void **state)
 {
 	long n;
@@ -241,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_abort_keeps_old_index),
 		cmocka_unit_test(test_foreign_and_missing_files),
 		cmocka_unit_test(test_norm_codes),
+		cmocka_unit_test(test_spilled_runs_merge_exactly),
 	};
 
 	return cmocka_run_group_tests_name("index", tests, setup, teardown);
