@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../index/corpus.h"
@@ -115,7 +116,43 @@ struct build_ctx {
 	char *last_copy;
 	int bundled;
 	const char *bundled_hash;
+	/* progress on a terminal: records/s, MB/s, ETA */
+	int progress;
+	long long total_bytes; /* sum of input sizes, 0 if unknown */
+	double start, last_shown;
 };
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Redraw the progress line at most four times a second. */
+static void show_progress(struct build_ctx *c, int final)
+{
+	double t = now_sec(), el = t - c->start;
+	long long bytes = idx_build_bytes(c->b);
+	long n = idx_build_count(c->b);
+	double mbs = el > 0 ? (double)bytes / 1e6 / el : 0.0;
+
+	if (!c->progress || (!final && t - c->last_shown < 0.25))
+		return;
+	c->last_shown = t;
+	fprintf(stderr, "\r%s: %ld records, %.0f rec/s, %.1f MB/s", cli_progname,
+		n, el > 0 ? n / el : 0.0, mbs);
+	if (c->total_bytes > 0 && bytes > 0 && mbs > 0 && !final) {
+		double left = (double)(c->total_bytes - bytes) / 1e6 / mbs;
+
+		fprintf(stderr, ", %3.0f%%, ETA %.0fs",
+			100.0 * (double)bytes / (double)c->total_bytes,
+			left > 0 ? left : 0.0);
+	}
+	fputs(final ? "\n" : "\033[K", stderr);
+	fflush(stderr);
+}
 
 static void on_warn(void *ctx, const char *msg)
 {
@@ -165,6 +202,8 @@ static int on_rec(void *ctx, const struct corpus_rec *r)
 
 	if (rc == 0)
 		rc = idx_build_add(c->b, r->id, r->question, r->answer, r->line);
+	if (c->progress && (idx_build_count(c->b) & 1023) == 0)
+		show_progress(c, 0);
 	return rc;
 }
 
@@ -206,6 +245,17 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		return rc;
 	if ((rc = idx_build_begin(&c.b, db, err)) != 0)
 		return rc;
+	c.progress = !quiet && isatty(STDERR_FILENO);
+	c.start = now_sec();
+	for (i = 0; i < npaths; i++) {
+		struct stat sb;
+
+		if (stat(paths[i], &sb) != 0 || !S_ISREG(sb.st_mode))
+			break; /* a directory: no ETA */
+		c.total_bytes += (long long)sb.st_size;
+	}
+	if (i < npaths)
+		c.total_bytes = 0;
 	for (i = 0; i < npaths && rc == 0; i++) {
 		long n = 0;
 
@@ -219,6 +269,7 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		idx_build_abort(c.b);
 		return rc;
 	}
+	show_progress(&c, 1);
 	rc = idx_build_commit(c.b, err);
 	if (rc == 0 && !quiet)
 		fprintf(stderr, "%s: indexed %ld records from %d path%s into %s\n",
