@@ -96,6 +96,7 @@ enum {
 	CLI_OPT_PHRASE,
 	CLI_OPT_FEEDBACK,
 	CLI_OPT_FEEDBACK_MIN,
+	CLI_OPT_EXHAUSTIVE,
 };
 
 /* getopt_long entries for the options above (put them in a table). */
@@ -105,6 +106,7 @@ enum {
 	{"no-expand", no_argument, NULL, CLI_OPT_NOEXPAND},                \
 	{"phrase", required_argument, NULL, CLI_OPT_PHRASE},               \
 	{"feedback", required_argument, NULL, CLI_OPT_FEEDBACK},           \
+	{"exhaustive", no_argument, NULL, CLI_OPT_EXHAUSTIVE},             \
 	{"feedback-min", required_argument, NULL, CLI_OPT_FEEDBACK_MIN},   \
 	{"qmatch", required_argument, NULL, CLI_OPT_QMATCH},               \
 	{"wa", required_argument, NULL, CLI_OPT_WA},                       \
@@ -120,6 +122,8 @@ enum {
 	"  --feedback X      add terms from the best records, weighted X\n"  \
 	"                    (pseudo-relevance feedback; default 0 = off)\n" \
 	"  --feedback-min N  ...only for questions of N words or more (4)\n" \
+	"  --exhaustive      score every posting instead of MaxScore pruning\n" \
+	"                    (same results, slower; for checking)\n"          \
 	"  --no-expand       no prefix, spelling, compound or acronym\n"     \
 	"                    expansion of query words\n"
 

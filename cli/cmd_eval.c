@@ -36,6 +36,7 @@ struct eval_opts {
 	int run[NSYS]; /* which systems to score */
 	int json;
 	const char *per_query; /* TSV path or NULL */
+	int check_pruning;     /* compare MaxScore with exhaustive scoring */
 	struct rank_params params;
 };
 
@@ -109,6 +110,9 @@ static void usage(FILE *fp)
 		"  --model M         bm25 (default), tfidf or both\n"
 		CLI_RANK_HELP
 		"  --no-fts5         skip the FTS5 anchor\n"
+		"  --check-pruning   also rank every query exhaustively and check\n"
+		"                    that MaxScore gave the same records and\n"
+		"                    scores (exit 3 if not)\n"
 		"  -j, --json        one JSON object: {\"collections\":[{\"name\",\n"
 		"                    \"system\",\"ndcg10\",\"map100\",\"mrr10\",\"p1\",\n"
 		"                    \"recall100\",\"queries\",\"ms_per_query\",\n"
@@ -148,6 +152,7 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 		{"model", required_argument, NULL, 'm'},
 		{"no-fts5", no_argument, NULL, 'F'},
 		{"per-query", required_argument, NULL, 'P'},
+		{"check-pruning", no_argument, NULL, 'X'},
 		{NULL, 0, NULL, 0},
 	};
 	struct rank_params *p = &o->params;
@@ -160,6 +165,7 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 		case 'j': o->json = 1; break;
 		case 'F': o->run[SYS_FTS5] = 0; break;
 		case 'P': o->per_query = optarg; break;
+		case 'X': o->check_pruning = 1; break;
 		case 'm': rc = parse_model(optarg, o); break;
 		default:
 			rc = cli_rank_opt("eval", c, optarg, p);
@@ -592,7 +598,30 @@ struct qctx {
 	long ndocs;
 	struct rank_query rq;
 	struct rank_hit hits[EVAL_K];
+	int check;            /* also rank exhaustively and compare */
+	long checked, differ; /* queries compared, and those that differed */
 };
+
+/* Rank q->rq exhaustively too; count the query as differing unless both
+ * rankings agree on every record and score. */
+static int check_exhaustive(struct qctx *q, int n, struct qerr *err)
+{
+	struct rank_params p = q->params;
+	struct rank_hit ex[EVAL_K];
+	int m = 0, i, rc;
+
+	p.exhaustive = 1;
+	rc = rank_search(q->x, &q->rq, &p, EVAL_K, ex, &m, err);
+	if (rc != 0)
+		return rc;
+	q->checked++;
+	for (i = 0; i < n && m == n; i++)
+		if (ex[i].doc != q->hits[i].doc || ex[i].score != q->hits[i].score)
+			break;
+	if (m != n || i < n)
+		q->differ++;
+	return 0;
+}
 
 static int quarry_search(void *ctx, const char *text, const char **ranked,
 			 int *n, struct qerr *err)
@@ -606,6 +635,8 @@ static int quarry_search(void *ctx, const char *text, const char **ranked,
 	if (rc == 0)
 		rc = rank_search(q->x, &q->rq, &q->params, EVAL_K, q->hits, n,
 				 err);
+	if (rc == 0 && q->check && q->params.model == RANK_BM25)
+		rc = check_exhaustive(q, *n, err);
 	if (rc != 0) {
 		*n = 0;
 		return rc;
@@ -693,6 +724,7 @@ static int run_quarry(const struct coll *c, const struct eval_opts *o,
 
 	memset(&q, 0, sizeof(q));
 	q.params = o->params;
+	q.check = o->check_pruning;
 	if (corpus == NULL || db == NULL)
 		rc = qerr_set(err, QERR_IO, "out of memory");
 	else
@@ -707,6 +739,15 @@ static int run_quarry(const struct coll *c, const struct eval_opts *o,
 				err);
 		if (rc == 0)
 			(*nrows)++;
+	}
+	if (rc == 0 && q.check) {
+		printf("pruning check %s: %ld of %ld queries identical to "
+		       "exhaustive scoring\n", c->name, q.checked - q.differ,
+		       q.checked);
+		if (q.differ)
+			rc = qerr_set(err, QERR_DATA, "%s: MaxScore and exhaustive "
+				      "scoring differ on %ld queries", c->name,
+				      q.differ);
 	}
 	qctx_clear(&q);
 	empty_tmpdir(tmpdir);

@@ -58,6 +58,9 @@ int cli_rank_opt(const char *cmd, int c, const char *arg,
 			p->feedback_min = (int)v;
 		return rc;
 	}
+	case CLI_OPT_EXHAUSTIVE:
+		p->exhaustive = 1;
+		return 0;
 	case CLI_OPT_NOEXPAND:
 		p->expand = 0;
 		return 0;

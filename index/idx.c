@@ -1168,6 +1168,40 @@ static int load_stats(struct idx *x, const char *path, struct qerr *err)
 	return 0;
 }
 
+/* Open an index file read-only as immutable: a build never changes an
+ * index in place (it renames a new file over it, and an open reader keeps
+ * the old file), so SQLite may skip locking and journal checks, and it
+ * reads through a memory map. */
+static int open_immutable(const char *path, sqlite3 **db)
+{
+	struct buf uri = BUF_INIT;
+	const char *s;
+	int rc;
+
+	buf_puts(&uri, "file:");
+	for (s = path; *s; s++) {
+		if (*s == '%' || *s == '?' || *s == '#') {
+			char esc[4];
+
+			snprintf(esc, sizeof(esc), "%%%02X", (unsigned char)*s);
+			buf_puts(&uri, esc);
+		} else {
+			buf_putc(&uri, *s);
+		}
+	}
+	if (buf_puts(&uri, "?immutable=1") != 0) {
+		buf_free(&uri);
+		return SQLITE_NOMEM;
+	}
+	rc = sqlite3_open_v2(uri.data, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+			     NULL);
+	buf_free(&uri);
+	if (rc == SQLITE_OK)
+		sqlite3_exec(*db, "PRAGMA mmap_size=1073741824", NULL, NULL,
+			     NULL);
+	return rc;
+}
+
 int idx_open(struct idx **out, const char *path, struct qerr *err)
 {
 	struct idx *x;
@@ -1185,8 +1219,7 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 	if (x == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
 	x->naliases = -1;
-	if (sqlite3_open_v2(path, &x->db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
+	if (open_immutable(path, &x->db) != SQLITE_OK) {
 		qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
 			 sqlite3_errmsg(x->db));
 		idx_close(x);
@@ -1577,6 +1610,20 @@ int idx_cursor_next(struct idx_cursor *c)
 	c->tf[1] = (unsigned)a;
 	c->left_in_block--;
 	return 1;
+}
+
+float idx_postings_max(const unsigned char *data, size_t len)
+{
+	struct idx_cursor c;
+	float m = 0.0f;
+
+	idx_cursor_init(&c, data, len);
+	while (next_block(&c)) {
+		if (c.block_max > m)
+			m = c.block_max;
+		c.p = c.bend;
+	}
+	return m;
 }
 
 int idx_cursor_seek(struct idx_cursor *c, long target)

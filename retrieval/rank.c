@@ -795,6 +795,197 @@ static int phrase_rerank(struct idx *x, const struct rank_query *q,
 	return 0;
 }
 
+/* ---- document at a time with MaxScore ---- */
+
+struct dterm {
+	struct idx_cursor c;
+	unsigned char *blob; /* a private copy of the postings */
+	const struct rank_term *t;
+	int ti;              /* index in q->terms */
+	double w;            /* weight * idf */
+	double ub;           /* largest contribution any posting can make */
+	double share;        /* idf share for the question-match bound */
+	int done;
+};
+
+static int cmp_dterm(const void *a, const void *b)
+{
+	const struct dterm *x = a, *y = b;
+
+	if (x->ub != y->ub)
+		return x->ub < y->ub ? -1 : 1;
+	return x->ti - y->ti;
+}
+
+/* Upper bound of a record's final score from contributions summing to at
+ * most sum and question-field idf share at most share. */
+static double bound(const struct rank_params *p, double sum, double share)
+{
+	return sum * (1.0 + p->qmatch * (share < 1.0 ? share : 1.0));
+}
+
+/* Do the default parameters (which the blocks' bounds assume) hold? */
+static int default_params(const struct rank_params *p)
+{
+	return p->k1 == IDX_K1 && p->b == IDX_B && p->w[IDX_Q] == IDX_WQ &&
+	       p->w[IDX_A] == IDX_WA;
+}
+
+static int load_dterms(struct idx *x, const struct rank_query *q,
+		       const struct rank_params *p, const struct scorer *s,
+		       double idfsum, struct dterm *d, int *nd,
+		       struct qerr *err)
+{
+	int t, use_blocks = default_params(p);
+
+	*nd = 0;
+	for (t = 0; t < q->nterms; t++) {
+		const struct rank_term *rt = &q->terms[t];
+		const unsigned char *data;
+		size_t len;
+		long df;
+		struct dterm *e = &d[*nd];
+
+		if (rt->df == 0 || rt->weight <= 0.0)
+			continue;
+		if (idx_postings(x, rt->text, &df, &data, &len, err) != 0)
+			return err ? err->code : QERR_DATA;
+		if (df == 0)
+			continue;
+		memset(e, 0, sizeof(*e));
+		e->blob = malloc(len ? len : 1);
+		if (e->blob == NULL)
+			return qerr_set(err, QERR_IO, "out of memory");
+		memcpy(e->blob, data, len);
+		(*nd)++;
+		e->t = rt;
+		e->ti = t;
+		e->w = rt->weight * term_idf(s, rt);
+		e->ub = e->w * (p->k1 + 1.0) *
+			(use_blocks ? (double)idx_postings_max(e->blob, len) *
+					      (1.0 + 1e-6)
+				    : 1.0);
+		e->share = idfsum > 0.0 ? rt->weight * rt->idf / idfsum : 0.0;
+		idx_cursor_init(&e->c, e->blob, len);
+		e->done = !idx_cursor_next(&e->c);
+		if (e->c.bad)
+			return qerr_set(err, QERR_DATA,
+					"index: corrupt postings for '%s'",
+					rt->text);
+	}
+	return 0;
+}
+
+/* Score one record from the per-term contributions, in query order, just
+ * as the exhaustive loop does (so both give identical numbers). */
+static double final_score(const struct scorer *s, const struct rank_query *q,
+			  const double *contrib, const unsigned *tfq, long doc,
+			  double idfsum)
+{
+	struct qfield f = {0.0f, 0};
+	double sum = 0.0;
+	int t;
+
+	for (t = 0; t < q->nterms; t++) {
+		if (contrib[t] == 0.0 && tfq[t] == 0)
+			continue;
+		sum += contrib[t];
+		if (tfq[t]) {
+			f.idf += (float)(q->terms[t].weight * q->terms[t].idf);
+			f.tf += tfq[t];
+		}
+	}
+	if (sum <= 0.0)
+		return 0.0;
+	return sum * qmatch_factor(s, &f, doc, idfsum);
+}
+
+static int search_maxscore(struct idx *x, const struct rank_query *q,
+			   const struct rank_params *p, const struct scorer *s,
+			   double idfsum, struct rank_hit *top, int *ntop,
+			   int kk, struct qerr *err)
+{
+	struct dterm d[RANK_MAX_TERMS];
+	double prefix[RANK_MAX_TERMS + 1], pshare[RANK_MAX_TERMS + 1];
+	double contrib[RANK_MAX_TERMS], theta = 0.0;
+	unsigned tfq[RANK_MAX_TERMS];
+	int nd = 0, i, ness = 0, rc;
+
+	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
+	if (rc == 0) {
+		qsort(d, (size_t)nd, sizeof(*d), cmp_dterm);
+		prefix[0] = pshare[0] = 0.0;
+		for (i = 0; i < nd; i++) {
+			prefix[i + 1] = prefix[i] + d[i].ub;
+			pshare[i + 1] = pshare[i] + d[i].share;
+		}
+		memset(contrib, 0, sizeof(contrib));
+		memset(tfq, 0, sizeof(tfq));
+	}
+	while (rc == 0) {
+		long doc = -1;
+		double partial = 0.0, share = 0.0;
+		int pruned = 0;
+
+		for (i = ness; i < nd; i++)
+			if (!d[i].done && (doc < 0 || d[i].c.docid < doc))
+				doc = d[i].c.docid;
+		if (doc < 0)
+			break;
+		for (i = ness; i < nd; i++) {
+			if (d[i].done || d[i].c.docid != doc)
+				continue;
+			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
+			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
+			partial += contrib[d[i].ti];
+			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
+			d[i].done = !idx_cursor_next(&d[i].c);
+		}
+		for (i = ness - 1; i >= 0; i--) {
+			if (*ntop == kk &&
+			    bound(p, partial + prefix[i + 1],
+				  share + pshare[i + 1]) < theta * (1.0 - 1e-9)) {
+				pruned = 1;
+				break;
+			}
+			if (d[i].done || !idx_cursor_seek(&d[i].c, doc)) {
+				d[i].done = 1;
+				continue;
+			}
+			if (d[i].c.docid != doc)
+				continue;
+			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
+			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
+			partial += contrib[d[i].ti];
+			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
+		}
+		if (!pruned) {
+			double sc = final_score(s, q, contrib, tfq, doc, idfsum);
+
+			if (sc > 0.0)
+				heap_offer(top, ntop, kk, doc, sc);
+			if (*ntop == kk) {
+				theta = top[0].score;
+				while (ness < nd &&
+				       bound(p, prefix[ness + 1], pshare[ness + 1]) <
+					       theta * (1.0 - 1e-9))
+					ness++;
+			}
+		}
+		for (i = 0; i < nd; i++) {
+			contrib[d[i].ti] = 0.0;
+			tfq[d[i].ti] = 0;
+			if (d[i].c.bad)
+				rc = qerr_set(err, QERR_DATA,
+					      "index: corrupt postings for '%s'",
+					      d[i].t->text);
+		}
+	}
+	for (i = 0; i < nd; i++)
+		free(d[i].blob);
+	return rc;
+}
+
 int rank_search(struct idx *x, const struct rank_query *q,
 		const struct rank_params *p, int k, struct rank_hit *hits,
 		int *nhits, struct qerr *err)
@@ -817,6 +1008,12 @@ int rank_search(struct idx *x, const struct rank_query *q,
 			return qerr_set(err, QERR_IO, "out of memory");
 	}
 	scorer_init(&s, x, p);
+	for (t = 0; t < q->nterms; t++)
+		idfsum += q->terms[t].weight * q->terms[t].idf;
+	if (p->model == RANK_BM25 && !p->exhaustive && s.norms) {
+		rc = search_maxscore(x, q, p, &s, idfsum, top, &ntop, kk, err);
+		goto ranked;
+	}
 	acc = calloc((size_t)n, sizeof(*acc));
 	qf = calloc((size_t)n, sizeof(*qf));
 	touched = malloc((size_t)n * sizeof(*touched));
@@ -826,8 +1023,6 @@ int rank_search(struct idx *x, const struct rank_query *q,
 		free(touched);
 		return qerr_set(err, QERR_IO, "out of memory");
 	}
-	for (t = 0; t < q->nterms; t++)
-		idfsum += q->terms[t].weight * q->terms[t].idf;
 	for (t = 0; t < q->nterms && rc == 0; t++) {
 		const struct rank_term *rt = &q->terms[t];
 		const unsigned char *data;
@@ -871,6 +1066,7 @@ int rank_search(struct idx *x, const struct rank_query *q,
 	free(acc);
 	free(qf);
 	free(touched);
+ranked:
 	if (rc == 0 && p->phrase > 0.0 && q->tok)
 		rc = phrase_rerank(x, q, p, top, ntop, err);
 	qsort(top, (size_t)ntop, sizeof(*top), cmp_hits);

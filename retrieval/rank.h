@@ -33,6 +33,7 @@ struct rank_params {
 	int feedback_min;       /* only for queries of at least this many
 				   of the user's words */
 	int expand;             /* enum rank_expand_flags for rank_parse_ex */
+	int exhaustive;         /* score every posting (no pruning); for tests */
 };
 
 /* The question-match bonus rewards a record whose question field the query
@@ -127,8 +128,11 @@ struct rank_hit {
 	double score;
 };
 
-/* Rank every record containing a query term; the best k (k >= 1) go to hits
- * in order, *nhits receives how many.  Returns 0, QERR_DATA (corrupt
+/* Rank the records containing a query term; the best k (k >= 1) go to hits
+ * in order, *nhits receives how many.  BM25 uses document-at-a-time
+ * MaxScore: posting lists whose bound cannot lift a record into the top are
+ * only probed for records the others found; the result is exactly that of
+ * scoring every posting (p->exhaustive, and TF-IDF, do that).  Returns 0, QERR_DATA (corrupt
  * postings) or QERR_IO (memory). */
 int rank_search(struct idx *x, const struct rank_query *q,
 		const struct rank_params *p, int k, struct rank_hit *hits,
