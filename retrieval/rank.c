@@ -1067,9 +1067,15 @@ int rank_search(struct idx *x, const struct rank_query *q,
 	free(qf);
 	free(touched);
 ranked:
-	if (rc == 0 && p->phrase > 0.0 && q->tok)
-		rc = phrase_rerank(x, q, p, top, ntop, err);
+	/* The phrase bonus re-ranks the best RANK_RERANK only (it can only
+	 * raise scores, so they stay above the rest), whatever k is. */
 	qsort(top, (size_t)ntop, sizeof(*top), cmp_hits);
+	if (rc == 0 && p->phrase > 0.0 && q->tok) {
+		int nr = ntop < RANK_RERANK ? ntop : RANK_RERANK;
+
+		rc = phrase_rerank(x, q, p, top, nr, err);
+		qsort(top, (size_t)nr, sizeof(*top), cmp_hits);
+	}
 	*nhits = ntop < k ? ntop : k;
 	if (top != hits) {
 		memcpy(hits, top, (size_t)*nhits * sizeof(*hits));

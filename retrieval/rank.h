@@ -46,7 +46,7 @@ struct rank_params {
  * phrase * (share of the query's word pairs found next to each other, or
  * with one word between, in the record). */
 #define RANK_PHRASE 0.3
-#define RANK_RERANK 50
+#define RANK_RERANK 20
 
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
