@@ -103,6 +103,22 @@ EVAL_DIRS ?= $(wildcard ../shared/eval/*/) tests/devset
 eval: quarry
 	./quarry eval $(EVAL_DIRS)
 
+# libFuzzer+ASan+UBSan on every parser of outside input (clang).
+FUZZ_SECONDS ?= 30
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Replay the fuzz regression inputs and seeds under ASan+UBSan (TAP); also
+# part of make test.
+fuzz-replay:
+	sh tests/fuzz/replay.sh
+
+# The bundled-corpus latency against the sqlite3 shell, then the scale
+# benchmark against FTS5 (tests/bench/).
+bench: quarry
+	sh tests/bench/small.sh
+	@if [ -f tests/bench/bench.sh ]; then sh tests/bench/bench.sh; fi
+
 install: quarry
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 quarry $(DESTDIR)$(PREFIX)/bin/quarry
@@ -110,5 +126,5 @@ install: quarry
 clean:
 	rm -rf build quarry
 
-.PHONY: all test asan eval bench install clean
+.PHONY: all test asan eval bench fuzz fuzz-replay install clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

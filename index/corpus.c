@@ -641,7 +641,8 @@ static int j_line(struct src *sp, const char *s, size_t n, long line,
 	int rc;
 
 	if (o == NULL) {
-		warn(sp->r, "%s:%ld: skipped: invalid JSON: %s", sp->name, line,
+		warn(sp->r, "%s:%ld: skipped: invalid JSON: %.*s", sp->name,
+		     line, (int)utf8_valid_prefix(je.text, strlen(je.text)),
 		     je.text);
 		return 0;
 	}

@@ -160,14 +160,19 @@ char *llm_clean_line(const char *s, size_t n, size_t max, int first_line)
 	if (r == NULL)
 		return NULL;
 	start = r;
-	while (*start == ' ' || *start == '\t' || *start == '\r' ||
-	       *start == '\n')
-		start++;
-	if (first_line)
+	if (first_line) {
+		/* the first non-blank line */
+		while (*start == ' ' || *start == '\t' || *start == '\r' ||
+		       *start == '\n')
+			start++;
 		start[strcspn(start, "\r\n")] = '\0';
+	}
+	/* Control characters become blanks before the blanks are trimmed. */
 	for (p = start; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
+	while (*start == ' ')
+		start++;
 	len = strlen(start);
 	if (len > max)
 		len = utf8_valid_prefix(start, max);
@@ -424,7 +429,9 @@ static int read_body(struct xfer *x, struct qerr *err)
 			  &jerr);
 	if (root == NULL)
 		return qerr_set(err, QERR_DATA,
-				"malformed reply from server: %s", jerr.text);
+				"malformed reply from server: %.*s",
+				(int)utf8_valid_prefix(jerr.text, strlen(jerr.text)),
+				jerr.text);
 	e = json_object_get(root, "error");
 	if (e != NULL && !json_is_null(e)) {
 		char *line;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../util/utf8.h"
 
 #define MAX_LINE (16u * 1024 * 1024) /* one event larger than this is junk */
 
@@ -94,10 +95,13 @@ static int dispatch(struct llm_sse *p)
 	buf_reset(&p->data);
 	p->has_data = 0;
 	if (!json_is_object(root)) {
+		const char *why = root ? "not a JSON object" : jerr.text;
+
 		json_decref(root);
+		/* jansson may quote a character cut in half: keep whole ones */
 		return qerr_set(&p->fail, QERR_DATA,
-				"malformed event in stream: %s",
-				root ? "not a JSON object" : jerr.text);
+				"malformed event in stream: %.*s",
+				(int)utf8_valid_prefix(why, strlen(why)), why);
 	}
 	rc = chunk(p, root);
 	json_decref(root);
