@@ -2,7 +2,8 @@
 # deps.sh - install the Debian packages quarry needs, if any are missing.
 # Used by `make` and `make test`; quiet when everything is there.
 pkgs="pkg-config libsqlite3-dev sqlite3 libutf8proc-dev libjansson-dev
-libcurl4-openssl-dev libstemmer-dev libedit-dev libcmocka-dev jq python3"
+libcurl4-openssl-dev libstemmer-dev libedit-dev libncurses-dev libbsd-dev
+libmd-dev libcmocka-dev jq python3 curl"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
