@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../util/buf.h"
+#include "../util/strmap.h"
 #include "alias.h"
 #include "analyzer.h"
 
@@ -116,12 +117,17 @@ struct idx_build {
 	size_t nslots;
 	struct term *terms;
 	size_t nterms, cap_terms;
-	/* acronyms seen: analyzed short and long forms with counts */
-	struct build_alias {
-		char *acr, *exp;
-		long n;
-	} *aliases;
-	size_t naliases, cap_aliases;
+	/* acronyms defined in the text: "acr\texpansion" -> count */
+	struct strmap aliases;
+	/* word pairs and triples of questions: "initials\tterms" -> count */
+	struct strmap grams;
+	/* the question's terms in order, for grams */
+	struct qtoken {
+		unsigned term;
+		char initial; /* first letter of the word, 0 if none */
+		char stop;
+	} *qtok;
+	size_t nqtok, cap_qtok;
 	/* hits of the document being added */
 	struct hit *hits;
 	size_t nhits, cap_hits;
@@ -225,9 +231,7 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 	struct idx_build *b = ctx;
 	long id = term_id(b, term, len);
 
-	(void)word;
 	(void)pos;
-	(void)is_stop;
 	if (id < 0)
 		return QERR_IO;
 	if (b->nhits == b->cap_hits) {
@@ -242,6 +246,22 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 	b->hits[b->nhits].term = (unsigned)id;
 	b->hits[b->nhits].field = (unsigned char)b->field;
 	b->nhits++;
+	if (b->field == IDX_Q) {
+		if (b->nqtok == b->cap_qtok) {
+			size_t c = b->cap_qtok ? b->cap_qtok * 2 : 64;
+			struct qtoken *nq = realloc(b->qtok, c * sizeof(*nq));
+
+			if (nq == NULL)
+				return QERR_IO;
+			b->qtok = nq;
+			b->cap_qtok = c;
+		}
+		b->qtok[b->nqtok].term = (unsigned)id;
+		b->qtok[b->nqtok].initial =
+			word[0] >= 'a' && word[0] <= 'z' ? word[0] : 0;
+		b->qtok[b->nqtok].stop = (char)is_stop;
+		b->nqtok++;
+	}
 	return 0;
 }
 
@@ -281,8 +301,8 @@ static const char schema_sql[] =
 	" WITHOUT ROWID;"
 	"CREATE TABLE postings(id INTEGER PRIMARY KEY, data BLOB);"
 	"CREATE TABLE norms(id INTEGER PRIMARY KEY, data BLOB);"
-	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT)"
-	" WITHOUT ROWID;";
+	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
+	" kind INT) WITHOUT ROWID;";
 
 /* Remove what builds killed before they could clean up left beside path:
  * PATH.tmp-PID and its run files, when process PID is gone. */
@@ -443,7 +463,7 @@ static int on_alias(void *ctx, const char *acr, size_t an, const char *words,
 {
 	struct idx_build *b = ctx;
 	struct buf a = BUF_INIT, e = BUF_INIT;
-	size_t i;
+	struct strmap_entry *m;
 	int rc = QERR_IO;
 
 	if (tok_run(b->tok, acr, an, join_term, &a, NULL) != 0 ||
@@ -453,30 +473,52 @@ static int on_alias(void *ctx, const char *acr, size_t an, const char *words,
 	if (a.len == 0 || e.len == 0 || strchr(a.data, ' ') ||
 	    !strchr(e.data, ' '))
 		goto done; /* one term for the short form, several for the long */
-	for (i = 0; i < b->naliases; i++)
-		if (strcmp(b->aliases[i].acr, a.data) == 0 &&
-		    strcmp(b->aliases[i].exp, e.data) == 0) {
-			b->aliases[i].n++;
-			goto done;
-		}
-	if (b->naliases == b->cap_aliases) {
-		size_t c = b->cap_aliases ? b->cap_aliases * 2 : 32;
-		struct build_alias *na = realloc(b->aliases, c * sizeof(*na));
-
-		if (na == NULL) {
-			rc = QERR_IO;
-			goto done;
-		}
-		b->aliases = na;
-		b->cap_aliases = c;
-	}
-	b->aliases[b->naliases].acr = buf_detach(&a);
-	b->aliases[b->naliases].exp = buf_detach(&e);
-	b->aliases[b->naliases].n = 1;
-	b->naliases++;
+	if (buf_putc(&a, '\t') != 0 || buf_append(&a, e.data, e.len) != 0 ||
+	    (m = strmap_get(&b->aliases, a.data, a.len)) == NULL)
+		rc = QERR_IO;
+	else
+		m->count++;
 done:
 	buf_free(&a);
 	buf_free(&e);
+	return rc;
+}
+
+/* Count the question's runs of two or three content words by their
+ * initials ("deep neural network" under "dnn"): an acronym the corpus
+ * uses without defining it can still be read (see write_aliases). */
+static int count_grams(struct idx_build *b)
+{
+	struct buf k = BUF_INIT;
+	size_t i, n, j;
+	int rc = 0;
+
+	for (i = 0; i < b->nqtok && rc == 0; i++)
+		for (n = 2; n <= 3 && i + n <= b->nqtok && rc == 0; n++) {
+			struct strmap_entry *m;
+
+			for (j = i; j < i + n; j++)
+				if (b->qtok[j].stop || !b->qtok[j].initial)
+					break;
+			if (j < i + n)
+				break;
+			buf_reset(&k);
+			for (j = i; j < i + n; j++)
+				buf_putc(&k, b->qtok[j].initial);
+			buf_putc(&k, '\t');
+			for (j = i; j < i + n; j++) {
+				if (j > i)
+					buf_putc(&k, ' ');
+				buf_puts(&k, b->terms[b->qtok[j].term].text);
+			}
+			if (k.data == NULL ||
+			    (m = strmap_get(&b->grams, k.data, k.len)) == NULL)
+				rc = QERR_IO;
+			else
+				m->count++;
+		}
+	buf_free(&k);
+	b->nqtok = 0;
 	return rc;
 }
 
@@ -490,13 +532,14 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 	if (build_failed(b))
 		return b->err.code;
 	b->nhits = 0;
+	b->nqtok = 0;
 	b->field = IDX_Q;
 	if (tok_run(b->tok, question, strlen(question), on_term, b, &b->err))
 		return qerr_set(&b->err, QERR_IO, "out of memory");
 	b->field = IDX_A;
 	if (tok_run(b->tok, answer, strlen(answer), on_term, b, &b->err))
 		return qerr_set(&b->err, QERR_IO, "out of memory");
-	if (flush_hits(b, len) != 0 ||
+	if (count_grams(b) != 0 || flush_hits(b, len) != 0 ||
 	    alias_scan(question, strlen(question), on_alias, b) != 0 ||
 	    alias_scan(answer, strlen(answer), on_alias, b) != 0)
 		return qerr_set(&b->err, QERR_IO, "out of memory");
@@ -932,37 +975,76 @@ static int write_terms(struct idx_build *b, struct qerr *err)
 	return write_terms_merge(b, err);
 }
 
-/* For each acronym keep the expansion seen most often (first on ties). */
-static int write_aliases(struct idx_build *b, struct qerr *err)
+/* For each key before the tab, the entry with the highest count (ties: the
+ * smaller text), among entries counted at least min times. */
+static int best_per_key(const struct strmap *m, long min, struct strmap *best)
 {
-	sqlite3_stmt *st = NULL;
-	size_t i, j;
-	int rc = 0;
+	size_t i;
 
-	if (sqlite3_prepare_v2(b->db, "INSERT OR REPLACE INTO aliases "
-				      "VALUES(?,?,?)", -1, &st, NULL) != SQLITE_OK)
-		return qerr_set(err, QERR_IO, "index: %s",
-				sqlite3_errmsg(b->db));
-	for (i = 0; i < b->naliases && rc == 0; i++) {
-		const struct build_alias *a = &b->aliases[i];
-		int best = 1;
+	for (i = 0; i < m->cap; i++) {
+		const struct strmap_entry *e = &m->e[i];
+		struct strmap_entry *b;
+		const char *tab;
 
-		for (j = 0; j < b->naliases && best; j++)
-			if (j != i && strcmp(b->aliases[j].acr, a->acr) == 0 &&
-			    (b->aliases[j].n > a->n ||
-			     (b->aliases[j].n == a->n && j < i)))
-				best = 0;
-		if (!best)
+		if (e->key == NULL || e->count < min ||
+		    (tab = strchr(e->key, '\t')) == NULL)
 			continue;
-		sqlite3_bind_text(st, 1, a->acr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, a->exp, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, a->n);
+		b = strmap_get(best, e->key, (size_t)(tab - e->key));
+		if (b == NULL)
+			return -1;
+		if (b->count < e->count ||
+		    (b->count == e->count &&
+		     strcmp(e->key, m->e[b->aux].key) < 0)) {
+			b->count = e->count;
+			b->aux = (long)i;
+		}
+	}
+	return 0;
+}
+
+static int insert_aliases(sqlite3_stmt *st, const struct strmap *m,
+			  const struct strmap *best, int kind)
+{
+	size_t i;
+
+	for (i = 0; i < best->cap; i++) {
+		const char *key, *tab;
+
+		if (best->e[i].key == NULL)
+			continue;
+		key = m->e[best->e[i].aux].key;
+		tab = strchr(key, '\t');
+		sqlite3_bind_text(st, 1, key, (int)(tab - key), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, tab + 1, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, best->e[i].count);
+		sqlite3_bind_int(st, 4, kind);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = qerr_set(err, QERR_IO, "index: %s",
-				      sqlite3_errmsg(b->db));
+			return -1;
 		sqlite3_reset(st);
 	}
+	return 0;
+}
+
+/* Acronyms the text defines win; initials of word runs that questions use
+ * at least twice fill in the others. */
+static int write_aliases(struct idx_build *b, struct qerr *err)
+{
+	struct strmap best = STRMAP_INIT, gbest = STRMAP_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(b->db, "INSERT OR IGNORE INTO aliases "
+				      "VALUES(?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		rc = qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	else if (best_per_key(&b->aliases, 1, &best) != 0 ||
+		 best_per_key(&b->grams, 2, &gbest) != 0)
+		rc = qerr_set(err, QERR_IO, "out of memory");
+	else if (insert_aliases(st, &b->aliases, &best, IDX_ALIAS_DEFINED) ||
+		 insert_aliases(st, &b->grams, &gbest, IDX_ALIAS_INITIALS))
+		rc = qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
 	sqlite3_finalize(st);
+	strmap_free(&best);
+	strmap_free(&gbest);
 	return rc;
 }
 
@@ -1080,11 +1162,9 @@ void idx_build_abort(struct idx_build *b)
 		buf_free(&b->terms[i].post);
 	}
 	free(b->terms);
-	for (i = 0; i < b->naliases; i++) {
-		free(b->aliases[i].acr);
-		free(b->aliases[i].exp);
-	}
-	free(b->aliases);
+	strmap_free(&b->aliases);
+	strmap_free(&b->grams);
+	free(b->qtok);
 	free(b->slots);
 	free(b->hits);
 	buf_free(&b->norms);
@@ -1281,7 +1361,7 @@ int idx_aliases(struct idx *x, const struct idx_alias **out)
 
 	if (x->naliases < 0) {
 		x->naliases = 0;
-		if (sqlite3_prepare_v2(x->db, "SELECT short, long FROM aliases",
+		if (sqlite3_prepare_v2(x->db, "SELECT short, long, kind FROM aliases",
 				       -1, &st, NULL) == SQLITE_OK)
 			while (sqlite3_step(st) == SQLITE_ROW) {
 				if (x->naliases == cap) {
@@ -1296,6 +1376,8 @@ int idx_aliases(struct idx *x, const struct idx_alias **out)
 				}
 				x->aliases[x->naliases].acr = col_dup(st, 0);
 				x->aliases[x->naliases].exp = col_dup(st, 1);
+				x->aliases[x->naliases].kind =
+					sqlite3_column_int(st, 2);
 				if (!x->aliases[x->naliases].acr ||
 				    !x->aliases[x->naliases].exp) {
 					free(x->aliases[x->naliases].acr);

@@ -31,11 +31,15 @@
  *             block-max pruning),
  *           body: n x (varint docid delta, varint tf_q, varint tf_a)
  *         docid deltas run across blocks, starting from -1.
- *   aliases(short TEXT PRIMARY KEY, long TEXT, n INT)  WITHOUT ROWID
- *       acronyms the corpus defines ("Long Short-Term Memory (LSTM)", see
- *       alias.h), analyzed: short is one term ("lstm"), long the terms it
- *       stands for separated by spaces ("long short term memori"); n counts
- *       the definitions seen (the most frequent expansion wins).
+ *   aliases(short TEXT PRIMARY KEY, long TEXT, n INT, kind INT)
+ *           WITHOUT ROWID
+ *       kind 0: acronyms the corpus defines ("Long Short-Term Memory
+ *       (LSTM)", see alias.h), analyzed: short is one term ("lstm"), long
+ *       the terms it stands for separated by spaces ("long short term
+ *       memori"); n counts the definitions seen (the most frequent wins).
+ *       kind 1: runs of two or three content words that questions use at
+ *       least twice, under their initials ("dnn" -> "deep neural network"),
+ *       for acronyms the corpus uses without defining; defined ones win.
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
  *       row 1: two bytes per doc, the question and answer lengths
  *       quantized by idx_norm_encode (exact below 64, ~4% above), so a
@@ -54,7 +58,7 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 2
+#define IDX_SCHEMA 3
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
 
@@ -159,9 +163,12 @@ int idx_sources(struct idx *x, struct idx_source **out, int *n,
 		struct qerr *err);
 void idx_sources_free(struct idx_source *s, int n);
 
+enum { IDX_ALIAS_DEFINED = 0, IDX_ALIAS_INITIALS = 1 };
+
 struct idx_alias {
 	char *acr;  /* one analyzed term */
 	char *exp;  /* analyzed terms, space separated */
+	int kind;   /* IDX_ALIAS_DEFINED or IDX_ALIAS_INITIALS */
 };
 
 /* All aliases of the index (loaded once, borrowed for the life of x).
@@ -194,6 +201,9 @@ int idx_cursor_next(struct idx_cursor *c);
 /* Skip whole blocks whose last doc is below target, then advance to the
  * first posting >= target. 0 at the end. */
 int idx_cursor_seek(struct idx_cursor *c, long target);
+
+/* The largest block max_impact of a postings blob (0 when empty). */
+float idx_postings_max(const unsigned char *data, size_t len);
 
 /* FNV-1a 64 of a byte range, as 16 hex digits into out[17]. */
 void idx_hash(const void *data, size_t len, char out[17]);

@@ -314,6 +314,12 @@ static void expand_aliases(struct idx *x, struct rank_query *q, int nuser)
 		for (j = 0; j < nuser; j++)
 			if (strcmp(q->terms[j].text, a[i].acr) == 0)
 				break;
+		/* Initials are read only for words the index lacks. */
+		if (j < nuser && a[i].kind == IDX_ALIAS_INITIALS &&
+		    q->terms[j].df > 0)
+			continue;
+		if (j == nuser && a[i].kind == IDX_ALIAS_INITIALS)
+			continue;
 		if (j < nuser) {
 			char buf[512], *save = NULL, *tok;
 

@@ -1,0 +1,93 @@
+/* strmap.c - open-addressing string map with linear probing. */
+#include "strmap.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)h;
+}
+
+static int grow(struct strmap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i;
+	struct strmap_entry *e = calloc(cap, sizeof(*e));
+
+	if (e == NULL)
+		return -1;
+	for (i = 0; i < m->cap; i++) {
+		size_t h;
+
+		if (m->e[i].key == NULL)
+			continue;
+		h = hash(m->e[i].key, strlen(m->e[i].key)) & (cap - 1);
+		while (e[h].key)
+			h = (h + 1) & (cap - 1);
+		e[h] = m->e[i];
+	}
+	free(m->e);
+	m->e = e;
+	m->cap = cap;
+	return 0;
+}
+
+struct strmap_entry *strmap_get(struct strmap *m, const char *key, size_t len)
+{
+	size_t h;
+
+	if ((m->n + 1) * 2 > m->cap && grow(m) != 0)
+		return NULL;
+	h = hash(key, len) & (m->cap - 1);
+	while (m->e[h].key) {
+		if (strncmp(m->e[h].key, key, len) == 0 &&
+		    m->e[h].key[len] == '\0')
+			return &m->e[h];
+		h = (h + 1) & (m->cap - 1);
+	}
+	m->e[h].key = malloc(len + 1);
+	if (m->e[h].key == NULL)
+		return NULL;
+	memcpy(m->e[h].key, key, len);
+	m->e[h].key[len] = '\0';
+	m->e[h].count = 0;
+	m->e[h].aux = 0;
+	m->n++;
+	return &m->e[h];
+}
+
+struct strmap_entry *strmap_find(const struct strmap *m, const char *key)
+{
+	size_t h, len = strlen(key);
+
+	if (m->cap == 0)
+		return NULL;
+	h = hash(key, len) & (m->cap - 1);
+	while (m->e[h].key) {
+		if (strcmp(m->e[h].key, key) == 0)
+			return &m->e[h];
+		h = (h + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+void strmap_free(struct strmap *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->cap; i++)
+		free(m->e[i].key);
+	free(m->e);
+	m->e = NULL;
+	m->cap = m->n = 0;
+}

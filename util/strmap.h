@@ -1,0 +1,32 @@
+/* strmap.h - a string-keyed hash map of counts (open addressing).
+ *
+ * Keys are copied; strmap_free releases them.  Functions that can allocate
+ * return -1 when memory runs out (the map is then unchanged). */
+#ifndef QUARRY_STRMAP_H
+#define QUARRY_STRMAP_H
+
+#include <stddef.h>
+
+struct strmap_entry {
+	char *key;
+	long count;
+	long aux; /* free for the caller */
+};
+
+struct strmap {
+	struct strmap_entry *e;
+	size_t cap, n;
+};
+
+#define STRMAP_INIT {NULL, 0, 0}
+
+/* The entry for key[0..len), added with count 0 if new; NULL on
+ * out-of-memory.  The pointer is valid until the next add. */
+struct strmap_entry *strmap_get(struct strmap *m, const char *key, size_t len);
+/* The entry for key, or NULL. */
+struct strmap_entry *strmap_find(const struct strmap *m, const char *key);
+void strmap_free(struct strmap *m);
+
+/* Iterate: for (i = 0; i < m->cap; i++) if (m->e[i].key) ... */
+
+#endif
