@@ -151,7 +151,11 @@ tm kill-session -t qt >/dev/null 2>&1
 
 start
 wait_for '^quarry> ' >/dev/null
-tm send-keys -t qt Up Up Enter
+tm send-keys -t qt Up
+wait_for '^quarry> and its advantages\?' >/dev/null
+tm send-keys -t qt Up
+wait_for '^quarry> what is a GAN' >/dev/null
+tm send-keys -t qt Enter
 name="tty: history is loaded in the next session"; check wait_for '#78 \(line'
 tm send-keys -t qt '/quit' Enter
 wait_exit
