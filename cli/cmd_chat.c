@@ -69,6 +69,10 @@ static void usage(FILE *fp)
 		"                    {\"command\",\"resolved\",\"results\"}\n"
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default 0.36)\n"
+		"  --llm             start with LLM replies on (as /llm on)\n"
+		"  --llm-url URL     endpoint base URL (else QUARRY_LLM_URL,\n"
+		"                    OPENAI_BASE_URL or the config file)\n"
+		"  --llm-model NAME  model (else QUARRY_LLM_MODEL or the config)\n"
 		"  --model M         bm25 (default) or tfidf\n"
 		CLI_RANK_HELP
 		"  -h, --help        this help\n\n"
