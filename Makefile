@@ -101,7 +101,7 @@ asan:
 # Ranking quality against SQLite FTS5 on the judged collections.
 EVAL_DIRS ?= $(wildcard ../shared/eval/*/) tests/devset
 eval: quarry
-	./quarry eval $(EVAL_DIRS)
+	./quarry eval --model both $(EVAL_DIRS)
 
 # libFuzzer+ASan+UBSan on every parser of outside input (clang).
 FUZZ_SECONDS ?= 30

@@ -6,6 +6,8 @@
 #include "analyzer.h"
 
 #include <libstemmer.h>
+
+#include "../util/buf.h"
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -13,7 +15,15 @@
 struct tok {
 	struct sb_stemmer *stem; /* NULL when TOK_STEM is off */
 	char word[TOK_MAX_TERM + 8];
+	tok_want_fn want;        /* see tok_set_filter */
+	void *want_ctx;
 };
+
+void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx)
+{
+	t->want = want;
+	t->want_ctx = ctx;
+}
 
 /* Sorted, for bsearch.  The usual English function words (Snowball's list
  * less the few that carry meaning in questions about models: "no", "not",
@@ -78,54 +88,77 @@ void tok_free(struct tok *t)
 	free(t);
 }
 
-static int is_ascii(const char *s, size_t n)
+static int blank_byte(char c)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-	return 1;
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
-/* Normalize into a new buffer; *out is malloc'ed. Returns its length or -1. */
-static long normalize(const char *text, size_t len, char **out)
+/* Append the NFKC case-folded, mark-stripped form of one chunk that holds
+ * non-ASCII bytes (its raw bytes if it is not valid UTF-8). */
+static int map_chunk(struct buf *b, const char *s, size_t n)
 {
 	utf8proc_uint8_t *dst = NULL;
-	utf8proc_ssize_t n;
-	size_t i;
+	utf8proc_ssize_t m;
+	int rc;
 
-	if (is_ascii(text, len)) {
-		*out = malloc(len + 1);
-		if (*out == NULL)
-			return -1;
-		for (i = 0; i < len; i++) {
-			char c = text[i];
-
-			(*out)[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-		}
-		(*out)[len] = '\0';
-		return (long)len;
-	}
-	n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len,
-			 &dst,
+	m = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
 			 UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
 				 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
 				 UTF8PROC_IGNORE);
-	if (n == UTF8PROC_ERROR_NOMEM)
+	if (m == UTF8PROC_ERROR_NOMEM)
 		return -1;
-	if (n < 0) {
-		/* Invalid UTF-8: fall back to the bytes as they are; the
-		 * scanner treats undecodable bytes as separators. */
-		*out = malloc(len + 1);
-		if (*out == NULL)
-			return -1;
-		memcpy(*out, text, len);
-		(*out)[len] = '\0';
-		return (long)len;
+	/* Invalid UTF-8: keep the bytes; the scanner treats undecodable
+	 * bytes as separators. */
+	rc = m < 0 ? buf_append(b, s, n) : buf_append(b, dst, (size_t)m);
+	free(dst);
+	return rc;
+}
+
+/* Normalize into a new buffer; *out is malloc'ed. Returns its length or -1.
+ * Text is taken a blank-delimited chunk at a time: pure-ASCII chunks are
+ * only lower-cased, the others go through utf8proc (composition never
+ * spans an ASCII blank, so this equals mapping the whole text). */
+static long normalize(const char *text, size_t len, char **out)
+{
+	struct buf b = BUF_INIT;
+	size_t i = 0, j;
+
+	if (buf_reserve(&b, len) != 0)
+		return -1;
+	while (i < len) {
+		int ascii = 1;
+
+		for (j = i; j < len && !blank_byte(text[j]); j++)
+			if ((unsigned char)text[j] >= 0x80)
+				ascii = 0;
+		if (j < len)
+			j++; /* the blank goes with its chunk */
+		if (!ascii) {
+			if (map_chunk(&b, text + i, j - i) != 0) {
+				buf_free(&b);
+				return -1;
+			}
+		} else {
+			size_t k;
+
+			if (buf_reserve(&b, j - i) != 0) {
+				buf_free(&b);
+				return -1;
+			}
+			for (k = i; k < j; k++) {
+				char c = text[k];
+
+				b.data[b.len++] = (c >= 'A' && c <= 'Z')
+							  ? (char)(c + 32)
+							  : c;
+			}
+			b.data[b.len] = '\0';
+		}
+		i = j;
 	}
-	*out = (char *)dst;
-	return (long)n;
+	j = b.len;
+	*out = buf_detach(&b);
+	return *out ? (long)j : -1;
 }
 
 /* Classify the code point: 2 = word character, 1 = apostrophe, 0 = other. */
@@ -213,6 +246,8 @@ static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 
 	if (wl == 0)
 		return 0;
+	if (t->want && !t->want(t->want_ctx, t->word, wl))
+		return fn(ctx, "", 0, t->word, pos, 0);
 	if (t->stem) {
 		const sb_symbol *r = sb_stemmer_stem(
 			t->stem, (const sb_symbol *)t->word, (int)wl);

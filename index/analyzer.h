@@ -42,6 +42,13 @@ void tok_free(struct tok *t);
 int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 	    void *ctx, struct qerr *err);
 
+/* A cheap pre-filter for callers that only care about some terms: when
+ * set, a word for which want() returns 0 is not stemmed and reaches the
+ * callback as the empty term "" (still counting a position).  want gets
+ * the normalized word.  Pass NULL to clear. */
+typedef int (*tok_want_fn)(void *ctx, const char *word, size_t len);
+void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx);
+
 /* Non-zero when the normalized word w[0..n) is an English stop word. */
 int tok_is_stop(const char *w, size_t n);
 

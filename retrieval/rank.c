@@ -734,17 +734,35 @@ struct pair_scan {
 	int prev[2]; /* query term ids of the last two doc terms, -1 if none */
 };
 
+/* Could word stem to one of the paired terms?  Stems keep the word's
+ * first letters, so a word that does not start like any of them is not
+ * worth stemming. */
+static int pair_want(void *ctx, const char *word, size_t len)
+{
+	const struct pair_scan *c = ctx;
+	int i, k;
+
+	for (i = 0; i < c->npairs; i++)
+		for (k = 0; k < 2; k++) {
+			const char *t = c->q->terms[c->pairs[i][k]].text;
+			size_t n = strlen(t) < 3 ? strlen(t) : 3;
+
+			if (len >= n && memcmp(word, t, n) == 0)
+				return 1;
+		}
+	return 0;
+}
+
 static int on_doc_term(void *ctx, const char *term, size_t len,
 		       const char *word, int pos, int is_stop)
 {
 	struct pair_scan *c = ctx;
 	int id = -1, i;
 
-	(void)len;
 	(void)word;
 	(void)pos;
 	(void)is_stop;
-	for (i = 0; i < c->q->nterms; i++)
+	for (i = 0; len > 0 && i < c->q->nterms; i++)
 		if (strcmp(c->q->terms[i].text, term) == 0) {
 			id = i;
 			break;
@@ -776,9 +794,11 @@ static double pair_share(struct idx *x, const struct rank_query *q,
 	c.pairs = pairs;
 	c.npairs = np;
 	c.prev[0] = c.prev[1] = -1;
+	tok_set_filter(q->tok, pair_want, &c);
 	tok_run(q->tok, d.question, strlen(d.question), on_doc_term, &c, NULL);
 	c.prev[0] = c.prev[1] = -1;
 	tok_run(q->tok, d.answer, strlen(d.answer), on_doc_term, &c, NULL);
+	tok_set_filter(q->tok, NULL, NULL);
 	idx_doc_clear(&d);
 	for (i = 0; i < np; i++)
 		got += c.found[i];

@@ -45,7 +45,7 @@ struct rank_params {
 /* The phrase bonus re-ranks the best RANK_RERANK records: score *= 1 +
  * phrase * (share of the query's word pairs found next to each other, or
  * with one word between, in the record). */
-#define RANK_PHRASE 0.3
+#define RANK_PHRASE 0.0
 #define RANK_RERANK 20
 
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
