@@ -26,7 +26,7 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 	for (i = 0; rc == 0 && i < *n; i++) {
 		res[i].rank = i + 1;
 		res[i].score = hits[i].score;
-		res[i].confidence = rank_confidence(x, rq, hits[i].doc);
+		res[i].confidence = rank_confidence(x, rq, &hits[i]);
 		rc = idx_get_doc(x, hits[i].doc, &res[i].doc, err);
 	}
 	if (rc != 0) {

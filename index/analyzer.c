@@ -269,6 +269,29 @@ static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 	return fn(ctx, term, tl, t->word, pos, tok_is_stop(t->word, wl));
 }
 
+int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap)
+{
+	const sb_symbol *r;
+	int sl;
+
+	if (n == 0 || n > TOK_MAX_TERM || cap == 0)
+		return -1;
+	if (t->stem == NULL) {
+		if (n >= cap)
+			return -1;
+		memcpy(out, word, n);
+		out[n] = '\0';
+		return 0;
+	}
+	r = sb_stemmer_stem(t->stem, (const sb_symbol *)word, (int)n);
+	sl = r ? sb_stemmer_length(t->stem) : -1;
+	if (sl <= 0 || (size_t)sl >= cap)
+		return -1;
+	memcpy(out, r, (size_t)sl);
+	out[sl] = '\0';
+	return 0;
+}
+
 int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 	    void *ctx, struct qerr *err)
 {

@@ -1178,7 +1178,7 @@ void idx_build_abort(struct idx_build *b)
 
 struct idx {
 	sqlite3 *db;
-	sqlite3_stmt *get_post, *get_df, *get_doc, *get_meta;
+	sqlite3_stmt *get_post, *get_df, *get_doc, *get_meta, *scan;
 	long ndocs;
 	double avg[IDX_NFIELDS];
 	unsigned char *norms;
@@ -1206,6 +1206,7 @@ static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
 		"FROM docs d LEFT JOIN sources s ON s.id = d.source " \
 		"WHERE d.id = ?"
 #define SQL_META "SELECT value FROM meta WHERE key = ?"
+#define SQL_SCAN "SELECT term, df FROM vocab WHERE term >= ? ORDER BY term"
 
 static int int_pragma(sqlite3 *db, const char *sql, long *v)
 {
@@ -1343,6 +1344,7 @@ void idx_close(struct idx *x)
 	sqlite3_finalize(x->get_df);
 	sqlite3_finalize(x->get_doc);
 	sqlite3_finalize(x->get_meta);
+	sqlite3_finalize(x->scan);
 	sqlite3_close(x->db);
 	free(x->norms);
 	free(x->meta_val);
@@ -1560,15 +1562,13 @@ void idx_doc_clear(struct idx_doc *d)
 int idx_vocab_scan(struct idx *x, const char *prefix,
 		   int (*fn)(void *ctx, const char *term, long df), void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = prep(x, SQL_SCAN, &x->scan);
 	size_t n = strlen(prefix);
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(x->db,
-			       "SELECT term, df FROM vocab WHERE term >= ? "
-			       "ORDER BY term", -1, &st, NULL) != SQLITE_OK)
+	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
 
@@ -1576,7 +1576,7 @@ int idx_vocab_scan(struct idx *x, const char *prefix,
 			break;
 		rc = fn(ctx, t, (long)sqlite3_column_int64(st, 1));
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

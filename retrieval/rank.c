@@ -80,36 +80,6 @@ static void add_expansion(struct idx *x, struct rank_query *q, const char *term,
 	q->nterms++;
 }
 
-struct stem_ctx {
-	char *out;
-	size_t cap;
-	int n;
-};
-
-static int on_stem(void *ctx, const char *term, size_t len, const char *word,
-		   int pos, int is_stop)
-{
-	struct stem_ctx *c = ctx;
-
-	(void)word;
-	(void)pos;
-	(void)is_stop;
-	if (++c->n == 1)
-		snprintf(c->out, c->cap, "%.*s", (int)len, term);
-	return 0;
-}
-
-/* The single analyzed term of word[0..n); -1 if it is not exactly one. */
-static int stem_one(struct tok *t, const char *word, size_t n, char *out,
-		    size_t cap)
-{
-	struct stem_ctx c = {out, cap, 0};
-
-	if (tok_run(t, word, n, on_stem, &c, NULL) != 0 || c.n != 1)
-		return -1;
-	return 0;
-}
-
 struct prefix_ctx {
 	char term[RANK_MAX_PREFIX][TOK_MAX_TERM * 2 + 1];
 	long df[RANK_MAX_PREFIX];
@@ -219,8 +189,8 @@ static int split_compound(struct idx *x, struct tok *t, struct rank_query *q,
 	for (k = 3; k + 3 <= n; k++) {
 		long da, db;
 
-		if (stem_one(t, w, k, a, sizeof(a)) != 0 ||
-		    stem_one(t, w + k, n - k, b, sizeof(b)) != 0)
+		if (tok_stem(t, w, k, a, sizeof(a)) != 0 ||
+		    tok_stem(t, w + k, n - k, b, sizeof(b)) != 0)
 			continue;
 		da = idx_df(x, a);
 		db = da ? idx_df(x, b) : 0;
@@ -504,21 +474,8 @@ int rank_feedback(struct idx *x, struct rank_query *q,
 	return rc;
 }
 
-/* Does doc contain term? */
-static int doc_has(struct idx *x, const char *term, long doc)
-{
-	const unsigned char *data;
-	size_t len;
-	long df;
-	struct idx_cursor c;
-
-	if (idx_postings(x, term, &df, &data, &len, NULL) != 0 || df == 0)
-		return 0;
-	idx_cursor_init(&c, data, len);
-	return idx_cursor_seek(&c, doc) && c.docid == doc;
-}
-
-double rank_confidence(struct idx *x, const struct rank_query *q, long doc)
+double rank_confidence(struct idx *x, const struct rank_query *q,
+		       const struct rank_hit *h)
 {
 	double total = 0.0, got = 0.0, maxidf = bm25_idf(idx_ndocs(x), 0);
 	double words = 0.0, found = 0.0;
@@ -526,7 +483,7 @@ double rank_confidence(struct idx *x, const struct rank_query *q, long doc)
 	int i, j;
 
 	for (i = 0; i < q->nterms; i++)
-		has[i] = q->terms[i].df > 0 && doc_has(x, q->terms[i].text, doc);
+		has[i] = (h->terms >> i) & 1;
 	for (i = 0; i < q->nterms; i++) {
 		const struct rank_term *t = &q->terms[i];
 		double missing = 1.0, credit = has[i];
@@ -621,8 +578,9 @@ static double term_idf(const struct scorer *s, const struct rank_term *t)
 
 /* Per-doc tallies for the question-match bonus. */
 struct qfield {
-	float idf;   /* query idf mass matched in the question field */
-	unsigned tf; /* question-field occurrences of query terms */
+	float idf;     /* query idf mass matched in the question field */
+	unsigned tf;   /* question-field occurrences of query terms */
+	uint64_t mask; /* query terms found anywhere in the record */
 };
 
 static double qmatch_factor(const struct scorer *s, const struct qfield *f,
@@ -671,9 +629,9 @@ static void sift_down(struct rank_hit *h, int n, int i)
 }
 
 static void heap_offer(struct rank_hit *h, int *n, int k, long doc,
-		       double score)
+		       double score, uint64_t terms)
 {
-	struct rank_hit e = {doc, score};
+	struct rank_hit e = {doc, score, terms};
 	int i;
 
 	if (*n < k) {
@@ -906,9 +864,9 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
  * as the exhaustive loop does (so both give identical numbers). */
 static double final_score(const struct scorer *s, const struct rank_query *q,
 			  const double *contrib, const unsigned *tfq, long doc,
-			  double idfsum)
+			  double idfsum, uint64_t *mask)
 {
-	struct qfield f = {0.0f, 0};
+	struct qfield f = {0.0f, 0, 0};
 	double sum = 0.0;
 	int t;
 
@@ -916,6 +874,7 @@ static double final_score(const struct scorer *s, const struct rank_query *q,
 		if (contrib[t] == 0.0 && tfq[t] == 0)
 			continue;
 		sum += contrib[t];
+		*mask |= (uint64_t)1 << t;
 		if (tfq[t]) {
 			f.idf += (float)(q->terms[t].weight * q->terms[t].idf);
 			f.tf += tfq[t];
@@ -986,10 +945,12 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
 		}
 		if (!pruned) {
-			double sc = final_score(s, q, contrib, tfq, doc, idfsum);
+			uint64_t mask = 0;
+			double sc = final_score(s, q, contrib, tfq, doc, idfsum,
+						&mask);
 
 			if (sc > 0.0)
-				heap_offer(top, ntop, kk, doc, sc);
+				heap_offer(top, ntop, kk, doc, sc, mask);
 			if (*ntop == kk) {
 				theta = top[0].score;
 				while (ness < nd &&
@@ -1072,6 +1033,7 @@ int rank_search(struct idx *x, const struct rank_query *q,
 			if (acc[c.docid] == 0.0)
 				touched[ntouched++] = c.docid;
 			acc[c.docid] += score_posting(&s, c.docid, c.tf, w);
+			qf[c.docid].mask |= (uint64_t)1 << t;
 			if (c.tf[IDX_Q]) {
 				qf[c.docid].idf += (float)(rt->weight * rt->idf);
 				qf[c.docid].tf += c.tf[IDX_Q];
@@ -1087,7 +1049,8 @@ int rank_search(struct idx *x, const struct rank_query *q,
 
 		if (acc[d] > 0.0)
 			heap_offer(top, &ntop, kk, d,
-				   acc[d] * qmatch_factor(&s, &qf[d], d, idfsum));
+				   acc[d] * qmatch_factor(&s, &qf[d], d, idfsum),
+				   qf[d].mask);
 	}
 	free(acc);
 	free(qf);

@@ -9,6 +9,8 @@
 #ifndef QUARRY_RANK_H
 #define QUARRY_RANK_H
 
+#include <stdint.h>
+
 #include "../index/analyzer.h"
 #include "../index/idx.h"
 #include "../util/err.h"
@@ -121,11 +123,14 @@ int rank_feedback(struct idx *x, struct rank_query *q,
  * the index lacks and nothing replaced counts with the largest idf).  The
  * plain word share guards against generic words that a small corpus makes
  * look rare. */
-double rank_confidence(struct idx *x, const struct rank_query *q, long doc);
+struct rank_hit;
+double rank_confidence(struct idx *x, const struct rank_query *q,
+		       const struct rank_hit *h);
 
 struct rank_hit {
 	long doc;
 	double score;
+	uint64_t terms; /* bit t set: q->terms[t] occurs in the record */
 };
 
 /* Rank the records containing a query term; the best k (k >= 1) go to hits

@@ -88,7 +88,7 @@ static void search(const struct rank_query *q, const struct rank_params *p)
 		FUZZ_CHECK(i == 0 || hits[i].score <= hits[i - 1].score);
 	}
 	if (n > 0) {
-		double c = rank_confidence(x, q, hits[0].doc);
+		double c = rank_confidence(x, q, &hits[0]);
 
 		FUZZ_CHECK(c >= 0.0 && c <= 1.0 + 1e-9);
 		(void)rank_explain(x, q, p, hits[0].doc, contrib);
