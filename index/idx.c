@@ -29,15 +29,7 @@
 
 void idx_hash(const void *data, size_t len, char out[17])
 {
-	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	snprintf(out, 17, "%016llx", (unsigned long long)str_hash(data, len));
 }
 
 /* Lengths below 64 are exact; above, a 4% geometric scale up to ~114k. */
@@ -142,17 +134,6 @@ struct idx_build {
 static int spill(struct idx_build *b);
 static void dir_of(const char *path, char *out, size_t n);
 
-static uint64_t hash_str(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static int grow_slots(struct idx_build *b)
 {
@@ -163,7 +144,7 @@ static int grow_slots(struct idx_build *b)
 		return -1;
 	for (i = 0; i < b->nterms; i++) {
 		const char *t = b->terms[i].text;
-		size_t h = (size_t)hash_str(t, strlen(t)) & (n - 1);
+		size_t h = (size_t)str_hash(t, strlen(t)) & (n - 1);
 
 		while (s[h])
 			h = (h + 1) & (n - 1);
@@ -182,7 +163,7 @@ static long term_lookup(const struct idx_build *b, const char *t)
 
 	if (b->nslots == 0)
 		return -1;
-	h = (size_t)hash_str(t, strlen(t)) & (b->nslots - 1);
+	h = (size_t)str_hash(t, strlen(t)) & (b->nslots - 1);
 	while (b->slots[h]) {
 		if (strcmp(b->terms[b->slots[h] - 1].text, t) == 0)
 			return (long)b->slots[h] - 1;
@@ -199,7 +180,7 @@ static long term_id(struct idx_build *b, const char *t, size_t n)
 
 	if ((b->nterms + 1) * 2 > b->nslots && grow_slots(b) != 0)
 		return -1;
-	h = (size_t)hash_str(t, n) & (b->nslots - 1);
+	h = (size_t)str_hash(t, n) & (b->nslots - 1);
 	while (b->slots[h]) {
 		e = &b->terms[b->slots[h] - 1];
 		if (strncmp(e->text, t, n) == 0 && e->text[n] == '\0')

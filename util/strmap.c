@@ -5,16 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t hash(const char *s, size_t n)
+uint64_t str_hash(const void *s, size_t n)
 {
+	const unsigned char *p = s;
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
+		h ^= p[i];
 		h *= 0x100000001b3ULL;
 	}
-	return (size_t)h;
+	return h;
+}
+
+static size_t hash(const char *s, size_t n)
+{
+	return (size_t)str_hash(s, n);
 }
 
 static int grow(struct strmap *m)

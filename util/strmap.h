@@ -6,6 +6,10 @@
 #define QUARRY_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* FNV-1a 64 of s[0..n): the hash of the map, for other tables too. */
+uint64_t str_hash(const void *s, size_t n);
 
 struct strmap_entry {
 	char *key;
