@@ -37,6 +37,7 @@ struct eval_opts {
 	int json;
 	const char *per_query; /* TSV path or NULL */
 	int check_pruning;     /* compare MaxScore with exhaustive scoring */
+	double threshold;      /* confidence below which ask declines */
 	struct rank_params params;
 };
 
@@ -70,6 +71,7 @@ struct coll {
 	struct query *q; /* judged queries, in file order */
 	int nq;
 	int unjudged;
+	char **utext;    /* the unjudged queries' texts */
 };
 
 /* One line of the result table. */
@@ -110,6 +112,10 @@ static void usage(FILE *fp)
 		"  --model M         bm25 (default), tfidf or both\n"
 		CLI_RANK_HELP
 		"  --no-fts5         skip the FTS5 anchor\n"
+		"  --threshold X     confidence below which ask declines (0.36);\n"
+		"                    for collections with unjudged queries (taken\n"
+		"                    as unanswerable) prints how many of each kind\n"
+		"                    would be declined\n"
 		"  --check-pruning   also rank every query exhaustively and check\n"
 		"                    that MaxScore gave the same records and\n"
 		"                    scores (exit 3 if not)\n"
@@ -153,6 +159,7 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 		{"no-fts5", no_argument, NULL, 'F'},
 		{"per-query", required_argument, NULL, 'P'},
 		{"check-pruning", no_argument, NULL, 'X'},
+		{"threshold", required_argument, NULL, 't'},
 		{NULL, 0, NULL, 0},
 	};
 	struct rank_params *p = &o->params;
@@ -166,6 +173,10 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 		case 'F': o->run[SYS_FTS5] = 0; break;
 		case 'P': o->per_query = optarg; break;
 		case 'X': o->check_pruning = 1; break;
+		case 't':
+			rc = cli_parse_num("eval", "--threshold", optarg, 0, 1,
+					   &o->threshold);
+			break;
 		case 'm': rc = parse_model(optarg, o); break;
 		default:
 			rc = cli_rank_opt("eval", c, optarg, p);
@@ -296,6 +307,11 @@ static int read_status(FILE *fp, const char *path, struct qerr *err)
 
 static void coll_clear(struct coll *c)
 {
+	int u;
+
+	for (u = 0; u < c->unjudged && c->utext; u++)
+		free(c->utext[u]);
+	free(c->utext);
 	int i;
 
 	for (i = 0; i < c->nlines; i++) {
@@ -447,9 +463,19 @@ static int add_query(struct coll *c, int *cap, char *id, const char *text,
 	struct query *q;
 
 	if (g == NULL || g->used) {
-		if (g == NULL)
+		if (g == NULL) {
+			char **u = realloc(c->utext, (size_t)(c->unjudged + 1) *
+							     sizeof(*u));
+
+			if (u == NULL || (u[c->unjudged] = strdup(text)) == NULL) {
+				if (u)
+					c->utext = u;
+				free(id);
+				return qerr_set(err, QERR_IO, "out of memory");
+			}
+			c->utext = u;
 			c->unjudged++;
-		else
+		} else
 			cli_warn("%s: query %s appears twice; scored once",
 				 c->name, id);
 		free(id);
@@ -599,8 +625,47 @@ struct qctx {
 	struct rank_query rq;
 	struct rank_hit hits[EVAL_K];
 	int check;            /* also rank exhaustively and compare */
+	double threshold;
 	long checked, differ; /* queries compared, and those that differed */
 };
+
+/* Would ask decline text (nothing found, or confidence below the
+ * threshold)?  Returns 1 or 0, or -1 on error. */
+static int declines(struct qctx *q, const char *text, struct qerr *err)
+{
+	struct rank_hit h[1];
+	int n = 0;
+
+	if (rank_parse_ex(q->x, q->t, text, q->params.expand, &q->rq, err) ||
+	    rank_feedback(q->x, &q->rq, &q->params, err) ||
+	    rank_search(q->x, &q->rq, &q->params, 1, h, &n, err))
+		return -1;
+	return n == 0 || rank_confidence(q->x, &q->rq, &h[0]) < q->threshold;
+}
+
+/* For collections with unanswerable (unjudged) questions: how many of
+ * each kind ask would decline. */
+static int report_declines(struct qctx *q, const struct coll *c,
+			   struct qerr *err)
+{
+	int i, d, ans = 0, una = 0;
+
+	for (i = 0; i < c->nq; i++) {
+		if ((d = declines(q, c->q[i].text, err)) < 0)
+			return err ? err->code : QERR_IO;
+		ans += d;
+	}
+	for (i = 0; i < c->unjudged; i++) {
+		if ((d = declines(q, c->utext[i], err)) < 0)
+			return err ? err->code : QERR_IO;
+		una += d;
+	}
+	printf("declined at threshold %.2f in %s: answerable %d/%d (%.1f%%), "
+	       "unanswerable %d/%d (%.1f%%)\n", q->threshold, c->name, ans,
+	       c->nq, c->nq ? 100.0 * ans / c->nq : 0.0, una, c->unjudged,
+	       c->unjudged ? 100.0 * una / c->unjudged : 0.0);
+	return 0;
+}
 
 /* Rank q->rq exhaustively too; count the query as differing unless both
  * rankings agree on every record and score. */
@@ -725,6 +790,7 @@ static int run_quarry(const struct coll *c, const struct eval_opts *o,
 	memset(&q, 0, sizeof(q));
 	q.params = o->params;
 	q.check = o->check_pruning;
+	q.threshold = o->threshold;
 	if (corpus == NULL || db == NULL)
 		rc = qerr_set(err, QERR_IO, "out of memory");
 	else
@@ -739,6 +805,10 @@ static int run_quarry(const struct coll *c, const struct eval_opts *o,
 				err);
 		if (rc == 0)
 			(*nrows)++;
+	}
+	if (rc == 0 && c->unjudged > 0 && o->run[SYS_BM25]) {
+		q.params.model = RANK_BM25;
+		rc = report_declines(&q, c, err);
 	}
 	if (rc == 0 && q.check) {
 		printf("pruning check %s: %ld of %ld queries identical to "
@@ -1288,6 +1358,7 @@ int cmd_eval(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	rank_defaults(&o.params);
+	o.threshold = CLI_THRESHOLD;
 	o.run[SYS_BM25] = 1;
 	o.run[SYS_FTS5] = 1;
 	rc = parse_opts(argc, argv, &o);
