@@ -2,7 +2,9 @@
  * JSON line (the contract scripts rely on; see README "JSON output"). */
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../util/utf8.h"
 #include "cli.h"
 
 static const char *const origin_name[] = {"", "prefix", "spelling", "acronym",
@@ -65,6 +67,21 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
 	}
 }
 
+/* A JSON string for s, repairing invalid UTF-8 (a file name, say) rather
+ * than losing the value. */
+static json_t *jstr(const char *s)
+{
+	json_t *v = json_string(s);
+	char *fixed;
+
+	if (v != NULL || s == NULL)
+		return v;
+	fixed = utf8_repair(s, strlen(s), NULL);
+	v = fixed ? json_string(fixed) : NULL;
+	free(fixed);
+	return v;
+}
+
 static json_t *explain_json(const struct rank_query *q,
 			    const struct cli_result *r)
 {
@@ -94,19 +111,25 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 		json_decref(arr);
 		return QERR_IO;
 	}
-	json_object_set_new(root, "query", json_string(a->query));
+	json_object_set_new(root, "query", jstr(a->query));
 	if (a->resolved)
-		json_object_set_new(root, "resolved", json_string(a->resolved));
+		json_object_set_new(root, "resolved", jstr(a->resolved));
 	json_object_set_new(root, "answered", json_boolean(a->answered));
 	for (i = 0; i < a->n; i++) {
 		const struct cli_result *r = &a->res[i];
 		const struct idx_doc *d = &r->doc;
-		json_t *e = json_pack("{s:i, s:s, s:f, s:f, s:s, s:s, s:s, s:I}",
-				      "rank", r->rank, "id", d->ext_id, "score",
-				      r->score, "confidence", r->confidence,
-				      "question", d->question, "answer",
-				      d->answer, "source", d->source, "line",
-				      (json_int_t)d->line);
+		json_t *e = json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I}",
+				      "rank", r->rank, "id", jstr(d->ext_id),
+				      "score", r->score, "confidence",
+				      r->confidence, "question", jstr(d->question),
+				      "answer", jstr(d->answer), "source",
+				      jstr(d->source), "line", (json_int_t)d->line);
+
+		if (e == NULL) {
+			json_decref(root);
+			json_decref(arr);
+			return QERR_IO;
+		}
 
 		if (e && a->explain && a->rq)
 			json_object_set_new(e, "explain", explain_json(a->rq, r));
@@ -114,10 +137,9 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 	}
 	json_object_set_new(root, "results", arr);
 	if (a->reply)
-		json_object_set_new(root, "reply", json_string(a->reply));
+		json_object_set_new(root, "reply", jstr(a->reply));
 	if (a->reply_error)
-		json_object_set_new(root, "reply_error",
-				    json_string(a->reply_error));
+		json_object_set_new(root, "reply_error", jstr(a->reply_error));
 	if (json_dumpf(root, fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) != 0 ||
 	    fputc('\n', fp) == EOF)
 		rc = QERR_IO;

@@ -30,6 +30,9 @@ int cmd_chat(int argc, char **argv);
 /* "quarry: error: ..." / "quarry: warning: ..." on stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* After getopt_long returned '?': one line naming the bad option. */
+void cli_bad_option(const char *cmd, char **argv);
+
 /* Print err's message and return its code (QERR_IO if unset). */
 int cli_fail(const struct qerr *err);
 

@@ -3,6 +3,7 @@
  * With a question on the command line, answers it; without, reads one
  * question per line from stdin and answers each in order (one JSON object
  * per line with --json, flushed as written). */
+#include <ctype.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -83,6 +84,7 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 	int c;
 
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it our way */
 	while ((c = getopt_long(argc, argv, "hjn:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->db = optarg; break;
@@ -117,7 +119,7 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		default:
 			if (cli_rank_opt("ask", c, optarg, &o->params) == 0)
 				break;
-			usage(stderr);
+			cli_bad_option("ask", argv);
 			return QERR_USAGE;
 		}
 	}
@@ -239,7 +241,7 @@ static char *join_args(int argc, char **argv)
 
 static int blank(const char *s)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+	while (*s && isspace((unsigned char)*s))
 		s++;
 	return *s == '\0';
 }
@@ -270,6 +272,10 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
+		if (lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			memmove(line, line + 3, (size_t)len - 2); /* a BOM */
+			len -= 3;
+		}
 		if (blank(line))
 			continue;
 		snprintf(where, sizeof(where), "stdin:%ld", lineno);

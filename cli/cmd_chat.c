@@ -131,6 +131,7 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 	int ch, rc;
 
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it our way */
 	while ((ch = getopt_long(argc, argv, "hjn:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': *db = optarg; break;
@@ -155,7 +156,7 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 			if ((rc = cli_rank_opt("chat", ch, optarg, &c->params)) == 0)
 				break;
 			if (rc < 0)
-				usage(stderr);
+				cli_bad_option("chat", argv);
 			return QERR_USAGE;
 		}
 	}

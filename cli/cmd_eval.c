@@ -166,6 +166,7 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 	int c, rc = 0;
 
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it our way */
 	while (rc == 0 && (c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); return -1;
@@ -181,7 +182,7 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 		default:
 			rc = cli_rank_opt("eval", c, optarg, p);
 			if (rc < 0) {
-				usage(stderr);
+				cli_bad_option("eval", argv);
 				return QERR_USAGE;
 			}
 		}

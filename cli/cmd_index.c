@@ -34,6 +34,7 @@ int cmd_index(int argc, char **argv)
 	int c, quiet = 0, rc;
 
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it our way */
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -46,12 +47,16 @@ int cmd_index(int argc, char **argv)
 			usage(stdout);
 			return QERR_OK;
 		default:
-			usage(stderr);
+			cli_bad_option("index", argv);
 			return QERR_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		cli_error("index: no PATH given (see quarry index --help)");
+		return QERR_USAGE;
+	}
+	if (db && *db == '\0') {
+		cli_error("index: --db needs a file name");
 		return QERR_USAGE;
 	}
 	if (db == NULL && (db = def = cli_default_db()) == NULL) {

@@ -29,6 +29,7 @@ int cmd_stats(int argc, char **argv)
 	int c, n, i, rc;
 
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it our way */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'd') {
 			db = optarg;
@@ -36,7 +37,7 @@ int cmd_stats(int argc, char **argv)
 			usage(stdout);
 			return QERR_OK;
 		} else {
-			usage(stderr);
+			cli_bad_option("stats", argv);
 			return QERR_USAGE;
 		}
 	}

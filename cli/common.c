@@ -1,6 +1,7 @@
 /* common.c - diagnostics, the index location, and opening or building the
  * index the subcommands query. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,18 @@ void cli_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("warning", fmt, ap);
 	va_end(ap);
+}
+
+void cli_bad_option(const char *cmd, char **argv)
+{
+	const char *opt = optind > 0 ? argv[optind - 1] : "?";
+
+	if (optopt && strncmp(opt, "--", 2) != 0)
+		cli_error("%s: bad option '-%c' or missing argument (see quarry "
+			  "%s --help)", cmd, optopt, cmd);
+	else
+		cli_error("%s: bad option '%s' or missing argument (see quarry "
+			  "%s --help)", cmd, opt, cmd);
 }
 
 int cli_fail(const struct qerr *err)
@@ -178,7 +191,8 @@ static int note_source(struct build_ctx *c, const char *path)
 					0, c->bundled_hash, 1);
 	if (stat(path, &sb) != 0)
 		memset(&sb, 0, sizeof(sb));
-	fp = fopen(path, "rb");
+	/* Hash regular files only: a FIFO cannot be read twice. */
+	fp = S_ISREG(sb.st_mode) ? fopen(path, "rb") : NULL;
 	if (fp) {
 		struct buf data = BUF_INIT;
 		char chunk[65536];

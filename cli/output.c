@@ -58,6 +58,24 @@ static int str_width(const char *s, size_t n)
 	return w;
 }
 
+/* Write s[0..n) with control characters (ESC, BEL, ...) shown as blanks:
+ * text from a corpus must not drive the terminal. */
+static void put_clean(FILE *fp, const char *s, size_t n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != 0x7f)
+			continue;
+		fwrite(s + start, 1, i - start, fp);
+		fputc(' ', fp);
+		start = i + 1;
+	}
+	fwrite(s + start, 1, n - start, fp);
+}
+
 /* Wrap one line (no '\n' inside) at o->width. */
 static void wrap_line(const struct cli_out *o, const char *s, size_t n,
 		      int indent)
@@ -67,7 +85,7 @@ static void wrap_line(const struct cli_out *o, const char *s, size_t n,
 
 	fprintf(o->fp, "%*s", indent, "");
 	if (o->width <= 0 || avail < 10) {
-		fwrite(s, 1, n, o->fp);
+		put_clean(o->fp, s, n);
 		fputc('\n', o->fp);
 		return;
 	}
@@ -85,7 +103,7 @@ static void wrap_line(const struct cli_out *o, const char *s, size_t n,
 			fputc(' ', o->fp);
 			col++;
 		}
-		fwrite(s + i, 1, j - i, o->fp);
+		put_clean(o->fp, s + i, j - i);
 		col += w;
 		for (ws = j; ws < n && s[ws] == ' '; ws++)
 			;
@@ -120,12 +138,14 @@ void cli_print_results(const struct cli_out *o, const char *query,
 
 		if (i > 0)
 			fputc('\n', o->fp);
-		fprintf(o->fp, "%s%d.%s %s%s #%s (line %ld)%s  %sscore %.2f%s\n",
-			o->color ? C_BOLD C_CYAN : "", r[i].rank,
+		fprintf(o->fp, "%s%d.%s %s", o->color ? C_BOLD C_CYAN : "",
+			r[i].rank, o->color ? C_OFF : "", o->color ? C_DIM : "");
+		put_clean(o->fp, d->source, strlen(d->source));
+		fputs(" #", o->fp);
+		put_clean(o->fp, d->ext_id, strlen(d->ext_id));
+		fprintf(o->fp, " (line %ld)%s  %sscore %.2f%s\n", d->line,
 			o->color ? C_OFF : "", o->color ? C_DIM : "",
-			d->source, d->ext_id, d->line, o->color ? C_OFF : "",
-			o->color ? C_DIM : "", r[i].score,
-			o->color ? C_OFF : "");
+			r[i].score, o->color ? C_OFF : "");
 		if (o->color)
 			fputs(C_BOLD, o->fp);
 		cli_print_wrapped(o, d->question, 3);

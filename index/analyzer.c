@@ -8,12 +8,28 @@
 #include <libstemmer.h>
 
 #include "../util/buf.h"
+#include "../util/strmap.h"
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
+/* A direct-mapped cache of recent stems: most words recur, and Snowball
+ * is the analyzer's largest cost when indexing. */
+#define STEM_CACHE 8192
+#define STEM_WORD 24
+
+struct stem_slot {
+	char word[STEM_WORD];
+	char stem[STEM_WORD];
+};
+
+/* emit's out-of-memory signal; no callback returns it (they return
+ * QERR_* codes, which are small and positive). */
+#define TOK_NOMEM (-2)
+
 struct tok {
 	struct sb_stemmer *stem; /* NULL when TOK_STEM is off */
+	struct stem_slot *cache; /* STEM_CACHE slots, allocated on first use */
 	char word[TOK_MAX_TERM + 8];
 	tok_want_fn want;        /* see tok_set_filter */
 	void *want_ctx;
@@ -46,21 +62,27 @@ static const char *const stop_words[] = {
 	"yourself", "yourselves",
 };
 
-static int cmp_stop(const void *key, const void *elem)
-{
-	return strcmp(key, *(const char *const *)elem);
-}
-
 int tok_is_stop(const char *w, size_t n)
 {
-	char tmp[16];
+	static unsigned char first[27], last[27];
+	static int ready;
+	size_t i, nw = sizeof(stop_words) / sizeof(*stop_words);
+	int c;
 
-	if (n == 0 || n >= sizeof(tmp))
+	if (!ready) { /* the sorted list's range for each first letter */
+		for (i = nw; i-- > 0;)
+			first[stop_words[i][0] - 'a'] = (unsigned char)i;
+		for (i = 0; i < nw; i++)
+			last[stop_words[i][0] - 'a'] = (unsigned char)(i + 1);
+		ready = 1;
+	}
+	if (n == 0 || n > 10 || w[0] < 'a' || w[0] > 'z')
 		return 0;
-	memcpy(tmp, w, n);
-	tmp[n] = '\0';
-	return bsearch(tmp, stop_words, sizeof(stop_words) / sizeof(*stop_words),
-		       sizeof(*stop_words), cmp_stop) != NULL;
+	c = w[0] - 'a';
+	for (i = first[c]; i < last[c]; i++)
+		if (strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+			return 1;
+	return 0;
 }
 
 struct tok *tok_new(int flags)
@@ -85,6 +107,7 @@ void tok_free(struct tok *t)
 		return;
 	if (t->stem)
 		sb_stemmer_delete(t->stem);
+	free(t->cache);
 	free(t);
 }
 
@@ -249,18 +272,13 @@ static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 	if (t->want && !t->want(t->want_ctx, t->word, wl))
 		return fn(ctx, "", 0, t->word, pos, 0);
 	if (t->stem) {
-		const sb_symbol *r = sb_stemmer_stem(
-			t->stem, (const sb_symbol *)t->word, (int)wl);
+		int r = tok_stem(t, t->word, wl, stemmed, sizeof(stemmed));
 
-		if (r != NULL) {
-			int sl = sb_stemmer_length(t->stem);
-
-			if (sl > 0 && (size_t)sl < sizeof(stemmed)) {
-				memcpy(stemmed, r, (size_t)sl);
-				stemmed[sl] = '\0';
-				term = stemmed;
-				tl = (size_t)sl;
-			}
+		if (r == -2)
+			return TOK_NOMEM;
+		if (r == 0) {
+			term = stemmed;
+			tl = strlen(stemmed);
 		}
 	}
 	/* A stemmer may strip a possessive to nothing ("'s"). */
@@ -272,6 +290,7 @@ static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap)
 {
 	const sb_symbol *r;
+	struct stem_slot *slot = NULL;
 	int sl;
 
 	if (n == 0 || n > TOK_MAX_TERM || cap == 0)
@@ -283,12 +302,29 @@ int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap)
 		out[n] = '\0';
 		return 0;
 	}
+	if (n < STEM_WORD && t->cache == NULL)
+		t->cache = calloc(STEM_CACHE, sizeof(*t->cache));
+	if (n < STEM_WORD && t->cache) {
+		slot = &t->cache[str_hash(word, n) & (STEM_CACHE - 1)];
+		if (memcmp(slot->word, word, n) == 0 && slot->word[n] == '\0' &&
+		    strlen(slot->stem) < cap) {
+			memcpy(out, slot->stem, strlen(slot->stem) + 1);
+			return out[0] ? 0 : -1;
+		}
+	}
 	r = sb_stemmer_stem(t->stem, (const sb_symbol *)word, (int)n);
-	sl = r ? sb_stemmer_length(t->stem) : -1;
+	if (r == NULL)
+		return -2; /* libstemmer ran out of memory */
+	sl = sb_stemmer_length(t->stem);
 	if (sl <= 0 || (size_t)sl >= cap)
 		return -1;
 	memcpy(out, r, (size_t)sl);
 	out[sl] = '\0';
+	if (slot && (size_t)sl < STEM_WORD) {
+		memcpy(slot->word, word, n);
+		slot->word[n] = '\0';
+		memcpy(slot->stem, out, (size_t)sl + 1);
+	}
 	return 0;
 }
 
@@ -336,5 +372,7 @@ int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 		i += k;
 	}
 	free(norm);
+	if (rc == TOK_NOMEM)
+		return qerr_set(err, QERR_IO, "out of memory");
 	return rc;
 }

@@ -88,11 +88,13 @@ struct term {
 	struct buf post; /* n x (docid delta, tf_q, tf_a) varints, this run */
 	long df, cf, last; /* df and cf over all runs */
 	long run_df;       /* postings in post */
+	long cur_doc;      /* the doc cur_tf counts for */
+	unsigned cur_tf[IDX_NFIELDS];
 };
 
+/* A term that occurs in the document being added. */
 struct hit {
 	unsigned term;
-	unsigned char field;
 };
 
 struct idx_build {
@@ -105,7 +107,10 @@ struct idx_build {
 	long long len[IDX_NFIELDS];
 	struct buf norms;
 	/* open-addressing table of term indexes (+1; 0 = empty) */
-	unsigned *slots;
+	struct slot {
+		uint32_t hash; /* low bits of the term's hash */
+		uint32_t id;   /* term index + 1; 0 = empty */
+	} *slots;
 	size_t nslots;
 	struct term *terms;
 	size_t nterms, cap_terms;
@@ -132,23 +137,26 @@ struct idx_build {
 };
 
 static int spill(struct idx_build *b);
+static int int_pragma(sqlite3 *db, const char *sql, long *v);
 static void dir_of(const char *path, char *out, size_t n);
 
 
 static int grow_slots(struct idx_build *b)
 {
 	size_t n = b->nslots ? b->nslots * 2 : 4096, i;
-	unsigned *s = calloc(n, sizeof(*s));
+	struct slot *s = calloc(n, sizeof(*s));
 
 	if (s == NULL)
 		return -1;
-	for (i = 0; i < b->nterms; i++) {
-		const char *t = b->terms[i].text;
-		size_t h = (size_t)str_hash(t, strlen(t)) & (n - 1);
+	for (i = 0; i < b->nslots; i++) {
+		size_t h;
 
-		while (s[h])
+		if (b->slots[i].id == 0)
+			continue;
+		h = b->slots[i].hash & (n - 1);
+		while (s[h].id)
 			h = (h + 1) & (n - 1);
-		s[h] = (unsigned)(i + 1);
+		s[h] = b->slots[i];
 	}
 	free(b->slots);
 	b->slots = s;
@@ -156,37 +164,46 @@ static int grow_slots(struct idx_build *b)
 	return 0;
 }
 
+/* The slot for term t[0..n) with hash hv: its own, or the empty one where
+ * it belongs. */
+static struct slot *find_slot(const struct idx_build *b, const char *t,
+			      size_t n, uint32_t hv)
+{
+	size_t h = hv & (b->nslots - 1);
+
+	while (b->slots[h].id) {
+		const char *x = b->terms[b->slots[h].id - 1].text;
+
+		if (b->slots[h].hash == hv && memcmp(x, t, n) == 0 &&
+		    x[n] == '\0')
+			break;
+		h = (h + 1) & (b->nslots - 1);
+	}
+	return &b->slots[h];
+}
+
 /* Index of an existing term, or -1. */
 static long term_lookup(const struct idx_build *b, const char *t)
 {
-	size_t h;
+	size_t n = strlen(t);
 
 	if (b->nslots == 0)
 		return -1;
-	h = (size_t)str_hash(t, strlen(t)) & (b->nslots - 1);
-	while (b->slots[h]) {
-		if (strcmp(b->terms[b->slots[h] - 1].text, t) == 0)
-			return (long)b->slots[h] - 1;
-		h = (h + 1) & (b->nslots - 1);
-	}
-	return -1;
+	return (long)find_slot(b, t, n, (uint32_t)str_hash(t, n))->id - 1;
 }
 
 /* Index of term t[0..n), added if new; -1 on out-of-memory. */
 static long term_id(struct idx_build *b, const char *t, size_t n)
 {
-	size_t h;
+	uint32_t hv = (uint32_t)str_hash(t, n);
+	struct slot *sl;
 	struct term *e;
 
 	if ((b->nterms + 1) * 2 > b->nslots && grow_slots(b) != 0)
 		return -1;
-	h = (size_t)str_hash(t, n) & (b->nslots - 1);
-	while (b->slots[h]) {
-		e = &b->terms[b->slots[h] - 1];
-		if (strncmp(e->text, t, n) == 0 && e->text[n] == '\0')
-			return (long)b->slots[h] - 1;
-		h = (h + 1) & (b->nslots - 1);
-	}
+	sl = find_slot(b, t, n, hv);
+	if (sl->id)
+		return (long)sl->id - 1;
 	if (b->nterms == b->cap_terms) {
 		size_t c = b->cap_terms ? b->cap_terms * 2 : 1024;
 		struct term *nt = realloc(b->terms, c * sizeof(*nt));
@@ -202,7 +219,9 @@ static long term_id(struct idx_build *b, const char *t, size_t n)
 	if (e->text == NULL)
 		return -1;
 	e->last = -1;
-	b->slots[h] = (unsigned)(b->nterms + 1);
+	e->cur_doc = -1;
+	sl->hash = hv;
+	sl->id = (uint32_t)(b->nterms + 1);
 	return (long)b->nterms++;
 }
 
@@ -211,22 +230,29 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 {
 	struct idx_build *b = ctx;
 	long id = term_id(b, term, len);
+	struct term *e;
 
 	(void)pos;
 	if (id < 0)
 		return QERR_IO;
-	if (b->nhits == b->cap_hits) {
-		size_t c = b->cap_hits ? b->cap_hits * 2 : 256;
-		struct hit *nh = realloc(b->hits, c * sizeof(*nh));
+	e = &b->terms[id];
+	if (e->cur_doc != b->ndocs) {
+		/* first occurrence in this doc: list it for flush_hits */
+		if (b->nhits == b->cap_hits) {
+			size_t c = b->cap_hits ? b->cap_hits * 2 : 256;
+			struct hit *nh = realloc(b->hits, c * sizeof(*nh));
 
-		if (nh == NULL)
-			return QERR_IO;
-		b->hits = nh;
-		b->cap_hits = c;
+			if (nh == NULL)
+				return QERR_IO;
+			b->hits = nh;
+			b->cap_hits = c;
+		}
+		b->hits[b->nhits].term = (unsigned)id;
+		b->nhits++;
+		e->cur_doc = b->ndocs;
+		e->cur_tf[0] = e->cur_tf[1] = 0;
 	}
-	b->hits[b->nhits].term = (unsigned)id;
-	b->hits[b->nhits].field = (unsigned char)b->field;
-	b->nhits++;
+	e->cur_tf[b->field]++;
 	if (b->field == IDX_Q) {
 		if (b->nqtok == b->cap_qtok) {
 			size_t c = b->cap_qtok ? b->cap_qtok * 2 : 64;
@@ -244,15 +270,6 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 		b->nqtok++;
 	}
 	return 0;
-}
-
-static int cmp_hit(const void *a, const void *b)
-{
-	const struct hit *x = a, *y = b;
-
-	if (x->term != y->term)
-		return x->term < y->term ? -1 : 1;
-	return (int)x->field - (int)y->field;
 }
 
 static int exec(sqlite3 *db, const char *sql, struct qerr *err)
@@ -284,6 +301,28 @@ static const char schema_sql[] =
 	"CREATE TABLE norms(id INTEGER PRIMARY KEY, data BLOB);"
 	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
 	" kind INT) WITHOUT ROWID;";
+
+/* May a build replace path?  Yes when it is missing, empty, or a quarry
+ * index (of any schema version); never another file. */
+static int replaceable(const char *path)
+{
+	struct stat sb;
+	sqlite3 *db = NULL;
+	long app = 0;
+	int ok;
+
+	if (stat(path, &sb) != 0)
+		return errno == ENOENT;
+	if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+		return 1;
+	if (!S_ISREG(sb.st_mode))
+		return 0;
+	ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	     int_pragma(db, "PRAGMA application_id", &app) == 0 &&
+	     app == IDX_APP_ID;
+	sqlite3_close(db);
+	return ok;
+}
 
 /* Remove what builds killed before they could clean up left beside path:
  * PATH.tmp-PID and its run files, when process PID is gone. */
@@ -331,6 +370,18 @@ int idx_build_begin(struct idx_build **out, const char *path,
 		return qerr_set(err, QERR_IO, "out of memory");
 	}
 	snprintf(b->tmp, n, "%s.tmp-%ld", path, (long)getpid());
+	if (!replaceable(path)) {
+		struct stat sb;
+
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			qerr_set(err, QERR_IO, "cannot replace %s: %s", path,
+				 strerror(EISDIR));
+		else
+			qerr_set(err, QERR_DATA, "%s exists and is not a quarry "
+				 "index; refusing to replace it", path);
+		idx_build_abort(b);
+		return err ? err->code : QERR_DATA;
+	}
 	remove_stale(path);
 	unlink(b->tmp);
 	if (sqlite3_open_v2(b->tmp, &b->db,
@@ -394,24 +445,21 @@ fail:
 	return b->err.code;
 }
 
-/* Turn the hits of the current doc into postings; returns field lengths. */
+/* Append a posting for every term of the current doc (in the order they
+ * first occurred: each term's list only grows by doc id); returns the
+ * field lengths. */
 static int flush_hits(struct idx_build *b, long len[IDX_NFIELDS])
 {
-	size_t i = 0;
+	size_t i;
 
 	len[0] = len[1] = 0;
-	qsort(b->hits, b->nhits, sizeof(*b->hits), cmp_hit);
-	while (i < b->nhits) {
-		unsigned t = b->hits[i].term, tf[IDX_NFIELDS] = {0, 0};
-		struct term *e = &b->terms[t];
-
-		while (i < b->nhits && b->hits[i].term == t) {
-			tf[b->hits[i].field]++;
-			len[b->hits[i].field]++;
-			i++;
-		}
+	for (i = 0; i < b->nhits; i++) {
+		struct term *e = &b->terms[b->hits[i].term];
+		unsigned *tf = e->cur_tf;
 		size_t before = e->post.len;
 
+		len[0] += tf[0];
+		len[1] += tf[1];
 		if (buf_put_varint(&e->post, (uint64_t)(b->ndocs - e->last)) ||
 		    buf_put_varint(&e->post, tf[0]) ||
 		    buf_put_varint(&e->post, tf[1]))
@@ -1213,6 +1261,9 @@ static int load_stats(struct idx *x, const char *path, struct qerr *err)
 	if (v == NULL)
 		return qerr_set(err, QERR_DATA, "%s: index is incomplete", path);
 	x->ndocs = atol(v);
+	if (x->ndocs < 0)
+		return qerr_set(err, QERR_DATA, "%s: index is damaged "
+				"(record count %ld)", path, x->ndocs);
 	v = idx_meta(x, "len_q");
 	tot[0] = v ? atof(v) : 0.0;
 	v = idx_meta(x, "len_a");
@@ -1277,6 +1328,9 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 	if (S_ISDIR(sb.st_mode))
 		return qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
 				strerror(EISDIR));
+	if (!S_ISREG(sb.st_mode))
+		return qerr_set(err, QERR_DATA, "%s: not a quarry index (not a "
+				"regular file)", path);
 	x = calloc(1, sizeof(*x));
 	if (x == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");

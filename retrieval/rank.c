@@ -488,7 +488,7 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 		const struct rank_term *t = &q->terms[i];
 		double missing = 1.0, credit = has[i];
 
-		if (t->origin == RANK_USER) {
+		if (t->origin == RANK_USER && !t->is_stop) {
 			/* the user's word counts as found when it or what
 			 * replaced it is in the record */
 			for (j = 0; j < q->nterms; j++)
@@ -516,7 +516,7 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 			got += t->weight * t->idf;
 	}
 	if (total <= 0.0 || words <= 0.0)
-		return 0.0;
+		return 0.0; /* nothing but stop words: no evidence of a match */
 	return sqrt(got / total * found / words);
 }
 
@@ -852,6 +852,8 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 		e->share = idfsum > 0.0 ? rt->weight * rt->idf / idfsum : 0.0;
 		idx_cursor_init(&e->c, e->blob, len);
 		e->done = !idx_cursor_next(&e->c);
+		if (!e->done && e->c.docid >= idx_ndocs(x))
+			e->c.bad = 1;
 		if (e->c.bad)
 			return qerr_set(err, QERR_DATA,
 					"index: corrupt postings for '%s'",
@@ -894,6 +896,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	double prefix[RANK_MAX_TERMS + 1], pshare[RANK_MAX_TERMS + 1];
 	double contrib[RANK_MAX_TERMS], theta = 0.0;
 	unsigned tfq[RANK_MAX_TERMS];
+	long ndocs = idx_ndocs(x);
 	int nd = 0, i, ness = 0, rc;
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
@@ -917,6 +920,11 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				doc = d[i].c.docid;
 		if (doc < 0)
 			break;
+		if (doc >= ndocs) {
+			rc = qerr_set(err, QERR_DATA, "index: damaged postings "
+				      "(record %ld of %ld)", doc, ndocs);
+			break;
+		}
 		for (i = ness; i < nd; i++) {
 			if (d[i].done || d[i].c.docid != doc)
 				continue;
@@ -962,6 +970,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		for (i = 0; i < nd; i++) {
 			contrib[d[i].ti] = 0.0;
 			tfq[d[i].ti] = 0;
+			if (!d[i].done && d[i].c.docid >= ndocs)
+				d[i].c.bad = 1; /* a damaged index */
 			if (d[i].c.bad)
 				rc = qerr_set(err, QERR_DATA,
 					      "index: corrupt postings for '%s'",

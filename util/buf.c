@@ -53,6 +53,11 @@ int buf_put_varint(struct buf *b, uint64_t v)
 	unsigned char tmp[10];
 	size_t n = 0;
 
+	if (v < 0x80 && b->len + 2 <= b->cap) { /* the common case */
+		b->data[b->len++] = (char)v;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	do {
 		tmp[n] = (unsigned char)(v & 0x7f);
 		v >>= 7;

@@ -332,10 +332,6 @@ static int run_child(case_fn fn, long n, int persist, struct outcome *o)
  * nothing else wrong) is printed as a "# TODO" line instead of failing the
  * test.  Remove an entry when its bug is fixed. */
 static const char *const known_bugs[] = {
-	/* index/analyzer.c tok_run: sb_stemmer_stem() returns NULL when
-	 * libstemmer cannot grow its buffer, and the word is then used
-	 * unstemmed instead of tok_run returning QERR_IO. */
-	"left unstemmed",
 	NULL,
 };
 
