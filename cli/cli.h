@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "../index/corpus.h"
 #include "../index/idx.h"
 #include "../retrieval/rank.h"
 #include "../util/err.h"
@@ -50,6 +51,25 @@ int cli_open_index(const char *db, struct idx **out);
 
 /* Build an index at path from the embedded corpus. */
 int cli_build_bundled(const char *path, struct qerr *err);
+
+/* What the index records about a source file. */
+struct cli_source_info {
+	long long size, mtime;
+	char hash[17]; /* FNV-1a 64 of the content; "" if not a regular file */
+};
+void cli_source_info(const char *path, struct cli_source_info *si);
+
+/* Receives each record in order; si is set for a source's first record.
+ * Non-zero stops the reading (and is returned). */
+typedef int (*cli_consume_fn)(void *ctx, const struct corpus_rec *r,
+			      const struct cli_source_info *si);
+
+/* Read paths on a second thread (corpus_read_path), handing the records
+ * to consume on this one.  *total receives the records read.  Returns 0,
+ * consume's status, or the reader's error (err set). */
+int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
+		      cli_consume_fn consume, void *ctx, long *total,
+		      struct qerr *err);
 
 /* Index the given paths into db (atomically). quiet: no summary line. */
 int cli_build_paths(const char *db, char **paths, int npaths, int quiet,

@@ -173,52 +173,47 @@ static void on_warn(void *ctx, const char *msg)
 	cli_warn("%s", msg);
 }
 
-/* Record the source file a record came from when it changes. */
-static int note_source(struct build_ctx *c, const char *path)
+/* The embedded corpus is the only source of a bundled build. */
+static int note_bundled(struct build_ctx *c, const char *path)
 {
-	struct stat sb;
-	char hash[17] = "";
-	FILE *fp;
-
-	if (c->last_copy && strcmp(c->last_copy, path) == 0)
+	if (c->last_copy)
 		return 0;
-	free(c->last_copy);
 	c->last_copy = strdup(path);
 	if (c->last_copy == NULL)
 		return QERR_IO;
-	if (c->bundled)
-		return idx_build_source(c->b, path, (long long)quarry_bundled_len,
-					0, c->bundled_hash, 1);
-	if (stat(path, &sb) != 0)
-		memset(&sb, 0, sizeof(sb));
-	/* Hash regular files only: a FIFO cannot be read twice. */
-	fp = S_ISREG(sb.st_mode) ? fopen(path, "rb") : NULL;
-	if (fp) {
-		struct buf data = BUF_INIT;
-		char chunk[65536];
-		size_t n;
-
-		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-			if (buf_append(&data, chunk, n) != 0)
-				break;
-		fclose(fp);
-		idx_hash(data.data ? data.data : "", data.len, hash);
-		buf_free(&data);
-	}
-	return idx_build_source(c->b, path, (long long)sb.st_size,
-				(long long)sb.st_mtime, hash, 0);
+	return idx_build_source(c->b, path, (long long)quarry_bundled_len, 0,
+				c->bundled_hash, 1);
 }
 
-static int on_rec(void *ctx, const struct corpus_rec *r)
+static int add_rec(struct build_ctx *c, const struct corpus_rec *r)
 {
-	struct build_ctx *c = ctx;
-	int rc = note_source(c, r->source);
+	int rc = idx_build_add(c->b, r->id, r->question, r->answer, r->line);
 
-	if (rc == 0)
-		rc = idx_build_add(c->b, r->id, r->question, r->answer, r->line);
 	if (c->progress && (idx_build_count(c->b) & 1023) == 0)
 		show_progress(c, 0);
 	return rc;
+}
+
+/* A record read from the user's files, on the indexing thread. */
+static int consume(void *ctx, const struct corpus_rec *r,
+		   const struct cli_source_info *si)
+{
+	struct build_ctx *c = ctx;
+	int rc = 0;
+
+	if (si)
+		rc = idx_build_source(c->b, r->source, si->size, si->mtime,
+				      si->hash, 0);
+	return rc ? rc : add_rec(c, r);
+}
+
+/* A record of the embedded corpus. */
+static int on_rec(void *ctx, const struct corpus_rec *r)
+{
+	struct build_ctx *c = ctx;
+	int rc = note_bundled(c, r->source);
+
+	return rc ? rc : add_rec(c, r);
 }
 
 int cli_build_bundled(const char *path, struct qerr *err)
@@ -251,7 +246,6 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		    long *nrecs, struct qerr *err)
 {
 	struct build_ctx c = {0};
-	struct corpus_reader r = {on_rec, on_warn, &c};
 	long total = 0;
 	int i, rc = 0;
 
@@ -270,12 +264,8 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 	}
 	if (i < npaths)
 		c.total_bytes = 0;
-	for (i = 0; i < npaths && rc == 0; i++) {
-		long n = 0;
-
-		rc = corpus_read_path(&r, paths[i], &n, err);
-		total += n;
-	}
+	rc = cli_read_parallel(paths, npaths, on_warn, consume, &c, &total,
+			       err);
 	free(c.last_copy);
 	if (rc != 0) {
 		/* A failing callback leaves its reason in the build. */

@@ -15,10 +15,11 @@
 
 /* A direct-mapped cache of recent stems: most words recur, and Snowball
  * is the analyzer's largest cost when indexing. */
-#define STEM_CACHE 8192
-#define STEM_WORD 24
+#define STEM_CACHE 16384
+#define STEM_WORD 23
 
 struct stem_slot {
+	unsigned char wlen, slen; /* wlen 0: empty */
 	char word[STEM_WORD];
 	char stem[STEM_WORD];
 };
@@ -276,9 +277,9 @@ static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 
 		if (r == -2)
 			return TOK_NOMEM;
-		if (r == 0) {
+		if (r > 0) {
 			term = stemmed;
-			tl = strlen(stemmed);
+			tl = (size_t)r;
 		}
 	}
 	/* A stemmer may strip a possessive to nothing ("'s"). */
@@ -300,16 +301,17 @@ int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap)
 			return -1;
 		memcpy(out, word, n);
 		out[n] = '\0';
-		return 0;
+		return (int)n;
 	}
 	if (n < STEM_WORD && t->cache == NULL)
 		t->cache = calloc(STEM_CACHE, sizeof(*t->cache));
 	if (n < STEM_WORD && t->cache) {
 		slot = &t->cache[str_hash(word, n) & (STEM_CACHE - 1)];
-		if (memcmp(slot->word, word, n) == 0 && slot->word[n] == '\0' &&
-		    strlen(slot->stem) < cap) {
-			memcpy(out, slot->stem, strlen(slot->stem) + 1);
-			return out[0] ? 0 : -1;
+		if (slot->wlen == n && memcmp(slot->word, word, n) == 0 &&
+		    slot->slen < cap) {
+			memcpy(out, slot->stem, slot->slen);
+			out[slot->slen] = '\0';
+			return slot->slen ? slot->slen : -1;
 		}
 	}
 	r = sb_stemmer_stem(t->stem, (const sb_symbol *)word, (int)n);
@@ -320,12 +322,13 @@ int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap)
 		return -1;
 	memcpy(out, r, (size_t)sl);
 	out[sl] = '\0';
-	if (slot && (size_t)sl < STEM_WORD) {
+	if (slot && sl < STEM_WORD) {
+		slot->wlen = (unsigned char)n;
+		slot->slen = (unsigned char)sl;
 		memcpy(slot->word, word, n);
-		slot->word[n] = '\0';
-		memcpy(slot->stem, out, (size_t)sl + 1);
+		memcpy(slot->stem, out, (size_t)sl);
 	}
-	return 0;
+	return sl;
 }
 
 int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,

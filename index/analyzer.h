@@ -50,8 +50,8 @@ typedef int (*tok_want_fn)(void *ctx, const char *word, size_t len);
 void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx);
 
 /* Stem one already normalized word (as tok_fn's word argument gives it)
- * into out[cap]. 0, -1 when it does not fit or stems to nothing, -2 when
- * the stemmer ran out of memory. */
+ * into out[cap].  Returns the stem's length, -1 when it does not fit or
+ * stems to nothing, -2 when the stemmer ran out of memory. */
 int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap);
 
 /* Non-zero when the normalized word w[0..n) is an English stop word. */

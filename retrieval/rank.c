@@ -189,8 +189,8 @@ static int split_compound(struct idx *x, struct tok *t, struct rank_query *q,
 	for (k = 3; k + 3 <= n; k++) {
 		long da, db;
 
-		if (tok_stem(t, w, k, a, sizeof(a)) != 0 ||
-		    tok_stem(t, w + k, n - k, b, sizeof(b)) != 0)
+		if (tok_stem(t, w, k, a, sizeof(a)) <= 0 ||
+		    tok_stem(t, w + k, n - k, b, sizeof(b)) <= 0)
 			continue;
 		da = idx_df(x, a);
 		db = da ? idx_df(x, b) : 0;

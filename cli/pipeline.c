@@ -1,0 +1,203 @@
+/* pipeline.c - read documents on a second thread while this one indexes.
+ *
+ * Parsing (JSON above all) is a third of an index build; the reader thread
+ * runs the corpus readers and hashes each new source file, and hands copies
+ * of the records through a bounded queue to the calling thread, which does
+ * the analysis and writes the index.  Order is kept.  Either side can stop
+ * the other: a consumer error stops the reader at its next record, a reader
+ * error ends the queue. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../util/buf.h"
+#include "cli.h"
+
+#define QUEUE 1024
+
+struct item {
+	char *id, *question, *answer, *source; /* one allocation: id first */
+	long line;
+	int new_source;           /* first record of this source file */
+	struct cli_source_info si;
+};
+
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_get;
+	struct item q[QUEUE];
+	size_t head, n;
+	int done, stop;
+	/* the reader's side */
+	char **paths;
+	int npaths;
+	corpus_warn_fn warn;
+	char *last_source;
+	long total;
+	int rc;
+	struct qerr err;
+};
+
+void cli_source_info(const char *path, struct cli_source_info *si)
+{
+	struct stat sb;
+	FILE *fp;
+
+	memset(si, 0, sizeof(*si));
+	if (stat(path, &sb) != 0)
+		return;
+	si->size = (long long)sb.st_size;
+	si->mtime = (long long)sb.st_mtime;
+	/* Hash regular files only: a FIFO cannot be read twice. */
+	fp = S_ISREG(sb.st_mode) ? fopen(path, "rb") : NULL;
+	if (fp) {
+		struct buf data = BUF_INIT;
+		char chunk[65536];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			if (buf_append(&data, chunk, n) != 0)
+				break;
+		fclose(fp);
+		idx_hash(data.data ? data.data : "", data.len, si->hash);
+		buf_free(&data);
+	}
+}
+
+/* Copy a record into one allocation. */
+static int fill(struct item *it, const struct corpus_rec *r)
+{
+	size_t a = strlen(r->id) + 1, b = strlen(r->question) + 1,
+	       c = strlen(r->answer) + 1, d = strlen(r->source) + 1;
+	char *p = malloc(a + b + c + d);
+
+	if (p == NULL)
+		return -1;
+	it->id = memcpy(p, r->id, a);
+	it->question = memcpy(p + a, r->question, b);
+	it->answer = memcpy(p + a + b, r->answer, c);
+	it->source = memcpy(p + a + b + c, r->source, d);
+	it->line = r->line;
+	return 0;
+}
+
+static int put(void *ctx, const struct corpus_rec *r)
+{
+	struct pipeline *p = ctx;
+	struct item it;
+
+	memset(&it, 0, sizeof(it));
+	if (fill(&it, r) != 0)
+		return QERR_IO;
+	if (p->last_source == NULL || strcmp(p->last_source, r->source) != 0) {
+		free(p->last_source);
+		p->last_source = strdup(r->source);
+		it.new_source = 1;
+		cli_source_info(r->source, &it.si);
+	}
+	pthread_mutex_lock(&p->mu);
+	while (p->n == QUEUE && !p->stop)
+		pthread_cond_wait(&p->can_put, &p->mu);
+	if (p->stop) {
+		pthread_mutex_unlock(&p->mu);
+		free(it.id);
+		return QERR_USAGE; /* stopped by the consumer: not our error */
+	}
+	p->q[(p->head + p->n) % QUEUE] = it;
+	if (p->n++ == 0)
+		pthread_cond_signal(&p->can_get);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+static void *reader(void *arg)
+{
+	struct pipeline *p = arg;
+	struct corpus_reader r = {put, p->warn, p};
+	int i, rc = 0;
+
+	for (i = 0; i < p->npaths && rc == 0; i++) {
+		long n = 0;
+
+		rc = corpus_read_path(&r, p->paths[i], &n, &p->err);
+		p->total += n;
+	}
+	if (rc == QERR_IO && p->err.code == QERR_OK)
+		qerr_set(&p->err, QERR_IO, "out of memory");
+	pthread_mutex_lock(&p->mu);
+	p->rc = rc;
+	p->done = 1;
+	pthread_cond_signal(&p->can_get);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Next record, or 0 when the reader is done and the queue empty. */
+static int get(struct pipeline *p, struct item *it)
+{
+	int got = 0;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->n == 0 && !p->done)
+		pthread_cond_wait(&p->can_get, &p->mu);
+	if (p->n > 0) {
+		*it = p->q[p->head];
+		p->head = (p->head + 1) % QUEUE;
+		if (p->n-- == QUEUE)
+			pthread_cond_signal(&p->can_put);
+		got = 1;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return got;
+}
+
+int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
+		      cli_consume_fn consume, void *ctx, long *total,
+		      struct qerr *err)
+{
+	struct pipeline *p = calloc(1, sizeof(*p));
+	struct item it;
+	pthread_t th;
+	int rc = 0;
+
+	if (p == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	p->paths = paths;
+	p->npaths = npaths;
+	p->warn = warn;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->can_put, NULL);
+	pthread_cond_init(&p->can_get, NULL);
+	if (pthread_create(&th, NULL, reader, p) != 0) {
+		free(p);
+		return qerr_set(err, QERR_IO, "cannot start a thread");
+	}
+	while (get(p, &it)) {
+		struct corpus_rec r = {it.id, it.question, it.answer, it.source,
+				       it.line};
+
+		if (rc == 0)
+			rc = consume(ctx, &r, it.new_source ? &it.si : NULL);
+		free(it.id);
+		if (rc != 0) {
+			pthread_mutex_lock(&p->mu);
+			p->stop = 1;
+			pthread_cond_signal(&p->can_put);
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+	pthread_join(th, NULL);
+	if (rc == 0 && p->rc != 0) {
+		rc = p->rc;
+		qerr_set(err, p->err.code ? p->err.code : rc, "%s", p->err.msg);
+	}
+	if (total)
+		*total = p->total;
+	free(p->last_source);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->can_put);
+	pthread_cond_destroy(&p->can_get);
+	free(p);
+	return rc;
+}
