@@ -167,10 +167,23 @@ static void show_progress(struct build_ctx *c, int final)
 	fflush(stderr);
 }
 
+/* Reader warnings: the first MAX_WARN of a build, then a count. */
+#define MAX_WARN 20
+static long nwarn;
+
 static void on_warn(void *ctx, const char *msg)
 {
 	(void)ctx;
-	cli_warn("%s", msg);
+	if (++nwarn <= MAX_WARN)
+		cli_warn("%s", msg);
+}
+
+static void warn_summary(void)
+{
+	if (nwarn > MAX_WARN)
+		cli_warn("%ld more warnings like these not shown",
+			 nwarn - MAX_WARN);
+	nwarn = 0;
 }
 
 /* The embedded corpus is the only source of a bundled build. */
@@ -264,8 +277,10 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 	}
 	if (i < npaths)
 		c.total_bytes = 0;
+	nwarn = 0;
 	rc = cli_read_parallel(paths, npaths, on_warn, consume, &c, &total,
 			       err);
+	warn_summary();
 	free(c.last_copy);
 	if (rc != 0) {
 		/* A failing callback leaves its reason in the build. */

@@ -5,8 +5,7 @@
  * Reads DICT.jsonl (dict2jsonl.py's records) and counts its words: a word
  * is a run of ASCII letters, digits and bytes >= 0x80 (the FTS5 query
  * words of ftsquery.c), ASCII lower-cased, shorter than MAXWORD bytes
- * (longer runs are dropped).  Then
- * writes N records
+ * (longer runs are dropped).  Then writes N records
  *   {"id":"synth:K","question":"w w w","answer":"w w w ..."}
  * where a question has 2 to 6 words (uniform) drawn with the frequencies
  * the words have in DICT's questions, and an answer as many words as a

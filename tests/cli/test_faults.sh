@@ -281,7 +281,8 @@ bad_db "a quarry index of a newer schema" 3 "schema"
 rm -f "$X/bad.db"; sqlite3 "$X/bad.db" "PRAGMA application_id=1364349529; PRAGMA user_version=$ver;"
 bad_db "quarry's id and schema but no tables" 3 "bad.db"
 cp "$REAL" "$X/bad.db"; sqlite3 "$X/bad.db" 'DROP TABLE postings;'
-run "$Q" ask --db "$X/bad.db" --json "library catalog"
+word=$(sqlite3 "$X/bad.db" "SELECT term FROM vocab WHERE length(term) > 4 ORDER BY df DESC LIMIT 1")
+run "$Q" ask --db "$X/bad.db" --json "$word"
 if [ "$rc" -eq 3 ] && one_error; then ok "damaged index: postings table missing: ask exits 3 with one error line"; else nok "damaged index: postings table missing: ask exits 3" "exit $rc: $(head -c 200 "$T/err")"; fi
 rm -f "$X/bad.db"
 bad_db "missing file" 4 "bad.db"
