@@ -876,6 +876,8 @@ int corpus_read_mem(const struct corpus_reader *r, const char *name,
 
 /* ---- files and directories -------------------------------------------- */
 
+static const char *extension(const char *path);
+
 /* Read a whole file into *out (malloc'd, NUL-terminated), *len bytes. */
 static int slurp(const char *path, char **out, size_t *len, struct qerr *err)
 {
@@ -931,6 +933,110 @@ static const char *extension(const char *path)
 	return dot && dot != base ? dot + 1 : NULL;
 }
 
+/* One physical line of a streamed JSONL file: split it at lone CRs,
+ * repair it, and parse each non-blank piece. */
+static int stream_line(struct src *sp, char *line, size_t n, long *lineno,
+		       long *ord, struct buf *norm)
+{
+	size_t i = 0, j;
+	int rc = 0;
+
+	if (n > 0 && line[n - 1] == '\n')
+		n--;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	while (rc == 0 && i <= n) {
+		for (j = i; j < n && line[j] != '\r'; j++)
+			;
+		++*lineno;
+		buf_reset(norm);
+		if (norm_line(sp, line + i, j - i, *lineno, norm) != 0)
+			return nomem(sp);
+		if (!is_blank(norm->data, norm->len - 1))
+			rc = j_line(sp, norm->data, norm->len - 1, *lineno, ++*ord);
+		i = j + 1;
+	}
+	return rc;
+}
+
+/* JSON Lines are read a line at a time: memory holds one line, whatever
+ * the file's size.  fp is at the start of the file; head holds its first
+ * bytes for the checks read_mem makes. */
+static int stream_jsonl(struct src *sp, FILE *fp, const char *head,
+			size_t hlen)
+{
+	struct buf norm = BUF_INIT;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0, ord = 0;
+	int rc = 0, first = 1;
+
+	if (looks_binary(head, hlen))
+		return qerr_set(sp->err, QERR_DATA, "%s: looks binary, skipped",
+				sp->name);
+	while (rc == 0 && (n = getline(&line, &cap, fp)) != -1) {
+		char *l = line;
+
+		if (first && n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0) {
+			l += 3;
+			n -= 3;
+		}
+		first = 0;
+		rc = stream_line(sp, l, (size_t)n, &lineno, &ord, &norm);
+	}
+	if (rc == 0 && ferror(fp))
+		rc = qerr_set(sp->err, QERR_IO, "%s: %s", sp->name,
+			      strerror(errno));
+	free(line);
+	buf_free(&norm);
+	if (rc == 0 && sp->nrecs == 0)
+		rc = qerr_set(sp->err, QERR_DATA, "%s: %s", sp->name,
+			      ord == 0 ? "empty file" : "no Q&A records found");
+	return rc;
+}
+
+/* A regular JSONL file whose first non-blank byte opens an object is
+ * streamed; returns 1 when it was (with *rc set), 0 to read it whole. */
+static int try_stream(const struct corpus_reader *r, const char *path,
+		      long *nrecs, struct qerr *err, int *rc)
+{
+	int f = fmt_of_ext(extension(path));
+	char head[SNIFF_BYTES];
+	struct src sp;
+	struct stat st;
+	size_t hlen, i = 0;
+	FILE *fp;
+
+	if (f != FMT_JSONL)
+		return 0;
+	fp = fopen(path, "rb");
+	if (fp == NULL)
+		return 0; /* slurp reports the error */
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(fp);
+		return 0;
+	}
+	hlen = fread(head, 1, sizeof(head), fp);
+	if (hlen >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < hlen && is_space(head[i]))
+		i++;
+	if (i == hlen || head[i] != '{' || fseek(fp, 0, SEEK_SET) != 0) {
+		fclose(fp);
+		return 0; /* empty, an array, or not JSON at all */
+	}
+	sp.r = r;
+	sp.name = path;
+	sp.err = err;
+	sp.nrecs = 0;
+	*rc = stream_jsonl(&sp, fp, head, hlen);
+	fclose(fp);
+	if (nrecs)
+		*nrecs = sp.nrecs;
+	return 1;
+}
+
 int corpus_read_file(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err)
 {
@@ -940,6 +1046,8 @@ int corpus_read_file(const struct corpus_reader *r, const char *path,
 
 	if (nrecs)
 		*nrecs = 0;
+	if (try_stream(r, path, nrecs, err, &rc))
+		return rc;
 	rc = slurp(path, &data, &len, err);
 	if (rc != 0)
 		return rc;

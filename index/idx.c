@@ -137,6 +137,9 @@ struct idx_build {
 };
 
 static int spill(struct idx_build *b);
+
+/* Distinct question word runs counted before the rare ones are dropped. */
+#define IDX_MAX_GRAMS 300000
 static int int_pragma(sqlite3 *db, const char *sql, long *v);
 static void dir_of(const char *path, char *out, size_t n);
 
@@ -456,7 +459,7 @@ static int flush_hits(struct idx_build *b, long len[IDX_NFIELDS])
 	for (i = 0; i < b->nhits; i++) {
 		struct term *e = &b->terms[b->hits[i].term];
 		unsigned *tf = e->cur_tf;
-		size_t before = e->post.len;
+		size_t before = e->post.cap;
 
 		len[0] += tf[0];
 		len[1] += tf[1];
@@ -464,7 +467,7 @@ static int flush_hits(struct idx_build *b, long len[IDX_NFIELDS])
 		    buf_put_varint(&e->post, tf[0]) ||
 		    buf_put_varint(&e->post, tf[1]))
 			return -1;
-		b->post_bytes += e->post.len - before;
+		b->post_bytes += e->post.cap - before; /* what it really holds */
 		e->last = b->ndocs;
 		e->df++;
 		e->run_df++;
@@ -548,6 +551,12 @@ static int count_grams(struct idx_build *b)
 		}
 	buf_free(&k);
 	b->nqtok = 0;
+	/* Word runs seen once are most of a big corpus's: keep the map
+	 * bounded by forgetting them now and then (only runs seen twice
+	 * become aliases). */
+	if (rc == 0 && b->grams.n > IDX_MAX_GRAMS &&
+	    strmap_prune(&b->grams, 2) < 0)
+		rc = QERR_IO;
 	return rc;
 }
 

@@ -107,7 +107,7 @@ void idx_build_meta(struct idx_build *b, const char *key, const char *value);
 int idx_build_commit(struct idx_build *b, struct qerr *err);
 /* Postings bytes kept in memory before a sorted run is spilled to a
  * temporary file beside the index (merged at commit). */
-#define IDX_BUILD_MEMORY ((size_t)192 << 20)
+#define IDX_BUILD_MEMORY ((size_t)256 << 20)
 /* Change the spill budget (bytes; tests use small ones). */
 void idx_build_set_memory(struct idx_build *b, size_t bytes);
 /* Text bytes (questions + answers) added so far, for progress reports. */

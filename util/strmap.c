@@ -97,3 +97,33 @@ void strmap_free(struct strmap *m)
 	m->e = NULL;
 	m->cap = m->n = 0;
 }
+
+long strmap_prune(struct strmap *m, long min)
+{
+	struct strmap_entry *old = m->e;
+	size_t cap = m->cap, i;
+
+	m->e = calloc(cap, sizeof(*m->e));
+	if (m->e == NULL) {
+		m->e = old;
+		return -1;
+	}
+	m->n = 0;
+	for (i = 0; i < cap; i++) {
+		size_t h;
+
+		if (old[i].key == NULL)
+			continue;
+		if (old[i].count < min) {
+			free(old[i].key);
+			continue;
+		}
+		h = hash(old[i].key, strlen(old[i].key)) & (cap - 1);
+		while (m->e[h].key)
+			h = (h + 1) & (cap - 1);
+		m->e[h] = old[i];
+		m->n++;
+	}
+	free(old);
+	return (long)m->n;
+}

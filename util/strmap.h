@@ -30,6 +30,10 @@ struct strmap_entry *strmap_get(struct strmap *m, const char *key, size_t len);
 /* The entry for key, or NULL. */
 struct strmap_entry *strmap_find(const struct strmap *m, const char *key);
 void strmap_free(struct strmap *m);
+/* Drop the entries counted fewer than min times (lossy counting keeps a
+ * growing map bounded).  Returns the number left, or -1 on out-of-memory
+ * (the map is then unchanged). */
+long strmap_prune(struct strmap *m, long min);
 
 /* Iterate: for (i = 0; i < m->cap; i++) if (m->e[i].key) ... */
 
