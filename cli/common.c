@@ -266,6 +266,18 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		return rc;
 	if ((rc = idx_build_begin(&c.b, db, err)) != 0)
 		return rc;
+	{
+		/* QUARRY_INDEX_MEMORY_MB: postings kept in memory before a run
+		 * is spilled to disk (default IDX_BUILD_MEMORY). */
+		const char *m = getenv("QUARRY_INDEX_MEMORY_MB");
+		char *end;
+		long mb = m ? strtol(m, &end, 10) : 0;
+
+		if (m && (*end != '\0' || mb < 1))
+			cli_warn("QUARRY_INDEX_MEMORY_MB='%s' ignored", m);
+		else if (m)
+			idx_build_set_memory(c.b, (size_t)mb << 20);
+	}
 	c.progress = !quiet && isatty(STDERR_FILENO);
 	c.start = now_sec();
 	for (i = 0; i < npaths; i++) {

@@ -7,11 +7,12 @@
  * the other: a consumer error stops the reader at its next record, a reader
  * error ends the queue. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../util/buf.h"
+#include "../util/strmap.h"
 #include "cli.h"
 
 #define QUEUE 1024
@@ -52,16 +53,15 @@ void cli_source_info(const char *path, struct cli_source_info *si)
 	/* Hash regular files only: a FIFO cannot be read twice. */
 	fp = S_ISREG(sb.st_mode) ? fopen(path, "rb") : NULL;
 	if (fp) {
-		struct buf data = BUF_INIT;
 		char chunk[65536];
+		uint64_t h = STR_HASH_INIT;
 		size_t n;
 
 		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-			if (buf_append(&data, chunk, n) != 0)
-				break;
+			h = str_hash_more(h, chunk, n);
 		fclose(fp);
-		idx_hash(data.data ? data.data : "", data.len, si->hash);
-		buf_free(&data);
+		snprintf(si->hash, sizeof(si->hash), "%016llx",
+			 (unsigned long long)h);
 	}
 }
 

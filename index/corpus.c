@@ -1008,15 +1008,13 @@ static int try_stream(const struct corpus_reader *r, const char *path,
 	size_t hlen, i = 0;
 	FILE *fp;
 
-	if (f != FMT_JSONL)
+	/* Regular files only, checked before opening: opening a FIFO would
+	 * take the data its writer has for slurp. */
+	if (f != FMT_JSONL || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return 0;
 	fp = fopen(path, "rb");
 	if (fp == NULL)
 		return 0; /* slurp reports the error */
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(fp);
-		return 0;
-	}
 	hlen = fread(head, 1, sizeof(head), fp);
 	if (hlen >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
 		i = 3;

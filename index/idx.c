@@ -86,8 +86,7 @@ static float get_float(const unsigned char *p)
 struct term {
 	char *text;
 	struct buf post; /* n x (docid delta, tf_q, tf_a) varints, this run */
-	long df, cf, last; /* df and cf over all runs */
-	long run_df;       /* postings in post */
+	long df, cf, last; /* since the last spill (or ever, without one) */
 	long cur_doc;      /* the doc cur_tf counts for */
 	unsigned cur_tf[IDX_NFIELDS];
 };
@@ -112,12 +111,14 @@ struct idx_build {
 		uint32_t id;   /* term index + 1; 0 = empty */
 	} *slots;
 	size_t nslots;
-	struct term *terms;
-	size_t nterms, cap_terms;
+	/* terms in blocks of TERM_BLOCK, so growing never copies them */
+	struct term **tblocks;
+	size_t nterms, cap_terms, nblocks;
 	/* acronyms defined in the text: "acr\texpansion" -> count */
 	struct strmap aliases;
 	/* word pairs and triples of questions: "initials\tterms" -> count */
 	struct strmap grams;
+	long gram_min; /* counts below this are pruned (lossy counting) */
 	/* the question's terms in order, for grams */
 	struct qtoken {
 		unsigned term;
@@ -137,6 +138,9 @@ struct idx_build {
 };
 
 static int spill(struct idx_build *b);
+
+#define TERM_BLOCK 4096
+#define TERM(b, i) (&(b)->tblocks[(i) / TERM_BLOCK][(i) % TERM_BLOCK])
 
 /* Distinct question word runs counted before the rare ones are dropped. */
 #define IDX_MAX_GRAMS 300000
@@ -175,7 +179,7 @@ static struct slot *find_slot(const struct idx_build *b, const char *t,
 	size_t h = hv & (b->nslots - 1);
 
 	while (b->slots[h].id) {
-		const char *x = b->terms[b->slots[h].id - 1].text;
+		const char *x = TERM(b, b->slots[h].id - 1)->text;
 
 		if (b->slots[h].hash == hv && memcmp(x, t, n) == 0 &&
 		    x[n] == '\0')
@@ -185,14 +189,30 @@ static struct slot *find_slot(const struct idx_build *b, const char *t,
 	return &b->slots[h];
 }
 
-/* Index of an existing term, or -1. */
-static long term_lookup(const struct idx_build *b, const char *t)
+/* Forget every term (after a spill): the table starts over empty. */
+static void clear_terms(struct idx_build *b)
 {
-	size_t n = strlen(t);
+	size_t i;
 
-	if (b->nslots == 0)
-		return -1;
-	return (long)find_slot(b, t, n, (uint32_t)str_hash(t, n))->id - 1;
+	for (i = 0; i < b->nterms; i++) {
+		free(TERM(b, i)->text);
+		buf_free(&TERM(b, i)->post);
+	}
+	for (i = 0; i < b->nblocks; i++)
+		free(b->tblocks[i]);
+	free(b->tblocks);
+	free(b->slots);
+	b->tblocks = NULL;
+	b->slots = NULL;
+	b->nterms = b->cap_terms = b->nslots = b->nblocks = 0;
+	b->post_bytes = 0;
+}
+
+/* What the postings and the term table hold in memory, roughly. */
+static size_t build_memory(const struct idx_build *b)
+{
+	return b->post_bytes + b->cap_terms * sizeof(struct term) +
+	       b->nslots * sizeof(*b->slots) + b->nterms * 16;
 }
 
 /* Index of term t[0..n), added if new; -1 on out-of-memory. */
@@ -208,15 +228,19 @@ static long term_id(struct idx_build *b, const char *t, size_t n)
 	if (sl->id)
 		return (long)sl->id - 1;
 	if (b->nterms == b->cap_terms) {
-		size_t c = b->cap_terms ? b->cap_terms * 2 : 1024;
-		struct term *nt = realloc(b->terms, c * sizeof(*nt));
+		struct term **nb = realloc(b->tblocks,
+					   (b->nblocks + 1) * sizeof(*nb));
 
-		if (nt == NULL)
+		if (nb == NULL)
 			return -1;
-		b->terms = nt;
-		b->cap_terms = c;
+		b->tblocks = nb;
+		nb[b->nblocks] = malloc(TERM_BLOCK * sizeof(struct term));
+		if (nb[b->nblocks] == NULL)
+			return -1;
+		b->nblocks++;
+		b->cap_terms += TERM_BLOCK;
 	}
-	e = &b->terms[b->nterms];
+	e = TERM(b, b->nterms);
 	memset(e, 0, sizeof(*e));
 	e->text = strndup(t, n);
 	if (e->text == NULL)
@@ -238,7 +262,7 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 	(void)pos;
 	if (id < 0)
 		return QERR_IO;
-	e = &b->terms[id];
+	e = TERM(b, (size_t)id);
 	if (e->cur_doc != b->ndocs) {
 		/* first occurrence in this doc: list it for flush_hits */
 		if (b->nhits == b->cap_hits) {
@@ -289,6 +313,8 @@ static int exec(sqlite3 *db, const char *sql, struct qerr *err)
 
 static const char schema_sql[] =
 	"PRAGMA journal_mode=OFF;"
+	"PRAGMA cache_size=-16384;"
+	"PRAGMA cache_spill=ON;"
 	"PRAGMA synchronous=OFF;"
 	"PRAGMA locking_mode=EXCLUSIVE;"
 	"PRAGMA page_size=8192;"
@@ -411,6 +437,7 @@ int idx_build_begin(struct idx_build **out, const char *path,
 	}
 	b->src_id = 0;
 	b->budget = IDX_BUILD_MEMORY;
+	b->gram_min = 2;
 	*out = b;
 	return 0;
 }
@@ -457,7 +484,7 @@ static int flush_hits(struct idx_build *b, long len[IDX_NFIELDS])
 
 	len[0] = len[1] = 0;
 	for (i = 0; i < b->nhits; i++) {
-		struct term *e = &b->terms[b->hits[i].term];
+		struct term *e = TERM(b, b->hits[i].term);
 		unsigned *tf = e->cur_tf;
 		size_t before = e->post.cap;
 
@@ -470,7 +497,6 @@ static int flush_hits(struct idx_build *b, long len[IDX_NFIELDS])
 		b->post_bytes += e->post.cap - before; /* what it really holds */
 		e->last = b->ndocs;
 		e->df++;
-		e->run_df++;
 		e->cf += tf[0] + tf[1];
 	}
 	b->nhits = 0;
@@ -541,7 +567,7 @@ static int count_grams(struct idx_build *b)
 			for (j = i; j < i + n; j++) {
 				if (j > i)
 					buf_putc(&k, ' ');
-				buf_puts(&k, b->terms[b->qtok[j].term].text);
+				buf_puts(&k, TERM(b, b->qtok[j].term)->text);
 			}
 			if (k.data == NULL ||
 			    (m = strmap_get(&b->grams, k.data, k.len)) == NULL)
@@ -552,11 +578,15 @@ static int count_grams(struct idx_build *b)
 	buf_free(&k);
 	b->nqtok = 0;
 	/* Word runs seen once are most of a big corpus's: keep the map
-	 * bounded by forgetting them now and then (only runs seen twice
-	 * become aliases). */
-	if (rc == 0 && b->grams.n > IDX_MAX_GRAMS &&
-	    strmap_prune(&b->grams, 2) < 0)
-		rc = QERR_IO;
+	 * bounded by forgetting the rarest now and then, raising the bar
+	 * while that is not enough (only runs seen twice become aliases). */
+	if (rc == 0 && b->grams.n > IDX_MAX_GRAMS)
+		while (b->grams.n > IDX_MAX_GRAMS / 2) {
+			if (strmap_prune(&b->grams, b->gram_min) < 0)
+				return QERR_IO;
+			if (b->grams.n > IDX_MAX_GRAMS / 2)
+				b->gram_min++; /* still too many: raise the bar */
+		}
 	return rc;
 }
 
@@ -603,7 +633,7 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 	sqlite3_reset(st);
 	b->ndocs++;
 	b->in_bytes += (long long)(strlen(question) + strlen(answer));
-	if (b->post_bytes > b->budget)
+	if (build_memory(b) > b->budget)
 		return spill(b);
 	return 0;
 }
@@ -775,8 +805,8 @@ static struct term **sorted_terms(struct idx_build *b, size_t *n)
 	if (order == NULL)
 		return NULL;
 	for (i = *n = 0; i < b->nterms; i++)
-		if (b->terms[i].run_df > 0)
-			order[(*n)++] = &b->terms[i];
+		if (TERM(b, i)->df > 0)
+			order[(*n)++] = TERM(b, i);
 	qsort(order, *n, sizeof(*order), cmp_term_ptr);
 	return order;
 }
@@ -802,8 +832,8 @@ static int write_terms_memory(struct idx_build *b, struct qerr *err)
 /* ---- runs: postings spilled to disk and merged at commit ----
  *
  * A run file holds, per term in strcmp order: varint text length, text,
- * varint run_df, varint raw byte count, the raw stream (docid deltas from
- * -1, tf_q, tf_a).  Runs cover consecutive doc id ranges, in run order. */
+ * varint df, varint cf (both within the run), varint raw byte count, the
+ * raw stream (docid deltas from -1, tf_q, tf_a).  Runs cover consecutive doc id ranges, in run order. */
 
 static void run_path(const struct idx_build *b, int i, char *out, size_t n)
 {
@@ -861,20 +891,20 @@ static int spill(struct idx_build *b)
 		size_t len = strlen(t->text);
 
 		if (put_varint_file(fp, len) || fwrite(t->text, 1, len, fp) != len ||
-		    put_varint_file(fp, (uint64_t)t->run_df) ||
+		    put_varint_file(fp, (uint64_t)t->df) ||
+		    put_varint_file(fp, (uint64_t)t->cf) ||
 		    put_varint_file(fp, t->post.len) ||
 		    fwrite(t->post.data, 1, t->post.len, fp) != t->post.len)
 			break;
-		buf_free(&t->post);
-		t->run_df = 0;
-		t->last = -1;
 	}
 	if (i < n || fflush(fp) != 0 || ferror(fp))
 		e = errno ? errno : EIO;
 	if (fclose(fp) != 0 && e == 0)
 		e = errno ? errno : EIO;
 	free(order);
-	b->post_bytes = 0;
+	/* Everything is in the run now: start an empty term table, so the
+	 * vocabulary held in memory is bounded too. */
+	clear_terms(b);
 	if (e)
 		return qerr_set(&b->err, QERR_IO, "cannot write %s: %s", path,
 				strerror(e));
@@ -884,14 +914,14 @@ static int spill(struct idx_build *b)
 struct run {
 	FILE *fp;
 	char *text;      /* current term, NULL at the end */
-	long df;
+	long df, cf;
 	struct buf raw;  /* its raw stream */
 };
 
 /* Read the run's next term; 0, or -1 on a damaged file (text NULL at end). */
 static int run_next(struct run *r)
 {
-	uint64_t len, df, bytes;
+	uint64_t len, df, cf, bytes;
 
 	free(r->text);
 	r->text = NULL;
@@ -901,6 +931,7 @@ static int run_next(struct run *r)
 	if (len > 4096 || (r->text = malloc(len + 1)) == NULL ||
 	    fread(r->text, 1, len, r->fp) != len ||
 	    get_varint_file(r->fp, &df) != 0 ||
+	    get_varint_file(r->fp, &cf) != 0 ||
 	    get_varint_file(r->fp, &bytes) != 0 || bytes > (1ULL << 40) ||
 	    buf_reserve(&r->raw, bytes) != 0 ||
 	    fread(r->raw.data, 1, bytes, r->fp) != bytes)
@@ -908,6 +939,7 @@ static int run_next(struct run *r)
 	r->text[len] = '\0';
 	r->raw.len = bytes;
 	r->df = (long)df;
+	r->cf = (long)cf;
 	return 0;
 }
 
@@ -966,7 +998,6 @@ static int write_terms_merge(struct idx_build *b, struct qerr *err)
 		buf_reset(&merged);
 		{
 			char *term = strdup(min);
-			long t;
 
 			if (term == NULL) {
 				rc = qerr_set(err, QERR_IO, "out of memory");
@@ -977,15 +1008,13 @@ static int write_terms_merge(struct idx_build *b, struct qerr *err)
 				    strcmp(runs[i].text, term) != 0)
 					continue;
 				df += runs[i].df;
+				cf += runs[i].cf;
 				if (append_stream(&merged, &runs[i].raw,
 						  runs[i].df, &last) != 0 ||
 				    run_next(&runs[i]) != 0)
 					rc = qerr_set(err, QERR_IO,
 						      "index: damaged run file");
 			}
-			/* cf lives in the term table */
-			t = term_lookup(b, term);
-			cf = t >= 0 ? b->terms[t].cf : 0;
 			if (rc == 0)
 				rc = put_term(b, &o, term, df, (long)cf,
 					      &merged, err);
@@ -1178,8 +1207,6 @@ int idx_build_commit(struct idx_build *b, struct qerr *err)
 
 void idx_build_abort(struct idx_build *b)
 {
-	size_t i;
-
 	if (b == NULL)
 		return;
 	sqlite3_finalize(b->ins_doc);
@@ -1195,15 +1222,10 @@ void idx_build_abort(struct idx_build *b)
 			unlink(path);
 		}
 	}
-	for (i = 0; i < b->nterms; i++) {
-		free(b->terms[i].text);
-		buf_free(&b->terms[i].post);
-	}
-	free(b->terms);
+	clear_terms(b);
 	strmap_free(&b->aliases);
 	strmap_free(&b->grams);
 	free(b->qtok);
-	free(b->slots);
 	free(b->hits);
 	buf_free(&b->norms);
 	tok_free(b->tok);

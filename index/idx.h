@@ -105,8 +105,8 @@ void idx_build_meta(struct idx_build *b, const char *key, const char *value);
 /* Write everything and atomically move it into place. On failure the
  * temporary file is removed and the old index is untouched. Frees b. */
 int idx_build_commit(struct idx_build *b, struct qerr *err);
-/* Postings bytes kept in memory before a sorted run is spilled to a
- * temporary file beside the index (merged at commit). */
+/* Bytes of postings and vocabulary kept in memory before a sorted run is
+ * spilled to a temporary file beside the index (merged at commit). */
 #define IDX_BUILD_MEMORY ((size_t)256 << 20)
 /* Change the spill budget (bytes; tests use small ones). */
 void idx_build_set_memory(struct idx_build *b, size_t bytes);

@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t str_hash(const void *s, size_t n)
+uint64_t str_hash_more(uint64_t h, const void *s, size_t n)
 {
 	const unsigned char *p = s;
-	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -16,6 +15,11 @@ uint64_t str_hash(const void *s, size_t n)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+uint64_t str_hash(const void *s, size_t n)
+{
+	return str_hash_more(STR_HASH_INIT, s, n);
 }
 
 static size_t hash(const char *s, size_t n)

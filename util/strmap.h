@@ -10,6 +10,10 @@
 
 /* FNV-1a 64 of s[0..n): the hash of the map, for other tables too. */
 uint64_t str_hash(const void *s, size_t n);
+/* The same, continued from h (start with STR_HASH_INIT): hash a stream a
+ * chunk at a time. */
+#define STR_HASH_INIT 0xcbf29ce484222325ULL
+uint64_t str_hash_more(uint64_t h, const void *s, size_t n);
 
 struct strmap_entry {
 	char *key;
