@@ -65,15 +65,22 @@ typedef int (*cli_consume_fn)(void *ctx, const struct corpus_rec *r,
 			      const struct cli_source_info *si);
 
 /* Read paths on a second thread (corpus_read_path), handing the records
- * to consume on this one.  *total receives the records read.  Returns 0,
- * consume's status, or the reader's error (err set). */
+ * to consume on this one.  want (may be NULL) is asked on the reading
+ * thread, with ctx, whether to read each file.  *total receives the
+ * records read.  Returns 0, consume's status, or the reader's error (err
+ * set). */
 int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
-		      cli_consume_fn consume, void *ctx, long *total,
-		      struct qerr *err);
+		      corpus_want_fn want, cli_consume_fn consume, void *ctx,
+		      long *total, struct qerr *err);
 
 /* Index the given paths into db (atomically). quiet: no summary line. */
 int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		    long *nrecs, struct qerr *err);
+/* Update db in place from paths (all recorded sources when npaths is 0):
+ * new and changed files are (re)indexed, unchanged ones skipped, files
+ * gone from disk dropped.  Builds db from paths when it does not exist. */
+int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
+		     struct qerr *err);
 
 /* ---- LLM replies (llm_glue.c) ---- */
 

@@ -1,4 +1,4 @@
-/* cmd_index.c - quarry index [--db PATH] PATH... */
+/* cmd_index.c - quarry index [--db PATH] [--update] PATH... */
 #include <getopt.h>
 #include <stdlib.h>
 
@@ -7,7 +7,8 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: quarry index [--db PATH] PATH...\n\n"
+		"usage: quarry index [--db PATH] PATH...\n"
+		"       quarry index [--db PATH] --update [PATH...]\n\n"
 		"Read documents and replace the index with them.  PATH is a file\n"
 		"or a directory (read recursively).  Formats, by extension:\n"
 		"  .txt    numbered Q&A text ('1. question', 'Ans:', answer)\n"
@@ -15,8 +16,15 @@ static void usage(FILE *fp)
 		"  .md     Markdown: each heading a question, the text under it the answer\n\n"
 		"The new index is written beside the old one and swapped in only\n"
 		"when complete.\n\n"
+		"With --update the index is changed in place instead, in time\n"
+		"proportional to what changed: files new to it are added, files\n"
+		"whose content changed are indexed again, unchanged ones are left\n"
+		"alone, and indexed files under PATH that are gone are dropped.\n"
+		"Without PATH every file the index holds is checked.  Queries\n"
+		"running meanwhile see the index before or after, never between.\n\n"
 		"options:\n"
 		"  --db PATH   index file (default $XDG_CACHE_HOME/quarry/index.db)\n"
+		"  -u, --update  update in place (see above)\n"
 		"  -q, --quiet no summary line\n"
 		"  -h, --help  this help\n");
 }
@@ -27,21 +35,25 @@ int cmd_index(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"update", no_argument, NULL, 'u'},
 		{NULL, 0, NULL, 0},
 	};
 	struct qerr err = {0};
 	char *db = NULL, *def = NULL;
-	int c, quiet = 0, rc;
+	int c, quiet = 0, update = 0, rc;
 
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it our way */
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqu", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'u':
+			update = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -51,7 +63,7 @@ int cmd_index(int argc, char **argv)
 			return QERR_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !update) {
 		cli_error("index: no PATH given (see quarry index --help)");
 		return QERR_USAGE;
 	}
@@ -63,8 +75,12 @@ int cmd_index(int argc, char **argv)
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	rc = cli_build_paths(db, argv + optind, argc - optind, quiet, NULL,
-			     &err);
+	if (update)
+		rc = cli_update_paths(db, argv + optind, argc - optind, quiet,
+				      &err);
+	else
+		rc = cli_build_paths(db, argv + optind, argc - optind, quiet,
+				     NULL, &err);
 	free(def);
 	return rc ? cli_fail(&err) : QERR_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "../index/corpus.h"
 #include "../util/buf.h"
+#include "../util/strmap.h"
 #include "cli.h"
 
 extern const unsigned char quarry_bundled[];
@@ -232,7 +233,7 @@ static int on_rec(void *ctx, const struct corpus_rec *r)
 int cli_build_bundled(const char *path, struct qerr *err)
 {
 	struct build_ctx c = {0};
-	struct corpus_reader r = {on_rec, on_warn, &c};
+	struct corpus_reader r = {on_rec, on_warn, &c, NULL};
 	const char *hash = quarry_bundled_hash;
 	int rc;
 
@@ -290,7 +291,7 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 	if (i < npaths)
 		c.total_bytes = 0;
 	nwarn = 0;
-	rc = cli_read_parallel(paths, npaths, on_warn, consume, &c, &total,
+	rc = cli_read_parallel(paths, npaths, on_warn, NULL, consume, &c, &total,
 			       err);
 	warn_summary();
 	free(c.last_copy);
@@ -307,6 +308,245 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 			cli_progname, total, npaths, npaths == 1 ? "" : "s", db);
 	if (nrecs)
 		*nrecs = total;
+	return rc;
+}
+
+/* ---- updating in place ---- */
+
+struct update_ctx {
+	struct build_ctx c;
+	struct idx_source *src; /* what the index holds */
+	int nsrc;
+	struct strmap known;    /* canonical path -> aux: index into src */
+	/* the reading thread's (want), read once it has ended */
+	struct strmap seen;     /* files asked about; count 1: to be read */
+	struct strmap touched;  /* same content, new mtime: aux = mtime */
+	long unchanged;
+	/* the indexing thread's */
+	struct strmap delivered; /* canonical paths that gave records */
+	long files, removed;
+};
+
+/* realpath, or the path itself when it does not resolve (gone). */
+static char *canon(const char *path)
+{
+	char *r = realpath(path, NULL);
+
+	return r ? r : strdup(path);
+}
+
+static const struct idx_source *known_source(struct update_ctx *u,
+					     const char *key)
+{
+	const struct strmap_entry *e = strmap_find(&u->known, key);
+
+	return e ? &u->src[e->aux] : NULL;
+}
+
+/* On the reading thread: read new and changed files only. */
+static int update_want(void *ctx, const char *path)
+{
+	struct update_ctx *u = ctx;
+	char *key = canon(path);
+	const struct idx_source *s;
+	struct strmap_entry *e;
+	struct cli_source_info si;
+	struct stat sb;
+	int want = 0;
+
+	if (key == NULL || (e = strmap_get(&u->seen, key, strlen(key))) == NULL) {
+		free(key);
+		return 1; /* out of memory: reading it is the safe side */
+	}
+	if (e->aux++ > 0) {
+		free(key);
+		return 0; /* named twice */
+	}
+	s = known_source(u, key);
+	if (s == NULL || stat(path, &sb) != 0) {
+		want = 1;
+	} else if ((long long)sb.st_size == s->size &&
+		   (long long)sb.st_mtime == s->mtime) {
+		u->unchanged++;
+	} else {
+		cli_source_info(path, &si);
+		if (si.hash[0] && strcmp(si.hash, s->hash) == 0) {
+			struct strmap_entry *t =
+				strmap_get(&u->touched, key, strlen(key));
+
+			if (t)
+				t->aux = (long)si.mtime;
+			u->unchanged++;
+		} else {
+			want = 1;
+		}
+	}
+	e->count = want;
+	free(key);
+	return want;
+}
+
+/* On the indexing thread: a changed file's old records go first. */
+static int update_consume(void *ctx, const struct corpus_rec *r,
+			  const struct cli_source_info *si)
+{
+	struct update_ctx *u = ctx;
+	int rc = 0;
+
+	if (si) {
+		char *key = canon(r->source);
+		const struct idx_source *s = key ? known_source(u, key) : NULL;
+
+		if (key == NULL ||
+		    strmap_get(&u->delivered, key, strlen(key)) == NULL) {
+			free(key);
+			return QERR_IO;
+		}
+		free(key);
+		u->files++;
+		if (s && (rc = idx_update_remove(u->c.b, s->path)) != 0)
+			return rc;
+		rc = idx_build_source(u->c.b, r->source, si->size, si->mtime,
+				      si->hash, 0);
+	}
+	return rc ? rc : add_rec(&u->c, r);
+}
+
+/* Is recorded path p one of args, or under one of them? */
+static int under_args(const char *p, char **args, int nargs)
+{
+	int i;
+
+	for (i = 0; i < nargs; i++) {
+		char *c = realpath(args[i], NULL);
+		const char *forms[2] = {args[i], c};
+		int j;
+
+		for (j = 0; j < 2; j++) {
+			size_t n = forms[j] ? strlen(forms[j]) : 0;
+
+			while (n > 1 && forms[j][n - 1] == '/')
+				n--;
+			if (n && strncmp(p, forms[j], n) == 0 &&
+			    (p[n] == '\0' || p[n] == '/')) {
+				free(c);
+				return 1;
+			}
+		}
+		free(c);
+	}
+	return 0;
+}
+
+/* After reading: new mtimes, and the sources that are gone. */
+static int update_finish(struct update_ctx *u, char **args, int nargs)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < u->nsrc && rc == 0; i++) {
+		const struct idx_source *s = &u->src[i];
+		char *key = canon(s->path);
+		const struct strmap_entry *seen, *t;
+		struct stat sb;
+		int drop = 0;
+
+		if (key == NULL)
+			return QERR_IO;
+		seen = strmap_find(&u->seen, key);
+		if ((t = strmap_find(&u->touched, key)) != NULL)
+			rc = idx_update_touch(u->c.b, s->path, t->aux);
+		else if (seen && seen->count == 1 &&
+			 !strmap_find(&u->delivered, key))
+			drop = 1; /* changed, and no records in it now */
+		else if (!seen && !s->bundled && stat(s->path, &sb) != 0 &&
+			 (nargs == 0 || under_args(s->path, args, nargs)))
+			drop = 1; /* gone from disk */
+		if (drop && rc == 0) {
+			rc = idx_update_remove(u->c.b, s->path);
+			u->removed++;
+		}
+		free(key);
+	}
+	return rc;
+}
+
+static void update_free(struct update_ctx *u)
+{
+	idx_sources_free(u->src, u->nsrc);
+	strmap_free(&u->known);
+	strmap_free(&u->seen);
+	strmap_free(&u->touched);
+	strmap_free(&u->delivered);
+	free(u->c.last_copy);
+}
+
+int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
+		     struct qerr *err)
+{
+	struct update_ctx u;
+	char **all = NULL;
+	long total = 0;
+	int i, nall = 0, rc;
+
+	if (access(db, F_OK) != 0) {
+		if (npaths == 0)
+			return qerr_set(err, QERR_USAGE, "%s does not exist; "
+					"name the files to index", db);
+		return cli_build_paths(db, paths, npaths, quiet, NULL, err);
+	}
+	memset(&u, 0, sizeof(u));
+	if ((rc = idx_update_begin(&u.c.b, db, err)) != 0)
+		return rc;
+	if ((rc = idx_update_sources(u.c.b, &u.src, &u.nsrc, err)) != 0)
+		goto fail;
+	for (i = 0; i < u.nsrc; i++) {
+		char *key = canon(u.src[i].path);
+		struct strmap_entry *e =
+			key ? strmap_get(&u.known, key, strlen(key)) : NULL;
+
+		free(key);
+		if (e == NULL) {
+			rc = qerr_set(err, QERR_IO, "out of memory");
+			goto fail;
+		}
+		e->aux = i;
+	}
+	if (npaths == 0) {
+		/* Every recorded file that is still there. */
+		all = calloc((size_t)u.nsrc + 1, sizeof(*all));
+		if (all == NULL) {
+			rc = qerr_set(err, QERR_IO, "out of memory");
+			goto fail;
+		}
+		for (i = 0; i < u.nsrc; i++)
+			if (!u.src[i].bundled && access(u.src[i].path, F_OK) == 0)
+				all[nall++] = u.src[i].path;
+	}
+	u.c.progress = !quiet && isatty(STDERR_FILENO);
+	u.c.start = now_sec();
+	nwarn = 0;
+	rc = cli_read_parallel(npaths ? paths : all, npaths ? npaths : nall,
+			       on_warn, update_want, update_consume, &u, &total,
+			       err);
+	warn_summary();
+	if (rc == 0)
+		rc = update_finish(&u, paths, npaths);
+	if (rc != 0) {
+		idx_build_status(u.c.b, err);
+		goto fail;
+	}
+	show_progress(&u.c, 1);
+	rc = idx_build_commit(u.c.b, err);
+	u.c.b = NULL;
+	if (rc == 0 && !quiet)
+		fprintf(stderr, "%s: updated %s: %ld records from %ld new or "
+			"changed file%s, %ld unchanged, %ld removed\n",
+			cli_progname, db, total, u.files,
+			u.files == 1 ? "" : "s", u.unchanged, u.removed);
+fail:
+	idx_build_abort(u.c.b);
+	update_free(&u);
+	free(all);
 	return rc;
 }
 
@@ -337,11 +577,11 @@ static void check_sources(struct idx *x)
 			continue;
 		if (stat(s[i].path, &sb) != 0)
 			cli_warn("%s was indexed but is gone; run quarry index "
-				 "again", s[i].path);
+				 "--update", s[i].path);
 		else if ((long long)sb.st_size != s[i].size ||
 			 (long long)sb.st_mtime != s[i].mtime)
 			cli_warn("%s changed since it was indexed; run quarry "
-				 "index again", s[i].path);
+				 "index --update", s[i].path);
 	}
 	idx_sources_free(s, n);
 }

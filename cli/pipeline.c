@@ -34,6 +34,8 @@ struct pipeline {
 	char **paths;
 	int npaths;
 	corpus_warn_fn warn;
+	corpus_want_fn want;
+	void *want_ctx;
 	char *last_source;
 	long total;
 	int rc;
@@ -111,10 +113,17 @@ static int put(void *ctx, const struct corpus_rec *r)
 	return 0;
 }
 
+static int want(void *ctx, const char *path)
+{
+	struct pipeline *p = ctx;
+
+	return p->want(p->want_ctx, path);
+}
+
 static void *reader(void *arg)
 {
 	struct pipeline *p = arg;
-	struct corpus_reader r = {put, p->warn, p};
+	struct corpus_reader r = {put, p->warn, p, p->want ? want : NULL};
 	int i, rc = 0;
 
 	for (i = 0; i < p->npaths && rc == 0; i++) {
@@ -153,8 +162,8 @@ static int get(struct pipeline *p, struct item *it)
 }
 
 int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
-		      cli_consume_fn consume, void *ctx, long *total,
-		      struct qerr *err)
+		      corpus_want_fn wantf, cli_consume_fn consume, void *ctx,
+		      long *total, struct qerr *err)
 {
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct item it;
@@ -166,6 +175,8 @@ int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
 	p->paths = paths;
 	p->npaths = npaths;
 	p->warn = warn;
+	p->want = wantf;
+	p->want_ctx = ctx;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_get, NULL);

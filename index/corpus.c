@@ -1064,7 +1064,7 @@ struct frame {
 struct walk {
 	const struct corpus_reader *r;
 	struct qerr *err;
-	long nrecs;
+	long nrecs, nskipped; /* records read; files want declined */
 };
 
 static int walk_entry(struct walk *w, const char *path, const struct frame *up);
@@ -1159,6 +1159,10 @@ static int walk_file(struct walk *w, const char *path)
 	size_t ml;
 
 	qerr_clear(&e);
+	if (w->r->want && !w->r->want(w->r->ctx, path)) {
+		w->nskipped++;
+		return 0;
+	}
 	rc = corpus_read_file(w->r, path, &n, &e);
 	w->nrecs += n;
 	if (rc == QERR_DATA && e.code == QERR_DATA) {
@@ -1227,18 +1231,22 @@ int corpus_read_path(const struct corpus_reader *r, const char *path,
 		e = errno;
 		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
 	}
-	if (!S_ISDIR(st.st_mode))
+	if (!S_ISDIR(st.st_mode)) {
+		if (r->want && !r->want(r->ctx, path))
+			return 0;
 		return corpus_read_file(r, path, nrecs, err);
+	}
 	f.dev = st.st_dev;
 	f.ino = st.st_ino;
 	f.up = NULL;
 	w.r = r;
 	w.err = err;
 	w.nrecs = 0;
+	w.nskipped = 0;
 	rc = walk_dir(&w, path, &f);
 	if (nrecs)
 		*nrecs = w.nrecs;
-	if (rc == 0 && w.nrecs == 0)
+	if (rc == 0 && w.nrecs == 0 && w.nskipped == 0)
 		rc = qerr_set(err, QERR_DATA, "%s: no Q&A records found", path);
 	return rc;
 }

@@ -33,10 +33,15 @@ typedef int (*corpus_rec_fn)(void *ctx, const struct corpus_rec *rec);
 /* Called for a non-fatal problem ("file:line: invalid UTF-8 replaced"). */
 typedef void (*corpus_warn_fn)(void *ctx, const char *msg);
 
+/* Asked before corpus_read_path reads a file: 0 skips it (an update
+ * leaves unchanged files alone). */
+typedef int (*corpus_want_fn)(void *ctx, const char *path);
+
 struct corpus_reader {
 	corpus_rec_fn on_rec;
 	corpus_warn_fn on_warn; /* may be NULL */
 	void *ctx;
+	corpus_want_fn want;    /* may be NULL: every file */
 };
 
 /* Parse one file.  *nrecs (may be NULL) receives the records delivered.
@@ -54,7 +59,8 @@ int corpus_read_mem(const struct corpus_reader *r, const char *name,
 
 /* Parse a file, or every regular file under a directory (recursively, in
  * sorted order, skipping hidden entries and files of unknown type without
- * Q&A records, with a warning).  Symlink loops are detected. */
+ * Q&A records, with a warning).  Symlink loops are detected.  Files that
+ * r->want declines are skipped silently (and count as found). */
 int corpus_read_path(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err);
 

@@ -6,11 +6,13 @@
  * max-impact bound, and writes everything in one transaction to a temporary
  * file that is renamed over the old index. */
 #include "idx.h"
+#include "idx_int.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -83,60 +85,6 @@ static float get_float(const unsigned char *p)
 
 /* ---- building ---- */
 
-struct term {
-	char *text;
-	struct buf post; /* n x (docid delta, tf_q, tf_a) varints, this run */
-	long df, cf, last; /* since the last spill (or ever, without one) */
-	long cur_doc;      /* the doc cur_tf counts for */
-	unsigned cur_tf[IDX_NFIELDS];
-};
-
-/* A term that occurs in the document being added. */
-struct hit {
-	unsigned term;
-};
-
-struct idx_build {
-	char *path, *tmp;
-	sqlite3 *db;
-	sqlite3_stmt *ins_doc;
-	struct tok *tok;
-	struct qerr err; /* sticky */
-	long ndocs, src_id;
-	long long len[IDX_NFIELDS];
-	struct buf norms;
-	/* open-addressing table of term indexes (+1; 0 = empty) */
-	struct slot {
-		uint32_t hash; /* low bits of the term's hash */
-		uint32_t id;   /* term index + 1; 0 = empty */
-	} *slots;
-	size_t nslots;
-	/* terms in blocks of TERM_BLOCK, so growing never copies them */
-	struct term **tblocks;
-	size_t nterms, cap_terms, nblocks;
-	/* acronyms defined in the text: "acr\texpansion" -> count */
-	struct strmap aliases;
-	/* word pairs and triples of questions: "initials\tterms" -> count */
-	struct strmap grams;
-	long gram_min; /* counts below this are pruned (lossy counting) */
-	/* the question's terms in order, for grams */
-	struct qtoken {
-		unsigned term;
-		char initial; /* first letter of the word, 0 if none */
-		char stop;
-	} *qtok;
-	size_t nqtok, cap_qtok;
-	/* hits of the document being added */
-	struct hit *hits;
-	size_t nhits, cap_hits;
-	int field;
-	/* Postings spill to sorted run files when they outgrow the budget. */
-	size_t post_bytes, budget;
-	int nruns;
-	/* progress, for idx_build_progress */
-	long long in_bytes;
-};
-
 static int spill(struct idx_build *b);
 
 #define TERM_BLOCK 4096
@@ -144,7 +92,6 @@ static int spill(struct idx_build *b);
 
 /* Distinct question word runs counted before the rare ones are dropped. */
 #define IDX_MAX_GRAMS 300000
-static int int_pragma(sqlite3 *db, const char *sql, long *v);
 static void dir_of(const char *path, char *out, size_t n);
 
 
@@ -299,7 +246,7 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 	return 0;
 }
 
-static int exec(sqlite3 *db, const char *sql, struct qerr *err)
+int idx_exec(sqlite3 *db, const char *sql, struct qerr *err)
 {
 	char *msg = NULL;
 
@@ -321,13 +268,17 @@ static const char schema_sql[] =
 	"BEGIN;"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	"CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT, size INT,"
-	" mtime INT, hash TEXT, bundled INT);"
+	" mtime INT, hash TEXT, bundled INT, first INT, n INT);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, ext_id TEXT, source INT,"
 	" line INT, question TEXT, answer TEXT, len_q INT, len_a INT);"
 	"CREATE TABLE vocab(term TEXT PRIMARY KEY, id INT, df INT, cf INT)"
 	" WITHOUT ROWID;"
 	"CREATE TABLE postings(id INTEGER PRIMARY KEY, data BLOB);"
 	"CREATE TABLE norms(id INTEGER PRIMARY KEY, data BLOB);"
+	"CREATE TABLE segments(id INTEGER PRIMARY KEY, base INT, n INT,"
+	" avg_q REAL, avg_a REAL, del BLOB);"
+	"CREATE TABLE segpost(seg INT, term TEXT, data BLOB);"
+	"CREATE INDEX segpost_term ON segpost(term, seg);"
 	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
 	" kind INT) WITHOUT ROWID;";
 
@@ -347,7 +298,7 @@ static int replaceable(const char *path)
 	if (!S_ISREG(sb.st_mode))
 		return 0;
 	ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	     int_pragma(db, "PRAGMA application_id", &app) == 0 &&
+	     idx_int_query(db, "PRAGMA application_id", &app) == 0 &&
 	     app == IDX_APP_ID;
 	sqlite3_close(db);
 	return ok;
@@ -384,21 +335,33 @@ static void remove_stale(const char *path)
 	closedir(d);
 }
 
+struct idx_build *idx_build_new(const char *path, struct qerr *err)
+{
+	struct idx_build *b = calloc(1, sizeof(*b));
+	size_t n = strlen(path) + 32;
+
+	if (b == NULL || (b->path = strdup(path)) == NULL ||
+	    (b->tmp = malloc(n)) == NULL || (b->tok = tok_new(TOK_STEM)) == NULL) {
+		idx_build_abort(b);
+		qerr_set(err, QERR_IO, "out of memory");
+		return NULL;
+	}
+	/* The temporary index (and run files) go beside the index. */
+	snprintf(b->tmp, n, "%s.tmp-%ld", path, (long)getpid());
+	b->budget = IDX_BUILD_MEMORY;
+	b->gram_min = 2;
+	return b;
+}
+
 int idx_build_begin(struct idx_build **out, const char *path,
 		    struct qerr *err)
 {
 	struct idx_build *b;
-	size_t n = strlen(path) + 32;
 	char pragma[64];
 
 	*out = NULL;
-	b = calloc(1, sizeof(*b));
-	if (b == NULL || (b->path = strdup(path)) == NULL ||
-	    (b->tmp = malloc(n)) == NULL || (b->tok = tok_new(TOK_STEM)) == NULL) {
-		idx_build_abort(b);
-		return qerr_set(err, QERR_IO, "out of memory");
-	}
-	snprintf(b->tmp, n, "%s.tmp-%ld", path, (long)getpid());
+	if ((b = idx_build_new(path, err)) == NULL)
+		return QERR_IO;
 	if (!replaceable(path)) {
 		struct stat sb;
 
@@ -425,7 +388,7 @@ int idx_build_begin(struct idx_build **out, const char *path,
 	}
 	snprintf(pragma, sizeof(pragma), "PRAGMA application_id=%d;"
 		 "PRAGMA user_version=%d;", IDX_APP_ID, IDX_SCHEMA);
-	if (exec(b->db, schema_sql, err) || exec(b->db, pragma, err) ||
+	if (idx_exec(b->db, schema_sql, err) || idx_exec(b->db, pragma, err) ||
 	    sqlite3_prepare_v2(b->db,
 			       "INSERT INTO docs VALUES(?,?,?,?,?,?,?,?)", -1,
 			       &b->ins_doc, NULL) != SQLITE_OK) {
@@ -435,9 +398,6 @@ int idx_build_begin(struct idx_build **out, const char *path,
 		idx_build_abort(b);
 		return QERR_IO;
 	}
-	b->src_id = 0;
-	b->budget = IDX_BUILD_MEMORY;
-	b->gram_min = 2;
 	*out = b;
 	return 0;
 }
@@ -454,9 +414,11 @@ int idx_build_source(struct idx_build *b, const char *path, long long size,
 
 	if (build_failed(b))
 		return b->err.code;
+	if (idx_finish_source(b) != 0)
+		return b->err.code;
 	b->src_id++;
 	if (sqlite3_prepare_v2(b->db,
-			       "INSERT INTO sources VALUES(?,?,?,?,?,?)", -1,
+			       "INSERT INTO sources VALUES(?,?,?,?,?,?,?,0)", -1,
 			       &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, b->src_id);
@@ -465,14 +427,41 @@ int idx_build_source(struct idx_build *b, const char *path, long long size,
 	sqlite3_bind_int64(st, 4, mtime);
 	sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, bundled);
+	sqlite3_bind_int64(st, 7, b->ndocs);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
+	b->src_row = b->src_id;
 	return 0;
 fail:
 	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
 	sqlite3_finalize(st);
 	return b->err.code;
+}
+
+int idx_finish_source(struct idx_build *b)
+{
+	sqlite3_stmt *st = NULL;
+	long first;
+
+	if (b->src_row == 0)
+		return 0;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET n = ? - first "
+				      "WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		return -1;
+	}
+	first = b->ndocs;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, b->src_row);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	b->src_row = 0;
+	return 0;
 }
 
 /* Append a posting for every term of the current doc (in the order they
@@ -676,7 +665,8 @@ static int cmp_term_ptr(const void *a, const void *b)
 static float impact(const struct idx_build *b, long doc, unsigned tfq,
 		    unsigned tfa, const double avg[IDX_NFIELDS])
 {
-	const unsigned char *nb = (const unsigned char *)b->norms.data + 2 * doc;
+	const unsigned char *nb =
+		(const unsigned char *)b->norms.data + 2 * (doc - b->doc0);
 	double t = 0.0;
 
 	if (tfq)
@@ -733,6 +723,16 @@ static int encode_postings(const struct idx_build *b, const struct buf *raw,
 	return 0;
 }
 
+/* Average length of field f once the build is committed (all live
+ * records): what the new blocks' bounds are computed with. */
+double idx_build_avg(const struct idx_build *b, int f)
+{
+	long n = b->live + (b->ndocs - b->doc0);
+	double a = n ? (double)(b->live_len[f] + b->len[f]) / (double)n : 1.0;
+
+	return a > 0.0 ? a : 1.0;
+}
+
 /* Writes vocabulary and postings rows in term order. */
 struct term_out {
 	sqlite3_stmt *sv, *sp;
@@ -747,15 +747,23 @@ static int term_out_begin(struct idx_build *b, struct term_out *o,
 	int i;
 
 	memset(o, 0, sizeof(*o));
-	for (i = 0; i < IDX_NFIELDS; i++) {
-		o->avg[i] = b->ndocs ? (double)b->len[i] / (double)b->ndocs : 1.0;
-		if (o->avg[i] <= 0.0)
-			o->avg[i] = 1.0;
-	}
-	if (sqlite3_prepare_v2(b->db, "INSERT INTO vocab VALUES(?,?,?,?)", -1,
-			       &o->sv, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(b->db, "INSERT INTO postings VALUES(?,?)", -1,
-			       &o->sp, NULL) != SQLITE_OK)
+	for (i = 0; i < IDX_NFIELDS; i++)
+		o->avg[i] = idx_build_avg(b, i);
+	if (b->update &&
+	    (sqlite3_prepare_v2(b->db, "INSERT INTO vocab VALUES(?1,0,?3,?4) "
+				       "ON CONFLICT(term) DO UPDATE SET "
+				       "df = df + excluded.df, "
+				       "cf = cf + excluded.cf", -1, &o->sv,
+				NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(b->db, "INSERT INTO segpost VALUES(?2,?1,?3)",
+				-1, &o->sp, NULL) != SQLITE_OK))
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	if (!b->update &&
+	    (sqlite3_prepare_v2(b->db, "INSERT INTO vocab VALUES(?,?,?,?)", -1,
+				&o->sv, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(b->db, "INSERT INTO postings VALUES(?,?)", -1,
+				&o->sp, NULL) != SQLITE_OK))
 		return qerr_set(err, QERR_IO, "index: %s",
 				sqlite3_errmsg(b->db));
 	return 0;
@@ -781,9 +789,16 @@ static int put_term(struct idx_build *b, struct term_out *o, const char *text,
 	sqlite3_bind_int64(o->sv, 2, id);
 	sqlite3_bind_int64(o->sv, 3, df);
 	sqlite3_bind_int64(o->sv, 4, cf);
-	sqlite3_bind_int64(o->sp, 1, id);
-	sqlite3_bind_blob(o->sp, 2, o->blob.data, (int)o->blob.len,
-			  SQLITE_STATIC);
+	if (b->update) {
+		sqlite3_bind_text(o->sp, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(o->sp, 2, b->seg);
+		sqlite3_bind_blob(o->sp, 3, o->blob.data, (int)o->blob.len,
+				  SQLITE_STATIC);
+	} else {
+		sqlite3_bind_int64(o->sp, 1, id);
+		sqlite3_bind_blob(o->sp, 2, o->blob.data, (int)o->blob.len,
+				  SQLITE_STATIC);
+	}
 	if (sqlite3_step(o->sv) != SQLITE_DONE ||
 	    sqlite3_step(o->sp) != SQLITE_DONE) {
 		sqlite3_reset(o->sv);
@@ -1033,7 +1048,7 @@ static int write_terms_merge(struct idx_build *b, struct qerr *err)
 	return rc;
 }
 
-static int write_terms(struct idx_build *b, struct qerr *err)
+int idx_write_terms(struct idx_build *b, struct qerr *err)
 {
 	if (b->nruns == 0)
 		return write_terms_memory(b, err);
@@ -1115,35 +1130,76 @@ static int write_aliases(struct idx_build *b, struct qerr *err)
 	return rc;
 }
 
-static int write_tail(struct idx_build *b, struct qerr *err)
+/* Insert (or replace) one row of values: "i" an integer, "d" a double,
+ * "b" a blob (pointer, then length) bound in order. */
+static int put_row(struct idx_build *b, const char *sql, const char *types,
+		   ...)
 {
 	sqlite3_stmt *st = NULL;
-	char num[32];
+	va_list ap;
+	int i, rc = 0;
 
-	if (sqlite3_prepare_v2(b->db, "INSERT INTO norms VALUES(1,?)", -1, &st,
-			       NULL) != SQLITE_OK)
-		return qerr_set(err, QERR_IO, "index: %s",
+	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return qerr_set(&b->err, QERR_IO, "index: %s",
 				sqlite3_errmsg(b->db));
-	sqlite3_bind_blob(st, 1, b->norms.data ? b->norms.data : "",
-			  (int)b->norms.len, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return qerr_set(err, QERR_IO, "index: %s",
-				sqlite3_errmsg(b->db));
+	va_start(ap, types);
+	for (i = 0; types[i]; i++) {
+		if (types[i] == 'i') {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, long long));
+		} else if (types[i] == 'd') {
+			sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+		} else {
+			const void *p = va_arg(ap, const void *);
+			int n = va_arg(ap, int);
+
+			sqlite3_bind_blob(st, i + 1, p ? p : "", n,
+					  SQLITE_STATIC);
+		}
 	}
+	va_end(ap);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = qerr_set(&b->err, QERR_IO, "index: %s",
+			      sqlite3_errmsg(b->db));
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int idx_write_tail(struct idx_build *b, struct qerr *err)
+{
+	char num[32];
+	long n = b->ndocs - b->doc0;
+	double avg[IDX_NFIELDS];
+	int f;
+
+	for (f = 0; f < IDX_NFIELDS; f++)
+		avg[f] = idx_build_avg(b, f);
+	if (idx_finish_source(b) != 0)
+		return idx_build_status(b, err);
+	/* The base segment always has its row; an update's only when it
+	 * added records. */
+	if ((n > 0 || !b->update) &&
+	    (put_row(b, "INSERT INTO norms VALUES(?,?)", "ib",
+		     (long long)b->seg + 1, b->norms.data, (int)b->norms.len) ||
+	     put_row(b, "INSERT INTO segments VALUES(?,?,?,?,?,NULL)", "iiidd",
+		     (long long)b->seg, (long long)b->doc0, (long long)n,
+		     avg[0], avg[1])))
+		return idx_build_status(b, err);
 	if (write_aliases(b, err) != 0)
 		return QERR_IO;
-	snprintf(num, sizeof(num), "%ld", b->ndocs);
+	snprintf(num, sizeof(num), "%ld", b->live + n);
 	idx_build_meta(b, "ndocs", num);
-	snprintf(num, sizeof(num), "%lld", b->len[0]);
+	snprintf(num, sizeof(num), "%ld", b->ndocs);
+	idx_build_meta(b, "maxdoc", num);
+	snprintf(num, sizeof(num), "%lld", b->live_len[0] + b->len[0]);
 	idx_build_meta(b, "len_q", num);
-	snprintf(num, sizeof(num), "%lld", b->len[1]);
+	snprintf(num, sizeof(num), "%lld", b->live_len[1] + b->len[1]);
 	idx_build_meta(b, "len_a", num);
+	snprintf(num, sizeof(num), "%lld", b->gen + 1);
+	idx_build_meta(b, "generation", num);
 	snprintf(num, sizeof(num), "%d", TOK_VERSION);
 	idx_build_meta(b, "analyzer", num);
 	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));
-	idx_build_meta(b, "created", num);
+	idx_build_meta(b, b->update ? "updated" : "created", num);
 	return idx_build_status(b, err);
 }
 
@@ -1182,11 +1238,22 @@ int idx_build_commit(struct idx_build *b, struct qerr *err)
 	}
 	sqlite3_finalize(b->ins_doc);
 	b->ins_doc = NULL;
-	rc = write_terms(b, err);
+	rc = idx_write_terms(b, err);
 	if (rc == 0)
-		rc = write_tail(b, err);
-	if (rc == 0 && exec(b->db, "COMMIT;", err) != 0)
+		rc = idx_write_tail(b, err);
+	if (rc == 0 && b->update)
+		rc = idx_update_finish(b, err);
+	if (rc == 0 && idx_exec(b->db, "COMMIT;", err) != 0)
 		rc = QERR_IO;
+	if (b->update) {
+		/* In place: the transaction was the whole of it. */
+		if (rc == 0 && sqlite3_close(b->db) != SQLITE_OK)
+			rc = qerr_set(err, QERR_IO, "index: close failed");
+		else if (rc == 0)
+			b->db = NULL;
+		idx_build_abort(b);
+		return rc;
+	}
 	if (rc == 0 && sqlite3_close(b->db) != SQLITE_OK)
 		rc = qerr_set(err, QERR_IO, "index: close failed");
 	else if (rc == 0)
@@ -1223,6 +1290,7 @@ void idx_build_abort(struct idx_build *b)
 		}
 	}
 	clear_terms(b);
+	idx_update_free(b);
 	strmap_free(&b->aliases);
 	strmap_free(&b->grams);
 	free(b->qtok);
@@ -1239,12 +1307,21 @@ void idx_build_abort(struct idx_build *b)
 struct idx {
 	sqlite3 *db;
 	sqlite3_stmt *get_post, *get_df, *get_doc, *get_meta, *scan;
-	long ndocs;
+	sqlite3_stmt *get_vocab, *get_base, *get_seg;
+	char *path;
+	int in_txn;       /* a read transaction is open */
+	int loaded;       /* the statistics below are of generation gen */
+	long long gen;
+	long ndocs, maxdoc;
+	long nseg, ndel;  /* segments besides the base; deleted records */
 	double avg[IDX_NFIELDS];
+	double scale;     /* see idx_bound_scale */
 	unsigned char *norms;
+	unsigned char *del;
 	char *meta_val;
 	struct idx_alias *aliases;
 	int naliases; /* -1 until loaded */
+	struct buf blocks, cat; /* a term's postings assembled */
 };
 
 static char *col_dup(sqlite3_stmt *st, int i);
@@ -1261,6 +1338,9 @@ static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
 
 #define SQL_POST "SELECT v.df, p.data FROM vocab v JOIN postings p " \
 		 "ON p.id = v.id WHERE v.term = ?"
+#define SQL_VOCAB "SELECT df, id FROM vocab WHERE term = ?"
+#define SQL_BASE "SELECT data FROM postings WHERE id = ?"
+#define SQL_SEG "SELECT data FROM segpost WHERE term = ? ORDER BY seg"
 #define SQL_DF "SELECT df FROM vocab WHERE term = ?"
 #define SQL_DOC "SELECT d.ext_id, d.question, d.answer, s.path, d.line " \
 		"FROM docs d LEFT JOIN sources s ON s.id = d.source " \
@@ -1268,7 +1348,7 @@ static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
 #define SQL_META "SELECT value FROM meta WHERE key = ?"
 #define SQL_SCAN "SELECT term, df FROM vocab WHERE term >= ? ORDER BY term"
 
-static int int_pragma(sqlite3 *db, const char *sql, long *v)
+int idx_int_query(sqlite3 *db, const char *sql, long *v)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
@@ -1282,68 +1362,203 @@ static int int_pragma(sqlite3 *db, const char *sql, long *v)
 	return rc;
 }
 
-static int load_stats(struct idx *x, const char *path, struct qerr *err)
+/* A meta value, without beginning a read (borrowed as idx_meta's). */
+static const char *meta_get(struct idx *x, const char *key)
+{
+	sqlite3_stmt *st = prep(x, SQL_META, &x->get_meta);
+	const unsigned char *v;
+
+	free(x->meta_val);
+	x->meta_val = NULL;
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (v = sqlite3_column_text(st, 0)) != NULL)
+		x->meta_val = strdup((const char *)v);
+	sqlite3_reset(st);
+	return x->meta_val;
+}
+
+static void drop_caches(struct idx *x)
+{
+	int i;
+
+	free(x->norms);
+	free(x->del);
+	x->norms = x->del = NULL;
+	for (i = 0; i < x->naliases; i++) {
+		free(x->aliases[i].acr);
+		free(x->aliases[i].exp);
+	}
+	free(x->aliases);
+	x->aliases = NULL;
+	x->naliases = -1;
+}
+
+/* Segments: how many besides the base, the bound scale, deletions. */
+static int load_segments(struct idx *x)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	x->nseg = x->ndel = 0;
+	x->scale = 1.0;
+	if (sqlite3_prepare_v2(x->db, "SELECT id, base, n, avg_q, avg_a, del "
+				      "FROM segments", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		long id = (long)sqlite3_column_int64(st, 0);
+		long base = (long)sqlite3_column_int64(st, 1);
+		long n = (long)sqlite3_column_int64(st, 2), i;
+		const unsigned char *del = sqlite3_column_blob(st, 5);
+		long dn = (long)sqlite3_column_bytes(st, 5);
+		int f;
+
+		if (base < 0 || n < 0 || base + n > x->maxdoc) {
+			rc = -1;
+			break;
+		}
+		if (id > 0)
+			x->nseg++;
+		for (f = 0; f < IDX_NFIELDS; f++) {
+			double a = sqlite3_column_double(st, 3 + f);
+
+			if (a > 0.0 && x->avg[f] / a > x->scale)
+				x->scale = x->avg[f] / a;
+		}
+		if (del == NULL)
+			continue;
+		if (x->del == NULL &&
+		    (x->del = calloc((size_t)x->maxdoc / 8 + 1, 1)) == NULL) {
+			rc = -1;
+			break;
+		}
+		for (i = 0; i < n && i / 8 < dn; i++)
+			if (del[i / 8] >> (i % 8) & 1) {
+				x->del[(base + i) / 8] |=
+					(unsigned char)(1u << ((base + i) % 8));
+				x->ndel++;
+			}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int load_stats(struct idx *x, struct qerr *err)
 {
 	const char *v;
 	double tot[IDX_NFIELDS];
 	int i;
 
-	v = idx_meta(x, "ndocs");
+	v = meta_get(x, "ndocs");
 	if (v == NULL)
-		return qerr_set(err, QERR_DATA, "%s: index is incomplete", path);
+		return qerr_set(err, QERR_DATA, "%s: index is incomplete",
+				x->path);
 	x->ndocs = atol(v);
-	if (x->ndocs < 0)
+	v = meta_get(x, "maxdoc");
+	x->maxdoc = v ? atol(v) : x->ndocs;
+	if (x->ndocs < 0 || x->maxdoc < x->ndocs)
 		return qerr_set(err, QERR_DATA, "%s: index is damaged "
-				"(record count %ld)", path, x->ndocs);
-	v = idx_meta(x, "len_q");
+				"(record count %ld)", x->path, x->ndocs);
+	v = meta_get(x, "len_q");
 	tot[0] = v ? atof(v) : 0.0;
-	v = idx_meta(x, "len_a");
+	v = meta_get(x, "len_a");
 	tot[1] = v ? atof(v) : 0.0;
 	for (i = 0; i < IDX_NFIELDS; i++) {
 		x->avg[i] = x->ndocs ? tot[i] / (double)x->ndocs : 1.0;
 		if (x->avg[i] <= 0.0)
 			x->avg[i] = 1.0;
 	}
-	v = idx_meta(x, "analyzer");
+	v = meta_get(x, "analyzer");
 	if (v == NULL || atol(v) != TOK_VERSION)
 		return qerr_set(err, QERR_DATA,
 				"%s: index made by another quarry version; "
-				"run quarry index again", path);
+				"run quarry index again", x->path);
+	if (load_segments(x) != 0)
+		return qerr_set(err, QERR_DATA, "%s: index is damaged "
+				"(segments)", x->path);
 	return 0;
 }
 
-/* Open an index file read-only as immutable: a build never changes an
- * index in place (it renames a new file over it, and an open reader keeps
- * the old file), so SQLite may skip locking and journal checks, and it
- * reads through a memory map. */
-static int open_immutable(const char *path, sqlite3 **db)
+/* Begin a read transaction unless one is open; reload the statistics
+ * when an update committed since they were read. */
+static int ensure_read(struct idx *x, struct qerr *err)
 {
-	struct buf uri = BUF_INIT;
-	const char *s;
+	const char *v;
+	long long gen;
 	int rc;
 
-	buf_puts(&uri, "file:");
-	for (s = path; *s; s++) {
-		if (*s == '%' || *s == '?' || *s == '#') {
-			char esc[4];
+	if (x->in_txn)
+		return 0;
+	if (sqlite3_exec(x->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return qerr_set(err, QERR_IO, "%s: %s", x->path,
+				sqlite3_errmsg(x->db));
+	x->in_txn = 1;
+	/* The first read takes the shared lock (and may meet a hot journal). */
+	v = meta_get(x, "generation");
+	rc = sqlite3_errcode(x->db);
+	if (v == NULL && rc != SQLITE_OK && rc != SQLITE_DONE &&
+	    rc != SQLITE_ROW) {
+		qerr_set(err, QERR_IO, "%s: %s", x->path, sqlite3_errmsg(x->db));
+		idx_pause(x);
+		return QERR_IO;
+	}
+	gen = v ? atoll(v) : 0;
+	if (x->loaded && gen == x->gen)
+		return 0;
+	drop_caches(x);
+	x->loaded = 0;
+	if (load_stats(x, err) != 0) {
+		idx_pause(x);
+		return QERR_DATA;
+	}
+	x->gen = gen;
+	x->loaded = 1;
+	return 0;
+}
 
-			snprintf(esc, sizeof(esc), "%%%02X", (unsigned char)*s);
-			buf_puts(&uri, esc);
-		} else {
-			buf_putc(&uri, *s);
-		}
-	}
-	if (buf_puts(&uri, "?immutable=1") != 0) {
-		buf_free(&uri);
-		return SQLITE_NOMEM;
-	}
-	rc = sqlite3_open_v2(uri.data, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
-			     NULL);
-	buf_free(&uri);
-	if (rc == SQLITE_OK)
+void idx_pause(struct idx *x)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (x == NULL || !x->in_txn)
+		return;
+	while ((st = sqlite3_next_stmt(x->db, st)) != NULL)
+		sqlite3_reset(st);
+	sqlite3_exec(x->db, "COMMIT", NULL, NULL, NULL);
+	x->in_txn = 0;
+}
+
+/* Open an index file read-only, reading through a memory map.  Updates
+ * change the file in place under SQLite's locks (a full build renames a
+ * new file over it), so locking stays on. */
+static int open_reader(const char *path, sqlite3 **db)
+{
+	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_extended_result_codes(*db, 1);
+		sqlite3_busy_timeout(*db, 10000);
 		sqlite3_exec(*db, "PRAGMA mmap_size=1073741824", NULL, NULL,
 			     NULL);
+	}
 	return rc;
+}
+
+/* An update killed mid-way leaves a hot journal that a read-only
+ * connection may not roll back: do it with a writable one. */
+static void recover(const char *path)
+{
+	sqlite3 *db = NULL;
+	long n;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_busy_timeout(db, 10000);
+		idx_int_query(db, "SELECT count(*) FROM meta", &n);
+	}
+	sqlite3_close(db);
 }
 
 int idx_open(struct idx **out, const char *path, struct qerr *err)
@@ -1351,6 +1566,7 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 	struct idx *x;
 	struct stat sb;
 	long app = 0, ver = 0;
+	int tries;
 
 	*out = NULL;
 	if (stat(path, &sb) != 0)
@@ -1362,23 +1578,37 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 	if (!S_ISREG(sb.st_mode))
 		return qerr_set(err, QERR_DATA, "%s: not a quarry index (not a "
 				"regular file)", path);
-	x = calloc(1, sizeof(*x));
-	if (x == NULL)
-		return qerr_set(err, QERR_IO, "out of memory");
-	x->naliases = -1;
-	if (open_immutable(path, &x->db) != SQLITE_OK) {
-		qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
-			 sqlite3_errmsg(x->db));
+	for (tries = 0;; tries++) {
+		x = calloc(1, sizeof(*x));
+		if (x == NULL || (x->path = strdup(path)) == NULL) {
+			idx_close(x);
+			return qerr_set(err, QERR_IO, "out of memory");
+		}
+		x->naliases = -1;
+		if (open_reader(path, &x->db) != SQLITE_OK) {
+			qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
+				 sqlite3_errmsg(x->db));
+			idx_close(x);
+			return QERR_IO;
+		}
+		if (idx_int_query(x->db, "PRAGMA application_id", &app) == 0 ||
+		    tries > 0 ||
+		    (sqlite3_extended_errcode(x->db) & 0xff) != SQLITE_READONLY)
+			break;
 		idx_close(x);
-		return QERR_IO;
+		recover(path);
 	}
-	if (int_pragma(x->db, "PRAGMA application_id", &app) != 0 ||
-	    app != IDX_APP_ID) {
-		qerr_set(err, QERR_DATA, "%s: not a quarry index", path);
+	if (app != IDX_APP_ID) {
+		if (sqlite3_errcode(x->db) == SQLITE_BUSY ||
+		    (sqlite3_errcode(x->db) == SQLITE_READONLY))
+			qerr_set(err, QERR_IO, "cannot read index %s: %s", path,
+				 sqlite3_errmsg(x->db));
+		else
+			qerr_set(err, QERR_DATA, "%s: not a quarry index", path);
 		idx_close(x);
-		return QERR_DATA;
+		return err ? err->code : QERR_DATA;
 	}
-	if (int_pragma(x->db, "PRAGMA user_version", &ver) != 0 ||
+	if (idx_int_query(x->db, "PRAGMA user_version", &ver) != 0 ||
 	    ver != IDX_SCHEMA) {
 		qerr_set(err, QERR_DATA,
 			 "%s: index schema %ld, expected %d; run quarry index "
@@ -1392,9 +1622,9 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 		idx_close(x);
 		return QERR_DATA;
 	}
-	if (load_stats(x, path, err) != 0) {
+	if (ensure_read(x, err) != 0) {
 		idx_close(x);
-		return QERR_DATA;
+		return err ? err->code : QERR_DATA;
 	}
 	*out = x;
 	return 0;
@@ -1402,23 +1632,23 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 
 void idx_close(struct idx *x)
 {
-	int i;
-
 	if (x == NULL)
 		return;
+	idx_pause(x);
 	sqlite3_finalize(x->get_post);
 	sqlite3_finalize(x->get_df);
 	sqlite3_finalize(x->get_doc);
 	sqlite3_finalize(x->get_meta);
 	sqlite3_finalize(x->scan);
+	sqlite3_finalize(x->get_vocab);
+	sqlite3_finalize(x->get_base);
+	sqlite3_finalize(x->get_seg);
 	sqlite3_close(x->db);
-	free(x->norms);
+	drop_caches(x);
 	free(x->meta_val);
-	for (i = 0; i < x->naliases; i++) {
-		free(x->aliases[i].acr);
-		free(x->aliases[i].exp);
-	}
-	free(x->aliases);
+	free(x->path);
+	buf_free(&x->blocks);
+	buf_free(&x->cat);
 	free(x);
 }
 
@@ -1427,6 +1657,7 @@ int idx_aliases(struct idx *x, const struct idx_alias **out)
 	sqlite3_stmt *st = NULL;
 	int cap = 0;
 
+	ensure_read(x, NULL);
 	if (x->naliases < 0) {
 		x->naliases = 0;
 		if (sqlite3_prepare_v2(x->db, "SELECT short, long, kind FROM aliases",
@@ -1468,7 +1699,7 @@ int idx_is_bundled(const char *path)
 	int yes = 0;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    int_pragma(db, "PRAGMA application_id", &app) == 0 &&
+	    idx_int_query(db, "PRAGMA application_id", &app) == 0 &&
 	    app == IDX_APP_ID &&
 	    sqlite3_prepare_v2(db, "SELECT 1 FROM meta WHERE key = "
 				   "'bundled_hash'", -1, &st, NULL) == SQLITE_OK)
@@ -1478,51 +1709,129 @@ int idx_is_bundled(const char *path)
 	return yes;
 }
 
-long idx_ndocs(const struct idx *x)
+long idx_ndocs(struct idx *x)
 {
+	ensure_read(x, NULL);
 	return x->ndocs;
 }
 
-double idx_avglen(const struct idx *x, int field)
+long idx_maxdoc(struct idx *x)
 {
+	ensure_read(x, NULL);
+	return x->maxdoc;
+}
+
+double idx_avglen(struct idx *x, int field)
+{
+	ensure_read(x, NULL);
 	return x->avg[field];
+}
+
+const unsigned char *idx_deleted(struct idx *x)
+{
+	ensure_read(x, NULL);
+	return x->del;
+}
+
+double idx_bound_scale(struct idx *x)
+{
+	ensure_read(x, NULL);
+	return x->scale;
+}
+
+int idx_segment_stats(struct idx *x, long *nseg, long *ndeleted)
+{
+	if (ensure_read(x, NULL) != 0)
+		return -1;
+	*nseg = x->nseg + 1;
+	*ndeleted = x->ndel;
+	return 0;
 }
 
 long idx_nterms(struct idx *x)
 {
 	long n = 0;
 
-	if (int_pragma(x->db, "SELECT count(*) FROM vocab", &n) != 0)
+	ensure_read(x, NULL);
+	if (idx_int_query(x->db, "SELECT count(*) FROM vocab", &n) != 0)
 		return -1;
 	return n;
 }
 
 const char *idx_meta(struct idx *x, const char *key)
 {
-	sqlite3_stmt *st = prep(x, SQL_META, &x->get_meta);
-	const unsigned char *v;
+	ensure_read(x, NULL);
+	return meta_get(x, key);
+}
 
-	free(x->meta_val);
-	x->meta_val = NULL;
-	if (st == NULL)
-		return NULL;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (v = sqlite3_column_text(st, 0)) != NULL)
-		x->meta_val = strdup((const char *)v);
-	sqlite3_reset(st);
-	return x->meta_val;
+/* A term's postings when updates added segments: the base blob and the
+ * segments' ones, concatenated into x->cat. */
+static int postings_segmented(struct idx *x, const char *term, long *df,
+			      const unsigned char **data, size_t *len,
+			      struct qerr *err)
+{
+	sqlite3_stmt *v = prep(x, SQL_VOCAB, &x->get_vocab);
+	sqlite3_stmt *bs = prep(x, SQL_BASE, &x->get_base);
+	sqlite3_stmt *sg = prep(x, SQL_SEG, &x->get_seg);
+	long id, last = -1, count = 0;
+	int rc, bad = 0;
+
+	if (v == NULL || bs == NULL || sg == NULL)
+		return qerr_set(err, QERR_DATA, "index: %s",
+				sqlite3_errmsg(x->db));
+	sqlite3_reset(v);
+	sqlite3_bind_text(v, 1, term, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(v);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return qerr_set(err, QERR_DATA, "index: %s",
+				sqlite3_errmsg(x->db));
+	*df = (long)sqlite3_column_int64(v, 0);
+	id = (long)sqlite3_column_int64(v, 1);
+	sqlite3_reset(v);
+	buf_reset(&x->blocks);
+	if (id > 0) {
+		sqlite3_reset(bs);
+		sqlite3_bind_int64(bs, 1, id);
+		if (sqlite3_step(bs) == SQLITE_ROW)
+			bad = idx_concat_postings(&x->blocks,
+						  sqlite3_column_blob(bs, 0),
+						  (size_t)sqlite3_column_bytes(bs, 0),
+						  &last, &count);
+		sqlite3_reset(bs);
+	}
+	sqlite3_reset(sg);
+	sqlite3_bind_text(sg, 1, term, -1, SQLITE_TRANSIENT);
+	while (!bad && (rc = sqlite3_step(sg)) == SQLITE_ROW)
+		bad = idx_concat_postings(&x->blocks, sqlite3_column_blob(sg, 0),
+					  (size_t)sqlite3_column_bytes(sg, 0),
+					  &last, &count);
+	sqlite3_reset(sg);
+	if (bad)
+		return qerr_set(err, QERR_DATA, "index: corrupt postings for "
+				"'%s'", term);
+	if (idx_concat_finish(&x->cat, &x->blocks, count) != 0)
+		return qerr_set(err, QERR_IO, "out of memory");
+	*data = (const unsigned char *)x->cat.data;
+	*len = x->cat.len;
+	return 0;
 }
 
 int idx_postings(struct idx *x, const char *term, long *df,
 		 const unsigned char **data, size_t *len, struct qerr *err)
 {
-	sqlite3_stmt *st = prep(x, SQL_POST, &x->get_post);
+	sqlite3_stmt *st;
 	int rc;
 
 	*df = 0;
 	*data = NULL;
 	*len = 0;
+	if ((rc = ensure_read(x, err)) != 0)
+		return rc;
+	if (x->nseg > 0)
+		return postings_segmented(x, term, df, data, len, err);
+	st = prep(x, SQL_POST, &x->get_post);
 	if (st == NULL)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(x->db));
@@ -1542,9 +1851,11 @@ int idx_postings(struct idx *x, const char *term, long *df,
 
 long idx_df(struct idx *x, const char *term)
 {
-	sqlite3_stmt *st = prep(x, SQL_DF, &x->get_df);
+	sqlite3_stmt *st;
 	long df = 0;
 
+	ensure_read(x, NULL);
+	st = prep(x, SQL_DF, &x->get_df);
 	if (st == NULL)
 		return 0;
 	sqlite3_bind_text(st, 1, term, -1, SQLITE_TRANSIENT);
@@ -1557,23 +1868,32 @@ long idx_df(struct idx *x, const char *term)
 const unsigned char *idx_norms(struct idx *x)
 {
 	sqlite3_stmt *st = NULL;
+	size_t total;
 
+	if (ensure_read(x, NULL) != 0)
+		return NULL;
 	if (x->norms)
 		return x->norms;
-	x->norms = calloc((size_t)x->ndocs * 2 + 2, 1);
+	total = (size_t)x->maxdoc * 2;
+	x->norms = calloc(total + 2, 1);
 	if (x->norms == NULL)
 		return NULL;
-	if (sqlite3_prepare_v2(x->db, "SELECT data FROM norms WHERE id = 1",
-			       -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		size_t n = (size_t)sqlite3_column_bytes(st, 0);
-		const void *p = sqlite3_column_blob(st, 0);
+	/* Each segment's row, at its first doc id. */
+	if (sqlite3_prepare_v2(x->db, "SELECT s.base, n.data FROM segments s "
+				      "JOIN norms n ON n.id = s.id + 1", -1, &st,
+			       NULL) == SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			size_t at = (size_t)sqlite3_column_int64(st, 0) * 2;
+			size_t n = (size_t)sqlite3_column_bytes(st, 1);
+			const void *p = sqlite3_column_blob(st, 1);
 
-		if (n > (size_t)x->ndocs * 2)
-			n = (size_t)x->ndocs * 2;
-		if (p)
-			memcpy(x->norms, p, n);
-	}
+			if (at > total)
+				continue;
+			if (n > total - at)
+				n = total - at;
+			if (p)
+				memcpy(x->norms + at, p, n);
+		}
 	sqlite3_finalize(st);
 	return x->norms;
 }
@@ -1587,10 +1907,13 @@ static char *col_dup(sqlite3_stmt *st, int i)
 
 int idx_get_doc(struct idx *x, long id, struct idx_doc *d, struct qerr *err)
 {
-	sqlite3_stmt *st = prep(x, SQL_DOC, &x->get_doc);
+	sqlite3_stmt *st;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
+	if ((rc = ensure_read(x, err)) != 0)
+		return rc;
+	st = prep(x, SQL_DOC, &x->get_doc);
 	if (st == NULL)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(x->db));
@@ -1628,10 +1951,12 @@ void idx_doc_clear(struct idx_doc *d)
 int idx_vocab_scan(struct idx *x, const char *prefix,
 		   int (*fn)(void *ctx, const char *term, long df), void *ctx)
 {
-	sqlite3_stmt *st = prep(x, SQL_SCAN, &x->scan);
+	sqlite3_stmt *st;
 	size_t n = strlen(prefix);
 	int rc = 0;
 
+	ensure_read(x, NULL);
+	st = prep(x, SQL_SCAN, &x->scan);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
@@ -1649,17 +1974,29 @@ int idx_vocab_scan(struct idx *x, const char *prefix,
 int idx_sources(struct idx *x, struct idx_source **out, int *n,
 		struct qerr *err)
 {
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = ensure_read(x, err)) != 0)
+		return rc;
+	return idx_read_sources(x->db, out, n, err);
+}
+
+int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
+		     struct qerr *err)
+{
 	sqlite3_stmt *st = NULL;
 	struct idx_source *s = NULL;
 	int cnt = 0, cap = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(x->db,
+	if (sqlite3_prepare_v2(db,
 			       "SELECT path, size, mtime, hash, bundled FROM "
 			       "sources ORDER BY id", -1, &st, NULL) != SQLITE_OK)
 		return qerr_set(err, QERR_DATA, "index: %s",
-				sqlite3_errmsg(x->db));
+				sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (cnt == cap) {
 			int c = cap ? cap * 2 : 8;

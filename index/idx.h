@@ -4,25 +4,42 @@
  * IDX_SCHEMA):
  *
  *   meta(key TEXT PRIMARY KEY, value)      WITHOUT ROWID
- *       ndocs         number of records
- *       len_q, len_a  total question / answer lengths in terms (the BM25
- *                     averages are these over ndocs)
+ *       ndocs         number of live records (deleted ones not counted)
+ *       maxdoc        one past the largest doc id ever given (>= ndocs)
+ *       len_q, len_a  total question / answer lengths in terms of the live
+ *                     records (the BM25 averages are these over ndocs)
+ *       generation    bumped by every commit, so an open reader notices
+ *                     an update made in place
  *       analyzer      TOK_VERSION the terms were made with
  *       bundled_hash  FNV-1a 64 of the embedded corpus, when built from it
  *       created       unix time of the build
  *   sources(id INTEGER PRIMARY KEY, path TEXT, size INT, mtime INT,
- *           hash TEXT, bundled INT)
- *       every file read, so `ask` can notice it changed.
+ *           hash TEXT, bundled INT, first INT, n INT)
+ *       every file read, so `ask` can notice it changed; its records are
+ *       the doc ids first .. first+n-1.
  *   docs(id INTEGER PRIMARY KEY, ext_id TEXT, source INT, line INT,
  *        question TEXT, answer TEXT, len_q INT, len_a INT)
- *       the records; id is the dense internal doc id (0..ndocs-1) in the
- *       order the records were read.
+ *       the live records; id is the internal doc id, given in the order
+ *       the records were read (0..maxdoc-1, with holes where records
+ *       were deleted).
  *   vocab(term TEXT PRIMARY KEY, id INT, df INT, cf INT)  WITHOUT ROWID
- *       every distinct term: document frequency, collection frequency and
- *       the row of its postings.  Small rows, so scanning the vocabulary
- *       (prefix and fuzzy matching) never touches postings.
+ *       every distinct term of the live records: document frequency,
+ *       collection frequency (both exact, deletions subtracted) and the
+ *       row of its base segment postings (0: none).  Small rows, so
+ *       scanning the vocabulary (prefix and fuzzy matching) never touches
+ *       postings.
+ *   segments(id INTEGER PRIMARY KEY, base INT, n INT, avg_q REAL,
+ *            avg_a REAL, del BLOB)
+ *       the index is a base segment (id 0, written by a full build) and
+ *       the segments later updates added (`quarry index --update`), in
+ *       increasing doc id order: segment s holds doc ids base..base+n-1.
+ *       avg_q/avg_a are the average lengths its blocks' max_impact bounds
+ *       were computed with (a reader scales the bounds when the averages
+ *       have grown since); del, when not NULL, has bit i set when doc
+ *       base+i was deleted.  Deleted docs stay in the postings until the
+ *       next full build; queries skip them.
  *   postings(id INTEGER PRIMARY KEY, data BLOB)
- *       one blob per term, read in one go:
+ *       the base segment: one blob per term, read in one go:
  *         varint ndocs
  *         blocks of up to IDX_BLOCK postings, each:
  *           varint n, varint last_docid, varint body_bytes,
@@ -31,6 +48,12 @@
  *             block-max pruning),
  *           body: n x (varint docid delta, varint tf_q, varint tf_a)
  *         docid deltas run across blocks, starting from -1.
+ *   segpost(seg INT, term TEXT, data BLOB), index on (term, seg)
+ *       the other segments' postings, same format (absolute doc ids); a
+ *       term's postings are the base blob followed by its segpost blobs in
+ *       segment order.  An update merges the non-base segments into one
+ *       when there are more than IDX_MAX_SEGMENTS of them, and drops a
+ *       segment all of whose records were deleted.
  *   aliases(short TEXT PRIMARY KEY, long TEXT, n INT, kind INT)
  *           WITHOUT ROWID
  *       kind 0: acronyms the corpus defines ("Long Short-Term Memory
@@ -41,12 +64,17 @@
  *       least twice, under their initials ("dnn" -> "deep neural network"),
  *       for acronyms the corpus uses without defining; defined ones win.
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
- *       row 1: two bytes per doc, the question and answer lengths
- *       quantized by idx_norm_encode (exact below 64, ~4% above), so a
- *       query reads every length it may need with one blob read.
+ *       row s+1: segment s, two bytes per doc, the question and answer
+ *       lengths quantized by idx_norm_encode (exact below 64, ~4% above),
+ *       so a query reads every length it may need with one blob read.
  *
  * Building is atomic: idx_build_* writes PATH.tmp-PID beside PATH and
- * renames it over PATH only when complete.  Readers open read-only.
+ * renames it over PATH only when complete.  An update (idx_update_begin)
+ * changes the file in place inside one SQLite transaction (rollback
+ * journal): a killed update is rolled back by the next reader.  Readers
+ * open read-only and read inside a transaction, so they see the index
+ * either before or after an update, never half of one; long-lived
+ * readers call idx_pause between questions so updates can commit.
  *
  * Ownership: strings returned as const char * are borrowed from the handle
  * until the next call on it; char * results are the caller's to free. */
@@ -58,9 +86,11 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 3
+#define IDX_SCHEMA 4
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
+/* Non-base segments an update leaves before merging them into one. */
+#define IDX_MAX_SEGMENTS 8
 
 enum { IDX_Q = 0, IDX_A = 1, IDX_NFIELDS = 2 };
 
@@ -114,6 +144,23 @@ void idx_build_set_memory(struct idx_build *b, size_t bytes);
 long long idx_build_bytes(const struct idx_build *b);
 long idx_build_count(const struct idx_build *b);
 
+/* Open the index at path for an update in place.  Everything up to
+ * idx_build_commit is one transaction: idx_update_remove/touch change
+ * what is there, idx_build_source/idx_build_add add records (as a new
+ * segment); idx_build_abort rolls it all back.  QERR_DATA when path is
+ * not a quarry index of this schema. */
+int idx_update_begin(struct idx_build **out, const char *path,
+		     struct qerr *err);
+/* The sources of the index being updated (as idx_sources). */
+int idx_update_sources(struct idx_build *b, struct idx_source **out, int *n,
+		       struct qerr *err);
+/* Drop the source recorded as path and its records: document
+ * frequencies and lengths are taken back exactly, the records marked
+ * deleted.  0 also when path is not a source. */
+int idx_update_remove(struct idx_build *b, const char *path);
+/* A source whose content is unchanged got a new mtime. */
+int idx_update_touch(struct idx_build *b, const char *path, long long mtime);
+
 /* Drop the build without touching the old index. Accepts NULL. */
 void idx_build_abort(struct idx_build *b);
 /* Sticky status of a build: first error seen by add/source/meta. */
@@ -122,19 +169,36 @@ int idx_build_status(const struct idx_build *b, struct qerr *err);
 /* ---- reading ---- */
 
 /* Open read-only.  QERR_IO when missing/unreadable, QERR_DATA when the file
- * is not a quarry index (foreign, corrupt, or another schema version). */
+ * is not a quarry index (foreign, corrupt, or another schema version).
+ * Reads happen in a read transaction begun by the first read after the
+ * open or after idx_pause, so they all see one version of the index. */
 int idx_open(struct idx **out, const char *path, struct qerr *err);
 void idx_close(struct idx *x);
+/* End the read transaction (between questions, so that an update can
+ * commit); the next read begins a new one and, when the index changed
+ * meanwhile, reloads its statistics.  Borrowed pointers (norms,
+ * aliases, deleted) are invalid after it. */
+void idx_pause(struct idx *x);
 
-long idx_ndocs(const struct idx *x);
+/* Live records. */
+long idx_ndocs(struct idx *x);
+/* One past the largest doc id (>= idx_ndocs: deleted ids count). */
+long idx_maxdoc(struct idx *x);
 /* Average field length in terms (IDX_Q or IDX_A). */
-double idx_avglen(const struct idx *x, int field);
+double idx_avglen(struct idx *x, int field);
+/* Bitmap of deleted doc ids (bit d of byte d/8), or NULL when none. */
+const unsigned char *idx_deleted(struct idx *x);
+/* Factor (>= 1) by which the blocks' max_impact may understate an
+ * impact at today's average lengths (segments bounded at others). */
+double idx_bound_scale(struct idx *x);
+/* Segments (base included) and deleted records, for stats. */
+int idx_segment_stats(struct idx *x, long *nseg, long *ndeleted);
 /* Number of distinct terms. */
 long idx_nterms(struct idx *x);
 /* Value of a meta key, or NULL. Borrowed until the next call. */
 const char *idx_meta(struct idx *x, const char *key);
 
-/* Term statistics and postings.  *data points into SQLite's memory and is
+/* Term statistics and postings (all segments', as one blob).  *data is
  * valid until the next idx_postings call on x; returns 0 and *df = 0 when
  * the term is absent. */
 int idx_postings(struct idx *x, const char *term, long *df,

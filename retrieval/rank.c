@@ -847,12 +847,12 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 		e->w = rt->weight * term_idf(s, rt);
 		e->ub = e->w * (p->k1 + 1.0) *
 			(use_blocks ? (double)idx_postings_max(e->blob, len) *
-					      (1.0 + 1e-6)
+					      idx_bound_scale(x) * (1.0 + 1e-6)
 				    : 1.0);
 		e->share = idfsum > 0.0 ? rt->weight * rt->idf / idfsum : 0.0;
 		idx_cursor_init(&e->c, e->blob, len);
 		e->done = !idx_cursor_next(&e->c);
-		if (!e->done && e->c.docid >= idx_ndocs(x))
+		if (!e->done && e->c.docid >= idx_maxdoc(x))
 			e->c.bad = 1;
 		if (e->c.bad)
 			return qerr_set(err, QERR_DATA,
@@ -896,7 +896,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	double prefix[RANK_MAX_TERMS + 1], pshare[RANK_MAX_TERMS + 1];
 	double contrib[RANK_MAX_TERMS], theta = 0.0;
 	unsigned tfq[RANK_MAX_TERMS];
-	long ndocs = idx_ndocs(x);
+	long ndocs = idx_maxdoc(x);
+	const unsigned char *del = idx_deleted(x);
 	int nd = 0, i, ness = 0, rc;
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
@@ -924,6 +925,13 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			rc = qerr_set(err, QERR_DATA, "index: damaged postings "
 				      "(record %ld of %ld)", doc, ndocs);
 			break;
+		}
+		if (del && (del[doc / 8] >> (doc % 8) & 1)) {
+			/* A deleted record: step over it. */
+			for (i = ness; i < nd; i++)
+				if (!d[i].done && d[i].c.docid == doc)
+					d[i].done = !idx_cursor_next(&d[i].c);
+			continue;
 		}
 		for (i = ness; i < nd; i++) {
 			if (d[i].done || d[i].c.docid != doc)
@@ -988,7 +996,8 @@ int rank_search(struct idx *x, const struct rank_query *q,
 		int *nhits, struct qerr *err)
 {
 	struct scorer s;
-	long n = idx_ndocs(x), ntouched = 0, i;
+	long n = idx_maxdoc(x), ntouched = 0, i;
+	const unsigned char *del;
 	double *acc, idfsum = 0.0;
 	struct qfield *qf;
 	long *touched;
@@ -996,7 +1005,7 @@ int rank_search(struct idx *x, const struct rank_query *q,
 	int t, rc = 0, ntop = 0, kk = k;
 
 	*nhits = 0;
-	if (n == 0 || q->nterms == 0)
+	if (n == 0 || idx_ndocs(x) == 0 || q->nterms == 0)
 		return 0;
 	if (p->phrase > 0.0 && q->tok && k < RANK_RERANK) {
 		kk = RANK_RERANK;
@@ -1054,9 +1063,12 @@ int rank_search(struct idx *x, const struct rank_query *q,
 				      "index: corrupt postings for '%s'",
 				      rt->text);
 	}
+	del = idx_deleted(x);
 	for (i = 0; rc == 0 && i < ntouched; i++) {
 		long d = touched[i];
 
+		if (del && (del[d / 8] >> (d % 8) & 1))
+			continue;
 		if (acc[d] > 0.0)
 			heap_offer(top, &ntop, kk, d,
 				   acc[d] * qmatch_factor(&s, &qf[d], d, idfsum),

@@ -74,6 +74,7 @@ static struct got *got_new(struct corpus_reader *r)
 	r->on_rec = on_rec;
 	r->on_warn = on_warn;
 	r->ctx = g;
+	r->want = NULL;
 	return g;
 }
 

@@ -1,0 +1,754 @@
+/* update.c - change an index in place: drop a source's records, add a
+ * file's records as a new segment, keep the segments few.
+ *
+ * A full build rewrites the whole index; an update costs time in
+ * proportion to the files it touches.  Everything happens inside one
+ * SQLite write transaction on the index itself (rollback journal), so a
+ * reader sees the index before or after, and a killed update is rolled
+ * back by the next one to open the file.
+ *
+ * Deleting a record takes its terms back from vocab (re-analyzing its
+ * text, so df and cf stay exact) and its lengths from the totals, and
+ * sets its bit in its segment's del bitmap; the postings keep it until
+ * the next full build and queries skip it.  Adding records writes a new
+ * segment (segpost rows, absolute doc ids from maxdoc).  A segment whose
+ * records are all deleted is dropped; more than IDX_MAX_SEGMENTS non-base
+ * segments are merged into one by concatenating their blobs, which costs
+ * their size, not the base's.  Acronyms learned from added records join
+ * the table (those of removed records stay until a full build). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "idx_int.h"
+
+static int db_fail(struct idx_build *b)
+{
+	return qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+}
+
+static const char *meta_text(sqlite3 *db, const char *key, char *out,
+			     size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	const char *r = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_text(st, 0) != NULL) {
+			snprintf(out, n, "%s", sqlite3_column_text(st, 0));
+			r = out;
+		}
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int load_segments(struct idx_build *b)
+{
+	sqlite3_stmt *st = NULL;
+	int cap = 0;
+
+	if (sqlite3_prepare_v2(b->db, "SELECT id, base, n, avg_q, avg_a, del "
+				      "FROM segments ORDER BY id", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_fail(b);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct segrow *s;
+		const void *del = sqlite3_column_blob(st, 5);
+		size_t dn = (size_t)sqlite3_column_bytes(st, 5);
+
+		if (b->nsegs == cap) {
+			int c = cap ? cap * 2 : 8;
+			struct segrow *ns = realloc(b->segs, (size_t)c * sizeof(*ns));
+
+			if (ns == NULL)
+				break;
+			b->segs = ns;
+			cap = c;
+		}
+		s = &b->segs[b->nsegs];
+		memset(s, 0, sizeof(*s));
+		s->id = (long)sqlite3_column_int64(st, 0);
+		s->base = (long)sqlite3_column_int64(st, 1);
+		s->n = (long)sqlite3_column_int64(st, 2);
+		s->avg[0] = sqlite3_column_double(st, 3);
+		s->avg[1] = sqlite3_column_double(st, 4);
+		b->nsegs++;
+		if (s->n < 0)
+			break;
+		if (del) {
+			size_t want = ((size_t)s->n + 7) / 8;
+
+			s->del = calloc(want ? want : 1, 1);
+			if (s->del == NULL)
+				break;
+			memcpy(s->del, del, dn < want ? dn : want);
+		}
+	}
+	if (sqlite3_finalize(st) != SQLITE_OK || sqlite3_errcode(b->db) !=
+							 SQLITE_OK) {
+		if (b->err.code == QERR_OK)
+			qerr_set(&b->err, QERR_DATA, "index: damaged segment "
+				 "table");
+		return b->err.code;
+	}
+	return 0;
+}
+
+int idx_update_begin(struct idx_build **out, const char *path,
+		     struct qerr *err)
+{
+	struct idx_build *b;
+	long app = 0, ver = 0, v = 0;
+	char text[64];
+
+	*out = NULL;
+	if ((b = idx_build_new(path, err)) == NULL)
+		return QERR_IO;
+	b->update = 1; /* a large update spills run files like a build */
+	if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		int e = errno;
+
+		qerr_set(err, QERR_IO, "cannot open index %s for update: %s",
+			 path, e ? strerror(e) : sqlite3_errmsg(b->db));
+		idx_build_abort(b);
+		return QERR_IO;
+	}
+	sqlite3_busy_timeout(b->db, 10000);
+	if (idx_int_query(b->db, "PRAGMA application_id", &app) != 0 ||
+	    app != IDX_APP_ID) {
+		qerr_set(err, QERR_DATA, "%s: not a quarry index", path);
+		idx_build_abort(b);
+		return QERR_DATA;
+	}
+	if (idx_int_query(b->db, "PRAGMA user_version", &ver) != 0 ||
+	    ver != IDX_SCHEMA ||
+	    meta_text(b->db, "analyzer", text, sizeof(text)) == NULL ||
+	    atol(text) != TOK_VERSION) {
+		qerr_set(err, QERR_DATA, "%s: index made by another quarry "
+			 "version; run quarry index without --update", path);
+		idx_build_abort(b);
+		return QERR_DATA;
+	}
+	if (idx_exec(b->db, "PRAGMA cache_size=-16384; BEGIN IMMEDIATE;",
+		     err) != 0) {
+		qerr_set(err, QERR_IO, "%s: index busy (another update is "
+			 "running?): %s", path, sqlite3_errmsg(b->db));
+		idx_build_abort(b);
+		return QERR_IO;
+	}
+	b->live = meta_text(b->db, "ndocs", text, sizeof(text)) ? atol(text) : 0;
+	b->live_len[0] = meta_text(b->db, "len_q", text, sizeof(text))
+				 ? atoll(text) : 0;
+	b->live_len[1] = meta_text(b->db, "len_a", text, sizeof(text))
+				 ? atoll(text) : 0;
+	b->gen = meta_text(b->db, "generation", text, sizeof(text))
+			 ? atoll(text) : 0;
+	b->ndocs = meta_text(b->db, "maxdoc", text, sizeof(text))
+			   ? atol(text) : -1;
+	b->doc0 = b->ndocs;
+	if (b->ndocs < b->live || b->live < 0 ||
+	    idx_int_query(b->db, "SELECT coalesce(max(id), 0) FROM sources",
+			  &v) != 0) {
+		qerr_set(err, QERR_DATA, "%s: index is damaged", path);
+		idx_build_abort(b);
+		return QERR_DATA;
+	}
+	b->src_id = v;
+	if (idx_int_query(b->db, "SELECT coalesce(max(id), -1) + 1 FROM "
+				 "segments", &v) != 0 ||
+	    load_segments(b) != 0) {
+		qerr_set(err, QERR_DATA, "%s: index is damaged", path);
+		idx_build_abort(b);
+		return QERR_DATA;
+	}
+	b->seg = v;
+	if (sqlite3_prepare_v2(b->db, "INSERT INTO docs VALUES(?,?,?,?,?,?,?,?)",
+			       -1, &b->ins_doc, NULL) != SQLITE_OK) {
+		qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		idx_build_abort(b);
+		return QERR_IO;
+	}
+	*out = b;
+	return 0;
+}
+
+int idx_update_sources(struct idx_build *b, struct idx_source **out, int *n,
+		       struct qerr *err)
+{
+	return idx_read_sources(b->db, out, n, err);
+}
+
+int idx_update_touch(struct idx_build *b, const char *path, long long mtime)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (b->err.code)
+		return b->err.code;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET mtime = ? WHERE "
+				      "path = ?", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(b);
+	sqlite3_bind_int64(st, 1, mtime);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_fail(b);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* ---- removing a source ---- */
+
+/* Terms of the records being removed: df (count) and, in a second map,
+ * cf; aux is the last doc counted, so a doc counts once per term. */
+struct dec {
+	struct strmap df, cf;
+	long doc;
+};
+
+static int dec_term(void *ctx, const char *term, size_t len, const char *word,
+		    int pos, int is_stop)
+{
+	struct dec *d = ctx;
+	struct strmap_entry *e = strmap_get(&d->df, term, len);
+
+	(void)word;
+	(void)pos;
+	(void)is_stop;
+	if (e == NULL)
+		return QERR_IO;
+	if (e->aux != d->doc + 1) {
+		e->aux = d->doc + 1;
+		e->count++;
+	}
+	if ((e = strmap_get(&d->cf, term, len)) == NULL)
+		return QERR_IO;
+	e->count++;
+	return 0;
+}
+
+static int mark_deleted(struct idx_build *b, long doc)
+{
+	int i;
+
+	for (i = 0; i < b->nsegs; i++) {
+		struct segrow *s = &b->segs[i];
+
+		if (doc < s->base || doc >= s->base + s->n)
+			continue;
+		if (s->del == NULL &&
+		    (s->del = calloc(((size_t)s->n + 7) / 8, 1)) == NULL)
+			return qerr_set(&b->err, QERR_IO, "out of memory");
+		s->del[(doc - s->base) / 8] |=
+			(unsigned char)(1u << ((doc - s->base) % 8));
+		s->dirty = 1;
+		return 0;
+	}
+	return qerr_set(&b->err, QERR_DATA, "index: record %ld is in no "
+			"segment", doc);
+}
+
+/* Analyze the records first..first+n-1 into d, mark them deleted and take
+ * their lengths from the totals. */
+static int collect(struct idx_build *b, long first, long n, struct dec *d)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(b->db, "SELECT id, question, answer, len_q, "
+				      "len_a FROM docs WHERE id >= ? AND id < ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(b);
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, first + n);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *q = (const char *)sqlite3_column_text(st, 1);
+		const char *a = (const char *)sqlite3_column_text(st, 2);
+
+		d->doc = (long)sqlite3_column_int64(st, 0);
+		if (tok_run(b->tok, q ? q : "", q ? strlen(q) : 0, dec_term, d,
+			    NULL) != 0 ||
+		    tok_run(b->tok, a ? a : "", a ? strlen(a) : 0, dec_term, d,
+			    NULL) != 0) {
+			rc = qerr_set(&b->err, QERR_IO, "out of memory");
+			break;
+		}
+		if ((rc = mark_deleted(b, d->doc)) != 0)
+			break;
+		b->live--;
+		b->live_len[0] -= sqlite3_column_int64(st, 3);
+		b->live_len[1] -= sqlite3_column_int64(st, 4);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_fail(b);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Subtract d from vocab; drop the terms no live record has. */
+static int apply_dec(struct idx_build *b, struct dec *d)
+{
+	sqlite3_stmt *up = NULL, *del[3] = {NULL, NULL, NULL};
+	size_t i;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(b->db, "UPDATE vocab SET df = df - ?, cf = cf - "
+				      "? WHERE term = ? RETURNING df, id", -1,
+			       &up, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "DELETE FROM vocab WHERE term = ?1", -1,
+			       &del[0], NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "DELETE FROM segpost WHERE term = ?1", -1,
+			       &del[1], NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "DELETE FROM postings WHERE id = ?2", -1,
+			       &del[2], NULL) != SQLITE_OK)
+		rc = db_fail(b);
+	for (i = 0; rc == 0 && i < d->df.cap; i++) {
+		const struct strmap_entry *e = &d->df.e[i];
+		const struct strmap_entry *c;
+		long df = -1, id = 0;
+		int j;
+
+		if (e->key == NULL)
+			continue;
+		c = strmap_find(&d->cf, e->key);
+		sqlite3_bind_int64(up, 1, e->count);
+		sqlite3_bind_int64(up, 2, c ? c->count : 0);
+		sqlite3_bind_text(up, 3, e->key, -1, SQLITE_STATIC);
+		if (sqlite3_step(up) == SQLITE_ROW) {
+			df = (long)sqlite3_column_int64(up, 0);
+			id = (long)sqlite3_column_int64(up, 1);
+		}
+		if (sqlite3_step(up) != SQLITE_DONE) {
+			rc = db_fail(b);
+			break;
+		}
+		sqlite3_reset(up);
+		if (df > 0)
+			continue;
+		if (df < 0) {
+			rc = qerr_set(&b->err, QERR_DATA, "index: term '%s' of "
+				      "a record is not in the vocabulary",
+				      e->key);
+			break;
+		}
+		for (j = 0; j < 3 && rc == 0; j++) {
+			if (j == 2 && id <= 0)
+				break;
+			sqlite3_bind_text(del[j], 1, e->key, -1, SQLITE_STATIC);
+			if (j == 2)
+				sqlite3_bind_int64(del[j], 2, id);
+			if (sqlite3_step(del[j]) != SQLITE_DONE)
+				rc = db_fail(b);
+			sqlite3_reset(del[j]);
+		}
+	}
+	sqlite3_finalize(up);
+	for (i = 0; i < 3; i++)
+		sqlite3_finalize(del[i]);
+	return rc;
+}
+
+int idx_update_remove(struct idx_build *b, const char *path)
+{
+	sqlite3_stmt *st = NULL;
+	struct dec d;
+	long ids[64];
+	int nids = 0, i, rc = 0;
+
+	if (b->err.code)
+		return b->err.code;
+	if (idx_finish_source(b) != 0)
+		return b->err.code;
+	memset(&d, 0, sizeof(d));
+	if (sqlite3_prepare_v2(b->db, "SELECT id, first, n FROM sources WHERE "
+				      "path = ?", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(b);
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	while (rc == 0 && nids < 64 && sqlite3_step(st) == SQLITE_ROW) {
+		long first = (long)sqlite3_column_int64(st, 1);
+		long n = (long)sqlite3_column_int64(st, 2);
+
+		ids[nids++] = (long)sqlite3_column_int64(st, 0);
+		if (first < 0 || n < 0 || first + n > b->doc0)
+			rc = qerr_set(&b->err, QERR_DATA, "index: damaged "
+				      "source row for %s", path);
+		else
+			rc = collect(b, first, n, &d);
+		if (rc == 0 && n > 0) {
+			sqlite3_stmt *del = NULL;
+
+			if (sqlite3_prepare_v2(b->db, "DELETE FROM docs WHERE id "
+						      ">= ? AND id < ?", -1, &del,
+					       NULL) != SQLITE_OK)
+				rc = db_fail(b);
+			else {
+				sqlite3_bind_int64(del, 1, first);
+				sqlite3_bind_int64(del, 2, first + n);
+				if (sqlite3_step(del) != SQLITE_DONE)
+					rc = db_fail(b);
+			}
+			sqlite3_finalize(del);
+		}
+	}
+	sqlite3_finalize(st);
+	for (i = 0; rc == 0 && i < nids; i++) {
+		if (sqlite3_prepare_v2(b->db, "DELETE FROM sources WHERE id = ?",
+				       -1, &st, NULL) != SQLITE_OK)
+			rc = db_fail(b);
+		else {
+			sqlite3_bind_int64(st, 1, ids[i]);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = db_fail(b);
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc == 0)
+		rc = apply_dec(b, &d);
+	strmap_free(&d.df);
+	strmap_free(&d.cf);
+	return rc;
+}
+
+/* ---- concatenating postings ---- */
+
+int idx_concat_postings(struct buf *blocks, const unsigned char *p,
+			size_t len, long *last, long *count)
+{
+	const unsigned char *end = p + len;
+	uint64_t df, n, blast, bytes, d;
+	int first = 1;
+
+	if (varint_get(&p, end, &df) != 0)
+		return -1;
+	*count += (long)df;
+	while (p < end) {
+		const unsigned char *h = p, *body, *bend, *q;
+
+		if (varint_get(&p, end, &n) || varint_get(&p, end, &blast) ||
+		    varint_get(&p, end, &bytes) || end - p < 4 ||
+		    (uint64_t)(end - p - 4) < bytes || n == 0)
+			return -1;
+		body = p + 4;
+		bend = body + bytes;
+		if (!first) {
+			if (buf_append(blocks, h, (size_t)(bend - h)) != 0)
+				return -1;
+		} else {
+			/* The first delta counts from -1: rebase it on *last. */
+			struct buf v = BUF_INIT;
+			long doc;
+			int rc;
+
+			q = body;
+			if (varint_get(&q, bend, &d) != 0 || d == 0)
+				return -1;
+			doc = (long)d - 1;
+			if (doc <= *last || (long)blast < doc)
+				return -1;
+			rc = buf_put_varint(&v, (uint64_t)(doc - *last)) ||
+			     buf_put_varint(blocks, n) ||
+			     buf_put_varint(blocks, blast) ||
+			     buf_put_varint(blocks, (uint64_t)(v.len +
+							      (size_t)(bend - q))) ||
+			     buf_append(blocks, p, 4) ||
+			     buf_append(blocks, v.data, v.len) ||
+			     buf_append(blocks, q, (size_t)(bend - q));
+			buf_free(&v);
+			if (rc)
+				return -1;
+			first = 0;
+		}
+		*last = (long)blast;
+		p = bend;
+	}
+	return 0;
+}
+
+int idx_concat_finish(struct buf *out, const struct buf *blocks, long count)
+{
+	buf_reset(out);
+	return buf_put_varint(out, (uint64_t)count) ||
+			       buf_append(out, blocks->data ? blocks->data : "",
+					  blocks->len)
+		       ? -1
+		       : 0;
+}
+
+/* ---- segments at commit ---- */
+
+static long popcount(const unsigned char *p, long nbits)
+{
+	long i, c = 0;
+
+	for (i = 0; i < nbits; i++)
+		c += p[i / 8] >> (i % 8) & 1;
+	return c;
+}
+
+static int exec_id(struct idx_build *b, const char *sql, long id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(b);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(b);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Merge segments first..nsegs-1 (all non-base) into one new segment:
+ * their blobs concatenated per term, norms and deletions side by side.
+ * Doc ids between them that no segment holds count as deleted. */
+static int merge_segments(struct idx_build *b, int first)
+{
+	struct segrow *s = &b->segs[first], *e = &b->segs[b->nsegs - 1];
+	long base = s->base, n = e->base + e->n - base, id = e->id + 1, i;
+	struct buf norms = BUF_INIT, blocks = BUF_INIT, blob = BUF_INIT;
+	unsigned char *del = calloc((size_t)n / 8 + 1, 1);
+	double avg[IDX_NFIELDS] = {1e300, 1e300};
+	sqlite3_stmt *rd = NULL, *wr = NULL;
+	char *term = NULL;
+	long last = -1, count = 0;
+	int k, f, rc = 0;
+
+	if (del == NULL || buf_reserve(&norms, (size_t)n * 2) != 0) {
+		free(del);
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	}
+	memset(norms.data, 0, (size_t)n * 2);
+	norms.len = (size_t)n * 2;
+	for (i = 0; i < n; i++)
+		del[i / 8] |= (unsigned char)(1u << (i % 8));
+	for (k = first; k < b->nsegs && rc == 0; k++) {
+		struct segrow *g = &b->segs[k];
+		sqlite3_stmt *st = NULL;
+
+		for (f = 0; f < IDX_NFIELDS; f++)
+			if (g->avg[f] < avg[f])
+				avg[f] = g->avg[f];
+		for (i = 0; i < g->n; i++)
+			if (g->del == NULL || !(g->del[i / 8] >> (i % 8) & 1))
+				del[(g->base - base + i) / 8] &= (unsigned char)~(
+					1u << ((g->base - base + i) % 8));
+		if (sqlite3_prepare_v2(b->db, "SELECT data FROM norms WHERE id "
+					      "= ?", -1, &st, NULL) != SQLITE_OK) {
+			rc = db_fail(b);
+			break;
+		}
+		sqlite3_bind_int64(st, 1, g->id + 1);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			size_t m = (size_t)sqlite3_column_bytes(st, 0);
+			const void *p = sqlite3_column_blob(st, 0);
+
+			if (m > (size_t)g->n * 2)
+				m = (size_t)g->n * 2;
+			if (p)
+				memcpy(norms.data + (g->base - base) * 2, p, m);
+		}
+		sqlite3_finalize(st);
+		rc = exec_id(b, "DELETE FROM norms WHERE id = ?", g->id + 1);
+		if (rc == 0)
+			rc = exec_id(b, "DELETE FROM segments WHERE id = ?", g->id);
+	}
+	if (rc == 0 &&
+	    idx_exec(b->db, "CREATE TEMP TABLE merged(term TEXT, data BLOB)",
+		     &b->err) != 0)
+		rc = b->err.code;
+	if (rc == 0 &&
+	    (sqlite3_prepare_v2(b->db, "SELECT term, data FROM segpost ORDER BY "
+				       "term, seg", -1, &rd, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(b->db, "INSERT INTO merged VALUES(?,?)", -1,
+				&wr, NULL) != SQLITE_OK))
+		rc = db_fail(b);
+	for (;;) {
+		int step = rc == 0 ? sqlite3_step(rd) : SQLITE_DONE;
+		const char *t = step == SQLITE_ROW
+					? (const char *)sqlite3_column_text(rd, 0)
+					: NULL;
+
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			rc = db_fail(b);
+		if (term && (t == NULL || strcmp(t, term) != 0) && rc == 0) {
+			if (idx_concat_finish(&blob, &blocks, count) != 0)
+				rc = qerr_set(&b->err, QERR_IO, "out of memory");
+			sqlite3_bind_text(wr, 1, term, -1, SQLITE_STATIC);
+			sqlite3_bind_blob(wr, 2, blob.data, (int)blob.len,
+					  SQLITE_STATIC);
+			if (rc == 0 && sqlite3_step(wr) != SQLITE_DONE)
+				rc = db_fail(b);
+			sqlite3_reset(wr);
+			free(term);
+			term = NULL;
+		}
+		if (t == NULL || rc != 0)
+			break;
+		if (term == NULL) {
+			if ((term = strdup(t)) == NULL) {
+				rc = qerr_set(&b->err, QERR_IO, "out of memory");
+				break;
+			}
+			buf_reset(&blocks);
+			last = -1;
+			count = 0;
+		}
+		if (idx_concat_postings(&blocks, sqlite3_column_blob(rd, 1),
+					(size_t)sqlite3_column_bytes(rd, 1), &last,
+					&count) != 0)
+			rc = qerr_set(&b->err, QERR_DATA, "index: damaged "
+				      "postings for '%s'", term);
+	}
+	free(term);
+	sqlite3_finalize(rd);
+	sqlite3_finalize(wr);
+	if (rc == 0) {
+		char sql[160];
+
+		snprintf(sql, sizeof(sql), "DELETE FROM segpost; INSERT INTO "
+			 "segpost SELECT %ld, term, data FROM merged;", id);
+		if (idx_exec(b->db, sql, &b->err) != 0)
+			rc = b->err.code;
+	}
+	if (rc == 0)
+		idx_exec(b->db, "DROP TABLE temp.merged", NULL);
+	if (rc == 0) {
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(b->db, "INSERT INTO norms VALUES(?,?)", -1,
+				       &st, NULL) != SQLITE_OK)
+			rc = db_fail(b);
+		else {
+			sqlite3_bind_int64(st, 1, id + 1);
+			sqlite3_bind_blob(st, 2, norms.data, (int)norms.len,
+					  SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = db_fail(b);
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc == 0) {
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(b->db, "INSERT INTO segments VALUES(?,?,?,"
+					      "?,?,?)", -1, &st, NULL) != SQLITE_OK)
+			rc = db_fail(b);
+		else {
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, base);
+			sqlite3_bind_int64(st, 3, n);
+			sqlite3_bind_double(st, 4, avg[0]);
+			sqlite3_bind_double(st, 5, avg[1]);
+			if (popcount(del, n) > 0)
+				sqlite3_bind_blob(st, 6, del, (int)(n + 7) / 8,
+						  SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = db_fail(b);
+		}
+		sqlite3_finalize(st);
+	}
+	free(del);
+	buf_free(&norms);
+	buf_free(&blocks);
+	buf_free(&blob);
+	return rc;
+}
+
+int idx_update_finish(struct idx_build *b, struct qerr *err)
+{
+	int i, rc = 0, left = 0, first = -1;
+	long n = b->ndocs - b->doc0;
+
+	for (i = 0; i < b->nsegs && rc == 0; i++) {
+		struct segrow *s = &b->segs[i];
+
+		if (s->id > 0 && s->del && popcount(s->del, s->n) == s->n) {
+			/* Nothing of it is live: drop it. */
+			rc = exec_id(b, "DELETE FROM segpost WHERE seg = ?", s->id);
+			if (rc == 0)
+				rc = exec_id(b, "DELETE FROM norms WHERE id = ?",
+					     s->id + 1);
+			if (rc == 0)
+				rc = exec_id(b, "DELETE FROM segments WHERE id = ?",
+					     s->id);
+			s->n = -1; /* gone */
+			continue;
+		}
+		if (s->dirty) {
+			sqlite3_stmt *st = NULL;
+
+			if (sqlite3_prepare_v2(b->db, "UPDATE segments SET del = ? "
+						      "WHERE id = ?", -1, &st,
+					       NULL) != SQLITE_OK) {
+				rc = db_fail(b);
+				break;
+			}
+			sqlite3_bind_blob(st, 1, s->del, (int)(s->n + 7) / 8,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, s->id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = db_fail(b);
+			sqlite3_finalize(st);
+		}
+	}
+	/* Keep the segments that are left, the new one last. */
+	for (i = 0; i < b->nsegs; i++)
+		if (b->segs[i].n >= 0) {
+			if (i != left) {
+				free(b->segs[left].del);
+				b->segs[left] = b->segs[i];
+				b->segs[i].del = NULL;
+			}
+			left++;
+		}
+	for (i = left; i < b->nsegs; i++) {
+		free(b->segs[i].del);
+		b->segs[i].del = NULL;
+	}
+	b->nsegs = left;
+	if (rc == 0 && n > 0) {
+		struct segrow *ns = realloc(b->segs, (size_t)(b->nsegs + 1) *
+							     sizeof(*ns));
+
+		if (ns == NULL)
+			rc = qerr_set(&b->err, QERR_IO, "out of memory");
+		else {
+			b->segs = ns;
+			memset(&ns[b->nsegs], 0, sizeof(*ns));
+			ns[b->nsegs].id = b->seg;
+			ns[b->nsegs].base = b->doc0;
+			ns[b->nsegs].n = n;
+			ns[b->nsegs].avg[0] = idx_build_avg(b, 0);
+			ns[b->nsegs].avg[1] = idx_build_avg(b, 1);
+			b->nsegs++;
+		}
+	}
+	for (i = 0; i < b->nsegs; i++)
+		if (b->segs[i].id > 0 && first < 0)
+			first = i;
+	if (rc == 0 && first >= 0 && b->nsegs - first > IDX_MAX_SEGMENTS)
+		rc = merge_segments(b, first);
+	if (rc != 0)
+		return idx_build_status(b, err);
+	return 0;
+}
+
+void idx_update_free(struct idx_build *b)
+{
+	int i;
+
+	for (i = 0; i < b->nsegs; i++)
+		free(b->segs[i].del);
+	free(b->segs);
+	b->segs = NULL;
+	b->nsegs = 0;
+}
