@@ -266,8 +266,13 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 	long lineno = 0;
 	int any = 0, asked = 0, rc = 0;
 
-	while (rc == 0 && (len = getline(&line, &cap, stdin)) != -1) {
+	for (;;) {
 		char *q;
+
+		/* Let an update commit while we wait for the next line. */
+		idx_pause(x);
+		if (rc != 0 || (len = getline(&line, &cap, stdin)) == -1)
+			break;
 
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))

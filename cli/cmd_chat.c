@@ -620,8 +620,11 @@ static int chat_stdin(struct chat *c)
 	long lineno = 0;
 	int rc = 0;
 
-	while (rc == 0 && !c->quit &&
-	       (len = getline(&line, &cap, stdin)) != -1) {
+	for (;;) {
+		idx_pause(c->x); /* an update may commit between questions */
+		if (rc != 0 || c->quit ||
+		    (len = getline(&line, &cap, stdin)) == -1)
+			break;
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
@@ -784,6 +787,7 @@ static int chat_tty(struct chat *c)
 
 		got_sigint = 0;
 		errno = 0;
+		idx_pause(c->x);
 		line = el_gets(el, &count);
 		if (line == NULL && count < 0 && errno == EINTR) {
 			if (got_sigint) { /* ^C: drop the line, fresh prompt */
