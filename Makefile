@@ -117,7 +117,8 @@ fuzz-replay:
 # benchmark against FTS5 (tests/bench/).
 bench: quarry
 	sh tests/bench/small.sh
-	@if [ -f tests/bench/bench.sh ]; then sh tests/bench/bench.sh; fi
+	sh tests/bench/bench.sh
+	sh tests/bench/update.sh
 
 install: quarry
 	install -d $(DESTDIR)$(PREFIX)/bin

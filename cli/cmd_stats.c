@@ -27,6 +27,7 @@ int cmd_stats(int argc, char **argv)
 	struct stat sb;
 	char *db = NULL, *def = NULL;
 	int c, n, i, rc;
+	long nseg, ndel;
 
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it our way */
@@ -55,6 +56,11 @@ int cmd_stats(int argc, char **argv)
 	printf("terms:     %ld\n", idx_nterms(x));
 	printf("avg terms: question %.1f, answer %.1f\n", idx_avglen(x, IDX_Q),
 	       idx_avglen(x, IDX_A));
+	if (idx_segment_stats(x, &nseg, &ndel) == 0) {
+		printf("segments:  %ld\n", nseg);
+		printf("deleted:   %ld (kept in postings until a full build)\n",
+		       ndel);
+	}
 	if (idx_sources(x, &s, &n, NULL) == 0) {
 		printf("sources:   %d\n", n);
 		for (i = 0; i < n; i++)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # deps.sh - install the Debian packages quarry needs, if any are missing.
-# Used by `make` and `make test`; quiet when everything is there.
+# Used by `make` and `make test`; quiet when everything is there.  Extra
+# package names given as arguments are installed too (the benchmarks').
 pkgs="pkg-config libsqlite3-dev sqlite3 libutf8proc-dev libjansson-dev
 libcurl4-openssl-dev libstemmer-dev libedit-dev libncurses-dev libbsd-dev
-libmd-dev libcmocka-dev jq python3 curl"
+libmd-dev libcmocka-dev jq python3 curl $*"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
