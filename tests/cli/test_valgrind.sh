@@ -45,6 +45,18 @@ vg "ask from stdin batch (bundled corpus)" 0 "$Q" ask --json --top 2
 : >"$T/in"
 vg "ask, nothing matched" 1 "$Q" ask --db "$db" "xyzzyq plugh"
 vg "stats" 0 "$Q" stats --db "$db"
+# an update in place: one file changed, one added, then a query over the
+# segments and deleted records it leaves
+mkdir -p "$T/upd"
+cp -r tests/fixtures/corpus "$T/upd/c"
+cp "$db" "$T/upd/u.db"
+first=$(ls "$T/upd/c" | head -n 1)
+printf '\n' >>"$T/upd/c/$first"
+printf '{"question": "What is gamma?", "answer": "Gamma is the third letter."}\n' >"$T/upd/c/added.jsonl"
+"$Q" index -q --db "$T/upd/u.db" "$T/upd/c" 2>/dev/null
+printf '\n' >>"$T/upd/c/$first"
+vg "index --update" 0 "$Q" index --db "$T/upd/u.db" --update "$T/upd/c"
+vg "ask over updated segments" 0 "$Q" ask --db "$T/upd/u.db" --json --top 3 "what is gamma or alpha"
 vg "eval tests/devset --no-fts5" 0 "$Q" eval --no-fts5 tests/devset
 vg "index a missing file" 4 "$Q" index --db "$T/m.db" "$T/missing.txt"
 printf 'SQLite format 3\000garbage garbage garbage' >"$T/corrupt.db"
