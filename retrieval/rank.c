@@ -256,20 +256,25 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	}
 }
 
-/* Does the space-separated term list exp occur among the user's terms? */
+/* Does the space-separated term list exp occur among the user's terms?
+ * (Walked in place: it runs for every alias on every query, and most
+ * fail on their first word.) */
 static int has_all(const struct rank_query *q, int nuser, const char *exp)
 {
-	char buf[512], *save = NULL, *tok;
+	const char *p = exp;
 	int i;
 
-	snprintf(buf, sizeof(buf), "%s", exp);
-	for (tok = strtok_r(buf, " ", &save); tok;
-	     tok = strtok_r(NULL, " ", &save)) {
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
 		for (i = 0; i < nuser; i++)
-			if (strcmp(q->terms[i].text, tok) == 0)
+			if (strncmp(q->terms[i].text, p, n) == 0 &&
+			    q->terms[i].text[n] == '\0')
 				break;
-		if (i == nuser && !tok_is_stop(tok, strlen(tok)))
+		if (n > 0 && i == nuser && !tok_is_stop(p, n))
 			return 0;
+		p += n;
+		p += *p == ' ';
 	}
 	return 1;
 }
