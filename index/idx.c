@@ -279,6 +279,7 @@ static const char schema_sql[] =
 	" avg_q REAL, avg_a REAL, del BLOB);"
 	"CREATE TABLE segpost(seg INT, term TEXT, data BLOB);"
 	"CREATE INDEX segpost_term ON segpost(term, seg);"
+	"CREATE INDEX segpost_seg ON segpost(seg);"
 	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
 	" kind INT) WITHOUT ROWID;";
 

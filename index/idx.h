@@ -48,12 +48,13 @@
  *             block-max pruning),
  *           body: n x (varint docid delta, varint tf_q, varint tf_a)
  *         docid deltas run across blocks, starting from -1.
- *   segpost(seg INT, term TEXT, data BLOB), index on (term, seg)
+ *   segpost(seg INT, term TEXT, data BLOB), indexes on (term, seg), (seg)
  *       the other segments' postings, same format (absolute doc ids); a
  *       term's postings are the base blob followed by its segpost blobs in
- *       segment order.  An update merges the non-base segments into one
- *       when there are more than IDX_MAX_SEGMENTS of them, and drops a
- *       segment all of whose records were deleted.
+ *       segment order.  An update drops a segment all of whose records
+ *       were deleted, and merges the newest two while the newer is at
+ *       least half the older's size or there are more than
+ *       IDX_MAX_SEGMENTS (see update.c).
  *   aliases(short TEXT PRIMARY KEY, long TEXT, n INT, kind INT)
  *           WITHOUT ROWID
  *       kind 0: acronyms the corpus defines ("Long Short-Term Memory

@@ -12,9 +12,10 @@
  * sets its bit in its segment's del bitmap; the postings keep it until
  * the next full build and queries skip it.  Adding records writes a new
  * segment (segpost rows, absolute doc ids from maxdoc).  A segment whose
- * records are all deleted is dropped; more than IDX_MAX_SEGMENTS non-base
- * segments are merged into one by concatenating their blobs, which costs
- * their size, not the base's.  Acronyms learned from added records join
+ * records are all deleted is dropped; the newest segments merge, by
+ * concatenating their blobs, as in log-structured merging (see
+ * idx_update_finish): a merge costs the merged segments' size, never the
+ * base's.  Acronyms learned from added records join
  * the table (those of removed records stay until a full build). */
 #include <errno.h>
 #include <stdio.h>
@@ -507,13 +508,16 @@ static int exec_id(struct idx_build *b, const char *sql, long id)
 	return rc;
 }
 
-/* Merge segments first..nsegs-1 (all non-base) into one new segment:
- * their blobs concatenated per term, norms and deletions side by side.
- * Doc ids between them that no segment holds count as deleted. */
-static int merge_segments(struct idx_build *b, int first)
+/* Merge the adjacent non-base segments first..last into one that keeps
+ * the first's id (so segment order stays doc id order): their blobs
+ * concatenated per term, norms and deletions side by side.  Doc ids
+ * between them that no segment holds count as deleted.  b->segs is
+ * updated to match. */
+static int merge_segments(struct idx_build *b, int first, int last_seg)
 {
-	struct segrow *s = &b->segs[first], *e = &b->segs[b->nsegs - 1];
-	long base = s->base, n = e->base + e->n - base, id = e->id + 1, i;
+	struct segrow *s = &b->segs[first], *e = &b->segs[last_seg];
+	long base = s->base, n = e->base + e->n - base, id = s->id, i;
+	long lo = s->id, hi = e->id;
 	struct buf norms = BUF_INIT, blocks = BUF_INIT, blob = BUF_INIT;
 	unsigned char *del = calloc((size_t)n / 8 + 1, 1);
 	double avg[IDX_NFIELDS] = {1e300, 1e300};
@@ -530,7 +534,7 @@ static int merge_segments(struct idx_build *b, int first)
 	norms.len = (size_t)n * 2;
 	for (i = 0; i < n; i++)
 		del[i / 8] |= (unsigned char)(1u << (i % 8));
-	for (k = first; k < b->nsegs && rc == 0; k++) {
+	for (k = first; k <= last_seg && rc == 0; k++) {
 		struct segrow *g = &b->segs[k];
 		sqlite3_stmt *st = NULL;
 
@@ -566,11 +570,16 @@ static int merge_segments(struct idx_build *b, int first)
 		     &b->err) != 0)
 		rc = b->err.code;
 	if (rc == 0 &&
-	    (sqlite3_prepare_v2(b->db, "SELECT term, data FROM segpost ORDER BY "
-				       "term, seg", -1, &rd, NULL) != SQLITE_OK ||
+	    (sqlite3_prepare_v2(b->db, "SELECT term, data FROM segpost WHERE seg "
+				       "BETWEEN ?1 AND ?2 ORDER BY term, seg", -1,
+				&rd, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(b->db, "INSERT INTO merged VALUES(?,?)", -1,
 				&wr, NULL) != SQLITE_OK))
 		rc = db_fail(b);
+	if (rc == 0) {
+		sqlite3_bind_int64(rd, 1, lo);
+		sqlite3_bind_int64(rd, 2, hi);
+	}
 	for (;;) {
 		int step = rc == 0 ? sqlite3_step(rd) : SQLITE_DONE;
 		const char *t = step == SQLITE_ROW
@@ -614,13 +623,13 @@ static int merge_segments(struct idx_build *b, int first)
 	if (rc == 0) {
 		char sql[160];
 
-		snprintf(sql, sizeof(sql), "DELETE FROM segpost; INSERT INTO "
-			 "segpost SELECT %ld, term, data FROM merged;", id);
+		snprintf(sql, sizeof(sql), "DELETE FROM segpost WHERE seg BETWEEN "
+			 "%ld AND %ld; INSERT INTO segpost SELECT %ld, term, data "
+			 "FROM merged;", lo, hi, id);
 		if (idx_exec(b->db, sql, &b->err) != 0)
 			rc = b->err.code;
 	}
-	if (rc == 0)
-		idx_exec(b->db, "DROP TABLE temp.merged", NULL);
+	idx_exec(b->db, "DROP TABLE IF EXISTS temp.merged", NULL);
 	if (rc == 0) {
 		sqlite3_stmt *st = NULL;
 
@@ -655,6 +664,22 @@ static int merge_segments(struct idx_build *b, int first)
 				rc = db_fail(b);
 		}
 		sqlite3_finalize(st);
+	}
+	if (rc == 0) {
+		/* The window becomes its first segment. */
+		for (k = first; k <= last_seg; k++) {
+			free(b->segs[k].del);
+			b->segs[k].del = NULL;
+		}
+		s->n = n;
+		s->avg[0] = avg[0];
+		s->avg[1] = avg[1];
+		s->del = del;
+		s->dirty = 0;
+		del = NULL;
+		memmove(&b->segs[first + 1], &b->segs[last_seg + 1],
+			(size_t)(b->nsegs - last_seg - 1) * sizeof(*b->segs));
+		b->nsegs -= last_seg - first;
 	}
 	free(del);
 	buf_free(&norms);
@@ -732,11 +757,23 @@ int idx_update_finish(struct idx_build *b, struct qerr *err)
 			b->nsegs++;
 		}
 	}
+	/* Merge policy, as in log-structured merging: the newest two
+	 * non-base segments merge while the newer holds at least half as
+	 * many records as the older (so sizes stay roughly geometric and a
+	 * record is rewritten O(log n) times), and while there are more than
+	 * IDX_MAX_SEGMENTS.  A merge costs the merged segments' size; the
+	 * base is never rewritten by an update. */
 	for (i = 0; i < b->nsegs; i++)
 		if (b->segs[i].id > 0 && first < 0)
 			first = i;
-	if (rc == 0 && first >= 0 && b->nsegs - first > IDX_MAX_SEGMENTS)
-		rc = merge_segments(b, first);
+	while (rc == 0 && first >= 0 && b->nsegs - first >= 2) {
+		struct segrow *o = &b->segs[b->nsegs - 2];
+		struct segrow *nw = &b->segs[b->nsegs - 1];
+
+		if (b->nsegs - first <= IDX_MAX_SEGMENTS && nw->n * 2 < o->n)
+			break;
+		rc = merge_segments(b, b->nsegs - 2, b->nsegs - 1);
+	}
 	if (rc != 0)
 		return idx_build_status(b, err);
 	return 0;
