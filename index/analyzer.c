@@ -15,7 +15,7 @@
 
 /* A direct-mapped cache of recent stems: most words recur, and Snowball
  * is the analyzer's largest cost when indexing. */
-#define STEM_CACHE 16384
+#define STEM_CACHE 65536
 #define STEM_WORD 23
 
 struct stem_slot {
@@ -42,7 +42,7 @@ void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx)
 	t->want_ctx = ctx;
 }
 
-/* Sorted, for bsearch.  The usual English function words (Snowball's list
+/* Sorted.  The usual English function words (Snowball's list
  * less the few that carry meaning in questions about models: "no", "not",
  * "over", "between", "against", "same"). */
 static const char *const stop_words[] = {
@@ -63,26 +63,37 @@ static const char *const stop_words[] = {
 	"yourself", "yourselves",
 };
 
+/* The stop words in an open-addressing table (index + 1; 0 empty), built
+ * on first use: a lookup hashes the word once instead of comparing it
+ * with every stop word of its first letter.  Called for every word
+ * indexed. */
+#define STOP_SLOTS 512
+
 int tok_is_stop(const char *w, size_t n)
 {
-	static unsigned char first[27], last[27];
+	static unsigned char slots[STOP_SLOTS];
+	static unsigned char lens[sizeof(stop_words) / sizeof(*stop_words)];
 	static int ready;
-	size_t i, nw = sizeof(stop_words) / sizeof(*stop_words);
-	int c;
+	size_t i, nw = sizeof(stop_words) / sizeof(*stop_words), h;
 
-	if (!ready) { /* the sorted list's range for each first letter */
-		for (i = nw; i-- > 0;)
-			first[stop_words[i][0] - 'a'] = (unsigned char)i;
-		for (i = 0; i < nw; i++)
-			last[stop_words[i][0] - 'a'] = (unsigned char)(i + 1);
+	if (!ready) {
+		for (i = 0; i < nw; i++) {
+			lens[i] = (unsigned char)strlen(stop_words[i]);
+			h = str_hash(stop_words[i], lens[i]) & (STOP_SLOTS - 1);
+			while (slots[h])
+				h = (h + 1) & (STOP_SLOTS - 1);
+			slots[h] = (unsigned char)(i + 1);
+		}
 		ready = 1;
 	}
 	if (n == 0 || n > 10 || w[0] < 'a' || w[0] > 'z')
 		return 0;
-	c = w[0] - 'a';
-	for (i = first[c]; i < last[c]; i++)
-		if (strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+	for (h = str_hash(w, n) & (STOP_SLOTS - 1); slots[h];
+	     h = (h + 1) & (STOP_SLOTS - 1)) {
+		i = slots[h] - 1u;
+		if (lens[i] == n && memcmp(stop_words[i], w, n) == 0)
 			return 1;
+	}
 	return 0;
 }
 
@@ -186,6 +197,12 @@ static long normalize(const char *text, size_t len, char **out)
 }
 
 /* Classify the code point: 2 = word character, 1 = apostrophe, 0 = other. */
+static int ascii_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
 static int char_class(utf8proc_int32_t c)
 {
 	if (c < 0x80) {
@@ -239,6 +256,17 @@ static utf8proc_int32_t next_char(const char *s, size_t n, size_t *len)
 static size_t copy_word(struct tok *t, const char *s, size_t n)
 {
 	size_t i = 0, o = 0;
+
+	/* ASCII without apostrophes, the common case: one copy. */
+	while (i < n && (unsigned char)s[i] < 0x80 && s[i] != '\'')
+		i++;
+	if (i == n) {
+		o = n < TOK_MAX_TERM ? n : TOK_MAX_TERM;
+		memcpy(t->word, s, o);
+		t->word[o] = '\0';
+		return o;
+	}
+	i = 0;
 
 	while (i < n) {
 		size_t k;
@@ -345,8 +373,16 @@ int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 		size_t k = 1;
 		int cls = 0;
 
-		if (i < (size_t)nlen)
+		if (i < (size_t)nlen && (unsigned char)norm[i] < 0x80) {
+			/* ASCII: a whole run of word characters at once */
+			cls = char_class((unsigned char)norm[i]);
+			while (cls == 2 && i + k < (size_t)nlen &&
+			       (unsigned char)norm[i + k] < 0x80 &&
+			       ascii_word((unsigned char)norm[i + k]))
+				k++;
+		} else if (i < (size_t)nlen) {
 			cls = char_class(next_char(norm + i, (size_t)nlen - i, &k));
+		}
 		if (cls == 2) {
 			if (!in_word)
 				start = i;
