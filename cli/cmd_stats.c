@@ -58,8 +58,7 @@ int cmd_stats(int argc, char **argv)
 	       idx_avglen(x, IDX_A));
 	if (idx_segment_stats(x, &nseg, &ndel) == 0) {
 		printf("segments:  %ld\n", nseg);
-		printf("deleted:   %ld (kept in postings until a full build)\n",
-		       ndel);
+		printf("deleted:   %ld\n", ndel);
 	}
 	if (idx_sources(x, &s, &n, NULL) == 0) {
 		printf("sources:   %d\n", n);

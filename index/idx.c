@@ -663,11 +663,12 @@ static int cmp_term_ptr(const void *a, const void *b)
 }
 
 /* Saturated impact of one posting at the default parameters. */
-static float impact(const struct idx_build *b, long doc, unsigned tfq,
-		    unsigned tfa, const double avg[IDX_NFIELDS])
+/* Saturated impact of one posting at the default parameters; norms holds
+ * the lengths of docs base, base+1, ... */
+static float impact(const unsigned char *norms, long base, long doc,
+		    unsigned tfq, unsigned tfa, const double avg[IDX_NFIELDS])
 {
-	const unsigned char *nb =
-		(const unsigned char *)b->norms.data + 2 * (doc - b->doc0);
+	const unsigned char *nb = norms + 2 * (doc - base);
 	double t = 0.0;
 
 	if (tfq)
@@ -679,10 +680,10 @@ static float impact(const struct idx_build *b, long doc, unsigned tfq,
 	return (float)(t / (t + IDX_K1));
 }
 
-/* Re-encode a term's raw stream into the blocked postings format. */
-static int encode_postings(const struct idx_build *b, const struct buf *raw,
-			   long df, const double avg[IDX_NFIELDS],
-			   struct buf *out, struct buf *body)
+int idx_encode_postings(const unsigned char *norms, long base,
+			const struct buf *raw, long df,
+			const double avg[IDX_NFIELDS], struct buf *out,
+			struct buf *body)
 {
 	const unsigned char *p = (const unsigned char *)raw->data;
 	const unsigned char *end = p + raw->len;
@@ -704,7 +705,8 @@ static int encode_postings(const struct idx_build *b, const struct buf *raw,
 			    varint_get(&p, end, &a))
 				return -1;
 			doc += (long)d;
-			im = impact(b, doc, (unsigned)q, (unsigned)a, avg);
+			im = impact(norms, base, doc, (unsigned)q, (unsigned)a,
+				    avg);
 			if (im > maxi)
 				maxi = im;
 			if (buf_put_varint(body, (uint64_t)(doc - prev)) ||
@@ -784,7 +786,8 @@ static int put_term(struct idx_build *b, struct term_out *o, const char *text,
 {
 	long id = ++o->next_id;
 
-	if (encode_postings(b, raw, df, o->avg, &o->blob, &o->body) != 0)
+	if (idx_encode_postings((const unsigned char *)b->norms.data, b->doc0,
+				raw, df, o->avg, &o->blob, &o->body) != 0)
 		return qerr_set(err, QERR_IO, "out of memory");
 	sqlite3_bind_text(o->sv, 1, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(o->sv, 2, id);

@@ -36,8 +36,9 @@
  *       avg_q/avg_a are the average lengths its blocks' max_impact bounds
  *       were computed with (a reader scales the bounds when the averages
  *       have grown since); del, when not NULL, has bit i set when doc
- *       base+i was deleted.  Deleted docs stay in the postings until the
- *       next full build; queries skip them.
+ *       base+i was deleted.  Deleted docs stay in the postings until
+ *       their segment is merged (or the next full build); queries skip
+ *       them.
  *   postings(id INTEGER PRIMARY KEY, data BLOB)
  *       the base segment: one blob per term, read in one go:
  *         varint ndocs

@@ -101,6 +101,13 @@ int idx_finish_source(struct idx_build *b);
 int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 		     struct qerr *err);
 
+/* Encode raw (df postings: varint doc delta from the previous, -1 at
+ * first, tf_q, tf_a) as a postings blob into out, with block bounds from
+ * norms (the lengths of docs base, base+1, ...) and averages avg. */
+int idx_encode_postings(const unsigned char *norms, long base,
+			const struct buf *raw, long df,
+			const double avg[IDX_NFIELDS], struct buf *out,
+			struct buf *body);
 /* Append the postings blob p[0..len) to blocks (the blocks of a blob
  * being assembled, whose last doc is *last, -1 when empty), rebasing its
  * first doc id delta; *count adds its postings.  -1 on a malformed blob

@@ -10,12 +10,12 @@
  * Deleting a record takes its terms back from vocab (re-analyzing its
  * text, so df and cf stay exact) and its lengths from the totals, and
  * sets its bit in its segment's del bitmap; the postings keep it until
- * the next full build and queries skip it.  Adding records writes a new
+ * its segment is merged (or the next full build) and queries skip it.  Adding records writes a new
  * segment (segpost rows, absolute doc ids from maxdoc).  A segment whose
- * records are all deleted is dropped; the newest segments merge, by
- * concatenating their blobs, as in log-structured merging (see
- * idx_update_finish): a merge costs the merged segments' size, never the
- * base's.  Acronyms learned from added records join
+ * records are all deleted is dropped; the newest segments merge as in
+ * log-structured merging (see idx_update_finish), their live postings
+ * blocked anew and the deleted ones dropped: a merge costs the merged
+ * segments' size, never the base's.  Acronyms learned from added records join
  * the table (those of removed records stay until a full build). */
 #include <errno.h>
 #include <stdio.h>
@@ -418,7 +418,7 @@ int idx_update_remove(struct idx_build *b, const char *path)
 	return rc;
 }
 
-/* ---- concatenating postings ---- */
+/* ---- concatenating postings (a reader sees a term across segments) ---- */
 
 int idx_concat_postings(struct buf *blocks, const unsigned char *p,
 			size_t len, long *last, long *count)
@@ -508,9 +508,38 @@ static int exec_id(struct idx_build *b, const char *sql, long id)
 	return rc;
 }
 
+/* Append the live postings of blob p[0..len) to raw (doc deltas from
+ * *last, tf_q, tf_a), counting them in *count; del marks the deleted docs
+ * of base..base+n-1.  -1 on a damaged blob. */
+static int keep_live(struct buf *raw, const unsigned char *p, size_t len,
+		     long base, long n, const unsigned char *del, long *last,
+		     long *count)
+{
+	struct idx_cursor c;
+
+	idx_cursor_init(&c, p, len);
+	while (idx_cursor_next(&c)) {
+		long r = c.docid - base;
+
+		if (r < 0 || r >= n || c.docid <= *last)
+			return -1;
+		if (del[r / 8] >> (r % 8) & 1)
+			continue;
+		if (buf_put_varint(raw, (uint64_t)(c.docid - *last)) ||
+		    buf_put_varint(raw, c.tf[IDX_Q]) ||
+		    buf_put_varint(raw, c.tf[IDX_A]))
+			return -1;
+		*last = c.docid;
+		(*count)++;
+	}
+	return c.bad ? -1 : 0;
+}
+
 /* Merge the adjacent non-base segments first..last into one that keeps
- * the first's id (so segment order stays doc id order): their blobs
- * concatenated per term, norms and deletions side by side.  Doc ids
+ * the first's id (so segment order stays doc id order): per term, the
+ * live postings of their blobs, blocked anew (deleted records are
+ * dropped, as Lucene's merges expunge deletes); norms and deletions side
+ * by side.  Doc ids
  * between them that no segment holds count as deleted.  b->segs is
  * updated to match. */
 static int merge_segments(struct idx_build *b, int first, int last_seg)
@@ -519,8 +548,9 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 	long base = s->base, n = e->base + e->n - base, id = s->id, i;
 	long lo = s->id, hi = e->id;
 	struct buf norms = BUF_INIT, blocks = BUF_INIT, blob = BUF_INIT;
+	struct buf body = BUF_INIT;
 	unsigned char *del = calloc((size_t)n / 8 + 1, 1);
-	double avg[IDX_NFIELDS] = {1e300, 1e300};
+	double cur[IDX_NFIELDS], *avg = cur;
 	sqlite3_stmt *rd = NULL, *wr = NULL;
 	char *term = NULL;
 	long last = -1, count = 0;
@@ -530,6 +560,9 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 		free(del);
 		return qerr_set(&b->err, QERR_IO, "out of memory");
 	}
+	/* Blocks are encoded anew, bounded at today's averages. */
+	for (f = 0; f < IDX_NFIELDS; f++)
+		cur[f] = idx_build_avg(b, f);
 	memset(norms.data, 0, (size_t)n * 2);
 	norms.len = (size_t)n * 2;
 	for (i = 0; i < n; i++)
@@ -538,9 +571,6 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 		struct segrow *g = &b->segs[k];
 		sqlite3_stmt *st = NULL;
 
-		for (f = 0; f < IDX_NFIELDS; f++)
-			if (g->avg[f] < avg[f])
-				avg[f] = g->avg[f];
 		for (i = 0; i < g->n; i++)
 			if (g->del == NULL || !(g->del[i / 8] >> (i % 8) & 1))
 				del[(g->base - base + i) / 8] &= (unsigned char)~(
@@ -589,12 +619,17 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 		if (step != SQLITE_ROW && step != SQLITE_DONE)
 			rc = db_fail(b);
 		if (term && (t == NULL || strcmp(t, term) != 0) && rc == 0) {
-			if (idx_concat_finish(&blob, &blocks, count) != 0)
+			/* The term's live postings, blocked anew (a term with
+			 * none left in the window gets no row). */
+			if (count > 0 &&
+			    idx_encode_postings((const unsigned char *)norms.data,
+						base, &blocks, count, cur, &blob,
+						&body) != 0)
 				rc = qerr_set(&b->err, QERR_IO, "out of memory");
 			sqlite3_bind_text(wr, 1, term, -1, SQLITE_STATIC);
 			sqlite3_bind_blob(wr, 2, blob.data, (int)blob.len,
 					  SQLITE_STATIC);
-			if (rc == 0 && sqlite3_step(wr) != SQLITE_DONE)
+			if (rc == 0 && count > 0 && sqlite3_step(wr) != SQLITE_DONE)
 				rc = db_fail(b);
 			sqlite3_reset(wr);
 			free(term);
@@ -611,9 +646,9 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 			last = -1;
 			count = 0;
 		}
-		if (idx_concat_postings(&blocks, sqlite3_column_blob(rd, 1),
-					(size_t)sqlite3_column_bytes(rd, 1), &last,
-					&count) != 0)
+		if (keep_live(&blocks, sqlite3_column_blob(rd, 1),
+			      (size_t)sqlite3_column_bytes(rd, 1), base, n, del,
+			      &last, &count) != 0)
 			rc = qerr_set(&b->err, QERR_DATA, "index: damaged "
 				      "postings for '%s'", term);
 	}
@@ -685,6 +720,7 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 	buf_free(&norms);
 	buf_free(&blocks);
 	buf_free(&blob);
+	buf_free(&body);
 	return rc;
 }
 
