@@ -148,9 +148,11 @@ int alias_scan(const char *text, size_t len, alias_fn fn, void *ctx)
 
 	for (i = 0; i < len && rc == 0; i++) {
 		size_t close, core, j;
+		const char *open = memchr(text + i, '(', len - i);
 
-		if (text[i] != '(')
-			continue;
+		if (open == NULL)
+			break;
+		i = (size_t)(open - text);
 		for (close = i + 1; close < len && close - i < 200; close++)
 			if (text[close] == ')' || text[close] == '(' ||
 			    text[close] == '\n')

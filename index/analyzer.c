@@ -69,7 +69,8 @@ static const char *const stop_words[] = {
  * indexed. */
 #define STOP_SLOTS 512
 
-int tok_is_stop(const char *w, size_t n)
+/* tok_is_stop with the word's str_hash already known. */
+static int is_stop_hashed(const char *w, size_t n, uint64_t hash)
 {
 	static unsigned char slots[STOP_SLOTS];
 	static unsigned char lens[sizeof(stop_words) / sizeof(*stop_words)];
@@ -88,13 +89,20 @@ int tok_is_stop(const char *w, size_t n)
 	}
 	if (n == 0 || n > 10 || w[0] < 'a' || w[0] > 'z')
 		return 0;
-	for (h = str_hash(w, n) & (STOP_SLOTS - 1); slots[h];
+	for (h = hash & (STOP_SLOTS - 1); slots[h];
 	     h = (h + 1) & (STOP_SLOTS - 1)) {
 		i = slots[h] - 1u;
 		if (lens[i] == n && memcmp(stop_words[i], w, n) == 0)
 			return 1;
 	}
 	return 0;
+}
+
+int tok_is_stop(const char *w, size_t n)
+{
+	if (n == 0 || n > 10 || w[0] < 'a' || w[0] > 'z')
+		return 0;
+	return is_stop_hashed(w, n, str_hash(w, n));
 }
 
 struct tok *tok_new(int flags)
@@ -288,6 +296,9 @@ static size_t copy_word(struct tok *t, const char *s, size_t n)
 	return o;
 }
 
+static int stem_hashed(struct tok *t, const char *word, size_t n,
+		       uint64_t hash, char *out, size_t cap);
+
 static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 		void *ctx)
 {
@@ -295,13 +306,15 @@ static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 	const char *term = t->word;
 	size_t tl = wl;
 	char stemmed[TOK_MAX_TERM * 2 + 1];
+	uint64_t h;
 
 	if (wl == 0)
 		return 0;
+	h = str_hash(t->word, wl); /* once, for the stem cache and stop words */
 	if (t->want && !t->want(t->want_ctx, t->word, wl))
 		return fn(ctx, "", 0, t->word, pos, 0);
 	if (t->stem) {
-		int r = tok_stem(t, t->word, wl, stemmed, sizeof(stemmed));
+		int r = stem_hashed(t, t->word, wl, h, stemmed, sizeof(stemmed));
 
 		if (r == -2)
 			return TOK_NOMEM;
@@ -313,10 +326,18 @@ static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 	/* A stemmer may strip a possessive to nothing ("'s"). */
 	if (tl == 0)
 		return 0;
-	return fn(ctx, term, tl, t->word, pos, tok_is_stop(t->word, wl));
+	return fn(ctx, term, tl, t->word, pos, is_stop_hashed(t->word, wl, h));
 }
 
 int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap)
+{
+	return stem_hashed(t, word, n, n < STEM_WORD ? str_hash(word, n) : 0,
+			   out, cap);
+}
+
+/* tok_stem with the word's str_hash known (when n < STEM_WORD). */
+static int stem_hashed(struct tok *t, const char *word, size_t n,
+		       uint64_t hash, char *out, size_t cap)
 {
 	const sb_symbol *r;
 	struct stem_slot *slot = NULL;
@@ -334,7 +355,7 @@ int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap)
 	if (n < STEM_WORD && t->cache == NULL)
 		t->cache = calloc(STEM_CACHE, sizeof(*t->cache));
 	if (n < STEM_WORD && t->cache) {
-		slot = &t->cache[str_hash(word, n) & (STEM_CACHE - 1)];
+		slot = &t->cache[hash & (STEM_CACHE - 1)];
 		if (slot->wlen == n && memcmp(slot->word, word, n) == 0 &&
 		    slot->slen < cap) {
 			memcpy(out, slot->stem, slot->slen);

@@ -48,16 +48,11 @@ int buf_putc(struct buf *b, int c)
 	return buf_append(b, &ch, 1);
 }
 
-int buf_put_varint(struct buf *b, uint64_t v)
+int buf_put_varint_slow(struct buf *b, uint64_t v)
 {
 	unsigned char tmp[10];
 	size_t n = 0;
 
-	if (v < 0x80 && b->len + 2 <= b->cap) { /* the common case */
-		b->data[b->len++] = (char)v;
-		b->data[b->len] = '\0';
-		return 0;
-	}
 	do {
 		tmp[n] = (unsigned char)(v & 0x7f);
 		v >>= 7;

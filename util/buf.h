@@ -22,7 +22,16 @@ int buf_append(struct buf *b, const void *p, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, int c);
 /* Append an unsigned varint (7 bits per byte, high bit = more). */
-int buf_put_varint(struct buf *b, uint64_t v);
+int buf_put_varint_slow(struct buf *b, uint64_t v);
+static inline int buf_put_varint(struct buf *b, uint64_t v)
+{
+	if (v < 0x80 && b->len + 2 <= b->cap) { /* the common case, inline */
+		b->data[b->len++] = (char)v;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return buf_put_varint_slow(b, v);
+}
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 /* Take ownership of the bytes; the buffer is left empty. Never NULL unless
