@@ -14,7 +14,7 @@ EVAL=${EVAL:-../shared/eval}
 BUNDLED=corpus/deep-learning-interview-qa.txt
 FIX=tests/fixtures/corpus
 rm -rf "$S"
-for t in numbered jsonl markdown analyzer query sse llm_body; do
+for t in numbered jsonl markdown analyzer query update sse llm_body; do
 	mkdir -p "$S/$t"
 done
 
@@ -104,3 +104,9 @@ printf '{"choices": [ {"message": ' >"$B/malformed.json"
 printf '{"detail":"Not Found"}' >"$B/detail.json"
 printf '{"choices":[{"message":{"content":"caf\\u00e9 \\u4e16 \\ud83d\\ude00\\n\\ttab"}}]}' >"$B/unicode.json"
 printf '  \t\r\n<html>\r\n<body>502 Bad Gateway</body></html>' >"$B/html.txt"
+
+# --- updates: parts f0, f1, f1 replaced, f2 added (fuzz_update.c) ---
+printf 'What is dropout?\tDropout ignores random neurons.\nWhat is a CNN?\tA convolutional neural network (CNN) shares weights.\n---\nWhat is backpropagation?\tIt computes gradients with the chain rule.\nExplain batch norm\tBatch normalization (BN) normalizes layer inputs.\n---\nWhat is backpropagation?\tThe chain rule, applied backwards through the layers.\nWhat is ReLU?\tmax(0, x)\n---\nWhat is an LSTM?\tA recurrent network with gates.\nlearning rate\n' >"$S/update/basic.txt"
+head -c 3000 "$BUNDLED" | tr -d '\t' >"$S/update/prose.txt"
+printf -- '---\n---\nonly\there\n---\n' >"$S/update/empty_parts.txt"
+printf 'caf\303\251 na\303\257ve\tr\303\251sum\303\251 \377\376 bad\n---\ncaf\303\251\tcaf\303\251 caf\303\251\n---\n\346\255\243\345\210\231\tx\n' >"$S/update/unicode.txt"
