@@ -246,9 +246,14 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 		fc.want = w;
 		fc.max = n >= 8 ? 2 : 1;
 		fc.best = fc.max + 1;
-		/* Typos rarely hit the first letter: scan words sharing it. */
+		/* Typos rarely hit the first letter (nor, in a long word,
+		 * the first two): scan the words sharing them. */
 		snprintf(first, sizeof(first), "%.*s",
-			 (int)(((unsigned char)w[0] < 0x80) ? 1 : 2), w);
+			 n >= 8 && (unsigned char)w[0] < 0x80 &&
+				 (unsigned char)w[1] < 0x80
+				 ? 2
+				 : (int)(((unsigned char)w[0] < 0x80) ? 1 : 2),
+			 w);
 		idx_vocab_scan(x, first, on_fuzzy, &fc);
 		if (fc.best <= fc.max)
 			add_expansion(x, q, fc.term, fc.best_df, RANK_FUZZY, i,
