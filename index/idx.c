@@ -1768,6 +1768,75 @@ const char *idx_meta(struct idx *x, const char *key)
 	return meta_get(x, key);
 }
 
+/* Append the postings blob p[0..len) to blocks (the blocks of a blob
+ * being assembled, whose last doc is *last, -1 when empty), rebasing its
+ * first doc id delta; *count adds its postings.  -1 on a malformed blob
+ * or one whose docs do not follow *last. */
+static int concat_postings(struct buf *blocks, const unsigned char *p,
+			   size_t len, long *last, long *count)
+{
+	const unsigned char *end = p + len;
+	uint64_t df, n, blast, bytes, d;
+	int first = 1;
+
+	if (varint_get(&p, end, &df) != 0)
+		return -1;
+	*count += (long)df;
+	while (p < end) {
+		const unsigned char *h = p, *body, *bend, *q;
+
+		if (varint_get(&p, end, &n) || varint_get(&p, end, &blast) ||
+		    varint_get(&p, end, &bytes) || end - p < 4 ||
+		    (uint64_t)(end - p - 4) < bytes || n == 0)
+			return -1;
+		body = p + 4;
+		bend = body + bytes;
+		if (!first) {
+			if (buf_append(blocks, h, (size_t)(bend - h)) != 0)
+				return -1;
+		} else {
+			/* The first delta counts from -1: rebase it on *last. */
+			struct buf v = BUF_INIT;
+			long doc;
+			int rc;
+
+			q = body;
+			if (varint_get(&q, bend, &d) != 0 || d == 0)
+				return -1;
+			doc = (long)d - 1;
+			if (doc <= *last || (long)blast < doc)
+				return -1;
+			rc = buf_put_varint(&v, (uint64_t)(doc - *last)) ||
+			     buf_put_varint(blocks, n) ||
+			     buf_put_varint(blocks, blast) ||
+			     buf_put_varint(blocks, (uint64_t)(v.len +
+							      (size_t)(bend - q))) ||
+			     buf_append(blocks, p, 4) ||
+			     buf_append(blocks, v.data, v.len) ||
+			     buf_append(blocks, q, (size_t)(bend - q));
+			buf_free(&v);
+			if (rc)
+				return -1;
+			first = 0;
+		}
+		*last = (long)blast;
+		p = bend;
+	}
+	return 0;
+}
+
+/* Finish an assembled blob: out = varint count + blocks. */
+static int concat_finish(struct buf *out, const struct buf *blocks,
+			 long count)
+{
+	buf_reset(out);
+	return buf_put_varint(out, (uint64_t)count) ||
+			       buf_append(out, blocks->data ? blocks->data : "",
+					  blocks->len)
+		       ? -1
+		       : 0;
+}
+
 /* A term's postings when updates added segments: the base blob and the
  * segments' ones, concatenated into x->cat. */
 static int postings_segmented(struct idx *x, const char *term, long *df,
@@ -1799,7 +1868,7 @@ static int postings_segmented(struct idx *x, const char *term, long *df,
 		sqlite3_reset(bs);
 		sqlite3_bind_int64(bs, 1, id);
 		if (sqlite3_step(bs) == SQLITE_ROW)
-			bad = idx_concat_postings(&x->blocks,
+			bad = concat_postings(&x->blocks,
 						  sqlite3_column_blob(bs, 0),
 						  (size_t)sqlite3_column_bytes(bs, 0),
 						  &last, &count);
@@ -1808,14 +1877,14 @@ static int postings_segmented(struct idx *x, const char *term, long *df,
 	sqlite3_reset(sg);
 	sqlite3_bind_text(sg, 1, term, -1, SQLITE_TRANSIENT);
 	while (!bad && (rc = sqlite3_step(sg)) == SQLITE_ROW)
-		bad = idx_concat_postings(&x->blocks, sqlite3_column_blob(sg, 0),
+		bad = concat_postings(&x->blocks, sqlite3_column_blob(sg, 0),
 					  (size_t)sqlite3_column_bytes(sg, 0),
 					  &last, &count);
 	sqlite3_reset(sg);
 	if (bad)
 		return qerr_set(err, QERR_DATA, "index: corrupt postings for "
 				"'%s'", term);
-	if (idx_concat_finish(&x->cat, &x->blocks, count) != 0)
+	if (concat_finish(&x->cat, &x->blocks, count) != 0)
 		return qerr_set(err, QERR_IO, "out of memory");
 	*data = (const unsigned char *)x->cat.data;
 	*len = x->cat.len;

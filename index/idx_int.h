@@ -108,15 +108,6 @@ int idx_encode_postings(const unsigned char *norms, long base,
 			const struct buf *raw, long df,
 			const double avg[IDX_NFIELDS], struct buf *out,
 			struct buf *body);
-/* Append the postings blob p[0..len) to blocks (the blocks of a blob
- * being assembled, whose last doc is *last, -1 when empty), rebasing its
- * first doc id delta; *count adds its postings.  -1 on a malformed blob
- * or one whose docs do not follow *last. */
-int idx_concat_postings(struct buf *blocks, const unsigned char *p,
-			size_t len, long *last, long *count);
-/* Finish an assembled blob: out = varint count + blocks. */
-int idx_concat_finish(struct buf *out, const struct buf *blocks, long count);
-
 /* Update mode's end: write deletions, drop dead segments, merge when
  * there are too many (update.c). */
 int idx_update_finish(struct idx_build *b, struct qerr *err);
