@@ -108,8 +108,8 @@ int idx_encode_postings(const unsigned char *norms, long base,
 			const struct buf *raw, long df,
 			const double avg[IDX_NFIELDS], struct buf *out,
 			struct buf *body);
-/* Update mode's end: write deletions, drop dead segments, merge when
- * there are too many (update.c). */
+/* Update mode's end: write deletions, drop dead segments, merge the
+ * newest as in log-structured merging (update.c). */
 int idx_update_finish(struct idx_build *b, struct qerr *err);
 void idx_update_free(struct idx_build *b);
 
