@@ -563,7 +563,7 @@ static int bundled_stale(struct idx *x)
 }
 
 /* Warn about indexed files that changed since they were indexed. */
-static void check_sources(struct idx *x)
+static void check_sources(struct idx *x, const char *db)
 {
 	struct idx_source *s;
 	int n, i;
@@ -572,16 +572,19 @@ static void check_sources(struct idx *x)
 		return;
 	for (i = 0; i < n; i++) {
 		struct stat sb;
+		const char *what;
 
 		if (s[i].bundled)
 			continue;
 		if (stat(s[i].path, &sb) != 0)
-			cli_warn("%s was indexed but is gone; run quarry index "
-				 "--update", s[i].path);
+			what = "was indexed but is gone";
 		else if ((long long)sb.st_size != s[i].size ||
 			 (long long)sb.st_mtime != s[i].mtime)
-			cli_warn("%s changed since it was indexed; run quarry "
-				 "index --update", s[i].path);
+			what = "changed since it was indexed";
+		else
+			continue;
+		cli_warn("%s %s; run quarry index%s%s --update", s[i].path, what,
+			 db ? " --db " : "", db ? db : "");
 	}
 	idx_sources_free(s, n);
 }
@@ -617,7 +620,7 @@ int cli_open_index(const char *db, struct idx **out)
 	}
 	if (rc != 0)
 		goto fail;
-	check_sources(x);
+	check_sources(x, def ? NULL : db);
 	free(def);
 	*out = x;
 	return 0;
