@@ -1438,12 +1438,19 @@ static int load_segments(struct idx *x)
 			rc = -1;
 			break;
 		}
-		for (i = 0; i < n && i / 8 < dn; i++)
-			if (del[i / 8] >> (i % 8) & 1) {
-				x->del[(base + i) / 8] |=
-					(unsigned char)(1u << ((base + i) % 8));
-				x->ndel++;
-			}
+		/* A byte at a time: most are zero. */
+		for (i = 0; i < n && i / 8 < dn; i += 8) {
+			long k;
+
+			if (del[i / 8] == 0)
+				continue;
+			for (k = i; k < i + 8 && k < n; k++)
+				if (del[k / 8] >> (k % 8) & 1) {
+					x->del[(base + k) / 8] |= (unsigned char)(
+						1u << ((base + k) % 8));
+					x->ndel++;
+				}
+		}
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -667,7 +667,8 @@ int idx_update_finish(struct idx_build *b, struct qerr *err)
 	for (i = 0; i < b->nsegs && rc == 0; i++) {
 		struct segrow *s = &b->segs[i];
 
-		if (s->id > 0 && s->del && popcount(s->del, s->n) == s->n) {
+		/* Only a segment this update deleted from can have died. */
+		if (s->id > 0 && s->dirty && popcount(s->del, s->n) == s->n) {
 			/* Nothing of it is live: drop it. */
 			rc = exec_id(b, "DELETE FROM segpost WHERE seg = ?", s->id);
 			if (rc == 0)
