@@ -299,6 +299,7 @@ static int replaceable(const char *path)
 	if (!S_ISREG(sb.st_mode))
 		return 0;
 	ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	     sqlite3_busy_timeout(db, 10000) == SQLITE_OK && /* an update */
 	     idx_int_query(db, "PRAGMA application_id", &app) == 0 &&
 	     app == IDX_APP_ID;
 	sqlite3_close(db);
@@ -1710,6 +1711,7 @@ int idx_is_bundled(const char *path)
 	int yes = 0;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
 	    idx_int_query(db, "PRAGMA application_id", &app) == 0 &&
 	    app == IDX_APP_ID &&
 	    sqlite3_prepare_v2(db, "SELECT 1 FROM meta WHERE key = "
