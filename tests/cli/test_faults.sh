@@ -231,6 +231,26 @@ else
 fi
 
 section "disk full done"
+# ask_loop: 200 asks of $PROBE against $DB while something changes it;
+# counts in na (answered exactly as $T/r/A.ans), nb (as B.ans) and nbad
+# (an error, a stray stderr line, or any other answer).  Warnings that
+# probe.jsonl changed are right when an update rewrites it, and ignored.
+ask_loop() {
+	na=0 nb=0 nbad=0 i=0
+	while [ $i -lt 200 ]; do
+		i=$((i + 1))
+		"$Q" ask --db "$DB" --json --top 3 "$PROBE" >"$T/r/out" 2>"$T/r/err.all"
+		r=$?
+		grep -v 'probe.jsonl changed since it was indexed' "$T/r/err.all" >"$T/r/err"
+		if [ $r -eq 0 ] && [ ! -s "$T/r/err" ] && cmp -s "$T/r/out" "$T/r/A.ans"; then na=$((na + 1))
+		elif [ $r -eq 0 ] && [ ! -s "$T/r/err" ] && cmp -s "$T/r/out" "$T/r/B.ans"; then nb=$((nb + 1))
+		else
+			nbad=$((nbad + 1))
+			[ $nbad -le 3 ] && echo "#   ask $i: exit $r: $(head -c 200 "$T/r/err") $(head -c 200 "$T/r/out")"
+		fi
+	done
+}
+
 # ============================================================================
 # 3. ask while index replaces the same file, again and again
 # ============================================================================
@@ -259,18 +279,7 @@ rm -f "$T/r/stop"
 	echo "$i" >"$T/r/nbuilds"
 ) &
 BGPIDS=$!
-na=0 nb=0 nbad=0 i=0
-while [ $i -lt 200 ]; do
-	i=$((i + 1))
-	"$Q" ask --db "$DB" --json --top 3 "$PROBE" >"$T/r/out" 2>"$T/r/err"
-	r=$?
-	if [ $r -eq 0 ] && [ ! -s "$T/r/err" ] && cmp -s "$T/r/out" "$T/r/A.ans"; then na=$((na + 1))
-	elif [ $r -eq 0 ] && [ ! -s "$T/r/err" ] && cmp -s "$T/r/out" "$T/r/B.ans"; then nb=$((nb + 1))
-	else
-		nbad=$((nbad + 1))
-		[ $nbad -le 3 ] && echo "#   ask $i: exit $r: $(head -c 200 "$T/r/err") $(head -c 200 "$T/r/out")"
-	fi
-done
+ask_loop
 touch "$T/r/stop"
 wait $BGPIDS
 BGPIDS=
@@ -307,20 +316,7 @@ BGPIDS=$!
 # a batch reader that stays open the whole time, one question a second
 (for k in 1 2 3; do echo "$PROBE"; sleep 1; done) | "$Q" ask --db "$DB" --json --top 3 >"$T/r/batch.out" 2>"$T/r/batch.err" &
 bpid=$!
-na=0 nb=0 nbad=0 i=0
-while [ $i -lt 200 ]; do
-	i=$((i + 1))
-	"$Q" ask --db "$DB" --json --top 3 "$PROBE" >"$T/r/out" 2>"$T/r/err.all"
-	r=$?
-	# probe.jsonl does change under the asks: that warning is right
-	grep -v 'probe.jsonl changed since it was indexed' "$T/r/err.all" >"$T/r/err"
-	if [ $r -eq 0 ] && [ ! -s "$T/r/err" ] && cmp -s "$T/r/out" "$T/r/A.ans"; then na=$((na + 1))
-	elif [ $r -eq 0 ] && [ ! -s "$T/r/err" ] && cmp -s "$T/r/out" "$T/r/B.ans"; then nb=$((nb + 1))
-	else
-		nbad=$((nbad + 1))
-		[ $nbad -le 3 ] && echo "#   ask $i: exit $r: $(head -c 200 "$T/r/err") $(head -c 200 "$T/r/out")"
-	fi
-done
+ask_loop
 wait $bpid; brc=$?
 touch "$T/r/stop"
 wait $BGPIDS
