@@ -363,10 +363,10 @@ static int update_want(void *ctx, const char *path)
 		return 0; /* named twice */
 	}
 	s = known_source(u, key);
-	if (s == NULL || stat(path, &sb) != 0) {
-		want = 1;
-	} else if ((long long)sb.st_size == s->size &&
-		   (long long)sb.st_mtime == s->mtime) {
+	if (s == NULL || stat(path, &sb) != 0 ||
+	    (long long)sb.st_size != s->size) {
+		want = 1; /* new, or changed for sure: no need to hash it here */
+	} else if ((long long)sb.st_mtime == s->mtime) {
 		u->unchanged++;
 	} else {
 		cli_source_info(path, &si);
