@@ -238,7 +238,7 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	}
 	if ((flags & RANK_EXP_SPLIT) && split_compound(x, t, q, i))
 		return;
-	if ((flags & RANK_EXP_FUZZY) && n >= 5) {
+	if ((flags & RANK_EXP_FUZZY) && n >= 4 && strlen(q->terms[i].word) >= 5) {
 		struct fuzzy_ctx fc;
 		char first[8];
 
@@ -500,20 +500,32 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 
 		if (t->origin == RANK_USER && !t->is_stop) {
 			/* the user's word counts as found when it or what
-			 * replaced it is in the record */
-			for (j = 0; j < q->nterms; j++)
-				if (q->terms[j].from == i && has[j] &&
-				    q->terms[j].origin != RANK_ALIAS)
-					credit = 1.0;
+			 * replaced it is in the record (an acronym's
+			 * expansion only for a word the index lacks, and
+			 * only whole) */
+			int alias = 0, alias_has = 0;
+
+			for (j = 0; j < q->nterms; j++) {
+				if (q->terms[j].from != i)
+					continue;
+				if (q->terms[j].origin != RANK_ALIAS) {
+					if (has[j])
+						credit = 1.0;
+				} else {
+					alias++;
+					alias_has += has[j];
+				}
+			}
+			if (t->df == 0 && alias > 0 && alias_has == alias)
+				credit = 1.0;
 			words += 1.0;
 			found += credit;
 		}
 		if (t->df == 0) {
-			/* A completed or split word is found; a respelled one
-			 * only perhaps. */
+			/* A completed, split or spelled-out word is found; a
+			 * respelled one only perhaps. */
 			for (j = 0; j < q->nterms; j++)
-				if (q->terms[j].from == i &&
-				    q->terms[j].origin != RANK_ALIAS)
+				if (q->terms[j].from == i)
 					missing = q->terms[j].origin == RANK_FUZZY
 							  ? 0.5
 							  : 0.0;
@@ -811,6 +823,33 @@ static int cmp_dterm(const void *a, const void *b)
 	return x->ti - y->ti;
 }
 
+/* Is q->terms[i] a word the index lacks that something replaced? */
+static int replaced(const struct rank_query *q, int i)
+{
+	int j;
+
+	if (q->terms[i].df > 0)
+		return 0;
+	for (j = 0; j < q->nterms; j++)
+		if (q->terms[j].from == i && q->terms[j].origin != RANK_FEEDBACK)
+			return 1;
+	return 0;
+}
+
+/* The query's idf mass, for the question-match share: a missing word
+ * counts at the largest idf unless something replaced it (the
+ * replacements count instead). */
+static double query_idf_mass(const struct rank_query *q)
+{
+	double m = 0.0;
+	int t;
+
+	for (t = 0; t < q->nterms; t++)
+		if (!replaced(q, t))
+			m += q->terms[t].weight * q->terms[t].idf;
+	return m;
+}
+
 /* Upper bound of a record's final score from contributions summing to at
  * most sum and question-field idf share at most share. */
 static double bound(const struct rank_params *p, double sum, double share)
@@ -1024,8 +1063,7 @@ int rank_search(struct idx *x, const struct rank_query *q,
 			return qerr_set(err, QERR_IO, "out of memory");
 	}
 	scorer_init(&s, x, p);
-	for (t = 0; t < q->nterms; t++)
-		idfsum += q->terms[t].weight * q->terms[t].idf;
+	idfsum = query_idf_mass(q);
 	if (p->model == RANK_BM25 && !p->exhaustive && s.norms) {
 		rc = search_maxscore(x, q, p, &s, idfsum, top, &ntop, kk, err);
 		goto ranked;
