@@ -281,7 +281,7 @@ static const char schema_sql[] =
 	"CREATE INDEX segpost_term ON segpost(term, seg);"
 	"CREATE INDEX segpost_seg ON segpost(seg);"
 	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
-	" kind INT) WITHOUT ROWID;";
+	" kind INT) WITHOUT ROWID;" VB_SCHEMA ";";
 
 /* May a build replace path?  Yes when it is missing, empty, or a quarry
  * index (of any schema version); never another file. */
@@ -737,12 +737,265 @@ double idx_build_avg(const struct idx_build *b, int f)
 	return a > 0.0 ? a : 1.0;
 }
 
+/* ---- vocabulary buckets (see vbuckets in idx.h) ---- */
+
+static size_t vb_slot2(const char *t)
+{
+	return (size_t)(unsigned char)t[0] << 8 | (unsigned char)t[1];
+}
+
+/* Accumulates the pending two-byte bucket and the pending first-byte
+ * bucket as terms come in order; each is written when its key changes. */
+struct vb_out {
+	sqlite3_stmt *put, *del;
+	struct buf two, one;
+	unsigned char k[2]; /* the two-byte bucket's key */
+	int has2;           /* a two-byte bucket is pending */
+	int c;              /* the first-byte bucket's byte, -1 none */
+};
+
+static int vb_begin(sqlite3 *db, struct vb_out *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->c = -1;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO vbuckets "
+				   "VALUES(?,?)", -1, &v->put, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "DELETE FROM vbuckets WHERE k = ?", -1,
+			       &v->del, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+/* Write bucket key (or, empty, delete its row). */
+static int vb_write(struct vb_out *v, const unsigned char *key, int kl,
+		    const struct buf *terms)
+{
+	sqlite3_stmt *st = terms->len ? v->put : v->del;
+	int rc;
+
+	sqlite3_bind_blob(st, 1, key, kl, SQLITE_STATIC);
+	if (st == v->put)
+		sqlite3_bind_blob(st, 2, terms->data, (int)terms->len,
+				  SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int vb_flush_two(struct vb_out *v)
+{
+	int rc = 0;
+
+	if (v->has2)
+		rc = vb_write(v, v->k, 2, &v->two);
+	buf_reset(&v->two);
+	v->has2 = 0;
+	return rc;
+}
+
+static int vb_flush(struct vb_out *v)
+{
+	unsigned char c = (unsigned char)v->c;
+	int rc = vb_flush_two(v);
+
+	if (rc == 0 && v->c >= 0)
+		rc = vb_write(v, &c, 1, &v->one);
+	buf_reset(&v->one);
+	v->c = -1;
+	return rc;
+}
+
+static int vb_entry(struct buf *b, const char *t, size_t n)
+{
+	return buf_putc(b, (int)n) != 0 || buf_append(b, t, n) != 0 ? -1 : 0;
+}
+
+/* Add a term (terms come in order) to its buckets. */
+static int vb_add(struct vb_out *v, const char *t, size_t n)
+{
+	if (n == 0 || n > 255)
+		return 0;
+	if ((unsigned char)t[0] != v->c) {
+		if (vb_flush(v) != 0)
+			return -1;
+		v->c = (unsigned char)t[0];
+	}
+	if (vb_entry(&v->one, t, n) != 0)
+		return -1;
+	if (n < 2)
+		return 0;
+	if (v->has2 && memcmp(v->k, t, 2) != 0 && vb_flush_two(v) != 0)
+		return -1;
+	if (!v->has2) {
+		memcpy(v->k, t, 2);
+		v->has2 = 1;
+	}
+	return vb_entry(&v->two, t, n);
+}
+
+static void vb_end(struct vb_out *v)
+{
+	sqlite3_finalize(v->put);
+	sqlite3_finalize(v->del);
+	buf_free(&v->two);
+	buf_free(&v->one);
+}
+
+void idx_vb_touch(struct idx_build *b, const char *t)
+{
+	size_t s;
+
+	if (t[0] == '\0')
+		return;
+	if (b->vb_touched == NULL &&
+	    (b->vb_touched = calloc(VB_SLOTS / 8, 1)) == NULL) {
+		b->vb_all = 1; /* rebuild them all instead */
+		return;
+	}
+	/* slots 0..65535: two-byte buckets; 65536 + c: first byte c */
+	s = 65536 + (unsigned char)t[0];
+	b->vb_touched[s / 8] |= (unsigned char)(1u << (s % 8));
+	if (t[1] != '\0') {
+		s = vb_slot2(t);
+		b->vb_touched[s / 8] |= (unsigned char)(1u << (s % 8));
+	}
+}
+
+static int vb_is_touched(const struct idx_build *b, size_t s)
+{
+	return b->vb_touched[s / 8] >> (s % 8) & 1;
+}
+
+/* Rebuild every bucket from vocab. */
+static int vb_rebuild_all(struct idx_build *b, struct vb_out *v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_exec(b->db, "DELETE FROM vbuckets", NULL, NULL, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "SELECT term FROM vocab ORDER BY term",
+			       -1, &st, NULL) != SQLITE_OK)
+		rc = -1;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+		rc = vb_add(v, (const char *)sqlite3_column_text(st, 0),
+			    (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_finalize(st);
+	return rc == 0 ? vb_flush(v) : rc;
+}
+
+/* Rebuild the touched two-byte buckets from vocab, then the touched
+ * first-byte buckets from the one-byte term and the two-byte buckets. */
+static int vb_rebuild_touched(struct idx_build *b, struct vb_out *v)
+{
+	sqlite3_stmt *range = NULL, *one = NULL, *twos = NULL;
+	struct buf acc = BUF_INIT;
+	size_t s;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(b->db, "SELECT term FROM vocab WHERE term >= ?1 "
+				      "AND term < ?2 ORDER BY term", -1, &range,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "SELECT 1 FROM vocab WHERE term = ?", -1,
+			       &one, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "SELECT terms FROM vbuckets WHERE k > ?1 "
+				      "AND k < ?2 ORDER BY k", -1, &twos,
+			       NULL) != SQLITE_OK)
+		rc = -1;
+	for (s = 0; rc == 0 && s < 65536; s++) {
+		unsigned char k[2] = {(unsigned char)(s >> 8),
+				      (unsigned char)(s & 0xff)};
+		unsigned char hi[2] = {k[0], (unsigned char)(k[1] + 1)};
+
+		if (!vb_is_touched(b, s))
+			continue;
+		buf_reset(&acc);
+		/* [k, k+1): the terms starting with the two bytes */
+		sqlite3_bind_text(range, 1, (const char *)k, 2, SQLITE_STATIC);
+		if (k[1] < 0xff)
+			sqlite3_bind_text(range, 2, (const char *)hi, 2,
+					  SQLITE_STATIC);
+		else {
+			hi[0] = (unsigned char)(k[0] + 1);
+			sqlite3_bind_text(range, 2, (const char *)hi, 1,
+					  SQLITE_STATIC);
+		}
+		while (rc == 0 && sqlite3_step(range) == SQLITE_ROW)
+			rc = vb_entry(&acc,
+				      (const char *)sqlite3_column_text(range, 0),
+				      (size_t)sqlite3_column_bytes(range, 0));
+		sqlite3_reset(range);
+		if (rc == 0)
+			rc = vb_write(v, k, 2, &acc);
+	}
+	for (s = 0; rc == 0 && s < 256; s++) {
+		unsigned char c = (unsigned char)s, hi = (unsigned char)(s + 1);
+
+		if (!vb_is_touched(b, 65536 + s))
+			continue;
+		buf_reset(&acc);
+		sqlite3_bind_text(one, 1, (const char *)&c, 1, SQLITE_STATIC);
+		if (sqlite3_step(one) == SQLITE_ROW)
+			rc = vb_entry(&acc, (const char *)&c, 1);
+		sqlite3_reset(one);
+		/* two-byte keys of c: above the one-byte key c, below c+1
+		 * (or, for c = ff, below ff ff ff) */
+		sqlite3_bind_blob(twos, 1, &c, 1, SQLITE_STATIC);
+		if (s < 255)
+			sqlite3_bind_blob(twos, 2, &hi, 1, SQLITE_STATIC);
+		else
+			sqlite3_bind_blob(twos, 2, "\xff\xff\xff", 3,
+					  SQLITE_STATIC);
+		while (rc == 0 && sqlite3_step(twos) == SQLITE_ROW)
+			rc = buf_append(&acc, sqlite3_column_blob(twos, 0),
+					(size_t)sqlite3_column_bytes(twos, 0));
+		sqlite3_reset(twos);
+		if (rc == 0)
+			rc = vb_write(v, &c, 1, &acc);
+	}
+	sqlite3_finalize(range);
+	sqlite3_finalize(one);
+	sqlite3_finalize(twos);
+	buf_free(&acc);
+	return rc;
+}
+
+/* An update's buckets: the touched ones rewritten from vocab, or all of
+ * them when they were not kept up to date (made by an older quarry, or by
+ * an update that could not track what it touched). */
+static int vb_refresh(struct idx_build *b, struct qerr *err)
+{
+	struct vb_out v;
+	char text[32];
+	long have = -1;
+	int rc = 0;
+
+	if (idx_exec(b->db, VB_SCHEMA, err) != 0)
+		return QERR_IO;
+	if (idx_int_query(b->db, "SELECT value FROM meta WHERE key = "
+				 "'vbuckets'", &have) != 0)
+		have = -1;
+	if (vb_begin(b->db, &v) != 0)
+		rc = -1;
+	else if (have != b->gen || b->vb_all)
+		rc = vb_rebuild_all(b, &v);
+	else if (b->vb_touched)
+		rc = vb_rebuild_touched(b, &v);
+	vb_end(&v);
+	if (rc != 0)
+		return qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	snprintf(text, sizeof(text), "%lld", b->gen + 1);
+	idx_build_meta(b, "vbuckets", text);
+	return 0;
+}
+
 /* Writes vocabulary and postings rows in term order. */
 struct term_out {
 	sqlite3_stmt *sv, *sp;
 	struct buf blob, body;
 	double avg[IDX_NFIELDS];
 	long next_id;
+	struct vb_out vb; /* a full build's buckets, written as it goes */
 };
 
 static int term_out_begin(struct idx_build *b, struct term_out *o,
@@ -757,7 +1010,8 @@ static int term_out_begin(struct idx_build *b, struct term_out *o,
 	    (sqlite3_prepare_v2(b->db, "INSERT INTO vocab VALUES(?1,0,?3,?4) "
 				       "ON CONFLICT(term) DO UPDATE SET "
 				       "df = df + excluded.df, "
-				       "cf = cf + excluded.cf", -1, &o->sv,
+				       "cf = cf + excluded.cf RETURNING df",
+				       -1, &o->sv,
 				NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(b->db, "INSERT INTO segpost VALUES(?2,?1,?3)",
 				-1, &o->sp, NULL) != SQLITE_OK))
@@ -770,15 +1024,25 @@ static int term_out_begin(struct idx_build *b, struct term_out *o,
 				&o->sp, NULL) != SQLITE_OK))
 		return qerr_set(err, QERR_IO, "index: %s",
 				sqlite3_errmsg(b->db));
+	if (!b->update && vb_begin(b->db, &o->vb) != 0)
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
 	return 0;
 }
 
-static void term_out_end(struct term_out *o)
+/* Finish the terms (the last bucket), release o; returns rc or the error
+ * finishing met. */
+static int term_out_end(struct idx_build *b, struct term_out *o, int rc,
+			struct qerr *err)
 {
+	if (rc == 0 && !b->update && vb_flush(&o->vb) != 0)
+		rc = qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	vb_end(&o->vb);
 	sqlite3_finalize(o->sv);
 	sqlite3_finalize(o->sp);
 	buf_free(&o->blob);
 	buf_free(&o->body);
+	return rc;
 }
 
 /* One term: raw is its whole postings stream (deltas from -1). */
@@ -786,6 +1050,7 @@ static int put_term(struct idx_build *b, struct term_out *o, const char *text,
 		    long df, long cf, const struct buf *raw, struct qerr *err)
 {
 	long id = ++o->next_id;
+	int step = SQLITE_ERROR, fresh = 0;
 
 	if (idx_encode_postings((const unsigned char *)b->norms.data, b->doc0,
 				raw, df, o->avg, &o->blob, &o->body) != 0)
@@ -804,8 +1069,15 @@ static int put_term(struct idx_build *b, struct term_out *o, const char *text,
 		sqlite3_bind_blob(o->sp, 2, o->blob.data, (int)o->blob.len,
 				  SQLITE_STATIC);
 	}
-	if (sqlite3_step(o->sv) != SQLITE_DONE ||
-	    sqlite3_step(o->sp) != SQLITE_DONE) {
+	/* An update learns from the df it returns whether the term is new
+	 * to the vocabulary (its bucket then changes). */
+	if (b->update && (step = sqlite3_step(o->sv)) == SQLITE_ROW) {
+		fresh = sqlite3_column_int64(o->sv, 0) == df;
+		step = sqlite3_step(o->sv);
+	} else if (!b->update) {
+		step = sqlite3_step(o->sv);
+	}
+	if (step != SQLITE_DONE || sqlite3_step(o->sp) != SQLITE_DONE) {
 		sqlite3_reset(o->sv);
 		sqlite3_reset(o->sp);
 		return qerr_set(err, QERR_IO, "index: %s",
@@ -813,6 +1085,12 @@ static int put_term(struct idx_build *b, struct term_out *o, const char *text,
 	}
 	sqlite3_reset(o->sv);
 	sqlite3_reset(o->sp);
+	if (b->update) {
+		if (fresh)
+			idx_vb_touch(b, text);
+	} else if (vb_add(&o->vb, text, strlen(text)) != 0)
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
 	return 0;
 }
 
@@ -844,7 +1122,7 @@ static int write_terms_memory(struct idx_build *b, struct qerr *err)
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = put_term(b, &o, order[i]->text, order[i]->df, order[i]->cf,
 			      &order[i]->post, err);
-	term_out_end(&o);
+	rc = term_out_end(b, &o, rc, err);
 	free(order);
 	return rc;
 }
@@ -1049,8 +1327,7 @@ static int write_terms_merge(struct idx_build *b, struct qerr *err)
 	}
 	free(runs);
 	buf_free(&merged);
-	term_out_end(&o);
-	return rc;
+	return term_out_end(b, &o, rc, err);
 }
 
 int idx_write_terms(struct idx_build *b, struct qerr *err)
@@ -1191,6 +1468,13 @@ int idx_write_tail(struct idx_build *b, struct qerr *err)
 		return idx_build_status(b, err);
 	if (write_aliases(b, err) != 0)
 		return QERR_IO;
+	if (b->update) {
+		if (vb_refresh(b, err) != 0)
+			return QERR_IO;
+	} else {
+		snprintf(num, sizeof(num), "%lld", b->gen + 1);
+		idx_build_meta(b, "vbuckets", num);
+	}
 	snprintf(num, sizeof(num), "%ld", b->live + n);
 	idx_build_meta(b, "ndocs", num);
 	snprintf(num, sizeof(num), "%ld", b->ndocs);
@@ -1312,8 +1596,9 @@ void idx_build_abort(struct idx_build *b)
 struct idx {
 	sqlite3 *db;
 	sqlite3_stmt *get_post, *get_df, *get_doc, *get_meta, *scan;
-	sqlite3_stmt *get_vocab, *get_base, *get_seg;
+	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one;
 	char *path;
+	int vb;           /* vbuckets are up to date */
 	int in_txn;       /* a read transaction is open */
 	int loaded;       /* the statistics below are of generation gen */
 	long long gen;
@@ -1525,6 +1810,8 @@ static int ensure_read(struct idx *x, struct qerr *err)
 		idx_pause(x);
 		return QERR_DATA;
 	}
+	v = meta_get(x, "vbuckets");
+	x->vb = v && atoll(v) == gen;
 	x->gen = gen;
 	x->loaded = 1;
 	return 0;
@@ -1544,10 +1831,13 @@ void idx_pause(struct idx *x)
 
 /* Open an index file read-only, reading through a memory map.  Updates
  * change the file in place under SQLite's locks (a full build renames a
- * new file over it), so locking stays on. */
+ * new file over it), so locking stays on.  A reader is used by one thread
+ * at a time, so the connection goes without its mutexes. */
 static int open_reader(const char *path, sqlite3 **db)
 {
-	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+	int rc = sqlite3_open_v2(path, db,
+				 SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+				 NULL);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_extended_result_codes(*db, 1);
@@ -1655,6 +1945,7 @@ void idx_close(struct idx *x)
 	sqlite3_finalize(x->get_vocab);
 	sqlite3_finalize(x->get_base);
 	sqlite3_finalize(x->get_seg);
+	sqlite3_finalize(x->vb_one);
 	sqlite3_close(x->db);
 	drop_caches(x);
 	free(x->meta_val);
@@ -2030,8 +2321,12 @@ void idx_doc_clear(struct idx_doc *d)
 	memset(d, 0, sizeof(*d));
 }
 
-int idx_vocab_scan(struct idx *x, const char *prefix,
-		   int (*fn)(void *ctx, const char *term, long df), void *ctx)
+/* vocab row by row from prefix, to fn_df (term, df) or fn_len (term,
+ * length). */
+static int vocab_rows(struct idx *x, const char *prefix,
+		      int (*fn_df)(void *ctx, const char *term, long df),
+		      int (*fn_len)(void *ctx, const char *term, size_t len),
+		      void *ctx)
 {
 	sqlite3_stmt *st;
 	size_t n = strlen(prefix);
@@ -2047,8 +2342,65 @@ int idx_vocab_scan(struct idx *x, const char *prefix,
 
 		if (t == NULL || strncmp(t, prefix, n) != 0)
 			break;
-		rc = fn(ctx, t, (long)sqlite3_column_int64(st, 1));
+		rc = fn_df ? fn_df(ctx, t, (long)sqlite3_column_int64(st, 1))
+			   : fn_len(ctx, t, (size_t)sqlite3_column_bytes(st, 0));
 	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int idx_vocab_scan(struct idx *x, const char *prefix,
+		   int (*fn)(void *ctx, const char *term, long df), void *ctx)
+{
+	return vocab_rows(x, prefix, fn, NULL, ctx);
+}
+
+/* The entries of one bucket blob that start with prefix[0..n). */
+static int vb_visit(const unsigned char *p, size_t len, const char *prefix,
+		    size_t n, int (*fn)(void *ctx, const char *term, size_t len),
+		    void *ctx)
+{
+	char t[256];
+	size_t i = 0;
+	int rc;
+
+	while (i < len) {
+		size_t l = p[i++];
+
+		if (l == 0 || l > len - i)
+			return -1; /* damaged */
+		if (l >= n && memcmp(p + i, prefix, n) == 0) {
+			memcpy(t, p + i, l);
+			t[l] = '\0';
+			if ((rc = fn(ctx, t, l)) != 0)
+				return rc;
+		}
+		i += l;
+	}
+	return 0;
+}
+
+int idx_vocab_words(struct idx *x, const char *prefix,
+		    int (*fn)(void *ctx, const char *term, size_t len),
+		    void *ctx)
+{
+	size_t n = strlen(prefix);
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (ensure_read(x, NULL) != 0)
+		return -1;
+	if (!x->vb || n == 0)
+		return vocab_rows(x, prefix, NULL, fn, ctx);
+	/* the two-byte bucket, or for one byte the first-byte bucket */
+	st = prep(x, "SELECT terms FROM vbuckets WHERE k = ?", &x->vb_one);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, prefix, n >= 2 ? 2 : 1, SQLITE_TRANSIENT);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+		rc = vb_visit(sqlite3_column_blob(st, 0),
+			      (size_t)sqlite3_column_bytes(st, 0), prefix, n,
+			      fn, ctx);
 	sqlite3_reset(st);
 	return rc;
 }

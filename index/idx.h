@@ -69,6 +69,16 @@
  *       row s+1: segment s, two bytes per doc, the question and answer
  *       lengths quantized by idx_norm_encode (exact below 64, ~4% above),
  *       so a query reads every length it may need with one blob read.
+ *   vbuckets(k BLOB PRIMARY KEY, terms BLOB)  WITHOUT ROWID
+ *       the vocabulary's terms in buckets, each one blob of entries (a
+ *       length byte, the term's bytes) in term order: k of two bytes
+ *       holds the terms of two bytes or more starting with them, k of one
+ *       byte all the terms starting with it.  Completing or respelling a
+ *       word the index lacks reads a bucket, not hundreds of vocab rows.
+ *       meta vbuckets holds the generation they were written for; readers
+ *       use them only when it is the index's (an older quarry may have
+ *       updated vocab alone) and scan vocab otherwise.  An update rewrites
+ *       the buckets of the terms it added or dropped.
  *
  * Building is atomic: idx_build_* writes PATH.tmp-PID beside PATH and
  * renames it over PATH only when complete.  An update (idx_update_begin)
@@ -222,6 +232,14 @@ void idx_doc_clear(struct idx_doc *d);
  * order. Stops when fn returns non-zero. */
 int idx_vocab_scan(struct idx *x, const char *prefix,
 		   int (*fn)(void *ctx, const char *term, long df), void *ctx);
+
+/* Visit every vocabulary term with prefix (all when prefix is ""), in
+ * order, with its length: from the vocabulary buckets, a few reads,
+ * when they are up to date, else row by row.  Stops when fn returns
+ * non-zero and returns that, or -1 when the index cannot be read. */
+int idx_vocab_words(struct idx *x, const char *prefix,
+		    int (*fn)(void *ctx, const char *term, size_t len),
+		    void *ctx);
 
 /* Sources recorded in the index; *n receives the count. Free with
  * idx_sources_free. */

@@ -73,7 +73,17 @@ struct idx_build {
 	long src_row;                    /* sources row being filled, 0 none */
 	struct segrow *segs;             /* the segments there were */
 	int nsegs;
+	/* vocabulary buckets an update changed: a bit per key (VB_SLOTS),
+	 * or vb_all when that could not be tracked */
+	unsigned char *vb_touched;
+	int vb_all;
 };
+
+#define VB_SCHEMA "CREATE TABLE IF NOT EXISTS vbuckets(k BLOB PRIMARY KEY, " \
+		  "terms BLOB) WITHOUT ROWID"
+#define VB_SLOTS (256 + 65536)
+/* Note that the bucket of term t changed (an update added or dropped t). */
+void idx_vb_touch(struct idx_build *b, const char *t);
 
 /* A segment of an index being updated (see segments in idx.h). */
 struct segrow {

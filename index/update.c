@@ -334,6 +334,8 @@ static int apply_dec(struct idx_build *b, struct dec *d)
 		sqlite3_reset(up);
 		if (df > 0)
 			continue;
+		if (df == 0)
+			idx_vb_touch(b, e->key);
 		if (df < 0) {
 			rc = qerr_set(&b->err, QERR_DATA, "index: term '%s' of "
 				      "a record is not in the vocabulary",
@@ -757,6 +759,8 @@ void idx_update_free(struct idx_build *b)
 
 	for (i = 0; i < b->nsegs; i++)
 		free(b->segs[i].del);
+	free(b->vb_touched);
+	b->vb_touched = NULL;
 	free(b->segs);
 	b->segs = NULL;
 	b->nsegs = 0;

@@ -1,6 +1,8 @@
 /* rank.c - query parsing and BM25F / TF-IDF scoring with a bounded heap. */
 #include "rank.h"
 
+#include "../util/buf.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,10 +82,12 @@ static void add_expansion(struct idx *x, struct rank_query *q, const char *term,
 	q->nterms++;
 }
 
+/* Completions of a missing word: kept only when there are at most
+ * RANK_MAX_PREFIX (a prefix many words share, "con", says too little). */
 struct prefix_ctx {
 	char term[RANK_MAX_PREFIX][TOK_MAX_TERM * 2 + 1];
 	long df[RANK_MAX_PREFIX];
-	int n, seen;
+	int n;
 };
 
 static long maxdf(const struct prefix_ctx *c)
@@ -97,32 +101,45 @@ static long maxdf(const struct prefix_ctx *c)
 	return m;
 }
 
-/* Keep the RANK_MAX_PREFIX most frequent completions. */
-static int on_prefix(void *ctx, const char *term, long df)
+static int on_prefix(void *ctx, const char *term, size_t len)
 {
 	struct prefix_ctx *c = ctx;
-	int i, w = 0;
 
-	if (++c->seen > 5000)
+	if (c->n == RANK_MAX_PREFIX || len >= sizeof(c->term[0])) {
+		c->n = RANK_MAX_PREFIX + 1; /* too many */
 		return 1;
-	if (c->n < RANK_MAX_PREFIX) {
-		w = c->n++;
-	} else {
-		for (i = 1; i < c->n; i++)
-			if (c->df[i] < c->df[w])
-				w = i;
-		if (c->df[w] >= df)
-			return 0;
 	}
-	snprintf(c->term[w], sizeof(c->term[w]), "%s", term);
-	c->df[w] = df;
+	memcpy(c->term[c->n++], term, len + 1);
 	return 0;
 }
 
-/* Optimal string alignment distance, giving up above max. */
-static int osa_distance(const char *a, const char *b, int max)
+/* Which of 32 byte classes occur in s[0..n): an edit changes at most
+ * two, so words whose sets differ in more than 2 * max classes are
+ * farther apart than max without computing the distance. */
+static uint32_t byte_set(const char *s, size_t n)
 {
-	int la = (int)strlen(a), lb = (int)strlen(b), i, j;
+	uint32_t m = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		m |= (uint32_t)1 << ((unsigned char)s[i] & 31);
+	return m;
+}
+
+static int popcount32(uint32_t v)
+{
+	int n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* Optimal string alignment distance of a[0..la) and b[0..lb), giving up
+ * above max. */
+static int osa_distance(const char *a, int la, const char *b, int lb, int max)
+{
+	int i, j;
 	int d[TOK_MAX_TERM * 2 + 2][TOK_MAX_TERM * 2 + 2];
 
 	if (abs(la - lb) > max || la > TOK_MAX_TERM * 2 || lb > TOK_MAX_TERM * 2)
@@ -155,30 +172,121 @@ static int osa_distance(const char *a, const char *b, int max)
 	return d[la][lb];
 }
 
+/* The nearest spelling: least distance, then most frequent, then first
+ * in term order.  Frequencies are looked up only to break ties. */
 struct fuzzy_ctx {
+	struct idx *x;
 	const char *want;
+	int wlen;
+	uint32_t wset; /* byte_set of want */
 	int max, best;
-	long best_df;
+	long best_df; /* -1 until needed */
 	char term[TOK_MAX_TERM * 2 + 1];
 };
 
-static int on_fuzzy(void *ctx, const char *term, long df)
+static int on_fuzzy(void *ctx, const char *term, size_t len)
 {
 	struct fuzzy_ctx *c = ctx;
-	int d = osa_distance(c->want, term, c->best < c->max ? c->best : c->max);
+	int d, lim;
 
-	if (d <= c->max && (d < c->best || (d == c->best && df > c->best_df))) {
-		c->best = d;
+	lim = c->best < c->max ? c->best : c->max;
+	if (len >= sizeof(c->term) || abs((int)len - c->wlen) > lim ||
+	    popcount32(byte_set(term, len) ^ c->wset) > 2 * lim)
+		return 0;
+	d = osa_distance(c->want, c->wlen, term, (int)len, lim);
+	if (d > c->max || d > c->best)
+		return 0;
+	if (d == c->best) {
+		long df = idx_df(c->x, term);
+
+		if (c->best_df < 0)
+			c->best_df = idx_df(c->x, c->term);
+		if (df <= c->best_df)
+			return 0;
 		c->best_df = df;
-		snprintf(c->term, sizeof(c->term), "%s", term);
+	} else {
+		c->best = d;
+		c->best_df = -1;
 	}
+	memcpy(c->term, term, len + 1);
 	return 0;
+}
+
+/* The vocabulary terms sharing a missing word's first two bytes, read
+ * once (one bucket) and used for its completions, the first halves of its
+ * splits and, for long words, its respellings. */
+struct near {
+	struct buf data;  /* entries: length byte, bytes, NUL */
+	size_t *off;      /* entry i's text at data.data + off[i], in order */
+	size_t n, cap;
+	int oom;
+};
+
+static int near_add(void *ctx, const char *term, size_t len)
+{
+	struct near *b = ctx;
+
+	if (b->n == b->cap) {
+		size_t c = b->cap ? 2 * b->cap : 64;
+		size_t *o = realloc(b->off, c * sizeof(*o));
+
+		if (o == NULL) {
+			b->oom = 1;
+			return 1;
+		}
+		b->off = o;
+		b->cap = c;
+	}
+	if (buf_putc(&b->data, (int)len) != 0 ||
+	    buf_append(&b->data, term, len + 1) != 0) {
+		b->oom = 1;
+		return 1;
+	}
+	b->off[b->n++] = b->data.len - len - 1;
+	return 0;
+}
+
+static const char *near_at(const struct near *b, size_t i, size_t *len)
+{
+	*len = (unsigned char)b->data.data[b->off[i] - 1];
+	return b->data.data + b->off[i];
+}
+
+/* Index of the first entry not below t. */
+static size_t near_lower(const struct near *b, const char *t)
+{
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->data.data + b->off[mid], t) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* df of t: 0 without a lookup when t belongs to the bucket and is not in
+ * it. */
+static long near_df(struct idx *x, const struct near *b, const char *key,
+		    const char *t)
+{
+	size_t i;
+
+	if (!b->oom && t[0] == key[0] && t[0] && t[1] == key[1]) {
+		i = near_lower(b, t);
+		if (i == b->n || strcmp(b->data.data + b->off[i], t) != 0)
+			return 0;
+	}
+	return idx_df(x, t);
 }
 
 /* "multilayer" -> "multi" + "layer": split a missing word in two where
  * both halves are index terms (the rarest such split wins). */
 static int split_compound(struct idx *x, struct tok *t, struct rank_query *q,
-			  int i)
+			  int i, const struct near *nb)
 {
 	const char *w = q->terms[i].word;
 	size_t n = strlen(w), k;
@@ -192,7 +300,7 @@ static int split_compound(struct idx *x, struct tok *t, struct rank_query *q,
 		if (tok_stem(t, w, k, a, sizeof(a)) <= 0 ||
 		    tok_stem(t, w + k, n - k, b, sizeof(b)) <= 0)
 			continue;
-		da = idx_df(x, a);
+		da = near_df(x, nb, q->terms[i].text, a);
 		db = da ? idx_df(x, b) : 0;
 		if (da && db && (best < 0 || (da < db ? da : db) < best)) {
 			best = da < db ? da : db;
@@ -215,50 +323,79 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 			   int i, int flags)
 {
 	const char *w = q->terms[i].text;
-	size_t n = strlen(w);
+	size_t n = strlen(w), j, len;
+	struct near nb;
+	char key[3];
 	int k;
 
 	if (n < 3)
 		return;
-	if (flags & RANK_EXP_PREFIX) {
+	memset(&nb, 0, sizeof(nb));
+	memcpy(key, w, 2);
+	key[2] = '\0';
+	if (idx_vocab_words(x, key, near_add, &nb) != 0)
+		nb.oom = 1; /* near_df then asks the index */
+	if ((flags & RANK_EXP_PREFIX) && !nb.oom) {
 		struct prefix_ctx pc;
 
 		memset(&pc, 0, sizeof(pc));
-		idx_vocab_scan(x, w, on_prefix, &pc);
-		/* A prefix many words share ("con") says too little, and
-		 * completions far rarer than the usual one are noise. */
-		if (pc.seen > RANK_MAX_PREFIX)
+		for (j = near_lower(&nb, w); j < nb.n; j++) {
+			const char *e = near_at(&nb, j, &len);
+
+			if (len < n || memcmp(e, w, n) != 0 ||
+			    on_prefix(&pc, e, len))
+				break;
+		}
+		if (pc.n > RANK_MAX_PREFIX)
 			pc.n = 0;
+		for (k = 0; k < pc.n; k++)
+			pc.df[k] = idx_df(x, pc.term[k]);
+		/* Completions far rarer than the usual one are noise. */
 		for (k = 0; k < pc.n; k++)
 			if (pc.df[k] * 10 >= maxdf(&pc))
 				add_expansion(x, q, pc.term[k], pc.df[k], RANK_PREFIX,
 				      i, RANK_W_PREFIX);
 		if (pc.n > 0)
-			return;
+			goto done;
 	}
-	if ((flags & RANK_EXP_SPLIT) && split_compound(x, t, q, i))
-		return;
+	if ((flags & RANK_EXP_SPLIT) && split_compound(x, t, q, i, &nb))
+		goto done;
 	if ((flags & RANK_EXP_FUZZY) && n >= 4 && strlen(q->terms[i].word) >= 5) {
 		struct fuzzy_ctx fc;
 		char first[8];
+		int two;
 
 		memset(&fc, 0, sizeof(fc));
+		fc.x = x;
 		fc.want = w;
+		fc.wlen = (int)n;
+		fc.wset = byte_set(w, n);
 		fc.max = n >= 8 ? 2 : 1;
 		fc.best = fc.max + 1;
 		/* Typos rarely hit the first letter (nor, in a long word,
 		 * the first two): scan the words sharing them. */
-		snprintf(first, sizeof(first), "%.*s",
-			 n >= 8 && (unsigned char)w[0] < 0x80 &&
-				 (unsigned char)w[1] < 0x80
-				 ? 2
-				 : (int)(((unsigned char)w[0] < 0x80) ? 1 : 2),
-			 w);
-		idx_vocab_scan(x, first, on_fuzzy, &fc);
+		two = (n >= 8 && (unsigned char)w[0] < 0x80 &&
+		       (unsigned char)w[1] < 0x80) ||
+		      (unsigned char)w[0] >= 0x80;
+		if (two && !nb.oom) {
+			for (j = 0; j < nb.n; j++) {
+				const char *e = near_at(&nb, j, &len);
+
+				on_fuzzy(&fc, e, len);
+			}
+		} else {
+			snprintf(first, sizeof(first), "%.*s", two ? 2 : 1, w);
+			idx_vocab_words(x, first, on_fuzzy, &fc);
+		}
 		if (fc.best <= fc.max)
-			add_expansion(x, q, fc.term, fc.best_df, RANK_FUZZY, i,
-				      RANK_W_FUZZY);
+			add_expansion(x, q, fc.term,
+				      fc.best_df < 0 ? idx_df(x, fc.term)
+						     : fc.best_df,
+				      RANK_FUZZY, i, RANK_W_FUZZY);
 	}
+done:
+	buf_free(&nb.data);
+	free(nb.off);
 }
 
 /* Does the space-separated term list exp occur among the user's terms?
@@ -330,7 +467,9 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 	struct parse_ctx c = {q};
 	int i, j, content = 0, nuser;
 
-	memset(q, 0, sizeof(*q));
+	/* (the terms are cleared as they are added) */
+	q->nterms = 0;
+	q->dropped_stop = 0;
 	q->tok = t;
 	if (tok_run(t, text, strlen(text), add_term, &c, err) != 0)
 		return err ? err->code : QERR_IO;
@@ -558,16 +697,18 @@ static void scorer_init(struct scorer *s, struct idx *x,
 	s->p = p;
 	s->norms = idx_norms(x);
 	s->n = (double)idx_ndocs(x);
-	for (f = 0; f < IDX_NFIELDS; f++)
+	for (f = 0; f < IDX_NFIELDS; f++) {
+		double avg = idx_avglen(x, f);
+
 		for (c = 0; c < 256; c++) {
 			double len = idx_norm_decode((unsigned char)c);
 
 			if (p->model == RANK_BM25)
-				s->lenf[f][c] = 1.0 - p->b +
-						p->b * len / idx_avglen(x, f);
+				s->lenf[f][c] = 1.0 - p->b + p->b * len / avg;
 			else
 				s->lenf[f][c] = sqrt(len > 0.0 ? len : 1.0);
 		}
+	}
 }
 
 /* Contribution of one posting; idf and weight folded into w. */

@@ -126,6 +126,50 @@ static int same_df(void *ctx, const char *term, long df)
 	return 0;
 }
 
+/* An order-sensitive digest of the terms idx_vocab_words lists. */
+struct words_ctx {
+	uint64_t h;
+	long n;
+};
+
+static int on_word(void *ctx, const char *term, size_t len)
+{
+	struct words_ctx *w = ctx;
+	size_t i;
+
+	FUZZ_CHECK(strlen(term) == len);
+	for (i = 0; i <= len; i++)
+		w->h = (w->h ^ (unsigned char)term[i]) * 1099511628211u;
+	w->n++;
+	return 0;
+}
+
+/* The updated index's vocabulary buckets list, for every prefix of one
+ * and two bytes of a term, what the fresh index's list. */
+struct prefix_ctx {
+	struct idx *x, *y;
+};
+
+static int same_words(void *ctx, const char *term, long df)
+{
+	struct prefix_ctx *c = ctx;
+	char prefix[3];
+	int len;
+
+	(void)df;
+	for (len = 1; len <= 2 && term[len - 1]; len++) {
+		struct words_ctx a = {14695981039346656037u, 0};
+		struct words_ctx b = {14695981039346656037u, 0};
+
+		memcpy(prefix, term, (size_t)len);
+		prefix[len] = '\0';
+		FUZZ_CHECK(idx_vocab_words(c->x, prefix, on_word, &a) == 0);
+		FUZZ_CHECK(idx_vocab_words(c->y, prefix, on_word, &b) == 0);
+		FUZZ_CHECK(a.n > 0 && a.n == b.n && a.h == b.h);
+	}
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct part parts[4];
@@ -135,6 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct idx *x = NULL, *y = NULL;
 	struct tok *t;
 	struct df_ctx c = {NULL, 0};
+	struct prefix_ctx pc;
 	double s1[10], s2[10];
 	int i, k, n, m, nq = 0;
 
@@ -168,6 +213,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.other = y;
 	idx_vocab_scan(x, "", same_df, &c);
 	FUZZ_CHECK(c.terms == idx_nterms(y));
+	pc.x = x;
+	pc.y = y;
+	idx_vocab_scan(x, "", same_words, &pc);
 	t = tok_new(TOK_STEM);
 	FUZZ_CHECK(t != NULL);
 	for (k = 0; k < 4 && nq < 8; k++)

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "../../index/analyzer.h"
 #include "../../index/idx.h"
 #include "../../retrieval/rank.h"
@@ -155,6 +157,98 @@ static int same_df(void *ctx, const char *term, long df)
 	return 0;
 }
 
+/* ---- vocabulary buckets ---- */
+
+struct words {
+	char (*t)[160];
+	int n, cap;
+	const char *prefix; /* for filtering a full scan */
+};
+
+static int add_word(struct words *w, const char *term)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 256;
+		w->t = realloc(w->t, (size_t)w->cap * sizeof(*w->t));
+		assert_non_null(w->t);
+	}
+	snprintf(w->t[w->n++], sizeof(w->t[0]), "%s", term);
+	return 0;
+}
+
+static int on_scan(void *ctx, const char *term, long df)
+{
+	struct words *w = ctx;
+
+	(void)df;
+	if (strncmp(term, w->prefix, strlen(w->prefix)) == 0)
+		add_word(w, term);
+	return 0;
+}
+
+static int on_word(void *ctx, const char *term, size_t len)
+{
+	assert_int_equal(strlen(term), len);
+	return add_word(ctx, term);
+}
+
+/* Are the buckets written for the index's current generation? */
+static int buckets_current(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int ok = 0;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT value FROM meta WHERE key = "
+				   "'vbuckets') = (SELECT value FROM meta WHERE "
+				   "key = 'generation')", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ok = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return ok;
+}
+
+/* idx_vocab_words gives, for every prefix of one, two and three bytes of
+ * the vocabulary's terms (and some no term has), exactly the terms a
+ * scan of vocab gives, in the same order. */
+static void check_words(struct idx *x)
+{
+	static const char *const absent[] = {"q", "zz", "zzz", "\xc3\xa9t"};
+	struct words all = {NULL, 0, 0, ""};
+	int i, len;
+	size_t a;
+
+	idx_vocab_scan(x, "", on_scan, &all);
+	assert_true(all.n > 0);
+	for (i = 0; i < all.n + (int)(sizeof(absent) / sizeof(*absent)); i++)
+		for (len = 1; len <= 3; len++) {
+			struct words scan = {NULL, 0, 0, NULL};
+			struct words got = {NULL, 0, 0, NULL};
+			char prefix[8];
+			int j;
+
+			a = (size_t)(i - all.n);
+			snprintf(prefix, sizeof(prefix), "%.*s", len,
+				 i < all.n ? all.t[i] : absent[a]);
+			if ((int)strlen(prefix) < len)
+				continue;
+			scan.prefix = prefix;
+			idx_vocab_scan(x, prefix, on_scan, &scan);
+			assert_int_equal(idx_vocab_words(x, prefix, on_word,
+							 &got), 0);
+			assert_int_equal(got.n, scan.n);
+			for (j = 0; j < got.n; j++)
+				assert_string_equal(got.t[j], scan.t[j]);
+			free(scan.t);
+			free(got.t);
+		}
+	free(all.t);
+}
+
 /* The updated index answers as the fresh one: statistics, vocabulary,
  * and the top 20 of many queries (the 20th place may differ only in
  * which of equal scores made it, so scores are compared everywhere and
@@ -183,6 +277,9 @@ static void assert_same(const char *updated, const char *fresh)
 	idx_vocab_scan(x, "", same_df, &c);
 	assert_int_equal(c.mismatches, 0);
 	assert_int_equal(c.terms, idx_nterms(y));
+	assert_true(buckets_current(updated));
+	check_words(x);
+	check_words(y);
 	for (qi = 0; qi < sizeof(queries) / sizeof(*queries); qi++)
 		for (ex = 0; ex < 2; ex++) {
 			n = top(x, queries[qi], ex, a);
@@ -298,6 +395,44 @@ static void test_abort_and_reader_refresh(void **state)
 	assert_int_equal(idx_update_begin(&b, p, &err), QERR_DATA);
 }
 
+/* An index whose vocabulary changed without its buckets (as an older
+ * quarry's update would leave it) is read through vocab, and the next
+ * update writes the buckets anew. */
+static void test_stale_buckets(void **state)
+{
+	char p[300];
+	struct file fs[] = {{0, 1, 30}, {1, 1, 20}};
+	struct file more = {4, 1, 10};
+	struct words got = {NULL, 0, 0, NULL};
+	struct qerr err = {0};
+	struct idx *x;
+	sqlite3 *db;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/stale.db", dir);
+	full_build(p, fs, 2);
+	assert_true(buckets_current(p));
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = value + 1 "
+				      "WHERE key = 'generation'; INSERT INTO "
+				      "vocab VALUES('zzznew', 0, 1, 1)", NULL,
+				      NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_false(buckets_current(p));
+	assert_int_equal(idx_open(&x, p, &err), 0);
+	assert_int_equal(idx_vocab_words(x, "zz", on_word, &got), 0);
+	assert_int_equal(got.n, 1);
+	assert_string_equal(got.t[0], "zzznew");
+	check_words(x);
+	idx_close(x);
+	update(p, &more, -1);
+	assert_true(buckets_current(p));
+	assert_int_equal(idx_open(&x, p, &err), 0);
+	check_words(x);
+	idx_close(x);
+	free(got.t);
+}
+
 /* Records added later can be much longer than the first ones, so the
  * base blocks' bounds were computed with averages that have grown since:
  * the reader scales them, and pruning still returns what exhaustive
@@ -354,6 +489,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_update_equals_rebuild),
+		cmocka_unit_test(test_stale_buckets),
 		cmocka_unit_test(test_many_updates_merge),
 		cmocka_unit_test(test_abort_and_reader_refresh),
 		cmocka_unit_test(test_bounds_after_growth),

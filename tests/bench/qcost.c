@@ -1,0 +1,133 @@
+/* qcost.c - what the ranking step costs per question, in one process.
+ *
+ *   qcost [-r REPEATS] [-k K] [-p] DB QUESTIONS-FILE
+ *
+ * Ranks each question (one per line) REPEATS times (default 200) as
+ * `quarry ask --top K` does (default 3): parse with expansions, feedback,
+ * search, confidence of each hit.  -p ranks as plain BM25F instead
+ * (--no-expand --qmatch 0).  Prints "MICROSECONDS<TAB>QUESTION" per
+ * question, the least time of the repeats: a busy machine can only raise
+ * a time, never lower it.
+ *
+ * Built with -DQCOST_FOUNDATION against the objects of the foundation
+ * (the first ranking quarry had, commit 313729c; see qcost.sh) it ranks
+ * with that code's rank_parse and rank_search.
+ * Exit status 0, or 1 on a usage or index error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../index/analyzer.h"
+#include "../../index/idx.h"
+#include "../../retrieval/rank.h"
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* One ranking; returns its time in microseconds or -1. */
+static double rank_once(struct idx *x, struct tok *t,
+			const struct rank_params *p, const char *text, int k,
+			struct rank_query *rq, struct rank_hit *hits)
+{
+	struct qerr err;
+	double t0 = now_us();
+	int n = 0;
+
+	memset(&err, 0, sizeof(err));
+#ifdef QCOST_FOUNDATION
+	if (rank_parse(x, t, text, rq, &err) ||
+	    rank_search(x, rq, p, k, hits, &n, &err))
+		return -1.0;
+#else
+	{
+		double sink = 0.0;
+		int i;
+
+		if (rank_parse_ex(x, t, text, p->expand, rq, &err) ||
+		    rank_feedback(x, rq, p, &err) ||
+		    rank_search(x, rq, p, k, hits, &n, &err))
+			return -1.0;
+		for (i = 0; i < n; i++)
+			sink += rank_confidence(x, rq, &hits[i]);
+		if (sink < 0.0) /* keeps the calls */
+			return -1.0;
+	}
+#endif
+	return now_us() - t0;
+}
+
+int main(int argc, char **argv)
+{
+	struct rank_params p;
+	static struct rank_query rq;
+	struct rank_hit hits[64];
+	struct qerr err;
+	struct idx *x = NULL;
+	struct tok *t;
+	char line[4096];
+	int reps = 200, k = 3, plain = 0, opt;
+	FILE *f;
+
+	while ((opt = getopt(argc, argv, "r:k:p")) != -1) {
+		if (opt == 'r')
+			reps = atoi(optarg);
+		else if (opt == 'k')
+			k = atoi(optarg);
+		else if (opt == 'p')
+			plain = 1;
+		else
+			goto usage;
+	}
+	if (argc - optind != 2 || reps < 1 || k < 1 || k > 64)
+		goto usage;
+	memset(&err, 0, sizeof(err));
+	if (idx_open(&x, argv[optind], &err) != 0) {
+		fprintf(stderr, "qcost: %s\n", err.msg);
+		return 1;
+	}
+	if ((t = tok_new(TOK_STEM)) == NULL ||
+	    (f = fopen(argv[optind + 1], "r")) == NULL) {
+		fprintf(stderr, "qcost: cannot start\n");
+		return 1;
+	}
+	rank_defaults(&p);
+	if (plain) {
+#ifndef QCOST_FOUNDATION
+		p.expand = 0;
+#endif
+		p.qmatch = 0.0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		double best = 1e30, us;
+		int r;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		for (r = 0; r < reps; r++) {
+			if ((us = rank_once(x, t, &p, line, k, &rq, hits)) < 0) {
+				fprintf(stderr, "qcost: ranking failed: %s\n",
+					line);
+				return 1;
+			}
+			if (us < best)
+				best = us;
+		}
+		printf("%.3f\t%s\n", best, line);
+	}
+	fclose(f);
+	tok_free(t);
+	idx_close(x);
+	return 0;
+usage:
+	fprintf(stderr, "usage: qcost [-r REPEATS] [-k K] [-p] DB "
+			"QUESTIONS-FILE\n");
+	return 1;
+}
