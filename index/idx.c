@@ -45,7 +45,7 @@ unsigned char idx_norm_encode(long len)
 	return (unsigned char)(c > 255.0 ? 255.0 : c);
 }
 
-double idx_norm_decode(unsigned char c)
+const double *idx_norm_table(void)
 {
 	static double table[256];
 	static int ready;
@@ -57,7 +57,12 @@ double idx_norm_decode(unsigned char c)
 					  : 64.0 * pow(1.04, (double)(i - 64));
 		ready = 1;
 	}
-	return table[c];
+	return table;
+}
+
+double idx_norm_decode(unsigned char c)
+{
+	return idx_norm_table()[c];
 }
 
 static void put_float(struct buf *b, float f)

@@ -222,6 +222,8 @@ long idx_df(struct idx *x, const char *term);
  * the life of x. */
 const unsigned char *idx_norms(struct idx *x);
 double idx_norm_decode(unsigned char c);
+/* The 256 decoded lengths at once. */
+const double *idx_norm_table(void);
 unsigned char idx_norm_encode(long len);
 
 /* Fetch one record. Fills d (free with idx_doc_clear). */

@@ -22,6 +22,17 @@ void rank_defaults(struct rank_params *p)
 	p->expand = RANK_EXP_ALL;
 }
 
+/* Copy src into dst[cap], cut to fit. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 struct parse_ctx {
 	struct rank_query *q;
 };
@@ -41,8 +52,8 @@ static int add_term(void *ctx, const char *term, size_t len, const char *word,
 	if (q->nterms == RANK_MAX_TERMS)
 		return 0;
 	memset(&q->terms[i], 0, sizeof(q->terms[i]));
-	snprintf(q->terms[i].text, sizeof(q->terms[i].text), "%s", term);
-	snprintf(q->terms[i].word, sizeof(q->terms[i].word), "%s", word);
+	copy_str(q->terms[i].text, sizeof(q->terms[i].text), term);
+	copy_str(q->terms[i].word, sizeof(q->terms[i].word), word);
 	q->terms[i].weight = 1.0;
 	q->terms[i].is_stop = is_stop;
 	q->terms[i].from = -1;
@@ -72,7 +83,7 @@ static void add_expansion(struct idx *x, struct rank_query *q, const char *term,
 	if (q->nterms == RANK_MAX_TERMS || df <= 0)
 		return;
 	memset(&q->terms[i], 0, sizeof(q->terms[i]));
-	snprintf(q->terms[i].text, sizeof(q->terms[i].text), "%s", term);
+	copy_str(q->terms[i].text, sizeof(q->terms[i].text), term);
 	memcpy(q->terms[i].word, q->terms[from].word, sizeof(q->terms[i].word));
 	q->terms[i].weight = weight;
 	q->terms[i].df = df;
@@ -692,6 +703,7 @@ struct scorer {
 static void scorer_init(struct scorer *s, struct idx *x,
 			const struct rank_params *p)
 {
+	const double *dec = idx_norm_table();
 	int f, c;
 
 	s->p = p;
@@ -701,7 +713,7 @@ static void scorer_init(struct scorer *s, struct idx *x,
 		double avg = idx_avglen(x, f);
 
 		for (c = 0; c < 256; c++) {
-			double len = idx_norm_decode((unsigned char)c);
+			double len = dec[c];
 
 			if (p->model == RANK_BM25)
 				s->lenf[f][c] = 1.0 - p->b + p->b * len / avg;
