@@ -22,6 +22,9 @@
 #                         during the run changes nothing)
 #   BENCH_DIR=/tmp/quarry-bench   corpora, tools, indexes, results
 #   BENCH_CORPORA="dict synth-1M synth-2M"   any of those, or synth-Nk/M
+#   BENCH_SYSTEMS="quarry fts5"   which to measure (quarry alone: minutes;
+#                         FTS5 answering ~1,900 questions on 2M records:
+#                         hours)
 #   BENCH_QUERIES=0       questions per corpus (0 = all); evenly sampled
 #   BENCH_E2E=200         questions run end to end
 #   BENCH_SEED=1          synth's seed
@@ -37,6 +40,7 @@ cd "$(dirname "$0")/../.."
 QUARRY=${QUARRY:-./quarry}
 BENCH_DIR=${BENCH_DIR:-/tmp/quarry-bench}
 BENCH_CORPORA=${BENCH_CORPORA:-dict synth-1M synth-2M}
+BENCH_SYSTEMS=${BENCH_SYSTEMS:-quarry fts5}
 BENCH_QUERIES=${BENCH_QUERIES:-0}
 BENCH_E2E=${BENCH_E2E:-200}
 BENCH_SEED=${BENCH_SEED:-1}
@@ -351,7 +355,8 @@ for C in $BENCH_CORPORA; do
 	CBYTES=$(stat -L -c %s "$CORPUS")
 	RECS=$(wc -l <"$CORPUS")
 	MB=$(awk -v b="$CBYTES" 'BEGIN { printf "%.0f", b / 1e6 }')
-	measure quarry
-	measure fts5
+	for system in $BENCH_SYSTEMS; do
+		measure "$system"
+	done
 done
 report
