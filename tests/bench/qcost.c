@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "../../index/analyzer.h"
 #include "../../index/idx.h"
 #include "../../retrieval/rank.h"
@@ -87,6 +89,10 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind != 2 || reps < 1 || k < 1 || k > 64)
 		goto usage;
+#ifndef QCOST_FOUNDATION
+	/* as quarry's main does (the foundation's did not) */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+#endif
 	memset(&err, 0, sizeof(err));
 	if (idx_open(&x, argv[optind], &err) != 0) {
 		fprintf(stderr, "qcost: %s\n", err.msg);
