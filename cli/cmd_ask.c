@@ -6,8 +6,10 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../util/buf.h"
 #include "../util/utf8.h"
@@ -257,9 +259,41 @@ static char *clean_question(const char *q, size_t n, const char *where)
 	return s;
 }
 
+/* Is more input already waiting: in stdio's buffer, or on the descriptor
+ * (a line, or the end of a pipe)?  Without glibc, say no. */
+static int input_pending(FILE *fp)
+{
+#ifdef __GLIBC__
+	struct pollfd p;
+
+	if (fp->_IO_read_ptr < fp->_IO_read_end)
+		return 1;
+	p.fd = fileno(fp);
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, 0) == 1;
+#else
+	(void)fp;
+	return 0;
+#endif
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* How long a piped batch may keep one read of the index across questions
+ * already waiting: an update waits at most about this long to commit. */
+#define ASK_HOLD_MS 50.0
+
 static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 		     const struct cli_out *out)
 {
+	double held = 0.0;
 	char *line = NULL, where[64];
 	size_t cap = 0;
 	ssize_t len;
@@ -269,8 +303,12 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 	for (;;) {
 		char *q;
 
-		/* Let an update commit while we wait for the next line. */
-		idx_pause(x);
+		/* Let an update commit while we wait for the next line; lines
+		 * already waiting share a read, for a while. */
+		if (!input_pending(stdin) || now_ms() - held > ASK_HOLD_MS) {
+			idx_pause(x);
+			held = now_ms();
+		}
 		if (rc != 0 || (len = getline(&line, &cap, stdin)) == -1)
 			break;
 

@@ -1600,7 +1600,7 @@ void idx_build_abort(struct idx_build *b)
 
 struct idx {
 	sqlite3 *db;
-	sqlite3_stmt *get_post, *get_df, *get_doc, *get_meta, *scan;
+	sqlite3_stmt *get_doc, *get_meta, *scan, *begin, *commit;
 	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one;
 	char *path;
 	int vb;           /* vbuckets are up to date */
@@ -1616,6 +1616,13 @@ struct idx {
 	char *meta_val;
 	struct idx_alias *aliases;
 	int naliases; /* -1 until loaded */
+	/* vocab rows looked up in the current read (a question looks most
+	 * terms up twice: its df, then its postings), by hash */
+	struct vslot {
+		char term[TOK_MAX_TERM * 2 + 2];
+		long df, id;
+		int used;
+	} vcache[64];
 	struct buf blocks, cat; /* a term's postings assembled */
 };
 
@@ -1631,12 +1638,9 @@ static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
 	return *st;
 }
 
-#define SQL_POST "SELECT v.df, p.data FROM vocab v JOIN postings p " \
-		 "ON p.id = v.id WHERE v.term = ?"
 #define SQL_VOCAB "SELECT df, id FROM vocab WHERE term = ?"
 #define SQL_BASE "SELECT data FROM postings WHERE id = ?"
 #define SQL_SEG "SELECT data FROM segpost WHERE term = ? ORDER BY seg"
-#define SQL_DF "SELECT df FROM vocab WHERE term = ?"
 #define SQL_DOC "SELECT d.ext_id, d.question, d.answer, s.path, d.line " \
 		"FROM docs d LEFT JOIN sources s ON s.id = d.source " \
 		"WHERE d.id = ?"
@@ -1787,16 +1791,24 @@ static int load_stats(struct idx *x, struct qerr *err)
  * when an update committed since they were read. */
 static int ensure_read(struct idx *x, struct qerr *err)
 {
+	sqlite3_stmt *st;
 	const char *v;
 	long long gen;
-	int rc;
+	int rc, i;
 
 	if (x->in_txn)
 		return 0;
-	if (sqlite3_exec(x->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	/* (prepared once: a question begins and ends a read) */
+	st = prep(x, "BEGIN", &x->begin);
+	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	if (st)
+		sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
 		return qerr_set(err, QERR_IO, "%s: %s", x->path,
 				sqlite3_errmsg(x->db));
 	x->in_txn = 1;
+	for (i = 0; i < (int)(sizeof(x->vcache) / sizeof(*x->vcache)); i++)
+		x->vcache[i].used = 0;
 	/* The first read takes the shared lock (and may meet a hot journal). */
 	v = meta_get(x, "generation");
 	rc = sqlite3_errcode(x->db);
@@ -1830,7 +1842,10 @@ void idx_pause(struct idx *x)
 		return;
 	while ((st = sqlite3_next_stmt(x->db, st)) != NULL)
 		sqlite3_reset(st);
-	sqlite3_exec(x->db, "COMMIT", NULL, NULL, NULL);
+	if ((st = prep(x, "COMMIT", &x->commit)) != NULL) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
 	x->in_txn = 0;
 }
 
@@ -1942,8 +1957,8 @@ void idx_close(struct idx *x)
 	if (x == NULL)
 		return;
 	idx_pause(x);
-	sqlite3_finalize(x->get_post);
-	sqlite3_finalize(x->get_df);
+	sqlite3_finalize(x->begin);
+	sqlite3_finalize(x->commit);
 	sqlite3_finalize(x->get_doc);
 	sqlite3_finalize(x->get_meta);
 	sqlite3_finalize(x->scan);
@@ -2144,30 +2159,56 @@ static int concat_finish(struct buf *out, const struct buf *blocks,
 
 /* A term's postings when updates added segments: the base blob and the
  * segments' ones, concatenated into x->cat. */
+/* A term's df and base postings row (0 and 0 when absent); -1 when the
+ * index cannot be read.  Inside a read (ensure_read). */
+static int vocab_lookup(struct idx *x, const char *term, long *df, long *id)
+{
+	size_t n = strlen(term);
+	struct vslot *v = &x->vcache[str_hash(term, n) %
+				     (sizeof(x->vcache) / sizeof(*x->vcache))];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (v->used && strcmp(v->term, term) == 0) {
+		*df = v->df;
+		*id = v->id;
+		return 0;
+	}
+	*df = *id = 0;
+	if ((st = prep(x, SQL_VOCAB, &x->get_vocab)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, term, (int)n, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*df = (long)sqlite3_column_int64(st, 0);
+		*id = (long)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (n < sizeof(v->term)) {
+		memcpy(v->term, term, n + 1);
+		v->df = *df;
+		v->id = *id;
+		v->used = 1;
+	}
+	return 0;
+}
+
 static int postings_segmented(struct idx *x, const char *term, long *df,
 			      const unsigned char **data, size_t *len,
 			      struct qerr *err)
 {
-	sqlite3_stmt *v = prep(x, SQL_VOCAB, &x->get_vocab);
 	sqlite3_stmt *bs = prep(x, SQL_BASE, &x->get_base);
 	sqlite3_stmt *sg = prep(x, SQL_SEG, &x->get_seg);
 	long id, last = -1, count = 0;
 	int rc, bad = 0;
 
-	if (v == NULL || bs == NULL || sg == NULL)
+	if (bs == NULL || sg == NULL || vocab_lookup(x, term, df, &id) != 0)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(x->db));
-	sqlite3_reset(v);
-	sqlite3_bind_text(v, 1, term, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(v);
-	if (rc == SQLITE_DONE)
+	if (*df == 0)
 		return 0;
-	if (rc != SQLITE_ROW)
-		return qerr_set(err, QERR_DATA, "index: %s",
-				sqlite3_errmsg(x->db));
-	*df = (long)sqlite3_column_int64(v, 0);
-	id = (long)sqlite3_column_int64(v, 1);
-	sqlite3_reset(v);
 	buf_reset(&x->blocks);
 	if (id > 0) {
 		sqlite3_reset(bs);
@@ -2200,6 +2241,7 @@ int idx_postings(struct idx *x, const char *term, long *df,
 		 const unsigned char **data, size_t *len, struct qerr *err)
 {
 	sqlite3_stmt *st;
+	long v, id;
 	int rc;
 
 	*df = 0;
@@ -2209,37 +2251,32 @@ int idx_postings(struct idx *x, const char *term, long *df,
 		return rc;
 	if (x->nseg > 0)
 		return postings_segmented(x, term, df, data, len, err);
-	st = prep(x, SQL_POST, &x->get_post);
-	if (st == NULL)
+	st = prep(x, SQL_BASE, &x->get_base);
+	if (st == NULL || vocab_lookup(x, term, &v, &id) != 0)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(x->db));
+	if (v == 0)
+		return 0;
 	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, term, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
-		return 0;
+		return 0; /* a term without postings reads as absent */
 	if (rc != SQLITE_ROW)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(x->db));
-	*df = (long)sqlite3_column_int64(st, 0);
-	*data = sqlite3_column_blob(st, 1);
-	*len = (size_t)sqlite3_column_bytes(st, 1);
+	*df = v;
+	*data = sqlite3_column_blob(st, 0);
+	*len = (size_t)sqlite3_column_bytes(st, 0);
 	return 0;
 }
 
 long idx_df(struct idx *x, const char *term)
 {
-	sqlite3_stmt *st;
-	long df = 0;
+	long df, id;
 
-	ensure_read(x, NULL);
-	st = prep(x, SQL_DF, &x->get_df);
-	if (st == NULL)
+	if (ensure_read(x, NULL) != 0 || vocab_lookup(x, term, &df, &id) != 0)
 		return 0;
-	sqlite3_bind_text(st, 1, term, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		df = (long)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	return df;
 }
 
