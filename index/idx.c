@@ -1622,7 +1622,7 @@ struct idx {
 		char term[TOK_MAX_TERM * 2 + 2];
 		long df, id;
 		int used;
-	} vcache[64];
+	} vcache[256];
 	struct buf blocks, cat; /* a term's postings assembled */
 };
 
