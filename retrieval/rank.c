@@ -339,7 +339,8 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	char key[3];
 	int k;
 
-	if (n < 3)
+	if (n < 3 || !(flags & (RANK_EXP_PREFIX | RANK_EXP_SPLIT |
+				RANK_EXP_FUZZY)))
 		return;
 	memset(&nb, 0, sizeof(nb));
 	memcpy(key, w, 2);
