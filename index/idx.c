@@ -2519,8 +2519,7 @@ void idx_cursor_init(struct idx_cursor *c, const unsigned char *data,
 
 	memset(c, 0, sizeof(*c));
 	c->p = data;
-	c->end = data + len;
-	c->bend = c->p;
+	c->end = data ? data + len : data;
 	c->docid = -1;
 	c->block_last = -1;
 	if (data == NULL || varint_get(&c->p, c->end, &df) != 0)

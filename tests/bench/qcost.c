@@ -120,11 +120,17 @@ int main(int argc, char **argv)
 		if (line[0] == '\0')
 			continue;
 		if (nq == cap) {
-			cap = cap ? 2 * cap : 256;
-			qs = realloc(qs, cap * sizeof(*qs));
-			best = realloc(best, cap * sizeof(*best));
-			if (qs == NULL || best == NULL)
+			size_t c = cap ? 2 * cap : 256;
+			char **nqs = realloc(qs, c * sizeof(*qs));
+			double *nb;
+
+			if (nqs == NULL)
 				return 1;
+			qs = nqs;
+			if ((nb = realloc(best, c * sizeof(*best))) == NULL)
+				return 1;
+			best = nb;
+			cap = c;
 		}
 		if ((qs[nq] = strdup(line)) == NULL)
 			return 1;
