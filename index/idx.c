@@ -857,13 +857,11 @@ void idx_vb_touch(struct idx_build *b, const char *t)
 		b->vb_all = 1; /* rebuild them all instead */
 		return;
 	}
-	/* slots 0..65535: two-byte buckets; 65536 + c: first byte c */
-	s = 65536 + (unsigned char)t[0];
+	/* slots 0..65535: two-byte buckets; 65536 + c: the one-byte term c
+	 * (its first-byte bucket is rewritten when that or one of its
+	 * two-byte buckets changed) */
+	s = t[1] != '\0' ? vb_slot2(t) : (size_t)65536 + (unsigned char)t[0];
 	b->vb_touched[s / 8] |= (unsigned char)(1u << (s % 8));
-	if (t[1] != '\0') {
-		s = vb_slot2(t);
-		b->vb_touched[s / 8] |= (unsigned char)(1u << (s % 8));
-	}
 }
 
 static int vb_is_touched(const struct idx_build *b, size_t s)
@@ -889,16 +887,38 @@ static int vb_rebuild_all(struct idx_build *b, struct vb_out *v)
 	return rc == 0 ? vb_flush(v) : rc;
 }
 
-/* Rebuild the touched two-byte buckets from vocab, then the touched
- * first-byte buckets from the one-byte term and the two-byte buckets. */
+/* Does bucket k (two bytes) hold exactly terms (no row: empty)? */
+static int vb_same(sqlite3_stmt *old, const unsigned char k[2],
+		   const struct buf *terms)
+{
+	int same;
+
+	sqlite3_bind_blob(old, 1, k, 2, SQLITE_STATIC);
+	if (sqlite3_step(old) == SQLITE_ROW)
+		same = (size_t)sqlite3_column_bytes(old, 0) == terms->len &&
+		       memcmp(sqlite3_column_blob(old, 0), terms->data,
+			      terms->len) == 0;
+	else
+		same = terms->len == 0;
+	sqlite3_reset(old);
+	return same;
+}
+
+/* Rebuild the touched two-byte buckets from vocab, then the first-byte
+ * buckets whose one-byte term or two-byte buckets changed, from those. */
 static int vb_rebuild_touched(struct idx_build *b, struct vb_out *v)
 {
-	sqlite3_stmt *range = NULL, *one = NULL, *twos = NULL;
+	sqlite3_stmt *range = NULL, *one = NULL, *twos = NULL, *old = NULL;
 	struct buf acc = BUF_INIT;
+	unsigned char letter[256];
 	size_t s;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(b->db, "SELECT term FROM vocab WHERE term >= ?1 "
+	for (s = 0; s < 256; s++)
+		letter[s] = (unsigned char)vb_is_touched(b, 65536 + s);
+	if (sqlite3_prepare_v2(b->db, "SELECT terms FROM vbuckets WHERE k = ?",
+			       -1, &old, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "SELECT term FROM vocab WHERE term >= ?1 "
 				      "AND term < ?2 ORDER BY term", -1, &range,
 			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(b->db, "SELECT 1 FROM vocab WHERE term = ?", -1,
@@ -930,13 +950,17 @@ static int vb_rebuild_touched(struct idx_build *b, struct vb_out *v)
 				      (const char *)sqlite3_column_text(range, 0),
 				      (size_t)sqlite3_column_bytes(range, 0));
 		sqlite3_reset(range);
-		if (rc == 0)
+		/* An edited file's terms often leave and come back: write
+		 * only a bucket that changed. */
+		if (rc == 0 && !vb_same(old, k, &acc)) {
 			rc = vb_write(v, k, 2, &acc);
+			letter[k[0]] = 1;
+		}
 	}
 	for (s = 0; rc == 0 && s < 256; s++) {
 		unsigned char c = (unsigned char)s, hi = (unsigned char)(s + 1);
 
-		if (!vb_is_touched(b, 65536 + s))
+		if (!letter[s])
 			continue;
 		buf_reset(&acc);
 		sqlite3_bind_text(one, 1, (const char *)&c, 1, SQLITE_STATIC);
@@ -961,6 +985,7 @@ static int vb_rebuild_touched(struct idx_build *b, struct vb_out *v)
 	sqlite3_finalize(range);
 	sqlite3_finalize(one);
 	sqlite3_finalize(twos);
+	sqlite3_finalize(old);
 	buf_free(&acc);
 	return rc;
 }
@@ -996,7 +1021,7 @@ static int vb_refresh(struct idx_build *b, struct qerr *err)
 
 /* Writes vocabulary and postings rows in term order. */
 struct term_out {
-	sqlite3_stmt *sv, *sp;
+	sqlite3_stmt *sv, *su, *sp;
 	struct buf blob, body;
 	double avg[IDX_NFIELDS];
 	long next_id;
@@ -1012,12 +1037,15 @@ static int term_out_begin(struct idx_build *b, struct term_out *o,
 	for (i = 0; i < IDX_NFIELDS; i++)
 		o->avg[i] = idx_build_avg(b, i);
 	if (b->update &&
-	    (sqlite3_prepare_v2(b->db, "INSERT INTO vocab VALUES(?1,0,?3,?4) "
-				       "ON CONFLICT(term) DO UPDATE SET "
-				       "df = df + excluded.df, "
-				       "cf = cf + excluded.cf RETURNING df",
-				       -1, &o->sv,
+	    /* (INSERT OR IGNORE then UPDATE tells a new term from one the
+	     * vocabulary had: an UPSERT with RETURNING would, but it makes
+	     * SQLite keep a statement journal, a third of an update's time) */
+	    (sqlite3_prepare_v2(b->db, "INSERT OR IGNORE INTO vocab "
+				       "VALUES(?1,0,?3,?4)", -1, &o->sv,
 				NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(b->db, "UPDATE vocab SET df = df + ?2, "
+				       "cf = cf + ?3 WHERE term = ?1", -1,
+				&o->su, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(b->db, "INSERT INTO segpost VALUES(?2,?1,?3)",
 				-1, &o->sp, NULL) != SQLITE_OK))
 		return qerr_set(err, QERR_IO, "index: %s",
@@ -1044,6 +1072,7 @@ static int term_out_end(struct idx_build *b, struct term_out *o, int rc,
 		rc = qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
 	vb_end(&o->vb);
 	sqlite3_finalize(o->sv);
+	sqlite3_finalize(o->su);
 	sqlite3_finalize(o->sp);
 	buf_free(&o->blob);
 	buf_free(&o->body);
@@ -1074,13 +1103,16 @@ static int put_term(struct idx_build *b, struct term_out *o, const char *text,
 		sqlite3_bind_blob(o->sp, 2, o->blob.data, (int)o->blob.len,
 				  SQLITE_STATIC);
 	}
-	/* An update learns from the df it returns whether the term is new
-	 * to the vocabulary (its bucket then changes). */
-	if (b->update && (step = sqlite3_step(o->sv)) == SQLITE_ROW) {
-		fresh = sqlite3_column_int64(o->sv, 0) == df;
-		step = sqlite3_step(o->sv);
-	} else if (!b->update) {
-		step = sqlite3_step(o->sv);
+	step = sqlite3_step(o->sv);
+	/* An update adds to a term the vocabulary has; a new one changes
+	 * its bucket. */
+	if (b->update && step == SQLITE_DONE &&
+	    !(fresh = sqlite3_changes(b->db) > 0)) {
+		sqlite3_bind_text(o->su, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(o->su, 2, df);
+		sqlite3_bind_int64(o->su, 3, cf);
+		step = sqlite3_step(o->su);
+		sqlite3_reset(o->su);
 	}
 	if (step != SQLITE_DONE || sqlite3_step(o->sp) != SQLITE_DONE) {
 		sqlite3_reset(o->sv);
