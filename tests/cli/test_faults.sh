@@ -316,8 +316,13 @@ BGPIDS=$!
 # a batch reader that stays open the whole time, one question a second
 (for k in 1 2 3; do echo "$PROBE"; sleep 1; done) | "$Q" ask --db "$DB" --json --top 3 >"$T/r/batch.out" 2>"$T/r/batch.err" &
 bpid=$!
+# and a piped batch whose lines are all waiting (it keeps one read across
+# them for up to 50 ms at a time): updates still commit
+yes "$PROBE" | head -n 20000 | "$Q" ask --db "$DB" --json --top 3 >"$T/r/fast.out" 2>"$T/r/fast.err" &
+fpid=$!
 ask_loop
 wait $bpid; brc=$?
+wait $fpid; frc=$?
 touch "$T/r/stop"
 wait $BGPIDS
 BGPIDS=
@@ -326,6 +331,11 @@ echo "# concurrent update: 200 asks during $nbuilds updates: $na answered as A, 
 if [ $nbad -eq 0 ]; then ok "concurrent update: 200 asks during updates in place all exit 0 with A's or B's answer exactly"; else nok "concurrent update: 200 asks during updates all exit 0 with A's or B's answer exactly" "$nbad bad"; fi
 if [ -s "$T/r/build.err" ]; then nok "concurrent update: every update succeeded, a batch reader open meanwhile" "$(head -c 300 "$T/r/build.err")"; else ok "concurrent update: every update succeeded, a batch reader open meanwhile ($nbuilds updates)"; fi
 if [ $brc -eq 0 ] && [ "$(wc -l <"$T/r/batch.out")" -eq 3 ] && ! grep -v 'changed since it was indexed' "$T/r/batch.err" | grep -q .; then ok "concurrent update: the batch reader answered all 3 questions"; else nok "concurrent update: the batch reader answered all 3 questions" "exit $brc: $(head -c 200 "$T/r/batch.err")"; fi
+fa=$(grep -cxF -f "$T/r/A.ans" "$T/r/fast.out")
+fb=$(grep -cxF -f "$T/r/B.ans" "$T/r/fast.out")
+fn=$(wc -l <"$T/r/fast.out")
+echo "# concurrent update: a piped batch of 20000: $fa as A, $fb as B, of $fn lines"
+if [ $frc -eq 0 ] && [ "$fn" -eq 20000 ] && [ $((fa + fb)) -eq 20000 ]; then ok "concurrent update: a piped batch of 20000 lines answered every one with A's or B's answer"; else nok "concurrent update: a piped batch of 20000 lines answered every one with A's or B's answer" "exit $frc, $fn lines, A $fa, B $fb: $(grep -v 'changed since it was indexed' "$T/r/fast.err" | head -c 200)"; fi
 if [ "$nbuilds" -ge 2 ] && [ $na -gt 0 ] && [ $nb -gt 0 ]; then ok "concurrent update: the asks saw both versions"; else ok "concurrent update: the asks saw both versions # SKIP only $nbuilds updates, A $na, B $nb"; fi
 
 section "concurrent update done"
