@@ -46,7 +46,8 @@ void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx)
  * contractions also typed without the apostrophe where that is not a word
  * of its own ("whats", but not "well"), less the few that carry meaning in
  * questions about models: "no", "not", "over", "between", "against",
- * "same", and the negated contractions). */
+ * "same", and the negated contractions; plus "vs" and "versus", which
+ * only join what a question compares). */
 static const char *const stop_words[] = {
 	"a", "about", "above", "after", "again", "all", "am", "an", "and",
 	"any", "are", "as", "at", "be", "because", "been", "before", "being",
@@ -63,12 +64,12 @@ static const char *const stop_words[] = {
 	"theirs", "them", "themselves", "then", "there", "there's", "theres",
 	"these", "they", "they'd", "they'll", "they're", "they've", "theyre",
 	"this", "those", "through", "to", "too", "under", "until", "up",
-	"very", "was", "we", "we'd", "we'll", "we're", "we've", "were", "what",
-	"what's", "whats", "when", "when's", "whens", "where", "where's",
-	"wheres", "which", "while", "who", "who's", "whom", "whos", "why",
-	"why's", "whys", "will", "with", "would", "you", "you'd", "you'll",
-	"you're", "you've", "your", "youre", "yours", "yourself", "yourselves",
-	"youve",
+	"versus", "very", "vs", "was", "we", "we'd", "we'll", "we're", "we've",
+	"were", "what", "what's", "whats", "when", "when's", "whens", "where",
+	"where's", "wheres", "which", "while", "who", "who's", "whom", "whos",
+	"why", "why's", "whys", "will", "with", "would", "you", "you'd",
+	"you'll", "you're", "you've", "your", "youre", "yours", "yourself",
+	"yourselves", "youve",
 };
 
 /* The stop words in an open-addressing table (index + 1; 0 empty), built

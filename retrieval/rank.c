@@ -667,7 +667,7 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 					alias_has += has[j];
 				}
 			}
-			if (t->df == 0 && alias > 0 && alias_has == alias)
+			if (alias > 0 && alias_has == alias)
 				credit = 1.0;
 			words += 1.0;
 			found += credit;
