@@ -651,24 +651,30 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 
 		if (t->origin == RANK_USER && !t->is_stop) {
 			/* the user's word counts as found when it or what
-			 * replaced it is in the record (an acronym's
-			 * expansion only for a word the index lacks, and
-			 * only whole) */
-			int alias = 0, alias_has = 0;
+			 * replaced it is in the record: a completion, a
+			 * compound's halves or an acronym's expansion (for a
+			 * word the index lacks) only whole, a respelling only
+			 * half */
+			int part[RANK_SPLIT + 1] = {0}, part_has[RANK_SPLIT + 1] = {0};
 
 			for (j = 0; j < q->nterms; j++) {
+				int o = q->terms[j].origin;
+
 				if (q->terms[j].from != i)
 					continue;
-				if (q->terms[j].origin != RANK_ALIAS) {
-					if (has[j])
-						credit = 1.0;
-				} else {
-					alias++;
-					alias_has += has[j];
+				if (o == RANK_ALIAS || o == RANK_SPLIT) {
+					part[o]++;
+					part_has[o] += has[j];
+				} else if (has[j]) {
+					double c = o == RANK_FUZZY ? 0.5 : 1.0;
+
+					if (c > credit)
+						credit = c;
 				}
 			}
-			if (alias > 0 && alias_has == alias)
-				credit = 1.0;
+			for (j = RANK_ALIAS; j <= RANK_SPLIT; j++)
+				if (part[j] > 0 && part_has[j] == part[j])
+					credit = 1.0;
 			words += 1.0;
 			found += credit;
 		}

@@ -307,6 +307,53 @@ static void test_norm_codes(void **state)
 	}
 }
 
+/* Confidence: the user's words found in the record, by idf mass and by
+ * count.  A respelled word counts half, a split compound only when the
+ * record has both halves. */
+static double top_confidence(struct idx *x, struct tok *t, const char *q,
+			     int *origin)
+{
+	struct rank_params p;
+	struct rank_query rq;
+	struct rank_hit hit;
+	struct qerr err = {0};
+	int n, i;
+
+	rank_defaults(&p);
+	assert_int_equal(rank_parse(x, t, q, &rq, &err), 0);
+	assert_int_equal(rank_search(x, &rq, &p, 1, &hit, &n, &err), 0);
+	assert_int_equal(n, 1);
+	*origin = -1;
+	for (i = 0; i < rq.nterms; i++)
+		if (rq.terms[i].origin != RANK_USER)
+			*origin = rq.terms[i].origin;
+	return rank_confidence(x, &rq, &hit);
+}
+
+static void test_confidence(void **state)
+{
+	struct idx *x;
+	struct tok *t = tok_new(TOK_STEM);
+	struct qerr err = {0};
+	double exact, typo, split;
+	int o;
+
+	(void)state;
+	build(path, 4, Q, A);
+	assert_int_equal(idx_open(&x, path, &err), 0);
+	exact = top_confidence(x, t, "dropout", &o);
+	assert_true(exact > 0.99 && exact <= 1.0);
+	typo = top_confidence(x, t, "dropuot", &o);
+	assert_int_equal(o, RANK_FUZZY);
+	assert_true(typo > 0.0 && typo < 0.5);
+	/* no record has both "dropout" and "backpropagation" */
+	split = top_confidence(x, t, "dropoutbackpropagation", &o);
+	assert_int_equal(o, RANK_SPLIT);
+	assert_true(split == 0.0);
+	tok_free(t);
+	idx_close(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_abort_keeps_old_index),
 		cmocka_unit_test(test_foreign_and_missing_files),
 		cmocka_unit_test(test_norm_codes),
+		cmocka_unit_test(test_confidence),
 		cmocka_unit_test(test_spilled_runs_merge_exactly),
 	};
 
