@@ -117,6 +117,7 @@ fuzz-replay:
 # benchmark against FTS5 (tests/bench/).
 bench: quarry
 	sh tests/bench/small.sh
+	sh tests/bench/startup.sh
 	sh tests/bench/qcost.sh | tail -n 3
 	sh tests/bench/bench.sh
 	sh tests/bench/update.sh
