@@ -1648,13 +1648,21 @@ struct idx {
 	char *meta_val;
 	struct idx_alias *aliases;
 	int naliases; /* -1 until loaded */
-	/* vocab rows looked up in the current read (a question looks most
-	 * terms up twice: its df, then its postings), by hash */
+	/* vocab rows looked up (a question looks most terms up twice: its
+	 * df, then its postings), by hash; of generation gen */
 	struct vslot {
 		char term[TOK_MAX_TERM * 2 + 2];
 		long df, id;
 		int used;
 	} vcache[256];
+	/* small vocabulary buckets read (a batch of questions meets the
+	 * same first letters again and again), by key; of generation gen */
+	struct vbslot {
+		unsigned char key[2];
+		int klen;     /* 0: empty */
+		unsigned char *blob;
+		size_t len;
+	} vbcache[64];
 	struct buf blocks, cat; /* a term's postings assembled */
 };
 
@@ -1715,6 +1723,13 @@ static void drop_caches(struct idx *x)
 {
 	int i;
 
+	for (i = 0; i < (int)(sizeof(x->vcache) / sizeof(*x->vcache)); i++)
+		x->vcache[i].used = 0;
+	for (i = 0; i < (int)(sizeof(x->vbcache) / sizeof(*x->vbcache)); i++) {
+		free(x->vbcache[i].blob);
+		x->vbcache[i].blob = NULL;
+		x->vbcache[i].klen = 0;
+	}
 	free(x->norms);
 	free(x->del);
 	x->norms = x->del = NULL;
@@ -1826,7 +1841,7 @@ static int ensure_read(struct idx *x, struct qerr *err)
 	sqlite3_stmt *st;
 	const char *v;
 	long long gen;
-	int rc, i;
+	int rc;
 
 	if (x->in_txn)
 		return 0;
@@ -1839,8 +1854,6 @@ static int ensure_read(struct idx *x, struct qerr *err)
 		return qerr_set(err, QERR_IO, "%s: %s", x->path,
 				sqlite3_errmsg(x->db));
 	x->in_txn = 1;
-	for (i = 0; i < (int)(sizeof(x->vcache) / sizeof(*x->vcache)); i++)
-		x->vcache[i].used = 0;
 	/* The first read takes the shared lock (and may meet a hot journal). */
 	v = meta_get(x, "generation");
 	rc = sqlite3_errcode(x->db);
@@ -2454,27 +2467,54 @@ static int vb_visit(const unsigned char *p, size_t len, const char *prefix,
 	return 0;
 }
 
+/* Buckets up to this size are kept between reads (all of a corpus like
+ * the bundled one; on a large one, the two-byte buckets most often). */
+#define VB_CACHE_MAX (64 * 1024)
+
 int idx_vocab_words(struct idx *x, const char *prefix,
 		    int (*fn)(void *ctx, const char *term, size_t len),
 		    void *ctx)
 {
 	size_t n = strlen(prefix);
+	const unsigned char *key;
+	struct vbslot *slot;
 	sqlite3_stmt *st;
-	int rc = 0;
+	int rc = 0, klen;
 
 	if (ensure_read(x, NULL) != 0)
 		return -1;
 	if (!x->vb || n == 0)
 		return vocab_rows(x, prefix, NULL, fn, ctx);
 	/* the two-byte bucket, or for one byte the first-byte bucket */
+	klen = n >= 2 ? 2 : 1;
+	key = (const unsigned char *)prefix;
+	slot = &x->vbcache[(key[0] * 31u + (klen > 1 ? key[1] : 0u)) %
+			   (sizeof(x->vbcache) / sizeof(*x->vbcache))];
+	if (slot->klen == klen && memcmp(slot->key, key, (size_t)klen) == 0)
+		return vb_visit(slot->blob, slot->len, prefix, n, fn, ctx);
 	st = prep(x, "SELECT terms FROM vbuckets WHERE k = ?", &x->vb_one);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_blob(st, 1, prefix, n >= 2 ? 2 : 1, SQLITE_TRANSIENT);
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
-		rc = vb_visit(sqlite3_column_blob(st, 0),
-			      (size_t)sqlite3_column_bytes(st, 0), prefix, n,
-			      fn, ctx);
+	sqlite3_bind_blob(st, 1, prefix, klen, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *b = sqlite3_column_blob(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		unsigned char *copy = NULL;
+
+		if (len <= VB_CACHE_MAX && (copy = malloc(len ? len : 1))) {
+			memcpy(copy, b, len);
+			free(slot->blob);
+			slot->blob = copy;
+			slot->len = len;
+			memcpy(slot->key, key, (size_t)klen);
+			slot->klen = klen;
+		}
+		rc = vb_visit(b, len, prefix, n, fn, ctx);
+	} else {
+		/* no bucket: no term with these bytes */
+		rc = rc == SQLITE_DONE ? 0 : -1;
+	}
 	sqlite3_reset(st);
 	return rc;
 }

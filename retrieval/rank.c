@@ -308,11 +308,13 @@ static int split_compound(struct idx *x, struct tok *t, struct rank_query *q,
 	for (k = 3; k + 3 <= n; k++) {
 		long da, db;
 
+		/* the first half is looked up in the bucket, cheaply, before
+		 * the second is stemmed */
 		if (tok_stem(t, w, k, a, sizeof(a)) <= 0 ||
+		    (da = near_df(x, nb, q->terms[i].text, a)) == 0 ||
 		    tok_stem(t, w + k, n - k, b, sizeof(b)) <= 0)
 			continue;
-		da = near_df(x, nb, q->terms[i].text, a);
-		db = da ? idx_df(x, b) : 0;
+		db = idx_df(x, b);
 		if (da && db && (best < 0 || (da < db ? da : db) < best)) {
 			best = da < db ? da : db;
 			snprintf(best_a, sizeof(best_a), "%s", a);
@@ -422,7 +424,8 @@ static int has_all(const struct rank_query *q, int nuser, const char *exp)
 		size_t n = strcspn(p, " ");
 
 		for (i = 0; i < nuser; i++)
-			if (strncmp(q->terms[i].text, p, n) == 0 &&
+			if (q->terms[i].text[0] == *p &&
+			    strncmp(q->terms[i].text, p, n) == 0 &&
 			    q->terms[i].text[n] == '\0')
 				break;
 		if (n > 0 && i == nuser && !tok_is_stop(p, n))
@@ -441,7 +444,8 @@ static void expand_aliases(struct idx *x, struct rank_query *q, int nuser)
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < nuser; j++)
-			if (strcmp(q->terms[j].text, a[i].acr) == 0)
+			if (q->terms[j].text[0] == a[i].acr[0] &&
+			    strcmp(q->terms[j].text, a[i].acr) == 0)
 				break;
 		/* Initials are read only for words the index lacks. */
 		if (j < nuser && a[i].kind == IDX_ALIAS_INITIALS &&
@@ -718,12 +722,13 @@ static void scorer_init(struct scorer *s, struct idx *x,
 	s->n = (double)idx_ndocs(x);
 	for (f = 0; f < IDX_NFIELDS; f++) {
 		double avg = idx_avglen(x, f);
+		double slope = avg > 0.0 ? p->b / avg : 0.0; /* no division per code */
 
 		for (c = 0; c < 256; c++) {
 			double len = dec[c];
 
 			if (p->model == RANK_BM25)
-				s->lenf[f][c] = 1.0 - p->b + p->b * len / avg;
+				s->lenf[f][c] = 1.0 - p->b + slope * len;
 			else
 				s->lenf[f][c] = sqrt(len > 0.0 ? len : 1.0);
 		}

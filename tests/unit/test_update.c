@@ -366,9 +366,10 @@ static void test_abort_and_reader_refresh(void **state)
 	struct file fs[] = {{0, 1, 50}, {1, 1, 20}};
 	struct file more = {5, 1, 10};
 	struct idx_build *b;
-	struct idx *x;
+	struct idx *x, *y;
 	struct qerr err = {0};
 	FILE *fp;
+	long df;
 
 	(void)state;
 	snprintf(p, sizeof(p), "%s/a.db", dir);
@@ -379,9 +380,18 @@ static void test_abort_and_reader_refresh(void **state)
 	idx_build_abort(b);
 	assert_int_equal(idx_open(&x, p, &err), 0);
 	assert_int_equal(idx_ndocs(x), 70);
-	/* an open reader sees the update once it paused */
+	/* an open reader sees the update once it paused, its caches of
+	 * document frequencies and vocabulary buckets included */
+	check_words(x);
+	df = idx_df(x, "common");
+	assert_true(df > 0);
 	idx_pause(x);
 	update(p, &more, 1);
+	assert_int_equal(idx_open(&y, p, &err), 0);
+	assert_int_equal(idx_df(x, "common"), idx_df(y, "common"));
+	assert_true(idx_df(x, "common") != df);
+	idx_close(y);
+	check_words(x);
 	assert_int_equal(idx_ndocs(x), 60);
 	assert_int_equal(idx_maxdoc(x), 80);
 	assert_non_null(idx_deleted(x));
