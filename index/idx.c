@@ -1659,10 +1659,16 @@ struct idx {
 	 * same first letters again and again), by key; of generation gen */
 	struct vbslot {
 		unsigned char key[2];
-		int klen;     /* 0: empty */
+		int klen;            /* 0: empty */
+		unsigned char *blob; /* as vb_terminate leaves it */
+	} vbcache[64];
+	/* short postings rows read (the common terms of a batch of
+	 * questions), by vocab id; of generation gen */
+	struct pslot {
+		long id; /* 0: empty */
 		unsigned char *blob;
 		size_t len;
-	} vbcache[64];
+	} pcache[128];
 	struct buf blocks, cat; /* a term's postings assembled */
 };
 
@@ -1729,6 +1735,11 @@ static void drop_caches(struct idx *x)
 		free(x->vbcache[i].blob);
 		x->vbcache[i].blob = NULL;
 		x->vbcache[i].klen = 0;
+	}
+	for (i = 0; i < (int)(sizeof(x->pcache) / sizeof(*x->pcache)); i++) {
+		free(x->pcache[i].blob);
+		x->pcache[i].blob = NULL;
+		x->pcache[i].id = 0;
 	}
 	free(x->norms);
 	free(x->del);
@@ -2282,9 +2293,13 @@ static int postings_segmented(struct idx *x, const char *term, long *df,
 	return 0;
 }
 
+/* Postings rows up to this size are kept between reads. */
+#define POST_CACHE_MAX 4096
+
 int idx_postings(struct idx *x, const char *term, long *df,
 		 const unsigned char **data, size_t *len, struct qerr *err)
 {
+	struct pslot *ps;
 	sqlite3_stmt *st;
 	long v, id;
 	int rc;
@@ -2302,6 +2317,14 @@ int idx_postings(struct idx *x, const char *term, long *df,
 				sqlite3_errmsg(x->db));
 	if (v == 0)
 		return 0;
+	ps = &x->pcache[(unsigned long)id %
+			(sizeof(x->pcache) / sizeof(*x->pcache))];
+	if (ps->id == id) {
+		*df = v;
+		*data = ps->blob;
+		*len = ps->len;
+		return 0;
+	}
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -2313,6 +2336,20 @@ int idx_postings(struct idx *x, const char *term, long *df,
 	*df = v;
 	*data = sqlite3_column_blob(st, 0);
 	*len = (size_t)sqlite3_column_bytes(st, 0);
+	/* (a slot is replaced only here: what an earlier call returned
+	 * stays valid until this call, as promised) */
+	if (*len > 0 && *len <= POST_CACHE_MAX) {
+		unsigned char *copy = malloc(*len);
+
+		if (copy != NULL) {
+			memcpy(copy, *data, *len);
+			free(ps->blob);
+			ps->blob = copy;
+			ps->len = *len;
+			ps->id = id;
+			*data = copy;
+		}
+	}
 	return 0;
 }
 
@@ -2467,6 +2504,50 @@ static int vb_visit(const unsigned char *p, size_t len, const char *prefix,
 	return 0;
 }
 
+/* A bucket's entries with a NUL after each (for vb_visit_z), or NULL
+ * when it is damaged or memory is short. */
+static unsigned char *vb_terminate(const unsigned char *p, size_t len)
+{
+	unsigned char *z = malloc(len + len / 2 + 1), *o = z;
+	size_t i = 0;
+
+	if (z == NULL)
+		return NULL;
+	while (i < len) {
+		size_t l = p[i++];
+
+		/* (every entry has at least one byte, so len / 2 NULs fit) */
+		if (l == 0 || l > len - i) {
+			free(z);
+			return NULL;
+		}
+		*o++ = (unsigned char)l;
+		memcpy(o, p + i, l);
+		o += l;
+		*o++ = '\0';
+		i += l;
+	}
+	*o = 0; /* a zero length ends the entries */
+	return z;
+}
+
+/* vb_visit over vb_terminate's form: no copying. */
+static int vb_visit_z(const unsigned char *p, const char *prefix, size_t n,
+		      int (*fn)(void *ctx, const char *term, size_t len),
+		      void *ctx)
+{
+	size_t l;
+	int rc;
+
+	while ((l = *p++) != 0) {
+		if (l >= n && memcmp(p, prefix, n) == 0 &&
+		    (rc = fn(ctx, (const char *)p, l)) != 0)
+			return rc;
+		p += l + 1;
+	}
+	return 0;
+}
+
 /* Buckets up to this size are kept between reads (all of a corpus like
  * the bundled one; on a large one, the two-byte buckets most often). */
 #define VB_CACHE_MAX (64 * 1024)
@@ -2491,7 +2572,7 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 	slot = &x->vbcache[(key[0] * 31u + (klen > 1 ? key[1] : 0u)) %
 			   (sizeof(x->vbcache) / sizeof(*x->vbcache))];
 	if (slot->klen == klen && memcmp(slot->key, key, (size_t)klen) == 0)
-		return vb_visit(slot->blob, slot->len, prefix, n, fn, ctx);
+		return vb_visit_z(slot->blob, prefix, n, fn, ctx);
 	st = prep(x, "SELECT terms FROM vbuckets WHERE k = ?", &x->vb_one);
 	if (st == NULL)
 		return -1;
@@ -2502,15 +2583,15 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 		size_t len = (size_t)sqlite3_column_bytes(st, 0);
 		unsigned char *copy = NULL;
 
-		if (len <= VB_CACHE_MAX && (copy = malloc(len ? len : 1))) {
-			memcpy(copy, b, len);
+		if (len <= VB_CACHE_MAX && (copy = vb_terminate(b, len)) != NULL) {
 			free(slot->blob);
 			slot->blob = copy;
-			slot->len = len;
 			memcpy(slot->key, key, (size_t)klen);
 			slot->klen = klen;
+			rc = vb_visit_z(copy, prefix, n, fn, ctx);
+		} else {
+			rc = vb_visit(b, len, prefix, n, fn, ctx);
 		}
-		rc = vb_visit(b, len, prefix, n, fn, ctx);
 	} else {
 		/* no bucket: no term with these bytes */
 		rc = rc == SQLITE_DONE ? 0 : -1;

@@ -236,6 +236,7 @@ struct near {
 static int near_add(void *ctx, const char *term, size_t len)
 {
 	struct near *b = ctx;
+	char *p;
 
 	if (b->n == b->cap) {
 		size_t c = b->cap ? 2 * b->cap : 64;
@@ -248,12 +249,16 @@ static int near_add(void *ctx, const char *term, size_t len)
 		b->off = o;
 		b->cap = c;
 	}
-	if (buf_putc(&b->data, (int)len) != 0 ||
-	    buf_append(&b->data, term, len + 1) != 0) {
+	if (buf_reserve(&b->data, len + 2) != 0) {
 		b->oom = 1;
 		return 1;
 	}
-	b->off[b->n++] = b->data.len - len - 1;
+	p = b->data.data + b->data.len;
+	*p++ = (char)len;
+	memcpy(p, term, len);
+	p[len] = '\0';
+	b->off[b->n++] = b->data.len + 1;
+	b->data.len += len + 2;
 	return 0;
 }
 
@@ -720,18 +725,18 @@ static void scorer_init(struct scorer *s, struct idx *x,
 	s->p = p;
 	s->norms = idx_norms(x);
 	s->n = (double)idx_ndocs(x);
+	/* (locals, so that the stores below need not reload them) */
 	for (f = 0; f < IDX_NFIELDS; f++) {
-		double avg = idx_avglen(x, f);
-		double slope = avg > 0.0 ? p->b / avg : 0.0; /* no division per code */
+		double avg = idx_avglen(x, f), b = p->b;
+		double slope = avg > 0.0 ? b / avg : 0.0; /* no division per code */
+		double *lf = s->lenf[f];
 
-		for (c = 0; c < 256; c++) {
-			double len = dec[c];
-
-			if (p->model == RANK_BM25)
-				s->lenf[f][c] = 1.0 - p->b + slope * len;
-			else
-				s->lenf[f][c] = sqrt(len > 0.0 ? len : 1.0);
-		}
+		if (p->model == RANK_BM25)
+			for (c = 0; c < 256; c++)
+				lf[c] = 1.0 - b + slope * dec[c];
+		else
+			for (c = 0; c < 256; c++)
+				lf[c] = sqrt(dec[c] > 0.0 ? dec[c] : 1.0);
 	}
 }
 
