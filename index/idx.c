@@ -2531,8 +2531,10 @@ static unsigned char *vb_terminate(const unsigned char *p, size_t len)
 	return z;
 }
 
-/* vb_visit over vb_terminate's form: no copying. */
+/* vb_visit over vb_terminate's form: no copying.  Every entry begins
+ * with the bucket's key, the first klen bytes of prefix. */
 static int vb_visit_z(const unsigned char *p, const char *prefix, size_t n,
+		      size_t klen,
 		      int (*fn)(void *ctx, const char *term, size_t len),
 		      void *ctx)
 {
@@ -2540,7 +2542,9 @@ static int vb_visit_z(const unsigned char *p, const char *prefix, size_t n,
 	int rc;
 
 	while ((l = *p++) != 0) {
-		if (l >= n && memcmp(p, prefix, n) == 0 &&
+		if (l >= n &&
+		    (n <= klen ||
+		     memcmp(p + klen, prefix + klen, n - klen) == 0) &&
 		    (rc = fn(ctx, (const char *)p, l)) != 0)
 			return rc;
 		p += l + 1;
@@ -2572,7 +2576,7 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 	slot = &x->vbcache[(key[0] * 31u + (klen > 1 ? key[1] : 0u)) %
 			   (sizeof(x->vbcache) / sizeof(*x->vbcache))];
 	if (slot->klen == klen && memcmp(slot->key, key, (size_t)klen) == 0)
-		return vb_visit_z(slot->blob, prefix, n, fn, ctx);
+		return vb_visit_z(slot->blob, prefix, n, (size_t)klen, fn, ctx);
 	st = prep(x, "SELECT terms FROM vbuckets WHERE k = ?", &x->vb_one);
 	if (st == NULL)
 		return -1;
@@ -2588,13 +2592,24 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 			slot->blob = copy;
 			memcpy(slot->key, key, (size_t)klen);
 			slot->klen = klen;
-			rc = vb_visit_z(copy, prefix, n, fn, ctx);
+			rc = vb_visit_z(copy, prefix, n, (size_t)klen, fn, ctx);
 		} else {
 			rc = vb_visit(b, len, prefix, n, fn, ctx);
 		}
+	} else if (rc == SQLITE_DONE) {
+		/* no bucket: no term with these bytes (remembered too) */
+		unsigned char *none = malloc(1);
+
+		if (none != NULL) {
+			*none = 0;
+			free(slot->blob);
+			slot->blob = none;
+			memcpy(slot->key, key, (size_t)klen);
+			slot->klen = klen;
+		}
+		rc = 0;
 	} else {
-		/* no bucket: no term with these bytes */
-		rc = rc == SQLITE_DONE ? 0 : -1;
+		rc = -1;
 	}
 	sqlite3_reset(st);
 	return rc;

@@ -2,6 +2,7 @@
 #include "rank.h"
 
 #include "../util/buf.h"
+#include "../util/editdist.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -144,43 +145,6 @@ static int popcount32(uint32_t v)
 	for (; v; v &= v - 1)
 		n++;
 	return n;
-}
-
-/* Optimal string alignment distance of a[0..la) and b[0..lb), giving up
- * above max. */
-static int osa_distance(const char *a, int la, const char *b, int lb, int max)
-{
-	int i, j;
-	int d[TOK_MAX_TERM * 2 + 2][TOK_MAX_TERM * 2 + 2];
-
-	if (abs(la - lb) > max || la > TOK_MAX_TERM * 2 || lb > TOK_MAX_TERM * 2)
-		return max + 1;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++) {
-		int best = max + 1;
-
-		for (j = 1; j <= lb; j++) {
-			int c = a[i - 1] == b[j - 1] ? 0 : 1, v;
-
-			v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + c < v)
-				v = d[i - 1][j - 1] + c;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-			if (v < best)
-				best = v;
-		}
-		if (best > max)
-			return max + 1;
-	}
-	return d[la][lb];
 }
 
 /* The nearest spelling: least distance, then most frequent, then first
