@@ -86,7 +86,10 @@
  * journal): a killed update is rolled back by the next reader.  Readers
  * open read-only and read inside a transaction, so they see the index
  * either before or after an update, never half of one; long-lived
- * readers call idx_pause between questions so updates can commit.
+ * readers call idx_pause between questions so updates can commit.  What
+ * a reader keeps between reads (statistics, norms, aliases, document
+ * frequencies, small vocabulary buckets, short postings rows) belongs to
+ * one generation and is dropped when a read finds another.
  *
  * Ownership: strings returned as const char * are borrowed from the handle
  * until the next call on it; char * results are the caller's to free. */
