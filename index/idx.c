@@ -1665,8 +1665,8 @@ struct idx {
 	/* short postings rows read (the common terms of a batch of
 	 * questions), by vocab id; of generation gen */
 	struct pslot {
-		long id; /* 0: empty */
-		unsigned char *blob;
+		long id;
+		unsigned char *blob; /* NULL: empty */
 		size_t len;
 	} pcache[128];
 	struct buf blocks, cat; /* a term's postings assembled */
@@ -1739,7 +1739,6 @@ static void drop_caches(struct idx *x)
 	for (i = 0; i < (int)(sizeof(x->pcache) / sizeof(*x->pcache)); i++) {
 		free(x->pcache[i].blob);
 		x->pcache[i].blob = NULL;
-		x->pcache[i].id = 0;
 	}
 	free(x->norms);
 	free(x->del);
@@ -2319,7 +2318,7 @@ int idx_postings(struct idx *x, const char *term, long *df,
 		return 0;
 	ps = &x->pcache[(unsigned long)id %
 			(sizeof(x->pcache) / sizeof(*x->pcache))];
-	if (ps->id == id) {
+	if (ps->blob != NULL && ps->id == id) {
 		*df = v;
 		*data = ps->blob;
 		*len = ps->len;

@@ -241,7 +241,8 @@ int idx_vocab_scan(struct idx *x, const char *prefix,
 /* Visit every vocabulary term with prefix (all when prefix is ""), in
  * order, with its length: from the vocabulary buckets, a few reads,
  * when they are up to date, else row by row.  Stops when fn returns
- * non-zero and returns that, or -1 when the index cannot be read. */
+ * non-zero and returns that, or -1 when the index cannot be read.  fn
+ * may look terms up (idx_df) but not list them again. */
 int idx_vocab_words(struct idx *x, const char *prefix,
 		    int (*fn)(void *ctx, const char *term, size_t len),
 		    void *ctx);

@@ -284,7 +284,7 @@ static int split_compound(struct idx *x, struct tok *t, struct rank_query *q,
 		    tok_stem(t, w + k, n - k, b, sizeof(b)) <= 0)
 			continue;
 		db = idx_df(x, b);
-		if (da && db && (best < 0 || (da < db ? da : db) < best)) {
+		if (db && (best < 0 || (da < db ? da : db) < best)) {
 			best = da < db ? da : db;
 			snprintf(best_a, sizeof(best_a), "%s", a);
 			snprintf(best_b, sizeof(best_b), "%s", b);
@@ -624,10 +624,10 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 
 		if (t->origin == RANK_USER && !t->is_stop) {
 			/* the user's word counts as found when it or what
-			 * replaced it is in the record: a completion, a
-			 * compound's halves or an acronym's expansion (for a
-			 * word the index lacks) only whole, a respelling only
-			 * half */
+			 * replaced it is in the record: a completion of it; a
+			 * compound's halves or an acronym's expansion (of a
+			 * word the index lacks) only all together; a
+			 * respelling only half */
 			int part[RANK_SPLIT + 1] = {0}, part_has[RANK_SPLIT + 1] = {0};
 
 			for (j = 0; j < q->nterms; j++) {
