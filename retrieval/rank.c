@@ -1097,7 +1097,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	while (rc == 0) {
 		long doc = -1;
 		double partial = 0.0, share = 0.0;
-		int pruned = 0;
+		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
 
 		for (i = ness; i < nd; i++)
 			if (!d[i].done && (doc < 0 || d[i].c.docid < doc))
@@ -1124,6 +1124,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			partial += contrib[d[i].ti];
 			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
 			d[i].done = !idx_cursor_next(&d[i].c);
+			moved[nm++] = i;
 		}
 		for (i = ness - 1; i >= 0; i--) {
 			if (*ntop == kk &&
@@ -1132,7 +1133,10 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				pruned = 1;
 				break;
 			}
-			if (d[i].done || !idx_cursor_seek(&d[i].c, doc)) {
+			if (d[i].done)
+				continue;
+			moved[nm++] = i;
+			if (!idx_cursor_seek(&d[i].c, doc)) {
 				d[i].done = 1;
 				continue;
 			}
@@ -1158,7 +1162,9 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 					ness++;
 			}
 		}
-		for (i = 0; i < nd; i++) {
+		/* only the cursors that moved can have scored or gone bad */
+		while (nm > 0) {
+			i = moved[--nm];
 			contrib[d[i].ti] = 0.0;
 			tfq[d[i].ti] = 0;
 			if (!d[i].done && d[i].c.docid >= ndocs)
