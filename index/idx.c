@@ -2581,9 +2581,11 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 		return -1;
 	sqlite3_bind_blob(st, 1, prefix, klen, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const void *b = sqlite3_column_blob(st, 0);
-		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		/* (no bucket: no term with these bytes, remembered too) */
+		const void *b = rc == SQLITE_ROW ? sqlite3_column_blob(st, 0)
+						  : NULL;
+		size_t len = b ? (size_t)sqlite3_column_bytes(st, 0) : 0;
 		unsigned char *copy = NULL;
 
 		if (len <= VB_CACHE_MAX && (copy = vb_terminate(b, len)) != NULL) {
@@ -2595,18 +2597,6 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 		} else {
 			rc = vb_visit(b, len, prefix, n, fn, ctx);
 		}
-	} else if (rc == SQLITE_DONE) {
-		/* no bucket: no term with these bytes (remembered too) */
-		unsigned char *none = malloc(1);
-
-		if (none != NULL) {
-			*none = 0;
-			free(slot->blob);
-			slot->blob = none;
-			memcpy(slot->key, key, (size_t)klen);
-			slot->klen = klen;
-		}
-		rc = 0;
 	} else {
 		rc = -1;
 	}
