@@ -21,29 +21,16 @@ CREATE VIRTUAL TABLE f USING fts5(id UNINDEXED, question, answer, tokenize='port
 INSERT INTO f SELECT ext_id, question, answer FROM q.docs;"
 
 printf '%-34s %10s %10s %7s\n' question "quarry ms" "fts5 ms" ratio
-# In ROUNDS rounds, each of RUNS / ROUNDS runs per command, the two taking
-# turns: on a shared machine both meet its good and bad moments alike.
-# Each figure is the median of the rounds' medians.
-med() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-per=$((RUNS / ROUNDS))
-[ "$per" -ge 5 ] || per=5
+# Each figure is the median of the rounds' medians (rounds.sh).
+. tests/bench/rounds.sh
 for q in "how does backpropagation work" "what is dropout" \
 	"difference between L1 and L2 regularization" "explain PCA" \
 	"vanishing gradient problem in RNNs"; do
 	m=$(echo "$q" | sed "s/[^A-Za-z0-9 ]//g; s/  */ OR /g")
-	: >"$W/a" && : >"$W/b"
-	r=0
-	while [ $r -lt "$ROUNDS" ]; do
-		hyperfine -N -w 5 -r "$per" --export-json "$W/h.json" \
-			"$Q ask --top 3 '$q'" \
-			"sqlite3 $W/fts.db \"SELECT id, question, answer FROM f WHERE f MATCH '$m' ORDER BY bm25(f) LIMIT 3\"" \
-			>/dev/null 2>&1
-		jq '.results[0].median * 1000' "$W/h.json" >>"$W/a"
-		jq '.results[1].median * 1000' "$W/h.json" >>"$W/b"
-		r=$((r + 1))
-	done
-	a=$(med <"$W/a")
-	b=$(med <"$W/b")
+	rounds "$W" "$Q ask --top 3 '$q'" \
+		"sqlite3 $W/fts.db \"SELECT id, question, answer FROM f WHERE f MATCH '$m' ORDER BY bm25(f) LIMIT 3\""
+	a=$(med <"$W/0")
+	b=$(med <"$W/1")
 	printf '%-34s %10.2f %10.2f %7.2f\n' "$q" "$a" "$b" \
 		"$(echo "$a $b" | awk '{print $1 / $2}')"
 done

@@ -22,24 +22,12 @@ $CC -O2 -o "$W/plain" "$W/t.c"
 $CC -O2 -o "$W/curl" "$W/t.c" -Wl,--no-as-needed -lcurl
 "$Q" ask dropout >/dev/null # build the index once
 
-med() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-per=$((RUNS / ROUNDS))
-[ "$per" -ge 5 ] || per=5
-: >"$W/a" && : >"$W/b" && : >"$W/c"
-r=0
-while [ $r -lt "$ROUNDS" ]; do
-	hyperfine -N -w 5 -r "$per" --export-json "$W/h.json" \
-		"$W/plain" "$W/curl" "$Q ask --top 3 'what is dropout'" \
-		>/dev/null 2>&1
-	jq '.results[0].median * 1000' "$W/h.json" >>"$W/a"
-	jq '.results[1].median * 1000' "$W/h.json" >>"$W/b"
-	jq '.results[2].median * 1000' "$W/h.json" >>"$W/c"
-	r=$((r + 1))
-done
+. tests/bench/rounds.sh
+rounds "$W" "$W/plain" "$W/curl" "$Q ask --top 3 'what is dropout'"
 printf '%-44s %9s %5s\n' command "median ms" libs
-printf '%-44s %9.2f %5d\n' "trivial main" "$(med <"$W/a")" \
+printf '%-44s %9.2f %5d\n' "trivial main" "$(med <"$W/0")" \
 	"$(ldd "$W/plain" | wc -l)"
 printf '%-44s %9.2f %5d\n' "trivial main linked with -lcurl" \
-	"$(med <"$W/b")" "$(ldd "$W/curl" | wc -l)"
+	"$(med <"$W/1")" "$(ldd "$W/curl" | wc -l)"
 printf '%-44s %9.2f %5d\n' "quarry ask --top 3 'what is dropout'" \
-	"$(med <"$W/c")" "$(ldd "$Q" | wc -l)"
+	"$(med <"$W/2")" "$(ldd "$Q" | wc -l)"
