@@ -49,6 +49,13 @@ int cli_make_parent(const char *path, struct qerr *err);
  * changed since.  Returns 0 or an exit status (message printed). */
 int cli_open_index(const char *db, struct idx **out);
 
+/* The query analyzer (stemming English), with the language's word list
+ * for spelling: $QUARRY_DICT when set (empty: none), else
+ * WORDLIST_DEFAULT when it exists.  A QUARRY_DICT that cannot be read is
+ * warned about (once) and the analyzer goes without.  NULL: out of
+ * memory. */
+struct tok *cli_query_tok(void);
+
 /* Build an index at path from the embedded corpus. */
 int cli_build_bundled(const char *path, struct qerr *err);
 

@@ -383,7 +383,7 @@ int cmd_ask(int argc, char **argv)
 		free(q);
 		return rc;
 	}
-	t = tok_new(TOK_STEM);
+	t = cli_query_tok();
 	if (t == NULL) {
 		cli_error("out of memory");
 		rc = QERR_IO;

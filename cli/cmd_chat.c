@@ -850,7 +850,7 @@ int cmd_chat(int argc, char **argv)
 	}
 	if ((rc = cli_open_index(db, &c.x)) != 0)
 		return rc;
-	if ((c.t = tok_new(TOK_STEM)) == NULL) {
+	if ((c.t = cli_query_tok()) == NULL) {
 		cli_error("out of memory");
 		rc = QERR_IO;
 	} else {

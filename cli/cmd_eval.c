@@ -739,7 +739,7 @@ static int qctx_open(struct qctx *q, const char *db, struct qerr *err)
 		return rc;
 	q->ndocs = idx_ndocs(q->x);
 	q->ext = calloc(q->ndocs > 0 ? (size_t)q->ndocs : 1, sizeof(*q->ext));
-	q->t = tok_new(TOK_STEM);
+	q->t = cli_query_tok();
 	if (q->ext == NULL || q->t == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
 	for (i = 0; i < q->ndocs && rc == 0; i++) {

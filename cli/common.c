@@ -12,6 +12,7 @@
 #include "../index/corpus.h"
 #include "../util/buf.h"
 #include "../util/strmap.h"
+#include "../util/wordlist.h"
 #include "cli.h"
 
 extern const unsigned char quarry_bundled[];
@@ -587,6 +588,26 @@ static void check_sources(struct idx *x, const char *db)
 			 db ? " --db " : "", db ? db : "");
 	}
 	idx_sources_free(s, n);
+}
+
+struct tok *cli_query_tok(void)
+{
+	static int warned;
+	struct tok *t = tok_new(TOK_STEM);
+	const char *path = getenv("QUARRY_DICT");
+	struct wordlist *w;
+
+	if (t == NULL || (path && *path == '\0'))
+		return t;
+	w = wordlist_open(path ? path : WORDLIST_DEFAULT);
+	if (w == NULL && errno == ENOMEM) {
+		tok_free(t);
+		return NULL;
+	}
+	if (w == NULL && path && !warned++)
+		cli_warn("QUARRY_DICT='%s' ignored: %s", path, strerror(errno));
+	tok_set_words(t, w);
+	return t;
 }
 
 int cli_open_index(const char *db, struct idx **out)

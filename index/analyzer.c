@@ -9,6 +9,7 @@
 
 #include "../util/buf.h"
 #include "../util/strmap.h"
+#include "../util/wordlist.h"
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -34,6 +35,7 @@ struct tok {
 	char word[TOK_MAX_TERM + 8];
 	tok_want_fn want;        /* see tok_set_filter */
 	void *want_ctx;
+	struct wordlist *words;  /* owned; NULL: no word list */
 };
 
 void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx)
@@ -137,8 +139,20 @@ void tok_free(struct tok *t)
 		return;
 	if (t->stem)
 		sb_stemmer_delete(t->stem);
+	wordlist_close(t->words);
 	free(t->cache);
 	free(t);
+}
+
+void tok_set_words(struct tok *t, struct wordlist *w)
+{
+	wordlist_close(t->words);
+	t->words = w;
+}
+
+int tok_is_word(const struct tok *t, const char *w, size_t n)
+{
+	return t->words ? wordlist_has(t->words, w, n) : -1;
 }
 
 static int blank_byte(char c)

@@ -54,6 +54,15 @@ void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx);
  * stems to nothing, -2 when the stemmer ran out of memory. */
 int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap);
 
+/* The word list of the language, if any (util/wordlist.h): tok takes
+ * it over and closes it in tok_free or when another replaces it; NULL
+ * drops it.  tok_is_word: 1 when the normalized word w[0..n) is on the
+ * list, 0 when not, -1 when there is no list.  Used to respell only
+ * words that are not words ("lerning", not "thing"). */
+struct wordlist;
+void tok_set_words(struct tok *t, struct wordlist *w);
+int tok_is_word(const struct tok *t, const char *w, size_t n);
+
 /* Non-zero when the normalized word w[0..n) is an English stop word. */
 int tok_is_stop(const char *w, size_t n);
 

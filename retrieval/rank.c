@@ -305,7 +305,7 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 			   int i, int flags)
 {
 	const char *w = q->terms[i].text;
-	size_t n = strlen(w), j, len;
+	size_t n = strlen(w), j, len, wn;
 	struct near nb;
 	char key[3];
 	int k;
@@ -343,7 +343,12 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	}
 	if ((flags & RANK_EXP_SPLIT) && split_compound(x, t, q, i, &nb))
 		goto done;
-	if ((flags & RANK_EXP_FUZZY) && n >= 4 && strlen(q->terms[i].word) >= 5) {
+	/* A word of the language is what the user meant ("thing", "world"),
+	 * only not in this corpus: respelling it into the nearest index term
+	 * ("think", "word") adds noise.  Misspellings are not words. */
+	wn = strlen(q->terms[i].word);
+	if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5 &&
+	    tok_is_word(t, q->terms[i].word, wn) != 1) {
 		struct fuzzy_ctx fc;
 		char first[8];
 		int two;

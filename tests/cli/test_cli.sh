@@ -103,12 +103,12 @@ run "$Q" ask --json dropout
 if jq -e '.results[0].id == "18"' "$T/out" >/dev/null; then ok "stale bundled index rebuilt"; else nok "stale bundled index rebuilt" "$(head -c 200 "$T/err")"; fi
 
 # --- knowing when there is no answer ---
-run "$Q" ask --json "how do I install CUDA drivers on ubuntu"; expect_rc "unanswerable question declined" 1
+run "$Q" ask --json "how do i reset my router password"; expect_rc "unanswerable question declined" 1
 if jq -e '.answered == false and (.results|length) > 0 and (.results[0].confidence < 0.36)' "$T/out" >/dev/null; then ok "declined JSON keeps candidates"; else nok "declined JSON keeps candidates" "$(head -c 300 "$T/out")"; fi
-run "$Q" ask "how do I install CUDA drivers on ubuntu"; expect_out "declined plainly" 'no good answer'
+run "$Q" ask "how do i reset my router password"; expect_out "declined plainly" 'no good answer'
 if grep -q '^1\.' "$T/out"; then nok "no candidates without --top"; else ok "no candidates without --top"; fi
-run "$Q" ask --top 2 "how do I install CUDA drivers on ubuntu"; expect_out "--top lists nearest candidates" '^2\. '
-run "$Q" ask --json --threshold 0 "how do I install CUDA drivers on ubuntu"; expect_rc "--threshold 0 answers" 0
+run "$Q" ask --top 2 "how do i reset my router password"; expect_out "--top lists nearest candidates" '^2\. '
+run "$Q" ask --json --threshold 0 "how do i reset my router password"; expect_rc "--threshold 0 answers" 0
 run "$Q" ask --threshold 2 dropout; expect_rc "--threshold out of range" 2
 run "$Q" ask --json "what is dropout"
 if jq -e '.answered == true and ([.results[].confidence] | all(. >= 0 and . <= 1))' "$T/out" >/dev/null; then ok "confidence in [0, 1]"; else nok "confidence in [0, 1]"; fi

@@ -11,6 +11,7 @@
 
 #include "../../index/idx.h"
 #include "../../retrieval/rank.h"
+#include "../../util/wordlist.h"
 #include "fuzz.h"
 
 static const char *const docs[][2] = {
@@ -52,6 +53,8 @@ static void setup(void)
 	char dir[] = "/tmp/quarry-fuzz-query-XXXXXX", path[64];
 	struct qerr err = {0, ""};
 	struct idx_build *b = NULL;
+	struct wordlist *w;
+	FILE *f;
 	size_t i;
 
 	FUZZ_CHECK(mkdtemp(dir) != NULL);
@@ -68,9 +71,20 @@ static void setup(void)
 	FUZZ_CHECK(idx_build_commit(b, &err) == 0);
 	FUZZ_CHECK(idx_open(&x, path, &err) == 0);
 	unlink(path);
-	rmdir(dir);
 	t = tok_new(TOK_STEM);
 	FUZZ_CHECK(t != NULL);
+	/* a word list, so that words of the language are not respelled;
+	 * mapped, so it can go at once */
+	snprintf(path, sizeof(path), "%s/words", dir);
+	f = fopen(path, "w");
+	FUZZ_CHECK(f != NULL);
+	fputs("network\nthing\nlayer\nnet\nbatch\nrecurrent\nweight\n", f);
+	FUZZ_CHECK(fclose(f) == 0);
+	w = wordlist_open(path);
+	FUZZ_CHECK(w != NULL);
+	tok_set_words(t, w);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* Rank with p and check the hits. */

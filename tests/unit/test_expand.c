@@ -1,0 +1,141 @@
+/* test_expand.c - what a query word the index lacks becomes: a word of
+ * the language is not respelled (with a word list), a misspelling is; a
+ * clipped term of a defined acronym's phrase ("conv") completes to it
+ * where plain completion would give up; a blend ("convnets") reads as the
+ * phrase. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../index/idx.h"
+#include "../../retrieval/rank.h"
+#include "../../util/wordlist.h"
+
+static char dir[] = "/tmp/quarry-test-expand-XXXXXX";
+static char db[256], words[256];
+static struct idx *x;
+
+static const char *const Q[] = {
+	"What is a convolutional neural network?",
+	"When does training converge?",
+	"What is a conventional feature pipeline?",
+	"Why convert labels to one-hot vectors?",
+	"What is a convex loss?",
+	"Should you think about the learning rate first?",
+};
+static const char *const A[] = {
+	"A Convolutional Neural Network (CNN) slides learned filters over "
+	"an image.",
+	"Training has converged when the loss stops falling; convergence "
+	"is faster with a good learning rate.",
+	"Conventional pipelines extract features by hand.",
+	"Convert class labels so the loss can compare distributions.",
+	"A convex loss has a single minimum.",
+	"Think about it: the learning rate matters most.",
+};
+
+static int setup(void **state)
+{
+	struct idx_build *b;
+	struct qerr err = {0};
+	char id[16];
+	FILE *f;
+	int i;
+
+	(void)state;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(db, sizeof(db), "%s/i.db", dir);
+	snprintf(words, sizeof(words), "%s/words", dir);
+	if ((f = fopen(words, "w")) == NULL)
+		return -1;
+	fputs("a\nthing\nthink\nthe\nworld\n", f);
+	if (fclose(f) != 0)
+		return -1;
+	if (idx_build_begin(&b, db, &err) != 0 ||
+	    idx_build_source(b, "t.txt", 1, 2, "h", 0) != 0)
+		return -1;
+	for (i = 0; i < (int)(sizeof(Q) / sizeof(*Q)); i++) {
+		snprintf(id, sizeof(id), "%d", i + 1);
+		if (idx_build_add(b, id, Q[i], A[i], i * 3 + 1) != 0)
+			return -1;
+	}
+	if (idx_build_commit(b, &err) != 0)
+		return -1;
+	return idx_open(&x, db, &err);
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	idx_close(x);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+/* The origin of term text in q, or -1 when q does not have it. */
+static int origin_of(const struct rank_query *q, const char *text)
+{
+	int i;
+
+	for (i = 0; i < q->nterms; i++)
+		if (strcmp(q->terms[i].text, text) == 0)
+			return q->terms[i].origin;
+	return -1;
+}
+
+static void parse(struct tok *t, const char *text, struct rank_query *q)
+{
+	struct qerr err = {0};
+
+	assert_int_equal(rank_parse(x, t, text, q, &err), 0);
+}
+
+static void test_words_are_not_respelled(void **state)
+{
+	struct tok *t = tok_new(TOK_STEM);
+	struct rank_query q;
+	struct wordlist *w;
+
+	(void)state;
+	assert_non_null(t);
+	/* without a word list, "thing" is read as a misspelt "think" */
+	parse(t, "thing", &q);
+	assert_int_equal(tok_is_word(t, "thing", 5), -1);
+	assert_int_equal(origin_of(&q, "think"), RANK_FUZZY);
+	w = wordlist_open(words);
+	assert_non_null(w);
+	tok_set_words(t, w);
+	assert_int_equal(tok_is_word(t, "thing", 5), 1);
+	assert_int_equal(tok_is_word(t, "thinkk", 6), 0);
+	/* with one, it is a word the corpus lacks */
+	parse(t, "thing", &q);
+	assert_int_equal(q.nterms, 1);
+	assert_int_equal(origin_of(&q, "think"), -1);
+	/* a misspelling still is respelled */
+	parse(t, "thnik", &q);
+	assert_int_equal(origin_of(&q, "think"), RANK_FUZZY);
+	/* prefixes complete whether or not they are words */
+	parse(t, "conver", &q);
+	assert_int_equal(origin_of(&q, "converg"), RANK_PREFIX);
+	tok_set_words(t, NULL);
+	assert_int_equal(tok_is_word(t, "thing", 5), -1);
+	tok_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_words_are_not_respelled),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

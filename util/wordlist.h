@@ -1,0 +1,31 @@
+/* wordlist.h - is this a word of the language?  A plain word list, one
+ * word per line in any order (Debian's /usr/share/dict/words, from the
+ * wamerican package), mapped read-only and searched in place.
+ *
+ * Lookups are case-sensitive on the bytes, except that a lower-case word
+ * also matches the list's capitalized form ("ubuntu" finds "Ubuntu").
+ * The first lookup indexes the lines by their first byte (one pass over
+ * the file); each lookup then searches only the stretch of the file that
+ * holds lines starting with the word's first letter, which in a sorted
+ * list is a small part of it. */
+#ifndef QUARRY_WORDLIST_H
+#define QUARRY_WORDLIST_H
+
+#include <stddef.h>
+
+/* The list quarry reads when QUARRY_DICT does not name another. */
+#define WORDLIST_DEFAULT "/usr/share/dict/words"
+
+struct wordlist;
+
+/* Map the list at path.  NULL with errno set when it cannot be opened,
+ * is not a regular file, or memory runs out.  An empty file is a list
+ * with no words. */
+struct wordlist *wordlist_open(const char *path);
+void wordlist_close(struct wordlist *w);
+
+/* Non-zero when w[0..n) is a line of the list (a line may end in CR LF).
+ * Words longer than 64 bytes or holding a CR or LF are never found. */
+int wordlist_has(struct wordlist *w, const char *word, size_t n);
+
+#endif
