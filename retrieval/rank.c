@@ -299,6 +299,157 @@ static int split_compound(struct idx *x, struct tok *t, struct rank_query *q,
 	return 1;
 }
 
+/* Clipped words.  A prefix many index words share ("conv": convergence,
+ * conventional, convert, convolutional...) says too little on its own, but
+ * technical writing clips its own terms, the ones a corpus defines with an
+ * acronym ("Convolutional Neural Network (CNN)"): "conv" is read as
+ * "convolutional", and a blend of two words of such a phrase, "convnet",
+ * as the phrase.  Only defined acronyms count, not initials, and a clip
+ * standing alone needs four letters ("cons" stems to "con", which is
+ * not "convolutional"). */
+
+/* Call fn for each word of a defined acronym's expansion; stops when fn
+ * returns non-zero (and returns that). */
+typedef int (*phrase_word_fn)(void *ctx, const struct idx_alias *a,
+			      const char *w, size_t n, int pos);
+
+static int each_phrase_word(struct idx *x, phrase_word_fn fn, void *ctx)
+{
+	const struct idx_alias *a;
+	int n = idx_aliases(x, &a), i, rc;
+
+	for (i = 0; i < n; i++) {
+		const char *p = a[i].exp;
+		int pos = 0;
+
+		if (a[i].kind != IDX_ALIAS_DEFINED)
+			continue;
+		while (*p) {
+			size_t k = strcspn(p, " ");
+
+			if (k > 0 && (rc = fn(ctx, &a[i], p, k, pos++)) != 0)
+				return rc;
+			p += k;
+			p += *p == ' ';
+		}
+	}
+	return 0;
+}
+
+struct clip_ctx {
+	const char *pre;
+	size_t n;
+	struct prefix_ctx pc;
+};
+
+static int on_clip(void *ctx, const struct idx_alias *a, const char *w,
+		   size_t n, int pos)
+{
+	struct clip_ctx *c = ctx;
+	int i;
+
+	(void)a;
+	(void)pos;
+	if (n <= c->n || memcmp(w, c->pre, c->n) != 0 ||
+	    n >= sizeof(c->pc.term[0]))
+		return 0;
+	for (i = 0; i < c->pc.n; i++)
+		if (strncmp(c->pc.term[i], w, n) == 0 && c->pc.term[i][n] == 0)
+			return 0;
+	if (c->pc.n == RANK_MAX_PREFIX) {
+		c->pc.n++;
+		return 1;
+	}
+	memcpy(c->pc.term[c->pc.n], w, n);
+	c->pc.term[c->pc.n++][n] = '\0';
+	return 0;
+}
+
+/* "conv": the completions of w[0..n) among the defined phrases' words. */
+static int clip_completions(struct idx *x, struct rank_query *q, int i,
+			    const char *w, size_t n)
+{
+	struct clip_ctx c;
+	int k;
+
+	memset(&c, 0, sizeof(c));
+	c.pre = w;
+	c.n = n;
+	each_phrase_word(x, on_clip, &c);
+	if (c.pc.n > RANK_MAX_PREFIX)
+		return 0;
+	for (k = 0; k < c.pc.n; k++)
+		add_expansion(x, q, c.pc.term[k], idx_df(x, c.pc.term[k]),
+			      RANK_PREFIX, i, RANK_W_PREFIX);
+	return c.pc.n;
+}
+
+/* "convnet": a[0..na) clips an earlier word of a defined phrase and
+ * b[0..nb) a later one. */
+struct blend_ctx {
+	const char *a, *b;
+	size_t na, nb;
+	const struct idx_alias *cur; /* phrase being read */
+	int apos;                    /* where a matched in it, or -1 */
+	const struct idx_alias *found;
+};
+
+static int on_blend(void *ctx, const struct idx_alias *al, const char *w,
+		    size_t n, int pos)
+{
+	struct blend_ctx *c = ctx;
+
+	if (al != c->cur) {
+		c->cur = al;
+		c->apos = -1;
+	}
+	if (c->apos < 0) {
+		if (n >= c->na && memcmp(w, c->a, c->na) == 0)
+			c->apos = pos;
+		return 0;
+	}
+	if (n >= c->nb && memcmp(w, c->b, c->nb) == 0) {
+		c->found = al;
+		return 1;
+	}
+	return 0;
+}
+
+static int split_blend(struct idx *x, struct tok *t, struct rank_query *q,
+		       int i)
+{
+	const char *w = q->terms[i].word;
+	size_t n = strlen(w), k;
+	char b[TOK_MAX_TERM * 2 + 1];
+
+	for (k = 3; k + 3 <= n; k++) {
+		struct blend_ctx c;
+		int len = tok_stem(t, w + k, n - k, b, sizeof(b));
+		char buf[512], *save = NULL, *tok;
+
+		if (len <= 0)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.a = w;
+		c.na = k;
+		c.b = b;
+		c.nb = (size_t)len;
+		c.apos = -1;
+		if (!each_phrase_word(x, on_blend, &c))
+			continue;
+		add_expansion(x, q, c.found->acr, idx_df(x, c.found->acr),
+			      RANK_SPLIT, i, RANK_W_SPLIT);
+		snprintf(buf, sizeof(buf), "%s", c.found->exp);
+		for (tok = strtok_r(buf, " ", &save); tok;
+		     tok = strtok_r(NULL, " ", &save))
+			if (!tok_is_stop(tok, strlen(tok)))
+				add_expansion(x, q, tok, idx_df(x, tok), RANK_SPLIT,
+					      i, RANK_W_SPLIT);
+		return 1;
+	}
+	return 0;
+}
+
 /* A word the index lacks: complete it, split it, or else find its nearest
  * spelling. */
 static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
@@ -329,8 +480,11 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 			    on_prefix(&pc, e, len))
 				break;
 		}
-		if (pc.n > RANK_MAX_PREFIX)
+		if (pc.n > RANK_MAX_PREFIX) {
+			if (n >= 4 && clip_completions(x, q, i, w, n) > 0)
+				goto done;
 			pc.n = 0;
+		}
 		for (k = 0; k < pc.n; k++)
 			pc.df[k] = idx_df(x, pc.term[k]);
 		/* Completions far rarer than the usual one are noise. */
@@ -341,7 +495,8 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 		if (pc.n > 0)
 			goto done;
 	}
-	if ((flags & RANK_EXP_SPLIT) && split_compound(x, t, q, i, &nb))
+	if ((flags & RANK_EXP_SPLIT) && (split_compound(x, t, q, i, &nb) ||
+					 split_blend(x, t, q, i)))
 		goto done;
 	/* A word of the language is what the user meant ("thing", "world"),
 	 * only not in this corpus: respelling it into the nearest index term

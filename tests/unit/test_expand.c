@@ -131,10 +131,48 @@ static void test_words_are_not_respelled(void **state)
 	tok_free(t);
 }
 
+static void test_clipped_terms(void **state)
+{
+	struct tok *t = tok_new(TOK_STEM);
+	struct rank_query q;
+
+	(void)state;
+	assert_non_null(t);
+	/* "conv" begins five index words: convolut, converg, convent,
+	 * convert, convex.  Only "convolutional" belongs to a phrase the
+	 * corpus defines an acronym for. */
+	parse(t, "conv filters", &q);
+	assert_int_equal(origin_of(&q, "convolut"), RANK_PREFIX);
+	assert_int_equal(origin_of(&q, "converg"), -1);
+	assert_int_equal(origin_of(&q, "convex"), -1);
+	/* three letters are too few to clip ("cons" stems to "con") */
+	parse(t, "pros and cons", &q);
+	assert_int_equal(origin_of(&q, "convolut"), -1);
+	/* a blend of the phrase's words stands for the phrase */
+	parse(t, "what are convnets", &q);
+	assert_int_equal(origin_of(&q, "cnn"), RANK_SPLIT);
+	assert_int_equal(origin_of(&q, "convolut"), RANK_SPLIT);
+	assert_int_equal(origin_of(&q, "network"), RANK_SPLIT);
+	/* ...only in the phrase's order */
+	parse(t, "netconv", &q);
+	assert_int_equal(origin_of(&q, "cnn"), -1);
+	/* without expansion, nothing of this */
+	{
+		struct qerr err = {0};
+
+		assert_int_equal(rank_parse_ex(x, t, "conv convnets", 0, &q,
+					       &err),
+				 0);
+		assert_int_equal(q.nterms, 2);
+	}
+	tok_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words_are_not_respelled),
+		cmocka_unit_test(test_clipped_terms),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
