@@ -359,6 +359,23 @@ int tok_stem(struct tok *t, const char *word, size_t n, char *out, size_t cap)
 			   out, cap);
 }
 
+/* The stemmer keeps the 's' of a plural with no vowel before it:
+ * "CNNs", "LSTMs", "MLPs" would not meet "CNN", "LSTM", "MLP".  An
+ * English word has a vowel; such a stem is an acronym's plural, unless
+ * it ends in "ss" ("TSS", Time Sharing System). */
+static int acronym_plural(const char *s, int n)
+{
+	int i;
+
+	if (n < 3 || s[n - 1] != 's' || s[n - 2] == 's')
+		return n;
+	for (i = 0; i < n - 1; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')) ||
+		    strchr("aeiouy", s[i]))
+			return n;
+	return n - 1;
+}
+
 /* tok_stem with the word's str_hash known (when n < STEM_WORD). */
 static int stem_hashed(struct tok *t, const char *word, size_t n,
 		       uint64_t hash, char *out, size_t cap)
@@ -394,6 +411,7 @@ static int stem_hashed(struct tok *t, const char *word, size_t n,
 	if (sl <= 0 || (size_t)sl >= cap)
 		return -1;
 	memcpy(out, r, (size_t)sl);
+	sl = acronym_plural(out, sl);
 	out[sl] = '\0';
 	if (slot && sl < STEM_WORD) {
 		slot->wlen = (unsigned char)n;

@@ -14,7 +14,7 @@
 #include "../util/err.h"
 
 /* Bump when analysis changes in a way that invalidates stored indexes. */
-#define TOK_VERSION 1
+#define TOK_VERSION 2
 
 /* Longest term kept, in bytes; longer words are cut at a character edge. */
 #define TOK_MAX_TERM 64

@@ -57,6 +57,17 @@ static void test_stemming(void **state)
 	assert_string_equal(c.out, "network train normal generat");
 }
 
+/* Snowball keeps the 's' of "CNNs" (no vowel before it); quarry drops it,
+ * but not from "TSS" or from words with vowels, which Snowball handles. */
+static void test_acronym_plurals(void **state)
+{
+	struct collect c;
+
+	(void)state;
+	analyze(TOK_STEM, "CNNs CNN LSTMs MLPs L2s TSS GANs bus gas ms", &c);
+	assert_string_equal(c.out, "cnn cnn lstm mlp l2 tss gan bus gas ms");
+}
+
 static void test_possessive_and_curly_apostrophe(void **state)
 {
 	struct collect c;
@@ -136,6 +147,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ascii_split_and_case),
 		cmocka_unit_test(test_stemming),
+		cmocka_unit_test(test_acronym_plurals),
 		cmocka_unit_test(test_possessive_and_curly_apostrophe),
 		cmocka_unit_test(test_unicode_fold_and_accents),
 		cmocka_unit_test(test_curly_quotes_are_separators),
