@@ -450,6 +450,35 @@ static int split_blend(struct idx *x, struct tok *t, struct rank_query *q,
 	return 0;
 }
 
+/* The most frequent index term that is w less its last letter, with
+ * another last letter, or with one more: a derived form of a word ("urgenc"
+ * -> "urgent"), not another word. */
+static void other_ending(struct idx *x, struct rank_query *q, int i,
+			 const struct near *nb)
+{
+	const char *w = q->terms[i].text;
+	size_t n = strlen(w), j, len;
+	char best[TOK_MAX_TERM * 2 + 1] = "";
+	long best_df = 0;
+
+	for (j = near_lower(nb, w); j < nb->n; j++) {
+		const char *e = near_at(nb, j, &len);
+		long df;
+
+		if (len < n - 1 || memcmp(e, w, n - 1) != 0)
+			break;
+		if (len > n + 1 || (len == n + 1 && e[n - 1] != w[n - 1]) ||
+		    len >= sizeof(best))
+			continue;
+		if ((df = idx_df(x, e)) > best_df) {
+			best_df = df;
+			memcpy(best, e, len + 1);
+		}
+	}
+	if (best_df > 0)
+		add_expansion(x, q, best, best_df, RANK_FUZZY, i, RANK_W_FUZZY);
+}
+
 /* A word the index lacks: complete it, split it, or else find its nearest
  * spelling. */
 static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
@@ -500,10 +529,14 @@ static void expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 		goto done;
 	/* A word of the language is what the user meant ("thing", "world"),
 	 * only not in this corpus: respelling it into the nearest index term
-	 * ("think", "word") adds noise.  Misspellings are not words. */
+	 * ("think", "word") adds noise; only a long stem's other ending is
+	 * taken ("urgency" urgenc -> urgent).  Misspellings are not words. */
 	wn = strlen(q->terms[i].word);
 	if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5 &&
-	    tok_is_word(t, q->terms[i].word, wn) != 1) {
+	    tok_is_word(t, q->terms[i].word, wn) == 1) {
+		if (n >= 6 && !nb.oom)
+			other_ending(x, q, i, &nb);
+	} else if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5) {
 		struct fuzzy_ctx fc;
 		char first[8];
 		int two;

@@ -28,6 +28,7 @@ static const char *const Q[] = {
 	"Why convert labels to one-hot vectors?",
 	"What is a convex loss?",
 	"Should you think about the learning rate first?",
+	"How do I flag urgent mail?",
 };
 static const char *const A[] = {
 	"A Convolutional Neural Network (CNN) slides learned filters over "
@@ -38,6 +39,7 @@ static const char *const A[] = {
 	"Convert class labels so the loss can compare distributions.",
 	"A convex loss has a single minimum.",
 	"Think about it: the learning rate matters most.",
+	"Star it.",
 };
 
 static int setup(void **state)
@@ -55,7 +57,7 @@ static int setup(void **state)
 	snprintf(words, sizeof(words), "%s/words", dir);
 	if ((f = fopen(words, "w")) == NULL)
 		return -1;
-	fputs("a\nthing\nthink\nthe\nworld\n", f);
+	fputs("a\nthing\nthink\nthe\nurgency\nworld\n", f);
 	if (fclose(f) != 0)
 		return -1;
 	if (idx_build_begin(&b, db, &err) != 0 ||
@@ -120,6 +122,9 @@ static void test_words_are_not_respelled(void **state)
 	parse(t, "thing", &q);
 	assert_int_equal(q.nterms, 1);
 	assert_int_equal(origin_of(&q, "think"), -1);
+	/* ...but a long stem may take another ending: urgenc -> urgent */
+	parse(t, "urgency", &q);
+	assert_int_equal(origin_of(&q, "urgent"), RANK_FUZZY);
 	/* a misspelling still is respelled */
 	parse(t, "thnik", &q);
 	assert_int_equal(origin_of(&q, "think"), RANK_FUZZY);
