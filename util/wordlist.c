@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -12,13 +13,17 @@
 
 #define WORDLIST_MAX_WORD 64
 
+/* The first byte and five bits of the second (of the newline, for a
+ * one-byte line). */
+#define KEY(b0, b1) ((unsigned)(unsigned char)(b0) << 5 | ((unsigned char)(b1) & 31))
+
 struct wordlist {
 	const char *data; /* the mapped file; NULL when it is empty */
 	size_t size;
 	int indexed;
-	/* lines starting with byte c (either case for ASCII letters) lie in
-	 * [lo[c], hi[c]); lo[c] == hi[c] when there are none */
-	size_t lo[256], hi[256];
+	/* lines whose first two bytes have key k (KEY) lie in [lo[k], hi[k]);
+	 * lo[k] == hi[k] when there are none */
+	uint32_t lo[256 * 32], hi[256 * 32];
 };
 
 static struct wordlist *fail(int fd, struct wordlist *w, int e)
@@ -42,6 +47,8 @@ struct wordlist *wordlist_open(const char *path)
 		return fail(fd, NULL, errno);
 	if (!S_ISREG(st.st_mode))
 		return fail(fd, NULL, EINVAL);
+	if ((uint64_t)st.st_size >= UINT32_MAX)
+		return fail(fd, NULL, EFBIG);
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return fail(fd, NULL, ENOMEM);
 	if (st.st_size > 0) {
@@ -64,12 +71,7 @@ void wordlist_close(struct wordlist *w)
 	free(w);
 }
 
-static unsigned char fold(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
-}
-
-/* One pass: where the lines of each first byte begin and end. */
+/* One pass: where the lines of each key begin and end. */
 static void build_index(struct wordlist *w)
 {
 	size_t i = 0;
@@ -78,11 +80,11 @@ static void build_index(struct wordlist *w)
 	while (i < w->size) {
 		const char *nl = memchr(w->data + i, '\n', w->size - i);
 		size_t end = nl ? (size_t)(nl - w->data) + 1 : w->size;
-		unsigned char c = fold((unsigned char)w->data[i]);
+		unsigned k = KEY(w->data[i], i + 1 < end ? w->data[i + 1] : '\n');
 
-		if (w->lo[c] == w->hi[c])
-			w->lo[c] = i;
-		w->hi[c] = end;
+		if (w->lo[k] == w->hi[k])
+			w->lo[k] = (uint32_t)i;
+		w->hi[k] = (uint32_t)end;
 		i = end;
 	}
 }
@@ -113,9 +115,16 @@ static int find_line(const struct wordlist *w, size_t lo, size_t hi,
 	return 0;
 }
 
+/* Is word[0..n) a line of the stretch its key indexes? */
+static int has_line(const struct wordlist *w, const char *word, size_t n)
+{
+	unsigned k = KEY(word[0], n > 1 ? word[1] : '\n');
+
+	return w->lo[k] < w->hi[k] && find_line(w, w->lo[k], w->hi[k], word, n);
+}
+
 int wordlist_has(struct wordlist *w, const char *word, size_t n)
 {
-	unsigned char c;
 	char cap[WORDLIST_MAX_WORD];
 
 	if (w == NULL || w->data == NULL || n == 0 ||
@@ -124,14 +133,11 @@ int wordlist_has(struct wordlist *w, const char *word, size_t n)
 		return 0;
 	if (!w->indexed)
 		build_index(w);
-	c = fold((unsigned char)word[0]);
-	if (w->lo[c] == w->hi[c])
-		return 0;
-	if (find_line(w, w->lo[c], w->hi[c], word, n))
+	if (has_line(w, word, n))
 		return 1;
 	if (word[0] < 'a' || word[0] > 'z')
 		return 0;
 	memcpy(cap, word, n);
 	cap[0] = (char)(word[0] - 'a' + 'A');
-	return find_line(w, w->lo[c], w->hi[c], cap, n);
+	return has_line(w, cap, n);
 }

@@ -3,8 +3,9 @@
  *   qcost [-r REPEATS] [-k K] [-p] DB QUESTIONS-FILE
  *
  * Ranks every question (one per line) as `quarry ask --top K` does
- * (default 3): parse with expansions, feedback, search, confidence of each
- * hit; REPEATS rounds (default 200) over all the questions in turn, as a
+ * (default 3), with the same word list ($QUARRY_DICT, else
+ * /usr/share/dict/words): parse with expansions, feedback, search,
+ * confidence of each hit; REPEATS rounds (default 200) over all the questions in turn, as a
  * piped batch would ask them (one read of the index held across them, so
  * what it caches is what neighbouring questions share, never the same
  * question's earlier ranking).  -p ranks as plain BM25F instead
@@ -27,6 +28,9 @@
 #include "../../index/analyzer.h"
 #include "../../index/idx.h"
 #include "../../retrieval/rank.h"
+#ifndef QCOST_FOUNDATION
+#include "../../util/wordlist.h"
+#endif
 
 static double now_us(void)
 {
@@ -108,6 +112,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qcost: cannot start\n");
 		return 1;
 	}
+#ifndef QCOST_FOUNDATION
+	/* the word list, as `quarry ask` reads it (cli_query_tok) */
+	{
+		const char *dict = getenv("QUARRY_DICT");
+
+		if (dict == NULL || *dict)
+			tok_set_words(t, wordlist_open(dict ? dict
+							    : WORDLIST_DEFAULT));
+	}
+#endif
 	rank_defaults(&p);
 	if (plain) {
 #ifndef QCOST_FOUNDATION

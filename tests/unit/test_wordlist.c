@@ -92,6 +92,14 @@ static void test_first_line_and_crlf(void **state)
 	assert_true(has(w, "one"));
 	assert_false(has(w, "on"));
 	wordlist_close(w);
+	/* one-letter lines and words */
+	w = list_of("x\nxy\nI\n");
+	assert_true(has(w, "x"));
+	assert_true(has(w, "xy"));
+	assert_true(has(w, "i"));
+	assert_false(has(w, "xz"));
+	assert_false(has(w, "y"));
+	wordlist_close(w);
 }
 
 static void test_empty_and_long(void **state)
