@@ -415,14 +415,41 @@ static int on_blend(void *ctx, const struct idx_alias *al, const char *w,
 	return 0;
 }
 
+/* The longest common prefix of w and any phrase word. */
+struct lcp_ctx {
+	const char *w;
+	size_t most;
+};
+
+static int on_lcp(void *ctx, const struct idx_alias *a, const char *e,
+		  size_t n, int pos)
+{
+	struct lcp_ctx *c = ctx;
+	size_t k = 0;
+
+	(void)a;
+	(void)pos;
+	while (k < n && c->w[k] == e[k])
+		k++;
+	if (k > c->most)
+		c->most = k;
+	return 0;
+}
+
 static int split_blend(struct idx *x, struct tok *t, struct rank_query *q,
 		       int i)
 {
 	const char *w = q->terms[i].word;
-	size_t n = strlen(w), k;
+	size_t n = strlen(w), k, most;
 	char b[TOK_MAX_TERM * 2 + 1];
+	struct lcp_ctx lc = {w, 0};
 
-	for (k = 3; k + 3 <= n; k++) {
+	/* The first part must begin a phrase word: how much of w does at
+	 * most?  (Most words share three letters with none, and then nothing
+	 * is stemmed.) */
+	each_phrase_word(x, on_lcp, &lc);
+	most = lc.most;
+	for (k = 3; k + 3 <= n && k <= most; k++) {
 		struct blend_ctx c;
 		int len = tok_stem(t, w + k, n - k, b, sizeof(b));
 		char buf[512], *save = NULL, *tok;
