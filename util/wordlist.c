@@ -2,6 +2,8 @@
 #define _GNU_SOURCE /* memmem (glibc and musl have it) */
 #include "wordlist.h"
 
+#include "strmap.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -17,13 +19,19 @@
  * one-byte line). */
 #define KEY(b0, b1) ((unsigned)(unsigned char)(b0) << 5 | ((unsigned char)(b1) & 31))
 
+#define NKEYS (256 * 32)
+
 struct wordlist {
 	const char *data; /* the mapped file; NULL when it is empty */
 	size_t size;
 	int indexed;
 	/* lines whose first two bytes have key k (KEY) lie in [lo[k], hi[k]);
 	 * lo[k] == hi[k] when there are none */
-	uint32_t lo[256 * 32], hi[256 * 32];
+	uint32_t lo[NKEYS], hi[NKEYS];
+	/* built on a key's first lookup: a hash table of its lines, each
+	 * slot a line's offset + 1 (0 = empty), mask[k] + 1 slots */
+	uint32_t *tab[NKEYS];
+	uint32_t mask[NKEYS];
 };
 
 static struct wordlist *fail(int fd, struct wordlist *w, int e)
@@ -66,9 +74,30 @@ void wordlist_close(struct wordlist *w)
 {
 	if (w == NULL)
 		return;
+	int k;
+
 	if (w->data)
 		munmap((void *)w->data, w->size);
+	for (k = 0; k < NKEYS; k++)
+		free(w->tab[k]);
 	free(w);
+}
+
+/* The length of the line at off, without its LF or CR LF. */
+static size_t line_len(const struct wordlist *w, size_t off)
+{
+	const char *p = w->data + off;
+	const char *nl = memchr(p, '\n', w->size - off);
+	size_t n = nl ? (size_t)(nl - p) : w->size - off;
+
+	return n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+}
+
+static size_t next_line(const struct wordlist *w, size_t i)
+{
+	const char *nl = memchr(w->data + i, '\n', w->size - i);
+
+	return nl ? (size_t)(nl - w->data) + 1 : w->size;
 }
 
 /* One pass: where the lines of each key begin and end. */
@@ -78,9 +107,11 @@ static void build_index(struct wordlist *w)
 
 	w->indexed = 1;
 	while (i < w->size) {
-		const char *nl = memchr(w->data + i, '\n', w->size - i);
-		size_t end = nl ? (size_t)(nl - w->data) + 1 : w->size;
-		unsigned k = KEY(w->data[i], i + 1 < end ? w->data[i + 1] : '\n');
+		size_t end = next_line(w, i);
+		/* a second byte that ends the line is a one-byte line's */
+		char b1 = i + 1 < end ? w->data[i + 1] : '\n';
+		unsigned k = KEY(w->data[i], b1 == '\r' && (i + 2 == end ||
+				 w->data[i + 2] == '\n') ? '\n' : b1);
 
 		if (w->lo[k] == w->hi[k])
 			w->lo[k] = (uint32_t)i;
@@ -115,12 +146,54 @@ static int find_line(const struct wordlist *w, size_t lo, size_t hi,
 	return 0;
 }
 
-/* Is word[0..n) a line of the stretch its key indexes? */
-static int has_line(const struct wordlist *w, const char *word, size_t n)
+/* Hash the lines of key k.  -1 when memory runs out. */
+static int build_tab(struct wordlist *w, unsigned k)
+{
+	size_t i, n = 0, cap = 4;
+	uint32_t *t;
+
+	for (i = w->lo[k]; i < w->hi[k]; i = next_line(w, i)) {
+		size_t len = line_len(w, i);
+
+		n += KEY(w->data[i], len > 1 ? w->data[i + 1] : '\n') == k;
+	}
+	while (cap < 2 * n)
+		cap *= 2;
+	if ((t = calloc(cap, sizeof(*t))) == NULL)
+		return -1;
+	for (i = w->lo[k]; i < w->hi[k]; i = next_line(w, i)) {
+		size_t len = line_len(w, i), h;
+
+		if (KEY(w->data[i], len > 1 ? w->data[i + 1] : '\n') != k)
+			continue;
+		h = (size_t)str_hash(w->data + i, len) & (cap - 1);
+		while (t[h])
+			h = (h + 1) & (cap - 1);
+		t[h] = (uint32_t)i + 1;
+	}
+	w->tab[k] = t;
+	w->mask[k] = (uint32_t)(cap - 1);
+	return 0;
+}
+
+/* Is word[0..n) a line of its key? */
+static int has_line(struct wordlist *w, const char *word, size_t n)
 {
 	unsigned k = KEY(word[0], n > 1 ? word[1] : '\n');
+	size_t h;
+	uint32_t *t;
 
-	return w->lo[k] < w->hi[k] && find_line(w, w->lo[k], w->hi[k], word, n);
+	if (w->lo[k] == w->hi[k])
+		return 0;
+	if (w->tab[k] == NULL && build_tab(w, k) != 0)
+		return find_line(w, w->lo[k], w->hi[k], word, n);
+	t = w->tab[k];
+	for (h = (size_t)str_hash(word, n) & w->mask[k]; t[h];
+	     h = (h + 1) & w->mask[k])
+		if (line_len(w, t[h] - 1) == n &&
+		    memcmp(w->data + t[h] - 1, word, n) == 0)
+			return 1;
+	return 0;
 }
 
 int wordlist_has(struct wordlist *w, const char *word, size_t n)
