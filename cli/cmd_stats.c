@@ -54,8 +54,9 @@ int cmd_stats(int argc, char **argv)
 	       db && stat(db, &sb) == 0 ? (long long)sb.st_size : 0LL);
 	printf("records:   %ld\n", idx_ndocs(x));
 	printf("terms:     %ld\n", idx_nterms(x));
-	printf("avg terms: question %.1f, answer %.1f\n", idx_avglen(x, IDX_Q),
-	       idx_avglen(x, IDX_A));
+	printf("avg terms: question %.1f, answer %.1f (stop words not "
+	       "counted)\n",
+	       idx_avglen(x, IDX_Q), idx_avglen(x, IDX_A));
 	if (idx_segment_stats(x, &nseg, &ndel) == 0) {
 		printf("segments:  %ld\n", nseg);
 		printf("deleted:   %ld\n", ndel);

@@ -232,6 +232,7 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 		e->cur_tf[0] = e->cur_tf[1] = 0;
 	}
 	e->cur_tf[b->field]++;
+	b->len_doc[b->field] += !is_stop;
 	if (b->field == IDX_Q) {
 		if (b->nqtok == b->cap_qtok) {
 			size_t c = b->cap_qtok ? b->cap_qtok * 2 : 64;
@@ -474,18 +475,15 @@ int idx_finish_source(struct idx_build *b)
 /* Append a posting for every term of the current doc (in the order they
  * first occurred: each term's list only grows by doc id); returns the
  * field lengths. */
-static int flush_hits(struct idx_build *b, long len[IDX_NFIELDS])
+static int flush_hits(struct idx_build *b)
 {
 	size_t i;
 
-	len[0] = len[1] = 0;
 	for (i = 0; i < b->nhits; i++) {
 		struct term *e = TERM(b, b->hits[i].term);
 		unsigned *tf = e->cur_tf;
 		size_t before = e->post.cap;
 
-		len[0] += tf[0];
-		len[1] += tf[1];
 		if (buf_put_varint(&e->post, (uint64_t)(b->ndocs - e->last)) ||
 		    buf_put_varint(&e->post, tf[0]) ||
 		    buf_put_varint(&e->post, tf[1]))
@@ -597,16 +595,19 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 		return b->err.code;
 	b->nhits = 0;
 	b->nqtok = 0;
+	b->len_doc[IDX_Q] = b->len_doc[IDX_A] = 0;
 	b->field = IDX_Q;
 	if (tok_run(b->tok, question, strlen(question), on_term, b, &b->err))
 		return qerr_set(&b->err, QERR_IO, "out of memory");
 	b->field = IDX_A;
 	if (tok_run(b->tok, answer, strlen(answer), on_term, b, &b->err))
 		return qerr_set(&b->err, QERR_IO, "out of memory");
-	if (count_grams(b) != 0 || flush_hits(b, len) != 0 ||
+	if (count_grams(b) != 0 || flush_hits(b) != 0 ||
 	    alias_scan(question, strlen(question), on_alias, b) != 0 ||
 	    alias_scan(answer, strlen(answer), on_alias, b) != 0)
 		return qerr_set(&b->err, QERR_IO, "out of memory");
+	len[IDX_Q] = b->len_doc[IDX_Q];
+	len[IDX_A] = b->len_doc[IDX_A];
 	nb[0] = idx_norm_encode(len[0]);
 	nb[1] = idx_norm_encode(len[1]);
 	if (buf_append(&b->norms, nb, 2) != 0)

@@ -58,6 +58,9 @@ struct idx_build {
 	struct hit *hits;
 	size_t nhits, cap_hits;
 	int field;
+	/* its length per field: the terms that are not stop words (what
+	 * BM25 normalizes by, as engines that drop stop words count it) */
+	long len_doc[IDX_NFIELDS];
 	/* Postings spill to sorted run files when they outgrow the budget. */
 	size_t post_bytes, budget;
 	int nruns;
