@@ -49,30 +49,32 @@ void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx)
  * of its own ("whats", but not "well"), less the few that carry meaning in
  * questions about models: "no", "not", "over", "between", "against",
  * "same", and the negated contractions; plus "vs" and "versus", which
- * only join what a question compares, and "many" and "much" beside the
- * list's other quantifiers: "few", "more", "most", "some"). */
+ * only join what a question compares, "many" and "much" beside the
+ * list's other quantifiers: "few", "more", "most", "some", and the verbs
+ * that ask as "what is" asks: "explain", "describe", "define"). */
 static const char *const stop_words[] = {
 	"a", "about", "above", "after", "again", "all", "am", "an", "and",
 	"any", "are", "as", "at", "be", "because", "been", "before", "being",
-	"below", "both", "but", "by", "can", "could", "did", "do", "does",
-	"doing", "down", "during", "each", "few", "for", "from", "further",
-	"had", "has", "have", "having", "he", "he'd", "he'll", "he's", "her",
-	"here", "here's", "hers", "herself", "him", "himself", "his", "how",
-	"how's", "hows", "i", "i'd", "i'll", "i'm", "i've", "if", "im", "in",
-	"into", "is", "it", "it's", "its", "itself", "ive", "just", "let's",
-	"many", "me", "more", "most", "much", "my", "myself", "nor", "of",
-	"off", "on", "once", "only", "or", "other", "ought", "our", "ours",
-	"ourselves", "out", "own", "s", "she", "she'd", "she'll", "she's",
-	"should", "so", "some", "such", "t", "than", "that", "that's", "thats",
-	"the", "their", "theirs", "them", "themselves", "then", "there",
-	"there's", "theres", "these", "they", "they'd", "they'll", "they're",
-	"they've", "theyre", "this", "those", "through", "to", "too", "under",
-	"until", "up", "versus", "very", "vs", "was", "we", "we'd", "we'll",
-	"we're", "we've", "were", "what", "what's", "whats", "when", "when's",
-	"whens", "where", "where's", "wheres", "which", "while", "who",
-	"who's", "whom", "whos", "why", "why's", "whys", "will", "with",
-	"would", "you", "you'd", "you'll", "you're", "you've", "your", "youre",
-	"yours", "yourself", "yourselves", "youve",
+	"below", "both", "but", "by", "can", "could", "define", "describe",
+	"did", "do", "does", "doing", "down", "during", "each", "explain",
+	"few", "for", "from", "further", "had", "has", "have", "having", "he",
+	"he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself",
+	"him", "himself", "his", "how", "how's", "hows", "i", "i'd", "i'll",
+	"i'm", "i've", "if", "im", "in", "into", "is", "it", "it's", "its",
+	"itself", "ive", "just", "let's", "many", "me", "more", "most", "much",
+	"my", "myself", "nor", "of", "off", "on", "once", "only", "or",
+	"other", "ought", "our", "ours", "ourselves", "out", "own", "s", "she",
+	"she'd", "she'll", "she's", "should", "so", "some", "such", "t",
+	"than", "that", "that's", "thats", "the", "their", "theirs", "them",
+	"themselves", "then", "there", "there's", "theres", "these", "they",
+	"they'd", "they'll", "they're", "they've", "theyre", "this", "those",
+	"through", "to", "too", "under", "until", "up", "versus", "very", "vs",
+	"was", "we", "we'd", "we'll", "we're", "we've", "were", "what",
+	"what's", "whats", "when", "when's", "whens", "where", "where's",
+	"wheres", "which", "while", "who", "who's", "whom", "whos", "why",
+	"why's", "whys", "will", "with", "would", "you", "you'd", "you'll",
+	"you're", "you've", "your", "youre", "yours", "yourself", "yourselves",
+	"youve",
 };
 
 /* The stop words in an open-addressing table (index + 1; 0 empty), built

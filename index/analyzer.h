@@ -14,8 +14,9 @@
 #include "../util/err.h"
 
 /* Bump when analysis changes in a way that invalidates stored indexes
- * (3: a field's length counts only the terms that are not stop words). */
-#define TOK_VERSION 3
+ * (3: a field's length counts only the terms that are not stop words;
+ * 4: "explain", "describe", "define" are stop words). */
+#define TOK_VERSION 4
 
 /* Longest term kept, in bytes; longer words are cut at a character edge. */
 #define TOK_MAX_TERM 64

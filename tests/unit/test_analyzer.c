@@ -107,6 +107,10 @@ static void test_stop_words_reported(void **state)
 	assert_true(tok_is_stop("the", 3));
 	assert_false(tok_is_stop("not", 3));
 	assert_false(tok_is_stop("dropout", 7));
+	/* verbs that ask what something is, as "what is" does */
+	analyze(TOK_STEM, "Explain the dropout idea; describe it, define it",
+		&c);
+	assert_int_equal(c.stops, 6);
 }
 
 static void test_long_word_cut(void **state)
