@@ -50,22 +50,25 @@ void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx)
  * questions about models: "no", "not", "over", "between", "against",
  * "same", and the negated contractions; plus "vs" and "versus", which
  * only join what a question compares, "many" and "much" beside the
- * list's other quantifiers: "few", "more", "most", "some", and the verbs
- * that ask as "what is" asks: "explain", "describe", "define"). */
+ * list's other quantifiers: "few", "more", "most", "some", the verbs
+ * that ask as "what is" asks: "explain", "describe", "define", and the
+ * fillers of a conversation: "ok", "okay", "actually", "basically",
+ * "really", "please", "thanks"). */
 static const char *const stop_words[] = {
-	"a", "about", "above", "after", "again", "all", "am", "an", "and",
-	"any", "are", "as", "at", "be", "because", "been", "before", "being",
-	"below", "both", "but", "by", "can", "could", "define", "describe",
-	"did", "do", "does", "doing", "down", "during", "each", "explain",
-	"few", "for", "from", "further", "had", "has", "have", "having", "he",
-	"he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself",
-	"him", "himself", "his", "how", "how's", "hows", "i", "i'd", "i'll",
-	"i'm", "i've", "if", "im", "in", "into", "is", "it", "it's", "its",
-	"itself", "ive", "just", "let's", "many", "me", "more", "most", "much",
-	"my", "myself", "nor", "of", "off", "on", "once", "only", "or",
-	"other", "ought", "our", "ours", "ourselves", "out", "own", "s", "she",
-	"she'd", "she'll", "she's", "should", "so", "some", "such", "t",
-	"than", "that", "that's", "thats", "the", "their", "theirs", "them",
+	"a", "about", "above", "actually", "after", "again", "all", "am", "an",
+	"and", "any", "are", "as", "at", "basically", "be", "because", "been",
+	"before", "being", "below", "both", "but", "by", "can", "could",
+	"define", "describe", "did", "do", "does", "doing", "down", "during",
+	"each", "explain", "few", "for", "from", "further", "had", "has",
+	"have", "having", "he", "he'd", "he'll", "he's", "her", "here",
+	"here's", "hers", "herself", "him", "himself", "his", "how", "how's",
+	"hows", "i", "i'd", "i'll", "i'm", "i've", "if", "im", "in", "into",
+	"is", "it", "it's", "its", "itself", "ive", "just", "let's", "many",
+	"me", "more", "most", "much", "my", "myself", "nor", "of", "off", "ok",
+	"okay", "on", "once", "only", "or", "other", "ought", "our", "ours",
+	"ourselves", "out", "own", "please", "really", "s", "she", "she'd",
+	"she'll", "she's", "should", "so", "some", "such", "t", "than",
+	"thanks", "that", "that's", "thats", "the", "their", "theirs", "them",
 	"themselves", "then", "there", "there's", "theres", "these", "they",
 	"they'd", "they'll", "they're", "they've", "theyre", "this", "those",
 	"through", "to", "too", "under", "until", "up", "versus", "very", "vs",

@@ -15,8 +15,9 @@
 
 /* Bump when analysis changes in a way that invalidates stored indexes
  * (3: a field's length counts only the terms that are not stop words;
- * 4: "explain", "describe", "define" are stop words). */
-#define TOK_VERSION 4
+ * 4: "explain", "describe", "define" are stop words; 5: so are
+ * conversational fillers, "ok", "actually"...). */
+#define TOK_VERSION 5
 
 /* Longest term kept, in bytes; longer words are cut at a character edge. */
 #define TOK_MAX_TERM 64

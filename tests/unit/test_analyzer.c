@@ -111,6 +111,9 @@ static void test_stop_words_reported(void **state)
 	analyze(TOK_STEM, "Explain the dropout idea; describe it, define it",
 		&c);
 	assert_int_equal(c.stops, 6);
+	/* and the fillers of a conversation */
+	analyze(TOK_STEM, "ok but what does PCA actually do", &c);
+	assert_int_equal(c.n - c.stops, 1);
 }
 
 static void test_long_word_cut(void **state)
