@@ -112,7 +112,8 @@ static void usage(FILE *fp)
 		"  --model M         bm25 (default), tfidf or both\n"
 		CLI_RANK_HELP
 		"  --no-fts5         skip the FTS5 anchor\n"
-		"  --threshold X     confidence below which ask declines (0.36);\n"
+		"  --threshold X     confidence below which ask declines ("
+		CLI_THRESHOLD_TEXT ");\n"
 		"                    for collections with unjudged queries (taken\n"
 		"                    as unanswerable) prints how many of each kind\n"
 		"                    would be declined\n"

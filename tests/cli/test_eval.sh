@@ -7,7 +7,7 @@
 run "$Q" eval tests/devset; expect_rc "eval devset" 0
 expect_out "quarry row" '^devset +quarry-bm25 +0\.[0-9]{4}'
 expect_out "FTS5 anchor row in the same run" '^devset +fts5 +0\.[0-9]{4}'
-expect_out "decline rates for unanswerable questions" 'declined at threshold 0\.36 in devset: answerable [0-9]+/223 .*unanswerable [0-9]+/38'
+expect_out "decline rates for unanswerable questions" 'declined at threshold 0\.40 in devset: answerable [0-9]+/223 .*unanswerable [0-9]+/38'
 run "$Q" eval --json --model both --no-fts5 tests/devset
 if jq -e '[.collections[].system] == ["quarry-bm25", "quarry-tfidf"] and (.collections[0].ndcg10 > 0.5)' "$T/out" >/dev/null 2>&1 ||
    tail -n 1 "$T/out" | jq -e '[.collections[].system] == ["quarry-bm25", "quarry-tfidf"]' >/dev/null 2>&1; then ok "eval --json, both models"; else nok "eval --json" "$(head -c 300 "$T/out")"; fi
