@@ -48,6 +48,7 @@ sources() {
 	fuzz_query | fuzz_update) echo "$UTIL index/idx.c index/update.c index/analyzer.c index/alias.c retrieval/rank.c" ;;
 	fuzz_sse) echo "$UTIL llm/llm.c $LLM_REST" ;;
 	fuzz_llm_body) echo "$UTIL $LLM_REST" ;;
+	fuzz_wordlist) echo "$UTIL" ;;
 	*) echo "build.sh: unknown target $1" >&2; return 1 ;;
 	esac
 }
