@@ -94,6 +94,21 @@ static void add_expansion(struct idx *x, struct rank_query *q, const char *term,
 	q->nterms++;
 }
 
+/* Add the words of a phrase (space-separated terms) that are not stop
+ * words as expansions of term from. */
+static void add_phrase(struct idx *x, struct rank_query *q, const char *exp,
+		       int origin, int from, double weight)
+{
+	char buf[512], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", exp);
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save))
+		if (!tok_is_stop(tok, strlen(tok)))
+			add_expansion(x, q, tok, idx_df(x, tok), origin, from,
+				      weight);
+}
+
 /* Completions of a missing word: kept only when there are at most
  * RANK_MAX_PREFIX (a prefix many words share, "con", says too little). */
 struct prefix_ctx {
@@ -452,7 +467,6 @@ static int split_blend(struct idx *x, struct tok *t, struct rank_query *q,
 	for (k = 3; k + 3 <= n && k <= most; k++) {
 		struct blend_ctx c;
 		int len = tok_stem(t, w + k, n - k, b, sizeof(b));
-		char buf[512], *save = NULL, *tok;
 
 		if (len <= 0)
 			continue;
@@ -466,12 +480,7 @@ static int split_blend(struct idx *x, struct tok *t, struct rank_query *q,
 			continue;
 		add_expansion(x, q, c.found->acr, idx_df(x, c.found->acr),
 			      RANK_SPLIT, i, RANK_W_SPLIT);
-		snprintf(buf, sizeof(buf), "%s", c.found->exp);
-		for (tok = strtok_r(buf, " ", &save); tok;
-		     tok = strtok_r(NULL, " ", &save))
-			if (!tok_is_stop(tok, strlen(tok)))
-				add_expansion(x, q, tok, idx_df(x, tok), RANK_SPLIT,
-					      i, RANK_W_SPLIT);
+		add_phrase(x, q, c.found->exp, RANK_SPLIT, i, RANK_W_SPLIT);
 		return 1;
 	}
 	return 0;
@@ -642,17 +651,9 @@ static void expand_aliases(struct idx *x, struct rank_query *q, int nuser)
 			continue;
 		if (j == nuser && a[i].kind == IDX_ALIAS_INITIALS)
 			continue;
-		if (j < nuser) {
-			char buf[512], *save = NULL, *tok;
-
-			snprintf(buf, sizeof(buf), "%s", a[i].exp);
-			for (tok = strtok_r(buf, " ", &save); tok;
-			     tok = strtok_r(NULL, " ", &save))
-				if (!tok_is_stop(tok, strlen(tok)))
-					add_expansion(x, q, tok, idx_df(x, tok),
-						      RANK_ALIAS, j,
-						      RANK_W_ALIAS);
-		} else if (has_all(q, nuser, a[i].exp)) {
+		if (j < nuser)
+			add_phrase(x, q, a[i].exp, RANK_ALIAS, j, RANK_W_ALIAS);
+		else if (has_all(q, nuser, a[i].exp)) {
 			add_expansion(x, q, a[i].acr, idx_df(x, a[i].acr),
 				      RANK_ALIAS, 0, RANK_W_ALIAS);
 		}
