@@ -22,64 +22,64 @@
 #define NKEYS (256 * 32)
 
 struct wordlist {
+	int fd;           /* open until the first lookup maps the file */
+	int state;        /* 0 not mapped yet, 1 ready, -1 unusable */
 	const char *data; /* the mapped file; NULL when it is empty */
 	size_t size;
-	int indexed;
 	/* lines whose first two bytes have key k (KEY) lie in [lo[k], hi[k]);
 	 * lo[k] == hi[k] when there are none */
-	uint32_t lo[NKEYS], hi[NKEYS];
+	uint32_t *lo, *hi;
 	/* built on a key's first lookup: a hash table of its lines, each
 	 * slot a line's offset + 1 (0 = empty), mask[k] + 1 slots */
-	uint32_t *tab[NKEYS];
-	uint32_t mask[NKEYS];
+	uint32_t **tab;
+	uint32_t *mask;
 };
 
-static struct wordlist *fail(int fd, struct wordlist *w, int e)
+static struct wordlist *fail(int fd, int e)
 {
 	close(fd);
-	free(w);
 	errno = e;
 	return NULL;
 }
 
+/* Only checked here: what a lookup needs (the mapping, 160 KB of tables)
+ * waits for the first lookup, so a run that respells nothing pays three
+ * system calls. */
 struct wordlist *wordlist_open(const char *path)
 {
 	struct wordlist *w;
 	struct stat st;
-	void *p;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) != 0)
-		return fail(fd, NULL, errno);
+		return fail(fd, errno);
 	if (!S_ISREG(st.st_mode))
-		return fail(fd, NULL, EINVAL);
+		return fail(fd, EINVAL);
 	if ((uint64_t)st.st_size >= UINT32_MAX)
-		return fail(fd, NULL, EFBIG);
+		return fail(fd, EFBIG);
 	if ((w = calloc(1, sizeof(*w))) == NULL)
-		return fail(fd, NULL, ENOMEM);
-	if (st.st_size > 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED)
-			return fail(fd, w, errno);
-		w->data = p;
-		w->size = (size_t)st.st_size;
-	}
-	close(fd);
+		return fail(fd, ENOMEM);
+	w->fd = fd;
+	w->size = (size_t)st.st_size;
 	return w;
 }
 
 void wordlist_close(struct wordlist *w)
 {
-	if (w == NULL)
-		return;
 	int k;
 
+	if (w == NULL)
+		return;
+	if (w->state == 0)
+		close(w->fd);
 	if (w->data)
 		munmap((void *)w->data, w->size);
-	for (k = 0; k < NKEYS; k++)
+	for (k = 0; w->tab && k < NKEYS; k++)
 		free(w->tab[k]);
+	free(w->tab);
+	free(w->lo);
 	free(w);
 }
 
@@ -100,12 +100,31 @@ static size_t next_line(const struct wordlist *w, size_t i)
 	return nl ? (size_t)(nl - w->data) + 1 : w->size;
 }
 
-/* One pass: where the lines of each key begin and end. */
-static void build_index(struct wordlist *w)
+/* The first lookup: map the file and find where the lines of each key
+ * begin and end (one pass).  -1 when that cannot be done (the list then
+ * holds no words). */
+static int prepare(struct wordlist *w)
 {
 	size_t i = 0;
+	void *p = NULL;
 
-	w->indexed = 1;
+	w->state = -1;
+	if (w->size > 0) {
+		p = mmap(NULL, w->size, PROT_READ, MAP_PRIVATE, w->fd, 0);
+		if (p == MAP_FAILED)
+			p = NULL;
+	}
+	close(w->fd);
+	w->fd = -1;
+	if (w->size > 0 && p == NULL)
+		return -1;
+	w->data = p;
+	w->lo = calloc(3 * (size_t)NKEYS, sizeof(*w->lo));
+	w->tab = calloc(NKEYS, sizeof(*w->tab));
+	if (w->lo == NULL || w->tab == NULL)
+		return -1;
+	w->hi = w->lo + NKEYS;
+	w->mask = w->hi + NKEYS;
 	while (i < w->size) {
 		size_t end = next_line(w, i);
 		/* a second byte that ends the line is a one-byte line's */
@@ -118,6 +137,8 @@ static void build_index(struct wordlist *w)
 		w->hi[k] = (uint32_t)end;
 		i = end;
 	}
+	w->state = 1;
+	return 0;
 }
 
 /* Does a line that matched up to q end there? */
@@ -200,12 +221,11 @@ int wordlist_has(struct wordlist *w, const char *word, size_t n)
 {
 	char cap[WORDLIST_MAX_WORD];
 
-	if (w == NULL || w->data == NULL || n == 0 ||
-	    n > WORDLIST_MAX_WORD || memchr(word, '\n', n) ||
-	    memchr(word, '\r', n))
+	if (w == NULL || n == 0 || n > WORDLIST_MAX_WORD ||
+	    memchr(word, '\n', n) || memchr(word, '\r', n) ||
+	    (w->state == 0 && prepare(w) != 0) || w->state < 0 ||
+	    w->data == NULL)
 		return 0;
-	if (!w->indexed)
-		build_index(w);
 	if (has_line(w, word, n))
 		return 1;
 	if (word[0] < 'a' || word[0] > 'z')

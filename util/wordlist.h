@@ -4,11 +4,11 @@
  *
  * Lookups are case-sensitive on the bytes, except that a lower-case word
  * also matches the list's capitalized form ("ubuntu" finds "Ubuntu").
- * The first lookup indexes the lines by their first two bytes (one pass
- * over the file, about 1 ms for Debian's 100,000 words); the first lookup
- * of a word starting like no word before it hashes the lines starting
- * that way, and lookups are then a hash probe.  Files of 4 GB or more are
- * refused (EFBIG). */
+ * Opening only checks the file; the first lookup maps it and indexes the
+ * lines by their first two bytes (one pass, about 1 ms for Debian's
+ * 100,000 words); the first lookup of a word starting like no word before
+ * it hashes the lines starting that way, and lookups are then a hash
+ * probe.  Files of 4 GB or more are refused (EFBIG). */
 #ifndef QUARRY_WORDLIST_H
 #define QUARRY_WORDLIST_H
 
@@ -19,9 +19,10 @@
 
 struct wordlist;
 
-/* Map the list at path.  NULL with errno set when it cannot be opened,
+/* Open the list at path.  NULL with errno set when it cannot be opened,
  * is not a regular file, or memory runs out.  An empty file is a list
- * with no words. */
+ * with no words; so is a list that cannot be mapped at the first lookup.
+ * wordlist_close accepts NULL. */
 struct wordlist *wordlist_open(const char *path);
 void wordlist_close(struct wordlist *w);
 
