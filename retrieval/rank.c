@@ -653,10 +653,9 @@ static void expand_aliases(struct idx *x, struct rank_query *q, int nuser)
 			continue;
 		if (j < nuser)
 			add_phrase(x, q, a[i].exp, RANK_ALIAS, j, RANK_W_ALIAS);
-		else if (has_all(q, nuser, a[i].exp)) {
+		else if (has_all(q, nuser, a[i].exp))
 			add_expansion(x, q, a[i].acr, idx_df(x, a[i].acr),
 				      RANK_ALIAS, 0, RANK_W_ALIAS);
-		}
 	}
 }
 
