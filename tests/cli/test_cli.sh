@@ -114,6 +114,17 @@ run "$Q" ask --json "what is dropout"
 if jq -e '.answered == true and ([.results[].confidence] | all(. >= 0 and . <= 1))' "$T/out" >/dev/null; then ok "confidence in [0, 1]"; else nok "confidence in [0, 1]"; fi
 run "$Q" ask --explain "how does backprop work"; expect_out "--explain names expansions" "prefix of 'backprop'"
 expect_out "--explain shows term scores" 'backpropag=[0-9]'
+
+# --- the word list: only words that are not words are respelled ---
+printf 'thing\nworld\nwhats\ndeep\n' >"$T/words"
+run env QUARRY_DICT="$T/words" "$Q" ask --explain --threshold 0 "what is the world of deep lerning"
+expect_out "a misspelling is respelled" "learn \(spelling of 'lerning'"
+if grep -q "spelling of 'world'" "$T/out"; then nok "a word of the list is not respelled" "$(head -c 300 "$T/out")"; else ok "a word of the list is not respelled"; fi
+run env QUARRY_DICT= "$Q" ask --explain --threshold 0 "what is the world of deep lerning"
+expect_out "QUARRY_DICT empty: no list, any word may be respelled" "spelling of 'world'"
+run env QUARRY_DICT="$T/no-such-words" "$Q" ask --threshold 0 "what is the world of deep lerning"
+expect_rc "an unreadable QUARRY_DICT still answers" 0
+expect_err "an unreadable QUARRY_DICT: one warning" "warning: QUARRY_DICT='.*no-such-words' ignored: No such file"
 run "$Q" ask --json --explain --top 1 "what is a CNN"
 if jq -e '[.results[0].explain[] | select(.origin == "acronym")] | length > 0' "$T/out" >/dev/null; then ok "acronym expansion learned from the corpus"; else nok "acronym expansion" "$(head -c 300 "$T/out")"; fi
 run "$Q" ask --json --model tfidf "what is dropout"
