@@ -375,7 +375,8 @@ static int acronym_plural(const char *s, int n)
 	if (n < 3 || s[n - 1] != 's' || s[n - 2] == 's')
 		return n;
 	for (i = 0; i < n - 1; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')) ||
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9')) ||
 		    strchr("aeiouy", s[i]))
 			return n;
 	return n - 1;

@@ -473,8 +473,7 @@ int idx_finish_source(struct idx_build *b)
 }
 
 /* Append a posting for every term of the current doc (in the order they
- * first occurred: each term's list only grows by doc id); returns the
- * field lengths. */
+ * first occurred: each term's list only grows by doc id). */
 static int flush_hits(struct idx_build *b)
 {
 	size_t i;
@@ -587,7 +586,7 @@ static int count_grams(struct idx_build *b)
 int idx_build_add(struct idx_build *b, const char *ext_id,
 		  const char *question, const char *answer, long line)
 {
-	long len[IDX_NFIELDS];
+	const long *len = b->len_doc;
 	unsigned char nb[2];
 	sqlite3_stmt *st = b->ins_doc;
 
@@ -606,8 +605,6 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 	    alias_scan(question, strlen(question), on_alias, b) != 0 ||
 	    alias_scan(answer, strlen(answer), on_alias, b) != 0)
 		return qerr_set(&b->err, QERR_IO, "out of memory");
-	len[IDX_Q] = b->len_doc[IDX_Q];
-	len[IDX_A] = b->len_doc[IDX_A];
 	nb[0] = idx_norm_encode(len[0]);
 	nb[1] = idx_norm_encode(len[1]);
 	if (buf_append(&b->norms, nb, 2) != 0)
