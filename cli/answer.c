@@ -7,8 +7,9 @@
 #include "../util/utf8.h"
 #include "cli.h"
 
-static const char *const origin_name[] = {"", "prefix", "spelling", "acronym",
-					  "compound"};
+/* by enum rank_origin */
+static const char *const origin_name[] = {"user",     "prefix",   "spelling",
+					  "acronym",  "compound", "feedback"};
 
 /* The query's terms, with the expansions that fired. */
 static void print_terms(const struct cli_out *o, const struct rank_query *q)
@@ -20,7 +21,9 @@ static void print_terms(const struct cli_out *o, const struct rank_query *q)
 		const struct rank_term *t = &q->terms[i];
 
 		fprintf(o->fp, " %s", t->text);
-		if (t->origin != RANK_USER)
+		if (t->origin == RANK_FEEDBACK)
+			fprintf(o->fp, " (feedback, weight %.2g)", t->weight);
+		else if (t->origin != RANK_USER)
 			fprintf(o->fp, " (%s of '%s', weight %.2g)",
 				origin_name[t->origin], t->word, t->weight);
 		else if (t->df == 0)
@@ -94,7 +97,7 @@ static json_t *explain_json(const struct rank_query *q,
 		json_array_append_new(
 			arr, json_pack("{s:s, s:s, s:s, s:f, s:f}", "term", t->text,
 				       "word", t->word, "origin",
-				       t->origin ? origin_name[t->origin] : "user",
+				       origin_name[t->origin],
 				       "weight", t->weight, "score",
 				       r->contrib ? r->contrib[i] : 0.0));
 	}

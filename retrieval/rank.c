@@ -818,9 +818,13 @@ int rank_feedback(struct idx *x, struct rank_query *q,
 				dup |= strcmp(q->terms[j].text, c.t[i].text) == 0;
 			if (dup || df < 2)
 				continue;
+			if (q->nterms == RANK_MAX_TERMS)
+				break;
 			add_expansion(x, q, c.t[i].text, df, RANK_FEEDBACK, 0,
 				      p->feedback * c.t[i].w / maxw);
+			/* from no word of the user's */
 			q->terms[q->nterms - 1].from = -1;
+			q->terms[q->nterms - 1].word[0] = '\0';
 			added++;
 		}
 	}

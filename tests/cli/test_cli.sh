@@ -127,5 +127,9 @@ expect_rc "an unreadable QUARRY_DICT still answers" 0
 expect_err "an unreadable QUARRY_DICT: one warning" "warning: QUARRY_DICT='.*no-such-words' ignored: No such file"
 run "$Q" ask --json --explain --top 1 "what is a CNN"
 if jq -e '[.results[0].explain[] | select(.origin == "acronym")] | length > 0' "$T/out" >/dev/null; then ok "acronym expansion learned from the corpus"; else nok "acronym expansion" "$(head -c 300 "$T/out")"; fi
+run "$Q" ask --json --explain --top 1 --feedback 0.5 "how does dropout prevent overfitting in networks"
+if jq -e '[.results[0].explain[] | select(.origin == "feedback")] | length > 0 and all(.word == "")' "$T/out" >/dev/null; then ok "--feedback terms named as such in the JSON, from no word of the user's"; else nok "--feedback terms in the JSON" "$(head -c 300 "$T/out")"; fi
+run "$Q" ask --explain --top 1 --feedback 0.5 "how does dropout prevent overfitting in networks"
+expect_out "--explain names feedback terms" "(feedback, weight 0.5)"
 run "$Q" ask --json --model tfidf "what is dropout"
 if jq -e '.results[0].id == "18"' "$T/out" >/dev/null; then ok "--model tfidf ranks"; else nok "--model tfidf ranks"; fi
