@@ -9,7 +9,8 @@
 
 /* by enum rank_origin */
 static const char *const origin_name[] = {"user",     "prefix",   "spelling",
-					  "acronym",  "compound", "feedback"};
+					  "acronym",  "compound", "feedback",
+					  "joined",   "variant"};
 
 /* The query's terms, with the expansions that fired. */
 static void print_terms(const struct cli_out *o, const struct rank_query *q)

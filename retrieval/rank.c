@@ -4,6 +4,7 @@
 #include "../util/buf.h"
 #include "../util/editdist.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,17 @@ static int add_term(void *ctx, const char *term, size_t len, const char *word,
 static double bm25_idf(long n, long df)
 {
 	return log(1.0 + ((double)n - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+/* The index of term text in q, or -1. */
+static int term_index(const struct rank_query *q, const char *text)
+{
+	int i;
+
+	for (i = 0; i < q->nterms; i++)
+		if (strcmp(q->terms[i].text, text) == 0)
+			return i;
+	return -1;
 }
 
 /* Add an expansion term (or raise the weight of an existing one). */
@@ -660,6 +672,135 @@ static void expand_aliases(struct idx *x, struct rank_query *q, int nuser)
 }
 
 
+/* The term a piece of text analyzes to, when it is exactly one. */
+struct one_term {
+	char text[TOK_MAX_TERM * 2 + 1];
+	int n;
+};
+
+static int on_one_term(void *ctx, const char *term, size_t len,
+		       const char *word, int pos, int is_stop)
+{
+	struct one_term *o = ctx;
+
+	(void)len, (void)word, (void)pos, (void)is_stop;
+	if (o->n++ == 0)
+		copy_str(o->text, sizeof(o->text), term);
+	return 0;
+}
+
+static int one_term(struct tok *t, const char *s, size_t n,
+		    struct one_term *o)
+{
+	memset(o, 0, sizeof(*o));
+	return tok_run(t, s, n, on_one_term, o, NULL) == 0 && o->n == 1;
+}
+
+/* Length of the hyphen at s (ASCII '-', U+2010 or U+2011), else 0. */
+static size_t hyphen_len(const char *s, const char *end)
+{
+	if (*s == '-')
+		return 1;
+	if (end - s >= 3 && (unsigned char)s[0] == 0xe2 &&
+	    (unsigned char)s[1] == 0x80 &&
+	    ((unsigned char)s[2] == 0x90 || (unsigned char)s[2] == 0x91))
+		return 3;
+	return 0;
+}
+
+static int word_byte(const char *s, const char *end)
+{
+	unsigned char c = (unsigned char)*s;
+
+	return c < 0x80 ? isalnum(c) != 0 : hyphen_len(s, end) == 0;
+}
+
+/* A word the user hyphenated ("feed-forward") that the index holds closed
+ * up ("feedforward") joins the query as a term of its own beside its
+ * parts, expanding the first part the query kept and covering the parts
+ * after it (span).  Only a hyphen the user typed says the parts make one
+ * word: two words merely next to each other often do not ("data base" in
+ * a catalogue; joining those lost on cran and med). */
+static void join_hyphens(struct idx *x, struct tok *t, const char *text,
+			 struct rank_query *q, int nuser)
+{
+	const char *p = text, *end = text + strlen(text);
+
+	while (p < end) {
+		const char *start = p, *first_end = NULL;
+		char joined[TOK_MAX_TERM * 2];
+		size_t jn = 0, h;
+		int parts = 1, from = -1, i;
+		struct one_term o, f;
+		long df;
+
+		if (!word_byte(p, end)) {
+			p++;
+			continue;
+		}
+		for (;;) {
+			while (p < end && word_byte(p, end)) {
+				if (jn < sizeof(joined))
+					joined[jn++] = *p;
+				p++;
+			}
+			if (first_end == NULL)
+				first_end = p;
+			h = p < end ? hyphen_len(p, end) : 0;
+			if (h == 0 || p + h >= end || !word_byte(p + h, end))
+				break;
+			p += h;
+			parts++;
+		}
+		if (parts < 2 || jn >= sizeof(joined) ||
+		    !one_term(t, joined, jn, &o) ||
+		    (df = idx_df(x, o.text)) <= 0 ||
+		    !one_term(t, start, (size_t)(first_end - start), &f))
+			continue;
+		for (i = 0; i < nuser; i++)
+			if (strcmp(q->terms[i].text, f.text) == 0)
+				from = i;
+		if (from < 0 || q->nterms == RANK_MAX_TERMS ||
+		    term_index(q, o.text) >= 0)
+			continue;
+		add_expansion(x, q, o.text, df, RANK_JOIN, from, RANK_W_JOIN);
+		q->terms[q->nterms - 1].pos = q->terms[from].pos;
+		q->terms[q->nterms - 1].span = parts;
+		snprintf(q->terms[q->nterms - 1].word,
+			 sizeof(q->terms[0].word), "%.*s",
+			 (int)(p - start), start);
+	}
+}
+
+/* Derivations Snowball leaves apart, as the index has them: an adjective
+ * and its noun in -ity where no suffix rule joins them ("sparse" spars,
+ * "sparsity" sparsiti; "complexity" already stems to complex), and a verb
+ * in -ify and its noun in -ification ("classify" classifi,
+ * "classification" classif).  The other form joins the query below the
+ * user's word.  Short stems are left alone: "city" citi is no -ity, and
+ * "notify" and "notification" (notifi, notif) parted lost on StackFAQ. */
+static void add_variants(struct idx *x, struct rank_query *q, int i)
+{
+	const char *w = q->terms[i].text;
+	size_t n = strlen(w);
+	char v[TOK_MAX_TERM * 2 + 8];
+
+	if (n < 4)
+		return;
+	if (n >= 8 && strcmp(w + n - 3, "iti") == 0)
+		snprintf(v, sizeof(v), "%.*s", (int)(n - 3), w);
+	else
+		snprintf(v, sizeof(v), "%siti", w);
+	add_expansion(x, q, v, idx_df(x, v), RANK_VARIANT, i, RANK_W_VARIANT);
+	if (n >= 7 && strcmp(w + n - 3, "ifi") == 0)
+		snprintf(v, sizeof(v), "%.*s", (int)(n - 1), w);
+	else if (n >= 6 && strcmp(w + n - 2, "if") == 0)
+		snprintf(v, sizeof(v), "%si", w);
+	else
+		return;
+	add_expansion(x, q, v, idx_df(x, v), RANK_VARIANT, i, RANK_W_VARIANT);
+}
+
 int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err)
 {
@@ -701,6 +842,11 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 	for (i = 0; i < nuser; i++)
 		if (q->terms[i].df == 0 && !q->terms[i].is_stop)
 			expand_missing(x, t, q, i, flags);
+	if (flags & RANK_EXP_SPLIT) {
+		join_hyphens(x, t, text, q, nuser);
+		for (i = 0; i < nuser; i++)
+			add_variants(x, q, i);
+	}
 	if (flags & RANK_EXP_ALIAS)
 		expand_aliases(x, q, nuser);
 	return 0;
@@ -812,11 +958,8 @@ int rank_feedback(struct idx *x, struct rank_query *q,
 		maxw = c.t[0].w;
 		for (i = 0; i < c.n && added < RANK_FB_TERMS; i++) {
 			long df = idx_df(x, c.t[i].text);
-			int j, dup = 0;
 
-			for (j = 0; j < q->nterms; j++)
-				dup |= strcmp(q->terms[j].text, c.t[i].text) == 0;
-			if (dup || df < 2)
+			if (term_index(q, c.t[i].text) >= 0 || df < 2)
 				continue;
 			if (q->nterms == RANK_MAX_TERMS)
 				break;
@@ -837,14 +980,36 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 {
 	double total = 0.0, got = 0.0, maxidf = bm25_idf(idx_ndocs(x), 0);
 	double words = 0.0, found = 0.0;
-	int has[RANK_MAX_TERMS] = {0};
+	int has[RANK_MAX_TERMS] = {0}, hit[RANK_MAX_TERMS];
 	int i, j;
 
 	for (i = 0; i < q->nterms; i++)
 		has[i] = (h->terms >> i) & 1;
+	/* Another form of the user's word (a variant, or a closed-up word
+	 * that stands for all its parts) is the word found: its idf counts
+	 * as the word's, not beside it. */
+	for (i = 0; i < q->nterms; i++)
+		hit[i] = has[i];
+	for (j = 0; j < q->nterms; j++) {
+		const struct rank_term *e = &q->terms[j];
+
+		if (!has[j] || (e->origin != RANK_JOIN &&
+				e->origin != RANK_VARIANT))
+			continue;
+		for (i = 0; i < q->nterms; i++)
+			if (q->terms[i].origin == RANK_USER &&
+			    (i == e->from ||
+			     (e->origin == RANK_JOIN &&
+			      q->terms[i].pos >= e->pos &&
+			      q->terms[i].pos < e->pos + e->span)))
+				hit[i] = 1;
+	}
 	for (i = 0; i < q->nterms; i++) {
 		const struct rank_term *t = &q->terms[i];
-		double missing = 1.0, credit = has[i];
+		double missing = 1.0, credit = hit[i];
+
+		if (t->origin == RANK_JOIN || t->origin == RANK_VARIANT)
+			continue;
 
 		if (t->origin == RANK_USER && !t->is_stop) {
 			/* the user's word counts as found when it or what
@@ -888,7 +1053,7 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 			continue;
 		}
 		total += t->weight * t->idf;
-		if (has[i])
+		if (hit[i])
 			got += t->weight * t->idf;
 	}
 	if (total <= 0.0 || words <= 0.0)

@@ -63,6 +63,8 @@ enum rank_origin {
 	RANK_ALIAS = 3,  /* acronym <-> expansion the corpus defines */
 	RANK_SPLIT = 4,  /* half of a compound the index splits ("multilayer") */
 	RANK_FEEDBACK = 5, /* from the best records (pseudo-relevance feedback) */
+	RANK_JOIN = 6,   /* a hyphenated word closed up ("feed-forward") */
+	RANK_VARIANT = 7, /* a derivation the stemmer leaves apart ("sparsity") */
 };
 
 /* Query-side weights of expansions (the user's words weigh 1). */
@@ -70,6 +72,8 @@ enum rank_origin {
 #define RANK_W_FUZZY 0.8
 #define RANK_W_ALIAS 0.4
 #define RANK_W_SPLIT 0.8
+#define RANK_W_JOIN 1.0
+#define RANK_W_VARIANT 0.5
 /* At most this many completions per missing word. */
 #define RANK_MAX_PREFIX 3
 
@@ -84,6 +88,9 @@ struct rank_term {
 	int origin;                      /* enum rank_origin */
 	int from;                        /* for expansions: index of the term
 					    it expands, else -1 */
+	int span;                        /* RANK_JOIN: how many words it joins
+					    (the user's terms at pos of from
+					    and after) */
 };
 
 struct rank_query {
@@ -98,7 +105,9 @@ struct rank_query {
  * RANK_MAX_TERMS distinct ones are ignored.  Words the index lacks are
  * completed by prefix or matched by edit distance against the vocabulary,
  * and acronyms the corpus defines are expanded both ways, as the flags
- * allow; expansions weigh less than the user's words.  rank_parse uses
+ * allow (RANK_EXP_SPLIT also closes up hyphenated words and adds the
+ * derivations Snowball leaves apart); expansions weigh no more than the
+ * user's words.  rank_parse uses
  * RANK_EXP_ALL.  Returns 0 or QERR_IO (memory). */
 int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err);

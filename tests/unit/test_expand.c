@@ -2,7 +2,8 @@
  * the language is not respelled (with a word list), a misspelling is; a
  * clipped term of a defined acronym's phrase ("conv") completes to it
  * where plain completion would give up; a blend ("convnets") reads as the
- * phrase. */
+ * phrase; a hyphenated word finds its closed-up form; derivations the
+ * stemmer leaves apart ("sparse", "sparsity") find each other. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +30,8 @@ static const char *const Q[] = {
 	"What is a convex loss?",
 	"Should you think about the learning rate first?",
 	"How do I flag urgent mail?",
+	"What is a feedforward network?",
+	"How is classification scored?",
 };
 static const char *const A[] = {
 	"A Convolutional Neural Network (CNN) slides learned filters over "
@@ -40,6 +43,8 @@ static const char *const A[] = {
 	"A convex loss has a single minimum.",
 	"Think about it: the learning rate matters most.",
 	"Star it.",
+	"Layers pass inputs on; L1 keeps weights sparse.",
+	"Feed the scores forward to classify them; sparsity helps (C).",
 };
 
 static int setup(void **state)
@@ -173,11 +178,81 @@ static void test_clipped_terms(void **state)
 	tok_free(t);
 }
 
+static const struct rank_term *term_of(const struct rank_query *q,
+				       const char *text)
+{
+	int i;
+
+	for (i = 0; i < q->nterms; i++)
+		if (strcmp(q->terms[i].text, text) == 0)
+			return &q->terms[i];
+	return NULL;
+}
+
+static void test_hyphens_and_variants(void **state)
+{
+	struct tok *t = tok_new(TOK_STEM);
+	struct rank_query q;
+	struct rank_params p;
+	struct rank_hit h[2];
+	struct qerr err = {0};
+	const struct rank_term *e;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(t);
+	/* the user's hyphen: the closed-up word joins the parts */
+	parse(t, "a feed-forward network", &q);
+	assert_int_equal(origin_of(&q, "feed"), RANK_USER);
+	assert_int_equal(origin_of(&q, "forward"), RANK_USER);
+	e = term_of(&q, "feedforward");
+	assert_non_null(e);
+	assert_int_equal(e->origin, RANK_JOIN);
+	assert_string_equal(e->word, "feed-forward");
+	assert_int_equal(e->span, 2);
+	/* ...which finds all of it: the record that has only the closed-up
+	 * word is as sure an answer as one with both parts would be */
+	rank_defaults(&p);
+	assert_int_equal(rank_search(x, &q, &p, 2, h, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_true(rank_confidence(x, &q, &h[0]) > 0.999 ||
+		    rank_confidence(x, &q, &h[1]) > 0.999);
+	/* U+2010 HYPHEN too; two words without one are two words */
+	parse(t, "feed\xe2\x80\x90" "forward", &q);
+	assert_int_equal(origin_of(&q, "feedforward"), RANK_JOIN);
+	parse(t, "feed forward", &q);
+	assert_int_equal(origin_of(&q, "feedforward"), -1);
+	parse(t, "feed- forward -feed", &q);
+	assert_int_equal(origin_of(&q, "feedforward"), -1);
+	/* -ity and -ify/-ification, both ways, below the user's word */
+	parse(t, "sparse", &q);
+	e = term_of(&q, "sparsiti");
+	assert_non_null(e);
+	assert_int_equal(e->origin, RANK_VARIANT);
+	assert_true(e->weight < 1.0);
+	parse(t, "classifier", &q);
+	assert_int_equal(origin_of(&q, "classif"), RANK_VARIANT);
+	parse(t, "sparsity", &q);
+	assert_int_equal(origin_of(&q, "sparsiti"), RANK_USER);
+	assert_int_equal(origin_of(&q, "spars"), RANK_VARIANT);
+	/* a short stem is no -ity: "city" is not C plus -ity */
+	assert_true(idx_df(x, "c") > 0);
+	parse(t, "city", &q);
+	assert_int_equal(origin_of(&q, "c"), -1);
+	/* without expansion, none of it */
+	assert_int_equal(rank_parse_ex(x, t, "feed-forward sparse", 0, &q,
+				       &err),
+			 0);
+	assert_int_equal(q.nterms, 3);
+	tok_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words_are_not_respelled),
 		cmocka_unit_test(test_clipped_terms),
+		cmocka_unit_test(test_hyphens_and_variants),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
