@@ -35,6 +35,17 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
+/* The index of term text in q, or -1. */
+static int term_index(const struct rank_query *q, const char *text)
+{
+	int i;
+
+	for (i = 0; i < q->nterms; i++)
+		if (strcmp(q->terms[i].text, text) == 0)
+			return i;
+	return -1;
+}
+
 struct parse_ctx {
 	struct rank_query *q;
 };
@@ -43,16 +54,16 @@ static int add_term(void *ctx, const char *term, size_t len, const char *word,
 		    int pos, int is_stop)
 {
 	struct rank_query *q = ((struct parse_ctx *)ctx)->q;
-	int i;
+	int i = term_index(q, term);
 
 	(void)len;
-	for (i = 0; i < q->nterms; i++)
-		if (strcmp(q->terms[i].text, term) == 0) {
-			q->terms[i].weight += 1.0;
-			return 0;
-		}
+	if (i >= 0) {
+		q->terms[i].weight += 1.0;
+		return 0;
+	}
 	if (q->nterms == RANK_MAX_TERMS)
 		return 0;
+	i = q->nterms;
 	memset(&q->terms[i], 0, sizeof(q->terms[i]));
 	copy_str(q->terms[i].text, sizeof(q->terms[i].text), term);
 	copy_str(q->terms[i].word, sizeof(q->terms[i].word), word);
@@ -69,32 +80,21 @@ static double bm25_idf(long n, long df)
 	return log(1.0 + ((double)n - (double)df + 0.5) / ((double)df + 0.5));
 }
 
-/* The index of term text in q, or -1. */
-static int term_index(const struct rank_query *q, const char *text)
-{
-	int i;
-
-	for (i = 0; i < q->nterms; i++)
-		if (strcmp(q->terms[i].text, text) == 0)
-			return i;
-	return -1;
-}
-
 /* Add an expansion term (or raise the weight of an existing one). */
 static void add_expansion(struct idx *x, struct rank_query *q, const char *term,
 			  long df, int origin, int from, double weight)
 {
-	int i;
+	int i = term_index(q, term);
 
-	for (i = 0; i < q->nterms; i++)
-		if (strcmp(q->terms[i].text, term) == 0) {
-			if (q->terms[i].origin != RANK_USER &&
-			    q->terms[i].weight < weight)
-				q->terms[i].weight = weight;
-			return;
-		}
+	if (i >= 0) {
+		if (q->terms[i].origin != RANK_USER &&
+		    q->terms[i].weight < weight)
+			q->terms[i].weight = weight;
+		return;
+	}
 	if (q->nterms == RANK_MAX_TERMS || df <= 0)
 		return;
+	i = q->nterms;
 	memset(&q->terms[i], 0, sizeof(q->terms[i]));
 	copy_str(q->terms[i].text, sizeof(q->terms[i].text), term);
 	memcpy(q->terms[i].word, q->terms[from].word, sizeof(q->terms[i].word));
