@@ -26,7 +26,10 @@ static void print_terms(const struct cli_out *o, const struct rank_query *q)
 			fprintf(o->fp, " (feedback, weight %.2g)", t->weight);
 		else if (t->origin != RANK_USER)
 			fprintf(o->fp, " (%s of '%s', weight %.2g)",
-				origin_name[t->origin], t->word, t->weight);
+				t->origin == RANK_JOIN
+					? "closed-up form"
+					: origin_name[t->origin],
+				t->word, t->weight);
 		else if (t->df == 0)
 			fprintf(o->fp, " (not in the index)");
 	}

@@ -130,6 +130,10 @@ if jq -e '[.results[0].explain[] | select(.origin == "acronym")] | length > 0' "
 run "$Q" ask --json --explain --top 1 --feedback 0.5 "how does dropout prevent overfitting in networks"
 if jq -e '[.results[0].explain[] | select(.origin == "feedback")] | length > 0 and all(.word == "")' "$T/out" >/dev/null; then ok "--feedback terms named as such in the JSON, from no word of the user's"; else nok "--feedback terms in the JSON" "$(head -c 300 "$T/out")"; fi
 run "$Q" ask --explain --top 1 --feedback 0.5 "how does dropout prevent overfitting in networks"
-expect_out "--explain names feedback terms" "(feedback, weight 0.5)"
+expect_out "--explain names feedback terms" "[(]feedback, weight 0.5[)]"
+run "$Q" ask --explain --top 1 "which regularization gives sparse weights"
+expect_out "--explain names a derivation the stemmer leaves apart" "sparsiti .variant of 'sparse', weight 0.5"
+run "$Q" ask --json --explain --top 1 "how is a CNN different from a feed-forward network"
+if jq -e '[.results[0].explain[] | select(.origin == "joined" and .word == "feed-forward" and .term == "feedforward")] | length == 1' "$T/out" >/dev/null; then ok "a hyphenated word finds its closed-up form (JSON origin joined)"; else nok "hyphenated word closed up" "$(head -c 300 "$T/out")"; fi
 run "$Q" ask --json --model tfidf "what is dropout"
 if jq -e '.results[0].id == "18"' "$T/out" >/dev/null; then ok "--model tfidf ranks"; else nok "--model tfidf ranks"; fi
