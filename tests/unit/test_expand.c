@@ -88,15 +88,24 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
-/* The origin of term text in q, or -1 when q does not have it. */
-static int origin_of(const struct rank_query *q, const char *text)
+/* Term text of q, or NULL when q does not have it. */
+static const struct rank_term *term_of(const struct rank_query *q,
+				       const char *text)
 {
 	int i;
 
 	for (i = 0; i < q->nterms; i++)
 		if (strcmp(q->terms[i].text, text) == 0)
-			return q->terms[i].origin;
-	return -1;
+			return &q->terms[i];
+	return NULL;
+}
+
+/* The origin of term text in q, or -1 when q does not have it. */
+static int origin_of(const struct rank_query *q, const char *text)
+{
+	const struct rank_term *e = term_of(q, text);
+
+	return e ? e->origin : -1;
 }
 
 static void parse(struct tok *t, const char *text, struct rank_query *q)
@@ -176,17 +185,6 @@ static void test_clipped_terms(void **state)
 		assert_int_equal(q.nterms, 2);
 	}
 	tok_free(t);
-}
-
-static const struct rank_term *term_of(const struct rank_query *q,
-				       const char *text)
-{
-	int i;
-
-	for (i = 0; i < q->nterms; i++)
-		if (strcmp(q->terms[i].text, text) == 0)
-			return &q->terms[i];
-	return NULL;
 }
 
 static void test_hyphens_and_variants(void **state)
