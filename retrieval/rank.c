@@ -730,7 +730,7 @@ static void join_hyphens(struct idx *x, struct tok *t, const char *text,
 		const char *start = p, *first_end = NULL;
 		char joined[TOK_MAX_TERM * 2];
 		size_t jn = 0, h;
-		int parts = 1, from = -1, i;
+		int parts = 1, from;
 		struct one_term o, f;
 		long df;
 
@@ -757,10 +757,9 @@ static void join_hyphens(struct idx *x, struct tok *t, const char *text,
 		    (df = idx_df(x, o.text)) <= 0 ||
 		    !one_term(t, start, (size_t)(first_end - start), &f))
 			continue;
-		for (i = 0; i < nuser; i++)
-			if (strcmp(q->terms[i].text, f.text) == 0)
-				from = i;
-		if (from < 0 || q->nterms == RANK_MAX_TERMS ||
+		/* (terms are distinct, the user's first) */
+		from = term_index(q, f.text);
+		if (from < 0 || from >= nuser || q->nterms == RANK_MAX_TERMS ||
 		    term_index(q, o.text) >= 0)
 			continue;
 		add_expansion(x, q, o.text, df, RANK_JOIN, from, RANK_W_JOIN);
