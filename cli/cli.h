@@ -10,6 +10,7 @@
 #include "../index/corpus.h"
 #include "../index/idx.h"
 #include "../retrieval/rank.h"
+#include "../retrieval/run.h"
 #include "../util/err.h"
 
 #if defined(__GNUC__)
@@ -182,13 +183,6 @@ struct cli_result {
 	struct idx_doc doc;
 };
 
-/* Default confidence below which ask declines to answer (--threshold):
- * on the development set (tests/devset), the middle of the range that
- * declines 35 of its 38 unanswerable questions and 11 of its 223
- * answerable ones.  The help texts spell it out. */
-#define CLI_THRESHOLD_TEXT "0.40"
-#define CLI_THRESHOLD 0.40
-
 /* One answered (or declined) question, ready to print. */
 struct cli_answer {
 	const char *query;
@@ -196,7 +190,7 @@ struct cli_answer {
 	const struct rank_query *rq;   /* the parsed query (for explain) */
 	const struct cli_result *res;
 	int n;
-	int answered;                  /* best confidence >= threshold */
+	int answered;                  /* not declined (see rank_run) */
 	int show_candidates;           /* plain: list results even if declined */
 	int explain;                   /* show per-term contributions */
 	const char *reply;             /* LLM reply, or NULL */
@@ -210,13 +204,13 @@ struct cli_out {
 	int width;   /* wrap width in columns; 0 = no wrapping */
 };
 
-/* Rank the index for question q with params p and fetch the best top
- * records into res[0..*n) (res has room for top).  rq receives the parsed
- * query (may be NULL).  Returns 0 or an error code with err set. Free the
- * results with cli_results_clear. */
+/* Rank question q with params p as run wants (rank_run) and fetch the
+ * hits into res[0..*n) (res has room for run->k); res[i].confidence is
+ * set for i < run->nconf, else 0.  Returns 0 or an error code with err
+ * set (then *n is 0).  Free the results with cli_results_clear. */
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
-		 const char *q, int top, struct cli_result *res, int *n,
-		 struct rank_query *rq, struct qerr *err);
+		 const char *q, struct rank_run *run, struct cli_result *res,
+		 int *n, struct qerr *err);
 /* Fill res[i].contrib for --explain (allocates; freed by
  * cli_results_clear).  0 or QERR_IO. */
 int cli_explain(struct idx *x, const struct rank_query *rq,

@@ -44,7 +44,7 @@ static void usage(FILE *fp)
 		"                    \"source\",\"line\"}]}\n"
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
-		CLI_THRESHOLD_TEXT ");\n"
+		RANK_THRESHOLD_TEXT ");\n"
 		"                    with --top the nearest candidates are still shown\n"
 		"  --explain         show each query term's contribution per result\n"
 		"                    and which expansions fired\n"
@@ -187,7 +187,7 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 {
 	struct cli_result *res = calloc((size_t)o->top, sizeof(*res));
 	struct cli_answer a = {0};
-	struct rank_query rq;
+	struct rank_run run;
 	struct qerr err = {0};
 	int n = 0, rc;
 
@@ -195,16 +195,17 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	rc = cli_retrieve(x, t, &o->params, q, o->top, res, &n, &rq, &err);
+	rank_run_init(&run, o->top, o->threshold);
+	rc = cli_retrieve(x, t, &o->params, q, &run, res, &n, &err);
 	if (rc == 0 && o->explain &&
-	    cli_explain(x, &rq, &o->params, res, n) != 0) {
+	    cli_explain(x, &run.q, &o->params, res, n) != 0) {
 		rc = qerr_set(&err, QERR_IO, "out of memory");
 	}
 	a.query = q;
-	a.rq = &rq;
+	a.rq = &run.q;
 	a.res = res;
 	a.n = n;
-	a.answered = n > 0 && res[0].confidence >= o->threshold;
+	a.answered = rc == 0 && !run.declined;
 	a.show_candidates = o->top_given;
 	a.explain = o->explain;
 	if (rc != 0)
@@ -219,6 +220,7 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		rc = QERR_IO;
 	cli_results_clear(res, n);
 	free(res);
+	rank_run_clear(&run);
 	if (rc == QERR_IO && ferror(out->fp))
 		return cli_check_output(out->fp);
 	return rc ? rc : (a.answered ? QERR_OK : QERR_NOMATCH);
@@ -353,7 +355,7 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 
 int cmd_ask(int argc, char **argv)
 {
-	struct ask_opts o = {.top = 3, .threshold = CLI_THRESHOLD};
+	struct ask_opts o = {.top = 3, .threshold = RANK_THRESHOLD};
 	struct cli_out out;
 	struct idx *x = NULL;
 	struct tok *t = NULL;

@@ -69,7 +69,7 @@ static void usage(FILE *fp)
 		"                    {\"command\",\"resolved\",\"results\"}\n"
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
-		CLI_THRESHOLD_TEXT ")\n"
+		RANK_THRESHOLD_TEXT ")\n"
 		"  --llm             start with LLM replies on (as /llm on)\n"
 		"  --llm-url URL     endpoint base URL (else QUARRY_LLM_URL,\n"
 		"                    OPENAI_BASE_URL or the config file)\n"
@@ -236,10 +236,12 @@ static json_t *results_json(const struct cli_result *r, int n)
 }
 
 /* One turn's answers, as ask prints them.  resolved is NULL when there
- * was nothing to continue; more marks a "tell me more" turn, which shows
- * the next answers whatever their confidence. */
+ * was nothing to continue; declined is rank_run's verdict on the question;
+ * more marks a "tell me more" turn, which shows the next answers whatever
+ * their confidence. */
 static int print_turn(struct chat *c, const char *q, const char *resolved,
-		      const struct cli_result *r, int n, int more)
+		      const struct cli_result *r, int n, int more,
+		      int declined)
 {
 	struct cli_answer a;
 
@@ -248,7 +250,7 @@ static int print_turn(struct chat *c, const char *q, const char *resolved,
 	a.resolved = resolved ? resolved : "";
 	a.res = r;
 	a.n = n;
-	a.answered = n > 0 && (more || r[0].confidence >= c->threshold);
+	a.answered = n > 0 && (more || !declined);
 	a.show_candidates = c->top > 1;
 	if (c->out.json) {
 		if (cli_print_json(c->out.fp, &a) != 0 && !ferror(c->out.fp)) {
@@ -379,22 +381,25 @@ static int turn(struct chat *c, const char *q)
 {
 	struct qerr err = {0};
 	struct cli_result *res;
+	struct rank_run run;
 	char *resolved;
-	int kind, first, want, n = 0, shown, rc;
+	int kind, first, want, n = 0, shown, declined, rc;
 
 	kind = followup_resolve(&c->topic, q, &resolved);
 	if (kind < 0)
 		goto oom;
 	if (resolved == NULL)
-		return print_turn(c, q, NULL, NULL, 0, 1);
+		return print_turn(c, q, NULL, NULL, 0, 1, 1);
 	first = kind == FOLLOWUP_MORE ? c->topic.shown : 0;
 	want = first + c->top > SOURCES_MIN ? first + c->top : SOURCES_MIN;
 	if ((res = calloc((size_t)want, sizeof(*res))) == NULL) {
 		free(resolved);
 		goto oom;
 	}
-	rc = cli_retrieve(c->x, c->t, &c->params, resolved, want, res, &n,
-			  NULL, &err);
+	rank_run_init(&run, want, c->threshold);
+	rc = cli_retrieve(c->x, c->t, &c->params, resolved, &run, res, &n, &err);
+	declined = run.declined;
+	rank_run_clear(&run);
 	if (rc != 0) {
 		cli_fail(&err);
 		if (c->status == 0)
@@ -407,7 +412,7 @@ static int turn(struct chat *c, const char *q)
 	if (shown > c->top)
 		shown = c->top;
 	rc = print_turn(c, q, resolved, res + first, shown,
-			kind == FOLLOWUP_MORE);
+			kind == FOLLOWUP_MORE, declined);
 	if (rc == 0 && c->llm)
 		rc = llm_reply(c, q, resolved, res + first, shown);
 	if (followup_update(&c->topic, kind, q, resolved, shown) != 0) {
@@ -835,7 +840,7 @@ int cmd_chat(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.top = 1;
-	c.threshold = CLI_THRESHOLD;
+	c.threshold = RANK_THRESHOLD;
 	rank_defaults(&c.params);
 	followup_init(&c.topic);
 	rc = parse_opts(argc, argv, &c, &db);

@@ -113,7 +113,7 @@ static void usage(FILE *fp)
 		CLI_RANK_HELP
 		"  --no-fts5         skip the FTS5 anchor\n"
 		"  --threshold X     confidence below which ask declines ("
-		CLI_THRESHOLD_TEXT ");\n"
+		RANK_THRESHOLD_TEXT ");\n"
 		"                    for collections with unjudged queries (taken\n"
 		"                    as unanswerable) prints how many of each kind\n"
 		"                    would be declined\n"
@@ -624,25 +624,19 @@ struct qctx {
 	struct rank_params params;
 	char **ext; /* internal doc id -> corpus _id */
 	long ndocs;
-	struct rank_query rq;
-	struct rank_hit hits[EVAL_K];
+	struct rank_run run;  /* ranking: EVAL_K hits, no confidence needed */
+	struct rank_run best; /* the decline rule: the best hit only */
 	int check;            /* also rank exhaustively and compare */
-	double threshold;
 	long checked, differ; /* queries compared, and those that differed */
 };
 
-/* Would ask decline text (nothing found, or confidence below the
- * threshold)?  Returns 1 or 0, or -1 on error. */
+/* Would ask decline text (rank_run's rule)?  Returns 1 or 0, or -1 on
+ * error. */
 static int declines(struct qctx *q, const char *text, struct qerr *err)
 {
-	struct rank_hit h[1];
-	int n = 0;
-
-	if (rank_parse_ex(q->x, q->t, text, q->params.expand, &q->rq, err) ||
-	    rank_feedback(q->x, &q->rq, &q->params, err) ||
-	    rank_search(q->x, &q->rq, &q->params, 1, h, &n, err))
+	if (rank_run(q->x, q->t, &q->params, text, &q->best, err) != 0)
 		return -1;
-	return n == 0 || rank_confidence(q->x, &q->rq, &h[0]) < q->threshold;
+	return q->best.declined;
 }
 
 /* For collections with unanswerable (unjudged) questions: how many of
@@ -663,27 +657,28 @@ static int report_declines(struct qctx *q, const struct coll *c,
 		una += d;
 	}
 	printf("declined at threshold %.2f in %s: answerable %d/%d (%.1f%%), "
-	       "unanswerable %d/%d (%.1f%%)\n", q->threshold, c->name, ans,
+	       "unanswerable %d/%d (%.1f%%)\n", q->best.threshold, c->name, ans,
 	       c->nq, c->nq ? 100.0 * ans / c->nq : 0.0, una, c->unjudged,
 	       c->unjudged ? 100.0 * una / c->unjudged : 0.0);
 	return 0;
 }
 
-/* Rank q->rq exhaustively too; count the query as differing unless both
- * rankings agree on every record and score. */
-static int check_exhaustive(struct qctx *q, int n, struct qerr *err)
+/* Rank the last query exhaustively too; count it as differing unless
+ * both rankings agree on every record and score. */
+static int check_exhaustive(struct qctx *q, struct qerr *err)
 {
+	const struct rank_run *r = &q->run;
 	struct rank_params p = q->params;
 	struct rank_hit ex[EVAL_K];
-	int m = 0, i, rc;
+	int m = 0, n = r->nhits, i, rc;
 
 	p.exhaustive = 1;
-	rc = rank_search(q->x, &q->rq, &p, EVAL_K, ex, &m, err);
+	rc = rank_search(q->x, &r->q, &p, EVAL_K, ex, &m, err);
 	if (rc != 0)
 		return rc;
 	q->checked++;
 	for (i = 0; i < n && m == n; i++)
-		if (ex[i].doc != q->hits[i].doc || ex[i].score != q->hits[i].score)
+		if (ex[i].doc != r->hits[i].doc || ex[i].score != r->hits[i].score)
 			break;
 	if (m != n || i < n)
 		q->differ++;
@@ -694,22 +689,16 @@ static int quarry_search(void *ctx, const char *text, const char **ranked,
 			 int *n, struct qerr *err)
 {
 	struct qctx *q = ctx;
-	int i, rc = rank_parse_ex(q->x, q->t, text, q->params.expand,
-				    &q->rq, err);
+	int i, rc = rank_run(q->x, q->t, &q->params, text, &q->run, err);
 
-	if (rc == 0)
-		rc = rank_feedback(q->x, &q->rq, &q->params, err);
-	if (rc == 0)
-		rc = rank_search(q->x, &q->rq, &q->params, EVAL_K, q->hits, n,
-				 err);
 	if (rc == 0 && q->check && q->params.model == RANK_BM25)
-		rc = check_exhaustive(q, *n, err);
-	if (rc != 0) {
-		*n = 0;
+		rc = check_exhaustive(q, err);
+	*n = 0;
+	if (rc != 0)
 		return rc;
-	}
+	*n = q->run.nhits;
 	for (i = 0; i < *n; i++) {
-		long d = q->hits[i].doc;
+		long d = q->run.hits[i].doc;
 
 		ranked[i] = d >= 0 && d < q->ndocs ? q->ext[d] : NULL;
 	}
@@ -725,6 +714,8 @@ static void qctx_clear(struct qctx *q)
 	free(q->ext);
 	tok_free(q->t);
 	idx_close(q->x);
+	rank_run_clear(&q->run);
+	rank_run_clear(&q->best);
 	q->ext = NULL;
 	q->t = NULL;
 	q->x = NULL;
@@ -792,7 +783,9 @@ static int run_quarry(const struct coll *c, const struct eval_opts *o,
 	memset(&q, 0, sizeof(q));
 	q.params = o->params;
 	q.check = o->check_pruning;
-	q.threshold = o->threshold;
+	rank_run_init(&q.run, EVAL_K, o->threshold);
+	q.run.nconf = 1;
+	rank_run_init(&q.best, 1, o->threshold);
 	if (corpus == NULL || db == NULL)
 		rc = qerr_set(err, QERR_IO, "out of memory");
 	else
@@ -1360,7 +1353,7 @@ int cmd_eval(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	rank_defaults(&o.params);
-	o.threshold = CLI_THRESHOLD;
+	o.threshold = RANK_THRESHOLD;
 	o.run[SYS_BM25] = 1;
 	o.run[SYS_FTS5] = 1;
 	rc = parse_opts(argc, argv, &o);

@@ -1,40 +1,29 @@
-/* retrieve.c - from a question to the records to show: parse, rank, fetch.
- * Shared by ask and chat. */
+/* retrieve.c - from a question to the records to show: rank (rank_run),
+ * then fetch.  Shared by ask and chat. */
 #include <stdlib.h>
 
 #include "cli.h"
 
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
-		 const char *q, int top, struct cli_result *res, int *n,
-		 struct rank_query *rq, struct qerr *err)
+		 const char *q, struct rank_run *run, struct cli_result *res,
+		 int *n, struct qerr *err)
 {
-	struct rank_query local;
-	struct rank_hit *hits;
 	int i, rc;
 
 	*n = 0;
-	if (rq == NULL)
-		rq = &local;
-	hits = calloc((size_t)top, sizeof(*hits));
-	if (hits == NULL)
-		return qerr_set(err, QERR_IO, "out of memory");
-	rc = rank_parse_ex(x, t, q, p->expand, rq, err);
-	if (rc == 0)
-		rc = rank_feedback(x, rq, p, err);
-	if (rc == 0)
-		rc = rank_search(x, rq, p, top, hits, n, err);
-	for (i = 0; rc == 0 && i < *n; i++) {
+	rc = rank_run(x, t, p, q, run, err);
+	for (i = 0; rc == 0 && i < run->nhits; i++) {
 		res[i].rank = i + 1;
-		res[i].score = hits[i].score;
-		res[i].confidence = rank_confidence(x, rq, &hits[i]);
-		rc = idx_get_doc(x, hits[i].doc, &res[i].doc, err);
+		res[i].score = run->hits[i].score;
+		res[i].confidence = i < run->nconf ? run->confidence[i] : 0.0;
+		rc = idx_get_doc(x, run->hits[i].doc, &res[i].doc, err);
 	}
 	if (rc != 0) {
 		cli_results_clear(res, i);
-		*n = 0;
+		return rc;
 	}
-	free(hits);
-	return rc;
+	*n = run->nhits;
+	return 0;
 }
 
 int cli_explain(struct idx *x, const struct rank_query *rq,
