@@ -5,10 +5,11 @@
  * Ranks every question (one per line) as `quarry ask --top K` does
  * (default 3), with the same word list ($QUARRY_DICT, else
  * /usr/share/dict/words) and the same pipeline (rank_run: parse with
- * expansions, feedback, search, confidence of each hit); REPEATS rounds (default 200) over all the questions in turn, as a
- * piped batch would ask them (one read of the index held across them, so
- * what it caches is what neighbouring questions share, never the same
- * question's earlier ranking).  -p ranks as plain BM25F instead
+ * expansions, feedback, search, confidence of each hit); REPEATS rounds
+ * (default 200) over all the questions in turn, as a piped batch would ask
+ * them (one read of the index held across them, so what it caches is what
+ * neighbouring questions share, never the same question's earlier
+ * ranking).  -p ranks as plain BM25F instead
  * (--no-expand --qmatch 0).  Prints "MICROSECONDS<TAB>QUESTION" per
  * question, the least time of its rankings: a busy machine can only raise
  * a time, never lower it.
