@@ -108,10 +108,44 @@ static json_t *explain_json(const struct rank_query *q,
 	return arr;
 }
 
+/* One result: {"rank","id","score","confidence","question","answer",
+ * "source","line"}, or with brief only {"rank","id","score","question",
+ * "source","line"}.  NULL when memory runs out. */
+static json_t *result_json(const struct cli_result *r, int brief)
+{
+	const struct idx_doc *d = &r->doc;
+
+	if (brief)
+		return json_pack("{s:i, s:o, s:f, s:o, s:o, s:I}", "rank",
+				 r->rank, "id", jstr(d->ext_id), "score",
+				 r->score, "question", jstr(d->question),
+				 "source", jstr(d->source), "line",
+				 (json_int_t)d->line);
+	return json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I}", "rank",
+			 r->rank, "id", jstr(d->ext_id), "score", r->score,
+			 "confidence", r->confidence, "question",
+			 jstr(d->question), "answer", jstr(d->answer), "source",
+			 jstr(d->source), "line", (json_int_t)d->line);
+}
+
+/* Write root as one line and drop it (root may be NULL: out of memory).
+ * 0 or QERR_IO. */
+static int put_line(FILE *fp, json_t *root)
+{
+	int rc = 0;
+
+	if (root == NULL ||
+	    json_dumpf(root, fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) != 0 ||
+	    fputc('\n', fp) == EOF)
+		rc = QERR_IO;
+	json_decref(root);
+	return rc;
+}
+
 int cli_print_json(FILE *fp, const struct cli_answer *a)
 {
 	json_t *root = json_object(), *arr = json_array();
-	int i, rc = 0;
+	int i;
 
 	if (root == NULL || arr == NULL) {
 		json_decref(root);
@@ -123,23 +157,16 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 		json_object_set_new(root, "resolved", jstr(a->resolved));
 	json_object_set_new(root, "answered", json_boolean(a->answered));
 	for (i = 0; i < a->n; i++) {
-		const struct cli_result *r = &a->res[i];
-		const struct idx_doc *d = &r->doc;
-		json_t *e = json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I}",
-				      "rank", r->rank, "id", jstr(d->ext_id),
-				      "score", r->score, "confidence",
-				      r->confidence, "question", jstr(d->question),
-				      "answer", jstr(d->answer), "source",
-				      jstr(d->source), "line", (json_int_t)d->line);
+		json_t *e = result_json(&a->res[i], 0);
 
 		if (e == NULL) {
 			json_decref(root);
 			json_decref(arr);
 			return QERR_IO;
 		}
-
-		if (e && a->explain && a->rq)
-			json_object_set_new(e, "explain", explain_json(a->rq, r));
+		if (a->explain && a->rq)
+			json_object_set_new(e, "explain",
+					    explain_json(a->rq, &a->res[i]));
 		json_array_append_new(arr, e);
 	}
 	json_object_set_new(root, "results", arr);
@@ -147,9 +174,30 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 		json_object_set_new(root, "reply", jstr(a->reply));
 	if (a->reply_error)
 		json_object_set_new(root, "reply_error", jstr(a->reply_error));
-	if (json_dumpf(root, fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) != 0 ||
-	    fputc('\n', fp) == EOF)
-		rc = QERR_IO;
-	json_decref(root);
-	return rc;
+	return put_line(fp, root);
+}
+
+int cli_print_sources_json(FILE *fp, const char *resolved,
+			   const struct cli_result *r, int n)
+{
+	json_t *arr = json_array();
+	int i;
+
+	for (i = 0; arr && i < n; i++)
+		if (json_array_append_new(arr, result_json(&r[i], 1)) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	if (arr == NULL)
+		return QERR_IO;
+	return put_line(fp, json_pack("{s:s, s:o, s:o}", "command", "sources",
+				      "resolved", jstr(resolved), "results",
+				      arr));
+}
+
+int cli_print_command_json(FILE *fp, const char *command, const char *key,
+			   const char *value)
+{
+	return put_line(fp, json_pack("{s:s, s:o}", "command", command, key,
+				      jstr(value)));
 }

@@ -232,11 +232,23 @@ void cli_print_results(const struct cli_out *o, const char *query,
  * and, when asked, the nearest candidates; the explanation). */
 void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
 
-/* Print an answer as one JSON line (the contract in README "JSON"):
+/* The JSON writers (answer.c) repair invalid UTF-8 in every string
+ * rather than lose the line.
+ *
+ * Print an answer as one JSON line (the contract in README "JSON"):
  * {"query","answered","results":[{"rank","id","score","confidence",
  * "question","answer","source","line"[,"explain"]}][,"resolved"]
  * [,"reply"][,"reply_error"]}.  0 or QERR_IO. */
 int cli_print_json(FILE *fp, const struct cli_answer *a);
+/* chat's /sources as one JSON line: {"command":"sources","resolved",
+ * "results":[{"rank","id","score","question","source","line"}]} (the
+ * answers are in the turn's own line).  0 or QERR_IO. */
+int cli_print_sources_json(FILE *fp, const char *resolved,
+			   const struct cli_result *r, int n);
+/* A command's reply as one JSON line: {"command": command, key: value}.
+ * 0 or QERR_IO. */
+int cli_print_command_json(FILE *fp, const char *command, const char *key,
+			   const char *value);
 
 /* Flush and check fp; 0 or QERR_IO with a message printed. */
 int cli_check_output(FILE *fp);

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <histedit.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -179,15 +178,9 @@ static int flush_out(struct chat *c)
 	return cli_check_output(c->out.fp);
 }
 
-static int put_json(struct chat *c, json_t *root)
+/* After a JSON writer returned rc: flush, or report what failed. */
+static int json_done(struct chat *c, int rc)
 {
-	int rc = 0;
-
-	if (root == NULL ||
-	    json_dumpf(root, c->out.fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) ||
-	    fputc('\n', c->out.fp) == EOF)
-		rc = QERR_IO;
-	json_decref(root);
 	if (rc != 0 && !ferror(c->out.fp)) {
 		cli_error("out of memory");
 		return rc;
@@ -207,32 +200,10 @@ static int say(struct chat *c, const char *cmd, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->out.json)
-		return put_json(c, json_pack("{s:s, s:s}", "command", cmd,
-					     "message", msg));
+		return json_done(c, cli_print_command_json(c->out.fp, cmd,
+							   "message", msg));
 	fprintf(c->out.fp, "%s\n\n", msg);
 	return flush_out(c);
-}
-
-static json_t *results_json(const struct cli_result *r, int n)
-{
-	json_t *arr = json_array();
-	int i;
-
-	for (i = 0; arr && i < n; i++) {
-		const struct idx_doc *d = &r[i].doc;
-
-		if (json_array_append_new(
-			    arr, json_pack("{s:i, s:s, s:f, s:s, s:s, s:s, s:i}",
-					   "rank", r[i].rank, "id", d->ext_id,
-					   "score", r[i].score, "question",
-					   d->question, "answer", d->answer,
-					   "source", d->source, "line",
-					   (json_int_t)d->line)) != 0) {
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	return arr;
 }
 
 /* One turn's answers, as ask prints them.  resolved is NULL when there
@@ -252,13 +223,8 @@ static int print_turn(struct chat *c, const char *q, const char *resolved,
 	a.n = n;
 	a.answered = n > 0 && (more || !declined);
 	a.show_candidates = c->top > 1;
-	if (c->out.json) {
-		if (cli_print_json(c->out.fp, &a) != 0 && !ferror(c->out.fp)) {
-			cli_error("out of memory");
-			return QERR_IO;
-		}
-		return flush_out(c);
-	}
+	if (c->out.json)
+		return json_done(c, cli_print_json(c->out.fp, &a));
 	if (resolved == NULL)
 		fprintf(c->out.fp,
 			"Nothing to continue yet: ask a question first.\n");
@@ -348,8 +314,8 @@ static int llm_reply(struct chat *c, const char *q, const char *resolved,
 		return flush_out(c);
 	}
 	if (c->out.json) {
-		if (put_json(c, json_pack("{s:s, s:s}", "command", "llm",
-					  "reply", reply)) != 0) {
+		if (json_done(c, cli_print_command_json(c->out.fp, "llm",
+							"reply", reply)) != 0) {
 			free(reply);
 			return QERR_IO;
 		}
@@ -465,21 +431,6 @@ static int do_reset(struct chat *c, const char *arg)
 	return say(c, "reset", "Topic forgotten; the next question starts afresh.");
 }
 
-static int sources_json(struct chat *c)
-{
-	json_t *arr = results_json(c->last, c->nlast);
-	size_t i;
-
-	if (arr == NULL)
-		return put_json(c, NULL);
-	/* The answers are in the turn's own object; keep this one short. */
-	for (i = 0; i < json_array_size(arr); i++)
-		json_object_del(json_array_get(arr, i), "answer");
-	return put_json(c, json_pack("{s:s, s:s, s:o}", "command", "sources",
-				     "resolved", c->last_query, "results",
-				     arr));
-}
-
 static int do_sources(struct chat *c, const char *arg)
 {
 	int i;
@@ -488,7 +439,9 @@ static int do_sources(struct chat *c, const char *arg)
 	if (c->last_query == NULL)
 		return say(c, "sources", "No sources yet: ask a question first.");
 	if (c->out.json)
-		return sources_json(c);
+		return json_done(c, cli_print_sources_json(c->out.fp,
+							   c->last_query,
+							   c->last, c->nlast));
 	fprintf(c->out.fp, "Sources for: %s\n", c->last_query);
 	if (c->nlast == 0)
 		fprintf(c->out.fp, "  (nothing matched)\n");
