@@ -10,8 +10,8 @@
 export LC_ALL=C
 
 DEV=tests/devset
-"$Q" index -q --db "$T/dev.db" "$DEV/corpus.jsonl" 2>"$T/err" ||
-	nok "index the devset" "$(head -c 300 "$T/err")"
+run "$Q" index -q --db "$T/dev.db" "$DEV/corpus.jsonl"
+expect_rc "index the devset" 0
 jq -r .text "$DEV/queries.jsonl" >"$T/q.txt"
 jq -r ._id "$DEV/queries.jsonl" >"$T/ids.txt"
 
@@ -32,7 +32,8 @@ want="declined at threshold 0.40 in devset: answerable $ans/$nans .*unanswerable
 if [ "$nans" -gt 0 ] && [ "$nuna" -gt 0 ] && [ "$una" -gt 0 ] && grep -Eq "$want" "$T/out"; then
 	ok "eval declines the questions ask declines ($ans/$nans, $una/$nuna)"
 else
-	nok "eval declines the questions ask declines" "ask: $ans/$nans, $una/$nuna; eval: $(grep declined "$T/out")"
+	nok "eval declines the questions ask declines" \
+		"ask: $ans/$nans, $una/$nuna; eval: $(grep declined "$T/out")"
 fi
 
 # chat, with /reset before each question so that none is a follow-up:
@@ -48,7 +49,8 @@ total=$(wc -l <"$T/chat.cmp")
 if [ "$total" -gt 200 ] && [ "$same" -eq "$total" ]; then
 	ok "chat ranks and declines as ask does ($same questions)"
 else
-	nok "chat ranks and declines as ask does" "$same of $total agree; $(comm -23 "$T/chat.cmp" "$T/ask.cmp" | head -3)"
+	nok "chat ranks and declines as ask does" \
+		"$same of $total agree; $(comm -23 "$T/chat.cmp" "$T/ask.cmp" | head -3)"
 fi
 
 # tell me more: answered whatever the threshold, while the question
@@ -67,9 +69,14 @@ fi
 # it, repaired
 bad=$(printf 'caf\351.txt')
 mkdir -p "$T/u8"
-printf '1. What is dropout?\nAns: Dropout ignores random neurons.\n\n2. What is a GAN?\nAns: Two networks compete.\n' >"$T/u8/$bad"
-"$Q" index -q --db "$T/u8.db" "$T/u8/$bad" 2>"$T/err" ||
-	nok "index a file whose name is not UTF-8" "$(head -c 300 "$T/err")"
+{ printf '1. What is dropout?\nAns: Dropout ignores random neurons.\n\n'
+  printf '2. What is a GAN?\nAns: Two networks compete.\n'; } >"$T/u8/$bad"
+run "$Q" index --db "$T/u8.db" "$T/u8/$bad"
+if [ "$rc" -eq 0 ] && grep -q 'indexed 2 records' "$T/err"; then
+	ok "index a file whose name is not UTF-8"
+else
+	nok "index a file whose name is not UTF-8" "exit $rc; $(head -c 300 "$T/err")"
+fi
 run "$Q" ask --json --db "$T/u8.db" "what is dropout"
 expect_rc "ask, a source name that is not UTF-8" 0
 if jq -e '.results[0].source | endswith("caf\ufffd.txt")' "$T/out" >/dev/null 2>&1; then
@@ -87,5 +94,6 @@ if [ ! -s "$T/err" ] && jq -se 'length == 2 and .[1].command == "sources"
 	"$T/out" >/dev/null 2>&1; then
 	ok "chat --json /sources: the source name repaired, the short form"
 else
-	nok "chat --json /sources with a source name that is not UTF-8" "out: $(head -c 300 "$T/out"); err: $(head -c 200 "$T/err")"
+	nok "chat --json /sources with a source name that is not UTF-8" \
+		"out: $(head -c 300 "$T/out"); err: $(head -c 200 "$T/err")"
 fi
