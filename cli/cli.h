@@ -217,6 +217,10 @@ struct cli_out {
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		 const char *q, int top, struct cli_result *res, int *n,
 		 struct rank_query *rq, struct qerr *err);
+/* One warning on stderr when rq left out some of the question's words or
+ * their expansions (RANK_MAX_TERMS); nothing otherwise.  cli_retrieve
+ * calls it. */
+void cli_warn_cut(const struct rank_query *rq);
 /* Fill res[i].contrib for --explain (allocates; freed by
  * cli_results_clear).  0 or QERR_IO. */
 int cli_explain(struct idx *x, const struct rank_query *rq,

@@ -4,6 +4,18 @@
 
 #include "cli.h"
 
+void cli_warn_cut(const struct rank_query *rq)
+{
+	if (rq->cut_words > 0)
+		cli_warn("long question: %d of its words not searched (a "
+			 "question searches at most %d terms; --explain lists "
+			 "them)", rq->cut_words, RANK_MAX_TERMS);
+	else if (rq->cut_expansions > 0)
+		cli_warn("long question: %d expansions of its words not "
+			 "searched (a question searches at most %d terms)",
+			 rq->cut_expansions, RANK_MAX_TERMS);
+}
+
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		 const char *q, int top, struct cli_result *res, int *n,
 		 struct rank_query *rq, struct qerr *err)
@@ -21,6 +33,8 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 	rc = rank_parse_ex(x, t, q, p->expand, rq, err);
 	if (rc == 0)
 		rc = rank_feedback(x, rq, p, err);
+	if (rc == 0)
+		cli_warn_cut(rq);
 	if (rc == 0)
 		rc = rank_search(x, rq, p, top, hits, n, err);
 	for (i = 0; rc == 0 && i < *n; i++) {
