@@ -168,9 +168,13 @@ enum {
  * message printed, or -1 when c is not a ranking option. */
 int cli_rank_opt(const char *cmd, int c, const char *arg,
 		 struct rank_params *p);
-/* Parse a number in [lo, hi]; 0 or QERR_USAGE with a message printed. */
+/* Parse a number in [lo, hi] (never NaN or infinite): 0, or QERR_USAGE
+ * with one message printed naming cmd, opt and s. */
 int cli_parse_num(const char *cmd, const char *opt, const char *s, double lo,
 		  double hi, double *out);
+/* The same for a whole number ("1e3" is one). */
+int cli_parse_int(const char *cmd, const char *opt, const char *s, long lo,
+		  long hi, long *out);
 
 /* ---- output ---- */
 

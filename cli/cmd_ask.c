@@ -83,8 +83,8 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		{"top", required_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
-	double v;
-	int c;
+	long v;
+	int c, rc;
 
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it our way */
@@ -98,10 +98,9 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		case 'U': o->llm_opts.url = optarg; break;
 		case 'M': o->llm_opts.model = optarg; break;
 		case 'C':
-			if (cli_parse_num("ask", "--context-budget", optarg, 100,
-					  1e8, &v))
+			if (cli_parse_int("ask", "--context-budget", optarg, 100,
+					  100000000L, &o->llm_opts.budget))
 				return QERR_USAGE;
-			o->llm_opts.budget = (long)v;
 			break;
 		case 't':
 			if (cli_parse_num("ask", "--threshold", optarg, 0, 1,
@@ -110,19 +109,17 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 			break;
 		case 'h': usage(stdout); return -1;
 		case 'n':
-			if (cli_parse_num("ask", "--top", optarg, 1, MAX_TOP, &v))
+			if (cli_parse_int("ask", "--top", optarg, 1, MAX_TOP, &v))
 				return QERR_USAGE;
 			o->top = (int)v;
 			o->top_given = 1;
-			if (v != (double)o->top) {
-				cli_error("ask: --top wants a whole number");
-				return QERR_USAGE;
-			}
 			break;
 		default:
-			if (cli_rank_opt("ask", c, optarg, &o->params) == 0)
+			/* (a ranking option with a bad value has said so) */
+			if ((rc = cli_rank_opt("ask", c, optarg, &o->params)) == 0)
 				break;
-			cli_bad_option("ask", argv);
+			if (rc < 0)
+				cli_bad_option("ask", argv);
 			return QERR_USAGE;
 		}
 	}

@@ -146,13 +146,14 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 					  &c->threshold))
 				return QERR_USAGE;
 			break;
-		case 'n':
-			if ((c->top = parse_top(optarg)) < 0) {
-				cli_error("chat: --top wants a whole number in "
-					  "[1, %d], not '%s'", MAX_TOP, optarg);
+		case 'n': {
+			long v;
+
+			if (cli_parse_int("chat", "--top", optarg, 1, MAX_TOP, &v))
 				return QERR_USAGE;
-			}
+			c->top = (int)v;
 			break;
+		}
 		default:
 			if ((rc = cli_rank_opt("chat", ch, optarg, &c->params)) == 0)
 				break;
