@@ -221,6 +221,10 @@ struct cli_out {
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		 const char *q, int top, struct cli_result *res, int *n,
 		 struct rank_query *rq, struct qerr *err);
+/* The question in s[0..n) as text to search: a NUL byte reads as a word
+ * break and invalid UTF-8 is replaced (U+FFFD), each with a warning
+ * naming where ("stdin:3").  Caller frees; NULL when memory runs out. */
+char *cli_question(const char *s, size_t n, const char *where);
 /* One warning on stderr when rq left out some of the question's words or
  * their expansions (RANK_MAX_TERMS); nothing otherwise.  cli_retrieve
  * calls it. */

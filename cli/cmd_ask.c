@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "../util/buf.h"
-#include "../util/utf8.h"
 #include "cli.h"
 
 #define MAX_TOP 1000
@@ -246,17 +245,6 @@ static int blank(const char *s)
 	return *s == '\0';
 }
 
-/* Repair invalid UTF-8 in place of q; warns naming where. */
-static char *clean_question(const char *q, size_t n, const char *where)
-{
-	size_t bad = 0;
-	char *s = utf8_repair(q, n, &bad);
-
-	if (s && bad)
-		cli_warn("%s: invalid UTF-8 replaced", where);
-	return s;
-}
-
 /* Is more input already waiting: in stdio's buffer, or on the descriptor
  * (a line, or the end of a pipe)?  Without glibc, say no. */
 static int input_pending(FILE *fp)
@@ -320,7 +308,7 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 		if (blank(line))
 			continue;
 		snprintf(where, sizeof(where), "stdin:%ld", lineno);
-		q = clean_question(line, (size_t)len, where);
+		q = cli_question(line, (size_t)len, where);
 		if (q == NULL) {
 			cli_error("out of memory");
 			rc = QERR_IO;
@@ -364,7 +352,7 @@ int cmd_ask(int argc, char **argv)
 	if (optind < argc) {
 		char *joined = join_args(argc - optind, argv + optind);
 
-		q = joined ? clean_question(joined, strlen(joined), "question")
+		q = joined ? cli_question(joined, strlen(joined), "question")
 			   : NULL;
 		free(joined);
 		if (q == NULL) {

@@ -21,7 +21,6 @@
 
 #include "../retrieval/followup.h"
 #include "../util/buf.h"
-#include "../util/utf8.h"
 #include "cli.h"
 
 #define MAX_TOP 1000
@@ -593,16 +592,14 @@ static int command(struct chat *c, char *line)
 static int chat_line(struct chat *c, const char *line, size_t len,
 		     const char *where)
 {
-	size_t bad = 0, n;
-	char *s = utf8_repair(line, len, &bad), *q;
+	size_t n;
+	char *s = cli_question(line, len, where), *q;
 	int rc;
 
 	if (s == NULL) {
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	if (bad)
-		cli_warn("%s: invalid UTF-8 replaced", where);
 	q = s + strspn(s, " \t\r\n");
 	n = strlen(q);
 	while (n > 0 && strchr(" \t\r\n", q[n - 1]))

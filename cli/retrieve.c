@@ -1,8 +1,34 @@
 /* retrieve.c - from a question to the records to show: parse, rank, fetch.
  * Shared by ask and chat. */
 #include <stdlib.h>
+#include <string.h>
+
+#include "../util/utf8.h"
 
 #include "cli.h"
+
+char *cli_question(const char *s, size_t n, const char *where)
+{
+	size_t bad = 0, nul = 0;
+	char *copy = malloc(n + 1), *q, *z;
+
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	for (z = memchr(copy, '\0', n); z; z = memchr(z, '\0', n - (size_t)(z - copy))) {
+		*z++ = ' ';
+		nul++;
+	}
+	q = utf8_repair(copy, n, &bad);
+	free(copy);
+	if (q && nul)
+		cli_warn("%s: question contains a NUL byte, read as a space",
+			 where);
+	if (q && bad)
+		cli_warn("%s: invalid UTF-8 replaced", where);
+	return q;
+}
 
 void cli_warn_cut(const struct rank_query *rq)
 {
