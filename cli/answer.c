@@ -12,6 +12,23 @@ static const char *const origin_name[] = {"user",     "prefix",   "spelling",
 					  "acronym",  "compound", "feedback",
 					  "joined",   "variant"};
 
+/* What RANK_MAX_TERMS left out, when anything was. */
+static void print_cut(const struct cli_out *o, const struct rank_query *q)
+{
+	int i;
+
+	if (q->cut_words > 0) {
+		fprintf(o->fp, "not searched (over %d terms): %d words:",
+			RANK_MAX_TERMS, q->cut_words);
+		for (i = 0; i < q->ncut_shown; i++)
+			fprintf(o->fp, " %s", q->cut[i]);
+		fprintf(o->fp, "%s\n", q->cut_words > q->ncut_shown ? " ..." : "");
+	}
+	if (q->cut_expansions > 0)
+		fprintf(o->fp, "not searched (over %d terms): %d expansions\n",
+			RANK_MAX_TERMS, q->cut_expansions);
+}
+
 /* The query's terms, with the expansions that fired. */
 static void print_terms(const struct cli_out *o, const struct rank_query *q)
 {
@@ -34,6 +51,7 @@ static void print_terms(const struct cli_out *o, const struct rank_query *q)
 			fprintf(o->fp, " (not in the index)");
 	}
 	fputc('\n', o->fp);
+	print_cut(o, q);
 }
 
 static void print_explain(const struct cli_out *o, const struct rank_query *q,
@@ -142,6 +160,18 @@ static int put_line(FILE *fp, json_t *root)
 	return rc;
 }
 
+/* {"words": N, "shown": [the first words], "expansions": N} */
+static json_t *cut_json(const struct rank_query *q)
+{
+	json_t *shown = json_array();
+	int i;
+
+	for (i = 0; shown && i < q->ncut_shown; i++)
+		json_array_append_new(shown, jstr(q->cut[i]));
+	return json_pack("{s:i, s:o, s:i}", "words", q->cut_words, "shown",
+			 shown, "expansions", q->cut_expansions);
+}
+
 int cli_print_json(FILE *fp, const struct cli_answer *a)
 {
 	json_t *root = json_object(), *arr = json_array();
@@ -170,6 +200,9 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 		json_array_append_new(arr, e);
 	}
 	json_object_set_new(root, "results", arr);
+	if (a->explain && a->rq &&
+	    (a->rq->cut_words > 0 || a->rq->cut_expansions > 0))
+		json_object_set_new(root, "not_searched", cut_json(a->rq));
 	if (a->reply)
 		json_object_set_new(root, "reply", jstr(a->reply));
 	if (a->reply_error)

@@ -169,9 +169,13 @@ enum {
  * message printed, or -1 when c is not a ranking option. */
 int cli_rank_opt(const char *cmd, int c, const char *arg,
 		 struct rank_params *p);
-/* Parse a number in [lo, hi]; 0 or QERR_USAGE with a message printed. */
+/* Parse a number in [lo, hi] (never NaN or infinite): 0, or QERR_USAGE
+ * with one message printed naming cmd, opt and s. */
 int cli_parse_num(const char *cmd, const char *opt, const char *s, double lo,
 		  double hi, double *out);
+/* The same for a whole number ("1e3" is one). */
+int cli_parse_int(const char *cmd, const char *opt, const char *s, long lo,
+		  long hi, long *out);
 
 /* ---- output ---- */
 
@@ -211,6 +215,14 @@ struct cli_out {
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		 const char *q, struct rank_run *run, struct cli_result *res,
 		 int *n, struct qerr *err);
+/* The question in s[0..n) as text to search: a NUL byte reads as a word
+ * break and invalid UTF-8 is replaced (U+FFFD), each with a warning
+ * naming where ("stdin:3").  Caller frees; NULL when memory runs out. */
+char *cli_question(const char *s, size_t n, const char *where);
+/* One warning on stderr when rq left out some of the question's words or
+ * their expansions (RANK_MAX_TERMS); nothing otherwise.  cli_retrieve
+ * calls it. */
+void cli_warn_cut(const struct rank_query *rq);
 /* Fill res[i].contrib for --explain (allocates; freed by
  * cli_results_clear).  0 or QERR_IO. */
 int cli_explain(struct idx *x, const struct rank_query *rq,

@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "../util/buf.h"
-#include "../util/utf8.h"
 #include "cli.h"
 
 #define MAX_TOP 1000
@@ -83,8 +82,8 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		{"top", required_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
-	double v;
-	int c;
+	long v;
+	int c, rc;
 
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it our way */
@@ -98,10 +97,9 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		case 'U': o->llm_opts.url = optarg; break;
 		case 'M': o->llm_opts.model = optarg; break;
 		case 'C':
-			if (cli_parse_num("ask", "--context-budget", optarg, 100,
-					  1e8, &v))
+			if (cli_parse_int("ask", "--context-budget", optarg, 100,
+					  100000000L, &o->llm_opts.budget))
 				return QERR_USAGE;
-			o->llm_opts.budget = (long)v;
 			break;
 		case 't':
 			if (cli_parse_num("ask", "--threshold", optarg, 0, 1,
@@ -110,19 +108,17 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 			break;
 		case 'h': usage(stdout); return -1;
 		case 'n':
-			if (cli_parse_num("ask", "--top", optarg, 1, MAX_TOP, &v))
+			if (cli_parse_int("ask", "--top", optarg, 1, MAX_TOP, &v))
 				return QERR_USAGE;
 			o->top = (int)v;
 			o->top_given = 1;
-			if (v != (double)o->top) {
-				cli_error("ask: --top wants a whole number");
-				return QERR_USAGE;
-			}
 			break;
 		default:
-			if (cli_rank_opt("ask", c, optarg, &o->params) == 0)
+			/* (a ranking option with a bad value has said so) */
+			if ((rc = cli_rank_opt("ask", c, optarg, &o->params)) == 0)
 				break;
-			cli_bad_option("ask", argv);
+			if (rc < 0)
+				cli_bad_option("ask", argv);
 			return QERR_USAGE;
 		}
 	}
@@ -251,17 +247,6 @@ static int blank(const char *s)
 	return *s == '\0';
 }
 
-/* Repair invalid UTF-8 in place of q; warns naming where. */
-static char *clean_question(const char *q, size_t n, const char *where)
-{
-	size_t bad = 0;
-	char *s = utf8_repair(q, n, &bad);
-
-	if (s && bad)
-		cli_warn("%s: invalid UTF-8 replaced", where);
-	return s;
-}
-
 /* Is more input already waiting: in stdio's buffer, or on the descriptor
  * (a line, or the end of a pipe)?  Without glibc, say no. */
 static int input_pending(FILE *fp)
@@ -325,7 +310,7 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 		if (blank(line))
 			continue;
 		snprintf(where, sizeof(where), "stdin:%ld", lineno);
-		q = clean_question(line, (size_t)len, where);
+		q = cli_question(line, (size_t)len, where);
 		if (q == NULL) {
 			cli_error("out of memory");
 			rc = QERR_IO;
@@ -369,7 +354,7 @@ int cmd_ask(int argc, char **argv)
 	if (optind < argc) {
 		char *joined = join_args(argc - optind, argv + optind);
 
-		q = joined ? clean_question(joined, strlen(joined), "question")
+		q = joined ? cli_question(joined, strlen(joined), "question")
 			   : NULL;
 		free(joined);
 		if (q == NULL) {

@@ -20,7 +20,6 @@
 
 #include "../retrieval/followup.h"
 #include "../util/buf.h"
-#include "../util/utf8.h"
 #include "cli.h"
 
 #define MAX_TOP 1000
@@ -145,13 +144,14 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 					  &c->threshold))
 				return QERR_USAGE;
 			break;
-		case 'n':
-			if ((c->top = parse_top(optarg)) < 0) {
-				cli_error("chat: --top wants a whole number in "
-					  "[1, %d], not '%s'", MAX_TOP, optarg);
+		case 'n': {
+			long v;
+
+			if (cli_parse_int("chat", "--top", optarg, 1, MAX_TOP, &v))
 				return QERR_USAGE;
-			}
+			c->top = (int)v;
 			break;
+		}
 		default:
 			if ((rc = cli_rank_opt("chat", ch, optarg, &c->params)) == 0)
 				break;
@@ -550,16 +550,14 @@ static int command(struct chat *c, char *line)
 static int chat_line(struct chat *c, const char *line, size_t len,
 		     const char *where)
 {
-	size_t bad = 0, n;
-	char *s = utf8_repair(line, len, &bad), *q;
+	size_t n;
+	char *s = cli_question(line, len, where), *q;
 	int rc;
 
 	if (s == NULL) {
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	if (bad)
-		cli_warn("%s: invalid UTF-8 replaced", where);
 	q = s + strspn(s, " \t\r\n");
 	n = strlen(q);
 	while (n > 0 && strchr(" \t\r\n", q[n - 1]))

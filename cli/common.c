@@ -605,7 +605,8 @@ struct tok *cli_query_tok(void)
 		return NULL;
 	}
 	if (w == NULL && path && !warned++)
-		cli_warn("QUARRY_DICT='%s' ignored: %s", path, strerror(errno));
+		cli_warn("QUARRY_DICT='%s' ignored: %s", path,
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
 	tok_set_words(t, w);
 	return t;
 }

@@ -1,8 +1,46 @@
 /* retrieve.c - from a question to the records to show: rank (rank_run),
  * then fetch.  Shared by ask and chat. */
 #include <stdlib.h>
+#include <string.h>
+
+#include "../util/utf8.h"
 
 #include "cli.h"
+
+char *cli_question(const char *s, size_t n, const char *where)
+{
+	size_t bad = 0, nul = 0;
+	char *copy = malloc(n + 1), *q, *z;
+
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	for (z = memchr(copy, '\0', n); z; z = memchr(z, '\0', n - (size_t)(z - copy))) {
+		*z++ = ' ';
+		nul++;
+	}
+	q = utf8_repair(copy, n, &bad);
+	free(copy);
+	if (q && nul)
+		cli_warn("%s: question contains a NUL byte, read as a space",
+			 where);
+	if (q && bad)
+		cli_warn("%s: invalid UTF-8 replaced", where);
+	return q;
+}
+
+void cli_warn_cut(const struct rank_query *rq)
+{
+	if (rq->cut_words > 0)
+		cli_warn("long question: %d of its words not searched (a "
+			 "question searches at most %d terms; --explain lists "
+			 "them)", rq->cut_words, RANK_MAX_TERMS);
+	else if (rq->cut_expansions > 0)
+		cli_warn("long question: %d expansions of its words not "
+			 "searched (a question searches at most %d terms)",
+			 rq->cut_expansions, RANK_MAX_TERMS);
+}
 
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		 const char *q, struct rank_run *run, struct cli_result *res,
@@ -12,6 +50,8 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 
 	*n = 0;
 	rc = rank_run(x, t, p, q, run, err);
+	if (rc == 0)
+		cli_warn_cut(&run->q);
 	for (i = 0; rc == 0 && i < run->nhits; i++) {
 		res[i].rank = i + 1;
 		res[i].score = run->hits[i].score;

@@ -3,8 +3,10 @@
 
 #include "../util/buf.h"
 #include "../util/editdist.h"
+#include "../util/strmap.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,32 +48,62 @@ static int term_index(const struct rank_query *q, const char *text)
 	return -1;
 }
 
+/* The user's distinct terms as the analyzer gives them, before the
+ * slots are handed out (see RANK_MAX_TERMS). */
+struct cand {
+	char text[TOK_MAX_TERM * 2 + 1];
+	char word[TOK_MAX_TERM + 8];
+	double weight; /* occurrences */
+	long df;
+	double idf;
+	int pos, is_stop;
+};
+
 struct parse_ctx {
-	struct rank_query *q;
+	struct cand *c;
+	int n, cap;
+	struct strmap seen; /* term -> its candidate's index + 1 (aux) */
+	long beyond;        /* occurrences of new terms past RANK_MAX_WORDS */
 };
 
 static int add_term(void *ctx, const char *term, size_t len, const char *word,
 		    int pos, int is_stop)
 {
-	struct rank_query *q = ((struct parse_ctx *)ctx)->q;
-	int i = term_index(q, term);
+	struct parse_ctx *p = ctx;
+	struct strmap_entry *e;
+	struct cand *c;
 
-	(void)len;
-	if (i >= 0) {
-		q->terms[i].weight += 1.0;
+	if (p->n == RANK_MAX_WORDS) {
+		e = strmap_find(&p->seen, term);
+		if (e)
+			p->c[e->aux - 1].weight += 1.0;
+		else
+			p->beyond++;
 		return 0;
 	}
-	if (q->nterms == RANK_MAX_TERMS)
+	if ((e = strmap_get(&p->seen, term, len)) == NULL)
+		return QERR_IO;
+	if (e->aux > 0) {
+		p->c[e->aux - 1].weight += 1.0;
 		return 0;
-	i = q->nterms;
-	memset(&q->terms[i], 0, sizeof(q->terms[i]));
-	copy_str(q->terms[i].text, sizeof(q->terms[i].text), term);
-	copy_str(q->terms[i].word, sizeof(q->terms[i].word), word);
-	q->terms[i].weight = 1.0;
-	q->terms[i].is_stop = is_stop;
-	q->terms[i].from = -1;
-	q->terms[i].pos = pos;
-	q->nterms++;
+	}
+	if (p->n == p->cap) {
+		int nc = p->cap ? 2 * p->cap : 32;
+		struct cand *m = realloc(p->c, (size_t)nc * sizeof(*m));
+
+		if (m == NULL)
+			return QERR_IO; /* (the entry stays, aux 0: unused) */
+		p->c = m;
+		p->cap = nc;
+	}
+	e->aux = p->n + 1;
+	c = &p->c[p->n++];
+	memset(c, 0, sizeof(*c));
+	copy_str(c->text, sizeof(c->text), term);
+	copy_str(c->word, sizeof(c->word), word);
+	c->weight = 1.0;
+	c->is_stop = is_stop;
+	c->pos = pos;
 	return 0;
 }
 
@@ -92,8 +124,12 @@ static void add_expansion(struct idx *x, struct rank_query *q, const char *term,
 			q->terms[i].weight = weight;
 		return;
 	}
-	if (q->nterms == RANK_MAX_TERMS || df <= 0)
+	if (df <= 0)
 		return;
+	if (q->nterms == RANK_MAX_TERMS) {
+		q->cut_expansions++;
+		return;
+	}
 	i = q->nterms;
 	memset(&q->terms[i], 0, sizeof(q->terms[i]));
 	copy_str(q->terms[i].text, sizeof(q->terms[i].text), term);
@@ -759,9 +795,12 @@ static void join_hyphens(struct idx *x, struct tok *t, const char *text,
 			continue;
 		/* (terms are distinct, the user's first) */
 		from = term_index(q, f.text);
-		if (from < 0 || from >= nuser || q->nterms == RANK_MAX_TERMS ||
-		    term_index(q, o.text) >= 0)
+		if (from < 0 || from >= nuser || term_index(q, o.text) >= 0)
 			continue;
+		if (q->nterms == RANK_MAX_TERMS) {
+			q->cut_expansions++;
+			continue;
+		}
 		add_expansion(x, q, o.text, df, RANK_JOIN, from, RANK_W_JOIN);
 		q->terms[q->nterms - 1].pos = q->terms[from].pos;
 		q->terms[q->nterms - 1].span = parts;
@@ -800,6 +839,100 @@ static void add_variants(struct idx *x, struct rank_query *q, int i)
 	add_expansion(x, q, v, idx_df(x, v), RANK_VARIANT, i, RANK_W_VARIANT);
 }
 
+/* Which candidate keeps a slot first: one the index holds (a word it
+ * lacks comes in only through an expansion), then the larger weight times
+ * idf (what BM25 can score it), then the earlier word. */
+static int cmp_keep(const void *a, const void *b, void *ctx)
+{
+	const struct cand *c = ctx, *x = &c[*(const int *)a],
+			  *y = &c[*(const int *)b];
+	double wx = x->weight * x->idf, wy = y->weight * y->idf;
+
+	if ((x->df > 0) != (y->df > 0))
+		return x->df > 0 ? -1 : 1;
+	if (wx != wy)
+		return wx > wy ? -1 : 1;
+	return x->pos - y->pos;
+}
+
+/* Insertion sort with a context (qsort has none; n is at most
+ * RANK_MAX_WORDS and runs only for questions over the limit). */
+static void sort_keep(int *order, int n, const struct cand *c)
+{
+	int i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && cmp_keep(&order[j], &order[j - 1],
+					      (void *)c) < 0; j--) {
+			int tmp = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+}
+
+/* Give the user's terms (stop words dropped unless nothing else is left)
+ * the slots, in the order they were typed; when there are more than
+ * RANK_MAX_TERMS, those cmp_keep puts first, and note the others. */
+static int place_user_terms(struct idx *x, struct parse_ctx *p,
+			    struct rank_query *q, struct qerr *err)
+{
+	int i, n = 0, content = 0, *order = NULL;
+	char keep[RANK_MAX_WORDS];
+
+	for (i = 0; i < p->n; i++)
+		content += !p->c[i].is_stop;
+	memset(keep, 0, sizeof(keep));
+	for (i = 0; i < p->n; i++) {
+		if (content > 0 && p->c[i].is_stop) {
+			q->dropped_stop++;
+			continue;
+		}
+		p->c[i].df = idx_df(x, p->c[i].text);
+		p->c[i].idf = bm25_idf(idx_ndocs(x), p->c[i].df);
+		keep[i] = 1;
+		n++;
+	}
+	if (n > RANK_MAX_TERMS) {
+		if ((order = malloc((size_t)n * sizeof(*order))) == NULL)
+			return qerr_set(err, QERR_IO, "out of memory");
+		for (i = n = 0; i < p->n; i++)
+			if (keep[i])
+				order[n++] = i;
+		sort_keep(order, n, p->c);
+		for (i = RANK_MAX_TERMS; i < n; i++)
+			keep[order[i]] = 0;
+		q->cut_words = n - RANK_MAX_TERMS;
+		free(order);
+	}
+	for (i = 0; i < p->n; i++) {
+		struct rank_term *t = &q->terms[q->nterms];
+
+		if (!keep[i]) {
+			if ((content == 0 || !p->c[i].is_stop) &&
+			    q->ncut_shown < RANK_CUT_SHOWN)
+				copy_str(q->cut[q->ncut_shown++],
+					 sizeof(q->cut[0]), p->c[i].word);
+			continue;
+		}
+		memset(t, 0, sizeof(*t));
+		memcpy(t->text, p->c[i].text, sizeof(t->text));
+		memcpy(t->word, p->c[i].word, sizeof(t->word));
+		t->weight = p->c[i].weight;
+		t->df = p->c[i].df;
+		t->idf = p->c[i].idf;
+		t->is_stop = p->c[i].is_stop;
+		t->pos = p->c[i].pos;
+		t->from = -1;
+		q->nterms++;
+	}
+	if (p->beyond > 0)
+		q->cut_words += p->beyond > INT_MAX - q->cut_words
+					? INT_MAX - q->cut_words
+					: (int)p->beyond;
+	return 0;
+}
+
 int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err)
 {
@@ -809,33 +942,25 @@ int rank_parse(struct idx *x, struct tok *t, const char *text,
 int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 		  struct rank_query *q, struct qerr *err)
 {
-	struct parse_ctx c = {q};
-	int i, j, content = 0, nuser;
+	struct parse_ctx c;
+	int i, nuser, rc;
 
+	memset(&c, 0, sizeof(c));
 	/* (the terms are cleared as they are added) */
 	q->nterms = 0;
 	q->dropped_stop = 0;
+	q->cut_words = q->cut_expansions = q->ncut_shown = 0;
 	q->tok = t;
-	if (tok_run(t, text, strlen(text), add_term, &c, err) != 0)
-		return err ? err->code : QERR_IO;
-	for (i = 0; i < q->nterms; i++)
-		content += !q->terms[i].is_stop;
-	/* Drop stop words unless nothing else is left. */
-	if (content > 0) {
-		for (i = j = 0; i < q->nterms; i++) {
-			if (q->terms[i].is_stop) {
-				q->dropped_stop++;
-				continue;
-			}
-			if (i != j)
-				q->terms[j] = q->terms[i];
-			j++;
-		}
-		q->nterms = j;
-	}
-	for (i = 0; i < q->nterms; i++) {
-		q->terms[i].df = idx_df(x, q->terms[i].text);
-		q->terms[i].idf = bm25_idf(idx_ndocs(x), q->terms[i].df);
+	rc = tok_run(t, text, strlen(text), add_term, &c, err);
+	if (rc == QERR_IO && (err == NULL || err->code == 0))
+		rc = qerr_set(err, QERR_IO, "out of memory");
+	if (rc == 0)
+		rc = place_user_terms(x, &c, q, err);
+	strmap_free(&c.seen);
+	free(c.c);
+	if (rc != 0) {
+		q->nterms = 0;
+		return rc;
 	}
 	nuser = q->nterms;
 	for (i = 0; i < nuser; i++)
@@ -960,8 +1085,11 @@ int rank_feedback(struct idx *x, struct rank_query *q,
 
 			if (term_index(q, c.t[i].text) >= 0 || df < 2)
 				continue;
-			if (q->nterms == RANK_MAX_TERMS)
-				break;
+			if (q->nterms == RANK_MAX_TERMS) {
+				q->cut_expansions++;
+				added++;
+				continue;
+			}
 			add_expansion(x, q, c.t[i].text, df, RANK_FEEDBACK, 0,
 				      p->feedback * c.t[i].w / maxw);
 			/* from no word of the user's */

@@ -53,7 +53,19 @@ struct rank_params {
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
 
+/* A query holds at most RANK_MAX_TERMS distinct terms (a bit each in
+ * rank_hit.terms).  The user's words take them first: stop words are left
+ * out (unless there is nothing else), and when more words remain than
+ * there are slots, the ones kept are those the index holds before those
+ * it lacks, the larger weight times idf first (the words that can score
+ * most), then the earlier word.  Expansions take the slots left.  Only the
+ * first RANK_MAX_WORDS distinct terms of a text are considered at all;
+ * later new ones are left out.  What was left out is counted in
+ * rank_query (cut_words, cut_expansions) for the caller to report. */
 #define RANK_MAX_TERMS 64
+#define RANK_MAX_WORDS 1024
+/* How many of the left-out words rank_query names. */
+#define RANK_CUT_SHOWN 8
 
 /* Where a query term came from. */
 enum rank_origin {
@@ -97,18 +109,22 @@ struct rank_query {
 	struct rank_term terms[RANK_MAX_TERMS];
 	int nterms;
 	int dropped_stop; /* stop words that were left out */
+	int cut_words;      /* the user's terms left out for want of slots */
+	int cut_expansions; /* expansions and feedback terms left out */
+	int ncut_shown;     /* the first of the left-out words, in text order */
+	char cut[RANK_CUT_SHOWN][TOK_MAX_TERM + 8];
 	struct tok *tok;  /* the analyzer it was parsed with (borrowed) */
 };
 
 
-/* Analyze text into q. Duplicate terms add up in weight; terms beyond
- * RANK_MAX_TERMS distinct ones are ignored.  Words the index lacks are
+/* Analyze text into q. Duplicate terms add up in weight; the slots go
+ * as RANK_MAX_TERMS says, and q counts what did not fit.  Words the index lacks are
  * completed by prefix or matched by edit distance against the vocabulary,
  * and acronyms the corpus defines are expanded both ways, as the flags
  * allow (RANK_EXP_SPLIT also closes up hyphenated words and adds the
  * derivations Snowball leaves apart); expansions weigh no more than the
- * user's words.  rank_parse uses
- * RANK_EXP_ALL.  Returns 0 or QERR_IO (memory). */
+ * user's words.  rank_parse uses RANK_EXP_ALL.  Returns 0 or QERR_IO
+ * (memory; q then holds no terms). */
 int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err);
 int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,

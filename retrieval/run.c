@@ -54,7 +54,6 @@ int rank_run(struct idx *x, struct tok *t, const struct rank_params *p,
 
 	r->nhits = 0;
 	r->declined = 1;
-	r->truncated = 0;
 	if (r->k < 1)
 		return qerr_set(err, QERR_USAGE, "rank_run: k is %d", r->k);
 	if (reserve(r) != 0)

@@ -33,10 +33,9 @@ struct rank_run {
 	double *confidence;   /* confidence[i] of hits[i], i < nhits and
 				 i < nconf */
 	int nhits;
-	int declined;  /* nothing matched, or confidence[0] < threshold */
-	int truncated; /* the question's words left out at the
-			  RANK_MAX_TERMS limit; rank_parse does not
-			  count them yet, so 0 */
+	int declined;  /* nothing matched, or confidence[0] < threshold;
+			  q.cut_words and q.cut_expansions say what the
+			  RANK_MAX_TERMS limit left out */
 
 	int cap;       /* room in hits and confidence (private) */
 };

@@ -130,7 +130,7 @@ file name not valid UTF-8 :: index :: 0 :: EMPTY-ish :: asks widget '(.results |
 index without a path :: sh :: 2 :: no PATH given :: - :: - :: "$Q" index --db "$DB"
 index: unknown option :: sh :: 2 :: bad option '--frobnicate' :: - :: - :: "$Q" index --frobnicate "$D"
 ask: a million-term question on stdin (no record covers half its words: declined, candidates kept) :: ask :: 1 :: EMPTY :: jqout '.answered == false and (.results | length > 0)' :: - :: F=$D/q; py "import random; r = random.Random(1); w = 'password reset vpn office connect settings client floor'.split(); print(' '.join(r.choice(w) for _ in range(1000000)))" >"$F"
-ask: a million random terms on stdin :: ask :: 1 :: EMPTY :: jqout '.answered == false' :: - :: F=$D/q; py "import random, string; r = random.Random(2); print(' '.join(''.join(r.choice(string.ascii_lowercase) for _ in range(7)) for _ in range(1000000)))" >"$F"
+ask: a million random terms on stdin :: ask :: 1 :: long question: [0-9]+ of its words not searched :: jqout '.answered == false' :: - :: F=$D/q; py "import random, string; r = random.Random(2); print(' '.join(''.join(r.choice(string.ascii_lowercase) for _ in range(7)) for _ in range(1000000)))" >"$F"
 ask: 100k-term question as 100k argv words (a million exceed ARG_MAX) :: sh :: 0 :: EMPTY :: jqout '.results | length > 0' :: - :: python3 -c "print(' '.join(['vpn', 'password', 'office', 'reset'] * 25000))" >"$D/q"; "$Q" ask --db "$BASE" --json $(cat "$D/q")
 ask: invalid UTF-8 in the argument :: askarg :: 0 :: question: invalid UTF-8 replaced :: jqout '.query | test("\ufffd")' :: - :: F=$D/q; printf 'reset my pass\377word' >"$F"
 ask: overlong and surrogate bytes on stdin :: ask :: 0 :: stdin:1: invalid UTF-8 replaced :: jqout '.results[0].id == "vpn"' :: - :: F=$D/q; printf 'connect \300\257 to the \355\240\200 vpn\n' >"$F"
@@ -143,12 +143,12 @@ ask: only stop words :: askarg :: 1 :: EMPTY :: jqout '.answered == false' :: - 
 ask: blanks other than space and tab :: askarg :: 2 :: empty question :: - :: - :: F=$D/q; printf ' \t\v\f ' >"$F"
 ask: a 10k-char word :: sh :: 1 :: EMPTY :: - :: - :: "$Q" ask --db "$BASE" --json "$(python3 -c "print('w' * 10000)")"
 ask: blank lines only on stdin :: ask :: 2 :: no question given :: - :: - :: F=$D/q; printf '\n\n  \n' >"$F"
-ask --top huge :: sh :: 2 :: --top wants a number in \[1, 1000\] :: - :: - :: "$Q" ask --db "$BASE" --top 99999999999999999999 vpn
-ask --top negative :: sh :: 2 :: --top wants a number :: - :: - :: "$Q" ask --db "$BASE" --top -5 vpn
-ask --top non-numeric :: sh :: 2 :: --top wants a number :: - :: - :: "$Q" ask --db "$BASE" --top many vpn
+ask --top huge :: sh :: 2 :: --top wants a whole number in \[1, 1000\] :: - :: - :: "$Q" ask --db "$BASE" --top 99999999999999999999 vpn
+ask --top negative :: sh :: 2 :: --top wants a whole number :: - :: - :: "$Q" ask --db "$BASE" --top -5 vpn
+ask --top non-numeric :: sh :: 2 :: --top wants a whole number :: - :: - :: "$Q" ask --db "$BASE" --top many vpn
 ask --top fractional :: sh :: 2 :: --top wants a whole number :: - :: - :: "$Q" ask --db "$BASE" --top 2.5 vpn
-ask --top empty :: sh :: 2 :: --top wants a number :: - :: - :: "$Q" ask --db "$BASE" --top '' vpn
-ask --top nan :: sh :: 2 :: --top wants a number :: - :: - :: "$Q" ask --db "$BASE" --top nan vpn
+ask --top empty :: sh :: 2 :: --top wants a whole number :: - :: - :: "$Q" ask --db "$BASE" --top '' vpn
+ask --top nan :: sh :: 2 :: --top wants a whole number :: - :: - :: "$Q" ask --db "$BASE" --top nan vpn
 ask --top 1e3 (accepted as 1000) :: sh :: 0 :: EMPTY :: jqout '.results | length > 3' :: - :: "$Q" ask --db "$BASE" --json --top 1e3 --threshold 0 what is it
 ask --threshold out of range :: sh :: 2 :: threshold :: - :: - :: "$Q" ask --db "$BASE" --threshold 1.5 vpn
 ask --k1 not a number :: sh :: 2 :: k1 :: - :: - :: "$Q" ask --db "$BASE" --k1 fast vpn

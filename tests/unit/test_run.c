@@ -116,7 +116,7 @@ static void same_as_steps(const struct rank_params *p)
 		assert_true(n > 0);
 		assert_int_equal(run.nhits, n);
 		assert_int_equal(run.q.nterms, q->nterms);
-		assert_int_equal(run.truncated, 0);
+		assert_int_equal(run.q.cut_words, 0);
 		for (j = 0; j < n; j++) {
 			assert_int_equal(run.hits[j].doc, hits[j].doc);
 			assert_true(run.hits[j].score == hits[j].score);
