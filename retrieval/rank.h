@@ -5,7 +5,14 @@
  * unless the question has nothing else).  Scoring is BM25F over the
  * question and answer fields (or TF-IDF), term at a time into a dense
  * accumulator, and the top k are kept in a bounded heap.  Ties go to the
- * lower internal doc id, i.e. the record read first. */
+ * lower internal doc id, i.e. the record read first.
+ *
+ * The layers, one a file, each calling only those below it: query.c
+ * (rank_parse) calls expand.c (the expansions and the term table);
+ * feedback.c (rank_feedback) ranks once with search.c and adds terms;
+ * search.c (rank_search, rank_explain, rank_defaults) reads the index
+ * only; confidence.c (rank_confidence) judges a hit.  run.h strings them
+ * into the one pipeline.  What they share privately is in rank_int.h. */
 #ifndef QUARRY_RANK_H
 #define QUARRY_RANK_H
 
@@ -116,15 +123,14 @@ struct rank_query {
 	struct tok *tok;  /* the analyzer it was parsed with (borrowed) */
 };
 
-
 /* Analyze text into q. Duplicate terms add up in weight; the slots go
- * as RANK_MAX_TERMS says, and q counts what did not fit.  Words the index lacks are
- * completed by prefix or matched by edit distance against the vocabulary,
- * and acronyms the corpus defines are expanded both ways, as the flags
- * allow (RANK_EXP_SPLIT also closes up hyphenated words and adds the
- * derivations Snowball leaves apart); expansions weigh no more than the
- * user's words.  rank_parse uses RANK_EXP_ALL.  Returns 0 or QERR_IO
- * (memory; q then holds no terms). */
+ * as RANK_MAX_TERMS says, and q counts what did not fit.  Words the index
+ * lacks are completed by prefix or matched by edit distance against the
+ * vocabulary, and acronyms the corpus defines are expanded both ways, as
+ * the flags allow (RANK_EXP_SPLIT also closes up hyphenated words and
+ * adds the derivations Snowball leaves apart); expansions weigh no more
+ * than the user's words.  rank_parse uses RANK_EXP_ALL.  Returns 0 or
+ * QERR_IO (memory; q then holds no terms). */
 int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err);
 int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
@@ -162,8 +168,8 @@ struct rank_hit {
  * in order, *nhits receives how many.  BM25 uses document-at-a-time
  * MaxScore: posting lists whose bound cannot lift a record into the top are
  * only probed for records the others found; the result is exactly that of
- * scoring every posting (p->exhaustive, and TF-IDF, do that).  Returns 0, QERR_DATA (corrupt
- * postings) or QERR_IO (memory). */
+ * scoring every posting (p->exhaustive, and TF-IDF, do that).  Returns 0,
+ * QERR_DATA (corrupt postings) or QERR_IO (memory). */
 int rank_search(struct idx *x, const struct rank_query *q,
 		const struct rank_params *p, int k, struct rank_hit *hits,
 		int *nhits, struct qerr *err);

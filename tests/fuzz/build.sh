@@ -41,11 +41,13 @@ mkdir -p "$out/obj"
 # (to reach the static reply parser), so it must not link it again.
 UTIL="util/buf.c util/editdist.c util/wordlist.c util/err.c util/strmap.c util/utf8.c"
 LLM_REST="llm/sse.c llm/curl.c llm/prompt.c llm/config.c"
+RANK="retrieval/query.c retrieval/expand.c retrieval/feedback.c retrieval/search.c"
+RANK="$RANK retrieval/confidence.c"
 sources() {
 	case $1 in
 	fuzz_numbered | fuzz_jsonl | fuzz_markdown) echo "$UTIL index/corpus.c" ;;
 	fuzz_analyzer) echo "$UTIL index/analyzer.c index/alias.c" ;;
-	fuzz_query | fuzz_update) echo "$UTIL index/idx.c index/update.c index/analyzer.c index/alias.c retrieval/rank.c" ;;
+	fuzz_query | fuzz_update) echo "$UTIL index/idx.c index/update.c index/analyzer.c index/alias.c $RANK" ;;
 	fuzz_sse) echo "$UTIL llm/llm.c $LLM_REST" ;;
 	fuzz_llm_body) echo "$UTIL $LLM_REST" ;;
 	fuzz_wordlist) echo "$UTIL" ;;
