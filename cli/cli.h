@@ -156,7 +156,7 @@ enum {
 	"  --qmatch X        bonus for covering a record's whole question\n"  \
 	"                    (default 1; 0 turns it off)\n"                 \
 	"  --phrase X        bonus for query word pairs found together\n"     \
-	"                    (default 0 = off: it lost on med)\n"                 \
+	"                    (default 0 = off)\n"                            \
 	"  --feedback X      add terms from the best records, weighted X\n"  \
 	"                    (pseudo-relevance feedback; default 0 = off)\n" \
 	"  --feedback-min N  ...only for questions of N words or more (4)\n" \

@@ -631,7 +631,8 @@ void rank_expand_aliases(struct idx *x, struct rank_query *q, int nuser)
  * in -ify and its noun in -ification ("classify" classifi,
  * "classification" classif).  The other form joins the query below the
  * user's word.  Short stems are left alone: "city" citi is no -ity, and
- * "notify" and "notification" (notifi, notif) parted lost on StackFAQ. */
+ * a short -ify stem ("notify" notifi, "notification" notif) is joined
+ * wrongly more often than rightly. */
 void rank_add_variants(struct idx *x, struct rank_query *q, int i)
 {
 	const char *w = q->terms[i].text;

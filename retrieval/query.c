@@ -117,8 +117,8 @@ static int word_byte(const char *s, const char *end)
  * up ("feedforward") joins the query as a term of its own beside its
  * parts, expanding the first part the query kept and covering the parts
  * after it (span).  Only a hyphen the user typed says the parts make one
- * word: two words merely next to each other often do not ("data base" in
- * a catalogue; joining those lost on cran and med). */
+ * word: two words merely next to each other often do not, and joining
+ * them ("data base" in a catalogue) adds a term the user did not mean. */
 static void join_hyphens(struct idx *x, struct tok *t, const char *text,
 			 struct rank_query *q, int nuser)
 {

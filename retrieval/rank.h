@@ -53,7 +53,8 @@ struct rank_params {
 
 /* The phrase bonus re-ranks the best RANK_RERANK records: score *= 1 +
  * phrase * (share of the query's word pairs found next to each other, or
- * with one word between, in the record). */
+ * with one word between, in the record).  Off by default: it did not
+ * improve ranking on the judged collections (see README, Quality). */
 #define RANK_PHRASE 0.0
 #define RANK_RERANK 20
 
