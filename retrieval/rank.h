@@ -3,8 +3,9 @@
  * A query is analyzed with the index's analyzer into distinct terms, each
  * with a weight (the user's own words weigh 1; stop words are dropped
  * unless the question has nothing else).  Scoring is BM25F over the
- * question and answer fields (or TF-IDF), term at a time into a dense
- * accumulator, and the top k are kept in a bounded heap.  Ties go to the
+ * question and answer fields (or TF-IDF): BM25 document at a time with
+ * MaxScore pruning, TF-IDF and exhaustive scoring term at a time into a
+ * dense accumulator; the top k are kept in a bounded heap.  Ties go to the
  * lower internal doc id, i.e. the record read first.
  *
  * The layers, one a file, each calling only those below it: query.c
