@@ -184,8 +184,12 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 	} else {
 		int stopped = cli_llm_interrupted();
 
-		cli_warn("LLM reply %s: %s; showing the retrieved answer",
-			 stopped ? "interrupted" : "failed", err.msg);
+		if (stopped)
+			cli_warn("LLM reply interrupted; showing the retrieved "
+				 "answer");
+		else
+			cli_warn("LLM reply failed: %s; showing the retrieved "
+				 "answer", err.msg);
 		a->reply_error = err.msg;
 		if (out->json)
 			cli_print_json(out->fp, a);

@@ -95,7 +95,10 @@ static void guard_on(struct guard *g, int eof_cancels)
 	sa.sa_handler = on_cancel;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &g->old_int);
+	/* an ignored SIGINT (a background job) stays ignored */
+	sigaction(SIGINT, NULL, &g->old_int);
+	if (g->old_int.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
 	g->tty = 0;
 	if (eof_cancels && tcgetattr(STDIN_FILENO, &g->saved) == 0) {
 		sigaction(SIGQUIT, &sa, &g->old_quit);
