@@ -25,6 +25,8 @@ extern const char quarry_bundled_hash[];
  * replies that quarry does not control, so it is made safe as a whole: one
  * line, every control character visible (util/term.h). */
 static void vmsg(const char *kind, const char *fmt, va_list ap)
+	CLI_PRINTF(2, 0);
+static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
 	char small[512], *msg = small, *clean;
 	va_list again;
