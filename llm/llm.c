@@ -7,8 +7,9 @@
  * anything else is buffered (capped at 32 MB) and read as one JSON reply.
  * A progress callback aborts the transfer when no byte moved for the stall
  * timeout, measured in milliseconds, when the total deadline has passed,
- * or when the caller's cancel flag is set.  429 and 5xx are retried with backoff
- * (0.5 s, 1 s, 2 s, ...) or the server's Retry-After.  The API key only
+ * or when the caller's cancel flag is set.  429 and 5xx are retried with
+ * backoff (0.5 s, 1 s, 2 s, ...) or the server's Retry-After, within the
+ * deadline.  The API key only
  * ever goes into the Authorization header and is scrubbed from every
  * message this file produces. */
 #include "llm.h"
