@@ -38,15 +38,18 @@ static void print_terms(const struct cli_out *o, const struct rank_query *q)
 	for (i = 0; i < q->nterms; i++) {
 		const struct rank_term *t = &q->terms[i];
 
-		fprintf(o->fp, " %s", t->text);
+		fputc(' ', o->fp);
+		cli_put(o->fp, t->text, TERM_NAME);
 		if (t->origin == RANK_FEEDBACK)
 			fprintf(o->fp, " (feedback, weight %.2g)", t->weight);
-		else if (t->origin != RANK_USER)
-			fprintf(o->fp, " (%s of '%s', weight %.2g)",
+		else if (t->origin != RANK_USER) {
+			fprintf(o->fp, " (%s of '",
 				t->origin == RANK_JOIN
 					? "closed-up form"
-					: origin_name[t->origin],
-				t->word, t->weight);
+					: origin_name[t->origin]);
+			cli_put(o->fp, t->word, TERM_NAME);
+			fprintf(o->fp, "', weight %.2g)", t->weight);
+		}
 		else if (t->df == 0)
 			fprintf(o->fp, " (not in the index)");
 	}
@@ -62,8 +65,11 @@ static void print_explain(const struct cli_out *o, const struct rank_query *q,
 	fprintf(o->fp, "   confidence %.2f; terms:", r->confidence);
 	for (i = 0; i < q->nterms; i++)
 		if (r->contrib && r->contrib[i] > 0.0)
-			fprintf(o->fp, " %s=%.2f", q->terms[i].text,
-				r->contrib[i]);
+		{
+			fputc(' ', o->fp);
+			cli_put(o->fp, q->terms[i].text, TERM_NAME);
+			fprintf(o->fp, "=%.2f", r->contrib[i]);
+		}
 	fputc('\n', o->fp);
 }
 
@@ -74,11 +80,15 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
 	if (a->explain && a->rq)
 		print_terms(o, a->rq);
 	if (a->n == 0) {
-		fprintf(o->fp, "No answer found for: %s\n", a->query);
+		fputs("No answer found for: ", o->fp);
+		cli_put(o->fp, a->query, TERM_NAME);
+		fputc('\n', o->fp);
 		return;
 	}
 	if (!a->answered) {
-		fprintf(o->fp, "The corpus has no good answer to: %s\n", a->query);
+		fputs("The corpus has no good answer to: ", o->fp);
+		cli_put(o->fp, a->query, TERM_NAME);
+		fputc('\n', o->fp);
 		if (!a->show_candidates && !a->explain)
 			return;
 		fprintf(o->fp, "Nearest candidates:\n\n");

@@ -12,6 +12,7 @@
 #include "../retrieval/rank.h"
 #include "../retrieval/run.h"
 #include "../util/err.h"
+#include "../util/term.h"
 
 #if defined(__GNUC__)
 #define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -98,7 +99,20 @@ struct cli_llm_opts {
 	long budget;       /* --context-budget bytes, 0 = configured */
 	int dry_run;       /* print the request body instead of sending */
 	int stream;        /* ask for a streamed reply (SSE) */
+	long timeout_ms;   /* --llm-timeout (total per request); -1: configured */
+	int eof_cancels;   /* chat on a terminal: Ctrl-D cancels a request too */
 };
+
+/* Exit status of a command the user interrupted (Ctrl-C), as shells
+ * report a program killed by SIGINT (128 + 2). */
+#define CLI_EXIT_INTERRUPTED 130
+
+/* The option's help text and parser, shared by ask and chat. */
+#define CLI_LLM_TIMEOUT_HELP \
+	"  --llm-timeout S   give up on an LLM reply after S seconds in all\n" \
+	"                    (default total_timeout in the config, 120; 0: never)\n"
+/* Parse --llm-timeout's argument into o; 0 or QERR_USAGE (reported). */
+int cli_llm_timeout(const char *cmd, const char *arg, struct cli_llm_opts *o);
 
 struct cli_llm_turn {
 	const char *user;
@@ -109,6 +123,10 @@ struct cli_llm_turn {
  * question (hist: earlier turns, may be NULL).  With o->stream the reply
  * is requested as a stream and written to stream as it arrives.  *reply receives the whole reply
  * (or, with dry_run, the request body that would be sent); caller frees.
+ * The reply shown on stream is made safe for a terminal (util/term.h);
+ * *reply is exact.  During the request Ctrl-C (SIGINT) cancels it, as does
+ * Ctrl-D with o->eof_cancels (the terminal's quit character is set to its
+ * EOF character for the while); see cli_llm_interrupted.
  * Errors: QERR_USAGE (not configured, or built without the client),
  * QERR_IO / QERR_DATA from the endpoint, with err set; the API key never
  * appears in messages. */
@@ -116,6 +134,10 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 		  const struct cli_result *res, int n,
 		  const struct cli_llm_turn *hist, int nhist, FILE *stream,
 		  char **reply, struct qerr *err);
+
+/* Non-zero when the last cli_llm_reply ended because the user pressed
+ * Ctrl-C (or, with eof_cancels, Ctrl-D) during the request. */
+int cli_llm_interrupted(void);
 
 /* 0 when LLM replies can be had with o (an endpoint is configured and the
  * client is built in); else QERR_USAGE / QERR_DATA with err saying why. */
@@ -232,8 +254,14 @@ void cli_results_clear(struct cli_result *res, int n);
 /* Decide colour and width for fp (isatty, NO_COLOR, COLUMNS). */
 void cli_out_init(struct cli_out *o, FILE *fp, int json);
 
+/* Write s to fp made safe for a terminal (util/term.h): TERM_NAME for file
+ * names, ids and other one-line values, TERM_TEXT for text whose line
+ * breaks are layout.  Everything from a file, an index or an endpoint goes
+ * through this or cli_print_wrapped on its way to a person. */
+void cli_put(FILE *fp, const char *s, enum term_mode mode);
+
 /* Wrap text at o->width with the given indent (columns), keeping the
- * text's own line breaks. */
+ * text's own line breaks; control characters are made visible. */
 void cli_print_wrapped(const struct cli_out *o, const char *text, int indent);
 
 /* Print the plain-text form of results for query. */

@@ -56,12 +56,15 @@ static void usage(FILE *fp)
 		"  --llm-url URL     endpoint base URL (else QUARRY_LLM_URL,\n"
 		"                    OPENAI_BASE_URL, or url in the config file)\n"
 		"  --llm-model NAME  model (else QUARRY_LLM_MODEL or the config)\n"
+		CLI_LLM_TIMEOUT_HELP
 		"  --context-budget N  bytes of retrieved Q&A sent (default 6000)\n"
 		"  --model M         bm25 (default) or tfidf\n"
 		CLI_RANK_HELP
 		"  -h, --help        this help\n\n"
 		"exit status: 0 answered, 1 nothing matched or no good answer,\n"
-		"2 usage, 3 bad index, 4 I/O error.  NO_COLOR turns colour off.\n");
+		"2 usage, 3 bad index, 4 I/O error, 130 interrupted (Ctrl-C during\n"
+		"an LLM request: the retrieved answers are shown first).\n"
+		"NO_COLOR turns colour off.\n");
 }
 
 static int parse_opts(int argc, char **argv, struct ask_opts *o)
@@ -75,6 +78,7 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		{"llm", no_argument, NULL, 'L'},
 		{"llm-model", required_argument, NULL, 'M'},
 		{"llm-url", required_argument, NULL, 'U'},
+		{"llm-timeout", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{"threshold", required_argument, NULL, 't'},
 		{"json", no_argument, NULL, 'j'},
@@ -96,6 +100,10 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		case 'D': o->llm = o->llm_opts.dry_run = 1; break;
 		case 'U': o->llm_opts.url = optarg; break;
 		case 'M': o->llm_opts.model = optarg; break;
+		case 'T':
+			if (cli_llm_timeout("ask", optarg, &o->llm_opts))
+				return QERR_USAGE;
+			break;
 		case 'C':
 			if (cli_parse_int("ask", "--context-budget", optarg, 100,
 					  100000000L, &o->llm_opts.budget))
@@ -131,11 +139,19 @@ static void print_sources(const struct cli_out *out, const struct cli_answer *a)
 	int i;
 
 	fprintf(out->fp, "\nSources:\n");
-	for (i = 0; i < a->n; i++)
-		fprintf(out->fp, "  [%s] %s #%s (line %ld)  %s\n",
-			a->res[i].doc.ext_id, a->res[i].doc.source,
-			a->res[i].doc.ext_id, a->res[i].doc.line,
-			a->res[i].doc.question);
+	for (i = 0; i < a->n; i++) {
+		const struct idx_doc *d = &a->res[i].doc;
+
+		fputs("  [", out->fp);
+		cli_put(out->fp, d->ext_id, TERM_NAME);
+		fputs("] ", out->fp);
+		cli_put(out->fp, d->source, TERM_NAME);
+		fputs(" #", out->fp);
+		cli_put(out->fp, d->ext_id, TERM_NAME);
+		fprintf(out->fp, " (line %ld)  ", d->line);
+		cli_put(out->fp, d->question, TERM_NAME);
+		fputc('\n', out->fp);
+	}
 }
 
 /* --llm: the endpoint's reply, or on any failure one warning line and the
@@ -162,14 +178,22 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 			fputc('\n', out->fp);
 		print_sources(out, a);
 	} else {
-		cli_warn("LLM reply failed: %s; showing the retrieved answer",
-			 err.msg);
+		int stopped = cli_llm_interrupted();
+
+		if (stopped)
+			cli_warn("LLM reply interrupted; showing the retrieved "
+				 "answer");
+		else
+			cli_warn("LLM reply failed: %s; showing the retrieved "
+				 "answer", err.msg);
 		a->reply_error = err.msg;
 		if (out->json)
 			cli_print_json(out->fp, a);
 		else
 			cli_print_answer(out, a);
-		rc = 0;
+		/* Ctrl-C: the answers are shown, the rest of a batch is not
+		 * asked, and the status says the run was cut short. */
+		rc = stopped ? CLI_EXIT_INTERRUPTED : 0;
 	}
 	free(reply);
 	if (ferror(out->fp))
@@ -340,7 +364,8 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 
 int cmd_ask(int argc, char **argv)
 {
-	struct ask_opts o = {.top = 3, .threshold = RANK_THRESHOLD};
+	struct ask_opts o = {.top = 3, .threshold = RANK_THRESHOLD,
+			     .llm_opts.timeout_ms = -1};
 	struct cli_out out;
 	struct idx *x = NULL;
 	struct tok *t = NULL;

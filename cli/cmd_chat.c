@@ -72,6 +72,7 @@ static void usage(FILE *fp)
 		"  --llm-url URL     endpoint base URL (else QUARRY_LLM_URL,\n"
 		"                    OPENAI_BASE_URL or the config file)\n"
 		"  --llm-model NAME  model (else QUARRY_LLM_MODEL or the config)\n"
+		CLI_LLM_TIMEOUT_HELP
 		"  --model M         bm25 (default) or tfidf\n"
 		CLI_RANK_HELP
 		"  -h, --help        this help\n\n"
@@ -122,6 +123,7 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 		{"llm", no_argument, NULL, 'L'},
 		{"llm-model", required_argument, NULL, 'M'},
 		{"llm-url", required_argument, NULL, 'U'},
+		{"llm-timeout", required_argument, NULL, 'T'},
 		{"model", required_argument, NULL, CLI_OPT_MODEL},
 		{"threshold", required_argument, NULL, 't'},
 		{"top", required_argument, NULL, 'n'},
@@ -139,6 +141,10 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 		case 'L': c->llm = 1; break;
 		case 'M': c->llm_opts.model = optarg; break;
 		case 'U': c->llm_opts.url = optarg; break;
+		case 'T':
+			if (cli_llm_timeout("chat", optarg, &c->llm_opts))
+				return QERR_USAGE;
+			break;
 		case 't':
 			if (cli_parse_num("chat", "--threshold", optarg, 0, 1,
 					  &c->threshold))
@@ -202,7 +208,8 @@ static int say(struct chat *c, const char *cmd, const char *fmt, ...)
 	if (c->out.json)
 		return json_done(c, cli_print_command_json(c->out.fp, cmd,
 							   "message", msg));
-	fprintf(c->out.fp, "%s\n\n", msg);
+	cli_put(c->out.fp, msg, TERM_TEXT);
+	fputs("\n\n", c->out.fp);
 	return flush_out(c);
 }
 
@@ -229,7 +236,11 @@ static int print_turn(struct chat *c, const char *q, const char *resolved,
 		fprintf(c->out.fp,
 			"Nothing to continue yet: ask a question first.\n");
 	else if (more && n == 0)
-		fprintf(c->out.fp, "No more answers for: %s\n", resolved);
+	{
+		fputs("No more answers for: ", c->out.fp);
+		cli_put(c->out.fp, resolved, TERM_NAME);
+		fputc('\n', c->out.fp);
+	}
 	else
 		cli_print_answer(&c->out, &a);
 	fputc('\n', c->out.fp);
@@ -309,8 +320,12 @@ static int llm_reply(struct chat *c, const char *q, const char *resolved,
 			  c->out.json ? NULL : c->out.fp, &reply, &err) != 0) {
 		if (!c->out.json)
 			fputc('\n', c->out.fp);
-		cli_warn("LLM reply failed: %s; the retrieved answer stands",
-			 err.msg);
+		if (cli_llm_interrupted()) /* Ctrl-C or Ctrl-D: back to the prompt */
+			cli_warn("LLM reply interrupted; the retrieved answer "
+				 "stands");
+		else
+			cli_warn("LLM reply failed: %s; the retrieved answer "
+				 "stands", err.msg);
 		return flush_out(c);
 	}
 	if (c->out.json) {
@@ -442,14 +457,19 @@ static int do_sources(struct chat *c, const char *arg)
 		return json_done(c, cli_print_sources_json(c->out.fp,
 							   c->last_query,
 							   c->last, c->nlast));
-	fprintf(c->out.fp, "Sources for: %s\n", c->last_query);
+	fputs("Sources for: ", c->out.fp);
+	cli_put(c->out.fp, c->last_query, TERM_NAME);
+	fputc('\n', c->out.fp);
 	if (c->nlast == 0)
 		fprintf(c->out.fp, "  (nothing matched)\n");
 	for (i = 0; i < c->nlast; i++) {
 		const struct idx_doc *d = &c->last[i].doc;
 
-		fprintf(c->out.fp, "%3d. %s #%s (line %ld)  score %.2f\n",
-			c->last[i].rank, d->source, d->ext_id, d->line,
+		fprintf(c->out.fp, "%3d. ", c->last[i].rank);
+		cli_put(c->out.fp, d->source, TERM_NAME);
+		fputs(" #", c->out.fp);
+		cli_put(c->out.fp, d->ext_id, TERM_NAME);
+		fprintf(c->out.fp, " (line %ld)  score %.2f\n", d->line,
 			c->last[i].score);
 		cli_print_wrapped(&c->out, d->question, 5);
 	}
@@ -736,6 +756,7 @@ static int chat_tty(struct chat *c)
 	el_set(el, EL_HIST, history, h);
 	el_set(el, EL_PROMPT, prompt);
 	el_source(el, NULL); /* ~/.editrc */
+	c->llm_opts.eof_cancels = 1; /* Ctrl-D during a request cancels it */
 	if (!c->out.json)
 		printf("Ask a question (/help for commands, Ctrl-D to leave).\n");
 	while (rc == 0 && !c->quit) {
@@ -792,6 +813,7 @@ int cmd_chat(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.top = 1;
 	c.threshold = RANK_THRESHOLD;
+	c.llm_opts.timeout_ms = -1;
 	rank_defaults(&c.params);
 	followup_init(&c.topic);
 	rc = parse_opts(argc, argv, &c, &db);

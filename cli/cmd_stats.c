@@ -50,7 +50,9 @@ int cmd_stats(int argc, char **argv)
 		return rc;
 	if (db == NULL)
 		db = def = cli_default_db();
-	printf("index:     %s (%lld bytes)\n", db ? db : "?",
+	fputs("index:     ", stdout);
+	cli_put(stdout, db ? db : "?", TERM_NAME);
+	printf(" (%lld bytes)\n",
 	       db && stat(db, &sb) == 0 ? (long long)sb.st_size : 0LL);
 	printf("records:   %ld\n", idx_ndocs(x));
 	printf("terms:     %ld\n", idx_nterms(x));
@@ -64,8 +66,12 @@ int cmd_stats(int argc, char **argv)
 	if (idx_sources(x, &s, &n, NULL) == 0) {
 		printf("sources:   %d\n", n);
 		for (i = 0; i < n; i++)
-			printf("  %s (%lld bytes%s)\n", s[i].path, s[i].size,
+		{
+			fputs("  ", stdout);
+			cli_put(stdout, s[i].path, TERM_NAME);
+			printf(" (%lld bytes%s)\n", s[i].size,
 			       s[i].bundled ? ", bundled" : "");
+		}
 		idx_sources_free(s, n);
 	}
 	free(def);

@@ -12,6 +12,7 @@
 #include "../index/corpus.h"
 #include "../util/buf.h"
 #include "../util/strmap.h"
+#include "../util/term.h"
 #include "../util/wordlist.h"
 #include "cli.h"
 
@@ -20,12 +21,31 @@ extern const size_t quarry_bundled_len;
 extern const char quarry_bundled_name[];
 extern const char quarry_bundled_hash[];
 
+/* The one printer of diagnostics.  A message names files, records and
+ * replies that quarry does not control, so it is made safe as a whole: one
+ * line, every control character visible (util/term.h). */
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+	CLI_PRINTF(2, 0);
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
+	char small[512], *msg = small, *clean;
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	va_end(again);
+	if (msg == NULL)
+		msg = small; /* out of memory: the message cut short */
+	clean = n < 0 ? NULL : term_dup(msg, TERM_NAME);
 	fflush(stdout);
-	fprintf(stderr, "%s: %s: ", cli_progname, kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s: %s: %s\n", cli_progname, kind,
+		clean ? clean : "(message withheld: out of memory)");
+	free(clean);
+	if (msg != small)
+		free(msg);
 }
 
 void cli_error(const char *fmt, ...)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "../util/term.h"
 #include "cli.h"
 
 #define C_BOLD "\033[1m"
@@ -58,22 +59,17 @@ static int str_width(const char *s, size_t n)
 	return w;
 }
 
-/* Write s[0..n) with control characters (ESC, BEL, ...) shown as blanks:
- * text from a corpus must not drive the terminal. */
-static void put_clean(FILE *fp, const char *s, size_t n)
+void cli_put(FILE *fp, const char *s, enum term_mode mode)
 {
-	size_t i, start = 0;
+	struct buf b = BUF_INIT;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c != 0x7f)
-			continue;
-		fwrite(s + start, 1, i - start, fp);
-		fputc(' ', fp);
-		start = i + 1;
-	}
-	fwrite(s + start, 1, n - start, fp);
+	if (s == NULL)
+		return;
+	if (term_clean(&b, s, strlen(s), mode) == 0)
+		fwrite(b.data, 1, b.len, fp);
+	else
+		fputs("(out of memory)", fp);
+	buf_free(&b);
 }
 
 /* Wrap one line (no '\n' inside) at o->width. */
@@ -85,7 +81,7 @@ static void wrap_line(const struct cli_out *o, const char *s, size_t n,
 
 	fprintf(o->fp, "%*s", indent, "");
 	if (o->width <= 0 || avail < 10) {
-		put_clean(o->fp, s, n);
+		fwrite(s, 1, n, o->fp);
 		fputc('\n', o->fp);
 		return;
 	}
@@ -103,7 +99,7 @@ static void wrap_line(const struct cli_out *o, const char *s, size_t n,
 			fputc(' ', o->fp);
 			col++;
 		}
-		put_clean(o->fp, s + i, j - i);
+		fwrite(s + i, 1, j - i, o->fp);
 		col += w;
 		for (ws = j; ws < n && s[ws] == ' '; ws++)
 			;
@@ -114,8 +110,22 @@ static void wrap_line(const struct cli_out *o, const char *s, size_t n,
 
 void cli_print_wrapped(const struct cli_out *o, const char *text, int indent)
 {
-	const char *s = text;
+	struct buf clean = BUF_INIT;
+	const char *s;
+	size_t i;
 
+	/* Record text comes from files quarry does not control: control
+	 * characters are made visible first, tabs then read as blanks. */
+	if (term_clean(&clean, text, strlen(text), TERM_TEXT) != 0 ||
+	    buf_putc(&clean, 0) != 0) {
+		buf_free(&clean);
+		fputs("(out of memory)\n", o->fp);
+		return;
+	}
+	for (i = 0; i < clean.len; i++)
+		if (clean.data[i] == '\t')
+			clean.data[i] = ' ';
+	s = clean.data;
 	for (;;) {
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
@@ -125,6 +135,7 @@ void cli_print_wrapped(const struct cli_out *o, const char *text, int indent)
 			break;
 		s = nl + 1;
 	}
+	buf_free(&clean);
 }
 
 void cli_print_results(const struct cli_out *o, const char *query,
@@ -140,9 +151,9 @@ void cli_print_results(const struct cli_out *o, const char *query,
 			fputc('\n', o->fp);
 		fprintf(o->fp, "%s%d.%s %s", o->color ? C_BOLD C_CYAN : "",
 			r[i].rank, o->color ? C_OFF : "", o->color ? C_DIM : "");
-		put_clean(o->fp, d->source, strlen(d->source));
+		cli_put(o->fp, d->source, TERM_NAME);
 		fputs(" #", o->fp);
-		put_clean(o->fp, d->ext_id, strlen(d->ext_id));
+		cli_put(o->fp, d->ext_id, TERM_NAME);
 		fprintf(o->fp, " (line %ld)%s  %sscore %.2f%s\n", d->line,
 			o->color ? C_OFF : "", o->color ? C_DIM : "",
 			r[i].score, o->color ? C_OFF : "");

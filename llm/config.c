@@ -164,6 +164,8 @@ static int apply(struct llm_config *cfg, const char *key, const char *val,
 		return parse_seconds(val, &cfg->connect_timeout_ms);
 	if (strcmp(key, "stall_timeout") == 0)
 		return parse_seconds(val, &cfg->stall_timeout_ms);
+	if (strcmp(key, "total_timeout") == 0)
+		return parse_seconds(val, &cfg->total_timeout_ms);
 	if (strcmp(key, "retries") == 0) {
 		if (parse_count(val, MAX_RETRIES, &n) != 0)
 			return -1;
@@ -288,6 +290,7 @@ int llm_config_load(struct llm_config *cfg, char **warning, struct qerr *err)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->connect_timeout_ms = 5000;
 	cfg->stall_timeout_ms = 30000;
+	cfg->total_timeout_ms = 120000;
 	cfg->max_retries = 3;
 	cfg->context_budget = 6000;
 	if (warning != NULL)

@@ -51,6 +51,7 @@ sources() {
 	fuzz_sse) echo "$UTIL llm/llm.c $LLM_REST" ;;
 	fuzz_llm_body) echo "$UTIL $LLM_REST" ;;
 	fuzz_wordlist) echo "$UTIL" ;;
+	fuzz_term) echo "$UTIL util/term.c" ;;
 	*) echo "build.sh: unknown target $1" >&2; return 1 ;;
 	esac
 }

@@ -370,7 +370,8 @@ static void test_request_body(void **state)
 {
 	struct llm_config c = test_config("http://x", "m1");
 	struct llm_turn hist[] = {{"earlier question", "earlier answer [3]"}};
-	struct llm_request r = {"What is dropout?", entries, 3, hist, 1, 1};
+	struct llm_request r = {"What is dropout?", entries, 3, hist, 1, 1,
+				NULL};
 	char *body = llm_request_body(&c, &r);
 	json_t *root, *msgs;
 	const char *user;
@@ -413,7 +414,7 @@ static void test_request_body(void **state)
 static void test_request_body_budget(void **state)
 {
 	struct llm_config c = test_config("http://x", "m");
-	struct llm_request r = {"q?", entries, 3, NULL, 0, 0};
+	struct llm_request r = {"q?", entries, 3, NULL, 0, 0, NULL};
 	struct llm_entry utf[1] = {{"1", "\xc3\xa9\xc3\xa9\xc3\xa9",
 				    "\xe4\xb8\x96\xe4\xb8\x96\xe4\xb8\x96", NULL}};
 	size_t first = strlen("[8] Q: What is dropout?\nA: Randomly zeroing "
@@ -464,7 +465,7 @@ static void test_request_body_bad_utf8(void **state)
 {
 	struct llm_config c = test_config("http://x", "m");
 	struct llm_entry bad[1] = {{"1", "bad \xff byte", "ok", NULL}};
-	struct llm_request r = {"why \xc3?", bad, 1, NULL, 0, 0};
+	struct llm_request r = {"why \xc3?", bad, 1, NULL, 0, 0, NULL};
 	char *body = llm_request_body(&c, &r);
 	json_t *root;
 
@@ -815,7 +816,7 @@ struct run {
 };
 
 static const struct llm_request ask = {"What is dropout?", entries, 2, NULL,
-				       0, 0};
+				       0, 0, NULL};
 
 static void run_cfg(struct run *r, const struct llm_config *c, int stream)
 {
