@@ -63,9 +63,13 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (idx_sources(x, &s, &n, NULL) == 0) {
 		printf("sources:   %d\n", n);
-		for (i = 0; i < n; i++)
-			printf("  %s (%lld bytes%s)\n", s[i].path, s[i].size,
-			       s[i].bundled ? ", bundled" : "");
+		for (i = 0; i < n; i++) {
+			char *show = cli_show_path(s[i].path);
+
+			printf("  %s (%lld bytes%s)\n", show ? show : s[i].path,
+			       s[i].size, s[i].bundled ? ", bundled" : "");
+			free(show);
+		}
 		idx_sources_free(s, n);
 	}
 	free(def);
