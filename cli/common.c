@@ -792,11 +792,17 @@ int cli_open_index(const char *db, struct idx **out)
 	rc = idx_open(&x, db, &err);
 	if (def && ((rc == 0 && bundled_stale(x)) || rc == QERR_DATA)) {
 		struct qerr why = err;
+		char *w = why.msg;
+		size_t n = strlen(db);
 
+		/* The reason alone: not the path, nor the advice after it. */
+		if (strncmp(w, db, n) == 0 && w[n] == ':' && w[n + 1] == ' ')
+			w += n + 2;
+		w[strcspn(w, ";")] = '\0';
 		idx_close(x);
 		x = NULL;
 		qerr_clear(&err);
-		if ((rc = rebuild_default(db, rc ? why.msg : NULL, &err)) == 0)
+		if ((rc = rebuild_default(db, rc ? w : NULL, &err)) == 0)
 			rc = idx_open(&x, db, &err);
 	} else if (rc == QERR_DATA) {
 		recovery_hint(db, &err);
