@@ -545,6 +545,13 @@ static int update_finish(struct update_ctx *u, char **args, int nargs)
 			 !strmap_find(&u->delivered, key))
 			drop = 1; /* changed, and no records in it now */
 		else if (!seen && !s->bundled && stat(s->path, &sb) != 0 &&
+			 s->path[0] != '/' && nargs == 0)
+			/* Recorded as given by an older quarry: maybe gone,
+			 * maybe only out of sight from this directory. */
+			cli_warn("%s is not found from here (recorded relative "
+				 "to the directory it was indexed from): kept; "
+				 "update from there to check it", s->path);
+		else if (!seen && !s->bundled && stat(s->path, &sb) != 0 &&
 			 (nargs == 0 || under_args(s->path, args, nargs)))
 			drop = 1; /* gone from disk */
 		if (drop && rc == 0) {

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int idx_salvage_sources(const char *path, struct idx_source **out, int *n,
 			struct qerr *err)
@@ -18,11 +19,15 @@ int idx_salvage_sources(const char *path, struct idx_source **out, int *n,
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	struct idx_source *s = NULL;
+	struct stat sb;
 	long app = 0;
 	int cap = 0, k = 0, rc = 0, step;
 
 	*out = NULL;
 	*n = 0;
+	/* A FIFO or device would block SQLite's open or read. */
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return qerr_set(err, QERR_DATA, "%s: not an index file", path);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(db, 10000) != SQLITE_OK ||
 	    idx_int_query(db, "PRAGMA application_id", &app) != 0 ||

@@ -95,6 +95,28 @@ expect_out "update from another directory: the edit is indexed" '"answered": *tr
 run "$Q" stats --db "$T/r.db"
 expect_out "update from another directory: every file kept" '^sources: +2$'
 
+# ---- an index of an older quarry, which recorded paths as given
+(cd "$T" && "$Q" index -q --db old.db notes/)
+sqlite3 "$T/old.db" "update sources set path = replace(path, '$T/', '')"
+(cd "$T/elsewhere" && "$Q" index --db ../old.db --update >"$T/out" 2>"$T/err")
+rc=$?
+expect_rc "old relative paths, update from elsewhere: done" 0
+if grep -q 'notes/zorb.txt is not found from here.*kept' "$T/err" &&
+	answers "what is a zorblax" "$T/old.db"; then
+	ok "old relative paths, update from elsewhere: kept, with a warning"
+else
+	nok "old relative paths, update from elsewhere: kept, with a warning" \
+		"$(head -c 300 "$T/err")"
+fi
+(cd "$T/elsewhere" && "$Q" index --db ../old.db --rebuild >"$T/out" 2>"$T/err")
+rc=$?
+expect_rc "old relative paths, --rebuild from elsewhere: refused" 4
+(cd "$T" && "$Q" index -q --db old.db --rebuild >"$T/out" 2>"$T/err")
+rc=$?
+expect_rc "old relative paths, --rebuild from where they were given" 0
+run "$Q" stats --db "$T/old.db"
+expect_out "old relative paths: recorded resolved after --rebuild" "  $T/notes/zorb.txt"
+
 # ---- one file under two spellings (and a symbolic link) is indexed once
 ln -s zorb.txt "$T/notes/alias.txt"
 (cd "$T" && "$Q" index -q --db s.db notes/zorb.txt ./notes/zorb.txt \
