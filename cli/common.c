@@ -358,7 +358,9 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 	return build_sources(db, 0, paths, npaths, quiet, nrecs, err);
 }
 
-int cli_rebuild(const char *db, int quiet, struct qerr *err)
+/* Rebuild with the writer lock held: sources an update adds between
+ * reading the list and the build would be lost otherwise. */
+static int rebuild_locked(const char *db, int quiet, struct qerr *err)
 {
 	struct idx_source *s;
 	char **paths;
@@ -400,6 +402,22 @@ int cli_rebuild(const char *db, int quiet, struct qerr *err)
 		rc = build_sources(db, bundled, paths, np, quiet, NULL, err);
 	free(paths);
 	idx_sources_free(s, n);
+	return rc;
+}
+
+int cli_rebuild(const char *db, int quiet, struct qerr *err)
+{
+	char *target = idx_resolve_path(db);
+	int fd, rc;
+
+	if (target == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	rc = idx_lock_writer(target, &fd, err);
+	if (rc == 0) {
+		rc = rebuild_locked(db, quiet, err);
+		idx_unlock_writer(fd);
+	}
+	free(target);
 	return rc;
 }
 

@@ -184,7 +184,9 @@ int idx_update_touch(struct idx_build *b, const char *path, long long mtime);
 #define IDX_LOCK_WAIT 10.0
 void idx_set_lock_wait(double seconds);
 /* Take the writer lock of the index at path (already resolved); *fd gets
- * the descriptor to pass to idx_unlock_writer. */
+ * the descriptor to pass to idx_unlock_writer.  A process that holds it
+ * may take it again (a build inside a held lock), each time released
+ * once. */
 int idx_lock_writer(const char *path, int *fd, struct qerr *err);
 void idx_unlock_writer(int fd);
 /* path with symbolic links followed to the final target (which may not

@@ -28,6 +28,14 @@
 #include <unistd.h>
 
 static double lock_wait = IDX_LOCK_WAIT;
+/* The lock this process holds, so that a caller holding it across a
+ * build (read the sources, then rebuild from them) is not blocked by the
+ * build's own locking: flock locks of two descriptors exclude each other
+ * even within one process. */
+static struct {
+	char *path;
+	int fd, refs;
+} held = {NULL, -1, 0};
 
 void idx_set_lock_wait(double seconds)
 {
@@ -88,6 +96,12 @@ int idx_lock_writer(const char *path, int *fd_out, struct qerr *err)
 	int fd, e, rc = 0;
 
 	*fd_out = -1;
+	if (held.refs > 0 && strcmp(held.path, path) == 0) {
+		free(dir);
+		held.refs++;
+		*fd_out = held.fd;
+		return 0;
+	}
 	base = base ? base + 1 : path;
 	lock = dir ? malloc(strlen(dir) + strlen(base) + 8) : NULL;
 	if (lock == NULL) {
@@ -127,12 +141,24 @@ int idx_lock_writer(const char *path, int *fd_out, struct qerr *err)
 		return QERR_IO;
 	}
 	free(lock);
+	if (held.refs == 0 && (held.path = strdup(path)) != NULL) {
+		held.fd = fd;
+		held.refs = 1;
+	}
 	*fd_out = fd;
 	return 0;
 }
 
 void idx_unlock_writer(int fd)
 {
-	if (fd >= 0)
-		close(fd); /* releases the flock */
+	if (fd < 0)
+		return;
+	if (held.refs > 0 && fd == held.fd) {
+		if (--held.refs > 0)
+			return;
+		free(held.path);
+		held.path = NULL;
+		held.fd = -1;
+	}
+	close(fd); /* releases the flock */
 }

@@ -154,7 +154,7 @@ mv "$T/quux.away" "$T/notes/quux.txt"
 # ---- one writer at a time: a held lock makes writers wait, then refuse
 (cd "$T" && "$Q" index -q --db w.db notes/)
 rm -f "$T/held"
-flock "$T/.w.db.lock" -c "touch '$T/held'; sleep 4" &
+flock "$T/.w.db.lock" -c "touch '$T/held'; sleep 5" &
 holder=$!
 i=0
 while [ ! -f "$T/held" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
@@ -165,6 +165,8 @@ expect_err "refused build: says another quarry is writing" \
 	'being written by another quarry'
 QUARRY_LOCK_TIMEOUT=1 run "$Q" index --db "$T/w.db" --update
 expect_rc "update while another writer holds the lock: refused" 4
+QUARRY_LOCK_TIMEOUT=1 run "$Q" index --db "$T/w.db" --rebuild
+expect_rc "rebuild while another writer holds the lock: refused" 4
 run "$Q" ask --db "$T/w.db" "what is a zorblax"
 expect_rc "readers are not blocked by the writer lock" 0
 start=$(date +%s)
