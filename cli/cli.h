@@ -30,9 +30,11 @@ int cmd_stats(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
 
-/* "quarry: error: ..." / "quarry: warning: ..." on stderr. */
+/* "quarry: error: ..." / "quarry: warning: ..." / "quarry: ..." (a
+ * note: what a command did) on stderr, one line, made safe for a terminal. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+void cli_note(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* After getopt_long returned '?': one line naming the bad option. */
 void cli_bad_option(const char *cmd, char **argv);
 
@@ -45,9 +47,11 @@ char *cli_default_db(void);
 /* mkdir -p the directory holding path. 0 or QERR_IO (err set). */
 int cli_make_parent(const char *path, struct qerr *err);
 
-/* Open the index for querying.  With db == NULL the default index is used
- * and (re)built from the embedded corpus when it is missing or was built
- * from an older embedded corpus.  Warns on stderr when an indexed file
+/* Open the index for querying.  With db == NULL the default index is used:
+ * built from the embedded corpus when missing, and rebuilt from all the
+ * sources it records (cli_rebuild) when it was built from another
+ * embedded corpus, by another format, or is damaged; another index that
+ * cannot be opened gets the command that rebuilds it in its error.  Warns on stderr when an indexed file
  * changed since.  Returns 0 or an exit status (message printed). */
 int cli_open_index(const char *db, struct idx **out);
 
@@ -57,6 +61,17 @@ int cli_open_index(const char *db, struct idx **out);
  * warned about (once) and the analyzer goes without.  NULL: out of
  * memory. */
 struct tok *cli_query_tok(void);
+
+/* path as shown to a person: relative to the current directory when it
+ * is under it, else as it is.  Caller frees; NULL when out of memory. */
+char *cli_show_path(const char *path);
+
+/* Rebuild db from the sources it records (idx_salvage_sources), read
+ * again: the embedded corpus if it was one, and the files that still
+ * exist (each gone one warned about).  Refused (QERR_IO) when a relative
+ * path recorded by an older quarry is not found, or nothing is left.
+ * quiet: no summary line.  The old index stays when it fails. */
+int cli_rebuild(const char *db, int quiet, struct qerr *err);
 
 /* Build an index at path from the embedded corpus. */
 int cli_build_bundled(const char *path, struct qerr *err);

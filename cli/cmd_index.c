@@ -8,7 +8,8 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: quarry index [--db PATH] PATH...\n"
-		"       quarry index [--db PATH] --update [PATH...]\n\n"
+		"       quarry index [--db PATH] --update [PATH...]\n"
+		"       quarry index [--db PATH] --rebuild\n\n"
 		"Read documents and replace the index with them.  PATH is a file\n"
 		"or a directory (read recursively).  Formats, by extension:\n"
 		"  .txt    numbered Q&A text ('1. question', 'Ans:', answer)\n"
@@ -21,10 +22,17 @@ static void usage(FILE *fp)
 		"whose content changed are indexed again, unchanged ones are left\n"
 		"alone, and indexed files under PATH that are gone are dropped.\n"
 		"Without PATH every file the index holds is checked.  Queries\n"
-		"running meanwhile see the index before or after, never between.\n\n"
+		"running meanwhile see the index before or after, never between.\n"
+		"An update that would drop every file of the index is refused.\n\n"
+		"With --rebuild the index is built again from the files it records\n"
+		"(after a quarry upgrade, or damage).  Paths are recorded resolved,\n"
+		"so updates work from any directory.  One writer at a time: a\n"
+		"second one waits up to $QUARRY_LOCK_TIMEOUT seconds (10), then\n"
+		"fails (exit 4).\n\n"
 		"options:\n"
 		"  --db PATH   index file (default $XDG_CACHE_HOME/quarry/index.db)\n"
 		"  -u, --update  update in place (see above)\n"
+		"  --rebuild   build again from the recorded sources\n"
 		"  -q, --quiet no summary line\n"
 		"  -h, --help  this help\n");
 }
@@ -36,11 +44,12 @@ int cmd_index(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"update", no_argument, NULL, 'u'},
+		{"rebuild", no_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
 	struct qerr err = {0};
 	char *db = NULL, *def = NULL;
-	int c, quiet = 0, update = 0, rc;
+	int c, quiet = 0, update = 0, rebuild = 0, rc;
 
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it our way */
@@ -55,6 +64,9 @@ int cmd_index(int argc, char **argv)
 		case 'u':
 			update = 1;
 			break;
+		case 'r':
+			rebuild = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return QERR_OK;
@@ -63,7 +75,12 @@ int cmd_index(int argc, char **argv)
 			return QERR_USAGE;
 		}
 	}
-	if (optind >= argc && !update) {
+	if (rebuild && (update || optind < argc)) {
+		cli_error("index: --rebuild takes no PATH and no --update (see "
+			  "quarry index --help)");
+		return QERR_USAGE;
+	}
+	if (optind >= argc && !update && !rebuild) {
 		cli_error("index: no PATH given (see quarry index --help)");
 		return QERR_USAGE;
 	}
@@ -75,7 +92,9 @@ int cmd_index(int argc, char **argv)
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	if (update)
+	if (rebuild)
+		rc = cli_rebuild(db, quiet, &err);
+	else if (update)
 		rc = cli_update_paths(db, argv + optind, argc - optind, quiet,
 				      &err);
 	else

@@ -65,12 +65,14 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (idx_sources(x, &s, &n, NULL) == 0) {
 		printf("sources:   %d\n", n);
-		for (i = 0; i < n; i++)
-		{
+		for (i = 0; i < n; i++) {
+			char *show = cli_show_path(s[i].path);
+
 			fputs("  ", stdout);
-			cli_put(stdout, s[i].path, TERM_NAME);
+			cli_put(stdout, show ? show : s[i].path, TERM_NAME);
 			printf(" (%lld bytes%s)\n", s[i].size,
 			       s[i].bundled ? ", bundled" : "");
+			free(show);
 		}
 		idx_sources_free(s, n);
 	}

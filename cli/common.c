@@ -41,8 +41,8 @@ static void vmsg(const char *kind, const char *fmt, va_list ap)
 		msg = small; /* out of memory: the message cut short */
 	clean = n < 0 ? NULL : term_dup(msg, TERM_NAME);
 	fflush(stdout);
-	fprintf(stderr, "%s: %s: %s\n", cli_progname, kind,
-		clean ? clean : "(message withheld: out of memory)");
+	fprintf(stderr, "%s: %s%s%s\n", cli_progname, kind ? kind : "",
+		kind ? ": " : "", clean ? clean : "(message withheld: out of memory)");
 	free(clean);
 	if (msg != small)
 		free(msg);
@@ -54,6 +54,15 @@ void cli_error(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vmsg("error", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -143,6 +152,28 @@ int cli_make_parent(const char *path, struct qerr *err)
 	return 0;
 }
 
+/* realpath, or the path itself when it does not resolve (gone). */
+static char *canon(const char *path)
+{
+	char *r = realpath(path, NULL);
+
+	return r ? r : strdup(path);
+}
+
+char *cli_show_path(const char *path)
+{
+	char cwd[4096];
+	size_t n;
+
+	if (path[0] != '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return strdup(path);
+	n = strlen(cwd);
+	if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' &&
+	    path[n + 1] != '\0')
+		return strdup(path + n + 1);
+	return strdup(path);
+}
+
 /* ---- building ---- */
 
 struct build_ctx {
@@ -151,6 +182,7 @@ struct build_ctx {
 	char *last_copy;
 	int bundled;
 	const char *bundled_hash;
+	struct strmap seen; /* reading thread: resolved paths asked about */
 	/* progress on a terminal: records/s, MB/s, ETA */
 	int progress;
 	long long total_bytes; /* sum of input sizes, 0 if unknown */
@@ -236,10 +268,32 @@ static int consume(void *ctx, const struct corpus_rec *r,
 	struct build_ctx *c = ctx;
 	int rc = 0;
 
-	if (si)
-		rc = idx_build_source(c->b, r->source, si->size, si->mtime,
-				      si->hash, 0);
+	if (si) {
+		/* Recorded resolved, so that it is found from anywhere. */
+		char *key = canon(r->source);
+
+		if (key == NULL)
+			return QERR_IO;
+		rc = idx_build_source(c->b, key, si->size, si->mtime, si->hash,
+				      0);
+		free(key);
+	}
 	return rc ? rc : add_rec(c, r);
+}
+
+/* On the reading thread: a file named twice (faq.txt ./faq.txt, or a
+ * symbolic link to it) is read once. */
+static int build_want(void *ctx, const char *path)
+{
+	struct build_ctx *c = ctx;
+	char *key = realpath(path, NULL);
+	struct strmap_entry *e;
+
+	if (key == NULL)
+		return 1; /* the reader says why it cannot be read */
+	e = strmap_get(&c->seen, key, strlen(key));
+	free(key);
+	return e == NULL || e->aux++ == 0;
 }
 
 /* A record of the embedded corpus. */
@@ -251,37 +305,13 @@ static int on_rec(void *ctx, const struct corpus_rec *r)
 	return rc ? rc : add_rec(c, r);
 }
 
-int cli_build_bundled(const char *path, struct qerr *err)
+/* Build db from the embedded corpus (when bundled) and then paths. */
+static int build_sources(const char *db, int bundled, char **paths,
+			 int npaths, int quiet, long *nrecs, struct qerr *err)
 {
 	struct build_ctx c = {0};
 	struct corpus_reader r = {on_rec, on_warn, &c, NULL};
-	const char *hash = quarry_bundled_hash;
-	int rc;
-
-	c.bundled = 1;
-	c.bundled_hash = hash;
-	if ((rc = cli_make_parent(path, err)) != 0)
-		return rc;
-	if ((rc = idx_build_begin(&c.b, path, err)) != 0)
-		return rc;
-	rc = corpus_read_mem(&r, quarry_bundled_name, "txt",
-			     (const char *)quarry_bundled, quarry_bundled_len,
-			     NULL, err);
-	free(c.last_copy);
-	if (rc != 0) {
-		idx_build_status(c.b, err);
-		idx_build_abort(c.b);
-		return rc;
-	}
-	idx_build_meta(c.b, "bundled_hash", hash);
-	return idx_build_commit(c.b, err);
-}
-
-int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
-		    long *nrecs, struct qerr *err)
-{
-	struct build_ctx c = {0};
-	long total = 0;
+	long total = 0, nb = 0;
 	int i, rc = 0;
 
 	if ((rc = cli_make_parent(db, err)) != 0)
@@ -300,6 +330,13 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		else if (m)
 			idx_build_set_memory(c.b, (size_t)mb << 20);
 	}
+	if (bundled) {
+		c.bundled = 1;
+		c.bundled_hash = quarry_bundled_hash;
+		rc = corpus_read_mem(&r, quarry_bundled_name, "txt",
+				     (const char *)quarry_bundled,
+				     quarry_bundled_len, &nb, err);
+	}
 	c.progress = !quiet && isatty(STDERR_FILENO);
 	c.start = now_sec();
 	for (i = 0; i < npaths; i++) {
@@ -312,23 +349,103 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 	if (i < npaths)
 		c.total_bytes = 0;
 	nwarn = 0;
-	rc = cli_read_parallel(paths, npaths, on_warn, NULL, consume, &c, &total,
-			       err);
+	if (rc == 0 && npaths > 0)
+		rc = cli_read_parallel(paths, npaths, on_warn, build_want,
+				       consume, &c, &total, err);
 	warn_summary();
 	free(c.last_copy);
+	strmap_free(&c.seen);
 	if (rc != 0) {
 		/* A failing callback leaves its reason in the build. */
 		idx_build_status(c.b, err);
 		idx_build_abort(c.b);
 		return rc;
 	}
-	show_progress(&c, 1);
+	if (bundled)
+		idx_build_meta(c.b, "bundled_hash", quarry_bundled_hash);
+	if (npaths > 0)
+		show_progress(&c, 1);
 	rc = idx_build_commit(c.b, err);
+	total += nb;
 	if (rc == 0 && !quiet)
-		fprintf(stderr, "%s: indexed %ld records from %d path%s into %s\n",
-			cli_progname, total, npaths, npaths == 1 ? "" : "s", db);
+		cli_note("indexed %ld records from %d path%s into %s", total,
+			 npaths + bundled, npaths + bundled == 1 ? "" : "s", db);
 	if (nrecs)
 		*nrecs = total;
+	return rc;
+}
+
+int cli_build_bundled(const char *path, struct qerr *err)
+{
+	return build_sources(path, 1, NULL, 0, 1, NULL, err);
+}
+
+int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
+		    long *nrecs, struct qerr *err)
+{
+	return build_sources(db, 0, paths, npaths, quiet, nrecs, err);
+}
+
+/* Rebuild with the writer lock held: sources an update adds between
+ * reading the list and the build would be lost otherwise. */
+static int rebuild_locked(const char *db, int quiet, struct qerr *err)
+{
+	struct idx_source *s;
+	char **paths;
+	int n, i, np = 0, bundled = 0, rc;
+
+	if ((rc = idx_salvage_sources(db, &s, &n, err)) != 0)
+		return rc;
+	paths = calloc((size_t)n + 1, sizeof(*paths));
+	if (paths == NULL) {
+		idx_sources_free(s, n);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (s[i].bundled) {
+			bundled = 1;
+		} else if (access(s[i].path, F_OK) == 0) {
+			paths[np++] = s[i].path;
+		} else if (s[i].path[0] != '/') {
+			/* Recorded as given by an older quarry: it may well
+			 * be there, seen from another directory. */
+			rc = qerr_set(err, QERR_IO, "%s was recorded relative "
+				      "to the directory it was indexed from and "
+				      "is not found here; run quarry index --db "
+				      "%s --rebuild from that directory",
+				      s[i].path, db);
+		} else {
+			char *show = cli_show_path(s[i].path);
+
+			cli_warn("%s was indexed but is gone; left out of the "
+				 "rebuild", show ? show : s[i].path);
+			free(show);
+		}
+	}
+	if (rc == 0 && np == 0 && !bundled)
+		rc = qerr_set(err, QERR_IO, "none of the %d files %s was built "
+			      "from can be found; nothing to rebuild it from",
+			      n, db);
+	if (rc == 0)
+		rc = build_sources(db, bundled, paths, np, quiet, NULL, err);
+	free(paths);
+	idx_sources_free(s, n);
+	return rc;
+}
+
+int cli_rebuild(const char *db, int quiet, struct qerr *err)
+{
+	char *target = idx_resolve_path(db);
+	int fd, rc;
+
+	if (target == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	rc = idx_lock_writer(target, &fd, err);
+	if (rc == 0) {
+		rc = rebuild_locked(db, quiet, err);
+		idx_unlock_writer(fd);
+	}
+	free(target);
 	return rc;
 }
 
@@ -347,14 +464,6 @@ struct update_ctx {
 	struct strmap delivered; /* canonical paths that gave records */
 	long files, removed;
 };
-
-/* realpath, or the path itself when it does not resolve (gone). */
-static char *canon(const char *path)
-{
-	char *r = realpath(path, NULL);
-
-	return r ? r : strdup(path);
-}
 
 static const struct idx_source *known_source(struct update_ctx *u,
 					     const char *key)
@@ -423,12 +532,14 @@ static int update_consume(void *ctx, const struct corpus_rec *r,
 			free(key);
 			return QERR_IO;
 		}
-		free(key);
 		u->files++;
-		if (s && (rc = idx_update_remove(u->c.b, s->path)) != 0)
+		if (s && (rc = idx_update_remove(u->c.b, s->path)) != 0) {
+			free(key);
 			return rc;
-		rc = idx_build_source(u->c.b, r->source, si->size, si->mtime,
+		}
+		rc = idx_build_source(u->c.b, key, si->size, si->mtime,
 				      si->hash, 0);
+		free(key);
 	}
 	return rc ? rc : add_rec(&u->c, r);
 }
@@ -480,6 +591,13 @@ static int update_finish(struct update_ctx *u, char **args, int nargs)
 			 !strmap_find(&u->delivered, key))
 			drop = 1; /* changed, and no records in it now */
 		else if (!seen && !s->bundled && stat(s->path, &sb) != 0 &&
+			 s->path[0] != '/' && nargs == 0)
+			/* Recorded as given by an older quarry: maybe gone,
+			 * maybe only out of sight from this directory. */
+			cli_warn("%s is not found from here (recorded relative "
+				 "to the directory it was indexed from): kept; "
+				 "update from there to check it", s->path);
+		else if (!seen && !s->bundled && stat(s->path, &sb) != 0 &&
 			 (nargs == 0 || under_args(s->path, args, nargs)))
 			drop = 1; /* gone from disk */
 		if (drop && rc == 0) {
@@ -489,6 +607,25 @@ static int update_finish(struct update_ctx *u, char **args, int nargs)
 		free(key);
 	}
 	return rc;
+}
+
+/* An update that would drop every file of an index and add none is far
+ * more often a mistake (another directory, an unmounted disk) than a
+ * wish; a full build is the way to replace an index. */
+static int refuse_emptying(const struct update_ctx *u, const char *db,
+			   struct qerr *err)
+{
+	const char *why = "none of them can be found";
+	int i;
+
+	for (i = 0; i < u->nsrc; i++)
+		if (u->src[i].path[0] != '/')
+			why = "they were recorded relative to the directory "
+			      "they were indexed from: update from there";
+	return qerr_set(err, QERR_IO, "update would drop all %d files of %s "
+			"and leave it empty (%s); nothing changed. To index "
+			"other files instead: quarry index --db %s PATH...",
+			u->nsrc, db, why, db);
 }
 
 static void update_free(struct update_ctx *u)
@@ -552,6 +689,8 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 	warn_summary();
 	if (rc == 0)
 		rc = update_finish(&u, paths, npaths);
+	if (rc == 0 && u.nsrc > 0 && u.removed == u.nsrc && u.files == 0)
+		rc = refuse_emptying(&u, db, err);
 	if (rc != 0) {
 		idx_build_status(u.c.b, err);
 		goto fail;
@@ -560,10 +699,9 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 	rc = idx_build_commit(u.c.b, err);
 	u.c.b = NULL;
 	if (rc == 0 && !quiet)
-		fprintf(stderr, "%s: updated %s: %ld records from %ld new or "
-			"changed file%s, %ld unchanged, %ld removed\n",
-			cli_progname, db, total, u.files,
-			u.files == 1 ? "" : "s", u.unchanged, u.removed);
+		cli_note("updated %s: %ld records from %ld new or changed "
+			 "file%s, %ld unchanged, %ld removed", db, total, u.files,
+			 u.files == 1 ? "" : "s", u.unchanged, u.removed);
 fail:
 	idx_build_abort(u.c.b);
 	update_free(&u);
@@ -594,6 +732,7 @@ static void check_sources(struct idx *x, const char *db)
 	for (i = 0; i < n; i++) {
 		struct stat sb;
 		const char *what;
+		char *show;
 
 		if (s[i].bundled)
 			continue;
@@ -604,8 +743,11 @@ static void check_sources(struct idx *x, const char *db)
 			what = "changed since it was indexed";
 		else
 			continue;
-		cli_warn("%s %s; run quarry index%s%s --update", s[i].path, what,
-			 db ? " --db " : "", db ? db : "");
+		show = cli_show_path(s[i].path);
+		cli_warn("%s %s; run quarry index%s%s --update",
+			 show ? show : s[i].path, what, db ? " --db " : "",
+			 db ? db : "");
+		free(show);
 	}
 	idx_sources_free(s, n);
 }
@@ -631,6 +773,56 @@ struct tok *cli_query_tok(void)
 	return t;
 }
 
+/* The default index is quarry's own: when it cannot be used as it is
+ * (another bundled corpus, another format, damage), rebuild it from what
+ * it records, the user's files read again, saying so when it held more
+ * than the bundled corpus or was damaged.  why: NULL for a new bundled
+ * corpus, else the reason it cannot be opened. */
+static int rebuild_default(const char *db, const char *why, struct qerr *err)
+{
+	struct idx_source *s;
+	int n, i, user = 0;
+
+	if (idx_salvage_sources(db, &s, &n, NULL) != 0) {
+		char *target = idx_resolve_path(db);
+
+		/* Nothing in it can be rebuilt, nor anyone's file lost. */
+		cli_warn("the default index %s cannot be used (%s) and does not "
+			 "say what it held; rebuilding it from the bundled "
+			 "corpus (add your own files again with quarry index "
+			 "--update PATH)", db, why ? why : "damaged");
+		if (target)
+			unlink(target);
+		free(target);
+		return cli_build_bundled(db, err);
+	}
+	for (i = 0; i < n; i++)
+		user += !s[i].bundled;
+	idx_sources_free(s, n);
+	if (why || user > 0)
+		cli_warn("the default index %s cannot be used as it is (%s); "
+			 "rebuilding it from its %d recorded source%s", db,
+			 why ? why : "the bundled corpus changed", n,
+			 n == 1 ? "" : "s");
+	return cli_rebuild(db, 1, err);
+}
+
+/* A damaged or outdated index that names its sources can be rebuilt
+ * from them: say how, after the error. */
+static void recovery_hint(const char *db, struct qerr *err)
+{
+	struct idx_source *s;
+	size_t len = strlen(err->msg);
+	int n;
+
+	if (idx_salvage_sources(db, &s, &n, NULL) != 0)
+		return;
+	idx_sources_free(s, n);
+	snprintf(err->msg + len, sizeof(err->msg) - len, "; to rebuild it from "
+		 "its %d recorded source%s: quarry index --db %s --rebuild", n,
+		 n == 1 ? "" : "s", db);
+}
+
 int cli_open_index(const char *db, struct idx **out)
 {
 	struct qerr err = {0};
@@ -651,14 +843,22 @@ int cli_open_index(const char *db, struct idx **out)
 			goto fail;
 	}
 	rc = idx_open(&x, db, &err);
-	if (def && ((rc == 0 && bundled_stale(x)) ||
-		    (rc == QERR_DATA && idx_is_bundled(db)))) {
-		/* The embedded corpus or the index format changed. */
+	if (def && ((rc == 0 && bundled_stale(x)) || rc == QERR_DATA)) {
+		struct qerr why = err;
+		char *w = why.msg;
+		size_t n = strlen(db);
+
+		/* The reason alone: not the path, nor the advice after it. */
+		if (strncmp(w, db, n) == 0 && w[n] == ':' && w[n + 1] == ' ')
+			w += n + 2;
+		w[strcspn(w, ";")] = '\0';
 		idx_close(x);
 		x = NULL;
 		qerr_clear(&err);
-		if ((rc = cli_build_bundled(db, &err)) == 0)
+		if ((rc = rebuild_default(db, rc ? w : NULL, &err)) == 0)
 			rc = idx_open(&x, db, &err);
+	} else if (rc == QERR_DATA) {
+		recovery_hint(db, &err);
 	}
 	if (rc != 0)
 		goto fail;

@@ -57,6 +57,18 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		res[i].score = run->hits[i].score;
 		res[i].confidence = i < run->nconf ? run->confidence[i] : 0.0;
 		rc = idx_get_doc(x, run->hits[i].doc, &res[i].doc, err);
+		if (rc == 0 && res[i].doc.source[0] == '/') {
+			/* Recorded resolved; shown from here. */
+			char *show = cli_show_path(res[i].doc.source);
+
+			if (show == NULL) {
+				rc = qerr_set(err, QERR_IO, "out of memory");
+				i++;
+				break;
+			}
+			free(res[i].doc.source);
+			res[i].doc.source = show;
+		}
 	}
 	if (rc != 0) {
 		cli_results_clear(res, i);

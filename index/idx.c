@@ -346,14 +346,22 @@ static void remove_stale(const char *path)
 struct idx_build *idx_build_new(const char *path, struct qerr *err)
 {
 	struct idx_build *b = calloc(1, sizeof(*b));
-	size_t n = strlen(path) + 32;
+	size_t n;
 
-	if (b == NULL || (b->path = strdup(path)) == NULL ||
-	    (b->tmp = malloc(n)) == NULL || (b->tok = tok_new(TOK_STEM)) == NULL) {
+	if (b)
+		b->lock_fd = -1;
+	if (b == NULL || (b->path = idx_resolve_path(path)) == NULL ||
+	    (b->tmp = malloc(n = strlen(b->path) + 32)) == NULL ||
+	    (b->tok = tok_new(TOK_STEM)) == NULL) {
 		idx_build_abort(b);
 		qerr_set(err, QERR_IO, "out of memory");
 		return NULL;
 	}
+	if (idx_lock_writer(b->path, &b->lock_fd, err) != 0) {
+		idx_build_abort(b);
+		return NULL;
+	}
+	path = b->path;
 	/* The temporary index (and run files) go beside the index. */
 	snprintf(b->tmp, n, "%s.tmp-%ld", path, (long)getpid());
 	b->budget = IDX_BUILD_MEMORY;
@@ -370,6 +378,7 @@ int idx_build_begin(struct idx_build **out, const char *path,
 	*out = NULL;
 	if ((b = idx_build_new(path, err)) == NULL)
 		return QERR_IO;
+	path = b->path;
 	if (!replaceable(path)) {
 		struct stat sb;
 
@@ -1623,6 +1632,7 @@ void idx_build_abort(struct idx_build *b)
 	tok_free(b->tok);
 	free(b->path);
 	free(b->tmp);
+	idx_unlock_writer(b->lock_fd);
 	free(b);
 }
 

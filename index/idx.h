@@ -80,8 +80,9 @@
  *       updated vocab alone) and scan vocab otherwise.  An update rewrites
  *       the buckets of the terms it added or dropped.
  *
- * Building is atomic: idx_build_* writes PATH.tmp-PID beside PATH and
- * renames it over PATH only when complete.  An update (idx_update_begin)
+ * Building is atomic: idx_build_* writes PATH.tmp-PID beside PATH (the
+ * link's target when PATH is a symbolic link) and renames it over PATH
+ * only when complete.  An update (idx_update_begin)
  * changes the file in place inside one SQLite transaction (rollback
  * journal): a killed update is rolled back by the next reader.  Readers
  * open read-only and read inside a transaction, so they see the index
@@ -176,6 +177,23 @@ int idx_update_remove(struct idx_build *b, const char *path);
 /* A source whose content is unchanged got a new mtime. */
 int idx_update_touch(struct idx_build *b, const char *path, long long mtime);
 
+/* Writers take turns: idx_build_begin and idx_update_begin first lock
+ * .NAME.lock beside the index (flock, released by commit or abort),
+ * waiting up to the lock wait (IDX_LOCK_WAIT seconds unless set), then
+ * failing with QERR_IO.  Readers are never blocked by it. */
+#define IDX_LOCK_WAIT 10.0
+void idx_set_lock_wait(double seconds);
+/* Take the writer lock of the index at path (already resolved); *fd gets
+ * the descriptor to pass to idx_unlock_writer.  A process that holds it
+ * may take it again (a build inside a held lock), each time released
+ * once. */
+int idx_lock_writer(const char *path, int *fd, struct qerr *err);
+void idx_unlock_writer(int fd);
+/* path with symbolic links followed to the final target (which may not
+ * exist yet): builds write beside it, so a symlinked index stays a link.
+ * Caller frees; NULL when out of memory. */
+char *idx_resolve_path(const char *path);
+
 /* Drop the build without touching the old index. Accepts NULL. */
 void idx_build_abort(struct idx_build *b);
 /* Sticky status of a build: first error seen by add/source/meta. */
@@ -264,6 +282,13 @@ struct idx_alias {
 /* All aliases of the index (loaded once, borrowed for the life of x).
  * Returns the count; 0 when there are none. */
 int idx_aliases(struct idx *x, const struct idx_alias **out);
+
+/* The sources recorded in the index at path, of any schema version and
+ * even when the rest of it is damaged: path and bundled only (size, mtime
+ * and hash are left 0/NULL).  QERR_DATA when they cannot be read.  Free
+ * with idx_sources_free. */
+int idx_salvage_sources(const char *path, struct idx_source **out, int *n,
+			struct qerr *err);
 
 /* Is path a quarry index (of any schema version) built from the embedded
  * corpus?  Lets the default index be rebuilt after an upgrade. */
