@@ -122,13 +122,6 @@ struct cli_llm_opts {
  * report a program killed by SIGINT (128 + 2). */
 #define CLI_EXIT_INTERRUPTED 130
 
-/* The option's help text and parser, shared by ask and chat. */
-#define CLI_LLM_TIMEOUT_HELP \
-	"  --llm-timeout S   give up on an LLM reply after S seconds in all\n" \
-	"                    (default total_timeout in the config, 120; 0: never)\n"
-/* Parse --llm-timeout's argument into o; 0 or QERR_USAGE (reported). */
-int cli_llm_timeout(const char *cmd, const char *arg, struct cli_llm_opts *o);
-
 struct cli_llm_turn {
 	const char *user;
 	const char *assistant;
@@ -158,61 +151,7 @@ int cli_llm_interrupted(void);
  * client is built in); else QERR_USAGE / QERR_DATA with err saying why. */
 int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err);
 
-/* ---- ranking options shared by ask, chat and eval ---- */
-
-enum {
-	CLI_OPT_K1 = 1000,
-	CLI_OPT_B,
-	CLI_OPT_WQ,
-	CLI_OPT_WA,
-	CLI_OPT_QMATCH,
-	CLI_OPT_NOEXPAND,
-	CLI_OPT_MODEL,
-	CLI_OPT_PHRASE,
-	CLI_OPT_FEEDBACK,
-	CLI_OPT_FEEDBACK_MIN,
-	CLI_OPT_EXHAUSTIVE,
-};
-
-/* getopt_long entries for the options above (put them in a table). */
-#define CLI_RANK_LONGOPTS                                                  \
-	{"b", required_argument, NULL, CLI_OPT_B},                         \
-	{"k1", required_argument, NULL, CLI_OPT_K1},                       \
-	{"no-expand", no_argument, NULL, CLI_OPT_NOEXPAND},                \
-	{"phrase", required_argument, NULL, CLI_OPT_PHRASE},               \
-	{"feedback", required_argument, NULL, CLI_OPT_FEEDBACK},           \
-	{"exhaustive", no_argument, NULL, CLI_OPT_EXHAUSTIVE},             \
-	{"feedback-min", required_argument, NULL, CLI_OPT_FEEDBACK_MIN},   \
-	{"qmatch", required_argument, NULL, CLI_OPT_QMATCH},               \
-	{"wa", required_argument, NULL, CLI_OPT_WA},                       \
-	{"wq", required_argument, NULL, CLI_OPT_WQ}
-
-#define CLI_RANK_HELP                                                      \
-	"  --k1 X, --b X     BM25 parameters (default 1.2, 0.75)\n"          \
-	"  --wq X, --wa X    question / answer field weights (default 3, 1)\n" \
-	"  --qmatch X        bonus for covering a record's whole question\n"  \
-	"                    (default 1; 0 turns it off)\n"                 \
-	"  --phrase X        bonus for query word pairs found together\n"     \
-	"                    (default 0 = off)\n"                            \
-	"  --feedback X      add terms from the best records, weighted X\n"  \
-	"                    (pseudo-relevance feedback; default 0 = off)\n" \
-	"  --feedback-min N  ...only for questions of N words or more (4)\n" \
-	"  --exhaustive      score every posting instead of MaxScore pruning\n" \
-	"                    (same results, slower; for checking)\n"          \
-	"  --no-expand       no prefix, spelling, compound or acronym\n"     \
-	"                    expansion of query words\n"
-
-/* Handle option c (a CLI_OPT_* value) into p. Returns 0, QERR_USAGE with a
- * message printed, or -1 when c is not a ranking option. */
-int cli_rank_opt(const char *cmd, int c, const char *arg,
-		 struct rank_params *p);
-/* Parse a number in [lo, hi] (never NaN or infinite): 0, or QERR_USAGE
- * with one message printed naming cmd, opt and s. */
-int cli_parse_num(const char *cmd, const char *opt, const char *s, double lo,
-		  double hi, double *out);
-/* The same for a whole number ("1e3" is one). */
-int cli_parse_int(const char *cmd, const char *opt, const char *s, long lo,
-		  long hi, long *out);
+/* The options the commands share: options.h. */
 
 /* ---- output ---- */
 

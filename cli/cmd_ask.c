@@ -13,19 +13,11 @@
 
 #include "../util/buf.h"
 #include "cli.h"
-
-#define MAX_TOP 1000
+#include "options.h"
 
 struct ask_opts {
-	const char *db;
-	int top;
-	int top_given; /* --top was on the command line */
-	int json;
+	struct cli_shared s; /* --db, --top, --json, --llm, ranking, ... */
 	int explain;
-	double threshold;
-	int llm; /* --llm: have the endpoint rewrite the answers */
-	struct cli_llm_opts llm_opts;
-	struct rank_params params;
 };
 
 static void usage(FILE *fp)
@@ -52,85 +44,50 @@ static void usage(FILE *fp)
 		"                    (streamed; with --json in \"reply\"); on any\n"
 		"                    failure the retrieved answers are shown\n"
 		"  --dry-run         print the request body --llm would send, send\n"
-		"                    nothing\n"
-		"  --llm-url URL     endpoint base URL (else QUARRY_LLM_URL,\n"
-		"                    OPENAI_BASE_URL, or url in the config file)\n"
-		"  --llm-model NAME  model (else QUARRY_LLM_MODEL or the config)\n"
-		CLI_LLM_TIMEOUT_HELP
-		"  --context-budget N  bytes of retrieved Q&A sent (default 6000)\n"
-		"  --model M         bm25 (default) or tfidf\n"
-		CLI_RANK_HELP
-		"  -h, --help        this help\n\n"
+		"                    nothing\n");
+	cli_opts_help(fp, CLI_G_LLM, NULL);
+	fputs("  --context-budget N  bytes of retrieved Q&A sent (default 6000)\n",
+	      fp);
+	cli_opts_help(fp, CLI_G_RANK, NULL);
+	fputs("  -h, --help        this help\n\n"
 		"exit status: 0 answered, 1 nothing matched or no good answer,\n"
 		"2 usage, 3 bad index, 4 I/O error, 130 interrupted (Ctrl-C during\n"
 		"an LLM request: the retrieved answers are shown first).\n"
-		"NO_COLOR turns colour off.\n");
+		"NO_COLOR turns colour off.\n", fp);
 }
 
+static const struct option own_opts[] = {
+	{"context-budget", required_argument, NULL, 'C'},
+	{"dry-run", no_argument, NULL, 'D'},
+	{"explain", no_argument, NULL, 'e'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_opts_spec spec = {
+	"ask",
+	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK,
+	own_opts, "", usage,
+};
+
+/* Returns 0, CLI_HELP_SHOWN, or QERR_USAGE (message printed). */
 static int parse_opts(int argc, char **argv, struct ask_opts *o)
 {
-	static const struct option opts[] = {
-		CLI_RANK_LONGOPTS,
-		{"db", required_argument, NULL, 'd'},
-		{"context-budget", required_argument, NULL, 'C'},
-		{"dry-run", no_argument, NULL, 'D'},
-		{"explain", no_argument, NULL, 'e'},
-		{"llm", no_argument, NULL, 'L'},
-		{"llm-model", required_argument, NULL, 'M'},
-		{"llm-url", required_argument, NULL, 'U'},
-		{"llm-timeout", required_argument, NULL, 'T'},
-		{"help", no_argument, NULL, 'h'},
-		{"threshold", required_argument, NULL, 't'},
-		{"json", no_argument, NULL, 'j'},
-		{"model", required_argument, NULL, CLI_OPT_MODEL},
-		{"top", required_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0},
-	};
-	long v;
-	int c, rc;
+	struct cli_getopt g;
+	int c;
 
-	optind = 1;
-	opterr = 0; /* cli_bad_option says it our way */
-	while ((c = getopt_long(argc, argv, "hjn:", opts, NULL)) != -1) {
+	cli_getopt_init(&g, &spec, &o->s);
+	while ((c = cli_getopt_next(&g, argc, argv)) != 0) {
 		switch (c) {
-		case 'd': o->db = optarg; break;
-		case 'j': o->json = 1; break;
 		case 'e': o->explain = 1; break;
-		case 'L': o->llm = 1; break;
-		case 'D': o->llm = o->llm_opts.dry_run = 1; break;
-		case 'U': o->llm_opts.url = optarg; break;
-		case 'M': o->llm_opts.model = optarg; break;
-		case 'T':
-			if (cli_llm_timeout("ask", optarg, &o->llm_opts))
-				return QERR_USAGE;
-			break;
+		case 'D': o->s.llm = o->s.llm_opts.dry_run = 1; break;
 		case 'C':
 			if (cli_parse_int("ask", "--context-budget", optarg, 100,
-					  100000000L, &o->llm_opts.budget))
+					  100000000L, &o->s.llm_opts.budget))
 				return QERR_USAGE;
 			break;
-		case 't':
-			if (cli_parse_num("ask", "--threshold", optarg, 0, 1,
-					  &o->threshold))
-				return QERR_USAGE;
-			break;
-		case 'h': usage(stdout); return -1;
-		case 'n':
-			if (cli_parse_int("ask", "--top", optarg, 1, MAX_TOP, &v))
-				return QERR_USAGE;
-			o->top = (int)v;
-			o->top_given = 1;
-			break;
-		default:
-			/* (a ranking option with a bad value has said so) */
-			if ((rc = cli_rank_opt("ask", c, optarg, &o->params)) == 0)
-				break;
-			if (rc < 0)
-				cli_bad_option("ask", argv);
-			return QERR_USAGE;
 		}
 	}
-	return 0;
+	return g.status;
 }
 
 /* The sources a reply may cite, after it. */
@@ -159,7 +116,7 @@ static void print_sources(const struct cli_out *out, const struct cli_answer *a)
 static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 		      struct cli_answer *a)
 {
-	struct cli_llm_opts lo = o->llm_opts;
+	struct cli_llm_opts lo = o->s.llm_opts;
 	struct qerr err = {0};
 	char *reply = NULL;
 	int rc;
@@ -168,7 +125,7 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 	rc = cli_llm_reply(&lo, a->query, a->res, a->n, NULL, 0,
 			   out->json ? NULL : out->fp, &reply, &err);
 
-	if (rc == 0 && o->llm_opts.dry_run) {
+	if (rc == 0 && o->s.llm_opts.dry_run) {
 		fprintf(out->fp, "%s\n", reply);
 	} else if (rc == 0 && out->json) {
 		a->reply = reply;
@@ -205,7 +162,7 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		  const struct cli_out *out, const char *q)
 {
-	struct cli_result *res = calloc((size_t)o->top, sizeof(*res));
+	struct cli_result *res = calloc((size_t)o->s.top, sizeof(*res));
 	struct cli_answer a = {0};
 	struct rank_run run;
 	struct qerr err = {0};
@@ -215,10 +172,10 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	rank_run_init(&run, o->top, o->threshold);
-	rc = cli_retrieve(x, t, &o->params, q, &run, res, &n, &err);
+	rank_run_init(&run, o->s.top, o->s.threshold);
+	rc = cli_retrieve(x, t, &o->s.params, q, &run, res, &n, &err);
 	if (rc == 0 && o->explain &&
-	    cli_explain(x, &run.q, &o->params, res, n) != 0) {
+	    cli_explain(x, &run.q, &o->s.params, res, n) != 0) {
 		rc = qerr_set(&err, QERR_IO, "out of memory");
 	}
 	a.query = q;
@@ -226,11 +183,11 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	a.res = res;
 	a.n = n;
 	a.answered = rc == 0 && !run.declined;
-	a.show_candidates = o->top_given;
+	a.show_candidates = o->s.top_given;
 	a.explain = o->explain;
 	if (rc != 0)
 		cli_fail(&err);
-	else if (o->llm && n > 0 && (a.answered || o->llm_opts.dry_run))
+	else if (o->s.llm && n > 0 && (a.answered || o->s.llm_opts.dry_run))
 		rc = answer_llm(o, out, &a);
 	else if (out->json)
 		rc = cli_print_json(out->fp, &a);
@@ -364,15 +321,15 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 
 int cmd_ask(int argc, char **argv)
 {
-	struct ask_opts o = {.top = 3, .threshold = RANK_THRESHOLD,
-			     .llm_opts.timeout_ms = -1};
+	struct ask_opts o;
 	struct cli_out out;
 	struct idx *x = NULL;
 	struct tok *t = NULL;
 	char *q = NULL;
 	int rc;
 
-	rank_defaults(&o.params);
+	cli_shared_init(&o.s);
+	o.explain = 0;
 	rc = parse_opts(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? QERR_OK : rc;
@@ -392,7 +349,7 @@ int cmd_ask(int argc, char **argv)
 			return QERR_USAGE;
 		}
 	}
-	if ((rc = cli_open_index(o.db, &x)) != 0) {
+	if ((rc = cli_open_index(o.s.db, &x)) != 0) {
 		free(q);
 		return rc;
 	}
@@ -401,7 +358,7 @@ int cmd_ask(int argc, char **argv)
 		cli_error("out of memory");
 		rc = QERR_IO;
 	} else {
-		cli_out_init(&out, stdout, o.json);
+		cli_out_init(&out, stdout, o.s.json);
 		rc = q ? answer(x, t, &o, &out, q) : ask_stdin(x, t, &o, &out);
 	}
 	tok_free(t);

@@ -21,6 +21,7 @@
 #include "../retrieval/followup.h"
 #include "../util/buf.h"
 #include "cli.h"
+#include "options.h"
 
 #define MAX_TOP 1000
 #define SOURCES_MIN 5     /* a turn retrieves at least this many */
@@ -68,13 +69,10 @@ static void usage(FILE *fp)
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
 		RANK_THRESHOLD_TEXT ")\n"
-		"  --llm             start with LLM replies on (as /llm on)\n"
-		"  --llm-url URL     endpoint base URL (else QUARRY_LLM_URL,\n"
-		"                    OPENAI_BASE_URL or the config file)\n"
-		"  --llm-model NAME  model (else QUARRY_LLM_MODEL or the config)\n"
-		CLI_LLM_TIMEOUT_HELP
-		"  --model M         bm25 (default) or tfidf\n"
-		CLI_RANK_HELP
+		"  --llm             start with LLM replies on (as /llm on)\n");
+	cli_opts_help(fp, CLI_G_LLM, NULL);
+	cli_opts_help(fp, CLI_G_RANK, NULL);
+	fprintf(fp,
 		"  -h, --help        this help\n\n"
 		"On a terminal there is a prompt with line editing (emacs keys,\n"
 		"~/.editrc) and a history of the last %d lines in\n"
@@ -112,60 +110,34 @@ static int parse_top(const char *s)
 	return (int)v;
 }
 
+static const struct cli_opts_spec spec = {
+	"chat",
+	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK,
+	NULL, "", usage,
+};
+
+/* Chat has no options of its own: the shared ones go into c, and *db.
+ * Returns 0, CLI_HELP_SHOWN, or QERR_USAGE (message printed). */
 static int parse_opts(int argc, char **argv, struct chat *c,
 		      const char **db)
 {
-	static const struct option opts[] = {
-		CLI_RANK_LONGOPTS,
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"json", no_argument, NULL, 'j'},
-		{"llm", no_argument, NULL, 'L'},
-		{"llm-model", required_argument, NULL, 'M'},
-		{"llm-url", required_argument, NULL, 'U'},
-		{"llm-timeout", required_argument, NULL, 'T'},
-		{"model", required_argument, NULL, CLI_OPT_MODEL},
-		{"threshold", required_argument, NULL, 't'},
-		{"top", required_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0},
-	};
-	int ch, rc;
+	struct cli_shared s;
+	struct cli_getopt g;
 
-	optind = 1;
-	opterr = 0; /* cli_bad_option says it our way */
-	while ((ch = getopt_long(argc, argv, "hjn:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': *db = optarg; break;
-		case 'j': c->out.json = 1; break;
-		case 'h': usage(stdout); return -1;
-		case 'L': c->llm = 1; break;
-		case 'M': c->llm_opts.model = optarg; break;
-		case 'U': c->llm_opts.url = optarg; break;
-		case 'T':
-			if (cli_llm_timeout("chat", optarg, &c->llm_opts))
-				return QERR_USAGE;
-			break;
-		case 't':
-			if (cli_parse_num("chat", "--threshold", optarg, 0, 1,
-					  &c->threshold))
-				return QERR_USAGE;
-			break;
-		case 'n': {
-			long v;
-
-			if (cli_parse_int("chat", "--top", optarg, 1, MAX_TOP, &v))
-				return QERR_USAGE;
-			c->top = (int)v;
-			break;
-		}
-		default:
-			if ((rc = cli_rank_opt("chat", ch, optarg, &c->params)) == 0)
-				break;
-			if (rc < 0)
-				cli_bad_option("chat", argv);
-			return QERR_USAGE;
-		}
-	}
+	cli_shared_init(&s);
+	s.top = 1;
+	cli_getopt_init(&g, &spec, &s);
+	while (cli_getopt_next(&g, argc, argv) != 0)
+		; /* (no own options: the spec has none) */
+	if (g.status != 0)
+		return g.status;
+	*db = s.db;
+	c->top = s.top;
+	c->out.json = s.json;
+	c->threshold = s.threshold;
+	c->llm = s.llm;
+	c->llm_opts = s.llm_opts;
+	c->params = s.params;
 	if (optind < argc) {
 		cli_error("chat: unexpected argument '%s' (questions are read "
 			  "from the terminal or stdin)", argv[optind]);
@@ -811,10 +783,6 @@ int cmd_chat(int argc, char **argv)
 	int rc;
 
 	memset(&c, 0, sizeof(c));
-	c.top = 1;
-	c.threshold = RANK_THRESHOLD;
-	c.llm_opts.timeout_ms = -1;
-	rank_defaults(&c.params);
 	followup_init(&c.topic);
 	rc = parse_opts(argc, argv, &c, &db);
 	if (rc != 0)

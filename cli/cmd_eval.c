@@ -22,6 +22,7 @@
 
 #include "../retrieval/metrics.h"
 #include "cli.h"
+#include "options.h"
 #include "eval.h"
 
 enum { SYS_BM25, SYS_TFIDF, SYS_FTS5, NSYS };
@@ -53,6 +54,15 @@ struct row {
 typedef int (*search_fn)(void *ctx, const char *text, const char **ranked,
 			 int *n, struct qerr *err);
 
+/* eval's own options; its --model also takes "both". */
+static const struct option own_opts[] = {
+	{"check-pruning", no_argument, NULL, 'X'},
+	{"model", required_argument, NULL, 'm'},
+	{"no-fts5", no_argument, NULL, 'F'},
+	{"per-query", required_argument, NULL, 'P'},
+	{NULL, 0, NULL, 0},
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -73,8 +83,9 @@ static void usage(FILE *fp)
 		"are not directories (a README beside the collections) are skipped\n"
 		"with a warning.\n\n"
 		"options:\n"
-		"  --model M         bm25 (default), tfidf or both\n"
-		CLI_RANK_HELP
+		"  --model M         bm25 (default), tfidf or both\n");
+	cli_opts_help(fp, CLI_G_RANK, own_opts);
+	fprintf(fp,
 		"  --no-fts5         skip the FTS5 anchor\n"
 		"  --threshold X     confidence below which ask declines ("
 		RANK_THRESHOLD_TEXT ");\n"
@@ -113,51 +124,40 @@ static int parse_model(const char *s, struct eval_opts *o)
 	return 0;
 }
 
-/* Returns 0, -1 after --help, or QERR_USAGE (message printed). */
+static const struct cli_opts_spec spec = {
+	"eval", CLI_G_HELP | CLI_G_ANSWER | CLI_G_RANK, own_opts, "", usage,
+};
+
+/* Returns 0, CLI_HELP_SHOWN, or QERR_USAGE (message printed). */
 static int parse_opts(int argc, char **argv, struct eval_opts *o)
 {
-	static const struct option opts[] = {
-		CLI_RANK_LONGOPTS,
-		{"help", no_argument, NULL, 'h'},
-		{"json", no_argument, NULL, 'j'},
-		{"model", required_argument, NULL, 'm'},
-		{"no-fts5", no_argument, NULL, 'F'},
-		{"per-query", required_argument, NULL, 'P'},
-		{"check-pruning", no_argument, NULL, 'X'},
-		{"threshold", required_argument, NULL, 't'},
-		{NULL, 0, NULL, 0},
-	};
-	struct rank_params *p = &o->params;
+	struct cli_shared s;
+	struct cli_getopt g;
 	int c, rc = 0;
 
-	optind = 1;
-	opterr = 0; /* cli_bad_option says it our way */
-	while (rc == 0 && (c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+	cli_shared_init(&s);
+	cli_getopt_init(&g, &spec, &s);
+	while (rc == 0 && (c = cli_getopt_next(&g, argc, argv)) != 0) {
 		switch (c) {
-		case 'h': usage(stdout); return -1;
-		case 'j': o->json = 1; break;
 		case 'F': o->run[SYS_FTS5] = 0; break;
 		case 'P': o->per_query = optarg; break;
 		case 'X': o->check_pruning = 1; break;
-		case 't':
-			rc = cli_parse_num("eval", "--threshold", optarg, 0, 1,
-					   &o->threshold);
-			break;
 		case 'm': rc = parse_model(optarg, o); break;
-		default:
-			rc = cli_rank_opt("eval", c, optarg, p);
-			if (rc < 0) {
-				cli_bad_option("eval", argv);
-				return QERR_USAGE;
-			}
 		}
 	}
-	if (rc == 0 && optind >= argc) {
+	if (rc == 0)
+		rc = g.status;
+	if (rc != 0)
+		return rc;
+	o->json = s.json;
+	o->threshold = s.threshold;
+	o->params = s.params;
+	if (optind >= argc) {
 		cli_error("eval: no collection directory given (see quarry eval "
 			  "--help)");
 		return QERR_USAGE;
 	}
-	return rc;
+	return 0;
 }
 
 /* The last path component of dir, without trailing slashes; "." and ".."
@@ -783,8 +783,6 @@ int cmd_eval(int argc, char **argv)
 	int i, ndirs = 0, rc;
 
 	memset(&o, 0, sizeof(o));
-	rank_defaults(&o.params);
-	o.threshold = RANK_THRESHOLD;
 	o.run[SYS_BM25] = 1;
 	o.run[SYS_FTS5] = 1;
 	rc = parse_opts(argc, argv, &o);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "options.h"
 
 static void usage(FILE *fp)
 {
@@ -37,44 +38,38 @@ static void usage(FILE *fp)
 		"  -h, --help  this help\n");
 }
 
+static const struct option own_opts[] = {
+	{"quiet", no_argument, NULL, 'q'},
+	{"rebuild", no_argument, NULL, 'r'},
+	{"update", no_argument, NULL, 'u'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_opts_spec spec = {
+	"index", CLI_G_HELP | CLI_G_DB, own_opts, "qu", usage,
+};
+
 int cmd_index(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"update", no_argument, NULL, 'u'},
-		{"rebuild", no_argument, NULL, 'r'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_shared s;
+	struct cli_getopt g;
 	struct qerr err = {0};
-	char *db = NULL, *def = NULL;
+	const char *db;
+	char *def = NULL;
 	int c, quiet = 0, update = 0, rebuild = 0, rc;
 
-	optind = 1;
-	opterr = 0; /* cli_bad_option says it our way */
-	while ((c = getopt_long(argc, argv, "hqu", opts, NULL)) != -1) {
+	cli_shared_init(&s);
+	cli_getopt_init(&g, &spec, &s);
+	while ((c = cli_getopt_next(&g, argc, argv)) != 0) {
 		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'u':
-			update = 1;
-			break;
-		case 'r':
-			rebuild = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return QERR_OK;
-		default:
-			cli_bad_option("index", argv);
-			return QERR_USAGE;
+		case 'q': quiet = 1; break;
+		case 'u': update = 1; break;
+		case 'r': rebuild = 1; break;
 		}
 	}
+	if (g.status != 0)
+		return g.status == CLI_HELP_SHOWN ? QERR_OK : g.status;
+	db = s.db;
 	if (rebuild && (update || optind < argc)) {
 		cli_error("index: --rebuild takes no PATH and no --update (see "
 			  "quarry index --help)");

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "options.h"
 
 static void usage(FILE *fp)
 {
@@ -15,33 +16,29 @@ static void usage(FILE *fp)
 		    "  -h, --help  this help\n");
 }
 
+static const struct cli_opts_spec spec = {
+	"stats", CLI_G_HELP | CLI_G_DB, NULL, "", usage,
+};
+
 int cmd_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_shared sh;
+	struct cli_getopt g;
 	struct idx *x;
 	struct idx_source *s;
 	struct stat sb;
-	char *db = NULL, *def = NULL;
-	int c, n, i, rc;
+	const char *db;
+	char *def = NULL;
+	int n, i, rc;
 	long nseg, ndel;
 
-	optind = 1;
-	opterr = 0; /* cli_bad_option says it our way */
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'd') {
-			db = optarg;
-		} else if (c == 'h') {
-			usage(stdout);
-			return QERR_OK;
-		} else {
-			cli_bad_option("stats", argv);
-			return QERR_USAGE;
-		}
-	}
+	cli_shared_init(&sh);
+	cli_getopt_init(&g, &spec, &sh);
+	while (cli_getopt_next(&g, argc, argv) != 0)
+		; /* (no own options) */
+	if (g.status != 0)
+		return g.status == CLI_HELP_SHOWN ? QERR_OK : g.status;
+	db = sh.db;
 	if (optind < argc) {
 		cli_error("stats: unexpected argument '%s'", argv[optind]);
 		return QERR_USAGE;

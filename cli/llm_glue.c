@@ -19,16 +19,6 @@ int cli_llm_interrupted(void)
 	return last_interrupted;
 }
 
-int cli_llm_timeout(const char *cmd, const char *arg, struct cli_llm_opts *o)
-{
-	double v;
-
-	if (cli_parse_num(cmd, "--llm-timeout", arg, 0, 86400, &v))
-		return QERR_USAGE;
-	o->timeout_ms = (long)(v * 1000.0 + 0.5);
-	return 0;
-}
-
 #if WITH_LLM
 #include "../llm/llm.h"
 
