@@ -51,8 +51,9 @@ int cli_make_parent(const char *path, struct qerr *err);
  * built from the embedded corpus when missing, and rebuilt from all the
  * sources it records (cli_rebuild) when it was built from another
  * embedded corpus, by another format, or is damaged; another index that
- * cannot be opened gets the command that rebuilds it in its error.  Warns on stderr when an indexed file
- * changed since.  Returns 0 or an exit status (message printed). */
+ * cannot be opened gets the command that rebuilds it in its error.  Warns
+ * on stderr when an indexed file changed since.  Returns 0 or an exit
+ * status (message printed). */
 int cli_open_index(const char *db, struct idx **out);
 
 /* The query analyzer (stemming English), with the language's word list

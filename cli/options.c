@@ -4,7 +4,13 @@
  * long name: what it takes, the range its value must lie in and where
  * the value goes (an offset into struct cli_shared).  Values are parsed
  * and range-checked here only, so every command says a bad value the same
- * way, in one line. */
+ * way, in one line.
+ *
+ * To add an option several commands share: give it a field in struct
+ * cli_shared (options.h) and a row here, in name order, in a group; the
+ * commands that name the group take it.  An option of one command stays
+ * in that command's own struct option array and switch. */
+#include <assert.h>
 #include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -153,11 +159,14 @@ void cli_getopt_init(struct cli_getopt *g, const struct cli_opts_spec *spec,
 	memset(g, 0, sizeof(*g));
 	g->spec = spec;
 	g->val = val;
-	for (o = spec->own; o && o->name && n < CLI_MAX_OPTS - 1; o++)
+	for (o = spec->own; o && o->name; o++) {
+		assert(n + NROWS < CLI_MAX_OPTS && o->val < CLI_OPT_SHARED);
 		g->longopts[n++] = *o;
+	}
 	ns = strlen(spec->own_short);
+	assert(ns + 2 * NROWS < sizeof(g->shortopts));
 	memcpy(g->shortopts, spec->own_short, ns);
-	for (i = 0; i < NROWS && n < CLI_MAX_OPTS - 1; i++) {
+	for (i = 0; i < NROWS; i++) {
 		const struct opt_row *r = &rows[i];
 		int has_arg = r->kind == ARG_SET || r->kind == ARG_HELP
 				      ? no_argument

@@ -70,7 +70,7 @@ struct cli_getopt {
 #define CLI_HELP_SHOWN (-1)
 
 /* Build the getopt_long arrays for spec (the own options and the shared
- * groups, which together must fit CLI_MAX_OPTS) and reset getopt. */
+ * table together must fit CLI_MAX_OPTS: asserted) and reset getopt. */
 void cli_getopt_init(struct cli_getopt *g, const struct cli_opts_spec *spec,
 		     struct cli_shared *val);
 

@@ -6,6 +6,14 @@
 # stored in the wrong field changes the wrong score).
 . tests/cli/lib.sh
 
+# check NAME CMD...: ok when CMD succeeds (its output is dropped)
+check() {
+	name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok "$name"
+	else nok "$name" "stdout: $(head -c 200 "$T/out")"; fi
+}
+
 # Options and the value each is tried with; "-" for a flag.
 OPTS='db=x.db top=2 json=- threshold=0.5 explain=- llm=- llm-url=http://h
 llm-model=m llm-timeout=5 dry-run=- context-budget=500 model=bm25 k1=1 b=0.5
@@ -76,8 +84,8 @@ while read -r o lo hi below above kind; do
 		for v in "$below" "$above" abc; do
 			run "$Q" "$c" "--$o" "$v" --help
 			expect_rc "$c --$o $v is refused" 2
-			expect_err "$c --$o $v: one line" \
-				"^quarry: error: $c: --$o wants a $kind( number)? in \[$lo, $hi\], not '$v'$"
+			re="^quarry: error: $c: --$o wants a $kind( number)?"
+			expect_err "$c --$o $v: one line" "$re in \[$lo, $hi\], not '$v'$"
 		done
 	done
 done <<'R'
@@ -95,7 +103,8 @@ feedback-min 0 64 -1 65 whole
 R
 for c in ask chat; do
 	run "$Q" "$c" --model bm2 --help; expect_rc "$c --model bm2 is refused" 2
-	expect_err "$c --model bm2: one line" "^quarry: error: $c: --model is bm25 or tfidf, not 'bm2'$"
+	expect_err "$c --model bm2: one line" \
+		"^quarry: error: $c: --model is bm25 or tfidf, not 'bm2'$"
 done
 run "$Q" eval --model both --help; expect_rc "eval --model both is taken" 0
 
@@ -106,7 +115,7 @@ run "$Q" eval --model both --help; expect_rc "eval --model both is taken" 0
 QS="how does dropout prevent overfitting in neural networks"
 score() { "$Q" ask --json --top 1 "$@" "$QS" | jq -r '.results[0].score'; }
 def=$(score)
-if [ -n "$def" ] && [ "$def" != null ]; then ok "default score $def"; else nok "default score" "got '$def'"; fi
+check "default score $def" test "${def:-null}" != null
 seen="$def"
 for s in "--k1 0.5" "--b 0.5" "--wq 0.5" "--wa 0.5" "--qmatch 0.5" "--phrase 0.5" \
 	"--feedback 0.5 --feedback-min 0" "--model tfidf"; do
@@ -119,21 +128,20 @@ for s in "--k1 0.5" "--b 0.5" "--wq 0.5" "--wa 0.5" "--qmatch 0.5" "--phrase 0.5
 	seen="$seen $v"
 done
 run "$Q" ask --json --top 4 --exhaustive "$QS"
-if [ "$(jq '.results | length' "$T/out")" = 4 ]; then ok "--top 4 gives 4 results"; else nok "--top 4 gives 4 results"; fi
-if [ "$(jq -c '[.results[].id]' "$T/out")" = "$("$Q" ask --json --top 4 "$QS" | jq -c '[.results[].id]')" ]; then
-	ok "--exhaustive ranks as MaxScore does"
-else nok "--exhaustive ranks as MaxScore does"; fi
+ids=$(jq -c '[.results[].id]' "$T/out")
+check "--top 4 gives 4 results" [ "$(jq '.results | length' "$T/out")" = 4 ]
+check "--exhaustive ranks as MaxScore does" \
+	[ "$ids" = "$("$Q" ask --json --top 4 "$QS" | jq -c '[.results[].id]')" ]
 run "$Q" ask --json --threshold 1 "what is the capital of the moon"
-if jq -e '.answered == false' "$T/out" >/dev/null; then ok "--threshold 1 declines"; else nok "--threshold 1 declines" "$(head -c 200 "$T/out")"; fi
+check "--threshold 1 declines" jq -e '.answered == false' "$T/out"
 # --top, even at its default, also lists the nearest candidates of a
 # question the corpus has no good answer to.
 run "$Q" ask --top 3 "network of the moon cheese"
 expect_out "declined with --top: candidates shown" '^Nearest candidates:'
 run "$Q" ask "network of the moon cheese"
-if grep -q '^Nearest candidates:' "$T/out"; then nok "declined without --top: none shown"
-else ok "declined without --top: none shown"; fi
+check "declined without --top: none shown" test "$(grep -c '^Nearest' "$T/out")" = 0
 run "$Q" ask --db "$T/none/x.db" x
 expect_rc "--db names the index" 4
 expect_err "--db names the index: one line" "$T/none/x.db"
 run "$Q" ask --dry-run --llm-model probe-model --llm-url http://127.0.0.1:9 dropout
-if grep -q '"model": *"probe-model"' "$T/out"; then ok "--llm-model reaches the request"; else nok "--llm-model reaches the request" "$(head -c 200 "$T/out")"; fi
+check "--llm-model reaches the request" grep -q '"model": *"probe-model"' "$T/out"
