@@ -150,6 +150,17 @@ static int own_has(const struct option *own, const char *name)
 	return 0;
 }
 
+/* The row a short option letter stands for, among those in groups. */
+static int short_row(int c, unsigned groups)
+{
+	size_t i;
+
+	for (i = 0; i < NROWS; i++)
+		if (rows[i].shortc == c && (rows[i].group & groups))
+			return (int)i;
+	return -1;
+}
+
 void cli_getopt_init(struct cli_getopt *g, const struct cli_opts_spec *spec,
 		     struct cli_shared *val)
 {
@@ -160,7 +171,10 @@ void cli_getopt_init(struct cli_getopt *g, const struct cli_opts_spec *spec,
 	g->spec = spec;
 	g->val = val;
 	for (o = spec->own; o && o->name; o++) {
-		assert(n + NROWS < CLI_MAX_OPTS && o->val < CLI_OPT_SHARED);
+		/* (getopt_long returns the val of a long option as it returns
+		 * a short one's letter: the two must not be mistaken) */
+		assert(n + NROWS < CLI_MAX_OPTS && o->val < CLI_OPT_SHARED &&
+		       short_row(o->val, spec->groups) < 0);
 		g->longopts[n++] = *o;
 	}
 	ns = strlen(spec->own_short);
@@ -187,17 +201,6 @@ void cli_getopt_init(struct cli_getopt *g, const struct cli_opts_spec *spec,
 	/* (longopts[n] and shortopts[ns] are zero: the terminators) */
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it our way */
-}
-
-/* The row a short option letter stands for, among those in groups. */
-static int short_row(int c, unsigned groups)
-{
-	size_t i;
-
-	for (i = 0; i < NROWS; i++)
-		if (rows[i].shortc == c && (rows[i].group & groups))
-			return (int)i;
-	return -1;
 }
 
 /* Store row r's value from arg; 0 or QERR_USAGE (one line printed). */

@@ -43,8 +43,9 @@ struct cli_shared {
 void cli_shared_init(struct cli_shared *s);
 
 /* What a command accepts.  Its own options' val must be below
- * CLI_OPT_SHARED (a short option's letter, say); an own option with the
- * name of a shared one replaces it for this command. */
+ * CLI_OPT_SHARED (a short option's letter, say) and not the letter of a
+ * shared short option the command takes (-h, -j, -n); an own option with
+ * the name of a shared one replaces it for this command. */
 struct cli_opts_spec {
 	const char *cmd;          /* "ask": names the command in messages */
 	unsigned groups;          /* CLI_G_* */
