@@ -209,17 +209,30 @@ static int add_rec(struct build_ctx *c, const struct corpus_rec *r)
 	return rc;
 }
 
-/* A record read from the user's files, on the indexing thread. */
-static int consume(void *ctx, const struct corpus_rec *r,
-		   const struct cli_source_info *si)
+/* A record read from the user's files, on the indexing thread; a new
+ * source is recorded at its first record and described (size, mtime,
+ * hash) once it has been read. */
+static int consume(void *ctx, const struct corpus_rec *r, int first,
+		   const struct corpus_file *done)
 {
 	struct build_ctx *c = ctx;
 	int rc = 0;
 
-	if (si)
-		rc = idx_build_source(c->b, r->source, si->size, si->mtime,
-				      si->hash, 0);
+	if (r == NULL)
+		return idx_build_source_stat(c->b, done->size, done->mtime_ns,
+					     done->hash);
+	if (first)
+		rc = idx_build_source(c->b, r->source, -1, -1, "", 0);
 	return rc ? rc : add_rec(c, r);
+}
+
+/* Note when reading began, for the racy check of cli_source_change. */
+static void note_mtime_ref(struct idx_build *b, long long ref)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", ref);
+	idx_build_meta(b, "mtime_ref", num);
 }
 
 /* A record of the embedded corpus. */
@@ -234,7 +247,7 @@ static int on_rec(void *ctx, const struct corpus_rec *r)
 int cli_build_bundled(const char *path, struct qerr *err)
 {
 	struct build_ctx c = {0};
-	struct corpus_reader r = {on_rec, on_warn, &c, NULL};
+	struct corpus_reader r = {on_rec, on_warn, &c, NULL, NULL, NULL, 0};
 	const char *hash = quarry_bundled_hash;
 	int rc;
 
@@ -261,6 +274,8 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		    long *nrecs, struct qerr *err)
 {
 	struct build_ctx c = {0};
+	struct corpus_reader how = {0};
+	long long ref = cli_mtime_now();
 	long total = 0;
 	int i, rc = 0;
 
@@ -292,8 +307,9 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 	if (i < npaths)
 		c.total_bytes = 0;
 	nwarn = 0;
-	rc = cli_read_parallel(paths, npaths, on_warn, NULL, consume, &c, &total,
-			       err);
+	how.on_warn = on_warn;
+	how.exclude = db;
+	rc = cli_read_parallel(paths, npaths, &how, consume, &c, &total, err);
 	warn_summary();
 	free(c.last_copy);
 	if (rc != 0) {
@@ -303,6 +319,7 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		return rc;
 	}
 	show_progress(&c, 1);
+	note_mtime_ref(c.b, ref);
 	rc = idx_build_commit(c.b, err);
 	if (rc == 0 && !quiet)
 		fprintf(stderr, "%s: indexed %ld records from %d path%s into %s\n",
@@ -319,9 +336,11 @@ struct update_ctx {
 	struct idx_source *src; /* what the index holds */
 	int nsrc;
 	struct strmap known;    /* canonical path -> aux: index into src */
+	long long ref;          /* the index's mtime_ref, -1: whole seconds */
 	/* the reading thread's (want), read once it has ended */
 	struct strmap seen;     /* files asked about; count 1: to be read */
-	struct strmap touched;  /* same content, new mtime: aux = mtime */
+	struct strmap touched;  /* same content, new mtime: aux = src index */
+	long long *now_ns;      /* per src: the touched file's mtime */
 	long unchanged;
 	/* the indexing thread's */
 	struct strmap delivered; /* canonical paths that gave records */
@@ -350,9 +369,8 @@ static int update_want(void *ctx, const char *path)
 	struct update_ctx *u = ctx;
 	char *key = canon(path);
 	const struct idx_source *s;
-	struct strmap_entry *e;
-	struct cli_source_info si;
-	struct stat sb;
+	struct strmap_entry *e, *t;
+	struct corpus_file now;
 	int want = 0;
 
 	if (key == NULL || (e = strmap_get(&u->seen, key, strlen(key))) == NULL) {
@@ -364,23 +382,19 @@ static int update_want(void *ctx, const char *path)
 		return 0; /* named twice */
 	}
 	s = known_source(u, key);
-	if (s == NULL || stat(path, &sb) != 0 ||
-	    (long long)sb.st_size != s->size) {
-		want = 1; /* new, or changed for sure: no need to hash it here */
-	} else if ((long long)sb.st_mtime == s->mtime) {
+	switch (s ? cli_source_change(s, u->ref, &now) : CLI_CHANGED) {
+	case CLI_SAME:
 		u->unchanged++;
-	} else {
-		cli_source_info(path, &si);
-		if (si.hash[0] && strcmp(si.hash, s->hash) == 0) {
-			struct strmap_entry *t =
-				strmap_get(&u->touched, key, strlen(key));
-
-			if (t)
-				t->aux = (long)si.mtime;
-			u->unchanged++;
-		} else {
-			want = 1;
+		break;
+	case CLI_TOUCHED:
+		if ((t = strmap_get(&u->touched, key, strlen(key))) != NULL) {
+			t->aux = (long)(s - u->src);
+			u->now_ns[s - u->src] = now.mtime_ns;
 		}
+		u->unchanged++;
+		break;
+	default:
+		want = 1; /* new, changed, or to be reported by the reader */
 	}
 	e->count = want;
 	free(key);
@@ -388,13 +402,16 @@ static int update_want(void *ctx, const char *path)
 }
 
 /* On the indexing thread: a changed file's old records go first. */
-static int update_consume(void *ctx, const struct corpus_rec *r,
-			  const struct cli_source_info *si)
+static int update_consume(void *ctx, const struct corpus_rec *r, int first,
+			  const struct corpus_file *done)
 {
 	struct update_ctx *u = ctx;
 	int rc = 0;
 
-	if (si) {
+	if (r == NULL)
+		return idx_build_source_stat(u->c.b, done->size, done->mtime_ns,
+					     done->hash);
+	if (first) {
 		char *key = canon(r->source);
 		const struct idx_source *s = key ? known_source(u, key) : NULL;
 
@@ -407,8 +424,7 @@ static int update_consume(void *ctx, const struct corpus_rec *r,
 		u->files++;
 		if (s && (rc = idx_update_remove(u->c.b, s->path)) != 0)
 			return rc;
-		rc = idx_build_source(u->c.b, r->source, si->size, si->mtime,
-				      si->hash, 0);
+		rc = idx_build_source(u->c.b, r->source, -1, -1, "", 0);
 	}
 	return rc ? rc : add_rec(&u->c, r);
 }
@@ -439,7 +455,11 @@ static int under_args(const char *p, char **args, int nargs)
 	return 0;
 }
 
-/* After reading: new mtimes, and the sources that are gone. */
+/* After reading: new mtimes, and the sources that are gone.  A source
+ * left as it was keeps its mtime only when the new mtime_ref cannot make
+ * it look settled: one racy under the old reference (or recorded in
+ * whole seconds) and not checked now gets mtime -1, so that its content
+ * is compared next time (git smudges such entries). */
 static int update_finish(struct update_ctx *u, char **args, int nargs)
 {
 	int i, rc = 0;
@@ -455,13 +475,16 @@ static int update_finish(struct update_ctx *u, char **args, int nargs)
 			return QERR_IO;
 		seen = strmap_find(&u->seen, key);
 		if ((t = strmap_find(&u->touched, key)) != NULL)
-			rc = idx_update_touch(u->c.b, s->path, t->aux);
+			rc = idx_update_touch(u->c.b, s->path, u->now_ns[t->aux]);
 		else if (seen && seen->count == 1 &&
 			 !strmap_find(&u->delivered, key))
 			drop = 1; /* changed, and no records in it now */
 		else if (!seen && !s->bundled && stat(s->path, &sb) != 0 &&
 			 (nargs == 0 || under_args(s->path, args, nargs)))
 			drop = 1; /* gone from disk */
+		else if (!s->bundled && !strmap_find(&u->delivered, key) &&
+			 (u->ref < 0 || (!seen && s->mtime >= u->ref)))
+			rc = idx_update_touch(u->c.b, s->path, -1);
 		if (drop && rc == 0) {
 			rc = idx_update_remove(u->c.b, s->path);
 			u->removed++;
@@ -478,6 +501,7 @@ static void update_free(struct update_ctx *u)
 	strmap_free(&u->seen);
 	strmap_free(&u->touched);
 	strmap_free(&u->delivered);
+	free(u->now_ns);
 	free(u->c.last_copy);
 }
 
@@ -485,7 +509,9 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 		     struct qerr *err)
 {
 	struct update_ctx u;
-	char **all = NULL;
+	struct corpus_reader how = {0};
+	long long ref = cli_mtime_now();
+	char **all = NULL, text[32];
 	long total = 0;
 	int i, nall = 0, rc;
 
@@ -500,6 +526,12 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 		return rc;
 	if ((rc = idx_update_sources(u.c.b, &u.src, &u.nsrc, err)) != 0)
 		goto fail;
+	u.ref = cli_mtime_ref(idx_update_meta(u.c.b, "mtime_ref", text,
+					      sizeof(text)));
+	if ((u.now_ns = calloc((size_t)u.nsrc + 1, sizeof(*u.now_ns))) == NULL) {
+		rc = qerr_set(err, QERR_IO, "out of memory");
+		goto fail;
+	}
 	for (i = 0; i < u.nsrc; i++) {
 		char *key = canon(u.src[i].path);
 		struct strmap_entry *e =
@@ -526,9 +558,12 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 	u.c.progress = !quiet && isatty(STDERR_FILENO);
 	u.c.start = now_sec();
 	nwarn = 0;
+	how.on_warn = on_warn;
+	how.want = update_want;
+	how.exclude = db;
+	how.lenient = 1; /* an indexed file that holds no records is dropped */
 	rc = cli_read_parallel(npaths ? paths : all, npaths ? npaths : nall,
-			       on_warn, update_want, update_consume, &u, &total,
-			       err);
+			       &how, update_consume, &u, &total, err);
 	warn_summary();
 	if (rc == 0)
 		rc = update_finish(&u, paths, npaths);
@@ -537,6 +572,7 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 		goto fail;
 	}
 	show_progress(&u.c, 1);
+	note_mtime_ref(u.c.b, ref);
 	rc = idx_build_commit(u.c.b, err);
 	u.c.b = NULL;
 	if (rc == 0 && !quiet)
@@ -567,23 +603,27 @@ static int bundled_stale(struct idx *x)
 static void check_sources(struct idx *x, const char *db)
 {
 	struct idx_source *s;
+	long long ref = cli_mtime_ref(idx_meta(x, "mtime_ref"));
 	int n, i;
 
 	if (idx_sources(x, &s, &n, NULL) != 0)
 		return;
 	for (i = 0; i < n; i++) {
-		struct stat sb;
+		struct corpus_file now;
 		const char *what;
 
 		if (s[i].bundled)
 			continue;
-		if (stat(s[i].path, &sb) != 0)
+		switch (cli_source_change(&s[i], ref, &now)) {
+		case CLI_GONE:
 			what = "was indexed but is gone";
-		else if ((long long)sb.st_size != s[i].size ||
-			 (long long)sb.st_mtime != s[i].mtime)
+			break;
+		case CLI_CHANGED:
 			what = "changed since it was indexed";
-		else
+			break;
+		default:
 			continue;
+		}
 		cli_warn("%s %s; run quarry index%s%s --update", s[i].path, what,
 			 db ? " --db " : "", db ? db : "");
 	}

@@ -115,7 +115,7 @@ int idx_update_begin(struct idx_build **out, const char *path,
 	b->update = 1; /* a large update spills run files like a build */
 	if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
-		int e = errno;
+		int e = b->db ? sqlite3_system_errno(b->db) : ENOMEM;
 
 		qerr_set(err, QERR_IO, "cannot open index %s for update: %s",
 			 path, e ? strerror(e) : sqlite3_errmsg(b->db));
@@ -204,6 +204,12 @@ int idx_update_touch(struct idx_build *b, const char *path, long long mtime)
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+const char *idx_update_meta(struct idx_build *b, const char *key, char *out,
+			    size_t n)
+{
+	return meta_text(b->db, key, out, n);
 }
 
 /* ---- removing a source ---- */
