@@ -561,7 +561,9 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 	how.on_warn = on_warn;
 	how.want = update_want;
 	how.exclude = db;
-	how.lenient = 1; /* an indexed file that holds no records is dropped */
+	/* Without PATH the files are the index's own: one that holds no
+	 * records any more is dropped, with a warning. */
+	how.lenient = npaths == 0;
 	rc = cli_read_parallel(npaths ? paths : all, npaths ? npaths : nall,
 			       &how, update_consume, &u, &total, err);
 	warn_summary();
