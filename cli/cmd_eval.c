@@ -23,6 +23,7 @@
 
 #include "../retrieval/metrics.h"
 #include "../util/buf.h"
+#include "../util/fileio.h"
 #include "cli.h"
 
 #define EVAL_K 100 /* results ranked per query */
@@ -285,13 +286,20 @@ static int blank(const char *s)
 	return *s == '\0';
 }
 
-/* Open path for reading: 0, or QERR_IO with "path: reason". */
+/* Open path for reading: 0, or QERR_IO with "path: reason" (a FIFO or
+ * device is refused, never waited on). */
 static int open_in(const char *path, FILE **fp, struct qerr *err)
 {
-	*fp = fopen(path, "r");
-	if (*fp == NULL) {
-		int e = errno;
+	struct stat st;
+	int fd = fio_open_regular(path, &st), e;
 
+	*fp = NULL;
+	if (fd == FIO_NOT_REGULAR)
+		return qerr_set(err, QERR_IO, "%s: not a regular file", path);
+	if (fd < 0 || (*fp = fdopen(fd, "r")) == NULL) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
 		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
 	}
 	return 0;

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "../util/buf.h"
+#include "../util/fileio.h"
 #include "../util/strmap.h"
 #include "../util/utf8.h"
 
@@ -925,30 +926,16 @@ static int input_fail(struct input *in, struct qerr *err, int e)
  * open or never end) and take its size and mtime from the descriptor. */
 static int input_open(struct input *in, const char *path, struct qerr *err)
 {
-	int fl, e;
-
 	memset(in, 0, sizeof(*in));
 	in->path = path;
 	in->hash = STR_HASH_INIT;
-	in->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (in->fd < 0)
-		return input_fail(in, err, errno);
-	if (fstat(in->fd, &in->st) != 0) {
-		e = errno;
-		close(in->fd);
-		return input_fail(in, err, e);
-	}
-	if (!S_ISREG(in->st.st_mode)) {
-		close(in->fd);
+	in->fd = fio_open_regular(path, &in->st);
+	if (in->fd == FIO_NOT_REGULAR) {
 		in->unreadable = 1;
 		return qerr_set(err, QERR_IO, "%s: not a regular file", path);
 	}
-	fl = fcntl(in->fd, F_GETFL);
-	if (fl < 0 || fcntl(in->fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
-		e = errno;
-		close(in->fd);
-		return input_fail(in, err, e);
-	}
+	if (in->fd < 0)
+		return input_fail(in, err, errno);
 	in->limit = (long long)in->st.st_size;
 	return 0;
 }

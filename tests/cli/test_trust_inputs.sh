@@ -30,6 +30,19 @@ run tq index --db "$T/f.db" /dev/zero; expect_rc "/dev/zero: refused at once" 4
 expect_err "/dev/zero: not a regular file" '/dev/zero: not a regular file'
 if ls "$T"/f.db* >/dev/null 2>&1; then nok "a refused build leaves no file" "$(ls "$T")"; else ok "a refused build leaves no file"; fi
 
+# Siblings: the other files quarry reads as data.
+mkdir -p "$T/config/quarry" "$T/coll/qrels"
+mkfifo "$T/config/quarry/config"
+"$Q" index -q --db "$T/w.db" tests/fixtures/corpus 2>/dev/null
+run tq ask --llm --db "$T/w.db" "what is a letter"; expect_rc "a FIFO as the config file: ask --llm still answers" 0
+expect_err "a FIFO as the config file: one warning" 'config: not a regular file; showing the retrieved answer'
+rm -f "$T/config/quarry/config"
+cp tests/devset/corpus.jsonl "$T/coll/"
+cp tests/devset/qrels/test.tsv "$T/coll/qrels/"
+mkfifo "$T/coll/queries.jsonl"
+run tq eval --no-fts5 "$T/coll"; expect_rc "a FIFO in an eval collection: refused, no hang" 4
+expect_err "eval: not a regular file" 'queries\.jsonl: not a regular file'
+
 mkdir -p "$T/six"
 printf "$QTXT" >"$T/six/a.txt"
 truncate -s 1100M "$T/six/big.txt" # sparse: over the limit for a file read whole
