@@ -161,3 +161,22 @@ if grep -q 'b\.txt: no Q&A records found, skipped' "$T/err" && grep -q '1 remove
 else nok "the record-less file: one warning, dropped" "$(cat "$T/err")"; fi
 if [ "$(recs "$T/gone.db")" = 1 ]; then ok "the record-less file's records are gone"; else nok "the record-less file's records are gone"; fi
 run tq index --db "$T/gone.db" --update; expect_rc "and the next --update works" 0
+
+# chat's history file as a FIFO: chat on a terminal (tmux) still starts.
+sock="quarrytrust-$$"
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+mkdir -p "$T/hstate/quarry"
+mkfifo "$T/hstate/quarry/history"
+TERM=${TERM:-xterm} tm new-session -d -s qt -x 200 -y 30 \
+	"env XDG_STATE_HOME='$T/hstate' NO_COLOR=1 '$Q' chat --db '$T/w.db' 2>&1; sleep 60"
+i=0
+while [ $i -lt 100 ] && ! tm capture-pane -p -J -t qt 2>/dev/null | grep -q '^quarry> '; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if tm capture-pane -p -J -t qt | grep -q '^quarry> ' &&
+	tm capture-pane -p -J -t qt | grep -q 'history .* is not a regular file'; then
+	ok "a FIFO as chat's history: one warning, the prompt appears"
+else nok "a FIFO as chat's history: one warning, the prompt appears" "$(tm capture-pane -p -J -t qt | head -5)"; fi
+tm kill-server >/dev/null 2>&1
