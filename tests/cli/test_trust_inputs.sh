@@ -84,6 +84,18 @@ run as_nobody timeout 20 "$Q" index --db "$T/ro/x.db" "$T/ur/b.txt"
 expect_rc "an index in a read-only directory" 4
 expect_err "read-only directory: the real cause, on the index's path" 'ro/x\.db[^ ]*: Permission denied'
 
+mkdir -p "$T/rou"
+"$Q" index -q --db "$T/rou/x.db" "$T/ur/b.txt" 2>/dev/null
+chmod 666 "$T/rou/x.db"
+chmod 555 "$T/rou"
+run as_nobody timeout 20 "$Q" index --db "$T/rou/x.db" --update "$T/ur/b.txt"
+expect_rc "--update of an index in a read-only directory" 4
+expect_err "--update, read-only directory: says the directory" 'cannot update index .*rou/x\.db: its directory .*rou: Permission denied'
+chmod 444 "$T/rou/x.db"
+run as_nobody timeout 20 "$Q" index --db "$T/rou/x.db" --update "$T/ur/b.txt"
+expect_rc "--update of a read-only index" 4
+expect_err "--update, read-only index: says the file" 'cannot update index .*rou/x\.db: Permission denied'
+
 mkdir -p "$T/here"
 printf "$QTXT" >"$T/here/a.txt"
 : >"$T/here/idx.db-journal"
