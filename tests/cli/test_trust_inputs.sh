@@ -28,14 +28,18 @@ run tq index --db "$T/f.db" "$T/fifo.txt"; expect_rc "a FIFO with no writer: ref
 expect_err "a FIFO: one line, not a regular file" 'fifo\.txt: not a regular file'
 run tq index --db "$T/f.db" /dev/zero; expect_rc "/dev/zero: refused at once" 4
 expect_err "/dev/zero: not a regular file" '/dev/zero: not a regular file'
-if ls "$T"/f.db* >/dev/null 2>&1; then nok "a refused build leaves no file" "$(ls "$T")"; else ok "a refused build leaves no file"; fi
+if ls "$T"/f.db* >/dev/null 2>&1; then
+	nok "a refused build leaves no file" "$(ls "$T")"
+else ok "a refused build leaves no file"; fi
 
 # Siblings: the other files quarry reads as data.
 mkdir -p "$T/config/quarry" "$T/coll/qrels"
 mkfifo "$T/config/quarry/config"
 "$Q" index -q --db "$T/w.db" tests/fixtures/corpus 2>/dev/null
-run tq ask --llm --db "$T/w.db" "what is a letter"; expect_rc "a FIFO as the config file: ask --llm still answers" 0
-expect_err "a FIFO as the config file: one warning" 'config: not a regular file; showing the retrieved answer'
+run tq ask --llm --db "$T/w.db" "what is a letter"
+expect_rc "a FIFO as the config file: ask --llm still answers" 0
+expect_err "a FIFO as the config file: one warning" \
+	'config: not a regular file; showing the retrieved answer'
 rm -f "$T/config/quarry/config"
 cp tests/devset/corpus.jsonl "$T/coll/"
 cp tests/devset/qrels/test.tsv "$T/coll/qrels/"
@@ -47,9 +51,12 @@ mkdir -p "$T/six"
 printf "$QTXT" >"$T/six/a.txt"
 truncate -s 1100M "$T/six/big.txt" # sparse: over the limit for a file read whole
 run tq index --db "$T/six.db" "$T/six/big.txt"; expect_rc "a file too big to read whole" 3
-expect_err "too big: one line naming the limit" 'big\.txt: too big to read whole \(1153433600 bytes, the limit is 1024 MiB'
-run tq index --db "$T/six.db" "$T/six"; expect_rc "a too-big file in a directory: the rest is indexed" 0
-if grep -q 'big\.txt: too big to read whole.*skipped' "$T/err" && [ "$(recs "$T/six.db")" = 1 ]; then
+expect_err "too big: one line naming the limit" \
+	'big\.txt: too big to read whole \(1153433600 bytes, the limit is 1024 MiB'
+run tq index --db "$T/six.db" "$T/six"
+expect_rc "a too-big file in a directory: the rest is indexed" 0
+if grep -q 'big\.txt: too big to read whole.*skipped' "$T/err" &&
+	[ "$(recs "$T/six.db")" = 1 ]; then
 	ok "the too-big file is skipped with a warning"
 else nok "the too-big file is skipped with a warning" "$(cat "$T/err")"; fi
 rm -f "$T/six/big.txt"
@@ -59,9 +66,11 @@ mkdir -p "$T/u16"
 { printf '\377\376'; printf "$QTXT" | iconv -f UTF-8 -t UTF-16LE; } >"$T/u16/bom.txt"
 printf "$QTXT" | iconv -f UTF-8 -t UTF-16BE >"$T/u16/nobom.txt"
 run tq index --db "$T/u.db" "$T/u16/bom.txt"; expect_rc "UTF-16 with a BOM" 3
-expect_err "UTF-16 with a BOM: says how to convert" 'bom\.txt: UTF-16 text: convert it to UTF-8 \(iconv -f UTF-16 -t UTF-8\)'
+expect_err "UTF-16 with a BOM: says how to convert" \
+	'bom\.txt: UTF-16 text: convert it to UTF-8 \(iconv -f UTF-16 -t UTF-8\)'
 run tq index --db "$T/u.db" "$T/u16/nobom.txt"; expect_rc "UTF-16BE without a BOM" 3
-expect_err "UTF-16 without a BOM: recognised by its NUL bytes" 'nobom\.txt: UTF-16 text: convert it to UTF-8'
+expect_err "UTF-16 without a BOM: recognised by its NUL bytes" \
+	'nobom\.txt: UTF-16 text: convert it to UTF-8'
 
 mkdir -p "$T/ur"
 printf "$QTXT" >"$T/ur/a.txt"
@@ -82,7 +91,8 @@ mkdir -p "$T/ro"
 chmod 555 "$T/ro"
 run as_nobody timeout 20 "$Q" index --db "$T/ro/x.db" "$T/ur/b.txt"
 expect_rc "an index in a read-only directory" 4
-expect_err "read-only directory: the real cause, on the index's path" 'ro/x\.db[^ ]*: Permission denied'
+expect_err "read-only directory: the real cause, on the index's path" \
+	'ro/x\.db[^ ]*: Permission denied'
 
 mkdir -p "$T/rou"
 "$Q" index -q --db "$T/rou/x.db" "$T/ur/b.txt" 2>/dev/null
@@ -90,11 +100,13 @@ chmod 666 "$T/rou/x.db"
 chmod 555 "$T/rou"
 run as_nobody timeout 20 "$Q" index --db "$T/rou/x.db" --update "$T/ur/b.txt"
 expect_rc "--update of an index in a read-only directory" 4
-expect_err "--update, read-only directory: says the directory" 'cannot update index .*rou/x\.db: its directory .*rou: Permission denied'
+expect_err "--update, read-only directory: says the directory" \
+	'cannot update index .*rou/x\.db: its directory .*rou: Permission denied'
 chmod 444 "$T/rou/x.db"
 run as_nobody timeout 20 "$Q" index --db "$T/rou/x.db" --update "$T/ur/b.txt"
 expect_rc "--update of a read-only index" 4
-expect_err "--update, read-only index: says the file" 'cannot update index .*rou/x\.db: Permission denied'
+expect_err "--update, read-only index: says the file" \
+	'cannot update index .*rou/x\.db: Permission denied'
 
 mkdir -p "$T/here"
 printf "$QTXT" >"$T/here/a.txt"
@@ -104,7 +116,9 @@ printf 'junk\n' >"$T/here/idx.db.lock"
 if [ "$(grep -c . "$T/err")" = 2 ] && ! grep -q warning "$T/err"; then
 	ok "index . with the index inside: its own files are not read"
 else nok "index . with the index inside: its own files are not read" "$(cat "$T/err")"; fi
-if [ "$(recs "$T/here/idx.db")" = 1 ]; then ok "index .: the record is there once"; else nok "index .: the record is there once"; fi
+if [ "$(recs "$T/here/idx.db")" = 1 ]; then
+	ok "index .: the record is there once"
+else nok "index .: the record is there once"; fi
 
 # ---- class 5: an index never silently goes stale ----
 # A same-size edit that keeps the mtime in whole seconds (nanoseconds
@@ -116,10 +130,14 @@ tq index -q --db "$T/ns.db" "$T/ns" 2>/dev/null
 printf '1. What is a widget?\nAns: A large gadget.\n' >"$T/ns/a.txt"
 touch -d @1700000000.900000000 "$T/ns/a.txt"
 run tq ask --db "$T/ns.db" widget
-if grep -q 'a\.txt changed since it was indexed' "$T/err"; then ok "ns: ask notices a same-second edit"; else nok "ns: ask notices a same-second edit" "$(cat "$T/err")"; fi
+if grep -q 'a\.txt changed since it was indexed' "$T/err"; then
+	ok "ns: ask notices a same-second edit"
+else nok "ns: ask notices a same-second edit" "$(cat "$T/err")"; fi
 run tq index --db "$T/ns.db" --update
 expect_err "ns: --update reads the file again" '1 records from 1 new or changed file, 0 unchanged'
-if [ "$(answer "$T/ns.db" widget)" = "A large gadget." ]; then ok "ns: the new text is indexed"; else nok "ns: the new text is indexed"; fi
+if [ "$(answer "$T/ns.db" widget)" = "A large gadget." ]; then
+	ok "ns: the new text is indexed"
+else nok "ns: the new text is indexed"; fi
 
 # Racy: a file whose mtime is not older than the index; an edit of the
 # same size leaving the very same mtime is still noticed (by content).
@@ -129,14 +147,20 @@ fut=$(($(date +%s) + 30))
 touch -d "@$fut" "$T/racy/a.txt"
 tq index -q --db "$T/racy.db" "$T/racy" 2>/dev/null
 run tq ask --db "$T/racy.db" widget
-if [ -s "$T/err" ]; then nok "racy: an unchanged racy file is not reported" "$(cat "$T/err")"; else ok "racy: an unchanged racy file is not reported"; fi
+if [ -s "$T/err" ]; then
+	nok "racy: an unchanged racy file is not reported" "$(cat "$T/err")"
+else ok "racy: an unchanged racy file is not reported"; fi
 printf '1. What is a widget?\nAns: A large gadget.\n' >"$T/racy/a.txt"
 touch -d "@$fut" "$T/racy/a.txt"
 run tq ask --db "$T/racy.db" widget
-if grep -q 'a\.txt changed since it was indexed' "$T/err"; then ok "racy: ask notices the edit"; else nok "racy: ask notices the edit" "$(cat "$T/err")"; fi
+if grep -q 'a\.txt changed since it was indexed' "$T/err"; then
+	ok "racy: ask notices the edit"
+else nok "racy: ask notices the edit" "$(cat "$T/err")"; fi
 run tq index --db "$T/racy.db" --update
 expect_err "racy: --update reads the file again" '1 records from 1 new or changed file, 0 unchanged'
-if [ "$(answer "$T/racy.db" widget)" = "A large gadget." ]; then ok "racy: the new text is indexed"; else nok "racy: the new text is indexed"; fi
+if [ "$(answer "$T/racy.db" widget)" = "A large gadget." ]; then
+	ok "racy: the new text is indexed"
+else nok "racy: the new text is indexed"; fi
 
 # An index from before nanoseconds (mtimes in whole seconds, no
 # mtime_ref) still works, and is converted by an update: the entries the
@@ -147,17 +171,22 @@ printf "$QTXT" >"$T/old/x/a.txt"
 printf '1. What is a gizmo?\nAns: A tool.\n' >"$T/old/y/b.txt"
 touch -d @1700000000.200000000 "$T/old/x/a.txt" "$T/old/y/b.txt"
 tq index -q --db "$T/old.db" "$T/old" 2>/dev/null
-sqlite3 "$T/old.db" "DELETE FROM meta WHERE key = 'mtime_ref'; UPDATE sources SET mtime = 1700000000"
+sqlite3 "$T/old.db" "DELETE FROM meta WHERE key = 'mtime_ref';
+	UPDATE sources SET mtime = 1700000000"
 run tq ask --db "$T/old.db" widget
 if [ -s "$T/err" ] || [ "$(answer "$T/old.db" widget)" != "A small gadget." ]; then
 	nok "old index: answers, no warning for unchanged files" "$(cat "$T/err")"
 else ok "old index: answers, no warning for unchanged files"; fi
-run tq index --db "$T/old.db" --update "$T/old/y"; expect_rc "old index: an update of another directory" 0
+run tq index --db "$T/old.db" --update "$T/old/y"
+expect_rc "old index: an update of another directory" 0
 printf '1. What is a widget?\nAns: A large gadget.\n' >"$T/old/x/a.txt"
 touch -d @1700000000.200000000 "$T/old/x/a.txt"
 run tq index --db "$T/old.db" --update
-expect_err "old index: a same-second edit outside the last update's PATH is found" '1 records from 1 new or changed file'
-if [ "$(answer "$T/old.db" widget)" = "A large gadget." ]; then ok "old index: the new text is indexed"; else nok "old index: the new text is indexed"; fi
+expect_err "old index: a same-second edit outside the last update's PATH is found" \
+	'1 records from 1 new or changed file'
+if [ "$(answer "$T/old.db" widget)" = "A large gadget." ]; then
+	ok "old index: the new text is indexed"
+else nok "old index: the new text is indexed"; fi
 
 # An indexed file that now holds no records: --update without PATH drops
 # it with a warning (it blocked every update, exit 3).
@@ -171,7 +200,9 @@ if grep -q 'b\.txt: no Q&A records found, skipped' "$T/err" && grep -q '1 remove
 	[ "$(grep -c warning "$T/err")" = 1 ]; then
 	ok "the record-less file: one warning, dropped"
 else nok "the record-less file: one warning, dropped" "$(cat "$T/err")"; fi
-if [ "$(recs "$T/gone.db")" = 1 ]; then ok "the record-less file's records are gone"; else nok "the record-less file's records are gone"; fi
+if [ "$(recs "$T/gone.db")" = 1 ]; then
+	ok "the record-less file's records are gone"
+else nok "the record-less file's records are gone"; fi
 run tq index --db "$T/gone.db" --update; expect_rc "and the next --update works" 0
 
 # chat's history file as a FIFO: chat on a terminal (tmux) still starts.
@@ -190,5 +221,8 @@ done
 if tm capture-pane -p -J -t qt | grep -q '^quarry> ' &&
 	tm capture-pane -p -J -t qt | grep -q 'history .* is not a regular file'; then
 	ok "a FIFO as chat's history: one warning, the prompt appears"
-else nok "a FIFO as chat's history: one warning, the prompt appears" "$(tm capture-pane -p -J -t qt | head -5)"; fi
+else
+	nok "a FIFO as chat's history: one warning, the prompt appears" \
+		"$(tm capture-pane -p -J -t qt | head -5)"
+fi
 tm kill-server >/dev/null 2>&1
