@@ -7,7 +7,13 @@
  * replaced by U+FFFD with one warning per line, NUL bytes are dropped).  A
  * parser for the chosen format then walks those lines and hands each record
  * to the caller's callback.  corpus_read_path adds a sorted directory walk
- * that follows symlinks and detects loops by (st_dev, st_ino). */
+ * that follows symlinks and detects loops by (st_dev, st_ino).
+ *
+ * A file is opened once, without blocking (util/fileio.h: regular files
+ * only), and read through that descriptor up to the size it had when
+ * opened: what the caller records about it (size, mtime, hash of the
+ * bytes read, see corpus_file) describes exactly what was parsed, even
+ * when the file is replaced or grows meanwhile. */
 #include "corpus.h"
 
 #include <ctype.h>
