@@ -718,12 +718,16 @@ static History *history_open(const char *path)
 {
 	History *h = history_init();
 	HistEvent ev;
+	struct stat st;
 
 	if (h == NULL)
 		return NULL;
 	history(h, &ev, H_SETSIZE, HISTORY_SIZE);
-	if (path && access(path, F_OK) == 0 &&
-	    history(h, &ev, H_LOAD, path) < 0)
+	/* A FIFO or device there would hang the load: regular files only. */
+	if (path && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		cli_warn("history %s is not a regular file; not read", path);
+	else if (path && access(path, F_OK) == 0 &&
+		 history(h, &ev, H_LOAD, path) < 0)
 		cli_warn("cannot read history from %s", path);
 	return h;
 }

@@ -7,7 +7,13 @@
  * replaced by U+FFFD with one warning per line, NUL bytes are dropped).  A
  * parser for the chosen format then walks those lines and hands each record
  * to the caller's callback.  corpus_read_path adds a sorted directory walk
- * that follows symlinks and detects loops by (st_dev, st_ino). */
+ * that follows symlinks and detects loops by (st_dev, st_ino).
+ *
+ * A file is opened once, without blocking (util/fileio.h: regular files
+ * only), and read through that descriptor up to the size it had when
+ * opened: what the caller records about it (size, mtime, hash of the
+ * bytes read, see corpus_file) describes exactly what was parsed, even
+ * when the file is replaced or grows meanwhile. */
 #include "corpus.h"
 
 #include <ctype.h>
@@ -25,6 +31,8 @@
 #include <jansson.h>
 
 #include "../util/buf.h"
+#include "../util/fileio.h"
+#include "../util/strmap.h"
 #include "../util/utf8.h"
 
 #define SNIFF_BYTES 8192 /* how much of a file the binary check looks at */
@@ -733,6 +741,28 @@ static int looks_binary(const char *data, size_t len)
 	return (ctl + bad) * 10 > n * 3;
 }
 
+#define UTF16_MSG "UTF-16 text: convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)"
+
+/* A UTF-16 byte order mark, or (without one) text whose every other byte
+ * is NUL beside ASCII: at least 8 of the first pairs, 9 in 10 of them. */
+static int looks_utf16(const char *data, size_t len)
+{
+	size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES, i, pairs = 0;
+	size_t odd = 0, even = 0;
+
+	if (len >= 2 && ((data[0] == '\xff' && data[1] == '\xfe') ||
+			 (data[0] == '\xfe' && data[1] == '\xff')))
+		return 1;
+	for (i = 0; i + 1 < n; i += 2, pairs++) {
+		unsigned char a = (unsigned char)data[i];
+		unsigned char b = (unsigned char)data[i + 1];
+
+		even += a != 0 && a < 0x80 && b == 0;
+		odd += a == 0 && b != 0 && b < 0x80;
+	}
+	return pairs >= 8 && (even * 10 >= pairs * 9 || odd * 10 >= pairs * 9);
+}
+
 /* Append one line, repaired if needed, and a '\n' to out. */
 static int norm_line(struct src *sp, const char *s, size_t n, long lineno,
 		     struct buf *out)
@@ -841,6 +871,8 @@ static int read_mem(struct src *sp, const char *hint, const char *data,
 	}
 	if (is_blank(data, len) && memchr(data, '\0', len) == NULL)
 		return qerr_set(sp->err, QERR_DATA, "%s: empty file", sp->name);
+	if (looks_utf16(data, len))
+		return qerr_set(sp->err, QERR_DATA, "%s: %s", sp->name, UTF16_MSG);
 	if (looks_binary(data, len))
 		return qerr_set(sp->err, QERR_DATA, "%s: looks binary, skipped",
 				sp->name);
@@ -878,43 +910,115 @@ int corpus_read_mem(const struct corpus_reader *r, const char *name,
 
 static const char *extension(const char *path);
 
-/* Read a whole file into *out (malloc'd, NUL-terminated), *len bytes. */
-static int slurp(const char *path, char **out, size_t *len, struct qerr *err)
-{
+/* A file being read: its descriptor, what fstat said when it was opened,
+ * and what has been consumed so far. */
+struct input {
+	const char *path;
+	int fd;
 	struct stat st;
-	size_t cap = 65536, n = 0;
-	char *data = NULL, *p;
-	ssize_t got = 1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
+	long long limit; /* bytes to read at most: the size at open */
+	long long got;
+	uint64_t hash;
+	int unreadable; /* failed before any record: a walk skips it */
+};
 
-	if (fd < 0) {
-		e = errno;
-		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
+static int input_fail(struct input *in, struct qerr *err, int e)
+{
+	in->unreadable = 1;
+	return qerr_set(err, QERR_IO, "%s: %s", in->path, strerror(e));
+}
+
+/* Open a regular file without blocking (a FIFO or device would block the
+ * open or never end) and take its size and mtime from the descriptor. */
+static int input_open(struct input *in, const char *path, struct qerr *err)
+{
+	memset(in, 0, sizeof(*in));
+	in->path = path;
+	in->hash = STR_HASH_INIT;
+	in->fd = fio_open_regular(path, &in->st);
+	if (in->fd == FIO_NOT_REGULAR) {
+		in->unreadable = 1;
+		return qerr_set(err, QERR_IO, "%s: not a regular file", path);
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = (size_t)st.st_size + 2; /* the last read then sees EOF */
-	while (got > 0) {
-		if (n + 1 >= cap || data == NULL) {
-			cap = data == NULL ? cap : cap * 2;
-			p = realloc(data, cap);
-			if (p == NULL) {
-				e = ENOMEM;
-				break;
-			}
-			data = p;
-		}
-		got = read(fd, data + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			got = 1;
-		else if (got < 0)
-			e = errno;
-		else
-			n += (size_t)got;
+	if (in->fd < 0)
+		return input_fail(in, err, errno);
+	in->limit = (long long)in->st.st_size;
+	return 0;
+}
+
+/* Read up to n bytes (fewer at the limit or the end) into p, hashing
+ * them; -1 with errno set on an error. */
+static ssize_t input_read(struct input *in, char *p, size_t n)
+{
+	ssize_t got;
+
+	if ((long long)n > in->limit - in->got)
+		n = (size_t)(in->limit - in->got);
+	if (n == 0)
+		return 0;
+	do
+		got = read(in->fd, p, n);
+	while (got < 0 && errno == EINTR);
+	if (got > 0) {
+		in->got += got;
+		in->hash = str_hash_more(in->hash, p, (size_t)got);
 	}
-	close(fd);
-	if (e != 0) {
+	return got;
+}
+
+static void input_info(const struct input *in, struct corpus_file *f)
+{
+	f->size = in->got;
+	f->mtime_ns = (long long)in->st.st_mtim.tv_sec * 1000000000LL +
+		      (long long)in->st.st_mtim.tv_nsec;
+	snprintf(f->hash, sizeof(f->hash), "%016llx",
+		 (unsigned long long)in->hash);
+}
+
+int corpus_file_info(const char *path, struct corpus_file *f,
+		     struct qerr *err)
+{
+	struct input in;
+	char chunk[65536];
+	ssize_t got;
+	int rc = input_open(&in, path, err), e;
+
+	memset(f, 0, sizeof(*f));
+	if (rc != 0)
+		return rc;
+	while ((got = input_read(&in, chunk, sizeof(chunk))) > 0)
+		;
+	e = errno;
+	close(in.fd);
+	if (got < 0)
+		return input_fail(&in, err, e);
+	input_info(&in, f);
+	return 0;
+}
+
+/* Read the whole file into *out (malloc'd, NUL-terminated), *len bytes. */
+static int slurp(struct input *in, char **out, size_t *len, struct qerr *err)
+{
+	size_t n = 0;
+	char *data;
+	ssize_t got = 1;
+
+	if (in->limit > CORPUS_MAX_WHOLE)
+		return qerr_set(err, QERR_DATA, "%s: too big to read whole (%lld "
+				"bytes, the limit is %lld MiB; JSON Lines have "
+				"none)", in->path, in->limit,
+				CORPUS_MAX_WHOLE >> 20);
+	data = malloc((size_t)in->limit + 1);
+	if (data == NULL)
+		return qerr_set(err, QERR_IO, "%s: out of memory", in->path);
+	while (got > 0 && (got = input_read(in, data + n,
+					    (size_t)in->limit - n)) > 0)
+		n += (size_t)got;
+	if (got < 0) {
+		int e = errno;
+
 		free(data);
-		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
+		return input_fail(in, err, e);
 	}
 	data[n] = '\0';
 	*out = data;
@@ -959,23 +1063,62 @@ static int stream_line(struct src *sp, char *line, size_t n, long *lineno,
 	return rc;
 }
 
+/* The next line of in (up to and with its '\n') into *line; its length,
+ * 0 at the end, -1 on an error (errno set). */
+static ssize_t input_line(struct input *in, struct buf *rd, size_t *pos,
+			  char **line)
+{
+	char *nl;
+	ssize_t got;
+
+	for (;;) {
+		nl = rd->len > *pos ? memchr(rd->data + *pos, '\n',
+					       rd->len - *pos) : NULL;
+		if (nl != NULL || in->got == in->limit) {
+			size_t end = nl ? (size_t)(nl - rd->data) + 1 : rd->len;
+			size_t n = end - *pos;
+
+			*line = rd->data + *pos;
+			*pos = end;
+			return (ssize_t)n;
+		}
+		if (*pos > 0) {
+			memmove(rd->data, rd->data + *pos, rd->len - *pos);
+			rd->len -= *pos;
+			*pos = 0;
+		}
+		if (buf_reserve(rd, 65536) != 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		got = input_read(in, rd->data + rd->len, rd->cap - rd->len - 1);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			in->limit = in->got; /* shorter than it was: its end */
+		rd->len += (size_t)got;
+	}
+}
+
 /* JSON Lines are read a line at a time: memory holds one line, whatever
- * the file's size.  fp is at the start of the file; head holds its first
- * bytes for the checks read_mem makes. */
-static int stream_jsonl(struct src *sp, FILE *fp, const char *head,
+ * the file's size.  head holds its first bytes for the checks read_mem
+ * makes. */
+static int stream_jsonl(struct src *sp, struct input *in, const char *head,
 			size_t hlen)
 {
-	struct buf norm = BUF_INIT;
-	char *line = NULL;
-	size_t cap = 0;
+	struct buf norm = BUF_INIT, rd = BUF_INIT;
+	char *line;
+	size_t pos = 0;
 	ssize_t n;
 	long lineno = 0, ord = 0;
 	int rc = 0, first = 1;
 
+	if (looks_utf16(head, hlen))
+		return qerr_set(sp->err, QERR_DATA, "%s: %s", sp->name, UTF16_MSG);
 	if (looks_binary(head, hlen))
 		return qerr_set(sp->err, QERR_DATA, "%s: looks binary, skipped",
 				sp->name);
-	while (rc == 0 && (n = getline(&line, &cap, fp)) != -1) {
+	while (rc == 0 && (n = input_line(in, &rd, &pos, &line)) > 0) {
 		char *l = line;
 
 		if (first && n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0) {
@@ -985,10 +1128,10 @@ static int stream_jsonl(struct src *sp, FILE *fp, const char *head,
 		first = 0;
 		rc = stream_line(sp, l, (size_t)n, &lineno, &ord, &norm);
 	}
-	if (rc == 0 && ferror(fp))
+	if (rc == 0 && n < 0)
 		rc = qerr_set(sp->err, QERR_IO, "%s: %s", sp->name,
 			      strerror(errno));
-	free(line);
+	buf_free(&rd);
 	buf_free(&norm);
 	if (rc == 0 && sp->nrecs == 0)
 		rc = qerr_set(sp->err, QERR_DATA, "%s: %s", sp->name,
@@ -996,61 +1139,79 @@ static int stream_jsonl(struct src *sp, FILE *fp, const char *head,
 	return rc;
 }
 
-/* A regular JSONL file whose first non-blank byte opens an object is
- * streamed; returns 1 when it was (with *rc set), 0 to read it whole. */
-static int try_stream(const struct corpus_reader *r, const char *path,
-		      long *nrecs, struct qerr *err, int *rc)
+/* Whether a JSONL file starts (after a BOM and blanks) with an object:
+ * then it is streamed, else read whole.  Reads the head without moving
+ * the descriptor's offset. */
+static int streamable(struct input *in, char *head, size_t *hlen)
 {
-	int f = fmt_of_ext(extension(path));
-	char head[SNIFF_BYTES];
-	struct src sp;
-	struct stat st;
-	size_t hlen, i = 0;
-	FILE *fp;
+	ssize_t got;
+	size_t i = 0, want = SNIFF_BYTES;
 
-	/* Regular files only, checked before opening: opening a FIFO would
-	 * take the data its writer has for slurp. */
-	if (f != FMT_JSONL || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+	if (fmt_of_ext(extension(in->path)) != FMT_JSONL)
 		return 0;
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		return 0; /* slurp reports the error */
-	hlen = fread(head, 1, sizeof(head), fp);
-	if (hlen >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
+	if ((long long)want > in->limit)
+		want = (size_t)in->limit;
+	do
+		got = pread(in->fd, head, want, 0);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0)
+		return 0; /* empty, or the read whole reports the error */
+	*hlen = (size_t)got;
+	if (*hlen >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
-	while (i < hlen && is_space(head[i]))
+	while (i < *hlen && is_space(head[i]))
 		i++;
-	if (i == hlen || head[i] != '{' || fseek(fp, 0, SEEK_SET) != 0) {
-		fclose(fp);
-		return 0; /* empty, an array, or not JSON at all */
+	return i < *hlen && head[i] == '{';
+}
+
+/* corpus_read_file; *unreadable set when it failed before any record
+ * because the file could not be opened or read. */
+static int read_file(const struct corpus_reader *r, const char *path,
+		     long *nrecs, struct qerr *err, int *unreadable)
+{
+	char head[SNIFF_BYTES];
+	struct corpus_file info;
+	struct input in;
+	struct src sp;
+	char *data = NULL;
+	size_t len = 0, hlen = 0;
+	int rc;
+
+	*nrecs = 0;
+	*unreadable = 0;
+	if ((rc = input_open(&in, path, err)) != 0) {
+		*unreadable = in.unreadable;
+		return rc;
 	}
 	sp.r = r;
 	sp.name = path;
 	sp.err = err;
 	sp.nrecs = 0;
-	*rc = stream_jsonl(&sp, fp, head, hlen);
-	fclose(fp);
-	if (nrecs)
+	if (streamable(&in, head, &hlen)) {
+		rc = stream_jsonl(&sp, &in, head, hlen);
 		*nrecs = sp.nrecs;
-	return 1;
+	} else if ((rc = slurp(&in, &data, &len, err)) == 0) {
+		rc = corpus_read_mem(r, path, extension(path), data, len, nrecs,
+				     err);
+		free(data);
+	}
+	*unreadable = in.unreadable && *nrecs == 0;
+	close(in.fd);
+	if (rc == 0 && r->on_file) {
+		input_info(&in, &info);
+		rc = r->on_file(r->ctx, path, &info);
+	}
+	return rc;
 }
 
 int corpus_read_file(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err)
 {
-	char *data = NULL;
-	size_t len = 0;
-	int rc;
+	long n = 0;
+	int unreadable, rc = read_file(r, path, &n, err, &unreadable);
 
 	if (nrecs)
-		*nrecs = 0;
-	if (try_stream(r, path, nrecs, err, &rc))
-		return rc;
-	rc = slurp(path, &data, &len, err);
-	if (rc != 0)
-		return rc;
-	rc = corpus_read_mem(r, path, extension(path), data, len, nrecs, err);
-	free(data);
+		*nrecs = n;
 	return rc;
 }
 
@@ -1065,6 +1226,10 @@ struct walk {
 	const struct corpus_reader *r;
 	struct qerr *err;
 	long nrecs, nskipped; /* records read; files want declined */
+	/* the directory holding r->exclude, and its name there */
+	dev_t xdev;
+	ino_t xino;
+	const char *xbase;
 };
 
 static int walk_entry(struct walk *w, const char *path, const struct frame *up);
@@ -1129,6 +1294,28 @@ static int list_dir(const char *dir, char ***out, size_t *n, struct qerr *err)
 	return 0;
 }
 
+/* Is name, in the directory of frame f, the excluded file or one of its
+ * companions (NAME-journal, -wal, -shm, NAME.tmp-PID...)?  Its lock file
+ * (.NAME.lock) is hidden, and hidden entries are never read. */
+static int excluded(const struct walk *w, const struct frame *f,
+		    const char *name)
+{
+	static const char *const tails[] = {"", "-journal", "-wal", "-shm",
+					    NULL};
+	size_t n;
+	int i;
+
+	if (w->xbase == NULL || f->dev != w->xdev || f->ino != w->xino)
+		return 0;
+	n = strlen(w->xbase);
+	if (strncmp(name, w->xbase, n) != 0)
+		return 0;
+	for (i = 0; tails[i]; i++)
+		if (strcmp(name + n, tails[i]) == 0)
+			return 1;
+	return strncmp(name + n, ".tmp-", 5) == 0;
+}
+
 static int walk_dir(struct walk *w, const char *dir, const struct frame *f)
 {
 	char **names;
@@ -1137,6 +1324,8 @@ static int walk_dir(struct walk *w, const char *dir, const struct frame *f)
 	int rc = list_dir(dir, &names, &n, w->err);
 
 	for (i = 0; rc == 0 && i < n; i++) {
+		if (excluded(w, f, names[i]))
+			continue;
 		buf_reset(&path);
 		if (buf_append(&path, dir, dn) != 0 ||
 		    (dn > 0 && dir[dn - 1] != '/' && buf_putc(&path, '/') != 0) ||
@@ -1150,12 +1339,13 @@ static int walk_dir(struct walk *w, const char *dir, const struct frame *f)
 	return rc;
 }
 
-/* One file of a walk: data problems become warnings. */
+/* One file of a walk: data problems, and a file that cannot be opened or
+ * read, become warnings (the file is skipped). */
 static int walk_file(struct walk *w, const char *path)
 {
 	struct qerr e;
 	long n = 0;
-	int rc;
+	int rc, unreadable;
 	size_t ml;
 
 	qerr_clear(&e);
@@ -1163,9 +1353,9 @@ static int walk_file(struct walk *w, const char *path)
 		w->nskipped++;
 		return 0;
 	}
-	rc = corpus_read_file(w->r, path, &n, &e);
+	rc = read_file(w->r, path, &n, &e, &unreadable);
 	w->nrecs += n;
-	if (rc == QERR_DATA && e.code == QERR_DATA) {
+	if ((rc == QERR_DATA && e.code == QERR_DATA) || unreadable) {
 		ml = strlen(e.msg);
 		warn(w->r, "%s%s", e.msg,
 		     ml >= 7 && strcmp(e.msg + ml - 7, "skipped") == 0
@@ -1217,6 +1407,27 @@ static int walk_entry(struct walk *w, const char *path, const struct frame *up)
 	return walk_file(w, path);
 }
 
+/* Note where r->exclude lives, for excluded(). */
+static void walk_exclude(struct walk *w)
+{
+	const char *x = w->r->exclude, *slash;
+	char *dir;
+	struct stat st;
+
+	w->xbase = NULL;
+	if (x == NULL || *x == '\0')
+		return;
+	slash = strrchr(x, '/');
+	dir = slash == NULL ? strdup(".")
+			    : strndup(x, slash == x ? 1 : (size_t)(slash - x));
+	if (dir != NULL && stat(dir, &st) == 0) {
+		w->xdev = st.st_dev;
+		w->xino = st.st_ino;
+		w->xbase = slash ? slash + 1 : x;
+	}
+	free(dir);
+}
+
 int corpus_read_path(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err)
 {
@@ -1231,18 +1442,25 @@ int corpus_read_path(const struct corpus_reader *r, const char *path,
 		e = errno;
 		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		if (r->want && !r->want(r->ctx, path))
-			return 0;
-		return corpus_read_file(r, path, nrecs, err);
-	}
-	f.dev = st.st_dev;
-	f.ino = st.st_ino;
-	f.up = NULL;
 	w.r = r;
 	w.err = err;
 	w.nrecs = 0;
 	w.nskipped = 0;
+	walk_exclude(&w);
+	if (!S_ISDIR(st.st_mode) && !r->lenient) {
+		if (r->want && !r->want(r->ctx, path))
+			return 0;
+		return corpus_read_file(r, path, nrecs, err);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		rc = walk_file(&w, path); /* asks r->want itself */
+		if (nrecs)
+			*nrecs = w.nrecs;
+		return rc;
+	}
+	f.dev = st.st_dev;
+	f.ino = st.st_ino;
+	f.up = NULL;
 	rc = walk_dir(&w, path, &f);
 	if (nrecs)
 		*nrecs = w.nrecs;

@@ -37,18 +37,52 @@ typedef void (*corpus_warn_fn)(void *ctx, const char *msg);
  * leaves unchanged files alone). */
 typedef int (*corpus_want_fn)(void *ctx, const char *path);
 
+/* What a file was when it was read, all of it taken from the descriptor
+ * the reader consumed: a file replaced or edited meanwhile is described
+ * as the bytes that were parsed, never as the new file. */
+struct corpus_file {
+	long long size;     /* bytes read (the size at open, or fewer) */
+	long long mtime_ns; /* st_mtim at open, in nanoseconds */
+	char hash[17];      /* FNV-1a 64 of the bytes read, 16 hex digits */
+};
+
+/* Called after the last record of a file that gave records (and only
+ * then), with what was read.  Non-zero stops the reader, as on_rec. */
+typedef int (*corpus_file_fn)(void *ctx, const char *path,
+			      const struct corpus_file *f);
+
 struct corpus_reader {
 	corpus_rec_fn on_rec;
 	corpus_warn_fn on_warn; /* may be NULL */
 	void *ctx;
 	corpus_want_fn want;    /* may be NULL: every file */
+	corpus_file_fn on_file; /* may be NULL */
+	/* A file a directory walk never reads, with its companions beside
+	 * it (NAME-journal, NAME-wal, NAME-shm, NAME.tmp-*): the
+	 * index being written.  NULL: none. */
+	const char *exclude;
+	/* Files named directly are treated as inside a walk: one that holds
+	 * no records (empty, binary, too big) is a warning, not an error. */
+	int lenient;
 };
 
-/* Parse one file.  *nrecs (may be NULL) receives the records delivered.
- * Errors: QERR_IO (cannot open/read), QERR_DATA (empty file, binary file,
- * or no Q&A records found); a non-zero callback result is returned as is. */
+/* The largest file read whole (numbered text, Markdown, a JSON array);
+ * JSON Lines are streamed, a line at a time, whatever their size. */
+#define CORPUS_MAX_WHOLE ((long long)1 << 30)
+
+/* Parse one file.  Only regular files are read (opened without blocking,
+ * so a FIFO never hangs the open), up to the size they had when opened.
+ * *nrecs (may be NULL) receives the records delivered.  Errors: QERR_IO
+ * (cannot open/read, not a regular file), QERR_DATA (empty file, binary
+ * or UTF-16 file, too big to read whole, or no Q&A records found); a
+ * non-zero callback result is returned as is. */
 int corpus_read_file(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err);
+
+/* Describe a file as corpus_read_file would record it (without parsing
+ * it): QERR_IO when it cannot be read or is not a regular file. */
+int corpus_file_info(const char *path, struct corpus_file *f,
+		     struct qerr *err);
 
 /* Parse a file already in memory (used for the embedded corpus and tests).
  * name is used as the source and in messages; fmt_hint is the extension
@@ -58,9 +92,10 @@ int corpus_read_mem(const struct corpus_reader *r, const char *name,
 		    long *nrecs, struct qerr *err);
 
 /* Parse a file, or every regular file under a directory (recursively, in
- * sorted order, skipping hidden entries and files of unknown type without
- * Q&A records, with a warning).  Symlink loops are detected.  Files that
- * r->want declines are skipped silently (and count as found). */
+ * sorted order, skipping hidden entries, r->exclude and its companions,
+ * and, with a warning, files that cannot be read or hold no Q&A
+ * records).  Symlink loops are detected.  Files that r->want declines
+ * are skipped silently (and count as found). */
 int corpus_read_path(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err);
 

@@ -396,7 +396,15 @@ int idx_build_begin(struct idx_build **out, const char *path,
 	if (sqlite3_open_v2(b->tmp, &b->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK) {
-		int e = errno;
+		/* SQLite's own errno is from its last try (a read-only
+		 * open: ENOENT); creating the file says why it failed. */
+		int fd = open(b->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0644), e = fd < 0 ? errno : 0;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(b->tmp);
+		}
 
 		qerr_set(err, QERR_IO, "cannot create index %s: %s", b->tmp,
 			 e ? strerror(e) : sqlite3_errmsg(b->db));
@@ -449,6 +457,31 @@ int idx_build_source(struct idx_build *b, const char *path, long long size,
 		goto fail;
 	sqlite3_finalize(st);
 	b->src_row = b->src_id;
+	return 0;
+fail:
+	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+int idx_build_source_stat(struct idx_build *b, long long size,
+			  long long mtime, const char *hash)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return b->err.code;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET size = ?, mtime = ?, "
+				      "hash = ? WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, size);
+	sqlite3_bind_int64(st, 2, mtime);
+	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, b->src_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
 	return 0;
 fail:
 	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));

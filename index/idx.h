@@ -13,10 +13,18 @@
  *       analyzer      TOK_VERSION the terms were made with
  *       bundled_hash  FNV-1a 64 of the embedded corpus, when built from it
  *       created       unix time of the build
+ *       mtime_ref     when the last build or update began reading files
+ *                     (nanoseconds since the epoch, whole seconds of the
+ *                     file-system clock); when present, sources.mtime
+ *                     are nanoseconds, else whole seconds (older
+ *                     indexes).  A source whose mtime is not older is
+ *                     racy: its content is compared, not only its stat.
  *   sources(id INTEGER PRIMARY KEY, path TEXT, size INT, mtime INT,
  *           hash TEXT, bundled INT, first INT, n INT)
- *       every file read, so `ask` can notice it changed; its records are
- *       the doc ids first .. first+n-1.
+ *       every file read, so `ask` can notice it changed: size, mtime
+ *       and hash of the bytes read, all from the descriptor they were
+ *       read through (mtime -1: unknown, compare the content); its
+ *       records are the doc ids first .. first+n-1.
  *   docs(id INTEGER PRIMARY KEY, ext_id TEXT, source INT, line INT,
  *        question TEXT, answer TEXT, len_q INT, len_a INT)
  *       the live records; id is the internal doc id, given in the order
@@ -144,6 +152,10 @@ int idx_build_begin(struct idx_build **out, const char *path,
 /* Record a source file (path as given; size, mtime and content hash). */
 int idx_build_source(struct idx_build *b, const char *path, long long size,
 		     long long mtime, const char *hash, int bundled);
+/* Set the size, mtime and hash of the source recorded last, known once
+ * it has been read through. */
+int idx_build_source_stat(struct idx_build *b, long long size,
+			  long long mtime, const char *hash);
 /* Add one record from the most recently added source. */
 int idx_build_add(struct idx_build *b, const char *ext_id,
 		  const char *question, const char *answer, long line);
@@ -176,6 +188,10 @@ int idx_update_sources(struct idx_build *b, struct idx_source **out, int *n,
 int idx_update_remove(struct idx_build *b, const char *path);
 /* A source whose content is unchanged got a new mtime. */
 int idx_update_touch(struct idx_build *b, const char *path, long long mtime);
+/* A meta value of the index being updated, copied into out[n]; NULL
+ * when it has none. */
+const char *idx_update_meta(struct idx_build *b, const char *key, char *out,
+			    size_t n);
 
 /* Writers take turns: idx_build_begin and idx_update_begin first lock
  * .NAME.lock beside the index (flock, released by commit or abort),

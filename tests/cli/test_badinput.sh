@@ -94,8 +94,8 @@ CRLF line endings (.jsonl) :: index :: 0 :: EMPTY-ish :: recs 2 :: - :: F=$D/a.j
 UTF-8 BOM (.txt) :: index :: 0 :: EMPTY-ish :: recs 1 && asks widget '.results[0].question == "What is a widget?"' :: - :: F=$D/a.txt; printf "\357\273\277$QTXT" >"$F"
 UTF-8 BOM (.jsonl) :: index :: 0 :: EMPTY-ish :: recs 1 :: - :: F=$D/a.jsonl; printf '\357\273\277{"question": "What is a widget?", "answer": "A gadget."}\n' >"$F"
 UTF-8 BOM and nothing else (.md) :: index :: 3 :: empty file :: - :: - :: F=$D/a.md; printf '\357\273\277\n' >"$F"
-UTF-16LE with BOM (.txt) :: index :: 3 :: a\.txt: looks binary :: - :: - :: F=$D/a.txt; { printf '\377\376'; printf "$QTXT" | iconv -f UTF-8 -t UTF-16LE; } >"$F"
-UTF-16BE with BOM (.jsonl) :: index :: 3 :: a\.jsonl: looks binary :: - :: - :: F=$D/a.jsonl; { printf '\376\377'; printf '{"question": "What?", "answer": "x"}\n' | iconv -f UTF-8 -t UTF-16BE; } >"$F"
+UTF-16LE with BOM (.txt) :: index :: 3 :: a\.txt: UTF-16 text: convert it to UTF-8 \(iconv :: - :: - :: F=$D/a.txt; { printf '\377\376'; printf "$QTXT" | iconv -f UTF-8 -t UTF-16LE; } >"$F"
+UTF-16BE with BOM (.jsonl) :: index :: 3 :: a\.jsonl: UTF-16 text: convert it to UTF-8 \(iconv :: - :: - :: F=$D/a.jsonl; { printf '\376\377'; printf '{"question": "What?", "answer": "x"}\n' | iconv -f UTF-8 -t UTF-16BE; } >"$F"
 empty question field :: index :: 3 :: skipped: empty question.*|no Q&A records :: - :: - :: F=$D/a.jsonl; printf '{"question": "", "answer": "x"}\n' >"$F"
 question of blanks only :: index :: 3 :: no Q&A records :: - :: - :: F=$D/a.jsonl; printf '{"question": "  \\t ", "answer": "x"}\n' >"$F"
 empty answer field :: index :: 0 :: EMPTY-ish :: recs 1 :: - :: F=$D/a.jsonl; printf '{"question": "What is empty?", "answer": ""}\n' >"$F"
@@ -114,10 +114,10 @@ dangling symlink in a directory :: index :: 0 :: gone: No such file or directory
 directory of only hidden files :: index :: 3 :: c: no Q&A records :: - :: - :: F=$D/c; mkdir -p "$F/.git"; printf "$QTXT" >"$F/.a.txt"; printf "$QTXT" >"$F/.git/b.txt"
 empty directory :: index :: 3 :: no Q&A records :: - :: - :: F=$D/c; mkdir -p "$F"
 FIFO in a directory :: index :: 0 :: b\.txt: not a regular file, skipped :: recs 1 :: - :: F=$D/c; mkdir -p "$F"; printf "$QTXT" >"$F/a.txt"; mkfifo "$F/b.txt"
-FIFO given as the file, with a writer :: index :: 0 :: EMPTY-ish :: recs 1 :: - :: F=$D/f.jsonl; TO=8; mkfifo "$F"; ( timeout 20 sh -c 'printf "{\"question\": \"What is a fifo?\", \"answer\": \"A pipe.\"}\n" >"$1"' sh "$F" & )
-/dev/null as the file :: index :: 3 :: /dev/null: empty file :: - :: - :: F=/dev/null
+FIFO given as the file, with a writer (refused: not a regular file) :: index :: 4 :: f\.jsonl: not a regular file :: - :: - :: F=$D/f.jsonl; TO=8; mkfifo "$F"; ( timeout 20 sh -c 'printf "{\"question\": \"What is a fifo?\", \"answer\": \"A pipe.\"}\n" >"$1"' sh "$F" & )
+/dev/null as the file :: index :: 4 :: /dev/null: not a regular file :: - :: - :: F=/dev/null
 /dev/zero as the file (1 GB address space) :: index :: 4 :: /dev/zero: (Cannot allocate memory|not a regular file) :: - :: - :: F=/dev/zero; ! grep -q AddressSanitizer "$Q" || SKIP="ASan cannot run under ulimit -v"; ulimit -v 1000000
-unreadable file in a directory :: index :: 4 :: a\.txt: Permission denied :: - :: - :: F=$D/c; mkdir -p "$F"; printf "$QTXT" >"$F/a.txt"; printf "$QTXT" >"$F/b.txt"; chmod 000 "$F/a.txt"; [ "$(id -u)" != 0 ] || SKIP="root reads mode 000 files"
+unreadable file in a directory (skipped) :: index :: 0 :: a\.txt: Permission denied, skipped :: recs 1 :: - :: F=$D/c; mkdir -p "$F"; printf "$QTXT" >"$F/a.txt"; printf "$QTXT" >"$F/b.txt"; chmod 000 "$F/a.txt"; [ "$(id -u)" != 0 ] || SKIP="root reads mode 000 files"
 missing file :: index :: 4 :: nothing\.txt: No such file or directory :: - :: - :: F=$D/nothing.txt
 one good path and one missing :: sh :: 4 :: nothing\.txt: No such file :: cmp -s "$DB" "$BASE" :: - :: printf "$QTXT" >"$D/a.txt"; "$Q" index --db "$DB" "$D/a.txt" "$D/nothing.txt"
 same file given twice :: sh :: 0 :: indexed 1 records from 2 paths :: recs 1 :: - :: printf "$QTXT" >"$D/a.txt"; "$Q" index --db "$DB" "$D/a.txt" "$D/a.txt"

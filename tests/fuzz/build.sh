@@ -39,7 +39,7 @@ mkdir -p "$out/obj"
 
 # Library sources a target needs.  fuzz_llm_body includes llm/llm.c itself
 # (to reach the static reply parser), so it must not link it again.
-UTIL="util/buf.c util/editdist.c util/wordlist.c util/err.c util/strmap.c util/utf8.c"
+UTIL="util/buf.c util/editdist.c util/wordlist.c util/err.c util/fileio.c util/strmap.c util/utf8.c"
 LLM_REST="llm/sse.c llm/curl.c llm/prompt.c llm/config.c"
 RANK="retrieval/query.c retrieval/expand.c retrieval/feedback.c retrieval/search.c"
 RANK="$RANK retrieval/confidence.c"

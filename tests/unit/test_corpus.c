@@ -71,6 +71,7 @@ static struct got *got_new(struct corpus_reader *r)
 	struct got *g = calloc(1, sizeof(*g));
 
 	assert_non_null(g);
+	memset(r, 0, sizeof(*r));
 	r->on_rec = on_rec;
 	r->on_warn = on_warn;
 	r->ctx = g;
