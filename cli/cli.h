@@ -72,6 +72,10 @@ void cli_source_info(const char *path, struct cli_source_info *si);
 typedef int (*cli_consume_fn)(void *ctx, const struct corpus_rec *r,
 			      const struct cli_source_info *si);
 
+/* How the reading thread reads files (--as, converters); NULL: detect
+ * per file, no converters.  Set by `quarry index` before it reads. */
+extern const struct corpus_opts *cli_corpus_opts;
+
 /* Read paths on a second thread (corpus_read_path), handing the records
  * to consume on this one.  want (may be NULL) is asked on the reading
  * thread, with ctx, whether to read each file.  *total receives the

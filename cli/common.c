@@ -196,8 +196,10 @@ static int note_bundled(struct build_ctx *c, const char *path)
 	c->last_copy = strdup(path);
 	if (c->last_copy == NULL)
 		return QERR_IO;
-	return idx_build_source(c->b, path, (long long)quarry_bundled_len, 0,
-				c->bundled_hash, 1);
+	if (idx_build_source(c->b, path, (long long)quarry_bundled_len, 0,
+			     c->bundled_hash, 1) != 0)
+		return QERR_IO;
+	return idx_build_source_kind(c->b, IDX_KIND_QA, "txt");
 }
 
 static int add_rec(struct build_ctx *c, const struct corpus_rec *r)
@@ -219,6 +221,8 @@ static int consume(void *ctx, const struct corpus_rec *r,
 	if (si)
 		rc = idx_build_source(c->b, r->source, si->size, si->mtime,
 				      si->hash, 0);
+	if (si && rc == 0)
+		rc = idx_build_source_kind(c->b, r->kind, r->format);
 	return rc ? rc : add_rec(c, r);
 }
 
@@ -234,7 +238,7 @@ static int on_rec(void *ctx, const struct corpus_rec *r)
 int cli_build_bundled(const char *path, struct qerr *err)
 {
 	struct build_ctx c = {0};
-	struct corpus_reader r = {on_rec, on_warn, &c, NULL};
+	struct corpus_reader r = {on_rec, on_warn, &c, NULL, NULL};
 	const char *hash = quarry_bundled_hash;
 	int rc;
 
@@ -409,6 +413,8 @@ static int update_consume(void *ctx, const struct corpus_rec *r,
 			return rc;
 		rc = idx_build_source(u->c.b, r->source, si->size, si->mtime,
 				      si->hash, 0);
+		if (rc == 0)
+			rc = idx_build_source_kind(u->c.b, r->kind, r->format);
 	}
 	return rc ? rc : add_rec(&u->c, r);
 }

@@ -17,9 +17,13 @@
 
 #define QUEUE 1024
 
+const struct corpus_opts *cli_corpus_opts;
+
 struct item {
 	char *id, *question, *answer, *source; /* one allocation: id first */
 	long line;
+	int kind;
+	const char *format;       /* static, or owned by cli_corpus_opts */
 	int new_source;           /* first record of this source file */
 	struct cli_source_info si;
 };
@@ -81,6 +85,8 @@ static int fill(struct item *it, const struct corpus_rec *r)
 	it->answer = memcpy(p + a + b, r->answer, c);
 	it->source = memcpy(p + a + b + c, r->source, d);
 	it->line = r->line;
+	it->kind = r->kind;
+	it->format = r->format;
 	return 0;
 }
 
@@ -123,7 +129,8 @@ static int want(void *ctx, const char *path)
 static void *reader(void *arg)
 {
 	struct pipeline *p = arg;
-	struct corpus_reader r = {put, p->warn, p, p->want ? want : NULL};
+	struct corpus_reader r = {put, p->warn, p, p->want ? want : NULL,
+				  cli_corpus_opts};
 	int i, rc = 0;
 
 	for (i = 0; i < p->npaths && rc == 0; i++) {
@@ -185,8 +192,8 @@ int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
 		return qerr_set(err, QERR_IO, "cannot start a thread");
 	}
 	while (get(p, &it)) {
-		struct corpus_rec r = {it.id, it.question, it.answer, it.source,
-				       it.line};
+		struct corpus_rec r = {it.id,   it.question, it.answer, it.source,
+				       it.line, it.kind,     it.format};
 
 		if (rc == 0)
 			rc = consume(ctx, &r, it.new_source ? &it.si : NULL);

@@ -1,5 +1,7 @@
 /* corpus.c - read question/answer records from numbered text, JSON Lines
- * (including the BEIR corpus layout) and Markdown.
+ * (including the BEIR corpus layout) and Markdown, and pick the reading of
+ * each file: Q&A records, passages of prose (passage.c, html.c), or a
+ * converter's output (convert.c) read as text.
  *
  * Every input takes one path: the file is read whole, a UTF-8 BOM is
  * stripped, empty and binary data are rejected, and the bytes are normalised
@@ -26,11 +28,16 @@
 
 #include "../util/buf.h"
 #include "../util/utf8.h"
+#include "convert.h"
+#include "html.h"
+#include "passage.h"
 
 #define SNIFF_BYTES 8192 /* how much of a file the binary check looks at */
 #define TITLE_BYTES 80   /* question length made from an untitled BEIR text */
 
-enum fmt { FMT_TEXT, FMT_JSONL, FMT_MD };
+enum fmt { FMT_TEXT, FMT_JSONL, FMT_MD, FMT_HTML };
+
+static const char *const fmt_name[] = {"txt", "jsonl", "md", "html"};
 
 /* One input being parsed: where records go and how many went. */
 struct src {
@@ -38,6 +45,9 @@ struct src {
 	const char *name;
 	struct qerr *err;
 	long nrecs;
+	int kind;           /* CORPUS_QA or CORPUS_PASSAGE */
+	const char *format; /* NULL: the format read */
+	long last_line, dup; /* passage ids: a line's second passage */
 };
 
 /* A cursor over normalised text; lineno is the line last returned. */
@@ -154,6 +164,8 @@ static int deliver(struct src *sp, const char *id, const char *q,
 	rec.answer = a;
 	rec.source = sp->name;
 	rec.line = line;
+	rec.kind = sp->kind;
+	rec.format = sp->format;
 	sp->nrecs++;
 	return sp->r->on_rec ? sp->r->on_rec(sp->r->ctx, &rec) : 0;
 }
@@ -404,10 +416,15 @@ static int parse_text(struct src *sp, const char *text, size_t len)
 
 struct md {
 	struct src *src;
-	struct buf q, a;
+	struct buf q, a, r;
 	long qline, ord;
 	int inq, fence_len;
 	char fence_ch;
+	/* a one-line paragraph a setext underline may turn into a heading */
+	int start, cand;
+	const char *cand_s;
+	size_t cand_n, cand_off;
+	long cand_no;
 };
 
 /* Up to three spaces of indentation; the index after them or n if more. */
@@ -476,22 +493,70 @@ static int md_emit(struct md *m)
 	a = answer_text(&m->a);
 	if (*a == '\0')
 		return 0; /* a section title, not a question */
+	buf_reset(&m->r);
+	if (psg_reflow_md(a, strlen(a), &m->r) != 0 || buf_reserve(&m->r, 1))
+		return nomem(m->src);
 	snprintf(id, sizeof(id), "%ld", ++m->ord);
-	return deliver(m->src, id, m->q.data, a, m->qline);
+	return deliver(m->src, id, m->q.data, m->r.data, m->qline);
+}
+
+/* Could s be the text of a setext heading (a plain paragraph line)? */
+static int md_plain(const char *s, size_t n)
+{
+	size_t i = md_indent(s, n);
+
+	if (i >= n || strchr("-*+>|`~<", s[i]) != NULL)
+		return 0;
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	return !(i < n && (s[i] == '.' || s[i] == ')') && i + 1 < n &&
+		 s[i + 1] == ' ');
+}
+
+/* An underline below a one-line paragraph: that line was a heading. */
+static int md_setext(struct md *m, long lineno)
+{
+	int rc;
+
+	(void)lineno;
+	if (m->inq)
+		m->a.len = m->cand_off; /* take the line back from the answer */
+	rc = md_emit(m);
+	if (rc != 0)
+		return rc;
+	buf_reset(&m->q);
+	buf_reset(&m->a);
+	m->inq = 1;
+	m->qline = m->cand_no;
+	m->cand = 0;
+	m->start = 1;
+	return put_trimmed(&m->q, m->cand_s, m->cand_n) != 0 ? nomem(m->src) : 0;
 }
 
 static int md_line(struct md *m, const char *s, size_t n, long lineno)
 {
 	const char *t;
 	size_t tn;
-	int rc;
+	int rc, infence = m->fence_len > 0, start = m->start;
 
-	if (m->fence_len > 0 || !md_heading(s, n, &t, &tn)) {
+	if (!infence && m->cand && psg_setext(s, n) > 0)
+		return md_setext(m, lineno);
+	m->cand = 0;
+	if (infence || !md_heading(s, n, &t, &tn)) {
 		md_fence(m, s, n);
+		m->start = is_blank(s, n) && m->fence_len == 0;
+		if (!infence && m->fence_len == 0 && start && md_plain(s, n)) {
+			m->cand = 1;
+			m->cand_s = s;
+			m->cand_n = n;
+			m->cand_off = m->a.len;
+			m->cand_no = lineno;
+		}
 		if (m->inq && put_line(&m->a, s, n) != 0)
 			return nomem(m->src);
 		return 0;
 	}
+	m->start = 1;
 	rc = md_emit(m);
 	if (rc != 0)
 		return rc;
@@ -513,12 +578,14 @@ static int parse_md(struct src *sp, const char *text, size_t len)
 
 	memset(&m, 0, sizeof(m));
 	m.src = sp;
+	m.start = 1;
 	while (rc == 0 && next_line(&c, &s, &n))
 		rc = md_line(&m, s, n, c.lineno);
 	if (rc == 0)
 		rc = md_emit(&m);
 	buf_free(&m.q);
 	buf_free(&m.a);
+	buf_free(&m.r);
 	return rc;
 }
 
@@ -785,9 +852,10 @@ static int fmt_of_ext(const char *ext)
 		const char *ext;
 		enum fmt fmt;
 	} tab[] = {
-		{"json", FMT_JSONL},     {"jsonl", FMT_JSONL}, {"markdown", FMT_MD},
-		{"md", FMT_MD},          {"ndjson", FMT_JSONL}, {"text", FMT_TEXT},
-		{"txt", FMT_TEXT},
+		{"htm", FMT_HTML},       {"html", FMT_HTML},   {"json", FMT_JSONL},
+		{"jsonl", FMT_JSONL},    {"markdown", FMT_MD}, {"md", FMT_MD},
+		{"ndjson", FMT_JSONL},   {"text", FMT_TEXT},   {"txt", FMT_TEXT},
+		{"xhtml", FMT_HTML},
 	};
 	size_t i;
 
@@ -816,6 +884,97 @@ static enum fmt sniff(const char *text, size_t len)
 	return FMT_TEXT;
 }
 
+/* ---- prose ------------------------------------------------------------------ */
+
+/* A passage as a record: id "file:line" ("file:line.2" for the second
+ * passage starting on a line). */
+static int on_passage(void *ctx, const char *title, const char *text,
+		      long line)
+{
+	struct src *sp = ctx;
+	const char *base = strrchr(sp->name, '/');
+	char id[4200];
+
+	base = base ? base + 1 : sp->name;
+	if (line == sp->last_line) {
+		snprintf(id, sizeof(id), "%s:%ld.%ld", base, line, ++sp->dup);
+	} else {
+		snprintf(id, sizeof(id), "%s:%ld", base, line);
+		sp->dup = 1;
+	}
+	sp->last_line = line;
+	return deliver(sp, id, title, text, line);
+}
+
+/* A builder for sp's passages, titled by the file name less extension. */
+static struct psg *prose_builder(struct src *sp)
+{
+	const char *base = strrchr(sp->name, '/'), *dot;
+	size_t max = sp->r->opts ? sp->r->opts->passage_bytes : 0;
+	char title[256];
+
+	base = base ? base + 1 : sp->name;
+	dot = strrchr(base, '.');
+	snprintf(title, sizeof(title), "%.*s",
+		 (int)(dot && dot != base ? (size_t)(dot - base) : strlen(base)),
+		 base);
+	sp->kind = CORPUS_PASSAGE;
+	sp->last_line = 0;
+	return psg_new(max, *title ? title : base, on_passage, sp);
+}
+
+static int prose_done(struct src *sp, struct psg *p)
+{
+	int rc = psg_finish(p);
+
+	psg_free(p);
+	return rc == -1 ? nomem(sp) : rc;
+}
+
+/* Text or Markdown read as prose. */
+static int parse_prose(struct src *sp, enum fmt f, const char *text,
+		       size_t len)
+{
+	struct psg *p = prose_builder(sp);
+
+	if (p == NULL)
+		return nomem(sp);
+	if (f == FMT_MD)
+		psg_read_md(p, text, len);
+	else
+		psg_read_text(p, text, len);
+	return prose_done(sp, p);
+}
+
+static int parse_html(struct src *sp, const char *data, size_t len)
+{
+	struct psg *p = prose_builder(sp);
+	int rc;
+
+	if (p == NULL)
+		return nomem(sp);
+	rc = html_read(p, sp->name, data, len, sp->err);
+	if (rc != 0) {
+		psg_free(p);
+		return rc;
+	}
+	return prose_done(sp, p);
+}
+
+/* Numbered text is Q&A only with an answer marker somewhere: a numbered
+ * list in prose is not a set of questions. */
+static int has_marker(const char *text, size_t len)
+{
+	struct cur c = {text, text + len, 0};
+	const char *s, *t;
+	size_t n, tn;
+
+	while (next_line(&c, &s, &n))
+		if (is_marker(s, n, &t, &tn))
+			return 1;
+	return 0;
+}
+
 static int parse(struct src *sp, enum fmt f, const char *text, size_t len)
 {
 	switch (f) {
@@ -826,6 +985,28 @@ static int parse(struct src *sp, enum fmt f, const char *text, size_t len)
 	default:
 		return parse_text(sp, text, len);
 	}
+}
+
+/* Normalised text in format f: Q&A records, else (unless forced to Q&A)
+ * passages. */
+static int read_text(struct src *sp, enum fmt f, const char *text,
+		     size_t len)
+{
+	enum corpus_as as = sp->r->opts ? sp->r->opts->as : CORPUS_AS_AUTO;
+	int rc = 0;
+
+	if (sp->format == NULL)
+		sp->format = fmt_name[f];
+	if (f == FMT_JSONL || as == CORPUS_AS_QA ||
+	    (as == CORPUS_AS_AUTO && (f != FMT_TEXT || has_marker(text, len))))
+		rc = parse(sp, f, text, len);
+	if (rc == 0 && sp->nrecs == 0 && f != FMT_JSONL && as != CORPUS_AS_QA)
+		rc = parse_prose(sp, f, text, len);
+	if (rc == 0 && sp->nrecs == 0)
+		rc = qerr_set(sp->err, QERR_DATA, "%s: no Q&A records %sfound",
+			      sp->name, f == FMT_JSONL || as == CORPUS_AS_QA
+						? "" : "or text ");
+	return rc;
 }
 
 /* Checks, normalisation and parsing of one in-memory file. */
@@ -844,16 +1025,20 @@ static int read_mem(struct src *sp, const char *hint, const char *data,
 	if (looks_binary(data, len))
 		return qerr_set(sp->err, QERR_DATA, "%s: looks binary, skipped",
 				sp->name);
-	rc = normalise(sp, data, len, &text);
-	if (rc == 0) {
-		f = fmt_of_ext(hint);
-		rc = parse(sp, f < 0 ? sniff(text.data, text.len) : (enum fmt)f,
-			   text.data, text.len);
+	f = fmt_of_ext(hint);
+	if (f == FMT_HTML || (f < 0 && html_sniff(data, len))) {
+		sp->format = sp->format ? sp->format : fmt_name[FMT_HTML];
+		rc = parse_html(sp, data, len);
+		if (rc == 0 && sp->nrecs == 0)
+			rc = qerr_set(sp->err, QERR_DATA, "%s: no text found",
+				      sp->name);
+		return rc;
 	}
+	rc = normalise(sp, data, len, &text);
+	if (rc == 0)
+		rc = read_text(sp, f < 0 ? sniff(text.data, text.len) : (enum fmt)f,
+			       text.data, text.len);
 	buf_free(&text);
-	if (rc == 0 && sp->nrecs == 0)
-		rc = qerr_set(sp->err, QERR_DATA, "%s: no Q&A records found",
-			      sp->name);
 	return rc;
 }
 
@@ -864,10 +1049,10 @@ int corpus_read_mem(const struct corpus_reader *r, const char *name,
 	struct src sp;
 	int rc;
 
+	memset(&sp, 0, sizeof(sp));
 	sp.r = r;
 	sp.name = name;
 	sp.err = err;
-	sp.nrecs = 0;
 	rc = read_mem(&sp, fmt_hint, data, len);
 	if (nrecs)
 		*nrecs = sp.nrecs;
@@ -1024,10 +1209,11 @@ static int try_stream(const struct corpus_reader *r, const char *path,
 		fclose(fp);
 		return 0; /* empty, an array, or not JSON at all */
 	}
+	memset(&sp, 0, sizeof(sp));
 	sp.r = r;
 	sp.name = path;
 	sp.err = err;
-	sp.nrecs = 0;
+	sp.format = fmt_name[FMT_JSONL];
 	*rc = stream_jsonl(&sp, fp, head, hlen);
 	fclose(fp);
 	if (nrecs)
@@ -1035,15 +1221,43 @@ static int try_stream(const struct corpus_reader *r, const char *path,
 	return 1;
 }
 
+/* A file read through its converter: the output as text, the source and
+ * format those of the file. */
+static int read_converted(const struct corpus_reader *r,
+			  const struct conv_rule *cr, const char *path,
+			  long *nrecs, struct qerr *err)
+{
+	struct src sp;
+	char *data;
+	size_t len;
+	int rc = conv_run(r->opts->conv, cr, path, &data, &len, err);
+
+	if (rc != 0)
+		return rc;
+	memset(&sp, 0, sizeof(sp));
+	sp.r = r;
+	sp.name = path;
+	sp.err = err;
+	sp.format = cr->ext;
+	rc = read_mem(&sp, "txt", data, len);
+	free(data);
+	if (nrecs)
+		*nrecs = sp.nrecs;
+	return rc;
+}
+
 int corpus_read_file(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err)
 {
+	const struct conv_rule *cr;
 	char *data = NULL;
 	size_t len = 0;
 	int rc;
 
 	if (nrecs)
 		*nrecs = 0;
+	if (r->opts && (cr = conv_find(r->opts->conv, path)) != NULL)
+		return read_converted(r, cr, path, nrecs, err);
 	if (try_stream(r, path, nrecs, err, &rc))
 		return rc;
 	rc = slurp(path, &data, &len, err);

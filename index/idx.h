@@ -14,9 +14,12 @@
  *       bundled_hash  FNV-1a 64 of the embedded corpus, when built from it
  *       created       unix time of the build
  *   sources(id INTEGER PRIMARY KEY, path TEXT, size INT, mtime INT,
- *           hash TEXT, bundled INT, first INT, n INT)
+ *           hash TEXT, bundled INT, first INT, n INT, kind INT,
+ *           format TEXT)
  *       every file read, so `ask` can notice it changed; its records are
- *       the doc ids first .. first+n-1.
+ *       the doc ids first .. first+n-1.  kind: how the file was read
+ *       (IDX_KIND_QA or IDX_KIND_PASSAGE); format: what it was read as
+ *       ("txt", "md", "jsonl", "html", or a converter's extension).
  *   docs(id INTEGER PRIMARY KEY, ext_id TEXT, source INT, line INT,
  *        question TEXT, answer TEXT, len_q INT, len_a INT)
  *       the live records; id is the internal doc id, given in the order
@@ -101,7 +104,7 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 4
+#define IDX_SCHEMA 5
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
 /* Non-base segments an update leaves before merging them into one. */
@@ -132,7 +135,12 @@ struct idx_source {
 	long long size, mtime;
 	char *hash;
 	int bundled;
+	long n;       /* records read from it */
+	int kind;     /* IDX_KIND_QA or IDX_KIND_PASSAGE */
+	char *format; /* "" when not recorded */
 };
+
+enum { IDX_KIND_QA = 0, IDX_KIND_PASSAGE = 1 };
 
 /* ---- building ---- */
 
@@ -143,6 +151,9 @@ int idx_build_begin(struct idx_build **out, const char *path,
 /* Record a source file (path as given; size, mtime and content hash). */
 int idx_build_source(struct idx_build *b, const char *path, long long size,
 		     long long mtime, const char *hash, int bundled);
+/* How the most recently added source was read (IDX_KIND_*, and its
+ * format name, may be NULL). */
+int idx_build_source_kind(struct idx_build *b, int kind, const char *format);
 /* Add one record from the most recently added source. */
 int idx_build_add(struct idx_build *b, const char *ext_id,
 		  const char *question, const char *answer, long line);
