@@ -48,6 +48,7 @@ struct src {
 	int kind;           /* CORPUS_QA or CORPUS_PASSAGE */
 	const char *format; /* NULL: the format read */
 	long last_line, dup; /* passage ids: a line's second passage */
+	long first_line;     /* of the first record */
 };
 
 /* A cursor over normalised text; lineno is the line last returned. */
@@ -166,7 +167,8 @@ static int deliver(struct src *sp, const char *id, const char *q,
 	rec.line = line;
 	rec.kind = sp->kind;
 	rec.format = sp->format;
-	sp->nrecs++;
+	if (sp->nrecs++ == 0)
+		sp->first_line = line;
 	return sp->r->on_rec ? sp->r->on_rec(sp->r->ctx, &rec) : 0;
 }
 
@@ -975,6 +977,34 @@ static int has_marker(const char *text, size_t len)
 	return 0;
 }
 
+static int count_asked(void *ctx, const struct corpus_rec *rec)
+{
+	size_t n = strlen(rec->question);
+
+	*(long *)ctx += n > 0 && rec->question[n - 1] == '?';
+	return 0;
+}
+
+/* Is numbered text Q&A?  With an answer marker anywhere, yes; without,
+ * when at least half its numbered lines are questions (end in '?'): a
+ * numbered list inside prose is not a set of questions. */
+static int qa_text(struct src *sp, const char *text, size_t len)
+{
+	struct corpus_reader count = *sp->r;
+	struct src dry = *sp;
+	long asked = 0;
+
+	if (has_marker(text, len))
+		return 1;
+	count.on_rec = count_asked;
+	count.ctx = &asked;
+	dry.r = &count;
+	dry.nrecs = 0;
+	if (parse_text(&dry, text, len) != 0 || dry.nrecs == 0)
+		return 0;
+	return asked * 2 >= dry.nrecs;
+}
+
 static int parse(struct src *sp, enum fmt f, const char *text, size_t len)
 {
 	switch (f) {
@@ -998,7 +1028,7 @@ static int read_text(struct src *sp, enum fmt f, const char *text,
 	if (sp->format == NULL)
 		sp->format = fmt_name[f];
 	if (f == FMT_JSONL || as == CORPUS_AS_QA ||
-	    (as == CORPUS_AS_AUTO && (f != FMT_TEXT || has_marker(text, len))))
+	    (as == CORPUS_AS_AUTO && (f != FMT_TEXT || qa_text(sp, text, len))))
 		rc = parse(sp, f, text, len);
 	if (rc == 0 && sp->nrecs == 0 && f != FMT_JSONL && as != CORPUS_AS_QA)
 		rc = parse_prose(sp, f, text, len);

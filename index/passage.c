@@ -374,10 +374,10 @@ void psg_text(struct psg *p, const char *s, size_t n, long line,
 		return;
 	if (!p->open)
 		psg_block(p, PSG_PROSE, line);
-	if (p->kind == PSG_VERBATIM && join == PSG_NEWLINE) {
-		while (n > 0 && is_ws(s[n - 1]))
+	if (p->kind == PSG_VERBATIM && join != PSG_SPACE) {
+		while (join == PSG_NEWLINE && n > 0 && is_ws(s[n - 1]))
 			n--;
-		if (b->len > 0)
+		if (b->len > 0 && join == PSG_NEWLINE)
 			r = buf_putc(b, '\n');
 		if (r == 0)
 			r = add_mark(p, b->len, line);

@@ -23,7 +23,7 @@
 #include "../util/buf.h"
 
 /* Default passage bound in bytes (see README, "Prose"). */
-#define PSG_MAX_BYTES 600
+#define PSG_MAX_BYTES 800
 #define PSG_LEVELS 7 /* 0: the document title, 1..6: h1..h6 */
 
 enum psg_kind { PSG_PROSE, PSG_VERBATIM };
