@@ -171,6 +171,23 @@ static void text_node(struct walk *w, const char *s, long line)
 
 static void walk(struct walk *w, xmlNodePtr n, int depth);
 
+/* The gathered text as heading level, repaired if the parser passed
+ * bytes through that are not UTF-8. */
+static void heading(struct walk *w, int level)
+{
+	char *fixed = NULL;
+	const char *s = w->text.data;
+
+	if (utf8_valid_prefix(s, w->text.len) != w->text.len) {
+		fixed = utf8_repair(s, w->text.len, NULL);
+		if (fixed == NULL)
+			return;
+		s = fixed;
+	}
+	psg_heading(w->p, level, s, strlen(s));
+	free(fixed);
+}
+
 static void element(struct walk *w, xmlNodePtr n, int depth)
 {
 	int level = 0;
@@ -187,8 +204,7 @@ static void element(struct walk *w, xmlNodePtr n, int depth)
 		buf_reset(&w->text);
 		gather(w, n->children, depth + 1);
 		if (w->text.len > 0)
-			psg_heading(w->p, r == R_TITLE ? 0 : level,
-				    w->text.data, w->text.len);
+			heading(w, r == R_TITLE ? 0 : level);
 		w->got_title |= r == R_TITLE;
 		w->space = 0;
 		return;

@@ -329,7 +329,7 @@ void psg_end_block(struct psg *p)
 		return;
 	}
 	flush(p);
-	if (n <= p->max || (p->kind == PSG_VERBATIM && n / 2 <= p->max))
+	if (n <= p->max || (p->kind == PSG_VERBATIM && n <= 2 * p->max))
 		pack(p, p->blk.data, n, p->mk[0].line, "\n\n");
 	else
 		split_block(p);
