@@ -79,7 +79,7 @@ binary garbage with .txt extension :: index :: 3 :: a\.txt: looks binary :: - ::
 binary garbage with no extension :: index :: 3 :: looks binary :: - :: - :: F=$D/blob; head -c 5000 /dev/urandom >"$F"; printf '\000\000' >>"$F"
 100 MB single line (.txt) :: index :: 0 :: EMPTY-ish :: recs 1 :: - :: F=$D/a.txt; py "import sys; w='lorem'*199+'x '; sys.stdout.write('1. What is a very long line?\nAns: '+w*(100000000//len(w))+'\n')" >"$F"
 100 MB single line (.jsonl) :: index :: 0 :: EMPTY-ish :: recs 1 :: - :: F=$D/a.jsonl; py "import sys; w='lorem'*199+'x '; sys.stdout.write('{\"question\": \"What is a very long line?\", \"answer\": \"'+w*(100000000//len(w))+'\"}\n')" >"$F"
-100 MB single line, no records (.txt, --as qa) :: sh :: 3 :: no Q&A records :: cmp -s "$DB" "$BASE" :: - :: F=$D/a.txt; py "import sys; sys.stdout.write('prose '*16666666+'\n')" >"$F"; "$Q" index --as qa --db "$DB" "$F"
+100 MB single line, no records (.txt, --as qa) :: sh :: 3 :: no Q&A records :: cmp -s "$DB" "$BASE" :: - :: F=$D/a.txt; python3 -c "import sys; sys.stdout.write('prose '*16666666+'\n')" >"$F"; "$Q" index --as qa --db "$DB" "$F"
 deeply nested JSON (100k [) :: index :: 3 :: maximum parsing depth :: - :: - :: F=$D/a.jsonl; py "print('['*100000)" >"$F"
 deeply nested JSON objects (100k) :: index :: 3 :: a\.jsonl:1: skipped :: - :: - :: F=$D/a.jsonl; py "print('{\"a\":'*100000 + '1' + '}'*100000)" >"$F"
 huge JSON string value (50 MB) :: index :: 0 :: EMPTY-ish :: recs 1 :: - :: F=$D/a.jsonl; py "import sys; sys.stdout.write('{\"question\": \"What is huge?\", \"answer\": \"'+'x'*50000000+'\"}\n')" >"$F"
