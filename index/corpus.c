@@ -963,18 +963,17 @@ static int parse_html(struct src *sp, const char *data, size_t len)
 	return prose_done(sp, p);
 }
 
-/* Numbered text is Q&A only with an answer marker somewhere: a numbered
- * list in prose is not a set of questions. */
-static int has_marker(const char *text, size_t len)
+/* Answer marker lines in text (at most stop of them). */
+static long count_markers(const char *text, size_t len, long stop)
 {
 	struct cur c = {text, text + len, 0};
 	const char *s, *t;
 	size_t n, tn;
+	long k = 0;
 
-	while (next_line(&c, &s, &n))
-		if (is_marker(s, n, &t, &tn))
-			return 1;
-	return 0;
+	while (k < stop && next_line(&c, &s, &n))
+		k += is_marker(s, n, &t, &tn);
+	return k;
 }
 
 static int count_asked(void *ctx, const struct corpus_rec *rec)
@@ -985,24 +984,24 @@ static int count_asked(void *ctx, const struct corpus_rec *rec)
 	return 0;
 }
 
-/* Is numbered text Q&A?  With an answer marker anywhere, yes; without,
- * when at least half its numbered lines are questions (end in '?'): a
- * numbered list inside prose is not a set of questions. */
+/* Is numbered text Q&A?  When at least half its records are marked as
+ * such: by an answer marker ("Ans:") or a question ending in '?'.  A
+ * numbered list in prose, or a stray "A:" line in a long document, makes
+ * a few records of which most are neither. */
 static int qa_text(struct src *sp, const char *text, size_t len)
 {
 	struct corpus_reader count = *sp->r;
 	struct src dry = *sp;
-	long asked = 0;
+	long asked = 0, marked;
 
-	if (has_marker(text, len))
-		return 1;
 	count.on_rec = count_asked;
 	count.ctx = &asked;
 	dry.r = &count;
 	dry.nrecs = 0;
 	if (parse_text(&dry, text, len) != 0 || dry.nrecs == 0)
 		return 0;
-	return asked * 2 >= dry.nrecs;
+	marked = count_markers(text, len, dry.nrecs);
+	return 2 * (marked > asked ? marked : asked) >= dry.nrecs;
 }
 
 static int parse(struct src *sp, enum fmt f, const char *text, size_t len)

@@ -327,6 +327,16 @@ static void test_detect_and_force(void **state)
 	assert_string_equal(g->text[0], "1. Buy milk\n2. Call Bob\n\n"
 					"Some text after the list.");
 	got_free(g);
+	/* nor is one stray "A:" line with a numbered list in a long text */
+	{
+		static const char stray[] =
+			"Release notes\n\nA: the first build.\n\n"
+			"1. Fixed the parser\n2. Faster start\n3. New flag\n";
+		g = read_doc("n.txt", "txt", stray, strlen(stray), NULL, 0);
+		assert_int_equal(g->n, 1);
+		assert_int_equal(g->kind[0], CORPUS_PASSAGE);
+		got_free(g);
+	}
 	/* Q&A stays Q&A by default ... */
 	g = read_doc("qa.txt", "txt", qa, strlen(qa), NULL, 0);
 	assert_int_equal(g->n, 1);
