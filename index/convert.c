@@ -162,9 +162,9 @@ int conv_defaults(struct conv *c)
 		return rc;
 	for (i = 1; i <= 9; i++) {
 		snprintf(ext, sizeof(ext), "%d", i);
-		rc |= conv_set(c, ext, "man -l %s");
+		rc |= conv_set(c, ext, "man --nj --nh -l %s");
 		snprintf(ext, sizeof(ext), "%d.gz", i);
-		rc |= conv_set(c, ext, "man -l %s");
+		rc |= conv_set(c, ext, "man --nj --nh -l %s");
 	}
 	return rc;
 }

@@ -46,7 +46,8 @@ int conv_parse_spec(struct conv *c, const char *spec, struct qerr *err);
 
 /* The shipped rules, each only when its program is on PATH: pdf with
  * pdftotext (poppler-utils), man pages (.1 to .9, also gzipped) with
- * `man -l`. */
+ * `man --nj --nh -l` (no justification or hyphenation, which would
+ * leave double spaces and split words in the text). */
 int conv_defaults(struct conv *c);
 
 /* Read `convert.EXT = COMMAND`, `convert_timeout = SECONDS` and

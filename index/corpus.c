@@ -516,11 +516,10 @@ static int md_plain(const char *s, size_t n)
 }
 
 /* An underline below a one-line paragraph: that line was a heading. */
-static int md_setext(struct md *m, long lineno)
+static int md_setext(struct md *m)
 {
 	int rc;
 
-	(void)lineno;
 	if (m->inq)
 		m->a.len = m->cand_off; /* take the line back from the answer */
 	rc = md_emit(m);
@@ -542,7 +541,7 @@ static int md_line(struct md *m, const char *s, size_t n, long lineno)
 	int rc, infence = m->fence_len > 0, start = m->start;
 
 	if (!infence && m->cand && psg_setext(s, n) > 0)
-		return md_setext(m, lineno);
+		return md_setext(m);
 	m->cand = 0;
 	if (infence || !md_heading(s, n, &t, &tn)) {
 		md_fence(m, s, n);

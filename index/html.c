@@ -100,7 +100,7 @@ static enum role role_of(const char *name, int *level)
 struct walk {
 	struct psg *p;
 	struct buf text; /* a heading's or the title's text */
-	int in_pre, in_head, space, depth;
+	int in_pre, in_head, space, brk, depth;
 	int got_title;
 	long line;
 };
@@ -160,7 +160,10 @@ static void text_node(struct walk *w, const char *s, long line)
 				break;
 		if (j < n)
 			psg_text(w->p, s, n, line,
-				 lead || w->space ? PSG_SPACE : PSG_GLUE);
+				 w->brk ? PSG_NEWLINE
+					: lead || w->space ? PSG_SPACE : PSG_GLUE);
+		if (j < n)
+			w->brk = 0;
 		if (j < n)
 			w->space = trail;
 		else if (n > 0)
@@ -209,7 +212,7 @@ static void element(struct walk *w, xmlNodePtr n, int depth)
 		w->space = 0;
 		return;
 	case R_BREAK:
-		psg_text(w->p, "", 0, line, PSG_NEWLINE);
+		w->brk = 1; /* the next text starts a line */
 		w->space = 0;
 		return;
 	case R_PRE:
@@ -223,6 +226,7 @@ static void element(struct walk *w, xmlNodePtr n, int depth)
 		if (!w->in_pre) {
 			psg_end_block(w->p);
 			w->space = 0;
+			w->brk = 0;
 		}
 		walk(w, n->children, depth + 1);
 		if (!w->in_pre)

@@ -2650,7 +2650,8 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 	*n = 0;
 	if (sqlite3_prepare_v2(db,
 			       "SELECT path, size, mtime, hash, bundled, n, kind, "
-			       "coalesce(format, '') FROM sources ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+			       "coalesce(format, '') FROM sources ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW) {

@@ -181,6 +181,22 @@ else
 	echo "# skip: squad articles: $SQUAD missing (not counted)"
 fi
 
+# --- a man page through the shipped `man` rule ---
+if [ -r /usr/share/man/man1/ls.1.gz ] && command -v man >/dev/null; then
+	mkdir -p "$T/man"
+	cp /usr/share/man/man1/ls.1.gz "$T/man/"
+	run "$Q" index --db "$T/man.db" "$T/man"
+	expect_rc "man page indexed" 0
+	run "$Q" ask --db "$T/man.db" --json --top 1 "sort entries alphabetically"
+	jqt '.results[0] | (.source | endswith("ls.1.gz")) and (.answer | contains("Sort entries "
+		+ "alphabetically if none of -cftuvSUX nor --sort is specified."))' &&
+		pass "man page text, unhyphenated and reflowed" || fail "man page text"
+	run "$Q" stats --db "$T/man.db"
+	expect_out "man page format" '^formats: +1\.gz [1-9]'
+else
+	echo "# skip: man page: man or ls.1.gz not installed (not counted)"
+fi
+
 # --- PDF through pdftotext, when it is installed ---
 if command -v pdftotext >/dev/null && groff -Tpdf </dev/null >/dev/null 2>&1; then
 	printf '.TL\nOtters\n.PP\nSea otters hold hands while sleeping.\n' |

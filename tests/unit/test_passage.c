@@ -458,6 +458,17 @@ static void test_html_garbage(void **state)
 	got_free(g);
 }
 
+static void test_html_br(void **state)
+{
+	static const char doc[] = "<html><p>1 Main St<br>Springfield<br/> USA</p></html>";
+	struct got *g = read_doc("a.html", NULL, doc, strlen(doc), NULL, 0);
+
+	(void)state;
+	assert_int_equal(g->n, 1);
+	assert_string_equal(g->text[0], "1 Main St\nSpringfield\nUSA");
+	got_free(g);
+}
+
 /* ---- converters --------------------------------------------------------------- */
 
 struct tmp {
@@ -629,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_real_readme),
 		cmocka_unit_test(test_html_broken),
 		cmocka_unit_test(test_html_garbage),
+		cmocka_unit_test(test_html_br),
 		cmocka_unit_test(test_conv_spec_and_find),
 		cmocka_unit_test(test_conv_run),
 		cmocka_unit_test(test_conv_in_corpus),
