@@ -11,8 +11,10 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: quarry index [--db PATH] PATH...\n"
-		"       quarry index [--db PATH] --update [PATH...]\n\n"
+		"usage: quarry index [--db PATH] [--as qa|passages] "
+		"[--convert EXT=COMMAND]... PATH...\n"
+		"       quarry index [--db PATH] [--as ...] [--convert ...] "
+		"--update [PATH...]\n\n"
 		"Read documents and replace the index with them.  PATH is a file\n"
 		"or a directory (read recursively).  Formats, by extension:\n"
 		"  .txt    numbered Q&A text ('1. question', 'Ans:', answer)\n"
