@@ -106,6 +106,10 @@ long long cli_mtime_now(void);
 typedef int (*cli_consume_fn)(void *ctx, const struct corpus_rec *r,
 			      int first, const struct corpus_file *done);
 
+/* How the reading thread reads files (--as, converters); NULL: detect
+ * per file, no converters.  Set by `quarry index` before it reads. */
+extern const struct corpus_opts *cli_corpus_opts;
+
 /* Read paths on a second thread (corpus_read_path), handing the records
  * to consume on this one.  how gives the reader's on_warn, want, exclude
  * and lenient (its on_rec, on_file and ctx are not used); want is asked

@@ -248,8 +248,10 @@ static int note_bundled(struct build_ctx *c, const char *path)
 	c->last_copy = strdup(path);
 	if (c->last_copy == NULL)
 		return QERR_IO;
-	return idx_build_source(c->b, path, (long long)quarry_bundled_len, 0,
-				c->bundled_hash, 1);
+	if (idx_build_source(c->b, path, (long long)quarry_bundled_len, 0,
+			     c->bundled_hash, 1) != 0)
+		return QERR_IO;
+	return idx_build_source_kind(c->b, IDX_KIND_QA, "txt");
 }
 
 static int add_rec(struct build_ctx *c, const struct corpus_rec *r)
@@ -281,6 +283,8 @@ static int consume(void *ctx, const struct corpus_rec *r, int first,
 			return QERR_IO;
 		rc = idx_build_source(c->b, key, -1, -1, "", 0);
 		free(key);
+		if (rc == 0)
+			rc = idx_build_source_kind(c->b, r->kind, r->format);
 	}
 	return rc ? rc : add_rec(c, r);
 }
@@ -560,6 +564,8 @@ static int update_consume(void *ctx, const struct corpus_rec *r, int first,
 		}
 		rc = idx_build_source(u->c.b, key, -1, -1, "", 0);
 		free(key);
+		if (rc == 0)
+			rc = idx_build_source_kind(u->c.b, r->kind, r->format);
 	}
 	return rc ? rc : add_rec(&u->c, r);
 }

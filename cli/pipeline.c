@@ -16,9 +16,13 @@
 
 #define QUEUE 1024
 
+const struct corpus_opts *cli_corpus_opts;
+
 struct item {
 	char *id, *question, *answer, *source; /* one allocation: id first */
 	long line;
+	int kind;
+	const char *format;       /* static, or owned by cli_corpus_opts */
 	int new_source;           /* first record of this source file */
 	int file_done;            /* no record: the file read, as info */
 	struct corpus_file info;
@@ -55,6 +59,8 @@ static int fill(struct item *it, const struct corpus_rec *r)
 	it->answer = memcpy(p + a + b, r->answer, c);
 	it->source = memcpy(p + a + b + c, r->source, d);
 	it->line = r->line;
+	it->kind = r->kind;
+	it->format = r->format;
 	return 0;
 }
 
@@ -122,6 +128,7 @@ static void *reader(void *arg)
 	r.on_file = put_file;
 	r.ctx = p;
 	r.want = p->how->want ? want : NULL;
+	r.opts = cli_corpus_opts;
 
 	for (i = 0; i < p->npaths && rc == 0; i++) {
 		long n = 0;
@@ -181,8 +188,8 @@ int cli_read_parallel(char **paths, int npaths,
 		return qerr_set(err, QERR_IO, "cannot start a thread");
 	}
 	while (get(p, &it)) {
-		struct corpus_rec r = {it.id, it.question, it.answer, it.source,
-				       it.line};
+		struct corpus_rec r = {it.id,   it.question, it.answer, it.source,
+				       it.line, it.kind,     it.format};
 
 		if (rc == 0)
 			rc = it.file_done ? consume(ctx, NULL, 0, &it.info)

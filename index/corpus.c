@@ -1,5 +1,7 @@
 /* corpus.c - read question/answer records from numbered text, JSON Lines
- * (including the BEIR corpus layout) and Markdown.
+ * (including the BEIR corpus layout) and Markdown, and pick the reading of
+ * each file: Q&A records, passages of prose (passage.c, html.c), or a
+ * converter's output (convert.c) read as text.
  *
  * Every input takes one path: the file is read whole, a UTF-8 BOM is
  * stripped, empty and binary data are rejected, and the bytes are normalised
@@ -34,11 +36,16 @@
 #include "../util/fileio.h"
 #include "../util/strmap.h"
 #include "../util/utf8.h"
+#include "convert.h"
+#include "html.h"
+#include "passage.h"
 
 #define SNIFF_BYTES 8192 /* how much of a file the binary check looks at */
 #define TITLE_BYTES 80   /* question length made from an untitled BEIR text */
 
-enum fmt { FMT_TEXT, FMT_JSONL, FMT_MD };
+enum fmt { FMT_TEXT, FMT_JSONL, FMT_MD, FMT_HTML };
+
+static const char *const fmt_name[] = {"txt", "jsonl", "md", "html"};
 
 /* One input being parsed: where records go and how many went. */
 struct src {
@@ -46,6 +53,10 @@ struct src {
 	const char *name;
 	struct qerr *err;
 	long nrecs;
+	int kind;           /* CORPUS_QA or CORPUS_PASSAGE */
+	const char *format; /* NULL: the format read */
+	long last_line, dup; /* passage ids: a line's second passage */
+	long first_line;     /* of the first record */
 };
 
 /* A cursor over normalised text; lineno is the line last returned. */
@@ -162,7 +173,10 @@ static int deliver(struct src *sp, const char *id, const char *q,
 	rec.answer = a;
 	rec.source = sp->name;
 	rec.line = line;
-	sp->nrecs++;
+	rec.kind = sp->kind;
+	rec.format = sp->format;
+	if (sp->nrecs++ == 0)
+		sp->first_line = line;
 	return sp->r->on_rec ? sp->r->on_rec(sp->r->ctx, &rec) : 0;
 }
 
@@ -412,10 +426,15 @@ static int parse_text(struct src *sp, const char *text, size_t len)
 
 struct md {
 	struct src *src;
-	struct buf q, a;
+	struct buf q, a, r;
 	long qline, ord;
 	int inq, fence_len;
 	char fence_ch;
+	/* a one-line paragraph a setext underline may turn into a heading */
+	int start, cand;
+	const char *cand_s;
+	size_t cand_n, cand_off;
+	long cand_no;
 };
 
 /* Up to three spaces of indentation; the index after them or n if more. */
@@ -484,22 +503,69 @@ static int md_emit(struct md *m)
 	a = answer_text(&m->a);
 	if (*a == '\0')
 		return 0; /* a section title, not a question */
+	buf_reset(&m->r);
+	if (psg_reflow_md(a, strlen(a), &m->r) != 0 || buf_reserve(&m->r, 1))
+		return nomem(m->src);
 	snprintf(id, sizeof(id), "%ld", ++m->ord);
-	return deliver(m->src, id, m->q.data, a, m->qline);
+	return deliver(m->src, id, m->q.data, m->r.data, m->qline);
+}
+
+/* Could s be the text of a setext heading (a plain paragraph line)? */
+static int md_plain(const char *s, size_t n)
+{
+	size_t i = md_indent(s, n);
+
+	if (i >= n || strchr("-*+>|`~<", s[i]) != NULL)
+		return 0;
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	return !(i < n && (s[i] == '.' || s[i] == ')') && i + 1 < n &&
+		 s[i + 1] == ' ');
+}
+
+/* An underline below a one-line paragraph: that line was a heading. */
+static int md_setext(struct md *m)
+{
+	int rc;
+
+	if (m->inq)
+		m->a.len = m->cand_off; /* take the line back from the answer */
+	rc = md_emit(m);
+	if (rc != 0)
+		return rc;
+	buf_reset(&m->q);
+	buf_reset(&m->a);
+	m->inq = 1;
+	m->qline = m->cand_no;
+	m->cand = 0;
+	m->start = 1;
+	return put_trimmed(&m->q, m->cand_s, m->cand_n) != 0 ? nomem(m->src) : 0;
 }
 
 static int md_line(struct md *m, const char *s, size_t n, long lineno)
 {
 	const char *t;
 	size_t tn;
-	int rc;
+	int rc, infence = m->fence_len > 0, start = m->start;
 
-	if (m->fence_len > 0 || !md_heading(s, n, &t, &tn)) {
+	if (!infence && m->cand && psg_setext(s, n) > 0)
+		return md_setext(m);
+	m->cand = 0;
+	if (infence || !md_heading(s, n, &t, &tn)) {
 		md_fence(m, s, n);
+		m->start = is_blank(s, n) && m->fence_len == 0;
+		if (!infence && m->fence_len == 0 && start && md_plain(s, n)) {
+			m->cand = 1;
+			m->cand_s = s;
+			m->cand_n = n;
+			m->cand_off = m->a.len;
+			m->cand_no = lineno;
+		}
 		if (m->inq && put_line(&m->a, s, n) != 0)
 			return nomem(m->src);
 		return 0;
 	}
+	m->start = 1;
 	rc = md_emit(m);
 	if (rc != 0)
 		return rc;
@@ -521,12 +587,14 @@ static int parse_md(struct src *sp, const char *text, size_t len)
 
 	memset(&m, 0, sizeof(m));
 	m.src = sp;
+	m.start = 1;
 	while (rc == 0 && next_line(&c, &s, &n))
 		rc = md_line(&m, s, n, c.lineno);
 	if (rc == 0)
 		rc = md_emit(&m);
 	buf_free(&m.q);
 	buf_free(&m.a);
+	buf_free(&m.r);
 	return rc;
 }
 
@@ -815,9 +883,10 @@ static int fmt_of_ext(const char *ext)
 		const char *ext;
 		enum fmt fmt;
 	} tab[] = {
-		{"json", FMT_JSONL},     {"jsonl", FMT_JSONL}, {"markdown", FMT_MD},
-		{"md", FMT_MD},          {"ndjson", FMT_JSONL}, {"text", FMT_TEXT},
-		{"txt", FMT_TEXT},
+		{"htm", FMT_HTML},       {"html", FMT_HTML},   {"json", FMT_JSONL},
+		{"jsonl", FMT_JSONL},    {"markdown", FMT_MD}, {"md", FMT_MD},
+		{"ndjson", FMT_JSONL},   {"text", FMT_TEXT},   {"txt", FMT_TEXT},
+		{"xhtml", FMT_HTML},
 	};
 	size_t i;
 
@@ -846,6 +915,124 @@ static enum fmt sniff(const char *text, size_t len)
 	return FMT_TEXT;
 }
 
+/* ---- prose ------------------------------------------------------------------ */
+
+/* A passage as a record: id "file:line" ("file:line.2" for the second
+ * passage starting on a line). */
+static int on_passage(void *ctx, const char *title, const char *text,
+		      long line)
+{
+	struct src *sp = ctx;
+	const char *base = strrchr(sp->name, '/');
+	char id[4200];
+
+	base = base ? base + 1 : sp->name;
+	if (line == sp->last_line) {
+		snprintf(id, sizeof(id), "%s:%ld.%ld", base, line, ++sp->dup);
+	} else {
+		snprintf(id, sizeof(id), "%s:%ld", base, line);
+		sp->dup = 1;
+	}
+	sp->last_line = line;
+	return deliver(sp, id, title, text, line);
+}
+
+/* A builder for sp's passages, titled by the file name less extension. */
+static struct psg *prose_builder(struct src *sp)
+{
+	const char *base = strrchr(sp->name, '/'), *dot;
+	size_t max = sp->r->opts ? sp->r->opts->passage_bytes : 0;
+	char title[256];
+
+	base = base ? base + 1 : sp->name;
+	dot = strrchr(base, '.');
+	snprintf(title, sizeof(title), "%.*s",
+		 (int)(dot && dot != base ? (size_t)(dot - base) : strlen(base)),
+		 base);
+	sp->kind = CORPUS_PASSAGE;
+	sp->last_line = 0;
+	return psg_new(max, *title ? title : base, on_passage, sp);
+}
+
+static int prose_done(struct src *sp, struct psg *p)
+{
+	int rc = psg_finish(p);
+
+	psg_free(p);
+	return rc == -1 ? nomem(sp) : rc;
+}
+
+/* Text or Markdown read as prose. */
+static int parse_prose(struct src *sp, enum fmt f, const char *text,
+		       size_t len)
+{
+	struct psg *p = prose_builder(sp);
+
+	if (p == NULL)
+		return nomem(sp);
+	if (f == FMT_MD)
+		psg_read_md(p, text, len);
+	else
+		psg_read_text(p, text, len);
+	return prose_done(sp, p);
+}
+
+static int parse_html(struct src *sp, const char *data, size_t len)
+{
+	struct psg *p = prose_builder(sp);
+	int rc;
+
+	if (p == NULL)
+		return nomem(sp);
+	rc = html_read(p, sp->name, data, len, sp->err);
+	if (rc != 0) {
+		psg_free(p);
+		return rc;
+	}
+	return prose_done(sp, p);
+}
+
+/* Answer marker lines in text (at most stop of them). */
+static long count_markers(const char *text, size_t len, long stop)
+{
+	struct cur c = {text, text + len, 0};
+	const char *s, *t;
+	size_t n, tn;
+	long k = 0;
+
+	while (k < stop && next_line(&c, &s, &n))
+		k += is_marker(s, n, &t, &tn);
+	return k;
+}
+
+static int count_asked(void *ctx, const struct corpus_rec *rec)
+{
+	size_t n = strlen(rec->question);
+
+	*(long *)ctx += n > 0 && rec->question[n - 1] == '?';
+	return 0;
+}
+
+/* Is numbered text Q&A?  When at least half its records are marked as
+ * such: by an answer marker ("Ans:") or a question ending in '?'.  A
+ * numbered list in prose, or a stray "A:" line in a long document, makes
+ * a few records of which most are neither. */
+static int qa_text(struct src *sp, const char *text, size_t len)
+{
+	struct corpus_reader count = *sp->r;
+	struct src dry = *sp;
+	long asked = 0, marked;
+
+	count.on_rec = count_asked;
+	count.ctx = &asked;
+	dry.r = &count;
+	dry.nrecs = 0;
+	if (parse_text(&dry, text, len) != 0 || dry.nrecs == 0)
+		return 0;
+	marked = count_markers(text, len, dry.nrecs);
+	return 2 * (marked > asked ? marked : asked) >= dry.nrecs;
+}
+
 static int parse(struct src *sp, enum fmt f, const char *text, size_t len)
 {
 	switch (f) {
@@ -856,6 +1043,28 @@ static int parse(struct src *sp, enum fmt f, const char *text, size_t len)
 	default:
 		return parse_text(sp, text, len);
 	}
+}
+
+/* Normalised text in format f: Q&A records, else (unless forced to Q&A)
+ * passages. */
+static int read_text(struct src *sp, enum fmt f, const char *text,
+		     size_t len)
+{
+	enum corpus_as as = sp->r->opts ? sp->r->opts->as : CORPUS_AS_AUTO;
+	int rc = 0;
+
+	if (sp->format == NULL)
+		sp->format = fmt_name[f];
+	if (f == FMT_JSONL || as == CORPUS_AS_QA ||
+	    (as == CORPUS_AS_AUTO && (f != FMT_TEXT || qa_text(sp, text, len))))
+		rc = parse(sp, f, text, len);
+	if (rc == 0 && sp->nrecs == 0 && f != FMT_JSONL && as != CORPUS_AS_QA)
+		rc = parse_prose(sp, f, text, len);
+	if (rc == 0 && sp->nrecs == 0)
+		rc = qerr_set(sp->err, QERR_DATA, "%s: no Q&A records %sfound",
+			      sp->name, f == FMT_JSONL || as == CORPUS_AS_QA
+						? "" : "or text ");
+	return rc;
 }
 
 /* Checks, normalisation and parsing of one in-memory file. */
@@ -876,16 +1085,20 @@ static int read_mem(struct src *sp, const char *hint, const char *data,
 	if (looks_binary(data, len))
 		return qerr_set(sp->err, QERR_DATA, "%s: looks binary, skipped",
 				sp->name);
-	rc = normalise(sp, data, len, &text);
-	if (rc == 0) {
-		f = fmt_of_ext(hint);
-		rc = parse(sp, f < 0 ? sniff(text.data, text.len) : (enum fmt)f,
-			   text.data, text.len);
+	f = fmt_of_ext(hint);
+	if (f == FMT_HTML || (f < 0 && html_sniff(data, len))) {
+		sp->format = sp->format ? sp->format : fmt_name[FMT_HTML];
+		rc = parse_html(sp, data, len);
+		if (rc == 0 && sp->nrecs == 0)
+			rc = qerr_set(sp->err, QERR_DATA, "%s: no text found",
+				      sp->name);
+		return rc;
 	}
+	rc = normalise(sp, data, len, &text);
+	if (rc == 0)
+		rc = read_text(sp, f < 0 ? sniff(text.data, text.len) : (enum fmt)f,
+			       text.data, text.len);
 	buf_free(&text);
-	if (rc == 0 && sp->nrecs == 0)
-		rc = qerr_set(sp->err, QERR_DATA, "%s: no Q&A records found",
-			      sp->name);
 	return rc;
 }
 
@@ -896,10 +1109,10 @@ int corpus_read_mem(const struct corpus_reader *r, const char *name,
 	struct src sp;
 	int rc;
 
+	memset(&sp, 0, sizeof(sp));
 	sp.r = r;
 	sp.name = name;
 	sp.err = err;
-	sp.nrecs = 0;
 	rc = read_mem(&sp, fmt_hint, data, len);
 	if (nrecs)
 		*nrecs = sp.nrecs;
@@ -1164,12 +1377,46 @@ static int streamable(struct input *in, char *head, size_t *hlen)
 	return i < *hlen && head[i] == '{';
 }
 
+/* A file read through its converter: the output as text, the source and
+ * format those of the file.  What is recorded of it (size, mtime, hash)
+ * is the file's, taken before the converter runs, so that an update
+ * converts it again only when it changed. */
+static int read_converted(const struct corpus_reader *r,
+			  const struct conv_rule *cr, const char *path,
+			  long *nrecs, struct qerr *err, int *unreadable)
+{
+	struct corpus_file info;
+	struct src sp;
+	char *data;
+	size_t len;
+	int rc = corpus_file_info(path, &info, err);
+
+	if (rc != 0) {
+		*unreadable = 1;
+		return rc;
+	}
+	if ((rc = conv_run(r->opts->conv, cr, path, &data, &len, err)) != 0)
+		return rc;
+	memset(&sp, 0, sizeof(sp));
+	sp.r = r;
+	sp.name = path;
+	sp.err = err;
+	sp.format = cr->ext;
+	rc = read_mem(&sp, "txt", data, len);
+	free(data);
+	*nrecs = sp.nrecs;
+	if (rc == 0 && r->on_file && sp.nrecs > 0)
+		rc = r->on_file(r->ctx, path, &info);
+	return rc;
+}
+
 /* corpus_read_file; *unreadable set when it failed before any record
  * because the file could not be opened or read. */
 static int read_file(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err, int *unreadable)
 {
 	char head[SNIFF_BYTES];
+	const struct conv_rule *cr;
 	struct corpus_file info;
 	struct input in;
 	struct src sp;
@@ -1179,15 +1426,19 @@ static int read_file(const struct corpus_reader *r, const char *path,
 
 	*nrecs = 0;
 	*unreadable = 0;
+	if (r->opts && (cr = conv_find(r->opts->conv, path)) != NULL)
+		return read_converted(r, cr, path, nrecs, err, unreadable);
 	if ((rc = input_open(&in, path, err)) != 0) {
 		*unreadable = in.unreadable;
 		return rc;
 	}
+	memset(&sp, 0, sizeof(sp));
 	sp.r = r;
 	sp.name = path;
 	sp.err = err;
 	sp.nrecs = 0;
 	if (streamable(&in, head, &hlen)) {
+		sp.format = fmt_name[FMT_JSONL];
 		rc = stream_jsonl(&sp, &in, head, hlen);
 		*nrecs = sp.nrecs;
 	} else if ((rc = slurp(&in, &data, &len, err)) == 0) {

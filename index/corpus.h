@@ -1,13 +1,18 @@
-/* corpus.h - readers that turn documents into question/answer records.
+/* corpus.h - readers that turn documents into records.
  *
- * Three formats are understood:
+ * Question/answer formats:
  *   - numbered Q&A text ("N. question" / "Ans:" / answer lines), *.txt
  *   - JSON Lines: {"question","answer"[,"id"]} or BEIR {"_id","title","text"},
  *     *.jsonl / *.ndjson
  *   - Markdown: a heading is a question, the text under it the answer, *.md
- * The format is chosen by file extension; other files are sniffed (a first
- * non-blank byte '{' means JSONL, a leading '#' heading means Markdown, else
- * numbered text).
+ * A text or Markdown file that holds no Q&A records (text: none, or no
+ * "Ans:" marker at all) is read as prose instead and cut into passages
+ * (passage.h): the heading path is the question, the passage the answer,
+ * the id "file:line".  HTML (*.html, *.htm, or a leading "<html" or
+ * doctype) is always read as prose (html.h); files a converter rule names
+ * (convert.h) are read through the converter, as text.  The format is
+ * chosen by file extension; other files are sniffed (a first non-blank
+ * byte '{' means JSONL, a leading '#' heading means Markdown, else text).
  *
  * Ownership: a struct corpus_rec passed to the callback is borrowed; its
  * strings live until the callback returns.  Copy what you keep. */
@@ -18,12 +23,17 @@
 
 #include "../util/err.h"
 
+enum { CORPUS_QA = 0, CORPUS_PASSAGE = 1 };
+
 struct corpus_rec {
-	const char *id;       /* question number, JSON id, or ordinal; never NULL */
+	const char *id;       /* question number, JSON id, ordinal or file:line */
 	const char *question; /* valid UTF-8, NUL-terminated, trimmed */
 	const char *answer;   /* valid UTF-8, may be "" */
 	const char *source;   /* the path as given to corpus_read_* */
 	long line;            /* 1-based line where the record starts */
+	int kind;             /* CORPUS_QA or CORPUS_PASSAGE */
+	const char *format;   /* "txt", "md", "jsonl", "html" or the converter's
+			       * extension; static or owned by the options */
 };
 
 /* Called once per record.  Return 0 to go on; non-zero stops the reader,
@@ -51,6 +61,17 @@ struct corpus_file {
 typedef int (*corpus_file_fn)(void *ctx, const char *path,
 			      const struct corpus_file *f);
 
+/* How text and Markdown files are read: detected per file, or forced. */
+enum corpus_as { CORPUS_AS_AUTO, CORPUS_AS_QA, CORPUS_AS_PASSAGES };
+
+struct conv;
+
+struct corpus_opts {
+	enum corpus_as as;
+	size_t passage_bytes;   /* passage bound, 0: PSG_MAX_BYTES */
+	const struct conv *conv; /* converter rules, may be NULL */
+};
+
 struct corpus_reader {
 	corpus_rec_fn on_rec;
 	corpus_warn_fn on_warn; /* may be NULL */
@@ -64,6 +85,7 @@ struct corpus_reader {
 	/* Files named directly are treated as inside a walk: one that holds
 	 * no records (empty, binary, too big) is a warning, not an error. */
 	int lenient;
+	const struct corpus_opts *opts; /* may be NULL: detect, no converters */
 };
 
 /* The largest file read whole (numbered text, Markdown, a JSON array);
@@ -74,8 +96,8 @@ struct corpus_reader {
  * so a FIFO never hangs the open), up to the size they had when opened.
  * *nrecs (may be NULL) receives the records delivered.  Errors: QERR_IO
  * (cannot open/read, not a regular file), QERR_DATA (empty file, binary
- * or UTF-16 file, too big to read whole, or no Q&A records found); a
- * non-zero callback result is returned as is. */
+ * or UTF-16 file, too big to read whole, no records found, a converter
+ * that failed); a non-zero callback result is returned as is. */
 int corpus_read_file(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err);
 

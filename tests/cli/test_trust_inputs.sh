@@ -194,9 +194,9 @@ mkdir -p "$T/gone"
 printf "$QTXT" >"$T/gone/a.txt"
 printf '1. What is a gizmo?\nAns: A tool.\n' >"$T/gone/b.txt"
 tq index -q --db "$T/gone.db" "$T/gone" 2>/dev/null
-printf 'no questions in here any more\n' >"$T/gone/b.txt"
+printf ' \n\t\n' >"$T/gone/b.txt"
 run tq index --db "$T/gone.db" --update; expect_rc "--update without PATH, a file with no records" 0
-if grep -q 'b\.txt: no Q&A records found, skipped' "$T/err" && grep -q '1 removed' "$T/err" &&
+if grep -Eq 'b\.txt: (empty file|no records found|no Q&A records found), skipped' "$T/err" && grep -q '1 removed' "$T/err" &&
 	[ "$(grep -c warning "$T/err")" = 1 ]; then
 	ok "the record-less file: one warning, dropped"
 else nok "the record-less file: one warning, dropped" "$(cat "$T/err")"; fi

@@ -125,7 +125,8 @@ static void cleanup_dir(struct seen *s, const char *file)
 /* Read path with every callback, checking the status. */
 static void read_it(struct seen *s, const char *path, int want_rc)
 {
-	struct corpus_reader r = {on_rec, on_warn, s, NULL, on_file, NULL, 0};
+	struct corpus_reader r = {.on_rec = on_rec, .on_warn = on_warn, .ctx = s,
+				  .on_file = on_file};
 	struct qerr err;
 	long n = 0;
 
@@ -260,7 +261,7 @@ static void test_no_info_without_records(void **state)
 	(void)state;
 	setup_dir(&s);
 	snprintf(path, sizeof(path), "%s/a.txt", s.dir);
-	put_file(path, "no questions here\n");
+	put_file(path, " \n\t\n");
 	read_it(&s, path, QERR_DATA);
 	assert_int_equal(s.nfiles, 0);
 	cleanup_dir(&s, "a.txt");
