@@ -23,6 +23,7 @@ struct ask_opts {
 	int top_given; /* --top was on the command line */
 	int json;
 	int explain;
+	int full; /* --full: whole answers, not snippets */
 	double threshold;
 	int llm; /* --llm: have the endpoint rewrite the answers */
 	struct cli_llm_opts llm_opts;
@@ -41,7 +42,9 @@ static void usage(FILE *fp)
 		"  -j, --json        one JSON object per question:\n"
 		"                    {\"query\",\"answered\",\"results\":[{\"rank\",\"id\",\n"
 		"                    \"score\",\"confidence\",\"question\",\"answer\",\n"
-		"                    \"source\",\"line\"}]}\n"
+		"                    \"source\",\"line\",\"snippet\",\"highlights\"}]}\n"
+		"  --full            show whole answers (long ones show their best\n"
+		"                    passage, query words in bold on a terminal)\n"
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
 		RANK_THRESHOLD_TEXT ");\n"
@@ -73,6 +76,7 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		{"context-budget", required_argument, NULL, 'C'},
 		{"dry-run", no_argument, NULL, 'D'},
 		{"explain", no_argument, NULL, 'e'},
+		{"full", no_argument, NULL, 'F'},
 		{"llm", no_argument, NULL, 'L'},
 		{"llm-model", required_argument, NULL, 'M'},
 		{"llm-url", required_argument, NULL, 'U'},
@@ -93,6 +97,7 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		case 'd': o->db = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'e': o->explain = 1; break;
+		case 'F': o->full = 1; break;
 		case 'L': o->llm = 1; break;
 		case 'D': o->llm = o->llm_opts.dry_run = 1; break;
 		case 'U': o->llm_opts.url = optarg; break;
@@ -136,10 +141,9 @@ static void print_sources(const struct cli_out *out, const struct cli_answer *a)
 
 	fprintf(out->fp, "\nSources:\n");
 	for (i = 0; i < a->n; i++)
-		fprintf(out->fp, "  [%s] %s #%s (line %ld)  %s\n",
-			a->res[i].doc.ext_id, a->res[i].doc.source,
-			a->res[i].doc.ext_id, a->res[i].doc.line,
-			a->res[i].doc.question);
+		fprintf(out->fp, "  [%d] %s #%s (line %ld)  %s\n", i + 1,
+			a->res[i].doc.source, a->res[i].doc.ext_id,
+			a->res[i].doc.line, a->res[i].doc.question);
 }
 
 /* --llm: the endpoint's reply, or on any failure one warning line and the
@@ -201,6 +205,8 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	    cli_explain(x, &run.q, &o->params, res, n) != 0) {
 		rc = qerr_set(&err, QERR_IO, "out of memory");
 	}
+	if (rc == 0)
+		rc = cli_snippets(&run.q, res, n, out->color, &err);
 	a.query = q;
 	a.rq = &run.q;
 	a.res = res;
@@ -392,6 +398,7 @@ int cmd_ask(int argc, char **argv)
 		rc = QERR_IO;
 	} else {
 		cli_out_init(&out, stdout, o.json);
+		out.full = o.full;
 		rc = q ? answer(x, t, &o, &out, q) : ask_stdin(x, t, &o, &out);
 	}
 	tok_free(t);
