@@ -49,6 +49,7 @@ sources() {
 	fuzz_sse) echo "$UTIL llm/llm.c $LLM_REST" ;;
 	fuzz_llm_body) echo "$UTIL $LLM_REST" ;;
 	fuzz_wordlist) echo "$UTIL" ;;
+	fuzz_snippet) echo "$UTIL index/analyzer.c retrieval/snippet.c" ;;
 	*) echo "build.sh: unknown target $1" >&2; return 1 ;;
 	esac
 }
