@@ -107,8 +107,10 @@ if grep -q 'without LLM support' "$T/err"; then
 	exit 0
 fi
 # two files, each with its question 2 about the same thing
-printf '1. What is alpha?\nAns: The first letter.\n2. What is a kernel trick?\nAns: A kernel trick maps data implicitly.\n' >"$C/a.txt"
-printf '1. What is beta?\nAns: The second letter.\n2. Why use a kernel trick?\nAns: The kernel trick avoids explicit features.\n' >"$C/b.txt"
+printf '%s\n' '1. What is alpha?' 'Ans: The first letter.' '2. What is a kernel trick?' \
+	'Ans: A kernel trick maps data implicitly.' >"$C/a.txt"
+printf '%s\n' '1. What is beta?' 'Ans: The second letter.' '2. Why use a kernel trick?' \
+	'Ans: The kernel trick avoids explicit features.' >"$C/b.txt"
 DB2="$T/two.db"
 run "$Q" index --db "$DB2" "$C/a.txt" "$C/b.txt"; expect_rc "index two numbered files" 0
 run "$Q" ask --db "$DB2" --top 2 --dry-run "kernel trick"
