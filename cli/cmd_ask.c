@@ -141,7 +141,7 @@ static void print_sources(const struct cli_out *out, const struct cli_answer *a)
 
 	fprintf(out->fp, "\nSources:\n");
 	for (i = 0; i < a->n; i++)
-		fprintf(out->fp, "  [%d] %s #%s (line %ld)  %s\n", i + 1,
+		fprintf(out->fp, "  [%d] %s #%s (line %ld)  %s\n", a->res[i].rank,
 			a->res[i].doc.source, a->res[i].doc.ext_id,
 			a->res[i].doc.line, a->res[i].doc.question);
 }

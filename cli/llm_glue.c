@@ -93,9 +93,10 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 		free(t);
 		return qerr_set(err, QERR_IO, "out of memory");
 	}
-	/* Labels 1..n: record ids repeat across files. */
+	/* Labels are the results' ranks, unique in a request (record ids
+	 * repeat across files), as the Sources lists show them. */
 	for (i = 0; i < n; i++) {
-		snprintf(label[i], sizeof(label[i]), "%d", i + 1);
+		snprintf(label[i], sizeof(label[i]), "%d", res[i].rank);
 		e[i].id = label[i];
 		e[i].question = res[i].doc.question;
 		e[i].answer = res[i].doc.answer;

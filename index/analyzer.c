@@ -385,9 +385,9 @@ static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 		return 0;
 	t->cur_start = (size_t)(s - t->norm);
 	t->cur_end = t->cur_start + n;
-	h = str_hash(t->word, wl); /* once, for the stem cache and stop words */
 	if (t->want && !t->want(t->want_ctx, t->word, wl))
 		return fn(ctx, "", 0, t->word, pos, 0);
+	h = str_hash(t->word, wl); /* once, for the stem cache and stop words */
 	if (t->stem) {
 		int r = stem_hashed(t, t->word, wl, h, stemmed, sizeof(stemmed));
 

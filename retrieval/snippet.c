@@ -40,6 +40,7 @@ struct hit {
 
 struct span {
 	size_t start, end;
+	size_t chars; /* characters in [start, end) */
 };
 
 struct scan {
@@ -47,7 +48,19 @@ struct scan {
 	struct hit *hits;
 	size_t nhits, cap;
 	int nomem;
+	unsigned char lead[256]; /* lead[c]: a query term starts with byte c */
 };
+
+/* tok_set_filter's test: Snowball's English stemmer keeps a word's first
+ * byte (it cuts and rewrites endings; even its exceptions do: "dying"
+ * die, "skies" sky), so a word whose first byte starts no query term
+ * cannot match one, and is not stemmed. */
+static int may_match(void *ctx, const char *word, size_t len)
+{
+	const struct scan *s = ctx;
+
+	return len > 0 && s->lead[(unsigned char)word[0]];
+}
 
 struct window {
 	size_t start, end;
@@ -248,7 +261,8 @@ static long split_sentences(const char *s, size_t len, struct span **out)
 				v = g;
 			}
 			v[n].start = start;
-			v[n++].end = end;
+			v[n].end = end;
+			v[n++].chars = nchars(s, start, end);
 		}
 		start = next;
 		i = next > 0 ? next - 1 : 0;
@@ -267,13 +281,19 @@ static double score_window(const struct scan *sc, const struct window *w)
 	double cover[RANK_MAX_TERMS] = {0}, score = 0.0;
 	int seen[RANK_MAX_TERMS] = {0};
 	const struct hit *prev = NULL;
-	size_t i;
+	size_t i, lo = 0, hi = sc->nhits;
 
-	for (i = 0; i < sc->nhits; i++) {
+	while (lo < hi) { /* the first hit at or after the window's start */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sc->hits[mid].start < w->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < sc->nhits; i++) {
 		const struct hit *h = &sc->hits[i];
 
-		if (h->start < w->start)
-			continue;
 		if (h->start >= w->end)
 			break;
 		if (seen[h->slot] > 0 && seen[h->slot] <= MAX_REPEAT)
@@ -302,10 +322,12 @@ static double score_window(const struct scan *sc, const struct window *w)
 static void word_window(const char *s, size_t ss, size_t se, size_t at,
 			size_t max, struct window *w)
 {
-	size_t b = at, e, room = max / 4, k;
+	size_t b = at, e, room = max / 4, k, c;
 
-	while (b > ss && nchars(s, b, at) < room)
+	for (c = 0; b > ss && c < room;) {
 		b--;
+		c += !is_cont((unsigned char)s[b]);
+	}
 	while (b > ss && is_cont((unsigned char)s[b]))
 		b--;
 	if (b > ss) { /* start after a blank, not inside a word */
@@ -313,7 +335,7 @@ static void word_window(const char *s, size_t ss, size_t se, size_t at,
 			;
 		b = k < at ? k + 1 : at;
 	}
-	for (e = b; e < se && nchars(s, b, e) < max;) {
+	for (e = b, c = 0; e < se && c < max; c++) {
 		e++;
 		while (e < se && is_cont((unsigned char)s[e]))
 			e++;
@@ -396,14 +418,14 @@ static void best_window(const char *s, const struct span *v, long n,
 			const struct scan *sc, size_t max, struct window *best)
 {
 	struct window w;
-	size_t h = 0, k;
+	size_t h = 0, k, c;
 	long i, j, tried = 0;
 	int have = 0;
 
 	for (i = 0; i < n && tried < MAX_WINDOWS; i++) {
 		if (i > 0 && !holds_hit(sc, &v[i], &h))
 			continue;
-		if (nchars(s, v[i].start, v[i].end) > max) {
+		if (v[i].chars > max) {
 			w.at_sentence_end = 0;
 			word_window(s, v[i].start, v[i].end, v[i].start, max,
 				    &w);
@@ -418,10 +440,12 @@ static void best_window(const char *s, const struct span *v, long n,
 			}
 			continue;
 		}
-		for (j = i; j + 1 < n &&
-			    nchars(s, v[i].start, v[j + 1].end) <= max;
+		/* between sentences only ASCII blanks: one character each */
+		for (j = i, c = v[i].chars;
+		     j + 1 < n && c + (v[j + 1].start - v[j].end) +
+					  v[j + 1].chars <= max;
 		     j++)
-			;
+			c += (v[j + 1].start - v[j].end) + v[j + 1].chars;
 		w.start = v[i].start;
 		w.end = v[j].end;
 		w.at_sentence_start = w.at_sentence_end = 1;
@@ -471,8 +495,10 @@ static int cut(const char *s, const struct window *w, const struct scan *sc,
 {
 	struct buf b = BUF_INIT;
 	size_t i, h = 0, cap = 0, mstart = 0, mend = 0;
-	int open = 0, rc = 0;
+	int open = 0, rc;
 
+	/* one allocation: the copy is never longer than the window */
+	rc = buf_reserve(&b, w->end - w->start);
 	for (i = w->start; rc == 0; i++) {
 		if (open && i >= mend) {
 			rc = add_mark(o, mstart, b.len, &cap);
@@ -490,15 +516,15 @@ static int cut(const char *s, const struct window *w, const struct scan *sc,
 		}
 		if (!keep && is_space((unsigned char)s[i])) {
 			if (b.len == 0 || b.data[b.len - 1] != ' ')
-				rc = buf_append(&b, " ", 1);
+				b.data[b.len++] = ' ';
 		} else {
-			rc = buf_append(&b, s + i, 1);
+			b.data[b.len++] = s[i];
 		}
 	}
 	if (rc == 0 && open)
 		rc = add_mark(o, mstart, b.len, &cap);
-	if (rc == 0 && b.data == NULL)
-		rc = buf_append(&b, "", 0);
+	if (rc == 0)
+		rc = buf_append(&b, "", 0); /* the NUL */
 	if (rc != 0) {
 		buf_free(&b);
 		return -1;
@@ -538,15 +564,21 @@ static int ellipses(struct snippet *o, int before, int after, int glue_b,
 int snip_make(const struct rank_query *q, const char *text, size_t len,
 	      size_t max_chars, struct snippet *out, struct qerr *err)
 {
-	struct scan sc = {q, NULL, 0, 0, 0};
+	static struct scan zero;
+	struct scan sc = zero;
 	struct span *v = NULL;
 	struct window w = {0, 0, 1, 1, 0.0};
 	long n = 0;
 	size_t first, last;
-	int rc;
+	int rc, i;
 
 	memset(out, 0, sizeof(*out));
+	sc.q = q;
+	for (i = 0; i < q->nterms; i++)
+		sc.lead[(unsigned char)q->terms[i].text[0]] = 1;
+	tok_set_filter(q->tok, may_match, &sc);
 	rc = tok_run(q->tok, text, len, on_word, &sc, err);
+	tok_set_filter(q->tok, NULL, NULL);
 	if (rc != 0 || sc.nomem) {
 		free(sc.hits);
 		return qerr_set(err, QERR_IO, "out of memory");
