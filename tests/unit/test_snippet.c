@@ -312,19 +312,17 @@ static void test_rarer_word_wins(void **state)
 static void test_close_words_win(void **state)
 {
 	static const char text[] =
-		"The learning rate matters. Then we talk about other things for "
-		"a while. The rate of decay is one thing, learning another. "
-		"A good learning rate schedule helps. Nothing else here.";
+		"Rate and then learning appear. A learning rate helps.";
 	static const char *const w[] = {"learning", "rate"};
 	struct rank_query q;
 	struct snippet sn;
 
 	(void)state;
 	query(&q, w, 2);
-	make(&q, text, 40, &sn);
-	/* both sentences cover both words; the adjacent pair wins, and the
-	 * first of equals is taken */
-	assert_true(strncmp(sn.text, "The learning rate matters.", 26) == 0);
+	make(&q, text, 30, &sn);
+	/* both sentences cover both words, only one fits: the adjacent
+	 * pair wins over the first sentence of the text */
+	assert_string_equal(sn.text, "\xe2\x80\xa6 A learning rate helps.");
 	snip_clear(&sn);
 	tok_free(q.tok);
 }
@@ -352,9 +350,8 @@ static void test_marks_only_query_terms(void **state)
 
 static void test_expansion_counts_with_its_word(void **state)
 {
-	static const char text[] =
-		"Backpropagation computes gradients. Backpropagation is old. "
-		"Backprop and gradient descent train a net together.";
+	static const char text[] = "Backprop, or backpropagation, is old. "
+				   "Backprop and gradient descent train a net.";
 	struct rank_query q;
 	struct snippet sn;
 	char m[256];
@@ -365,10 +362,11 @@ static void test_expansion_counts_with_its_word(void **state)
 	add(&q, "backprop", 2.0, RANK_USER, -1);
 	add(&q, "backpropagation", 2.0, RANK_PREFIX, 0);
 	add(&q, "descent", 1.0, RANK_USER, -1);
-	make(&q, text, 60, &sn);
-	/* a word and its completion count once: the window with the other
+	make(&q, text, 42, &sn);
+	/* a word and its completion count once: the sentence with the other
 	 * word wins over the one with both forms of the first */
-	assert_non_null(strstr(sn.text, "Backprop and gradient descent"));
+	assert_string_equal(sn.text, "\xe2\x80\xa6 Backprop and gradient "
+				     "descent train a net.");
 	marked(&sn, m, sizeof(m));
 	assert_string_equal(m, "Backprop|descent");
 	snip_clear(&sn);
@@ -421,6 +419,12 @@ static void test_sentences(void **state)
 				     "and John F. Kennedy spoke about it.",
 			    strlen("\xe2\x80\xa6 Then e.g. a list follows and "
 				   "John F. Kennedy spoke about it.")) == 0);
+	snip_clear(&sn);
+	/* too long for the bound: words around the match, inside its
+	 * sentence, the initial before it included */
+	make(&q, text, 40, &sn);
+	assert_non_null(strstr(sn.text, "John F. Kennedy spoke"));
+	assert_true(strncmp(sn.text, "\xe2\x80\xa6", 3) == 0 && sn.text[3] != ' ');
 	snip_clear(&sn);
 
 	/* list items are sentences of their own */
