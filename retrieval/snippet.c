@@ -172,7 +172,7 @@ static int block_start(const char *s, size_t len, size_t i)
 		j++;
 	if (j >= len)
 		return 0;
-	if (strchr("-*+", s[j]) && j + 1 < len && s[j + 1] == ' ')
+	if (s[j] && strchr("-*+", s[j]) && j + 1 < len && s[j + 1] == ' ')
 		return 1;
 	if (s[j] == '#' || s[j] == '|' || s[j] == '>' ||
 	    (len - j >= 3 && memcmp(s + j, "```", 3) == 0))
