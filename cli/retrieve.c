@@ -49,10 +49,11 @@ int cli_snippets(const struct rank_query *rq, struct cli_result *res, int n,
 	for (i = 0; rc == 0 && i < n; i++) {
 		const char *a = res[i].doc.answer ? res[i].doc.answer : "";
 
-		rc = snip_make(rq, a, strlen(a), SNIP_CHARS, &res[i].snip, err);
+		rc = snip_make(rq, res[i].doc.question, a, strlen(a),
+			       SNIP_CHARS, &res[i].snip, err);
 		if (rc == 0 && marked)
-			rc = snip_make(rq, a, strlen(a), 0, &res[i].marked,
-				       err);
+			rc = snip_make(rq, NULL, a, strlen(a), 0,
+				       &res[i].marked, err);
 	}
 	return rc;
 }

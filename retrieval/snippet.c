@@ -28,6 +28,10 @@
 #define SENT_W 0.02
 #define START_W 0.03
 
+/* A query word the record's title holds weighs this much of its own:
+ * the title is shown above the snippet anyway. */
+#define TITLE_W 0.5
+
 /* Windows scored per text at most; past it the rest are skipped. */
 #define MAX_WINDOWS 2000
 
@@ -49,6 +53,7 @@ struct scan {
 	size_t nhits, cap;
 	int nomem;
 	unsigned char lead[256]; /* lead[c]: a query term starts with byte c */
+	unsigned char in_title[RANK_MAX_TERMS]; /* the term is in the title */
 };
 
 /* tok_set_filter's test: Snowball's English stemmer keeps a word's first
@@ -103,6 +108,18 @@ static int match_term(const struct rank_query *q, const char *term)
 	return -1;
 }
 
+static int on_title_word(void *ctx, const char *term, size_t len,
+			 const char *word, int pos, int is_stop)
+{
+	struct scan *s = ctx;
+	int i = term[0] ? match_term(s->q, term) : -1;
+
+	(void)len, (void)word, (void)pos, (void)is_stop;
+	if (i >= 0)
+		s->in_title[i] = 1;
+	return 0;
+}
+
 static int on_word(void *ctx, const char *term, size_t len, const char *word,
 		   int pos, int is_stop)
 {
@@ -132,6 +149,8 @@ static int on_word(void *ctx, const char *term, size_t len, const char *word,
 	h->pos = pos;
 	h->slot = t->from >= 0 && t->from < s->q->nterms ? t->from : i;
 	h->w = t->weight * t->idf;
+	if (s->in_title[i] || s->in_title[h->slot])
+		h->w *= TITLE_W;
 	if (h->w < 1e-3)
 		h->w = 1e-3;
 	return 0;
@@ -561,8 +580,9 @@ static int ellipses(struct snippet *o, int before, int after, int glue_b,
 	return 0;
 }
 
-int snip_make(const struct rank_query *q, const char *text, size_t len,
-	      size_t max_chars, struct snippet *out, struct qerr *err)
+int snip_make(const struct rank_query *q, const char *title, const char *text,
+	      size_t len, size_t max_chars, struct snippet *out,
+	      struct qerr *err)
 {
 	static struct scan zero;
 	struct scan sc = zero;
@@ -577,7 +597,11 @@ int snip_make(const struct rank_query *q, const char *text, size_t len,
 	for (i = 0; i < q->nterms; i++)
 		sc.lead[(unsigned char)q->terms[i].text[0]] = 1;
 	tok_set_filter(q->tok, may_match, &sc);
-	rc = tok_run(q->tok, text, len, on_word, &sc, err);
+	rc = title ? tok_run(q->tok, title, strlen(title), on_title_word, &sc,
+			     err)
+		   : 0;
+	if (rc == 0)
+		rc = tok_run(q->tok, text, len, on_word, &sc, err);
 	tok_set_filter(q->tok, NULL, NULL);
 	if (rc != 0 || sc.nomem) {
 		free(sc.hits);

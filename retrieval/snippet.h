@@ -11,7 +11,8 @@
  * else a run of whole words inside one long sentence.  Windows are
  * scored by the query words they cover, each counted once at its idf
  * times its query weight (a word and its expansions count once, at the
- * best), then by how close the covered words sit, then a little for
+ * best; a word the record's title holds, at half: the title is shown
+ * anyway), then by how close the covered words sit, then a little for
  * starting a sentence; the first best window wins.  Whitespace runs
  * become one space, and "…" marks a side where the text was cut. */
 #ifndef QUARRY_SNIPPET_H
@@ -39,7 +40,8 @@ struct snippet {
 	int whole;              /* 1: nothing of the text was left out */
 };
 
-/* The best window of text[0..len) for q, at most max_chars characters
+/* The best window of text[0..len) for q (title: the record's question or
+ * title, or NULL), at most max_chars characters
  * (ellipses aside), into *out; with max_chars 0 the whole text, kept
  * byte for byte, with its matched words marked.  q->tok must be the
  * analyzer q was parsed with.  Every mark starts and ends on a UTF-8
@@ -47,8 +49,9 @@ struct snippet {
  * valid UTF-8, so is out->text.  No matched word: the text's first
  * window, no marks.  Returns 0, or QERR_IO (memory) with err set and
  * *out empty.  Free with snip_clear. */
-int snip_make(const struct rank_query *q, const char *text, size_t len,
-	      size_t max_chars, struct snippet *out, struct qerr *err);
+int snip_make(const struct rank_query *q, const char *title, const char *text,
+	      size_t len, size_t max_chars, struct snippet *out,
+	      struct qerr *err);
 
 /* Free what snip_make allocated and empty s; s may be empty already. */
 void snip_clear(struct snippet *s);

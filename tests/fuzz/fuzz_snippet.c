@@ -70,7 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q.tok = tok;
 	FUZZ_CHECK(tok_run(tok, in + 1, (size_t)(text - in - 1), add_term, &q,
 			   &err) == 0);
-	FUZZ_CHECK(snip_make(&q, text, tlen, max, &sn, &err) == 0);
+	FUZZ_CHECK(snip_make(&q, max & 1 ? "" : NULL, text, tlen, max, &sn,
+			     &err) == 0);
 	valid = fuzz_utf8_ok(text, tlen);
 	FUZZ_CHECK(sn.text != NULL && sn.text[sn.len] == '\0');
 	if (max == 0)

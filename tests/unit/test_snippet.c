@@ -247,7 +247,8 @@ static void make(const struct rank_query *q, const char *text, size_t max,
 {
 	struct qerr err = {0};
 
-	assert_int_equal(snip_make(q, text, strlen(text), max, sn, &err), 0);
+	assert_int_equal(snip_make(q, NULL, text, strlen(text), max, sn, &err),
+			 0);
 	check_snippet(q, text, strlen(text), max, sn);
 }
 
@@ -369,6 +370,31 @@ static void test_expansion_counts_with_its_word(void **state)
 				     "descent train a net.");
 	marked(&sn, m, sizeof(m));
 	assert_string_equal(m, "Backprop|descent");
+	snip_clear(&sn);
+	tok_free(q.tok);
+}
+
+static void test_title_words_count_less(void **state)
+{
+	static const char text[] = "The zebra is here. The grass is green.";
+	struct rank_query q;
+	struct snippet sn;
+	struct qerr err = {0};
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	q.tok = tok_new(TOK_STEM);
+	add(&q, "zebra", 2.0, RANK_USER, -1);
+	add(&q, "grass", 1.5, RANK_USER, -1);
+	/* no title: the rarer word's sentence */
+	make(&q, text, 20, &sn);
+	assert_string_equal(sn.text, "The zebra is here. \xe2\x80\xa6");
+	snip_clear(&sn);
+	/* the title holds it: the sentence with the word it does not */
+	assert_int_equal(snip_make(&q, "Zebras", text, strlen(text), 20, &sn,
+				   &err), 0);
+	check_snippet(&q, text, strlen(text), 20, &sn);
+	assert_string_equal(sn.text, "\xe2\x80\xa6 The grass is green.");
 	snip_clear(&sn);
 	tok_free(q.tok);
 }
@@ -538,7 +564,8 @@ static void test_random_texts(void **state)
 			struct snippet sn;
 			struct qerr err = {0};
 
-			assert_int_equal(snip_make(&q, text, len, maxes[k], &sn,
+			assert_int_equal(snip_make(&q, k % 2 ? text : NULL,
+						   text, len, maxes[k], &sn,
 						   &err), 0);
 			check_snippet(&q, text, len, maxes[k], &sn);
 			snip_clear(&sn);
@@ -558,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_close_words_win),
 		cmocka_unit_test(test_marks_only_query_terms),
 		cmocka_unit_test(test_expansion_counts_with_its_word),
+		cmocka_unit_test(test_title_words_count_less),
 		cmocka_unit_test(test_no_terms_found),
 		cmocka_unit_test(test_sentences),
 		cmocka_unit_test(test_long_sentence_and_long_word),
