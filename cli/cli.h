@@ -11,6 +11,7 @@
 #include "../index/idx.h"
 #include "../retrieval/rank.h"
 #include "../retrieval/run.h"
+#include "../retrieval/snippet.h"
 #include "../util/err.h"
 #include "../util/term.h"
 
@@ -245,7 +246,14 @@ struct cli_result {
 	double confidence; /* rank_confidence: share of the query covered */
 	double *contrib;   /* with explain: per query term score, else NULL */
 	struct idx_doc doc;
+	struct snippet snip;   /* the best window of the answer (cli_snippets) */
+	struct snippet marked; /* the whole answer with the query's words
+				  marked, when asked for; else empty */
 };
+
+/* Answers longer than this many bytes show their snippet in plain
+ * output (unless --full); shorter ones are shown whole. */
+#define CLI_LONG_ANSWER 600
 
 /* One answered (or declined) question, ready to print. */
 struct cli_answer {
@@ -265,6 +273,7 @@ struct cli_out {
 	FILE *fp;
 	int json;
 	int color;   /* ANSI colour: only on a terminal, never with NO_COLOR */
+	int full;    /* --full: whole answers, never snippets */
 	int width;   /* wrap width in columns; 0 = no wrapping */
 };
 
@@ -287,6 +296,11 @@ void cli_warn_cut(const struct rank_query *rq);
  * cli_results_clear).  0 or QERR_IO. */
 int cli_explain(struct idx *x, const struct rank_query *rq,
 		const struct rank_params *p, struct cli_result *res, int n);
+/* Fill res[i].snip for rq (snip_make, SNIP_CHARS), and res[i].marked as
+ * well when marked is set (the whole answer, for printing it with
+ * highlights).  Freed by cli_results_clear.  0 or QERR_IO with err set. */
+int cli_snippets(const struct rank_query *rq, struct cli_result *res, int n,
+		 int marked, struct qerr *err);
 void cli_results_clear(struct cli_result *res, int n);
 
 /* Decide colour and width for fp (isatty, NO_COLOR, COLUMNS). */
@@ -315,7 +329,8 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
  *
  * Print an answer as one JSON line (the contract in README "JSON"):
  * {"query","answered","results":[{"rank","id","score","confidence",
- * "question","answer","source","line"[,"explain"]}][,"resolved"]
+ * "question","answer","source","line","snippet","highlights"
+ * [,"explain"]}][,"resolved"]
  * [,"reply"][,"reply_error"]}.  0 or QERR_IO. */
 int cli_print_json(FILE *fp, const struct cli_answer *a);
 /* chat's /sources as one JSON line: {"command":"sources","resolved",

@@ -22,6 +22,7 @@ struct ask_opts {
 	int top_given; /* --top was on the command line */
 	int json;
 	int explain;
+	int full; /* --full: whole answers, not snippets */
 	double threshold;
 	int llm; /* --llm: have the endpoint rewrite the answers */
 	struct cli_llm_opts llm_opts;
@@ -40,7 +41,9 @@ static void usage(FILE *fp)
 		"  -j, --json        one JSON object per question:\n"
 		"                    {\"query\",\"answered\",\"results\":[{\"rank\",\"id\",\n"
 		"                    \"score\",\"confidence\",\"question\",\"answer\",\n"
-		"                    \"source\",\"line\"}]}\n"
+		"                    \"source\",\"line\",\"snippet\",\"highlights\"}]}\n"
+		"  --full            show whole answers (else one over 600 bytes shows\n"
+		"                    its best passage; query words bold on a terminal)\n"
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
 		RANK_THRESHOLD_TEXT ");\n"
@@ -48,7 +51,7 @@ static void usage(FILE *fp)
 		"  --explain         show each query term's contribution per result\n"
 		"                    and which expansions fired\n"
 		"  --llm             have the configured LLM endpoint rewrite the\n"
-		"                    answers into a reply citing them as [id]\n"
+		"                    answers into a reply citing them as [1], [2]...\n"
 		"                    (streamed; with --json in \"reply\"); on any\n"
 		"                    failure the retrieved answers are shown\n"
 		"  --dry-run         print the request body --llm would send, send\n"
@@ -57,7 +60,8 @@ static void usage(FILE *fp)
 		"                    OPENAI_BASE_URL, or url in the config file)\n"
 		"  --llm-model NAME  model (else QUARRY_LLM_MODEL or the config)\n"
 		CLI_LLM_TIMEOUT_HELP
-		"  --context-budget N  bytes of retrieved Q&A sent (default 6000)\n"
+		"  --context-budget N  bytes of retrieved text sent, snippets first\n"
+		"                    (default 6000)\n"
 		"  --model M         bm25 (default) or tfidf\n"
 		CLI_RANK_HELP
 		"  -h, --help        this help\n\n"
@@ -75,6 +79,7 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		{"context-budget", required_argument, NULL, 'C'},
 		{"dry-run", no_argument, NULL, 'D'},
 		{"explain", no_argument, NULL, 'e'},
+		{"full", no_argument, NULL, 'F'},
 		{"llm", no_argument, NULL, 'L'},
 		{"llm-model", required_argument, NULL, 'M'},
 		{"llm-url", required_argument, NULL, 'U'},
@@ -96,6 +101,7 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		case 'd': o->db = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'e': o->explain = 1; break;
+		case 'F': o->full = 1; break;
 		case 'L': o->llm = 1; break;
 		case 'D': o->llm = o->llm_opts.dry_run = 1; break;
 		case 'U': o->llm_opts.url = optarg; break;
@@ -142,9 +148,7 @@ static void print_sources(const struct cli_out *out, const struct cli_answer *a)
 	for (i = 0; i < a->n; i++) {
 		const struct idx_doc *d = &a->res[i].doc;
 
-		fputs("  [", out->fp);
-		cli_put(out->fp, d->ext_id, TERM_NAME);
-		fputs("] ", out->fp);
+		fprintf(out->fp, "  [%d] ", a->res[i].rank);
 		cli_put(out->fp, d->source, TERM_NAME);
 		fputs(" #", out->fp);
 		cli_put(out->fp, d->ext_id, TERM_NAME);
@@ -221,6 +225,8 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	    cli_explain(x, &run.q, &o->params, res, n) != 0) {
 		rc = qerr_set(&err, QERR_IO, "out of memory");
 	}
+	if (rc == 0)
+		rc = cli_snippets(&run.q, res, n, out->color, &err);
 	a.query = q;
 	a.rq = &run.q;
 	a.res = res;
@@ -402,6 +408,7 @@ int cmd_ask(int argc, char **argv)
 		rc = QERR_IO;
 	} else {
 		cli_out_init(&out, stdout, o.json);
+		out.full = o.full;
 		rc = q ? answer(x, t, &o, &out, q) : ask_stdin(x, t, &o, &out);
 	}
 	tok_free(t);

@@ -59,6 +59,7 @@ static void usage(FILE *fp)
 		"  --db PATH         index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
 		"                    built from the bundled corpus when missing)\n"
 		"  -n, --top N       show the N best answers per turn (default 1)\n"
+		"  --full            show whole answers, not a long one's best passage\n"
 		"  -j, --json        one JSON object per input line: questions give\n"
 		"                    what 'quarry ask --json' gives plus \"resolved\",\n"
 		"                    the query actually searched (\"\" when there was\n"
@@ -118,6 +119,7 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 	static const struct option opts[] = {
 		CLI_RANK_LONGOPTS,
 		{"db", required_argument, NULL, 'd'},
+		{"full", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"json", no_argument, NULL, 'j'},
 		{"llm", no_argument, NULL, 'L'},
@@ -137,6 +139,7 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 		switch (ch) {
 		case 'd': *db = optarg; break;
 		case 'j': c->out.json = 1; break;
+		case 'F': c->out.full = 1; break;
 		case 'h': usage(stdout); return -1;
 		case 'L': c->llm = 1; break;
 		case 'M': c->llm_opts.model = optarg; break;
@@ -379,6 +382,8 @@ static int turn(struct chat *c, const char *q)
 	}
 	rank_run_init(&run, want, c->threshold);
 	rc = cli_retrieve(c->x, c->t, &c->params, resolved, &run, res, &n, &err);
+	if (rc == 0)
+		rc = cli_snippets(&run.q, res, n, c->out.color, &err);
 	declined = run.declined;
 	rank_run_clear(&run);
 	if (rc != 0) {
@@ -812,7 +817,7 @@ int cmd_chat(int argc, char **argv)
 {
 	struct chat c;
 	const char *db = NULL;
-	int rc;
+	int rc, full;
 
 	memset(&c, 0, sizeof(c));
 	c.top = 1;
@@ -837,7 +842,9 @@ int cmd_chat(int argc, char **argv)
 		cli_error("out of memory");
 		rc = QERR_IO;
 	} else {
+		full = c.out.full;
 		cli_out_init(&c.out, stdout, c.out.json);
+		c.out.full = full;
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 			rc = chat_tty(&c);
 		else

@@ -53,6 +53,7 @@ sources() {
 	fuzz_llm_body) echo "$UTIL $LLM_REST" ;;
 	fuzz_wordlist) echo "$UTIL" ;;
 	fuzz_term) echo "$UTIL util/term.c" ;;
+	fuzz_snippet) echo "$UTIL index/analyzer.c retrieval/snippet.c" ;;
 	*) echo "build.sh: unknown target $1" >&2; return 1 ;;
 	esac
 }
