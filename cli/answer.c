@@ -136,12 +136,31 @@ static json_t *explain_json(const struct rank_query *q,
 	return arr;
 }
 
+/* The snippet's marks as [[start, length], ...]. */
+static json_t *marks_json(const struct snippet *s)
+{
+	json_t *arr = json_array();
+	int i;
+
+	for (i = 0; arr && i < s->nmarks; i++)
+		if (json_array_append_new(
+			    arr, json_pack("[I, I]",
+					   (json_int_t)s->marks[i].start,
+					   (json_int_t)s->marks[i].len)) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	return arr;
+}
+
 /* One result: {"rank","id","score","confidence","question","answer",
- * "source","line"}, or with brief only {"rank","id","score","question",
- * "source","line"}.  NULL when memory runs out. */
+ * "source","line","snippet","highlights"}, or with brief only {"rank",
+ * "id","score","question","source","line"}.  NULL when memory runs
+ * out. */
 static json_t *result_json(const struct cli_result *r, int brief)
 {
 	const struct idx_doc *d = &r->doc;
+	json_t *e;
 
 	if (brief)
 		return json_pack("{s:i, s:o, s:f, s:o, s:o, s:I}", "rank",
@@ -149,11 +168,18 @@ static json_t *result_json(const struct cli_result *r, int brief)
 				 r->score, "question", jstr(d->question),
 				 "source", jstr(d->source), "line",
 				 (json_int_t)d->line);
-	return json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I}", "rank",
-			 r->rank, "id", jstr(d->ext_id), "score", r->score,
-			 "confidence", r->confidence, "question",
-			 jstr(d->question), "answer", jstr(d->answer), "source",
-			 jstr(d->source), "line", (json_int_t)d->line);
+	e = json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I}", "rank",
+		      r->rank, "id", jstr(d->ext_id), "score", r->score,
+		      "confidence", r->confidence, "question",
+		      jstr(d->question), "answer", jstr(d->answer), "source",
+		      jstr(d->source), "line", (json_int_t)d->line);
+	if (e && (json_object_set_new(e, "snippet",
+				      jstr(r->snip.text ? r->snip.text : "")) ||
+		  json_object_set_new(e, "highlights", marks_json(&r->snip)))) {
+		json_decref(e);
+		e = NULL;
+	}
+	return e;
 }
 
 /* Write root as one line and drop it (root may be NULL: out of memory).

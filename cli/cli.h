@@ -11,6 +11,7 @@
 #include "../index/idx.h"
 #include "../retrieval/rank.h"
 #include "../retrieval/run.h"
+#include "../retrieval/snippet.h"
 #include "../util/err.h"
 #include "../util/term.h"
 
@@ -77,26 +78,49 @@ int cli_rebuild(const char *db, int quiet, struct qerr *err);
 /* Build an index at path from the embedded corpus. */
 int cli_build_bundled(const char *path, struct qerr *err);
 
-/* What the index records about a source file. */
-struct cli_source_info {
-	long long size, mtime;
-	char hash[17]; /* FNV-1a 64 of the content; "" if not a regular file */
+/* How a recorded source compares with the file on disk now. */
+enum cli_change {
+	CLI_SAME,    /* size and mtime as recorded, and not racy */
+	CLI_TOUCHED, /* same content (hashed), another mtime: now says it */
+	CLI_CHANGED, /* other content, or it cannot be read as it was */
+	CLI_GONE,    /* no file there */
 };
-void cli_source_info(const char *path, struct cli_source_info *si);
 
-/* Receives each record in order; si is set for a source's first record.
- * Non-zero stops the reading (and is returned). */
+/* Compare s with its file.  ref is the index's meta mtime_ref: mtimes are
+ * nanoseconds, and a source whose mtime is not older than ref is racy (it
+ * may have changed in the same clock tick it was read in), so its content
+ * is hashed as when its mtime differs; ref < 0: an index that recorded
+ * whole seconds, compared as such.  now is filled when the file was
+ * hashed. */
+enum cli_change cli_source_change(const struct idx_source *s, long long ref,
+				  struct corpus_file *now);
+/* The index's mtime_ref (-1 when it has none: whole-second mtimes). */
+long long cli_mtime_ref(const char *value);
+/* A reference time for the files about to be read: the file-system
+ * clock now, in whole seconds (as nanoseconds), so that a file written
+ * after this call has an mtime no older than it. */
+long long cli_mtime_now(void);
+
+/* Receives each record in order (r set; first: the first record of its
+ * file) and, after the last record of a file that was read whole, what
+ * was read of it (r NULL, done set).  Non-zero stops the reading (and is
+ * returned). */
 typedef int (*cli_consume_fn)(void *ctx, const struct corpus_rec *r,
-			      const struct cli_source_info *si);
+			      int first, const struct corpus_file *done);
+
+/* How the reading thread reads files (--as, converters); NULL: detect
+ * per file, no converters.  Set by `quarry index` before it reads. */
+extern const struct corpus_opts *cli_corpus_opts;
 
 /* Read paths on a second thread (corpus_read_path), handing the records
- * to consume on this one.  want (may be NULL) is asked on the reading
- * thread, with ctx, whether to read each file.  *total receives the
- * records read.  Returns 0, consume's status, or the reader's error (err
- * set). */
-int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
-		      corpus_want_fn want, cli_consume_fn consume, void *ctx,
-		      long *total, struct qerr *err);
+ * to consume on this one.  how gives the reader's on_warn, want, exclude
+ * and lenient (its on_rec, on_file and ctx are not used); want is asked
+ * on the reading thread, with ctx, whether to read each file.  *total
+ * receives the records read.  Returns 0, consume's status, or the
+ * reader's error (err set). */
+int cli_read_parallel(char **paths, int npaths,
+		      const struct corpus_reader *how, cli_consume_fn consume,
+		      void *ctx, long *total, struct qerr *err);
 
 /* Index the given paths into db (atomically). quiet: no summary line. */
 int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
@@ -162,7 +186,14 @@ struct cli_result {
 	double confidence; /* rank_confidence: share of the query covered */
 	double *contrib;   /* with explain: per query term score, else NULL */
 	struct idx_doc doc;
+	struct snippet snip;   /* the best window of the answer (cli_snippets) */
+	struct snippet marked; /* the whole answer with the query's words
+				  marked, when asked for; else empty */
 };
+
+/* Answers longer than this many bytes show their snippet in plain
+ * output (unless --full); shorter ones are shown whole. */
+#define CLI_LONG_ANSWER 600
 
 /* One answered (or declined) question, ready to print. */
 struct cli_answer {
@@ -182,6 +213,7 @@ struct cli_out {
 	FILE *fp;
 	int json;
 	int color;   /* ANSI colour: only on a terminal, never with NO_COLOR */
+	int full;    /* --full: whole answers, never snippets */
 	int width;   /* wrap width in columns; 0 = no wrapping */
 };
 
@@ -204,6 +236,11 @@ void cli_warn_cut(const struct rank_query *rq);
  * cli_results_clear).  0 or QERR_IO. */
 int cli_explain(struct idx *x, const struct rank_query *rq,
 		const struct rank_params *p, struct cli_result *res, int n);
+/* Fill res[i].snip for rq (snip_make, SNIP_CHARS), and res[i].marked as
+ * well when marked is set (the whole answer, for printing it with
+ * highlights).  Freed by cli_results_clear.  0 or QERR_IO with err set. */
+int cli_snippets(const struct rank_query *rq, struct cli_result *res, int n,
+		 int marked, struct qerr *err);
 void cli_results_clear(struct cli_result *res, int n);
 
 /* Decide colour and width for fp (isatty, NO_COLOR, COLUMNS). */
@@ -232,7 +269,8 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
  *
  * Print an answer as one JSON line (the contract in README "JSON"):
  * {"query","answered","results":[{"rank","id","score","confidence",
- * "question","answer","source","line"[,"explain"]}][,"resolved"]
+ * "question","answer","source","line","snippet","highlights"
+ * [,"explain"]}][,"resolved"]
  * [,"reply"][,"reply_error"]}.  0 or QERR_IO. */
 int cli_print_json(FILE *fp, const struct cli_answer *a);
 /* chat's /sources as one JSON line: {"command":"sources","resolved",

@@ -18,6 +18,7 @@
 struct ask_opts {
 	struct cli_shared s; /* --db, --top, --json, --llm, ranking, ... */
 	int explain;
+	int full; /* --full: whole answers, not snippets */
 };
 
 static void usage(FILE *fp)
@@ -32,7 +33,9 @@ static void usage(FILE *fp)
 		"  -j, --json        one JSON object per question:\n"
 		"                    {\"query\",\"answered\",\"results\":[{\"rank\",\"id\",\n"
 		"                    \"score\",\"confidence\",\"question\",\"answer\",\n"
-		"                    \"source\",\"line\"}]}\n"
+		"                    \"source\",\"line\",\"snippet\",\"highlights\"}]}\n"
+		"  --full            show whole answers (else one over 600 bytes shows\n"
+		"                    its best passage; query words bold on a terminal)\n"
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
 		RANK_THRESHOLD_TEXT ");\n"
@@ -40,13 +43,14 @@ static void usage(FILE *fp)
 		"  --explain         show each query term's contribution per result\n"
 		"                    and which expansions fired\n"
 		"  --llm             have the configured LLM endpoint rewrite the\n"
-		"                    answers into a reply citing them as [id]\n"
+		"                    answers into a reply citing them as [1], [2]...\n"
 		"                    (streamed; with --json in \"reply\"); on any\n"
 		"                    failure the retrieved answers are shown\n"
 		"  --dry-run         print the request body --llm would send, send\n"
 		"                    nothing\n");
 	cli_opts_help(fp, CLI_G_LLM, NULL);
-	fputs("  --context-budget N  bytes of retrieved Q&A sent (default 6000)\n",
+	fputs("  --context-budget N  bytes of retrieved text sent, snippets first\n"
+	      "                    (default 6000)\n",
 	      fp);
 	cli_opts_help(fp, CLI_G_RANK, NULL);
 	fputs("  -h, --help        this help\n\n"
@@ -60,6 +64,7 @@ static const struct option own_opts[] = {
 	{"context-budget", required_argument, NULL, 'C'},
 	{"dry-run", no_argument, NULL, 'D'},
 	{"explain", no_argument, NULL, 'e'},
+	{"full", no_argument, NULL, 'F'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -79,6 +84,7 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 	while ((c = cli_getopt_next(&g, argc, argv)) != 0) {
 		switch (c) {
 		case 'e': o->explain = 1; break;
+		case 'F': o->full = 1; break;
 		case 'D': o->s.llm = o->s.llm_opts.dry_run = 1; break;
 		case 'C':
 			if (cli_parse_int("ask", "--context-budget", optarg, 100,
@@ -99,9 +105,7 @@ static void print_sources(const struct cli_out *out, const struct cli_answer *a)
 	for (i = 0; i < a->n; i++) {
 		const struct idx_doc *d = &a->res[i].doc;
 
-		fputs("  [", out->fp);
-		cli_put(out->fp, d->ext_id, TERM_NAME);
-		fputs("] ", out->fp);
+		fprintf(out->fp, "  [%d] ", a->res[i].rank);
 		cli_put(out->fp, d->source, TERM_NAME);
 		fputs(" #", out->fp);
 		cli_put(out->fp, d->ext_id, TERM_NAME);
@@ -178,6 +182,8 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	    cli_explain(x, &run.q, &o->s.params, res, n) != 0) {
 		rc = qerr_set(&err, QERR_IO, "out of memory");
 	}
+	if (rc == 0)
+		rc = cli_snippets(&run.q, res, n, out->color, &err);
 	a.query = q;
 	a.rq = &run.q;
 	a.res = res;
@@ -328,8 +334,8 @@ int cmd_ask(int argc, char **argv)
 	char *q = NULL;
 	int rc;
 
+	memset(&o, 0, sizeof(o)); /* --explain, --full: off */
 	cli_shared_init(&o.s);
-	o.explain = 0;
 	rc = parse_opts(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? QERR_OK : rc;
@@ -359,6 +365,7 @@ int cmd_ask(int argc, char **argv)
 		rc = QERR_IO;
 	} else {
 		cli_out_init(&out, stdout, o.s.json);
+		out.full = o.full;
 		rc = q ? answer(x, t, &o, &out, q) : ask_stdin(x, t, &o, &out);
 	}
 	tok_free(t);

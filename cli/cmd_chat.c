@@ -60,6 +60,7 @@ static void usage(FILE *fp)
 		"  --db PATH         index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
 		"                    built from the bundled corpus when missing)\n"
 		"  -n, --top N       show the N best answers per turn (default 1)\n"
+		"  --full            show whole answers, not a long one's best passage\n"
 		"  -j, --json        one JSON object per input line: questions give\n"
 		"                    what 'quarry ask --json' gives plus \"resolved\",\n"
 		"                    the query actually searched (\"\" when there was\n"
@@ -110,25 +111,34 @@ static int parse_top(const char *s)
 	return (int)v;
 }
 
+static const struct option own_opts[] = {
+	{"full", no_argument, NULL, 'F'},
+	{NULL, 0, NULL, 0},
+};
+
 static const struct cli_opts_spec spec = {
 	"chat",
 	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK,
-	NULL, "", usage,
+	own_opts, "", usage,
 };
 
-/* Chat has no options of its own: the shared ones go into c, and *db.
+/* The shared options go into c, and *db; --full into c->out.full.
  * Returns 0, CLI_HELP_SHOWN, or QERR_USAGE (message printed). */
 static int parse_opts(int argc, char **argv, struct chat *c,
 		      const char **db)
 {
 	struct cli_shared s;
 	struct cli_getopt g;
+	int ch;
 
 	cli_shared_init(&s);
 	s.top = 1;
 	cli_getopt_init(&g, &spec, &s);
-	while (cli_getopt_next(&g, argc, argv) != 0)
-		; /* (no own options: the spec has none) */
+	while ((ch = cli_getopt_next(&g, argc, argv)) != 0) {
+		switch (ch) {
+		case 'F': c->out.full = 1; break;
+		}
+	}
 	if (g.status != 0)
 		return g.status;
 	*db = s.db;
@@ -351,6 +361,8 @@ static int turn(struct chat *c, const char *q)
 	}
 	rank_run_init(&run, want, c->threshold);
 	rc = cli_retrieve(c->x, c->t, &c->params, resolved, &run, res, &n, &err);
+	if (rc == 0)
+		rc = cli_snippets(&run.q, res, n, c->out.color, &err);
 	declined = run.declined;
 	rank_run_clear(&run);
 	if (rc != 0) {
@@ -690,12 +702,16 @@ static History *history_open(const char *path)
 {
 	History *h = history_init();
 	HistEvent ev;
+	struct stat st;
 
 	if (h == NULL)
 		return NULL;
 	history(h, &ev, H_SETSIZE, HISTORY_SIZE);
-	if (path && access(path, F_OK) == 0 &&
-	    history(h, &ev, H_LOAD, path) < 0)
+	/* A FIFO or device there would hang the load: regular files only. */
+	if (path && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		cli_warn("history %s is not a regular file; not read", path);
+	else if (path && access(path, F_OK) == 0 &&
+		 history(h, &ev, H_LOAD, path) < 0)
 		cli_warn("cannot read history from %s", path);
 	return h;
 }
@@ -780,7 +796,7 @@ int cmd_chat(int argc, char **argv)
 {
 	struct chat c;
 	const char *db = NULL;
-	int rc;
+	int rc, full;
 
 	memset(&c, 0, sizeof(c));
 	followup_init(&c.topic);
@@ -801,7 +817,9 @@ int cmd_chat(int argc, char **argv)
 		cli_error("out of memory");
 		rc = QERR_IO;
 	} else {
+		full = c.out.full;
 		cli_out_init(&c.out, stdout, c.out.json);
+		c.out.full = full;
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 			rc = chat_tty(&c);
 		else

@@ -1,22 +1,38 @@
-/* cmd_index.c - quarry index [--db PATH] [--update] PATH... */
+/* cmd_index.c - quarry index [--db PATH] [--update] [--as qa|passages]
+ * [--convert EXT=COMMAND] PATH... */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../index/convert.h"
+#include "../util/buf.h"
 #include "cli.h"
 #include "options.h"
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: quarry index [--db PATH] PATH...\n"
-		"       quarry index [--db PATH] --update [PATH...]\n"
+		"usage: quarry index [--db PATH] [--as qa|passages]\n"
+		"                    [--convert EXT=COMMAND]... PATH...\n"
+		"       quarry index [--db PATH] [--as ...] [--convert ...] "
+		"--update [PATH...]\n"
 		"       quarry index [--db PATH] --rebuild\n\n"
 		"Read documents and replace the index with them.  PATH is a file\n"
 		"or a directory (read recursively).  Formats, by extension:\n"
 		"  .txt    numbered Q&A text ('1. question', 'Ans:', answer)\n"
 		"  .jsonl  {\"question\",\"answer\"[,\"id\"]} or BEIR "
 		"{\"_id\",\"title\",\"text\"}\n"
-		"  .md     Markdown: each heading a question, the text under it the answer\n\n"
+		"  .md     Markdown: each heading a question, the text under it the answer\n"
+		"  .html   HTML pages, read as prose\n"
+		"A text or Markdown file without Q&A records is read as prose and cut\n"
+		"into passages (titled by its heading path, id file:line).  Other\n"
+		"formats go through converters: PDF with pdftotext and man pages with\n"
+		"man -l when installed, and `convert.EXT = COMMAND` lines of the config\n"
+		"file or --convert.\n"
+		"Only regular files are read (not FIFOs or devices), each as it was\n"
+		"when opened; a file read whole may hold at most 1 GiB (JSON Lines\n"
+		"are streamed).  In a directory, files that cannot be read or hold\n"
+		"no records are skipped with a warning.\n\n"
 		"The new index is written beside the old one and swapped in only\n"
 		"when complete.\n\n"
 		"With --update the index is changed in place instead, in time\n"
@@ -24,22 +40,84 @@ static void usage(FILE *fp)
 		"whose content changed are indexed again, unchanged ones are left\n"
 		"alone, and indexed files under PATH that are gone are dropped.\n"
 		"Without PATH every file the index holds is checked.  Queries\n"
-		"running meanwhile see the index before or after, never between.\n"
-		"An update that would drop every file of the index is refused.\n\n"
-		"With --rebuild the index is built again from the files it records\n"
-		"(after a quarry upgrade, or damage).  Paths are recorded resolved,\n"
-		"so updates work from any directory.  One writer at a time: a\n"
-		"second one waits up to $QUARRY_LOCK_TIMEOUT seconds (10), then\n"
-		"fails (exit 4).\n\n"
+		"running meanwhile see the index before or after, never between.\n\n"
 		"options:\n"
 		"  --db PATH   index file (default $XDG_CACHE_HOME/quarry/index.db)\n"
 		"  -u, --update  update in place (see above)\n"
+		"  --as qa|passages  read text and Markdown as Q&A records or as\n"
+		"              prose, instead of deciding per file\n"
+		"  --convert EXT=COMMAND  read .EXT files through COMMAND's output\n"
+		"              (%%s the file; split at blanks, no shell; repeatable;\n"
+		"              an empty COMMAND drops the rule)\n"
 		"  --rebuild   build again from the recorded sources\n"
 		"  -q, --quiet no summary line\n"
 		"  -h, --help  this help\n");
 }
 
+/* $XDG_CONFIG_HOME/quarry/config, else ~/.config/quarry/config. */
+static char *config_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	struct buf b = BUF_INIT;
+
+	if (xdg && *xdg == '/') {
+		buf_puts(&b, xdg);
+	} else {
+		buf_puts(&b, home && *home ? home : ".");
+		buf_puts(&b, "/.config");
+	}
+	if (buf_puts(&b, "/quarry/config") != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* The shipped converters, then the config file's; --convert comes after. */
+static int load_converters(struct conv *cv, struct qerr *err)
+{
+	char *path = config_path();
+	int rc;
+
+	if (path == NULL || conv_defaults(cv) != 0) {
+		free(path);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	rc = conv_load_config(cv, path, err);
+	free(path);
+	return rc;
+}
+
+/* QUARRY_PASSAGE_BYTES: the passage bound (default PSG_MAX_BYTES). */
+static size_t passage_bytes(void)
+{
+	const char *v = getenv("QUARRY_PASSAGE_BYTES");
+	char *end;
+	long n = v ? strtol(v, &end, 10) : 0;
+
+	if (v && (*end != '\0' || n < 64 || n > 1L << 20)) {
+		cli_warn("QUARRY_PASSAGE_BYTES='%s' ignored", v);
+		return 0;
+	}
+	return v ? (size_t)n : 0;
+}
+
+static int parse_as(const char *v, enum corpus_as *as)
+{
+	if (strcmp(v, "qa") == 0)
+		*as = CORPUS_AS_QA;
+	else if (strcmp(v, "passages") == 0)
+		*as = CORPUS_AS_PASSAGES;
+	else if (strcmp(v, "auto") == 0)
+		*as = CORPUS_AS_AUTO;
+	else
+		return -1;
+	return 0;
+}
+
 static const struct option own_opts[] = {
+	{"as", required_argument, NULL, 'a'},
+	{"convert", required_argument, NULL, 'c'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"rebuild", no_argument, NULL, 'r'},
 	{"update", no_argument, NULL, 'u'},
@@ -50,33 +128,126 @@ static const struct cli_opts_spec spec = {
 	"index", CLI_G_HELP | CLI_G_DB, own_opts, "qu", usage,
 };
 
-int cmd_index(int argc, char **argv)
+struct index_opts {
+	struct cli_shared s; /* --db */
+	int quiet, update, rebuild;
+	enum corpus_as as; /* --as */
+	const char **convert; /* the --convert specs, in order */
+	int nconvert;
+};
+
+/* o->convert must have room for argc specs.  Returns 0, CLI_HELP_SHOWN,
+ * or QERR_USAGE (QERR_IO when memory runs out; a message printed). */
+static int parse_opts(int argc, char **argv, struct index_opts *o)
 {
-	struct cli_shared s;
 	struct cli_getopt g;
 	struct qerr err = {0};
-	const char *db;
-	char *def = NULL;
-	int c, quiet = 0, update = 0, rebuild = 0, rc;
+	struct conv check;
+	int c, rc;
 
-	cli_shared_init(&s);
-	cli_getopt_init(&g, &spec, &s);
+	cli_getopt_init(&g, &spec, &o->s);
 	while ((c = cli_getopt_next(&g, argc, argv)) != 0) {
 		switch (c) {
-		case 'q': quiet = 1; break;
-		case 'u': update = 1; break;
-		case 'r': rebuild = 1; break;
+		case 'a':
+			if (parse_as(optarg, &o->as) != 0) {
+				cli_error("index: --as takes qa or passages, not '%s'",
+					  optarg);
+				return QERR_USAGE;
+			}
+			break;
+		case 'c':
+			/* (checked now, applied after the config file's rules) */
+			conv_init(&check);
+			rc = conv_parse_spec(&check, optarg, &err);
+			conv_free(&check);
+			if (rc != 0)
+				return cli_fail(&err);
+			o->convert[o->nconvert++] = optarg;
+			break;
+		case 'q': o->quiet = 1; break;
+		case 'u': o->update = 1; break;
+		case 'r': o->rebuild = 1; break;
 		}
 	}
-	if (g.status != 0)
-		return g.status == CLI_HELP_SHOWN ? QERR_OK : g.status;
-	db = s.db;
-	if (rebuild && (update || optind < argc)) {
+	return g.status;
+}
+
+/* The shipped converters, the config file's, then the --convert specs
+ * in order.  0, or the exit status with one error line printed. */
+static int set_converters(struct conv *cv, const char **spec_v, int n)
+{
+	struct qerr err = {0};
+	int i, rc;
+
+	/* A config file that cannot be read costs its converter rules, not
+	 * the build (as it costs ask only its LLM settings). */
+	rc = load_converters(cv, &err);
+	if (rc == QERR_IO) {
+		cli_warn("%s; converters from it not used", err.msg);
+		qerr_clear(&err);
+	} else if (rc != 0) {
+		return cli_fail(&err);
+	}
+	for (i = 0; i < n; i++)
+		if (conv_parse_spec(cv, spec_v[i], &err) != 0)
+			return cli_fail(&err);
+	return 0;
+}
+
+static int run(const char *db, char **paths, int npaths, int quiet,
+	       int update, int rebuild);
+
+int cmd_index(int argc, char **argv)
+{
+	struct index_opts o;
+	struct corpus_opts co = {CORPUS_AS_AUTO, 0, NULL};
+	struct conv cv;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	cli_shared_init(&o.s);
+	o.as = CORPUS_AS_AUTO;
+	/* (the --convert rules go after the config file's, which is read
+	 * once the options are known good) */
+	if ((o.convert = calloc((size_t)argc, sizeof(*o.convert))) == NULL) {
+		cli_error("out of memory");
+		return QERR_IO;
+	}
+	rc = parse_opts(argc, argv, &o);
+	if (rc != 0) {
+		free(o.convert);
+		return rc == CLI_HELP_SHOWN ? QERR_OK : rc;
+	}
+	conv_init(&cv);
+	co.as = o.as;
+	co.conv = &cv;
+	co.passage_bytes = passage_bytes();
+	rc = set_converters(&cv, o.convert, o.nconvert);
+	free(o.convert);
+	if (rc == 0) {
+		cli_corpus_opts = &co;
+		rc = run(o.s.db, argv + optind, argc - optind, o.quiet,
+			 o.update, o.rebuild);
+		cli_corpus_opts = NULL;
+	}
+	conv_free(&cv);
+	return rc;
+}
+
+/* The build or update itself, options parsed. */
+static int run(const char *db, char **paths, int npaths, int quiet,
+	       int update, int rebuild)
+{
+	struct qerr err = {0};
+	char *def = NULL;
+	int rc;
+
+	if (rebuild && (update || npaths > 0)) {
 		cli_error("index: --rebuild takes no PATH and no --update (see "
 			  "quarry index --help)");
 		return QERR_USAGE;
 	}
-	if (optind >= argc && !update && !rebuild) {
+	if (npaths == 0 && !update && !rebuild) {
 		cli_error("index: no PATH given (see quarry index --help)");
 		return QERR_USAGE;
 	}
@@ -91,11 +262,9 @@ int cmd_index(int argc, char **argv)
 	if (rebuild)
 		rc = cli_rebuild(db, quiet, &err);
 	else if (update)
-		rc = cli_update_paths(db, argv + optind, argc - optind, quiet,
-				      &err);
+		rc = cli_update_paths(db, paths, npaths, quiet, &err);
 	else
-		rc = cli_build_paths(db, argv + optind, argc - optind, quiet,
-				     NULL, &err);
+		rc = cli_build_paths(db, paths, npaths, quiet, NULL, &err);
 	free(def);
 	return rc ? cli_fail(&err) : QERR_OK;
 }

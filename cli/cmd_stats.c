@@ -1,6 +1,7 @@
 /* cmd_stats.c - quarry stats [--db PATH]: what the index holds. */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -14,6 +15,35 @@ static void usage(FILE *fp)
 		    "options:\n"
 		    "  --db PATH   index file (default $XDG_CACHE_HOME/quarry/index.db)\n"
 		    "  -h, --help  this help\n");
+}
+
+/* Records by how their files were read, and by the files' formats. */
+static void print_kinds(const struct idx_source *s, int n)
+{
+	const char *fmt[16];
+	long nfmt[16] = {0}, qa = 0, psg = 0;
+	int i, j, nf = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *f = s[i].format[0] ? s[i].format : "?";
+
+		if (s[i].kind == IDX_KIND_PASSAGE)
+			psg += s[i].n;
+		else
+			qa += s[i].n;
+		for (j = 0; j < nf && strcmp(fmt[j], f) != 0; j++)
+			;
+		if (j == nf && nf == 16)
+			j = 15; /* the rest counted with the last */
+		else if (j == nf)
+			fmt[nf++] = f;
+		nfmt[j] += s[i].n;
+	}
+	printf("kinds:     %ld Q&A, %ld passages\n", qa, psg);
+	printf("formats:  ");
+	for (j = 0; j < nf; j++)
+		printf(" %s %ld%s", fmt[j], nfmt[j], j + 1 < nf ? "," : "");
+	printf("\n");
 }
 
 static const struct cli_opts_spec spec = {
@@ -61,6 +91,7 @@ int cmd_stats(int argc, char **argv)
 		printf("deleted:   %ld\n", ndel);
 	}
 	if (idx_sources(x, &s, &n, NULL) == 0) {
+		print_kinds(s, n);
 		printf("sources:   %d\n", n);
 		for (i = 0; i < n; i++) {
 			char *show = cli_show_path(s[i].path);

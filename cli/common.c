@@ -248,8 +248,10 @@ static int note_bundled(struct build_ctx *c, const char *path)
 	c->last_copy = strdup(path);
 	if (c->last_copy == NULL)
 		return QERR_IO;
-	return idx_build_source(c->b, path, (long long)quarry_bundled_len, 0,
-				c->bundled_hash, 1);
+	if (idx_build_source(c->b, path, (long long)quarry_bundled_len, 0,
+			     c->bundled_hash, 1) != 0)
+		return QERR_IO;
+	return idx_build_source_kind(c->b, IDX_KIND_QA, "txt");
 }
 
 static int add_rec(struct build_ctx *c, const struct corpus_rec *r)
@@ -261,22 +263,28 @@ static int add_rec(struct build_ctx *c, const struct corpus_rec *r)
 	return rc;
 }
 
-/* A record read from the user's files, on the indexing thread. */
-static int consume(void *ctx, const struct corpus_rec *r,
-		   const struct cli_source_info *si)
+/* A record read from the user's files, on the indexing thread; a new
+ * source is recorded at its first record and described (size, mtime,
+ * hash) once it has been read. */
+static int consume(void *ctx, const struct corpus_rec *r, int first,
+		   const struct corpus_file *done)
 {
 	struct build_ctx *c = ctx;
 	int rc = 0;
 
-	if (si) {
+	if (r == NULL)
+		return idx_build_source_stat(c->b, done->size, done->mtime_ns,
+					     done->hash);
+	if (first) {
 		/* Recorded resolved, so that it is found from anywhere. */
 		char *key = canon(r->source);
 
 		if (key == NULL)
 			return QERR_IO;
-		rc = idx_build_source(c->b, key, si->size, si->mtime, si->hash,
-				      0);
+		rc = idx_build_source(c->b, key, -1, -1, "", 0);
 		free(key);
+		if (rc == 0)
+			rc = idx_build_source_kind(c->b, r->kind, r->format);
 	}
 	return rc ? rc : add_rec(c, r);
 }
@@ -296,6 +304,15 @@ static int build_want(void *ctx, const char *path)
 	return e == NULL || e->aux++ == 0;
 }
 
+/* Note when reading began, for the racy check of cli_source_change. */
+static void note_mtime_ref(struct idx_build *b, long long ref)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", ref);
+	idx_build_meta(b, "mtime_ref", num);
+}
+
 /* A record of the embedded corpus. */
 static int on_rec(void *ctx, const struct corpus_rec *r)
 {
@@ -310,7 +327,8 @@ static int build_sources(const char *db, int bundled, char **paths,
 			 int npaths, int quiet, long *nrecs, struct qerr *err)
 {
 	struct build_ctx c = {0};
-	struct corpus_reader r = {on_rec, on_warn, &c, NULL};
+	struct corpus_reader r = {0}, how = {0};
+	long long ref = cli_mtime_now();
 	long total = 0, nb = 0;
 	int i, rc = 0;
 
@@ -331,6 +349,9 @@ static int build_sources(const char *db, int bundled, char **paths,
 			idx_build_set_memory(c.b, (size_t)mb << 20);
 	}
 	if (bundled) {
+		r.on_rec = on_rec;
+		r.on_warn = on_warn;
+		r.ctx = &c;
 		c.bundled = 1;
 		c.bundled_hash = quarry_bundled_hash;
 		rc = corpus_read_mem(&r, quarry_bundled_name, "txt",
@@ -349,9 +370,12 @@ static int build_sources(const char *db, int bundled, char **paths,
 	if (i < npaths)
 		c.total_bytes = 0;
 	nwarn = 0;
+	how.on_warn = on_warn;
+	how.want = build_want;
+	how.exclude = db;
 	if (rc == 0 && npaths > 0)
-		rc = cli_read_parallel(paths, npaths, on_warn, build_want,
-				       consume, &c, &total, err);
+		rc = cli_read_parallel(paths, npaths, &how, consume, &c, &total,
+				       err);
 	warn_summary();
 	free(c.last_copy);
 	strmap_free(&c.seen);
@@ -365,6 +389,7 @@ static int build_sources(const char *db, int bundled, char **paths,
 		idx_build_meta(c.b, "bundled_hash", quarry_bundled_hash);
 	if (npaths > 0)
 		show_progress(&c, 1);
+	note_mtime_ref(c.b, ref);
 	rc = idx_build_commit(c.b, err);
 	total += nb;
 	if (rc == 0 && !quiet)
@@ -456,9 +481,11 @@ struct update_ctx {
 	struct idx_source *src; /* what the index holds */
 	int nsrc;
 	struct strmap known;    /* canonical path -> aux: index into src */
+	long long ref;          /* the index's mtime_ref, -1: whole seconds */
 	/* the reading thread's (want), read once it has ended */
 	struct strmap seen;     /* files asked about; count 1: to be read */
-	struct strmap touched;  /* same content, new mtime: aux = mtime */
+	struct strmap touched;  /* same content, new mtime: aux = src index */
+	long long *now_ns;      /* per src: the touched file's mtime */
 	long unchanged;
 	/* the indexing thread's */
 	struct strmap delivered; /* canonical paths that gave records */
@@ -479,9 +506,8 @@ static int update_want(void *ctx, const char *path)
 	struct update_ctx *u = ctx;
 	char *key = canon(path);
 	const struct idx_source *s;
-	struct strmap_entry *e;
-	struct cli_source_info si;
-	struct stat sb;
+	struct strmap_entry *e, *t;
+	struct corpus_file now;
 	int want = 0;
 
 	if (key == NULL || (e = strmap_get(&u->seen, key, strlen(key))) == NULL) {
@@ -493,23 +519,19 @@ static int update_want(void *ctx, const char *path)
 		return 0; /* named twice */
 	}
 	s = known_source(u, key);
-	if (s == NULL || stat(path, &sb) != 0 ||
-	    (long long)sb.st_size != s->size) {
-		want = 1; /* new, or changed for sure: no need to hash it here */
-	} else if ((long long)sb.st_mtime == s->mtime) {
+	switch (s ? cli_source_change(s, u->ref, &now) : CLI_CHANGED) {
+	case CLI_SAME:
 		u->unchanged++;
-	} else {
-		cli_source_info(path, &si);
-		if (si.hash[0] && strcmp(si.hash, s->hash) == 0) {
-			struct strmap_entry *t =
-				strmap_get(&u->touched, key, strlen(key));
-
-			if (t)
-				t->aux = (long)si.mtime;
-			u->unchanged++;
-		} else {
-			want = 1;
+		break;
+	case CLI_TOUCHED:
+		if ((t = strmap_get(&u->touched, key, strlen(key))) != NULL) {
+			t->aux = (long)(s - u->src);
+			u->now_ns[s - u->src] = now.mtime_ns;
 		}
+		u->unchanged++;
+		break;
+	default:
+		want = 1; /* new, changed, or to be reported by the reader */
 	}
 	e->count = want;
 	free(key);
@@ -517,13 +539,16 @@ static int update_want(void *ctx, const char *path)
 }
 
 /* On the indexing thread: a changed file's old records go first. */
-static int update_consume(void *ctx, const struct corpus_rec *r,
-			  const struct cli_source_info *si)
+static int update_consume(void *ctx, const struct corpus_rec *r, int first,
+			  const struct corpus_file *done)
 {
 	struct update_ctx *u = ctx;
 	int rc = 0;
 
-	if (si) {
+	if (r == NULL)
+		return idx_build_source_stat(u->c.b, done->size, done->mtime_ns,
+					     done->hash);
+	if (first) {
 		char *key = canon(r->source);
 		const struct idx_source *s = key ? known_source(u, key) : NULL;
 
@@ -537,9 +562,10 @@ static int update_consume(void *ctx, const struct corpus_rec *r,
 			free(key);
 			return rc;
 		}
-		rc = idx_build_source(u->c.b, key, si->size, si->mtime,
-				      si->hash, 0);
+		rc = idx_build_source(u->c.b, key, -1, -1, "", 0);
 		free(key);
+		if (rc == 0)
+			rc = idx_build_source_kind(u->c.b, r->kind, r->format);
 	}
 	return rc ? rc : add_rec(&u->c, r);
 }
@@ -570,7 +596,11 @@ static int under_args(const char *p, char **args, int nargs)
 	return 0;
 }
 
-/* After reading: new mtimes, and the sources that are gone. */
+/* After reading: new mtimes, and the sources that are gone.  A source
+ * left as it was keeps its mtime only when the new mtime_ref cannot make
+ * it look settled: one racy under the old reference (or recorded in
+ * whole seconds) and not checked now gets mtime -1, so that its content
+ * is compared next time (git smudges such entries). */
 static int update_finish(struct update_ctx *u, char **args, int nargs)
 {
 	int i, rc = 0;
@@ -586,7 +616,7 @@ static int update_finish(struct update_ctx *u, char **args, int nargs)
 			return QERR_IO;
 		seen = strmap_find(&u->seen, key);
 		if ((t = strmap_find(&u->touched, key)) != NULL)
-			rc = idx_update_touch(u->c.b, s->path, t->aux);
+			rc = idx_update_touch(u->c.b, s->path, u->now_ns[t->aux]);
 		else if (seen && seen->count == 1 &&
 			 !strmap_find(&u->delivered, key))
 			drop = 1; /* changed, and no records in it now */
@@ -600,6 +630,9 @@ static int update_finish(struct update_ctx *u, char **args, int nargs)
 		else if (!seen && !s->bundled && stat(s->path, &sb) != 0 &&
 			 (nargs == 0 || under_args(s->path, args, nargs)))
 			drop = 1; /* gone from disk */
+		else if (!s->bundled && !strmap_find(&u->delivered, key) &&
+			 (u->ref < 0 || (!seen && s->mtime >= u->ref)))
+			rc = idx_update_touch(u->c.b, s->path, -1);
 		if (drop && rc == 0) {
 			rc = idx_update_remove(u->c.b, s->path);
 			u->removed++;
@@ -635,6 +668,7 @@ static void update_free(struct update_ctx *u)
 	strmap_free(&u->seen);
 	strmap_free(&u->touched);
 	strmap_free(&u->delivered);
+	free(u->now_ns);
 	free(u->c.last_copy);
 }
 
@@ -642,7 +676,9 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 		     struct qerr *err)
 {
 	struct update_ctx u;
-	char **all = NULL;
+	struct corpus_reader how = {0};
+	long long ref = cli_mtime_now();
+	char **all = NULL, text[32];
 	long total = 0;
 	int i, nall = 0, rc;
 
@@ -657,6 +693,12 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 		return rc;
 	if ((rc = idx_update_sources(u.c.b, &u.src, &u.nsrc, err)) != 0)
 		goto fail;
+	u.ref = cli_mtime_ref(idx_update_meta(u.c.b, "mtime_ref", text,
+					      sizeof(text)));
+	if ((u.now_ns = calloc((size_t)u.nsrc + 1, sizeof(*u.now_ns))) == NULL) {
+		rc = qerr_set(err, QERR_IO, "out of memory");
+		goto fail;
+	}
 	for (i = 0; i < u.nsrc; i++) {
 		char *key = canon(u.src[i].path);
 		struct strmap_entry *e =
@@ -683,9 +725,14 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 	u.c.progress = !quiet && isatty(STDERR_FILENO);
 	u.c.start = now_sec();
 	nwarn = 0;
+	how.on_warn = on_warn;
+	how.want = update_want;
+	how.exclude = db;
+	/* Without PATH the files are the index's own: one that holds no
+	 * records any more is dropped, with a warning. */
+	how.lenient = npaths == 0;
 	rc = cli_read_parallel(npaths ? paths : all, npaths ? npaths : nall,
-			       on_warn, update_want, update_consume, &u, &total,
-			       err);
+			       &how, update_consume, &u, &total, err);
 	warn_summary();
 	if (rc == 0)
 		rc = update_finish(&u, paths, npaths);
@@ -696,6 +743,7 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 		goto fail;
 	}
 	show_progress(&u.c, 1);
+	note_mtime_ref(u.c.b, ref);
 	rc = idx_build_commit(u.c.b, err);
 	u.c.b = NULL;
 	if (rc == 0 && !quiet)
@@ -725,24 +773,28 @@ static int bundled_stale(struct idx *x)
 static void check_sources(struct idx *x, const char *db)
 {
 	struct idx_source *s;
+	long long ref = cli_mtime_ref(idx_meta(x, "mtime_ref"));
 	int n, i;
 
 	if (idx_sources(x, &s, &n, NULL) != 0)
 		return;
 	for (i = 0; i < n; i++) {
-		struct stat sb;
+		struct corpus_file now;
 		const char *what;
 		char *show;
 
 		if (s[i].bundled)
 			continue;
-		if (stat(s[i].path, &sb) != 0)
+		switch (cli_source_change(&s[i], ref, &now)) {
+		case CLI_GONE:
 			what = "was indexed but is gone";
-		else if ((long long)sb.st_size != s[i].size ||
-			 (long long)sb.st_mtime != s[i].mtime)
+			break;
+		case CLI_CHANGED:
 			what = "changed since it was indexed";
-		else
+			break;
+		default:
 			continue;
+		}
 		show = cli_show_path(s[i].path);
 		cli_warn("%s %s; run quarry index%s%s --update",
 			 show ? show : s[i].path, what, db ? " --db " : "",

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../util/buf.h"
+#include "../util/fileio.h"
 #include "cli.h"
 #include "eval.h"
 
@@ -71,16 +74,23 @@ static int blank(const char *s)
 int eval_each_line(const char *path, eval_line_fn fn, void *ctx,
 		   struct qerr *err)
 {
-	FILE *fp = fopen(path, "r");
+	struct stat st;
+	int fd = fio_open_regular(path, &st);
+	FILE *fp = fd >= 0 ? fdopen(fd, "r") : NULL;
 	char *line = NULL;
 	size_t cap = 0, n;
 	ssize_t len;
 	long lineno = 0;
 	int rc = 0;
 
+	/* A FIFO or device is refused, never waited on. */
+	if (fd == FIO_NOT_REGULAR)
+		return qerr_set(err, QERR_IO, "%s: not a regular file", path);
 	if (fp == NULL) {
 		int e = errno;
 
+		if (fd >= 0)
+			close(fd);
 		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
 	}
 	while (rc == 0 && (len = getline(&line, &cap, fp)) != -1) {

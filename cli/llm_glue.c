@@ -166,6 +166,7 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 {
 	struct llm_config cfg;
 	struct llm_entry *e = calloc((size_t)n + 1, sizeof(*e));
+	char (*label)[16] = calloc((size_t)n + 1, sizeof(*label));
 	struct llm_turn *t = calloc((size_t)nhist + 1, sizeof(*t));
 	struct llm_request req = {0};
 	struct buf out = BUF_INIT;
@@ -176,16 +177,24 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 	*reply = NULL;
 	last_interrupted = 0;
 	memset(&cfg, 0, sizeof(cfg));
-	if (e == NULL || t == NULL) {
+	if (e == NULL || t == NULL || label == NULL) {
 		free(e);
+		free(label);
 		free(t);
 		return qerr_set(err, QERR_IO, "out of memory");
 	}
+	/* Labels are the results' ranks, unique in a request (record ids
+	 * repeat across files), as the Sources lists show them. */
 	for (i = 0; i < n; i++) {
-		e[i].id = res[i].doc.ext_id;
+		snprintf(label[i], sizeof(label[i]), "%d", res[i].rank);
+		e[i].id = label[i];
 		e[i].question = res[i].doc.question;
 		e[i].answer = res[i].doc.answer;
 		e[i].source = res[i].doc.source;
+		e[i].line = res[i].doc.line;
+		e[i].snippet = res[i].snip.text && !res[i].snip.whole
+				       ? res[i].snip.text
+				       : NULL;
 	}
 	for (i = 0; i < nhist; i++) {
 		t[i].user = hist[i].user;
@@ -219,6 +228,7 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 	buf_free(&sc.clean);
 	llm_config_free(&cfg);
 	free(e);
+	free(label);
 	free(t);
 	return rc;
 }

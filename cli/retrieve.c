@@ -92,11 +92,30 @@ int cli_explain(struct idx *x, const struct rank_query *rq,
 	return 0;
 }
 
+int cli_snippets(const struct rank_query *rq, struct cli_result *res, int n,
+		 int marked, struct qerr *err)
+{
+	int i, rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		const char *a = res[i].doc.answer ? res[i].doc.answer : "";
+
+		rc = snip_make(rq, res[i].doc.question, a, strlen(a),
+			       SNIP_CHARS, &res[i].snip, err);
+		if (rc == 0 && marked)
+			rc = snip_make(rq, NULL, a, strlen(a), 0,
+				       &res[i].marked, err);
+	}
+	return rc;
+}
+
 void cli_results_clear(struct cli_result *res, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++) {
+		snip_clear(&res[i].snip);
+		snip_clear(&res[i].marked);
 		idx_doc_clear(&res[i].doc);
 		free(res[i].contrib);
 		res[i].contrib = NULL;

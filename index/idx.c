@@ -274,7 +274,8 @@ static const char schema_sql[] =
 	"BEGIN;"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	"CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT, size INT,"
-	" mtime INT, hash TEXT, bundled INT, first INT, n INT);"
+	" mtime INT, hash TEXT, bundled INT, first INT, n INT, kind INT,"
+	" format TEXT);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, ext_id TEXT, source INT,"
 	" line INT, question TEXT, answer TEXT, len_q INT, len_a INT);"
 	"CREATE TABLE vocab(term TEXT PRIMARY KEY, id INT, df INT, cf INT)"
@@ -396,7 +397,15 @@ int idx_build_begin(struct idx_build **out, const char *path,
 	if (sqlite3_open_v2(b->tmp, &b->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK) {
-		int e = errno;
+		/* SQLite's own errno is from its last try (a read-only
+		 * open: ENOENT); creating the file says why it failed. */
+		int fd = open(b->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0644), e = fd < 0 ? errno : 0;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(b->tmp);
+		}
 
 		qerr_set(err, QERR_IO, "cannot create index %s: %s", b->tmp,
 			 e ? strerror(e) : sqlite3_errmsg(b->db));
@@ -435,7 +444,7 @@ int idx_build_source(struct idx_build *b, const char *path, long long size,
 		return b->err.code;
 	b->src_id++;
 	if (sqlite3_prepare_v2(b->db,
-			       "INSERT INTO sources VALUES(?,?,?,?,?,?,?,0)", -1,
+			       "INSERT INTO sources VALUES(?,?,?,?,?,?,?,0,0,NULL)", -1,
 			       &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, b->src_id);
@@ -449,6 +458,55 @@ int idx_build_source(struct idx_build *b, const char *path, long long size,
 		goto fail;
 	sqlite3_finalize(st);
 	b->src_row = b->src_id;
+	return 0;
+fail:
+	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+int idx_build_source_stat(struct idx_build *b, long long size,
+			  long long mtime, const char *hash)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return b->err.code;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET size = ?, mtime = ?, "
+				      "hash = ? WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, size);
+	sqlite3_bind_int64(st, 2, mtime);
+	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, b->src_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+int idx_build_source_kind(struct idx_build *b, int kind, const char *format)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return b->err.code;
+	if (b->src_row == 0)
+		return 0;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET kind = ?, format = ? "
+				      "WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_text(st, 2, format, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, b->src_row);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
 	return 0;
 fail:
 	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
@@ -2634,8 +2692,9 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 	*out = NULL;
 	*n = 0;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT path, size, mtime, hash, bundled FROM "
-			       "sources ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+			       "SELECT path, size, mtime, hash, bundled, n, kind, "
+			       "coalesce(format, '') FROM sources ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -2656,6 +2715,9 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 		s[cnt].mtime = sqlite3_column_int64(st, 2);
 		s[cnt].hash = col_dup(st, 3);
 		s[cnt].bundled = sqlite3_column_int(st, 4);
+		s[cnt].n = (long)sqlite3_column_int64(st, 5);
+		s[cnt].kind = sqlite3_column_int(st, 6);
+		s[cnt].format = col_dup(st, 7);
 		cnt++;
 	}
 	sqlite3_finalize(st);
@@ -2671,6 +2733,7 @@ void idx_sources_free(struct idx_source *s, int n)
 	for (i = 0; s && i < n; i++) {
 		free(s[i].path);
 		free(s[i].hash);
+		free(s[i].format);
 	}
 	free(s);
 }

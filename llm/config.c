@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/fileio.h"
 
 #define MAX_TIMEOUT_S 86400.0 /* a day: anything larger is a typo */
 #define MAX_RETRIES 20
@@ -226,16 +229,24 @@ static int load_file(struct llm_config *cfg, char **warning,
 {
 	char *path = config_path(), *shown;
 	struct stat st;
-	int saw_key = 0, rc, e;
-	FILE *f;
+	int saw_key = 0, rc, e, fd;
+	FILE *f = NULL;
 
 	if (path == NULL)
 		return QERR_OK;
-	f = fopen(path, "r");
-	if (f == NULL) {
+	/* A FIFO or device there is refused, never waited on. */
+	fd = fio_open_regular(path, &st);
+	e = fd == FIO_NOT_REGULAR ? EINVAL : errno;
+	if (fd >= 0 && (f = fdopen(fd, "r")) == NULL) {
 		e = errno;
+		close(fd);
+	}
+	if (f == NULL) {
 		rc = QERR_OK;
-		if (e != ENOENT && e != ENOTDIR)
+		if (fd == FIO_NOT_REGULAR)
+			rc = qerr_set(err, QERR_IO, "cannot read %s: not a "
+				      "regular file", path);
+		else if (e != ENOENT && e != ENOTDIR)
 			rc = qerr_set(err, QERR_IO, "cannot read %s: %s", path,
 				      strerror(e));
 		free(path);

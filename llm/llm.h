@@ -26,15 +26,20 @@ struct llm_config {
 				  * waits included, ends after this long;
 				  * default 120000; 0: never */
 	int max_retries;         /* on 429/5xx; default 3 */
-	size_t context_budget;   /* max bytes of Q&A context; default 6000 */
+	size_t context_budget;   /* max bytes of context; default 6000: spent
+				    on snippets first, then whole texts */
 };
 
-/* One retrieved Q&A pair offered to the model as numbered context. */
+/* One retrieved record offered to the model as numbered context: its
+ * label, where it comes from (source:line), its question or title, and
+ * its text, whole or as a snippet. */
 struct llm_entry {
-	const char *id; /* shown to the model as [id] */
+	const char *id; /* shown to the model as [id]; unique per request */
 	const char *question;
 	const char *answer;
-	const char *source;
+	const char *source;  /* may be NULL */
+	long line;           /* of the record in source; 0: not shown */
+	const char *snippet; /* a short extract of answer, or NULL */
 };
 
 /* One earlier conversation turn (chat). */
