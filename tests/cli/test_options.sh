@@ -19,17 +19,17 @@ OPTS='db=x.db top=2 json=- threshold=0.5 explain=- llm=- llm-url=http://h
 llm-model=m llm-timeout=5 dry-run=- context-budget=500 model=bm25 k1=1 b=0.5
 wq=2 wa=2 qmatch=1 phrase=1 feedback=1 feedback-min=2 exhaustive=-
 no-expand=- no-fts5=- per-query=x.tsv check-pruning=- quiet=- update=-
-rebuild=-'
+rebuild=- full=- as=qa convert=txt=cat'
 
 # What each command takes (the rest it refuses as a bad option).
 takes() {
 	rank='model k1 b wq wa qmatch phrase feedback feedback-min exhaustive no-expand'
 	llm='llm llm-url llm-model llm-timeout'
 	case $1 in
-	ask) echo "db top json threshold explain dry-run context-budget $llm $rank" ;;
-	chat) echo "db top json threshold $llm $rank" ;;
+	ask) echo "db top json threshold explain dry-run context-budget full $llm $rank" ;;
+	chat) echo "db top json threshold full $llm $rank" ;;
 	eval) echo "json threshold no-fts5 per-query check-pruning $rank" ;;
-	index) echo "db quiet update rebuild" ;;
+	index) echo "db quiet update rebuild as convert" ;;
 	stats) echo "db" ;;
 	esac
 }
@@ -107,6 +107,36 @@ for c in ask chat; do
 		"^quarry: error: $c: --model is bm25 or tfidf, not 'bm2'$"
 done
 run "$Q" eval --model both --help; expect_rc "eval --model both is taken" 0
+
+# index's own values: a bad --as or --convert is one error line (exit 2),
+# even before --help; good ones reach the reader.
+run "$Q" index --as prose --help; expect_rc "index --as prose is refused" 2
+expect_err "index --as prose: one line" \
+	"^quarry: error: index: --as takes qa or passages, not 'prose'$"
+for v in txt =cat t/x=cat; do
+	run "$Q" index --convert "$v" --help; expect_rc "index --convert $v is refused" 2
+	expect_err "index --convert $v: one line" \
+		"^quarry: error: --convert wants EXT=COMMAND, got '$v'$"
+done
+for v in txt= 1.gz=zcat; do
+	run "$Q" index --convert "$v" --help; expect_rc "index --convert $v is taken" 0
+done
+run "$Q" index -q --db "$T/as.db" --as passages corpus/deep-learning-interview-qa.txt
+run "$Q" stats --db "$T/as.db"
+expect_out "--as passages reaches the reader" '^kinds: +0 Q&A, [1-9][0-9]* passages'
+# (a file of an unknown extension is sniffed as text: format txt; through a
+# converter its format is the extension; --convert comes after the config)
+mkdir "$T/conv"
+printf 'Zebras graze on the open plain.\n' >"$T/conv/a.zz"
+run "$Q" index -q --db "$T/conv.db" --convert zz=cat "$T/conv"
+run "$Q" stats --db "$T/conv.db"
+expect_out "--convert reaches the reader" '^formats: +zz 1$'
+mkdir -p "$T/config/quarry"
+printf 'convert.zz = cat\n' >"$T/config/quarry/config"
+run "$Q" index -q --db "$T/conv.db" --convert zz= "$T/conv"
+run "$Q" stats --db "$T/conv.db"
+expect_out "--convert zz= drops the config file's rule" '^formats: +txt 1$'
+rm -r "$T/config/quarry"
 
 # Each value reaches its own field: the best answer's score to one
 # question differs from the default's under every setting, and the
