@@ -23,6 +23,7 @@ int cmd_stats(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct idx *x;
+	struct qerr err = {0};
 	struct idx_source *s;
 	struct stat sb;
 	char *db = NULL, *def = NULL;
@@ -69,6 +70,7 @@ int cmd_stats(int argc, char **argv)
 		idx_sources_free(s, n);
 	}
 	free(def);
+	rc = idx_status(x, &err); /* (a read above may have failed) */
 	idx_close(x);
-	return QERR_OK;
+	return rc ? cli_fail(&err) : QERR_OK;
 }

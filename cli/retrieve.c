@@ -18,11 +18,16 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 	hits = calloc((size_t)top, sizeof(*hits));
 	if (hits == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
+	/* (idx_status: lookups that read as "absent" may have failed) */
 	rc = rank_parse_ex(x, t, q, p->expand, rq, err);
+	if (rc == 0)
+		rc = idx_status(x, err);
 	if (rc == 0)
 		rc = rank_feedback(x, rq, p, err);
 	if (rc == 0)
 		rc = rank_search(x, rq, p, top, hits, n, err);
+	if (rc == 0)
+		rc = idx_status(x, err);
 	for (i = 0; rc == 0 && i < *n; i++) {
 		res[i].rank = i + 1;
 		res[i].score = hits[i].score;

@@ -1411,7 +1411,8 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 		e->blob = malloc(len ? len : 1);
 		if (e->blob == NULL)
 			return qerr_set(err, QERR_IO, "out of memory");
-		memcpy(e->blob, data, len);
+		if (len > 0) /* (an empty blob reads as NULL) */
+			memcpy(e->blob, data, len);
 		(*nd)++;
 		e->t = rt;
 		e->ti = t;
@@ -1591,6 +1592,12 @@ int rank_search(struct idx *x, const struct rank_query *q,
 			return qerr_set(err, QERR_IO, "out of memory");
 	}
 	scorer_init(&s, x, p);
+	if (s.norms == NULL) {
+		if (top != hits)
+			free(top);
+		rc = idx_status(x, err);
+		return rc ? rc : qerr_set(err, QERR_IO, "out of memory");
+	}
 	idfsum = query_idf_mass(q);
 	if (p->model == RANK_BM25 && !p->exhaustive && s.norms) {
 		rc = search_maxscore(x, q, p, &s, idfsum, top, &ntop, kk, err);
