@@ -1676,12 +1676,6 @@ struct idx {
 
 static char *col_dup(sqlite3_stmt *st, int i);
 
-/* Doc ids the reader accepts lie below this: a segment's norms (two
- * bytes a record) must fit in one SQLite blob (at most 1e9 bytes), and
- * a reader allocates a few bytes per doc id, so a larger id can only
- * come from a damaged file. */
-#define IDX_MAX_DOCS (1L << 28)
-
 /* Record a failure in x's sticky error (the first one wins) and in err;
  * returns its code. */
 static int fail(struct idx *x, struct qerr *err, int code, const char *fmt,

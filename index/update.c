@@ -81,8 +81,14 @@ static int load_segments(struct idx_build *b)
 		s->avg[0] = sqlite3_column_double(st, 3);
 		s->avg[1] = sqlite3_column_double(st, 4);
 		b->nsegs++;
-		if (s->n < 0)
+		/* (in id order: increasing, disjoint ranges below maxdoc) */
+		if (s->base < (b->nsegs > 1 ? s[-1].base + s[-1].n : 0) ||
+		    s->base > b->ndocs || s->n < 0 || s->n > b->ndocs - s->base ||
+		    (del && dn != ((size_t)s->n + 7) / 8)) {
+			qerr_set(&b->err, QERR_DATA, "index is damaged: a "
+				 "segment row is out of range");
 			break;
+		}
 		if (del) {
 			size_t want = ((size_t)s->n + 7) / 8;
 
@@ -92,8 +98,8 @@ static int load_segments(struct idx_build *b)
 			memcpy(s->del, del, dn < want ? dn : want);
 		}
 	}
-	if (sqlite3_finalize(st) != SQLITE_OK || sqlite3_errcode(b->db) !=
-							 SQLITE_OK) {
+	if (sqlite3_finalize(st) != SQLITE_OK || b->err.code != QERR_OK ||
+	    sqlite3_errcode(b->db) != SQLITE_OK) {
 		if (b->err.code == QERR_OK)
 			qerr_set(&b->err, QERR_DATA, "index: damaged segment "
 				 "table");
@@ -155,10 +161,11 @@ int idx_update_begin(struct idx_build **out, const char *path,
 	b->ndocs = meta_text(b->db, "maxdoc", text, sizeof(text))
 			   ? atol(text) : -1;
 	b->doc0 = b->ndocs;
-	if (b->ndocs < b->live || b->live < 0 ||
+	if (b->ndocs < b->live || b->live < 0 || b->ndocs > IDX_MAX_DOCS ||
 	    idx_int_query(b->db, "SELECT coalesce(max(id), 0) FROM sources",
 			  &v) != 0) {
-		qerr_set(err, QERR_DATA, "%s: index is damaged", path);
+		qerr_set(err, QERR_DATA, "index is damaged: %s: record counts "
+			 "out of range", path);
 		idx_build_abort(b);
 		return QERR_DATA;
 	}
@@ -166,7 +173,7 @@ int idx_update_begin(struct idx_build **out, const char *path,
 	if (idx_int_query(b->db, "SELECT coalesce(max(id), -1) + 1 FROM "
 				 "segments", &v) != 0 ||
 	    load_segments(b) != 0) {
-		qerr_set(err, QERR_DATA, "%s: index is damaged", path);
+		qerr_set(err, QERR_DATA, "index is damaged: %s: segments", path);
 		idx_build_abort(b);
 		return QERR_DATA;
 	}
