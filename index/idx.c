@@ -1809,7 +1809,7 @@ static int col_int(sqlite3_stmt *st, int i, long lo, long hi, long *out)
 }
 
 /* Merge segment row st's deletion bitmap (docs base..base+n-1) into
- * x->del; -1 when it is not (n + 7) / 8 bytes or memory is short. */
+ * x->del; -1 when it is not (n + 7) / 8 bytes, -2 when memory is short. */
 static int load_deleted(struct idx *x, sqlite3_stmt *st, long base, long n)
 {
 	const unsigned char *del;
@@ -1823,7 +1823,7 @@ static int load_deleted(struct idx *x, sqlite3_stmt *st, long base, long n)
 		return -1;
 	if (x->del == NULL &&
 	    (x->del = calloc((size_t)x->maxdoc / 8 + 1, 1)) == NULL)
-		return -1;
+		return -2;
 	/* A byte at a time: most are zero. */
 	for (i = 0; i < n; i += 8) {
 		if (del[i / 8] == 0)
@@ -1877,10 +1877,10 @@ static int load_segments(struct idx *x, struct qerr *err)
 			if (a > 0.0 && x->avg[f] / a > x->scale)
 				x->scale = x->avg[f] / a;
 		}
-		if (load_deleted(x, st, base, n) != 0) {
-			bad = x->del ? "a segment's deletion bitmap has the "
-				       "wrong size"
-				     : "out of memory";
+		if ((rc = load_deleted(x, st, base, n)) != 0) {
+			bad = rc == -2 ? "out of memory"
+				       : "a segment's deletion bitmap has the "
+					 "wrong size";
 			break;
 		}
 		live += n - (x->ndel - ndel);

@@ -1428,7 +1428,7 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 			e->c.bad = 1;
 		if (e->c.bad)
 			return qerr_set(err, QERR_DATA,
-					"index: corrupt postings for '%s'",
+					"index is damaged: postings of '%s'",
 					rt->text);
 	}
 	return 0;
@@ -1494,8 +1494,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		if (doc < 0)
 			break;
 		if (doc >= ndocs) {
-			rc = qerr_set(err, QERR_DATA, "index: damaged postings "
-				      "(record %ld of %ld)", doc, ndocs);
+			rc = qerr_set(err, QERR_DATA, "index is damaged: postings "
+				      "name record %ld of %ld", doc, ndocs);
 			break;
 		}
 		if (del && (del[doc / 8] >> (doc % 8) & 1)) {
@@ -1560,7 +1560,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				d[i].c.bad = 1; /* a damaged index */
 			if (d[i].c.bad)
 				rc = qerr_set(err, QERR_DATA,
-					      "index: corrupt postings for '%s'",
+					      "index is damaged: postings of '%s'",
 					      d[i].t->text);
 		}
 	}
@@ -1643,7 +1643,7 @@ int rank_search(struct idx *x, const struct rank_query *q,
 		}
 		if (c.bad)
 			rc = qerr_set(err, QERR_DATA,
-				      "index: corrupt postings for '%s'",
+				      "index is damaged: postings of '%s'",
 				      rt->text);
 	}
 	del = idx_deleted(x);
