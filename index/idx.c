@@ -895,8 +895,9 @@ static int vb_same(sqlite3_stmt *old, const unsigned char k[2],
 	sqlite3_bind_blob(old, 1, k, 2, SQLITE_STATIC);
 	if (sqlite3_step(old) == SQLITE_ROW)
 		same = (size_t)sqlite3_column_bytes(old, 0) == terms->len &&
-		       memcmp(sqlite3_column_blob(old, 0), terms->data,
-			      terms->len) == 0;
+		       (terms->len == 0 || /* (an empty blob reads as NULL) */
+			memcmp(sqlite3_column_blob(old, 0), terms->data,
+			       terms->len) == 0);
 	else
 		same = terms->len == 0;
 	sqlite3_reset(old);
@@ -1933,9 +1934,8 @@ static int load_stats(struct idx *x, struct qerr *err)
 		     err) != 0)
 		return QERR_DATA;
 	x->maxdoc = (long)n;
-	/* (a total of lengths: at most 2^28 records of 2^32 terms each) */
-	if (meta_int(x, "len_q", 0, 1LL << 60, 0, &tot[0], err) != 0 ||
-	    meta_int(x, "len_a", 0, 1LL << 60, 0, &tot[1], err) != 0)
+	if (meta_int(x, "len_q", 0, IDX_MAX_LEN, 0, &tot[0], err) != 0 ||
+	    meta_int(x, "len_a", 0, IDX_MAX_LEN, 0, &tot[1], err) != 0)
 		return QERR_DATA;
 	for (i = 0; i < IDX_NFIELDS; i++) {
 		x->avg[i] = x->ndocs ? (double)tot[i] / (double)x->ndocs : 1.0;

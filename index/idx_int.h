@@ -93,6 +93,8 @@ void idx_vb_touch(struct idx_build *b, const char *t);
  * a reader allocates a few bytes per doc id, so a larger id can only
  * come from a damaged file. */
 #define IDX_MAX_DOCS (1L << 28)
+/* And a total of field lengths (terms) at most this. */
+#define IDX_MAX_LEN (1LL << 60)
 
 /* A segment of an index being updated (see segments in idx.h). */
 struct segrow {

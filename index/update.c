@@ -18,6 +18,7 @@
  * segments' size, never the base's.  Acronyms learned from added records join
  * the table (those of removed records stay until a full build). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,11 @@ int idx_update_begin(struct idx_build **out, const char *path,
 	b->ndocs = meta_text(b->db, "maxdoc", text, sizeof(text))
 			   ? atol(text) : -1;
 	b->doc0 = b->ndocs;
+	/* (stored numbers: bounded before any arithmetic on them) */
 	if (b->ndocs < b->live || b->live < 0 || b->ndocs > IDX_MAX_DOCS ||
+	    b->gen < 0 || b->gen >= LLONG_MAX || b->live_len[0] < 0 ||
+	    b->live_len[0] > IDX_MAX_LEN || b->live_len[1] < 0 ||
+	    b->live_len[1] > IDX_MAX_LEN ||
 	    idx_int_query(b->db, "SELECT coalesce(max(id), 0) FROM sources",
 			  &v) != 0) {
 		qerr_set(err, QERR_DATA, "index is damaged: %s: record counts "
@@ -291,6 +296,15 @@ static int collect(struct idx_build *b, long first, long n, struct dec *d)
 		}
 		if ((rc = mark_deleted(b, d->doc)) != 0)
 			break;
+		if (sqlite3_column_int64(st, 3) < 0 ||
+		    sqlite3_column_int64(st, 3) > b->live_len[0] ||
+		    sqlite3_column_int64(st, 4) < 0 ||
+		    sqlite3_column_int64(st, 4) > b->live_len[1]) {
+			rc = qerr_set(&b->err, QERR_DATA, "index is damaged: "
+				      "record %ld has lengths out of range",
+				      d->doc);
+			break;
+		}
 		b->live--;
 		b->live_len[0] -= sqlite3_column_int64(st, 3);
 		b->live_len[1] -= sqlite3_column_int64(st, 4);
@@ -387,7 +401,8 @@ int idx_update_remove(struct idx_build *b, const char *path)
 		long n = (long)sqlite3_column_int64(st, 2);
 
 		ids[nids++] = (long)sqlite3_column_int64(st, 0);
-		if (first < 0 || n < 0 || first + n > b->doc0)
+		if (first < 0 || n < 0 || first > b->doc0 ||
+		    n > b->doc0 - first)
 			rc = qerr_set(&b->err, QERR_DATA, "index: damaged "
 				      "source row for %s", path);
 		else

@@ -45,7 +45,7 @@ sources() {
 	case $1 in
 	fuzz_numbered | fuzz_jsonl | fuzz_markdown) echo "$UTIL index/corpus.c" ;;
 	fuzz_analyzer) echo "$UTIL index/analyzer.c index/alias.c" ;;
-	fuzz_query | fuzz_update) echo "$UTIL index/idx.c index/update.c index/analyzer.c index/alias.c retrieval/rank.c" ;;
+	fuzz_query | fuzz_update | fuzz_index) echo "$UTIL index/idx.c index/update.c index/analyzer.c index/alias.c retrieval/rank.c" ;;
 	fuzz_sse) echo "$UTIL llm/llm.c $LLM_REST" ;;
 	fuzz_llm_body) echo "$UTIL $LLM_REST" ;;
 	fuzz_wordlist) echo "$UTIL" ;;
