@@ -1699,6 +1699,21 @@ static int fail(struct idx *x, struct qerr *err, int code, const char *fmt,
 #define DAMAGED(x, err, ...) \
 	fail(x, err, QERR_DATA, "index is damaged: " __VA_ARGS__)
 
+/* A failed SQLite call on x->db: the file is damaged (SQLite found it
+ * corrupt, or a table or column is missing: the schema version matched),
+ * or it could not be read (busy, I/O, out of memory). */
+static int db_fail(struct idx *x, struct qerr *err)
+{
+	int e = sqlite3_errcode(x->db);
+
+	if (e == SQLITE_CORRUPT || e == SQLITE_NOTADB || e == SQLITE_ERROR ||
+	    e == SQLITE_MISMATCH || e == SQLITE_RANGE)
+		return DAMAGED(x, err, "%s: %s", x->path,
+			       sqlite3_errmsg(x->db));
+	return fail(x, err, QERR_IO, "%s: %s", x->path,
+		    sqlite3_errmsg(x->db));
+}
+
 /* Parse a whole decimal integer in [lo, hi]; -1 when v is not one. */
 static int parse_int(const char *v, long long lo, long long hi,
 		     long long *out)
@@ -1986,15 +2001,14 @@ static int ensure_read(struct idx *x, struct qerr *err)
 	if (st)
 		sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return fail(x, err, QERR_IO, "%s: %s", x->path,
-			    sqlite3_errmsg(x->db));
+		return db_fail(x, err);
 	x->in_txn = 1;
 	/* The first read takes the shared lock (and may meet a hot journal). */
 	v = meta_get(x, "generation");
 	rc = sqlite3_errcode(x->db);
 	if (v == NULL && rc != SQLITE_OK && rc != SQLITE_DONE &&
 	    rc != SQLITE_ROW) {
-		fail(x, err, QERR_IO, "%s: %s", x->path, sqlite3_errmsg(x->db));
+		db_fail(x, err);
 		end_read(x);
 		return QERR_IO;
 	}
@@ -2194,8 +2208,7 @@ static int load_aliases(struct idx *x)
 	if (rc == SQLITE_ROW)
 		return fail(x, NULL, QERR_IO, "out of memory");
 	if (rc != SQLITE_DONE)
-		return fail(x, NULL, QERR_IO, "%s: %s", x->path,
-			    sqlite3_errmsg(x->db));
+		return db_fail(x, NULL);
 	return 0;
 }
 
@@ -2275,7 +2288,7 @@ long idx_nterms(struct idx *x)
 	if (ensure_read(x, NULL) != 0)
 		return -1;
 	if (idx_int_query(x->db, "SELECT count(*) FROM vocab", &n) != 0) {
-		fail(x, NULL, QERR_IO, "%s: %s", x->path, sqlite3_errmsg(x->db));
+		db_fail(x, NULL);
 		return -1;
 	}
 	return n;
@@ -2377,8 +2390,7 @@ static int vocab_lookup(struct idx *x, const char *term, long *df, long *id)
 	}
 	*df = *id = 0;
 	if ((st = prep(x, SQL_VOCAB, &x->get_vocab)) == NULL)
-		return fail(x, NULL, QERR_DATA, "index: %s",
-			    sqlite3_errmsg(x->db));
+		return db_fail(x, NULL);
 	sqlite3_bind_text(st, 1, term, (int)n, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	/* (df counts live records; id is a postings row or 0) */
@@ -2391,8 +2403,7 @@ static int vocab_lookup(struct idx *x, const char *term, long *df, long *id)
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(x, NULL, QERR_IO, "%s: %s", x->path,
-			    sqlite3_errmsg(x->db));
+		return db_fail(x, NULL);
 	if (n < sizeof(v->term)) {
 		memcpy(v->term, term, n + 1);
 		v->df = *df;
@@ -2414,8 +2425,7 @@ static int postings_segmented(struct idx *x, const char *term, long *df,
 	int rc, bad = 0;
 
 	if (bs == NULL || sg == NULL)
-		return fail(x, err, QERR_DATA, "index: %s",
-			    sqlite3_errmsg(x->db));
+		return db_fail(x, err);
 	if (vocab_lookup(x, term, df, &id) != 0)
 		return idx_status(x, err);
 	if (*df == 0)
@@ -2467,8 +2477,7 @@ int idx_postings(struct idx *x, const char *term, long *df,
 		return postings_segmented(x, term, df, data, len, err);
 	st = prep(x, SQL_BASE, &x->get_base);
 	if (st == NULL)
-		return fail(x, err, QERR_DATA, "index: %s",
-			    sqlite3_errmsg(x->db));
+		return db_fail(x, err);
 	if (vocab_lookup(x, term, &v, &id) != 0)
 		return idx_status(x, err);
 	if (v == 0)
@@ -2487,8 +2496,7 @@ int idx_postings(struct idx *x, const char *term, long *df,
 	if (rc == SQLITE_DONE)
 		return 0; /* a term without postings reads as absent */
 	if (rc != SQLITE_ROW)
-		return fail(x, err, QERR_IO, "%s: %s", x->path,
-			    sqlite3_errmsg(x->db));
+		return db_fail(x, err);
 	if (sqlite3_column_type(st, 0) != SQLITE_BLOB)
 		return DAMAGED(x, err, "%s: postings of '%s' are not a "
 			       "blob", x->path, term);
@@ -2600,8 +2608,7 @@ int idx_get_doc(struct idx *x, long id, struct idx_doc *d, struct qerr *err)
 		if (rc == SQLITE_DONE)
 			return DAMAGED(x, err, "%s: record %ld missing",
 				       x->path, id);
-		return fail(x, err, QERR_IO, "%s: %s", x->path,
-			    sqlite3_errmsg(x->db));
+		return db_fail(x, err);
 	}
 	d->id = id;
 	d->ext_id = col_dup(st, 0);
@@ -2664,7 +2671,7 @@ static int vocab_rows(struct idx *x, const char *prefix,
 			   : fn_len(ctx, t, (size_t)sqlite3_column_bytes(st, 0));
 	}
 	if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE) {
-		fail(x, NULL, QERR_IO, "%s: %s", x->path, sqlite3_errmsg(x->db));
+		db_fail(x, NULL);
 		rc = -1;
 	}
 	sqlite3_reset(st);
@@ -2805,7 +2812,7 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 					x->path);
 		}
 	} else {
-		fail(x, NULL, QERR_IO, "%s: %s", x->path, sqlite3_errmsg(x->db));
+		db_fail(x, NULL);
 		rc = -1;
 	}
 	sqlite3_reset(st);
@@ -2829,7 +2836,7 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 {
 	sqlite3_stmt *st = NULL;
 	struct idx_source *s = NULL;
-	int cnt = 0, cap = 0;
+	int cnt = 0, cap = 0, rc;
 
 	*out = NULL;
 	*n = 0;
@@ -2838,7 +2845,7 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 			       "sources ORDER BY id", -1, &st, NULL) != SQLITE_OK)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(db));
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			int c = cap ? cap * 2 : 8;
 			struct idx_source *ns = realloc(s, (size_t)c * sizeof(*s));
@@ -2856,7 +2863,19 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 		s[cnt].mtime = sqlite3_column_int64(st, 2);
 		s[cnt].hash = col_dup(st, 3);
 		s[cnt].bundled = sqlite3_column_int(st, 4);
+		if (s[cnt].path == NULL || s[cnt].hash == NULL) {
+			idx_sources_free(s, cnt + 1);
+			sqlite3_finalize(st);
+			return qerr_set(err, QERR_IO, "out of memory");
+		}
 		cnt++;
+	}
+	if (rc != SQLITE_DONE) {
+		qerr_set(err, QERR_DATA, "index is damaged: sources: %s",
+			 sqlite3_errmsg(db));
+		idx_sources_free(s, cnt);
+		sqlite3_finalize(st);
+		return QERR_DATA;
 	}
 	sqlite3_finalize(st);
 	*out = s;
