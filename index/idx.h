@@ -91,6 +91,16 @@
  * frequencies, small vocabulary buckets, short postings rows) belongs to
  * one generation and is dropped when a read finds another.
  *
+ * An index file may come from someone else: a reader checks every
+ * number it reads against the others and against the blobs before it
+ * sizes an allocation or indexes an array (meta counts are whole
+ * decimal integers, ndocs <= maxdoc < 2^28 doc ids; segment rows, in id
+ * order, are the base from doc 0 and then disjoint ranges below maxdoc
+ * holding ndocs live records; a del bitmap is (n + 7) / 8 bytes and a
+ * norms row 2n; a df lies in 0..ndocs; postings name docs below the last
+ * segment's end), and reports a failed check as QERR_DATA "index is
+ * damaged: PATH: what" (see idx_status).
+ *
  * Ownership: strings returned as const char * are borrowed from the handle
  * until the next call on it; char * results are the caller's to free. */
 #ifndef QUARRY_IDX_H
