@@ -593,6 +593,9 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 
 	if (build_failed(b))
 		return b->err.code;
+	if (b->ndocs >= IDX_MAX_DOCS - 1) /* (what a reader would refuse) */
+		return qerr_set(&b->err, QERR_DATA, "too many records for one "
+				"index (%ld)", IDX_MAX_DOCS - 1);
 	b->nhits = 0;
 	b->nqtok = 0;
 	b->len_doc[IDX_Q] = b->len_doc[IDX_A] = 0;
