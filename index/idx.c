@@ -1867,6 +1867,7 @@ static int load_segments(struct idx *x, struct qerr *err)
 	sqlite3_stmt *st = NULL;
 	long end = 0, live = 0, nrows = 0, maxdoc = x->maxdoc;
 	const char *bad = NULL;
+	char msg[200];
 	int rc;
 
 	x->nseg = x->ndel = 0;
@@ -1904,8 +1905,11 @@ static int load_segments(struct idx *x, struct qerr *err)
 		}
 		live += n - (x->ndel - ndel);
 	}
-	if (bad == NULL && rc != SQLITE_DONE)
-		bad = sqlite3_errmsg(x->db);
+	if (bad == NULL && rc != SQLITE_DONE) {
+		/* (copied: finalize may free the message) */
+		snprintf(msg, sizeof(msg), "%s", sqlite3_errmsg(x->db));
+		bad = msg;
+	}
 	if (bad == NULL && nrows == 0)
 		bad = "no base segment";
 	if (bad == NULL && live != x->ndocs)
@@ -1943,8 +1947,8 @@ static int load_stats(struct idx *x, struct qerr *err)
 	int i;
 
 	if (meta_get(x, "ndocs") == NULL)
-		return fail(x, err, QERR_DATA, "%s: index is incomplete",
-			    x->path);
+		return DAMAGED(x, err, "%s: no record count (meta ndocs)",
+			       x->path);
 	if (meta_int(x, "ndocs", 0, IDX_MAX_DOCS, 0, &n, err) != 0)
 		return QERR_DATA;
 	x->ndocs = (long)n;
@@ -2011,9 +2015,9 @@ static int ensure_read(struct idx *x, struct qerr *err)
 	rc = sqlite3_errcode(x->db);
 	if (v == NULL && rc != SQLITE_OK && rc != SQLITE_DONE &&
 	    rc != SQLITE_ROW) {
-		db_fail(x, err);
+		rc = db_fail(x, err);
 		end_read(x);
-		return QERR_IO;
+		return rc;
 	}
 	gen = v ? atoll(v) : 0;
 	if (x->loaded && gen == x->gen)
