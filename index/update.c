@@ -102,8 +102,8 @@ static int load_segments(struct idx_build *b)
 	if (sqlite3_finalize(st) != SQLITE_OK || b->err.code != QERR_OK ||
 	    sqlite3_errcode(b->db) != SQLITE_OK) {
 		if (b->err.code == QERR_OK)
-			qerr_set(&b->err, QERR_DATA, "index: damaged segment "
-				 "table");
+			qerr_set(&b->err, QERR_DATA, "index is damaged: "
+				 "segments");
 		return b->err.code;
 	}
 	return 0;
@@ -403,7 +403,7 @@ int idx_update_remove(struct idx_build *b, const char *path)
 		ids[nids++] = (long)sqlite3_column_int64(st, 0);
 		if (first < 0 || n < 0 || first > b->doc0 ||
 		    n > b->doc0 - first)
-			rc = qerr_set(&b->err, QERR_DATA, "index: damaged "
+			rc = qerr_set(&b->err, QERR_DATA, "index is damaged: "
 				      "source row for %s", path);
 		else
 			rc = collect(b, first, n, &d);
