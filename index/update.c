@@ -168,15 +168,16 @@ int idx_update_begin(struct idx_build **out, const char *path,
 	    b->live_len[0] > IDX_MAX_LEN || b->live_len[1] < 0 ||
 	    b->live_len[1] > IDX_MAX_LEN ||
 	    idx_int_query(b->db, "SELECT coalesce(max(id), 0) FROM sources",
-			  &v) != 0) {
+			  &v) != 0 || v < 0 || v >= LONG_MAX) {
 		qerr_set(err, QERR_DATA, "index is damaged: %s: record counts "
-			 "out of range", path);
+			 "or ids out of range", path);
 		idx_build_abort(b);
 		return QERR_DATA;
 	}
 	b->src_id = v;
+	/* (a segment id INT64_MAX makes max + 1 a real, read as INT64_MAX) */
 	if (idx_int_query(b->db, "SELECT coalesce(max(id), -1) + 1 FROM "
-				 "segments", &v) != 0 ||
+				 "segments", &v) != 0 || v < 1 || v >= LONG_MAX ||
 	    load_segments(b) != 0) {
 		qerr_set(err, QERR_DATA, "index is damaged: %s: segments", path);
 		idx_build_abort(b);
