@@ -17,7 +17,9 @@ WARN += -Werror
 endif
 QCPPFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DQUARRY_VERSION='"$(VERSION)"' -DWITH_LLM=$(WITH_LLM) \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
+	$(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null || \
+		echo -I/usr/include/libxml2)
 # The fallbacks serve a fresh machine, where pkg-config arrives with deps.
 # STATIC=1 (default) links SQLite, utf8proc, jansson and libstemmer from
 # their Debian .a archives: start-up then skips most dynamic relocation,
@@ -32,9 +34,8 @@ QLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || \
 	echo -lsqlite3 -lutf8proc -ljansson) -lstemmer -lm
 EDITLIBS := -ledit
 endif
-ifeq ($(WITH_LLM),1)
+# libcurl and libxml2 are loaded with dlopen when first needed.
 QLIBS += -ldl
-endif
 
 # Objects built with and without the LLM client live apart, so switching
 # WITH_LLM never links stale objects.

@@ -12,6 +12,23 @@ static const char *const origin_name[] = {"user",     "prefix",   "spelling",
 					  "acronym",  "compound", "feedback",
 					  "joined",   "variant"};
 
+/* What RANK_MAX_TERMS left out, when anything was. */
+static void print_cut(const struct cli_out *o, const struct rank_query *q)
+{
+	int i;
+
+	if (q->cut_words > 0) {
+		fprintf(o->fp, "not searched (over %d terms): %d words:",
+			RANK_MAX_TERMS, q->cut_words);
+		for (i = 0; i < q->ncut_shown; i++)
+			fprintf(o->fp, " %s", q->cut[i]);
+		fprintf(o->fp, "%s\n", q->cut_words > q->ncut_shown ? " ..." : "");
+	}
+	if (q->cut_expansions > 0)
+		fprintf(o->fp, "not searched (over %d terms): %d expansions\n",
+			RANK_MAX_TERMS, q->cut_expansions);
+}
+
 /* The query's terms, with the expansions that fired. */
 static void print_terms(const struct cli_out *o, const struct rank_query *q)
 {
@@ -21,19 +38,23 @@ static void print_terms(const struct cli_out *o, const struct rank_query *q)
 	for (i = 0; i < q->nterms; i++) {
 		const struct rank_term *t = &q->terms[i];
 
-		fprintf(o->fp, " %s", t->text);
+		fputc(' ', o->fp);
+		cli_put(o->fp, t->text, TERM_NAME);
 		if (t->origin == RANK_FEEDBACK)
 			fprintf(o->fp, " (feedback, weight %.2g)", t->weight);
-		else if (t->origin != RANK_USER)
-			fprintf(o->fp, " (%s of '%s', weight %.2g)",
+		else if (t->origin != RANK_USER) {
+			fprintf(o->fp, " (%s of '",
 				t->origin == RANK_JOIN
 					? "closed-up form"
-					: origin_name[t->origin],
-				t->word, t->weight);
+					: origin_name[t->origin]);
+			cli_put(o->fp, t->word, TERM_NAME);
+			fprintf(o->fp, "', weight %.2g)", t->weight);
+		}
 		else if (t->df == 0)
 			fprintf(o->fp, " (not in the index)");
 	}
 	fputc('\n', o->fp);
+	print_cut(o, q);
 }
 
 static void print_explain(const struct cli_out *o, const struct rank_query *q,
@@ -44,8 +65,11 @@ static void print_explain(const struct cli_out *o, const struct rank_query *q,
 	fprintf(o->fp, "   confidence %.2f; terms:", r->confidence);
 	for (i = 0; i < q->nterms; i++)
 		if (r->contrib && r->contrib[i] > 0.0)
-			fprintf(o->fp, " %s=%.2f", q->terms[i].text,
-				r->contrib[i]);
+		{
+			fputc(' ', o->fp);
+			cli_put(o->fp, q->terms[i].text, TERM_NAME);
+			fprintf(o->fp, "=%.2f", r->contrib[i]);
+		}
 	fputc('\n', o->fp);
 }
 
@@ -56,11 +80,15 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
 	if (a->explain && a->rq)
 		print_terms(o, a->rq);
 	if (a->n == 0) {
-		fprintf(o->fp, "No answer found for: %s\n", a->query);
+		fputs("No answer found for: ", o->fp);
+		cli_put(o->fp, a->query, TERM_NAME);
+		fputc('\n', o->fp);
 		return;
 	}
 	if (!a->answered) {
-		fprintf(o->fp, "The corpus has no good answer to: %s\n", a->query);
+		fputs("The corpus has no good answer to: ", o->fp);
+		cli_put(o->fp, a->query, TERM_NAME);
+		fputc('\n', o->fp);
 		if (!a->show_candidates && !a->explain)
 			return;
 		fprintf(o->fp, "Nearest candidates:\n\n");
@@ -108,10 +136,82 @@ static json_t *explain_json(const struct rank_query *q,
 	return arr;
 }
 
+/* The snippet's marks as [[start, length], ...]. */
+static json_t *marks_json(const struct snippet *s)
+{
+	json_t *arr = json_array();
+	int i;
+
+	for (i = 0; arr && i < s->nmarks; i++)
+		if (json_array_append_new(
+			    arr, json_pack("[I, I]",
+					   (json_int_t)s->marks[i].start,
+					   (json_int_t)s->marks[i].len)) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	return arr;
+}
+
+/* One result: {"rank","id","score","confidence","question","answer",
+ * "source","line","snippet","highlights"}, or with brief only {"rank",
+ * "id","score","question","source","line"}.  NULL when memory runs
+ * out. */
+static json_t *result_json(const struct cli_result *r, int brief)
+{
+	const struct idx_doc *d = &r->doc;
+	json_t *e;
+
+	if (brief)
+		return json_pack("{s:i, s:o, s:f, s:o, s:o, s:I}", "rank",
+				 r->rank, "id", jstr(d->ext_id), "score",
+				 r->score, "question", jstr(d->question),
+				 "source", jstr(d->source), "line",
+				 (json_int_t)d->line);
+	e = json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I}", "rank",
+		      r->rank, "id", jstr(d->ext_id), "score", r->score,
+		      "confidence", r->confidence, "question",
+		      jstr(d->question), "answer", jstr(d->answer), "source",
+		      jstr(d->source), "line", (json_int_t)d->line);
+	if (e && (json_object_set_new(e, "snippet",
+				      jstr(r->snip.text ? r->snip.text : "")) ||
+		  json_object_set_new(e, "highlights", marks_json(&r->snip)))) {
+		json_decref(e);
+		e = NULL;
+	}
+	return e;
+}
+
+/* Write root as one line and drop it (root may be NULL: out of memory).
+ * 0 or QERR_IO. */
+static int put_line(FILE *fp, json_t *root)
+{
+	int rc = 0;
+
+	if (root == NULL ||
+	    json_dumpf(root, fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) != 0 ||
+	    fputc('\n', fp) == EOF)
+		rc = QERR_IO;
+	json_decref(root);
+	return rc;
+}
+
+/* {"words": N, "shown": [the first words], "expansions": N} */
+static json_t *cut_json(const struct rank_query *q)
+{
+	json_t *shown = json_array();
+	int i;
+
+	for (i = 0; shown && i < q->ncut_shown; i++)
+		json_array_append_new(shown, jstr(q->cut[i]));
+	return json_pack("{s:i, s:o, s:i}", "words", q->cut_words, "shown",
+			 shown, "expansions", q->cut_expansions);
+}
+
 int cli_print_json(FILE *fp, const struct cli_answer *a)
 {
 	json_t *root = json_object(), *arr = json_array();
-	int i, rc = 0;
+	int i;
 
 	if (root == NULL || arr == NULL) {
 		json_decref(root);
@@ -123,33 +223,50 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 		json_object_set_new(root, "resolved", jstr(a->resolved));
 	json_object_set_new(root, "answered", json_boolean(a->answered));
 	for (i = 0; i < a->n; i++) {
-		const struct cli_result *r = &a->res[i];
-		const struct idx_doc *d = &r->doc;
-		json_t *e = json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I}",
-				      "rank", r->rank, "id", jstr(d->ext_id),
-				      "score", r->score, "confidence",
-				      r->confidence, "question", jstr(d->question),
-				      "answer", jstr(d->answer), "source",
-				      jstr(d->source), "line", (json_int_t)d->line);
+		json_t *e = result_json(&a->res[i], 0);
 
 		if (e == NULL) {
 			json_decref(root);
 			json_decref(arr);
 			return QERR_IO;
 		}
-
-		if (e && a->explain && a->rq)
-			json_object_set_new(e, "explain", explain_json(a->rq, r));
+		if (a->explain && a->rq)
+			json_object_set_new(e, "explain",
+					    explain_json(a->rq, &a->res[i]));
 		json_array_append_new(arr, e);
 	}
 	json_object_set_new(root, "results", arr);
+	if (a->explain && a->rq &&
+	    (a->rq->cut_words > 0 || a->rq->cut_expansions > 0))
+		json_object_set_new(root, "not_searched", cut_json(a->rq));
 	if (a->reply)
 		json_object_set_new(root, "reply", jstr(a->reply));
 	if (a->reply_error)
 		json_object_set_new(root, "reply_error", jstr(a->reply_error));
-	if (json_dumpf(root, fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) != 0 ||
-	    fputc('\n', fp) == EOF)
-		rc = QERR_IO;
-	json_decref(root);
-	return rc;
+	return put_line(fp, root);
+}
+
+int cli_print_sources_json(FILE *fp, const char *resolved,
+			   const struct cli_result *r, int n)
+{
+	json_t *arr = json_array();
+	int i;
+
+	for (i = 0; arr && i < n; i++)
+		if (json_array_append_new(arr, result_json(&r[i], 1)) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	if (arr == NULL)
+		return QERR_IO;
+	return put_line(fp, json_pack("{s:s, s:o, s:o}", "command", "sources",
+				      "resolved", jstr(resolved), "results",
+				      arr));
+}
+
+int cli_print_command_json(FILE *fp, const char *command, const char *key,
+			   const char *value)
+{
+	return put_line(fp, json_pack("{s:s, s:o}", "command", command, key,
+				      jstr(value)));
 }

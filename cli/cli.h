@@ -10,7 +10,10 @@
 #include "../index/corpus.h"
 #include "../index/idx.h"
 #include "../retrieval/rank.h"
+#include "../retrieval/run.h"
+#include "../retrieval/snippet.h"
 #include "../util/err.h"
+#include "../util/term.h"
 
 #if defined(__GNUC__)
 #define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -28,9 +31,11 @@ int cmd_stats(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
 
-/* "quarry: error: ..." / "quarry: warning: ..." on stderr. */
+/* "quarry: error: ..." / "quarry: warning: ..." / "quarry: ..." (a
+ * note: what a command did) on stderr, one line, made safe for a terminal. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+void cli_note(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* After getopt_long returned '?': one line naming the bad option. */
 void cli_bad_option(const char *cmd, char **argv);
 
@@ -43,9 +48,11 @@ char *cli_default_db(void);
 /* mkdir -p the directory holding path. 0 or QERR_IO (err set). */
 int cli_make_parent(const char *path, struct qerr *err);
 
-/* Open the index for querying.  With db == NULL the default index is used
- * and (re)built from the embedded corpus when it is missing or was built
- * from an older embedded corpus.  Warns on stderr when an indexed file
+/* Open the index for querying.  With db == NULL the default index is used:
+ * built from the embedded corpus when missing, and rebuilt from all the
+ * sources it records (cli_rebuild) when it was built from another
+ * embedded corpus, by another format, or is damaged; another index that
+ * cannot be opened gets the command that rebuilds it in its error.  Warns on stderr when an indexed file
  * changed since.  Returns 0 or an exit status (message printed). */
 int cli_open_index(const char *db, struct idx **out);
 
@@ -56,29 +63,63 @@ int cli_open_index(const char *db, struct idx **out);
  * memory. */
 struct tok *cli_query_tok(void);
 
+/* path as shown to a person: relative to the current directory when it
+ * is under it, else as it is.  Caller frees; NULL when out of memory. */
+char *cli_show_path(const char *path);
+
+/* Rebuild db from the sources it records (idx_salvage_sources), read
+ * again: the embedded corpus if it was one, and the files that still
+ * exist (each gone one warned about).  Refused (QERR_IO) when a relative
+ * path recorded by an older quarry is not found, or nothing is left.
+ * quiet: no summary line.  The old index stays when it fails. */
+int cli_rebuild(const char *db, int quiet, struct qerr *err);
+
 /* Build an index at path from the embedded corpus. */
 int cli_build_bundled(const char *path, struct qerr *err);
 
-/* What the index records about a source file. */
-struct cli_source_info {
-	long long size, mtime;
-	char hash[17]; /* FNV-1a 64 of the content; "" if not a regular file */
+/* How a recorded source compares with the file on disk now. */
+enum cli_change {
+	CLI_SAME,    /* size and mtime as recorded, and not racy */
+	CLI_TOUCHED, /* same content (hashed), another mtime: now says it */
+	CLI_CHANGED, /* other content, or it cannot be read as it was */
+	CLI_GONE,    /* no file there */
 };
-void cli_source_info(const char *path, struct cli_source_info *si);
 
-/* Receives each record in order; si is set for a source's first record.
- * Non-zero stops the reading (and is returned). */
+/* Compare s with its file.  ref is the index's meta mtime_ref: mtimes are
+ * nanoseconds, and a source whose mtime is not older than ref is racy (it
+ * may have changed in the same clock tick it was read in), so its content
+ * is hashed as when its mtime differs; ref < 0: an index that recorded
+ * whole seconds, compared as such.  now is filled when the file was
+ * hashed. */
+enum cli_change cli_source_change(const struct idx_source *s, long long ref,
+				  struct corpus_file *now);
+/* The index's mtime_ref (-1 when it has none: whole-second mtimes). */
+long long cli_mtime_ref(const char *value);
+/* A reference time for the files about to be read: the file-system
+ * clock now, in whole seconds (as nanoseconds), so that a file written
+ * after this call has an mtime no older than it. */
+long long cli_mtime_now(void);
+
+/* Receives each record in order (r set; first: the first record of its
+ * file) and, after the last record of a file that was read whole, what
+ * was read of it (r NULL, done set).  Non-zero stops the reading (and is
+ * returned). */
 typedef int (*cli_consume_fn)(void *ctx, const struct corpus_rec *r,
-			      const struct cli_source_info *si);
+			      int first, const struct corpus_file *done);
+
+/* How the reading thread reads files (--as, converters); NULL: detect
+ * per file, no converters.  Set by `quarry index` before it reads. */
+extern const struct corpus_opts *cli_corpus_opts;
 
 /* Read paths on a second thread (corpus_read_path), handing the records
- * to consume on this one.  want (may be NULL) is asked on the reading
- * thread, with ctx, whether to read each file.  *total receives the
- * records read.  Returns 0, consume's status, or the reader's error (err
- * set). */
-int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
-		      corpus_want_fn want, cli_consume_fn consume, void *ctx,
-		      long *total, struct qerr *err);
+ * to consume on this one.  how gives the reader's on_warn, want, exclude
+ * and lenient (its on_rec, on_file and ctx are not used); want is asked
+ * on the reading thread, with ctx, whether to read each file.  *total
+ * receives the records read.  Returns 0, consume's status, or the
+ * reader's error (err set). */
+int cli_read_parallel(char **paths, int npaths,
+		      const struct corpus_reader *how, cli_consume_fn consume,
+		      void *ctx, long *total, struct qerr *err);
 
 /* Index the given paths into db (atomically). quiet: no summary line. */
 int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
@@ -97,7 +138,20 @@ struct cli_llm_opts {
 	long budget;       /* --context-budget bytes, 0 = configured */
 	int dry_run;       /* print the request body instead of sending */
 	int stream;        /* ask for a streamed reply (SSE) */
+	long timeout_ms;   /* --llm-timeout (total per request); -1: configured */
+	int eof_cancels;   /* chat on a terminal: Ctrl-D cancels a request too */
 };
+
+/* Exit status of a command the user interrupted (Ctrl-C), as shells
+ * report a program killed by SIGINT (128 + 2). */
+#define CLI_EXIT_INTERRUPTED 130
+
+/* The option's help text and parser, shared by ask and chat. */
+#define CLI_LLM_TIMEOUT_HELP \
+	"  --llm-timeout S   give up on an LLM reply after S seconds in all\n" \
+	"                    (default total_timeout in the config, 120; 0: never)\n"
+/* Parse --llm-timeout's argument into o; 0 or QERR_USAGE (reported). */
+int cli_llm_timeout(const char *cmd, const char *arg, struct cli_llm_opts *o);
 
 struct cli_llm_turn {
 	const char *user;
@@ -108,6 +162,10 @@ struct cli_llm_turn {
  * question (hist: earlier turns, may be NULL).  With o->stream the reply
  * is requested as a stream and written to stream as it arrives.  *reply receives the whole reply
  * (or, with dry_run, the request body that would be sent); caller frees.
+ * The reply shown on stream is made safe for a terminal (util/term.h);
+ * *reply is exact.  During the request Ctrl-C (SIGINT) cancels it, as does
+ * Ctrl-D with o->eof_cancels (the terminal's quit character is set to its
+ * EOF character for the while); see cli_llm_interrupted.
  * Errors: QERR_USAGE (not configured, or built without the client),
  * QERR_IO / QERR_DATA from the endpoint, with err set; the API key never
  * appears in messages. */
@@ -115,6 +173,10 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 		  const struct cli_result *res, int n,
 		  const struct cli_llm_turn *hist, int nhist, FILE *stream,
 		  char **reply, struct qerr *err);
+
+/* Non-zero when the last cli_llm_reply ended because the user pressed
+ * Ctrl-C (or, with eof_cancels, Ctrl-D) during the request. */
+int cli_llm_interrupted(void);
 
 /* 0 when LLM replies can be had with o (an endpoint is configured and the
  * client is built in); else QERR_USAGE / QERR_DATA with err saying why. */
@@ -155,7 +217,7 @@ enum {
 	"  --qmatch X        bonus for covering a record's whole question\n"  \
 	"                    (default 1; 0 turns it off)\n"                 \
 	"  --phrase X        bonus for query word pairs found together\n"     \
-	"                    (default 0 = off: it lost on med)\n"                 \
+	"                    (default 0 = off)\n"                            \
 	"  --feedback X      add terms from the best records, weighted X\n"  \
 	"                    (pseudo-relevance feedback; default 0 = off)\n" \
 	"  --feedback-min N  ...only for questions of N words or more (4)\n" \
@@ -168,9 +230,13 @@ enum {
  * message printed, or -1 when c is not a ranking option. */
 int cli_rank_opt(const char *cmd, int c, const char *arg,
 		 struct rank_params *p);
-/* Parse a number in [lo, hi]; 0 or QERR_USAGE with a message printed. */
+/* Parse a number in [lo, hi] (never NaN or infinite): 0, or QERR_USAGE
+ * with one message printed naming cmd, opt and s. */
 int cli_parse_num(const char *cmd, const char *opt, const char *s, double lo,
 		  double hi, double *out);
+/* The same for a whole number ("1e3" is one). */
+int cli_parse_int(const char *cmd, const char *opt, const char *s, long lo,
+		  long hi, long *out);
 
 /* ---- output ---- */
 
@@ -180,14 +246,14 @@ struct cli_result {
 	double confidence; /* rank_confidence: share of the query covered */
 	double *contrib;   /* with explain: per query term score, else NULL */
 	struct idx_doc doc;
+	struct snippet snip;   /* the best window of the answer (cli_snippets) */
+	struct snippet marked; /* the whole answer with the query's words
+				  marked, when asked for; else empty */
 };
 
-/* Default confidence below which ask declines to answer (--threshold):
- * on the development set (tests/devset), the middle of the range that
- * declines 35 of its 38 unanswerable questions and 11 of its 223
- * answerable ones.  The help texts spell it out. */
-#define CLI_THRESHOLD_TEXT "0.40"
-#define CLI_THRESHOLD 0.40
+/* Answers longer than this many bytes show their snippet in plain
+ * output (unless --full); shorter ones are shown whole. */
+#define CLI_LONG_ANSWER 600
 
 /* One answered (or declined) question, ready to print. */
 struct cli_answer {
@@ -196,7 +262,7 @@ struct cli_answer {
 	const struct rank_query *rq;   /* the parsed query (for explain) */
 	const struct cli_result *res;
 	int n;
-	int answered;                  /* best confidence >= threshold */
+	int answered;                  /* not declined (see rank_run) */
 	int show_candidates;           /* plain: list results even if declined */
 	int explain;                   /* show per-term contributions */
 	const char *reply;             /* LLM reply, or NULL */
@@ -207,27 +273,47 @@ struct cli_out {
 	FILE *fp;
 	int json;
 	int color;   /* ANSI colour: only on a terminal, never with NO_COLOR */
+	int full;    /* --full: whole answers, never snippets */
 	int width;   /* wrap width in columns; 0 = no wrapping */
 };
 
-/* Rank the index for question q with params p and fetch the best top
- * records into res[0..*n) (res has room for top).  rq receives the parsed
- * query (may be NULL).  Returns 0 or an error code with err set. Free the
- * results with cli_results_clear. */
+/* Rank question q with params p as run wants (rank_run) and fetch the
+ * hits into res[0..*n) (res has room for run->k); res[i].confidence is
+ * set for i < run->nconf, else 0.  Returns 0 or an error code with err
+ * set (then *n is 0).  Free the results with cli_results_clear. */
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
-		 const char *q, int top, struct cli_result *res, int *n,
-		 struct rank_query *rq, struct qerr *err);
+		 const char *q, struct rank_run *run, struct cli_result *res,
+		 int *n, struct qerr *err);
+/* The question in s[0..n) as text to search: a NUL byte reads as a word
+ * break and invalid UTF-8 is replaced (U+FFFD), each with a warning
+ * naming where ("stdin:3").  Caller frees; NULL when memory runs out. */
+char *cli_question(const char *s, size_t n, const char *where);
+/* One warning on stderr when rq left out some of the question's words or
+ * their expansions (RANK_MAX_TERMS); nothing otherwise.  cli_retrieve
+ * calls it. */
+void cli_warn_cut(const struct rank_query *rq);
 /* Fill res[i].contrib for --explain (allocates; freed by
  * cli_results_clear).  0 or QERR_IO. */
 int cli_explain(struct idx *x, const struct rank_query *rq,
 		const struct rank_params *p, struct cli_result *res, int n);
+/* Fill res[i].snip for rq (snip_make, SNIP_CHARS), and res[i].marked as
+ * well when marked is set (the whole answer, for printing it with
+ * highlights).  Freed by cli_results_clear.  0 or QERR_IO with err set. */
+int cli_snippets(const struct rank_query *rq, struct cli_result *res, int n,
+		 int marked, struct qerr *err);
 void cli_results_clear(struct cli_result *res, int n);
 
 /* Decide colour and width for fp (isatty, NO_COLOR, COLUMNS). */
 void cli_out_init(struct cli_out *o, FILE *fp, int json);
 
+/* Write s to fp made safe for a terminal (util/term.h): TERM_NAME for file
+ * names, ids and other one-line values, TERM_TEXT for text whose line
+ * breaks are layout.  Everything from a file, an index or an endpoint goes
+ * through this or cli_print_wrapped on its way to a person. */
+void cli_put(FILE *fp, const char *s, enum term_mode mode);
+
 /* Wrap text at o->width with the given indent (columns), keeping the
- * text's own line breaks. */
+ * text's own line breaks; control characters are made visible. */
 void cli_print_wrapped(const struct cli_out *o, const char *text, int indent);
 
 /* Print the plain-text form of results for query. */
@@ -238,11 +324,24 @@ void cli_print_results(const struct cli_out *o, const char *query,
  * and, when asked, the nearest candidates; the explanation). */
 void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
 
-/* Print an answer as one JSON line (the contract in README "JSON"):
+/* The JSON writers (answer.c) repair invalid UTF-8 in every string
+ * rather than lose the line.
+ *
+ * Print an answer as one JSON line (the contract in README "JSON"):
  * {"query","answered","results":[{"rank","id","score","confidence",
- * "question","answer","source","line"[,"explain"]}][,"resolved"]
+ * "question","answer","source","line","snippet","highlights"
+ * [,"explain"]}][,"resolved"]
  * [,"reply"][,"reply_error"]}.  0 or QERR_IO. */
 int cli_print_json(FILE *fp, const struct cli_answer *a);
+/* chat's /sources as one JSON line: {"command":"sources","resolved",
+ * "results":[{"rank","id","score","question","source","line"}]} (the
+ * answers are in the turn's own line).  0 or QERR_IO. */
+int cli_print_sources_json(FILE *fp, const char *resolved,
+			   const struct cli_result *r, int n);
+/* A command's reply as one JSON line: {"command": command, key: value}.
+ * 0 or QERR_IO. */
+int cli_print_command_json(FILE *fp, const char *command, const char *key,
+			   const char *value);
 
 /* Flush and check fp; 0 or QERR_IO with a message printed. */
 int cli_check_output(FILE *fp);

@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "../util/buf.h"
-#include "../util/utf8.h"
 #include "cli.h"
 
 #define MAX_TOP 1000
@@ -23,6 +22,7 @@ struct ask_opts {
 	int top_given; /* --top was on the command line */
 	int json;
 	int explain;
+	int full; /* --full: whole answers, not snippets */
 	double threshold;
 	int llm; /* --llm: have the endpoint rewrite the answers */
 	struct cli_llm_opts llm_opts;
@@ -41,15 +41,17 @@ static void usage(FILE *fp)
 		"  -j, --json        one JSON object per question:\n"
 		"                    {\"query\",\"answered\",\"results\":[{\"rank\",\"id\",\n"
 		"                    \"score\",\"confidence\",\"question\",\"answer\",\n"
-		"                    \"source\",\"line\"}]}\n"
+		"                    \"source\",\"line\",\"snippet\",\"highlights\"}]}\n"
+		"  --full            show whole answers (else one over 600 bytes shows\n"
+		"                    its best passage; query words bold on a terminal)\n"
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
-		CLI_THRESHOLD_TEXT ");\n"
+		RANK_THRESHOLD_TEXT ");\n"
 		"                    with --top the nearest candidates are still shown\n"
 		"  --explain         show each query term's contribution per result\n"
 		"                    and which expansions fired\n"
 		"  --llm             have the configured LLM endpoint rewrite the\n"
-		"                    answers into a reply citing them as [id]\n"
+		"                    answers into a reply citing them as [1], [2]...\n"
 		"                    (streamed; with --json in \"reply\"); on any\n"
 		"                    failure the retrieved answers are shown\n"
 		"  --dry-run         print the request body --llm would send, send\n"
@@ -57,12 +59,16 @@ static void usage(FILE *fp)
 		"  --llm-url URL     endpoint base URL (else QUARRY_LLM_URL,\n"
 		"                    OPENAI_BASE_URL, or url in the config file)\n"
 		"  --llm-model NAME  model (else QUARRY_LLM_MODEL or the config)\n"
-		"  --context-budget N  bytes of retrieved Q&A sent (default 6000)\n"
+		CLI_LLM_TIMEOUT_HELP
+		"  --context-budget N  bytes of retrieved text sent, snippets first\n"
+		"                    (default 6000)\n"
 		"  --model M         bm25 (default) or tfidf\n"
 		CLI_RANK_HELP
 		"  -h, --help        this help\n\n"
 		"exit status: 0 answered, 1 nothing matched or no good answer,\n"
-		"2 usage, 3 bad index, 4 I/O error.  NO_COLOR turns colour off.\n");
+		"2 usage, 3 bad index, 4 I/O error, 130 interrupted (Ctrl-C during\n"
+		"an LLM request: the retrieved answers are shown first).\n"
+		"NO_COLOR turns colour off.\n");
 }
 
 static int parse_opts(int argc, char **argv, struct ask_opts *o)
@@ -73,9 +79,11 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		{"context-budget", required_argument, NULL, 'C'},
 		{"dry-run", no_argument, NULL, 'D'},
 		{"explain", no_argument, NULL, 'e'},
+		{"full", no_argument, NULL, 'F'},
 		{"llm", no_argument, NULL, 'L'},
 		{"llm-model", required_argument, NULL, 'M'},
 		{"llm-url", required_argument, NULL, 'U'},
+		{"llm-timeout", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{"threshold", required_argument, NULL, 't'},
 		{"json", no_argument, NULL, 'j'},
@@ -83,8 +91,8 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		{"top", required_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
-	double v;
-	int c;
+	long v;
+	int c, rc;
 
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it our way */
@@ -93,15 +101,19 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 		case 'd': o->db = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'e': o->explain = 1; break;
+		case 'F': o->full = 1; break;
 		case 'L': o->llm = 1; break;
 		case 'D': o->llm = o->llm_opts.dry_run = 1; break;
 		case 'U': o->llm_opts.url = optarg; break;
 		case 'M': o->llm_opts.model = optarg; break;
-		case 'C':
-			if (cli_parse_num("ask", "--context-budget", optarg, 100,
-					  1e8, &v))
+		case 'T':
+			if (cli_llm_timeout("ask", optarg, &o->llm_opts))
 				return QERR_USAGE;
-			o->llm_opts.budget = (long)v;
+			break;
+		case 'C':
+			if (cli_parse_int("ask", "--context-budget", optarg, 100,
+					  100000000L, &o->llm_opts.budget))
+				return QERR_USAGE;
 			break;
 		case 't':
 			if (cli_parse_num("ask", "--threshold", optarg, 0, 1,
@@ -110,19 +122,17 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 			break;
 		case 'h': usage(stdout); return -1;
 		case 'n':
-			if (cli_parse_num("ask", "--top", optarg, 1, MAX_TOP, &v))
+			if (cli_parse_int("ask", "--top", optarg, 1, MAX_TOP, &v))
 				return QERR_USAGE;
 			o->top = (int)v;
 			o->top_given = 1;
-			if (v != (double)o->top) {
-				cli_error("ask: --top wants a whole number");
-				return QERR_USAGE;
-			}
 			break;
 		default:
-			if (cli_rank_opt("ask", c, optarg, &o->params) == 0)
+			/* (a ranking option with a bad value has said so) */
+			if ((rc = cli_rank_opt("ask", c, optarg, &o->params)) == 0)
 				break;
-			cli_bad_option("ask", argv);
+			if (rc < 0)
+				cli_bad_option("ask", argv);
 			return QERR_USAGE;
 		}
 	}
@@ -135,11 +145,17 @@ static void print_sources(const struct cli_out *out, const struct cli_answer *a)
 	int i;
 
 	fprintf(out->fp, "\nSources:\n");
-	for (i = 0; i < a->n; i++)
-		fprintf(out->fp, "  [%s] %s #%s (line %ld)  %s\n",
-			a->res[i].doc.ext_id, a->res[i].doc.source,
-			a->res[i].doc.ext_id, a->res[i].doc.line,
-			a->res[i].doc.question);
+	for (i = 0; i < a->n; i++) {
+		const struct idx_doc *d = &a->res[i].doc;
+
+		fprintf(out->fp, "  [%d] ", a->res[i].rank);
+		cli_put(out->fp, d->source, TERM_NAME);
+		fputs(" #", out->fp);
+		cli_put(out->fp, d->ext_id, TERM_NAME);
+		fprintf(out->fp, " (line %ld)  ", d->line);
+		cli_put(out->fp, d->question, TERM_NAME);
+		fputc('\n', out->fp);
+	}
 }
 
 /* --llm: the endpoint's reply, or on any failure one warning line and the
@@ -166,14 +182,22 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 			fputc('\n', out->fp);
 		print_sources(out, a);
 	} else {
-		cli_warn("LLM reply failed: %s; showing the retrieved answer",
-			 err.msg);
+		int stopped = cli_llm_interrupted();
+
+		if (stopped)
+			cli_warn("LLM reply interrupted; showing the retrieved "
+				 "answer");
+		else
+			cli_warn("LLM reply failed: %s; showing the retrieved "
+				 "answer", err.msg);
 		a->reply_error = err.msg;
 		if (out->json)
 			cli_print_json(out->fp, a);
 		else
 			cli_print_answer(out, a);
-		rc = 0;
+		/* Ctrl-C: the answers are shown, the rest of a batch is not
+		 * asked, and the status says the run was cut short. */
+		rc = stopped ? CLI_EXIT_INTERRUPTED : 0;
 	}
 	free(reply);
 	if (ferror(out->fp))
@@ -187,7 +211,7 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 {
 	struct cli_result *res = calloc((size_t)o->top, sizeof(*res));
 	struct cli_answer a = {0};
-	struct rank_query rq;
+	struct rank_run run;
 	struct qerr err = {0};
 	int n = 0, rc;
 
@@ -195,16 +219,19 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	rc = cli_retrieve(x, t, &o->params, q, o->top, res, &n, &rq, &err);
+	rank_run_init(&run, o->top, o->threshold);
+	rc = cli_retrieve(x, t, &o->params, q, &run, res, &n, &err);
 	if (rc == 0 && o->explain &&
-	    cli_explain(x, &rq, &o->params, res, n) != 0) {
+	    cli_explain(x, &run.q, &o->params, res, n) != 0) {
 		rc = qerr_set(&err, QERR_IO, "out of memory");
 	}
+	if (rc == 0)
+		rc = cli_snippets(&run.q, res, n, out->color, &err);
 	a.query = q;
-	a.rq = &rq;
+	a.rq = &run.q;
 	a.res = res;
 	a.n = n;
-	a.answered = n > 0 && res[0].confidence >= o->threshold;
+	a.answered = rc == 0 && !run.declined;
 	a.show_candidates = o->top_given;
 	a.explain = o->explain;
 	if (rc != 0)
@@ -219,6 +246,7 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		rc = QERR_IO;
 	cli_results_clear(res, n);
 	free(res);
+	rank_run_clear(&run);
 	if (rc == QERR_IO && ferror(out->fp))
 		return cli_check_output(out->fp);
 	return rc ? rc : (a.answered ? QERR_OK : QERR_NOMATCH);
@@ -247,17 +275,6 @@ static int blank(const char *s)
 	while (*s && isspace((unsigned char)*s))
 		s++;
 	return *s == '\0';
-}
-
-/* Repair invalid UTF-8 in place of q; warns naming where. */
-static char *clean_question(const char *q, size_t n, const char *where)
-{
-	size_t bad = 0;
-	char *s = utf8_repair(q, n, &bad);
-
-	if (s && bad)
-		cli_warn("%s: invalid UTF-8 replaced", where);
-	return s;
 }
 
 /* Is more input already waiting: in stdio's buffer, or on the descriptor
@@ -323,7 +340,7 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 		if (blank(line))
 			continue;
 		snprintf(where, sizeof(where), "stdin:%ld", lineno);
-		q = clean_question(line, (size_t)len, where);
+		q = cli_question(line, (size_t)len, where);
 		if (q == NULL) {
 			cli_error("out of memory");
 			rc = QERR_IO;
@@ -353,7 +370,8 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 
 int cmd_ask(int argc, char **argv)
 {
-	struct ask_opts o = {.top = 3, .threshold = CLI_THRESHOLD};
+	struct ask_opts o = {.top = 3, .threshold = RANK_THRESHOLD,
+			     .llm_opts.timeout_ms = -1};
 	struct cli_out out;
 	struct idx *x = NULL;
 	struct tok *t = NULL;
@@ -367,7 +385,7 @@ int cmd_ask(int argc, char **argv)
 	if (optind < argc) {
 		char *joined = join_args(argc - optind, argv + optind);
 
-		q = joined ? clean_question(joined, strlen(joined), "question")
+		q = joined ? cli_question(joined, strlen(joined), "question")
 			   : NULL;
 		free(joined);
 		if (q == NULL) {
@@ -390,6 +408,7 @@ int cmd_ask(int argc, char **argv)
 		rc = QERR_IO;
 	} else {
 		cli_out_init(&out, stdout, o.json);
+		out.full = o.full;
 		rc = q ? answer(x, t, &o, &out, q) : ask_stdin(x, t, &o, &out);
 	}
 	tok_free(t);

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <histedit.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -21,7 +20,6 @@
 
 #include "../retrieval/followup.h"
 #include "../util/buf.h"
-#include "../util/utf8.h"
 #include "cli.h"
 
 #define MAX_TOP 1000
@@ -61,6 +59,7 @@ static void usage(FILE *fp)
 		"  --db PATH         index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
 		"                    built from the bundled corpus when missing)\n"
 		"  -n, --top N       show the N best answers per turn (default 1)\n"
+		"  --full            show whole answers, not a long one's best passage\n"
 		"  -j, --json        one JSON object per input line: questions give\n"
 		"                    what 'quarry ask --json' gives plus \"resolved\",\n"
 		"                    the query actually searched (\"\" when there was\n"
@@ -69,11 +68,12 @@ static void usage(FILE *fp)
 		"                    {\"command\",\"resolved\",\"results\"}\n"
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
-		CLI_THRESHOLD_TEXT ")\n"
+		RANK_THRESHOLD_TEXT ")\n"
 		"  --llm             start with LLM replies on (as /llm on)\n"
 		"  --llm-url URL     endpoint base URL (else QUARRY_LLM_URL,\n"
 		"                    OPENAI_BASE_URL or the config file)\n"
 		"  --llm-model NAME  model (else QUARRY_LLM_MODEL or the config)\n"
+		CLI_LLM_TIMEOUT_HELP
 		"  --model M         bm25 (default) or tfidf\n"
 		CLI_RANK_HELP
 		"  -h, --help        this help\n\n"
@@ -119,11 +119,13 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 	static const struct option opts[] = {
 		CLI_RANK_LONGOPTS,
 		{"db", required_argument, NULL, 'd'},
+		{"full", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"json", no_argument, NULL, 'j'},
 		{"llm", no_argument, NULL, 'L'},
 		{"llm-model", required_argument, NULL, 'M'},
 		{"llm-url", required_argument, NULL, 'U'},
+		{"llm-timeout", required_argument, NULL, 'T'},
 		{"model", required_argument, NULL, CLI_OPT_MODEL},
 		{"threshold", required_argument, NULL, 't'},
 		{"top", required_argument, NULL, 'n'},
@@ -137,22 +139,28 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 		switch (ch) {
 		case 'd': *db = optarg; break;
 		case 'j': c->out.json = 1; break;
+		case 'F': c->out.full = 1; break;
 		case 'h': usage(stdout); return -1;
 		case 'L': c->llm = 1; break;
 		case 'M': c->llm_opts.model = optarg; break;
 		case 'U': c->llm_opts.url = optarg; break;
+		case 'T':
+			if (cli_llm_timeout("chat", optarg, &c->llm_opts))
+				return QERR_USAGE;
+			break;
 		case 't':
 			if (cli_parse_num("chat", "--threshold", optarg, 0, 1,
 					  &c->threshold))
 				return QERR_USAGE;
 			break;
-		case 'n':
-			if ((c->top = parse_top(optarg)) < 0) {
-				cli_error("chat: --top wants a whole number in "
-					  "[1, %d], not '%s'", MAX_TOP, optarg);
+		case 'n': {
+			long v;
+
+			if (cli_parse_int("chat", "--top", optarg, 1, MAX_TOP, &v))
 				return QERR_USAGE;
-			}
+			c->top = (int)v;
 			break;
+		}
 		default:
 			if ((rc = cli_rank_opt("chat", ch, optarg, &c->params)) == 0)
 				break;
@@ -179,15 +187,9 @@ static int flush_out(struct chat *c)
 	return cli_check_output(c->out.fp);
 }
 
-static int put_json(struct chat *c, json_t *root)
+/* After a JSON writer returned rc: flush, or report what failed. */
+static int json_done(struct chat *c, int rc)
 {
-	int rc = 0;
-
-	if (root == NULL ||
-	    json_dumpf(root, c->out.fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) ||
-	    fputc('\n', c->out.fp) == EOF)
-		rc = QERR_IO;
-	json_decref(root);
 	if (rc != 0 && !ferror(c->out.fp)) {
 		cli_error("out of memory");
 		return rc;
@@ -207,39 +209,20 @@ static int say(struct chat *c, const char *cmd, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->out.json)
-		return put_json(c, json_pack("{s:s, s:s}", "command", cmd,
-					     "message", msg));
-	fprintf(c->out.fp, "%s\n\n", msg);
+		return json_done(c, cli_print_command_json(c->out.fp, cmd,
+							   "message", msg));
+	cli_put(c->out.fp, msg, TERM_TEXT);
+	fputs("\n\n", c->out.fp);
 	return flush_out(c);
 }
 
-static json_t *results_json(const struct cli_result *r, int n)
-{
-	json_t *arr = json_array();
-	int i;
-
-	for (i = 0; arr && i < n; i++) {
-		const struct idx_doc *d = &r[i].doc;
-
-		if (json_array_append_new(
-			    arr, json_pack("{s:i, s:s, s:f, s:s, s:s, s:s, s:i}",
-					   "rank", r[i].rank, "id", d->ext_id,
-					   "score", r[i].score, "question",
-					   d->question, "answer", d->answer,
-					   "source", d->source, "line",
-					   (json_int_t)d->line)) != 0) {
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	return arr;
-}
-
 /* One turn's answers, as ask prints them.  resolved is NULL when there
- * was nothing to continue; more marks a "tell me more" turn, which shows
- * the next answers whatever their confidence. */
+ * was nothing to continue; declined is rank_run's verdict on the question;
+ * more marks a "tell me more" turn, which shows the next answers whatever
+ * their confidence. */
 static int print_turn(struct chat *c, const char *q, const char *resolved,
-		      const struct cli_result *r, int n, int more)
+		      const struct cli_result *r, int n, int more,
+		      int declined)
 {
 	struct cli_answer a;
 
@@ -248,20 +231,19 @@ static int print_turn(struct chat *c, const char *q, const char *resolved,
 	a.resolved = resolved ? resolved : "";
 	a.res = r;
 	a.n = n;
-	a.answered = n > 0 && (more || r[0].confidence >= c->threshold);
+	a.answered = n > 0 && (more || !declined);
 	a.show_candidates = c->top > 1;
-	if (c->out.json) {
-		if (cli_print_json(c->out.fp, &a) != 0 && !ferror(c->out.fp)) {
-			cli_error("out of memory");
-			return QERR_IO;
-		}
-		return flush_out(c);
-	}
+	if (c->out.json)
+		return json_done(c, cli_print_json(c->out.fp, &a));
 	if (resolved == NULL)
 		fprintf(c->out.fp,
 			"Nothing to continue yet: ask a question first.\n");
 	else if (more && n == 0)
-		fprintf(c->out.fp, "No more answers for: %s\n", resolved);
+	{
+		fputs("No more answers for: ", c->out.fp);
+		cli_put(c->out.fp, resolved, TERM_NAME);
+		fputc('\n', c->out.fp);
+	}
 	else
 		cli_print_answer(&c->out, &a);
 	fputc('\n', c->out.fp);
@@ -341,13 +323,17 @@ static int llm_reply(struct chat *c, const char *q, const char *resolved,
 			  c->out.json ? NULL : c->out.fp, &reply, &err) != 0) {
 		if (!c->out.json)
 			fputc('\n', c->out.fp);
-		cli_warn("LLM reply failed: %s; the retrieved answer stands",
-			 err.msg);
+		if (cli_llm_interrupted()) /* Ctrl-C or Ctrl-D: back to the prompt */
+			cli_warn("LLM reply interrupted; the retrieved answer "
+				 "stands");
+		else
+			cli_warn("LLM reply failed: %s; the retrieved answer "
+				 "stands", err.msg);
 		return flush_out(c);
 	}
 	if (c->out.json) {
-		if (put_json(c, json_pack("{s:s, s:s}", "command", "llm",
-					  "reply", reply)) != 0) {
+		if (json_done(c, cli_print_command_json(c->out.fp, "llm",
+							"reply", reply)) != 0) {
 			free(reply);
 			return QERR_IO;
 		}
@@ -379,22 +365,27 @@ static int turn(struct chat *c, const char *q)
 {
 	struct qerr err = {0};
 	struct cli_result *res;
+	struct rank_run run;
 	char *resolved;
-	int kind, first, want, n = 0, shown, rc;
+	int kind, first, want, n = 0, shown, declined, rc;
 
 	kind = followup_resolve(&c->topic, q, &resolved);
 	if (kind < 0)
 		goto oom;
 	if (resolved == NULL)
-		return print_turn(c, q, NULL, NULL, 0, 1);
+		return print_turn(c, q, NULL, NULL, 0, 1, 1);
 	first = kind == FOLLOWUP_MORE ? c->topic.shown : 0;
 	want = first + c->top > SOURCES_MIN ? first + c->top : SOURCES_MIN;
 	if ((res = calloc((size_t)want, sizeof(*res))) == NULL) {
 		free(resolved);
 		goto oom;
 	}
-	rc = cli_retrieve(c->x, c->t, &c->params, resolved, want, res, &n,
-			  NULL, &err);
+	rank_run_init(&run, want, c->threshold);
+	rc = cli_retrieve(c->x, c->t, &c->params, resolved, &run, res, &n, &err);
+	if (rc == 0)
+		rc = cli_snippets(&run.q, res, n, c->out.color, &err);
+	declined = run.declined;
+	rank_run_clear(&run);
 	if (rc != 0) {
 		cli_fail(&err);
 		if (c->status == 0)
@@ -407,7 +398,7 @@ static int turn(struct chat *c, const char *q)
 	if (shown > c->top)
 		shown = c->top;
 	rc = print_turn(c, q, resolved, res + first, shown,
-			kind == FOLLOWUP_MORE);
+			kind == FOLLOWUP_MORE, declined);
 	if (rc == 0 && c->llm)
 		rc = llm_reply(c, q, resolved, res + first, shown);
 	if (followup_update(&c->topic, kind, q, resolved, shown) != 0) {
@@ -460,21 +451,6 @@ static int do_reset(struct chat *c, const char *arg)
 	return say(c, "reset", "Topic forgotten; the next question starts afresh.");
 }
 
-static int sources_json(struct chat *c)
-{
-	json_t *arr = results_json(c->last, c->nlast);
-	size_t i;
-
-	if (arr == NULL)
-		return put_json(c, NULL);
-	/* The answers are in the turn's own object; keep this one short. */
-	for (i = 0; i < json_array_size(arr); i++)
-		json_object_del(json_array_get(arr, i), "answer");
-	return put_json(c, json_pack("{s:s, s:s, s:o}", "command", "sources",
-				     "resolved", c->last_query, "results",
-				     arr));
-}
-
 static int do_sources(struct chat *c, const char *arg)
 {
 	int i;
@@ -483,15 +459,22 @@ static int do_sources(struct chat *c, const char *arg)
 	if (c->last_query == NULL)
 		return say(c, "sources", "No sources yet: ask a question first.");
 	if (c->out.json)
-		return sources_json(c);
-	fprintf(c->out.fp, "Sources for: %s\n", c->last_query);
+		return json_done(c, cli_print_sources_json(c->out.fp,
+							   c->last_query,
+							   c->last, c->nlast));
+	fputs("Sources for: ", c->out.fp);
+	cli_put(c->out.fp, c->last_query, TERM_NAME);
+	fputc('\n', c->out.fp);
 	if (c->nlast == 0)
 		fprintf(c->out.fp, "  (nothing matched)\n");
 	for (i = 0; i < c->nlast; i++) {
 		const struct idx_doc *d = &c->last[i].doc;
 
-		fprintf(c->out.fp, "%3d. %s #%s (line %ld)  score %.2f\n",
-			c->last[i].rank, d->source, d->ext_id, d->line,
+		fprintf(c->out.fp, "%3d. ", c->last[i].rank);
+		cli_put(c->out.fp, d->source, TERM_NAME);
+		fputs(" #", c->out.fp);
+		cli_put(c->out.fp, d->ext_id, TERM_NAME);
+		fprintf(c->out.fp, " (line %ld)  score %.2f\n", d->line,
 			c->last[i].score);
 		cli_print_wrapped(&c->out, d->question, 5);
 	}
@@ -592,16 +575,14 @@ static int command(struct chat *c, char *line)
 static int chat_line(struct chat *c, const char *line, size_t len,
 		     const char *where)
 {
-	size_t bad = 0, n;
-	char *s = utf8_repair(line, len, &bad), *q;
+	size_t n;
+	char *s = cli_question(line, len, where), *q;
 	int rc;
 
 	if (s == NULL) {
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	if (bad)
-		cli_warn("%s: invalid UTF-8 replaced", where);
 	q = s + strspn(s, " \t\r\n");
 	n = strlen(q);
 	while (n > 0 && strchr(" \t\r\n", q[n - 1]))
@@ -742,12 +723,16 @@ static History *history_open(const char *path)
 {
 	History *h = history_init();
 	HistEvent ev;
+	struct stat st;
 
 	if (h == NULL)
 		return NULL;
 	history(h, &ev, H_SETSIZE, HISTORY_SIZE);
-	if (path && access(path, F_OK) == 0 &&
-	    history(h, &ev, H_LOAD, path) < 0)
+	/* A FIFO or device there would hang the load: regular files only. */
+	if (path && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		cli_warn("history %s is not a regular file; not read", path);
+	else if (path && access(path, F_OK) == 0 &&
+		 history(h, &ev, H_LOAD, path) < 0)
 		cli_warn("cannot read history from %s", path);
 	return h;
 }
@@ -780,6 +765,7 @@ static int chat_tty(struct chat *c)
 	el_set(el, EL_HIST, history, h);
 	el_set(el, EL_PROMPT, prompt);
 	el_source(el, NULL); /* ~/.editrc */
+	c->llm_opts.eof_cancels = 1; /* Ctrl-D during a request cancels it */
 	if (!c->out.json)
 		printf("Ask a question (/help for commands, Ctrl-D to leave).\n");
 	while (rc == 0 && !c->quit) {
@@ -831,11 +817,12 @@ int cmd_chat(int argc, char **argv)
 {
 	struct chat c;
 	const char *db = NULL;
-	int rc;
+	int rc, full;
 
 	memset(&c, 0, sizeof(c));
 	c.top = 1;
-	c.threshold = CLI_THRESHOLD;
+	c.threshold = RANK_THRESHOLD;
+	c.llm_opts.timeout_ms = -1;
 	rank_defaults(&c.params);
 	followup_init(&c.topic);
 	rc = parse_opts(argc, argv, &c, &db);
@@ -855,7 +842,9 @@ int cmd_chat(int argc, char **argv)
 		cli_error("out of memory");
 		rc = QERR_IO;
 	} else {
+		full = c.out.full;
 		cli_out_init(&c.out, stdout, c.out.json);
+		c.out.full = full;
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 			rc = chat_tty(&c);
 		else

@@ -1,20 +1,19 @@
 /* cmd_eval.c - quarry eval [options] DIR...
  *
  * Scores quarry's ranking on judged collections in BEIR layout
- * (corpus.jsonl, queries.jsonl, qrels/test.tsv) and, in the same run on the
- * same records, an anchor: SQLite FTS5's bm25() with the porter tokenizer.
- * Each collection is indexed into a private temporary directory that is
- * removed afterwards.  Every judged query (one with qrels lines) is ranked
- * with k = 100 and scored with retrieval/metrics; queries without qrels are
- * only counted.  Output: a table, or one JSON object, of nDCG@10, MAP@100,
+ * (corpus.jsonl, queries.jsonl, qrels/test.tsv; read by eval_coll.c) and,
+ * in the same run on the same records, an anchor: SQLite FTS5's bm25()
+ * with the porter tokenizer (eval_fts5.c).  Each collection is indexed
+ * into a private temporary directory that is removed afterwards.  Every
+ * judged query (one with qrels lines) is ranked with k = 100 (rank_run)
+ * and scored with retrieval/metrics; queries without qrels are only
+ * counted.  Output: a table, or one JSON object, of nDCG@10, MAP@100,
  * MRR@10, P@1, R@100 and ranking time per collection and system, their
  * means, and optionally one TSV line per query for error analysis. */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <limits.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,10 +21,8 @@
 #include <unistd.h>
 
 #include "../retrieval/metrics.h"
-#include "../util/buf.h"
 #include "cli.h"
-
-#define EVAL_K 100 /* results ranked per query */
+#include "eval.h"
 
 enum { SYS_BM25, SYS_TFIDF, SYS_FTS5, NSYS };
 
@@ -39,39 +36,6 @@ struct eval_opts {
 	int check_pruning;     /* compare MaxScore with exhaustive scoring */
 	double threshold;      /* confidence below which ask declines */
 	struct rank_params params;
-};
-
-/* One qrels line. */
-struct qline {
-	char *qid, *doc;
-	double gain;
-};
-
-/* The qrels lines of one query: lines[start .. start+n) after sorting. */
-struct group {
-	const char *qid;
-	int start, n;
-	int used; /* a query in queries.jsonl claimed it */
-};
-
-/* One judged query; qr points into the collection's rels. */
-struct query {
-	char *id, *text;
-	struct metrics_qrels qr;
-};
-
-/* A collection's judgments and queries. */
-struct coll {
-	const char *dir, *name;
-	struct qline *lines;
-	int nlines;
-	struct metrics_rel *rels; /* the lines' judgments, same order */
-	struct group *groups;
-	int ngroups;
-	struct query *q; /* judged queries, in file order */
-	int nq;
-	int unjudged;
-	char **utext;    /* the unjudged queries' texts */
 };
 
 /* One line of the result table. */
@@ -113,7 +77,7 @@ static void usage(FILE *fp)
 		CLI_RANK_HELP
 		"  --no-fts5         skip the FTS5 anchor\n"
 		"  --threshold X     confidence below which ask declines ("
-		CLI_THRESHOLD_TEXT ");\n"
+		RANK_THRESHOLD_TEXT ");\n"
 		"                    for collections with unjudged queries (taken\n"
 		"                    as unanswerable) prints how many of each kind\n"
 		"                    would be declined\n"
@@ -196,21 +160,6 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 	return rc;
 }
 
-/* ---- small helpers ---- */
-
-/* dir/name as a malloc'ed string, or NULL when memory runs out. */
-static char *path_join(const char *dir, const char *name)
-{
-	struct buf b = BUF_INIT;
-
-	if (buf_puts(&b, dir) != 0 || buf_putc(&b, '/') != 0 ||
-	    buf_puts(&b, name) != 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
-}
-
 /* The last path component of dir, without trailing slashes; "." and ".."
  * are resolved first.  Malloc'ed, or NULL. */
 static char *coll_name(const char *dir)
@@ -238,350 +187,17 @@ static char *coll_name(const char *dir)
 	return s;
 }
 
-/* A JSON id (string or integer) as a malloc'ed string; NULL if absent or
- * of another type, or when memory runs out (*bad tells which). */
-static char *json_id(json_t *v, int *bad)
-{
-	char tmp[32];
-
-	*bad = 0;
-	if (json_is_string(v))
-		return strdup(json_string_value(v));
-	if (json_is_integer(v)) {
-		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
-		return strdup(tmp);
-	}
-	*bad = 1;
-	return NULL;
-}
-
-/* A string member of o, or "" when it is missing or null. */
-static const char *json_text(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static double elapsed_ms(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) * 1e3 +
 	       (double)(b->tv_nsec - a->tv_nsec) / 1e6;
 }
 
-/* Strip a line's trailing newline / carriage return; returns the length. */
-static size_t chomp(char *s, size_t n)
-{
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return n;
-}
-
-static int blank(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return *s == '\0';
-}
-
-/* Open path for reading: 0, or QERR_IO with "path: reason". */
-static int open_in(const char *path, FILE **fp, struct qerr *err)
-{
-	*fp = fopen(path, "r");
-	if (*fp == NULL) {
-		int e = errno;
-
-		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
-	}
-	return 0;
-}
-
-/* After a getline loop: QERR_IO when the stream failed, else 0. */
-static int read_status(FILE *fp, const char *path, struct qerr *err)
-{
-	if (ferror(fp))
-		return qerr_set(err, QERR_IO, "%s: read error", path);
-	return 0;
-}
-
-/* ---- judgments and queries ---- */
-
-static void coll_clear(struct coll *c)
-{
-	int u;
-
-	for (u = 0; u < c->unjudged && c->utext; u++)
-		free(c->utext[u]);
-	free(c->utext);
-	int i;
-
-	for (i = 0; i < c->nlines; i++) {
-		free(c->lines[i].qid);
-		free(c->lines[i].doc);
-	}
-	for (i = 0; i < c->nq; i++) {
-		free(c->q[i].id);
-		free(c->q[i].text);
-	}
-	free(c->lines);
-	free(c->rels);
-	free(c->groups);
-	free(c->q);
-	memset(c, 0, sizeof(*c));
-}
-
-/* Parse "query-id TAB corpus-id TAB score" into l. 0, or -1 when malformed,
- * QERR_IO when memory runs out. */
-static int qrels_line(char *s, struct qline *l)
-{
-	char *doc = strchr(s, '\t'), *score, *end;
-
-	if (doc == NULL || (score = strchr(doc + 1, '\t')) == NULL)
-		return -1;
-	*doc++ = '\0';
-	*score++ = '\0';
-	l->gain = strtod(score, &end);
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (end == score || *end != '\0' || *s == '\0' || *doc == '\0')
-		return -1;
-	l->qid = strdup(s);
-	l->doc = strdup(doc);
-	return l->qid && l->doc ? 0 : QERR_IO;
-}
-
-static int add_qline(struct coll *c, int *cap, char *s, const char *path,
-		     long lineno, struct qerr *err)
-{
-	struct qline l = {NULL, NULL, 0};
-	int rc;
-
-	if (c->nlines == *cap) {
-		int ncap = *cap ? *cap * 2 : 256;
-		struct qline *p = realloc(c->lines, (size_t)ncap * sizeof(*p));
-
-		if (p == NULL)
-			return qerr_set(err, QERR_IO, "out of memory");
-		c->lines = p;
-		*cap = ncap;
-	}
-	rc = qrels_line(s, &l);
-	if (rc != 0) {
-		free(l.qid);
-		free(l.doc);
-		if (rc == QERR_IO)
-			return qerr_set(err, QERR_IO, "out of memory");
-		return qerr_set(err, QERR_DATA,
-				"%s:%ld: expected query-id<TAB>corpus-id<TAB>score",
-				path, lineno);
-	}
-	c->lines[c->nlines++] = l;
-	return 0;
-}
-
-static int qline_cmp(const void *a, const void *b)
-{
-	const struct qline *x = a, *y = b;
-
-	return strcmp(x->qid, y->qid);
-}
-
-/* Sort the lines by query and cut them into groups. */
-static int group_qrels(struct coll *c, struct qerr *err)
-{
-	int i;
-
-	if (c->nlines == 0)
-		return 0;
-	qsort(c->lines, (size_t)c->nlines, sizeof(*c->lines), qline_cmp);
-	c->rels = malloc((size_t)c->nlines * sizeof(*c->rels));
-	c->groups = malloc((size_t)c->nlines * sizeof(*c->groups));
-	if (c->rels == NULL || c->groups == NULL)
-		return qerr_set(err, QERR_IO, "out of memory");
-	for (i = 0; i < c->nlines; i++) {
-		c->rels[i].doc = c->lines[i].doc;
-		c->rels[i].gain = c->lines[i].gain;
-		if (i == 0 || strcmp(c->lines[i].qid, c->lines[i - 1].qid) != 0) {
-			struct group *g = &c->groups[c->ngroups++];
-
-			g->qid = c->lines[i].qid;
-			g->start = i;
-			g->n = 0;
-			g->used = 0;
-		}
-		c->groups[c->ngroups - 1].n++;
-	}
-	return 0;
-}
-
-/* Read qrels/test.tsv; the first line is skipped when it is a header. */
-static int load_qrels(struct coll *c, struct qerr *err)
-{
-	char *path = path_join(c->dir, "qrels/test.tsv"), *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int lcap = 0, rc;
-	FILE *fp = NULL;
-
-	if (path == NULL)
-		return qerr_set(err, QERR_IO, "out of memory");
-	rc = open_in(path, &fp, err);
-	while (rc == 0 && (len = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		chomp(line, (size_t)len);
-		if (blank(line) ||
-		    (lineno == 1 && strncmp(line, "query-id\t", 9) == 0))
-			continue;
-		rc = add_qline(c, &lcap, line, path, lineno, err);
-	}
-	if (rc == 0)
-		rc = read_status(fp, path, err);
-	if (rc == 0)
-		rc = group_qrels(c, err);
-	if (fp)
-		fclose(fp);
-	free(line);
-	free(path);
-	return rc;
-}
-
-static int group_cmp(const void *key, const void *elem)
-{
-	const struct group *g = elem;
-
-	return strcmp(key, g->qid);
-}
-
-/* Keep one query when it has judgments; count it otherwise. */
-static int add_query(struct coll *c, int *cap, char *id, const char *text,
-		     struct qerr *err)
-{
-	struct group *g = c->ngroups ? bsearch(id, c->groups,
-					       (size_t)c->ngroups,
-					       sizeof(*g), group_cmp)
-				     : NULL;
-	struct query *q;
-
-	if (g == NULL || g->used) {
-		if (g == NULL) {
-			char **u = realloc(c->utext, (size_t)(c->unjudged + 1) *
-							     sizeof(*u));
-
-			if (u == NULL || (u[c->unjudged] = strdup(text)) == NULL) {
-				if (u)
-					c->utext = u;
-				free(id);
-				return qerr_set(err, QERR_IO, "out of memory");
-			}
-			c->utext = u;
-			c->unjudged++;
-		} else
-			cli_warn("%s: query %s appears twice; scored once",
-				 c->name, id);
-		free(id);
-		return 0;
-	}
-	if (c->nq == *cap) {
-		int ncap = *cap ? *cap * 2 : 128;
-		struct query *p = realloc(c->q, (size_t)ncap * sizeof(*p));
-
-		if (p == NULL) {
-			free(id);
-			return qerr_set(err, QERR_IO, "out of memory");
-		}
-		c->q = p;
-		*cap = ncap;
-	}
-	q = &c->q[c->nq];
-	q->id = id;
-	q->text = strdup(text);
-	if (q->text == NULL) {
-		free(id);
-		return qerr_set(err, QERR_IO, "out of memory");
-	}
-	q->qr.rel = c->rels + g->start;
-	q->qr.n = g->n;
-	metrics_qrels_prepare(&q->qr);
-	g->used = 1;
-	c->nq++;
-	return 0;
-}
-
-/* One line of queries.jsonl: {"_id","text"}. */
-static int query_line(struct coll *c, int *cap, const char *s, size_t n,
-		      const char *path, long lineno, struct qerr *err)
-{
-	json_error_t je;
-	json_t *o = json_loadb(s, n, 0, &je);
-	json_t *text = json_object_get(o, "text");
-	char *id;
-	int bad, rc;
-
-	if (o == NULL)
-		return qerr_set(err, QERR_DATA, "%s:%ld: %s", path, lineno,
-				je.text);
-	id = json_id(json_object_get(o, "_id"), &bad);
-	if (id == NULL || !json_is_string(text)) {
-		free(id);
-		json_decref(o);
-		if (id == NULL && !bad)
-			return qerr_set(err, QERR_IO, "out of memory");
-		return qerr_set(err, QERR_DATA,
-				"%s:%ld: a query needs \"_id\" and \"text\"",
-				path, lineno);
-	}
-	rc = add_query(c, cap, id, json_string_value(text), err);
-	json_decref(o);
-	return rc;
-}
-
-static int load_queries(struct coll *c, struct qerr *err)
-{
-	char *path = path_join(c->dir, "queries.jsonl"), *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int qcap = 0, rc;
-	FILE *fp = NULL;
-
-	if (path == NULL)
-		return qerr_set(err, QERR_IO, "out of memory");
-	rc = open_in(path, &fp, err);
-	while (rc == 0 && (len = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		len = (ssize_t)chomp(line, (size_t)len);
-		if (!blank(line))
-			rc = query_line(c, &qcap, line, (size_t)len, path,
-					lineno, err);
-	}
-	if (rc == 0)
-		rc = read_status(fp, path, err);
-	if (fp)
-		fclose(fp);
-	free(line);
-	free(path);
-	return rc;
-}
-
-/* Warn about judged queries that queries.jsonl does not have. */
-static void warn_missing(const struct coll *c)
-{
-	int i, missing = 0;
-
-	for (i = 0; i < c->ngroups; i++)
-		missing += !c->groups[i].used;
-	if (missing)
-		cli_warn("%s: %d judged quer%s not in queries.jsonl", c->name,
-			 missing, missing == 1 ? "y is" : "ies are");
-}
-
 /* ---- scoring one system ---- */
 
 /* Rank every judged query with fn, average the measures into row and
  * write per-query lines to pq (when not NULL). */
-static int run_system(const struct coll *c, int sys, search_fn fn, void *ctx,
+static int run_system(const struct eval_coll *c, int sys, search_fn fn, void *ctx,
 		      FILE *pq, struct row *row, struct qerr *err)
 {
 	const char *ranked[EVAL_K];
@@ -593,7 +209,7 @@ static int run_system(const struct coll *c, int sys, search_fn fn, void *ctx,
 	row->queries = c->nq;
 	row->unjudged = c->unjudged;
 	for (i = 0; i < c->nq && rc == 0; i++) {
-		const struct query *q = &c->q[i];
+		const struct eval_query *q = &c->q[i];
 		struct metrics_scores s;
 		struct timespec t0, t1;
 
@@ -624,30 +240,24 @@ struct qctx {
 	struct rank_params params;
 	char **ext; /* internal doc id -> corpus _id */
 	long ndocs;
-	struct rank_query rq;
-	struct rank_hit hits[EVAL_K];
+	struct rank_run run;  /* ranking: EVAL_K hits, no confidence needed */
+	struct rank_run best; /* the decline rule: the best hit only */
 	int check;            /* also rank exhaustively and compare */
-	double threshold;
 	long checked, differ; /* queries compared, and those that differed */
 };
 
-/* Would ask decline text (nothing found, or confidence below the
- * threshold)?  Returns 1 or 0, or -1 on error. */
+/* Would ask decline text (rank_run's rule)?  Returns 1 or 0, or -1 on
+ * error. */
 static int declines(struct qctx *q, const char *text, struct qerr *err)
 {
-	struct rank_hit h[1];
-	int n = 0;
-
-	if (rank_parse_ex(q->x, q->t, text, q->params.expand, &q->rq, err) ||
-	    rank_feedback(q->x, &q->rq, &q->params, err) ||
-	    rank_search(q->x, &q->rq, &q->params, 1, h, &n, err))
+	if (rank_run(q->x, q->t, &q->params, text, &q->best, err) != 0)
 		return -1;
-	return n == 0 || rank_confidence(q->x, &q->rq, &h[0]) < q->threshold;
+	return q->best.declined;
 }
 
 /* For collections with unanswerable (unjudged) questions: how many of
  * each kind ask would decline. */
-static int report_declines(struct qctx *q, const struct coll *c,
+static int report_declines(struct qctx *q, const struct eval_coll *c,
 			   struct qerr *err)
 {
 	int i, d, ans = 0, una = 0;
@@ -663,27 +273,28 @@ static int report_declines(struct qctx *q, const struct coll *c,
 		una += d;
 	}
 	printf("declined at threshold %.2f in %s: answerable %d/%d (%.1f%%), "
-	       "unanswerable %d/%d (%.1f%%)\n", q->threshold, c->name, ans,
+	       "unanswerable %d/%d (%.1f%%)\n", q->best.threshold, c->name, ans,
 	       c->nq, c->nq ? 100.0 * ans / c->nq : 0.0, una, c->unjudged,
 	       c->unjudged ? 100.0 * una / c->unjudged : 0.0);
 	return 0;
 }
 
-/* Rank q->rq exhaustively too; count the query as differing unless both
- * rankings agree on every record and score. */
-static int check_exhaustive(struct qctx *q, int n, struct qerr *err)
+/* Rank the last query exhaustively too; count it as differing unless
+ * both rankings agree on every record and score. */
+static int check_exhaustive(struct qctx *q, struct qerr *err)
 {
+	const struct rank_run *r = &q->run;
 	struct rank_params p = q->params;
 	struct rank_hit ex[EVAL_K];
-	int m = 0, i, rc;
+	int m = 0, n = r->nhits, i, rc;
 
 	p.exhaustive = 1;
-	rc = rank_search(q->x, &q->rq, &p, EVAL_K, ex, &m, err);
+	rc = rank_search(q->x, &r->q, &p, EVAL_K, ex, &m, err);
 	if (rc != 0)
 		return rc;
 	q->checked++;
 	for (i = 0; i < n && m == n; i++)
-		if (ex[i].doc != q->hits[i].doc || ex[i].score != q->hits[i].score)
+		if (ex[i].doc != r->hits[i].doc || ex[i].score != r->hits[i].score)
 			break;
 	if (m != n || i < n)
 		q->differ++;
@@ -694,22 +305,16 @@ static int quarry_search(void *ctx, const char *text, const char **ranked,
 			 int *n, struct qerr *err)
 {
 	struct qctx *q = ctx;
-	int i, rc = rank_parse_ex(q->x, q->t, text, q->params.expand,
-				    &q->rq, err);
+	int i, rc = rank_run(q->x, q->t, &q->params, text, &q->run, err);
 
-	if (rc == 0)
-		rc = rank_feedback(q->x, &q->rq, &q->params, err);
-	if (rc == 0)
-		rc = rank_search(q->x, &q->rq, &q->params, EVAL_K, q->hits, n,
-				 err);
 	if (rc == 0 && q->check && q->params.model == RANK_BM25)
-		rc = check_exhaustive(q, *n, err);
-	if (rc != 0) {
-		*n = 0;
+		rc = check_exhaustive(q, err);
+	*n = 0;
+	if (rc != 0)
 		return rc;
-	}
+	*n = q->run.nhits;
 	for (i = 0; i < *n; i++) {
-		long d = q->hits[i].doc;
+		long d = q->run.hits[i].doc;
 
 		ranked[i] = d >= 0 && d < q->ndocs ? q->ext[d] : NULL;
 	}
@@ -725,6 +330,8 @@ static void qctx_clear(struct qctx *q)
 	free(q->ext);
 	tok_free(q->t);
 	idx_close(q->x);
+	rank_run_clear(&q->run);
+	rank_run_clear(&q->best);
 	q->ext = NULL;
 	q->t = NULL;
 	q->x = NULL;
@@ -770,7 +377,7 @@ static void empty_tmpdir(const char *tmpdir)
 
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		p = path_join(tmpdir, e->d_name);
+		p = eval_path_join(tmpdir, e->d_name);
 		if (p)
 			unlink(p);
 		free(p);
@@ -779,20 +386,22 @@ static void empty_tmpdir(const char *tmpdir)
 }
 
 /* Index the corpus, then score each quarry model the options ask for. */
-static int run_quarry(const struct coll *c, const struct eval_opts *o,
+static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 		      const char *tmpdir, FILE *pq, struct row *rows, int *nrows,
 		      struct qerr *err)
 {
 	struct qctx q;
-	char *corpus = path_join(c->dir, "corpus.jsonl");
-	char *db = path_join(tmpdir, "index.db");
+	char *corpus = eval_path_join(c->dir, "corpus.jsonl");
+	char *db = eval_path_join(tmpdir, "index.db");
 	long nrecs = 0;
 	int rc, sys;
 
 	memset(&q, 0, sizeof(q));
 	q.params = o->params;
 	q.check = o->check_pruning;
-	q.threshold = o->threshold;
+	rank_run_init(&q.run, EVAL_K, o->threshold);
+	q.run.nconf = 1;
+	rank_run_init(&q.best, 1, o->threshold);
 	if (corpus == NULL || db == NULL)
 		rc = qerr_set(err, QERR_IO, "out of memory");
 	else
@@ -830,210 +439,30 @@ static int run_quarry(const struct coll *c, const struct eval_opts *o,
 
 /* ---- the FTS5 anchor ---- */
 
-struct fctx {
-	sqlite3 *db;
-	sqlite3_stmt *ins, *sel;
-	struct buf expr;
-	char *ids[EVAL_K]; /* the last query's results */
-	int nids;
-};
-
-static int sql_fail(struct fctx *f, struct qerr *err)
+static int fts5_search(void *ctx, const char *text, const char **ranked,
+		       int *n, struct qerr *err)
 {
-	int code = sqlite3_errcode(f->db) == SQLITE_NOMEM ? QERR_IO : QERR_DATA;
-
-	return qerr_set(err, code, "fts5: %s", sqlite3_errmsg(f->db));
+	return eval_fts5_search(ctx, text, ranked, n, err);
 }
 
-static void fctx_drop_ids(struct fctx *f)
-{
-	int i;
-
-	for (i = 0; i < f->nids; i++)
-		free(f->ids[i]);
-	f->nids = 0;
-}
-
-static void fctx_clear(struct fctx *f)
-{
-	fctx_drop_ids(f);
-	sqlite3_finalize(f->ins);
-	sqlite3_finalize(f->sel);
-	sqlite3_close(f->db);
-	buf_free(&f->expr);
-	memset(f, 0, sizeof(*f));
-}
-
-static int fctx_open(struct fctx *f, struct qerr *err)
-{
-	static const char create[] =
-		"CREATE VIRTUAL TABLE f USING fts5(id UNINDEXED, title, text, "
-		"tokenize='porter unicode61');";
-
-	if (sqlite3_open(":memory:", &f->db) != SQLITE_OK)
-		return f->db ? sql_fail(f, err)
-			     : qerr_set(err, QERR_IO, "out of memory");
-	if (sqlite3_exec(f->db, create, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db,
-			       "INSERT INTO f(id, title, text) VALUES (?, ?, ?)",
-			       -1, &f->ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db,
-			       "SELECT id FROM f WHERE f MATCH ? "
-			       "ORDER BY bm25(f), rowid LIMIT 100",
-			       -1, &f->sel, NULL) != SQLITE_OK)
-		return sql_fail(f, err);
-	return 0;
-}
-
-/* Insert one corpus.jsonl line. */
-static int fts_add(struct fctx *f, const char *s, size_t n, const char *path,
-		   long lineno, struct qerr *err)
-{
-	json_error_t je;
-	json_t *o = json_loadb(s, n, 0, &je);
-	char *id;
-	int bad, rc = 0;
-
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return qerr_set(err, QERR_DATA, "%s:%ld: %s", path, lineno,
-				o ? "not a JSON object" : je.text);
-	}
-	id = json_id(json_object_get(o, "_id"), &bad);
-	if (id == NULL) {
-		json_decref(o);
-		if (!bad)
-			return qerr_set(err, QERR_IO, "out of memory");
-		return qerr_set(err, QERR_DATA, "%s:%ld: no \"_id\"", path,
-				lineno);
-	}
-	sqlite3_bind_text(f->ins, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(f->ins, 2, json_text(o, "title"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(f->ins, 3, json_text(o, "text"), -1, SQLITE_STATIC);
-	if (sqlite3_step(f->ins) != SQLITE_DONE)
-		rc = sql_fail(f, err);
-	sqlite3_reset(f->ins);
-	sqlite3_clear_bindings(f->ins);
-	free(id);
-	json_decref(o);
-	return rc;
-}
-
-/* Load DIR/corpus.jsonl into a new in-memory FTS5 table. */
-static int fts_load(struct fctx *f, const struct coll *c, struct qerr *err)
-{
-	char *path = path_join(c->dir, "corpus.jsonl"), *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int rc;
-	FILE *fp = NULL;
-
-	if (path == NULL)
-		return qerr_set(err, QERR_IO, "out of memory");
-	rc = fctx_open(f, err);
-	if (rc == 0)
-		rc = open_in(path, &fp, err);
-	if (rc == 0 && sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		rc = sql_fail(f, err);
-	while (rc == 0 && (len = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		len = (ssize_t)chomp(line, (size_t)len);
-		if (!blank(line))
-			rc = fts_add(f, line, (size_t)len, path, lineno, err);
-	}
-	if (rc == 0)
-		rc = read_status(fp, path, err);
-	if (rc == 0 &&
-	    sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = sql_fail(f, err);
-	if (fp)
-		fclose(fp);
-	free(line);
-	free(path);
-	return rc;
-}
-
-static int word_byte(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	       (ch >= '0' && ch <= '9') || ch >= 0x80;
-}
-
-/* The query's words, each as an FTS5 string ("..." with '"' doubled),
- * joined by " OR ".  A word is a run of ASCII letters and digits and bytes
- * >= 0x80; everything else separates words.  b is "" when there are none. */
-static int fts_expr(const char *text, struct buf *b)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	int rc = 0;
-
-	buf_reset(b);
-	rc |= buf_reserve(b, 0);
-	while (*s && rc == 0) {
-		if (!word_byte(*s)) {
-			s++;
-			continue;
-		}
-		if (b->len)
-			rc |= buf_puts(b, " OR ");
-		rc |= buf_putc(b, '"');
-		for (; word_byte(*s); s++) {
-			if (*s == '"')
-				rc |= buf_putc(b, '"');
-			rc |= buf_putc(b, *s);
-		}
-		rc |= buf_putc(b, '"');
-	}
-	return rc;
-}
-
-static int fts_search(void *ctx, const char *text, const char **ranked,
-		      int *n, struct qerr *err)
-{
-	struct fctx *f = ctx;
-	int rc = 0, step;
-
-	fctx_drop_ids(f);
-	*n = 0;
-	if (fts_expr(text, &f->expr) != 0)
-		return qerr_set(err, QERR_IO, "out of memory");
-	if (f->expr.len == 0)
-		return 0;
-	sqlite3_bind_text(f->sel, 1, f->expr.data, (int)f->expr.len,
-			  SQLITE_STATIC);
-	while (rc == 0 && f->nids < EVAL_K &&
-	       (step = sqlite3_step(f->sel)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(f->sel, 0);
-		char *copy = id ? strdup(id) : NULL;
-
-		if (id && copy == NULL)
-			rc = qerr_set(err, QERR_IO, "out of memory");
-		ranked[f->nids] = copy;
-		f->ids[f->nids++] = copy;
-	}
-	if (rc == 0 && f->nids < EVAL_K && step != SQLITE_DONE)
-		rc = sql_fail(f, err);
-	sqlite3_reset(f->sel);
-	sqlite3_clear_bindings(f->sel);
-	*n = rc == 0 ? f->nids : 0;
-	return rc;
-}
-
-static int run_fts5(const struct coll *c, FILE *pq, struct row *rows,
+/* Load the collection's records into FTS5 and score its ranking. */
+static int run_fts5(const struct eval_coll *c, FILE *pq, struct row *rows,
 		    int *nrows, struct qerr *err)
 {
-	struct fctx f;
+	char *corpus = eval_path_join(c->dir, "corpus.jsonl");
+	struct eval_fts5 *f = NULL;
 	int rc;
 
-	memset(&f, 0, sizeof(f));
-	rc = fts_load(&f, c, err);
+	if (corpus == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	rc = eval_fts5_open(corpus, &f, err);
 	if (rc == 0)
-		rc = run_system(c, SYS_FTS5, fts_search, &f, pq, &rows[*nrows],
+		rc = run_system(c, SYS_FTS5, fts5_search, f, pq, &rows[*nrows],
 				err);
 	if (rc == 0)
 		(*nrows)++;
-	fctx_clear(&f);
+	eval_fts5_close(f);
+	free(corpus);
 	return rc;
 }
 
@@ -1043,25 +472,20 @@ static int eval_dir(const char *dir, const char *name,
 		    const struct eval_opts *o, const char *tmpdir, FILE *pq,
 		    struct row *rows, int *nrows, struct qerr *err)
 {
-	struct coll c;
+	struct eval_coll c;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
 	c.dir = dir;
 	c.name = name;
-	rc = load_qrels(&c, err);
-	if (rc == 0)
-		rc = load_queries(&c, err);
-	if (rc == 0) {
-		warn_missing(&c);
-		if (c.nq == 0)
-			cli_warn("%s: no judged queries", name);
-	}
+	rc = eval_coll_load(&c, err);
+	if (rc == 0 && c.nq == 0)
+		cli_warn("%s: no judged queries", name);
 	if (rc == 0 && (o->run[SYS_BM25] || o->run[SYS_TFIDF]))
 		rc = run_quarry(&c, o, tmpdir, pq, rows, nrows, err);
 	if (rc == 0 && o->run[SYS_FTS5])
 		rc = run_fts5(&c, pq, rows, nrows, err);
-	coll_clear(&c);
+	eval_coll_clear(&c);
 	return rc;
 }
 
@@ -1085,7 +509,7 @@ static int check_dir(const char *dir, int *skip, struct qerr *err)
 		return 0;
 	}
 	for (i = 0; i < sizeof(need) / sizeof(*need); i++) {
-		char *p = path_join(dir, need[i]);
+		char *p = eval_path_join(dir, need[i]);
 		int e;
 
 		if (p == NULL)
@@ -1259,7 +683,7 @@ static char *make_tmpdir(struct qerr *err)
 
 	if (base == NULL || *base == '\0')
 		base = "/tmp";
-	dir = path_join(base, "quarry-eval-XXXXXX");
+	dir = eval_path_join(base, "quarry-eval-XXXXXX");
 	if (dir == NULL) {
 		qerr_set(err, QERR_IO, "out of memory");
 		return NULL;
@@ -1360,7 +784,7 @@ int cmd_eval(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	rank_defaults(&o.params);
-	o.threshold = CLI_THRESHOLD;
+	o.threshold = RANK_THRESHOLD;
 	o.run[SYS_BM25] = 1;
 	o.run[SYS_FTS5] = 1;
 	rc = parse_opts(argc, argv, &o);

@@ -1,19 +1,36 @@
-/* cmd_index.c - quarry index [--db PATH] [--update] PATH... */
+/* cmd_index.c - quarry index [--db PATH] [--update] [--as qa|passages]
+ * [--convert EXT=COMMAND] PATH... */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../index/convert.h"
+#include "../util/buf.h"
 #include "cli.h"
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: quarry index [--db PATH] PATH...\n"
-		"       quarry index [--db PATH] --update [PATH...]\n\n"
+		"usage: quarry index [--db PATH] [--as qa|passages] "
+		"[--convert EXT=COMMAND]... PATH...\n"
+		"       quarry index [--db PATH] [--as ...] [--convert ...] "
+		"--update [PATH...]\n"
+		"       quarry index [--db PATH] --rebuild\n\n"
 		"Read documents and replace the index with them.  PATH is a file\n"
 		"or a directory (read recursively).  Formats, by extension:\n"
 		"  .txt    numbered Q&A text ('1. question', 'Ans:', answer)\n"
 		"  .jsonl  {\"question\",\"answer\"[,\"id\"]} or BEIR {\"_id\",\"title\",\"text\"}\n"
-		"  .md     Markdown: each heading a question, the text under it the answer\n\n"
+		"  .md     Markdown: each heading a question, the text under it the answer\n"
+		"  .html   HTML pages, read as prose\n"
+		"A text or Markdown file without Q&A records is read as prose and cut\n"
+		"into passages (titled by its heading path, id file:line).  Other\n"
+		"formats go through converters: PDF with pdftotext and man pages with\n"
+		"man -l when installed, and `convert.EXT = COMMAND` lines of the config\n"
+		"file or --convert.\n"
+		"Only regular files are read (not FIFOs or devices), each as it was\n"
+		"when opened; a file read whole may hold at most 1 GiB (JSON Lines\n"
+		"are streamed).  In a directory, files that cannot be read or hold\n"
+		"no records are skipped with a warning.\n\n"
 		"The new index is written beside the old one and swapped in only\n"
 		"when complete.\n\n"
 		"With --update the index is changed in place instead, in time\n"
@@ -25,27 +42,130 @@ static void usage(FILE *fp)
 		"options:\n"
 		"  --db PATH   index file (default $XDG_CACHE_HOME/quarry/index.db)\n"
 		"  -u, --update  update in place (see above)\n"
+		"  --as qa|passages  read text and Markdown as Q&A records or as\n"
+		"              prose, instead of deciding per file\n"
+		"  --convert EXT=COMMAND  read .EXT files through COMMAND's output\n"
+		"              (%%s the file; split at blanks, no shell; repeatable;\n"
+		"              an empty COMMAND drops the rule)\n"
+		"  --rebuild   build again from the recorded sources\n"
 		"  -q, --quiet no summary line\n"
 		"  -h, --help  this help\n");
 }
 
+/* $XDG_CONFIG_HOME/quarry/config, else ~/.config/quarry/config. */
+static char *config_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	struct buf b = BUF_INIT;
+
+	if (xdg && *xdg == '/') {
+		buf_puts(&b, xdg);
+	} else {
+		buf_puts(&b, home && *home ? home : ".");
+		buf_puts(&b, "/.config");
+	}
+	if (buf_puts(&b, "/quarry/config") != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* The shipped converters, then the config file's; --convert comes after. */
+static int load_converters(struct conv *cv, struct qerr *err)
+{
+	char *path = config_path();
+	int rc;
+
+	if (path == NULL || conv_defaults(cv) != 0) {
+		free(path);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	rc = conv_load_config(cv, path, err);
+	free(path);
+	return rc;
+}
+
+/* QUARRY_PASSAGE_BYTES: the passage bound (default PSG_MAX_BYTES). */
+static size_t passage_bytes(void)
+{
+	const char *v = getenv("QUARRY_PASSAGE_BYTES");
+	char *end;
+	long n = v ? strtol(v, &end, 10) : 0;
+
+	if (v && (*end != '\0' || n < 64 || n > 1L << 20)) {
+		cli_warn("QUARRY_PASSAGE_BYTES='%s' ignored", v);
+		return 0;
+	}
+	return v ? (size_t)n : 0;
+}
+
+static int parse_as(const char *v, enum corpus_as *as)
+{
+	if (strcmp(v, "qa") == 0)
+		*as = CORPUS_AS_QA;
+	else if (strcmp(v, "passages") == 0)
+		*as = CORPUS_AS_PASSAGES;
+	else if (strcmp(v, "auto") == 0)
+		*as = CORPUS_AS_AUTO;
+	else
+		return -1;
+	return 0;
+}
+
+static int run(char *db, char **paths, int npaths, int quiet, int update,
+	       int rebuild);
+
 int cmd_index(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"as", required_argument, NULL, 'a'},
+		{"convert", required_argument, NULL, 'c'},
 		{"db", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"rebuild", no_argument, NULL, 'r'},
 		{"update", no_argument, NULL, 'u'},
 		{NULL, 0, NULL, 0},
 	};
 	struct qerr err = {0};
-	char *db = NULL, *def = NULL;
-	int c, quiet = 0, update = 0, rc;
+	struct corpus_opts co = {CORPUS_AS_AUTO, 0, NULL};
+	struct conv cv;
+	char *db = NULL;
+	int c, quiet = 0, update = 0, rebuild = 0, rc;
+
+	conv_init(&cv);
+	co.conv = &cv;
+	co.passage_bytes = passage_bytes();
+	/* A config file that cannot be read costs its converter rules, not
+	 * the build (as it costs ask only its LLM settings). */
+	rc = load_converters(&cv, &err);
+	if (rc == QERR_IO) {
+		cli_warn("%s; converters from it not used", err.msg);
+		qerr_clear(&err);
+	} else if (rc != 0) {
+		conv_free(&cv);
+		return cli_fail(&err);
+	}
 
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it our way */
 	while ((c = getopt_long(argc, argv, "hqu", opts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			if (parse_as(optarg, &co.as) != 0) {
+				cli_error("index: --as takes qa or passages, not '%s'",
+					  optarg);
+				conv_free(&cv);
+				return QERR_USAGE;
+			}
+			break;
+		case 'c':
+			if (conv_parse_spec(&cv, optarg, &err) != 0) {
+				conv_free(&cv);
+				return cli_fail(&err);
+			}
+			break;
 		case 'd':
 			db = optarg;
 			break;
@@ -55,15 +175,40 @@ int cmd_index(int argc, char **argv)
 		case 'u':
 			update = 1;
 			break;
+		case 'r':
+			rebuild = 1;
+			break;
 		case 'h':
 			usage(stdout);
+			conv_free(&cv);
 			return QERR_OK;
 		default:
 			cli_bad_option("index", argv);
+			conv_free(&cv);
 			return QERR_USAGE;
 		}
 	}
-	if (optind >= argc && !update) {
+	cli_corpus_opts = &co;
+	rc = run(db, argv + optind, argc - optind, quiet, update, rebuild);
+	cli_corpus_opts = NULL;
+	conv_free(&cv);
+	return rc;
+}
+
+/* The build or update itself, options parsed. */
+static int run(char *db, char **paths, int npaths, int quiet, int update,
+	       int rebuild)
+{
+	struct qerr err = {0};
+	char *def = NULL;
+	int rc;
+
+	if (rebuild && (update || npaths > 0)) {
+		cli_error("index: --rebuild takes no PATH and no --update (see "
+			  "quarry index --help)");
+		return QERR_USAGE;
+	}
+	if (npaths == 0 && !update && !rebuild) {
 		cli_error("index: no PATH given (see quarry index --help)");
 		return QERR_USAGE;
 	}
@@ -75,12 +220,12 @@ int cmd_index(int argc, char **argv)
 		cli_error("out of memory");
 		return QERR_IO;
 	}
-	if (update)
-		rc = cli_update_paths(db, argv + optind, argc - optind, quiet,
-				      &err);
+	if (rebuild)
+		rc = cli_rebuild(db, quiet, &err);
+	else if (update)
+		rc = cli_update_paths(db, paths, npaths, quiet, &err);
 	else
-		rc = cli_build_paths(db, argv + optind, argc - optind, quiet,
-				     NULL, &err);
+		rc = cli_build_paths(db, paths, npaths, quiet, NULL, &err);
 	free(def);
 	return rc ? cli_fail(&err) : QERR_OK;
 }

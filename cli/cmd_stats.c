@@ -1,6 +1,7 @@
 /* cmd_stats.c - quarry stats [--db PATH]: what the index holds. */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -13,6 +14,35 @@ static void usage(FILE *fp)
 		    "options:\n"
 		    "  --db PATH   index file (default $XDG_CACHE_HOME/quarry/index.db)\n"
 		    "  -h, --help  this help\n");
+}
+
+/* Records by how their files were read, and by the files' formats. */
+static void print_kinds(const struct idx_source *s, int n)
+{
+	const char *fmt[16];
+	long nfmt[16] = {0}, qa = 0, psg = 0;
+	int i, j, nf = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *f = s[i].format[0] ? s[i].format : "?";
+
+		if (s[i].kind == IDX_KIND_PASSAGE)
+			psg += s[i].n;
+		else
+			qa += s[i].n;
+		for (j = 0; j < nf && strcmp(fmt[j], f) != 0; j++)
+			;
+		if (j == nf && nf == 16)
+			j = 15; /* the rest counted with the last */
+		else if (j == nf)
+			fmt[nf++] = f;
+		nfmt[j] += s[i].n;
+	}
+	printf("kinds:     %ld Q&A, %ld passages\n", qa, psg);
+	printf("formats:  ");
+	for (j = 0; j < nf; j++)
+		printf(" %s %ld%s", fmt[j], nfmt[j], j + 1 < nf ? "," : "");
+	printf("\n");
 }
 
 int cmd_stats(int argc, char **argv)
@@ -51,7 +81,9 @@ int cmd_stats(int argc, char **argv)
 		return rc;
 	if (db == NULL)
 		db = def = cli_default_db();
-	printf("index:     %s (%lld bytes)\n", db ? db : "?",
+	fputs("index:     ", stdout);
+	cli_put(stdout, db ? db : "?", TERM_NAME);
+	printf(" (%lld bytes)\n",
 	       db && stat(db, &sb) == 0 ? (long long)sb.st_size : 0LL);
 	printf("records:   %ld\n", idx_ndocs(x));
 	printf("terms:     %ld\n", idx_nterms(x));
@@ -63,10 +95,17 @@ int cmd_stats(int argc, char **argv)
 		printf("deleted:   %ld\n", ndel);
 	}
 	if (idx_sources(x, &s, &n, NULL) == 0) {
+		print_kinds(s, n);
 		printf("sources:   %d\n", n);
-		for (i = 0; i < n; i++)
-			printf("  %s (%lld bytes%s)\n", s[i].path, s[i].size,
+		for (i = 0; i < n; i++) {
+			char *show = cli_show_path(s[i].path);
+
+			fputs("  ", stdout);
+			cli_put(stdout, show ? show : s[i].path, TERM_NAME);
+			printf(" (%lld bytes%s)\n", s[i].size,
 			       s[i].bundled ? ", bundled" : "");
+			free(show);
+		}
 		idx_sources_free(s, n);
 	}
 	free(def);

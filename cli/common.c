@@ -12,6 +12,7 @@
 #include "../index/corpus.h"
 #include "../util/buf.h"
 #include "../util/strmap.h"
+#include "../util/term.h"
 #include "../util/wordlist.h"
 #include "cli.h"
 
@@ -20,12 +21,31 @@ extern const size_t quarry_bundled_len;
 extern const char quarry_bundled_name[];
 extern const char quarry_bundled_hash[];
 
+/* The one printer of diagnostics.  A message names files, records and
+ * replies that quarry does not control, so it is made safe as a whole: one
+ * line, every control character visible (util/term.h). */
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+	CLI_PRINTF(2, 0);
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
+	char small[512], *msg = small, *clean;
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	va_end(again);
+	if (msg == NULL)
+		msg = small; /* out of memory: the message cut short */
+	clean = n < 0 ? NULL : term_dup(msg, TERM_NAME);
 	fflush(stdout);
-	fprintf(stderr, "%s: %s: ", cli_progname, kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s: %s%s%s\n", cli_progname, kind ? kind : "",
+		kind ? ": " : "", clean ? clean : "(message withheld: out of memory)");
+	free(clean);
+	if (msg != small)
+		free(msg);
 }
 
 void cli_error(const char *fmt, ...)
@@ -34,6 +54,15 @@ void cli_error(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vmsg("error", fmt, ap);
+	va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -123,6 +152,28 @@ int cli_make_parent(const char *path, struct qerr *err)
 	return 0;
 }
 
+/* realpath, or the path itself when it does not resolve (gone). */
+static char *canon(const char *path)
+{
+	char *r = realpath(path, NULL);
+
+	return r ? r : strdup(path);
+}
+
+char *cli_show_path(const char *path)
+{
+	char cwd[4096];
+	size_t n;
+
+	if (path[0] != '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return strdup(path);
+	n = strlen(cwd);
+	if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' &&
+	    path[n + 1] != '\0')
+		return strdup(path + n + 1);
+	return strdup(path);
+}
+
 /* ---- building ---- */
 
 struct build_ctx {
@@ -131,6 +182,7 @@ struct build_ctx {
 	char *last_copy;
 	int bundled;
 	const char *bundled_hash;
+	struct strmap seen; /* reading thread: resolved paths asked about */
 	/* progress on a terminal: records/s, MB/s, ETA */
 	int progress;
 	long long total_bytes; /* sum of input sizes, 0 if unknown */
@@ -196,8 +248,10 @@ static int note_bundled(struct build_ctx *c, const char *path)
 	c->last_copy = strdup(path);
 	if (c->last_copy == NULL)
 		return QERR_IO;
-	return idx_build_source(c->b, path, (long long)quarry_bundled_len, 0,
-				c->bundled_hash, 1);
+	if (idx_build_source(c->b, path, (long long)quarry_bundled_len, 0,
+			     c->bundled_hash, 1) != 0)
+		return QERR_IO;
+	return idx_build_source_kind(c->b, IDX_KIND_QA, "txt");
 }
 
 static int add_rec(struct build_ctx *c, const struct corpus_rec *r)
@@ -209,17 +263,54 @@ static int add_rec(struct build_ctx *c, const struct corpus_rec *r)
 	return rc;
 }
 
-/* A record read from the user's files, on the indexing thread. */
-static int consume(void *ctx, const struct corpus_rec *r,
-		   const struct cli_source_info *si)
+/* A record read from the user's files, on the indexing thread; a new
+ * source is recorded at its first record and described (size, mtime,
+ * hash) once it has been read. */
+static int consume(void *ctx, const struct corpus_rec *r, int first,
+		   const struct corpus_file *done)
 {
 	struct build_ctx *c = ctx;
 	int rc = 0;
 
-	if (si)
-		rc = idx_build_source(c->b, r->source, si->size, si->mtime,
-				      si->hash, 0);
+	if (r == NULL)
+		return idx_build_source_stat(c->b, done->size, done->mtime_ns,
+					     done->hash);
+	if (first) {
+		/* Recorded resolved, so that it is found from anywhere. */
+		char *key = canon(r->source);
+
+		if (key == NULL)
+			return QERR_IO;
+		rc = idx_build_source(c->b, key, -1, -1, "", 0);
+		free(key);
+		if (rc == 0)
+			rc = idx_build_source_kind(c->b, r->kind, r->format);
+	}
 	return rc ? rc : add_rec(c, r);
+}
+
+/* On the reading thread: a file named twice (faq.txt ./faq.txt, or a
+ * symbolic link to it) is read once. */
+static int build_want(void *ctx, const char *path)
+{
+	struct build_ctx *c = ctx;
+	char *key = realpath(path, NULL);
+	struct strmap_entry *e;
+
+	if (key == NULL)
+		return 1; /* the reader says why it cannot be read */
+	e = strmap_get(&c->seen, key, strlen(key));
+	free(key);
+	return e == NULL || e->aux++ == 0;
+}
+
+/* Note when reading began, for the racy check of cli_source_change. */
+static void note_mtime_ref(struct idx_build *b, long long ref)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", ref);
+	idx_build_meta(b, "mtime_ref", num);
 }
 
 /* A record of the embedded corpus. */
@@ -231,37 +322,14 @@ static int on_rec(void *ctx, const struct corpus_rec *r)
 	return rc ? rc : add_rec(c, r);
 }
 
-int cli_build_bundled(const char *path, struct qerr *err)
+/* Build db from the embedded corpus (when bundled) and then paths. */
+static int build_sources(const char *db, int bundled, char **paths,
+			 int npaths, int quiet, long *nrecs, struct qerr *err)
 {
 	struct build_ctx c = {0};
-	struct corpus_reader r = {on_rec, on_warn, &c, NULL};
-	const char *hash = quarry_bundled_hash;
-	int rc;
-
-	c.bundled = 1;
-	c.bundled_hash = hash;
-	if ((rc = cli_make_parent(path, err)) != 0)
-		return rc;
-	if ((rc = idx_build_begin(&c.b, path, err)) != 0)
-		return rc;
-	rc = corpus_read_mem(&r, quarry_bundled_name, "txt",
-			     (const char *)quarry_bundled, quarry_bundled_len,
-			     NULL, err);
-	free(c.last_copy);
-	if (rc != 0) {
-		idx_build_status(c.b, err);
-		idx_build_abort(c.b);
-		return rc;
-	}
-	idx_build_meta(c.b, "bundled_hash", hash);
-	return idx_build_commit(c.b, err);
-}
-
-int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
-		    long *nrecs, struct qerr *err)
-{
-	struct build_ctx c = {0};
-	long total = 0;
+	struct corpus_reader r = {0}, how = {0};
+	long long ref = cli_mtime_now();
+	long total = 0, nb = 0;
 	int i, rc = 0;
 
 	if ((rc = cli_make_parent(db, err)) != 0)
@@ -280,6 +348,16 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 		else if (m)
 			idx_build_set_memory(c.b, (size_t)mb << 20);
 	}
+	if (bundled) {
+		r.on_rec = on_rec;
+		r.on_warn = on_warn;
+		r.ctx = &c;
+		c.bundled = 1;
+		c.bundled_hash = quarry_bundled_hash;
+		rc = corpus_read_mem(&r, quarry_bundled_name, "txt",
+				     (const char *)quarry_bundled,
+				     quarry_bundled_len, &nb, err);
+	}
 	c.progress = !quiet && isatty(STDERR_FILENO);
 	c.start = now_sec();
 	for (i = 0; i < npaths; i++) {
@@ -292,23 +370,107 @@ int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
 	if (i < npaths)
 		c.total_bytes = 0;
 	nwarn = 0;
-	rc = cli_read_parallel(paths, npaths, on_warn, NULL, consume, &c, &total,
-			       err);
+	how.on_warn = on_warn;
+	how.want = build_want;
+	how.exclude = db;
+	if (rc == 0 && npaths > 0)
+		rc = cli_read_parallel(paths, npaths, &how, consume, &c, &total,
+				       err);
 	warn_summary();
 	free(c.last_copy);
+	strmap_free(&c.seen);
 	if (rc != 0) {
 		/* A failing callback leaves its reason in the build. */
 		idx_build_status(c.b, err);
 		idx_build_abort(c.b);
 		return rc;
 	}
-	show_progress(&c, 1);
+	if (bundled)
+		idx_build_meta(c.b, "bundled_hash", quarry_bundled_hash);
+	if (npaths > 0)
+		show_progress(&c, 1);
+	note_mtime_ref(c.b, ref);
 	rc = idx_build_commit(c.b, err);
+	total += nb;
 	if (rc == 0 && !quiet)
-		fprintf(stderr, "%s: indexed %ld records from %d path%s into %s\n",
-			cli_progname, total, npaths, npaths == 1 ? "" : "s", db);
+		cli_note("indexed %ld records from %d path%s into %s", total,
+			 npaths + bundled, npaths + bundled == 1 ? "" : "s", db);
 	if (nrecs)
 		*nrecs = total;
+	return rc;
+}
+
+int cli_build_bundled(const char *path, struct qerr *err)
+{
+	return build_sources(path, 1, NULL, 0, 1, NULL, err);
+}
+
+int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
+		    long *nrecs, struct qerr *err)
+{
+	return build_sources(db, 0, paths, npaths, quiet, nrecs, err);
+}
+
+/* Rebuild with the writer lock held: sources an update adds between
+ * reading the list and the build would be lost otherwise. */
+static int rebuild_locked(const char *db, int quiet, struct qerr *err)
+{
+	struct idx_source *s;
+	char **paths;
+	int n, i, np = 0, bundled = 0, rc;
+
+	if ((rc = idx_salvage_sources(db, &s, &n, err)) != 0)
+		return rc;
+	paths = calloc((size_t)n + 1, sizeof(*paths));
+	if (paths == NULL) {
+		idx_sources_free(s, n);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (s[i].bundled) {
+			bundled = 1;
+		} else if (access(s[i].path, F_OK) == 0) {
+			paths[np++] = s[i].path;
+		} else if (s[i].path[0] != '/') {
+			/* Recorded as given by an older quarry: it may well
+			 * be there, seen from another directory. */
+			rc = qerr_set(err, QERR_IO, "%s was recorded relative "
+				      "to the directory it was indexed from and "
+				      "is not found here; run quarry index --db "
+				      "%s --rebuild from that directory",
+				      s[i].path, db);
+		} else {
+			char *show = cli_show_path(s[i].path);
+
+			cli_warn("%s was indexed but is gone; left out of the "
+				 "rebuild", show ? show : s[i].path);
+			free(show);
+		}
+	}
+	if (rc == 0 && np == 0 && !bundled)
+		rc = qerr_set(err, QERR_IO, "none of the %d files %s was built "
+			      "from can be found; nothing to rebuild it from",
+			      n, db);
+	if (rc == 0)
+		rc = build_sources(db, bundled, paths, np, quiet, NULL, err);
+	free(paths);
+	idx_sources_free(s, n);
+	return rc;
+}
+
+int cli_rebuild(const char *db, int quiet, struct qerr *err)
+{
+	char *target = idx_resolve_path(db);
+	int fd, rc;
+
+	if (target == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	rc = idx_lock_writer(target, &fd, err);
+	if (rc == 0) {
+		rc = rebuild_locked(db, quiet, err);
+		idx_unlock_writer(fd);
+	}
+	free(target);
 	return rc;
 }
 
@@ -319,22 +481,16 @@ struct update_ctx {
 	struct idx_source *src; /* what the index holds */
 	int nsrc;
 	struct strmap known;    /* canonical path -> aux: index into src */
+	long long ref;          /* the index's mtime_ref, -1: whole seconds */
 	/* the reading thread's (want), read once it has ended */
 	struct strmap seen;     /* files asked about; count 1: to be read */
-	struct strmap touched;  /* same content, new mtime: aux = mtime */
+	struct strmap touched;  /* same content, new mtime: aux = src index */
+	long long *now_ns;      /* per src: the touched file's mtime */
 	long unchanged;
 	/* the indexing thread's */
 	struct strmap delivered; /* canonical paths that gave records */
 	long files, removed;
 };
-
-/* realpath, or the path itself when it does not resolve (gone). */
-static char *canon(const char *path)
-{
-	char *r = realpath(path, NULL);
-
-	return r ? r : strdup(path);
-}
 
 static const struct idx_source *known_source(struct update_ctx *u,
 					     const char *key)
@@ -350,9 +506,8 @@ static int update_want(void *ctx, const char *path)
 	struct update_ctx *u = ctx;
 	char *key = canon(path);
 	const struct idx_source *s;
-	struct strmap_entry *e;
-	struct cli_source_info si;
-	struct stat sb;
+	struct strmap_entry *e, *t;
+	struct corpus_file now;
 	int want = 0;
 
 	if (key == NULL || (e = strmap_get(&u->seen, key, strlen(key))) == NULL) {
@@ -364,23 +519,19 @@ static int update_want(void *ctx, const char *path)
 		return 0; /* named twice */
 	}
 	s = known_source(u, key);
-	if (s == NULL || stat(path, &sb) != 0 ||
-	    (long long)sb.st_size != s->size) {
-		want = 1; /* new, or changed for sure: no need to hash it here */
-	} else if ((long long)sb.st_mtime == s->mtime) {
+	switch (s ? cli_source_change(s, u->ref, &now) : CLI_CHANGED) {
+	case CLI_SAME:
 		u->unchanged++;
-	} else {
-		cli_source_info(path, &si);
-		if (si.hash[0] && strcmp(si.hash, s->hash) == 0) {
-			struct strmap_entry *t =
-				strmap_get(&u->touched, key, strlen(key));
-
-			if (t)
-				t->aux = (long)si.mtime;
-			u->unchanged++;
-		} else {
-			want = 1;
+		break;
+	case CLI_TOUCHED:
+		if ((t = strmap_get(&u->touched, key, strlen(key))) != NULL) {
+			t->aux = (long)(s - u->src);
+			u->now_ns[s - u->src] = now.mtime_ns;
 		}
+		u->unchanged++;
+		break;
+	default:
+		want = 1; /* new, changed, or to be reported by the reader */
 	}
 	e->count = want;
 	free(key);
@@ -388,13 +539,16 @@ static int update_want(void *ctx, const char *path)
 }
 
 /* On the indexing thread: a changed file's old records go first. */
-static int update_consume(void *ctx, const struct corpus_rec *r,
-			  const struct cli_source_info *si)
+static int update_consume(void *ctx, const struct corpus_rec *r, int first,
+			  const struct corpus_file *done)
 {
 	struct update_ctx *u = ctx;
 	int rc = 0;
 
-	if (si) {
+	if (r == NULL)
+		return idx_build_source_stat(u->c.b, done->size, done->mtime_ns,
+					     done->hash);
+	if (first) {
 		char *key = canon(r->source);
 		const struct idx_source *s = key ? known_source(u, key) : NULL;
 
@@ -403,12 +557,15 @@ static int update_consume(void *ctx, const struct corpus_rec *r,
 			free(key);
 			return QERR_IO;
 		}
-		free(key);
 		u->files++;
-		if (s && (rc = idx_update_remove(u->c.b, s->path)) != 0)
+		if (s && (rc = idx_update_remove(u->c.b, s->path)) != 0) {
+			free(key);
 			return rc;
-		rc = idx_build_source(u->c.b, r->source, si->size, si->mtime,
-				      si->hash, 0);
+		}
+		rc = idx_build_source(u->c.b, key, -1, -1, "", 0);
+		free(key);
+		if (rc == 0)
+			rc = idx_build_source_kind(u->c.b, r->kind, r->format);
 	}
 	return rc ? rc : add_rec(&u->c, r);
 }
@@ -439,7 +596,11 @@ static int under_args(const char *p, char **args, int nargs)
 	return 0;
 }
 
-/* After reading: new mtimes, and the sources that are gone. */
+/* After reading: new mtimes, and the sources that are gone.  A source
+ * left as it was keeps its mtime only when the new mtime_ref cannot make
+ * it look settled: one racy under the old reference (or recorded in
+ * whole seconds) and not checked now gets mtime -1, so that its content
+ * is compared next time (git smudges such entries). */
 static int update_finish(struct update_ctx *u, char **args, int nargs)
 {
 	int i, rc = 0;
@@ -455,13 +616,23 @@ static int update_finish(struct update_ctx *u, char **args, int nargs)
 			return QERR_IO;
 		seen = strmap_find(&u->seen, key);
 		if ((t = strmap_find(&u->touched, key)) != NULL)
-			rc = idx_update_touch(u->c.b, s->path, t->aux);
+			rc = idx_update_touch(u->c.b, s->path, u->now_ns[t->aux]);
 		else if (seen && seen->count == 1 &&
 			 !strmap_find(&u->delivered, key))
 			drop = 1; /* changed, and no records in it now */
 		else if (!seen && !s->bundled && stat(s->path, &sb) != 0 &&
+			 s->path[0] != '/' && nargs == 0)
+			/* Recorded as given by an older quarry: maybe gone,
+			 * maybe only out of sight from this directory. */
+			cli_warn("%s is not found from here (recorded relative "
+				 "to the directory it was indexed from): kept; "
+				 "update from there to check it", s->path);
+		else if (!seen && !s->bundled && stat(s->path, &sb) != 0 &&
 			 (nargs == 0 || under_args(s->path, args, nargs)))
 			drop = 1; /* gone from disk */
+		else if (!s->bundled && !strmap_find(&u->delivered, key) &&
+			 (u->ref < 0 || (!seen && s->mtime >= u->ref)))
+			rc = idx_update_touch(u->c.b, s->path, -1);
 		if (drop && rc == 0) {
 			rc = idx_update_remove(u->c.b, s->path);
 			u->removed++;
@@ -471,6 +642,25 @@ static int update_finish(struct update_ctx *u, char **args, int nargs)
 	return rc;
 }
 
+/* An update that would drop every file of an index and add none is far
+ * more often a mistake (another directory, an unmounted disk) than a
+ * wish; a full build is the way to replace an index. */
+static int refuse_emptying(const struct update_ctx *u, const char *db,
+			   struct qerr *err)
+{
+	const char *why = "none of them can be found";
+	int i;
+
+	for (i = 0; i < u->nsrc; i++)
+		if (u->src[i].path[0] != '/')
+			why = "they were recorded relative to the directory "
+			      "they were indexed from: update from there";
+	return qerr_set(err, QERR_IO, "update would drop all %d files of %s "
+			"and leave it empty (%s); nothing changed. To index "
+			"other files instead: quarry index --db %s PATH...",
+			u->nsrc, db, why, db);
+}
+
 static void update_free(struct update_ctx *u)
 {
 	idx_sources_free(u->src, u->nsrc);
@@ -478,6 +668,7 @@ static void update_free(struct update_ctx *u)
 	strmap_free(&u->seen);
 	strmap_free(&u->touched);
 	strmap_free(&u->delivered);
+	free(u->now_ns);
 	free(u->c.last_copy);
 }
 
@@ -485,7 +676,9 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 		     struct qerr *err)
 {
 	struct update_ctx u;
-	char **all = NULL;
+	struct corpus_reader how = {0};
+	long long ref = cli_mtime_now();
+	char **all = NULL, text[32];
 	long total = 0;
 	int i, nall = 0, rc;
 
@@ -500,6 +693,12 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 		return rc;
 	if ((rc = idx_update_sources(u.c.b, &u.src, &u.nsrc, err)) != 0)
 		goto fail;
+	u.ref = cli_mtime_ref(idx_update_meta(u.c.b, "mtime_ref", text,
+					      sizeof(text)));
+	if ((u.now_ns = calloc((size_t)u.nsrc + 1, sizeof(*u.now_ns))) == NULL) {
+		rc = qerr_set(err, QERR_IO, "out of memory");
+		goto fail;
+	}
 	for (i = 0; i < u.nsrc; i++) {
 		char *key = canon(u.src[i].path);
 		struct strmap_entry *e =
@@ -526,24 +725,31 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 	u.c.progress = !quiet && isatty(STDERR_FILENO);
 	u.c.start = now_sec();
 	nwarn = 0;
+	how.on_warn = on_warn;
+	how.want = update_want;
+	how.exclude = db;
+	/* Without PATH the files are the index's own: one that holds no
+	 * records any more is dropped, with a warning. */
+	how.lenient = npaths == 0;
 	rc = cli_read_parallel(npaths ? paths : all, npaths ? npaths : nall,
-			       on_warn, update_want, update_consume, &u, &total,
-			       err);
+			       &how, update_consume, &u, &total, err);
 	warn_summary();
 	if (rc == 0)
 		rc = update_finish(&u, paths, npaths);
+	if (rc == 0 && u.nsrc > 0 && u.removed == u.nsrc && u.files == 0)
+		rc = refuse_emptying(&u, db, err);
 	if (rc != 0) {
 		idx_build_status(u.c.b, err);
 		goto fail;
 	}
 	show_progress(&u.c, 1);
+	note_mtime_ref(u.c.b, ref);
 	rc = idx_build_commit(u.c.b, err);
 	u.c.b = NULL;
 	if (rc == 0 && !quiet)
-		fprintf(stderr, "%s: updated %s: %ld records from %ld new or "
-			"changed file%s, %ld unchanged, %ld removed\n",
-			cli_progname, db, total, u.files,
-			u.files == 1 ? "" : "s", u.unchanged, u.removed);
+		cli_note("updated %s: %ld records from %ld new or changed "
+			 "file%s, %ld unchanged, %ld removed", db, total, u.files,
+			 u.files == 1 ? "" : "s", u.unchanged, u.removed);
 fail:
 	idx_build_abort(u.c.b);
 	update_free(&u);
@@ -567,25 +773,33 @@ static int bundled_stale(struct idx *x)
 static void check_sources(struct idx *x, const char *db)
 {
 	struct idx_source *s;
+	long long ref = cli_mtime_ref(idx_meta(x, "mtime_ref"));
 	int n, i;
 
 	if (idx_sources(x, &s, &n, NULL) != 0)
 		return;
 	for (i = 0; i < n; i++) {
-		struct stat sb;
+		struct corpus_file now;
 		const char *what;
+		char *show;
 
 		if (s[i].bundled)
 			continue;
-		if (stat(s[i].path, &sb) != 0)
+		switch (cli_source_change(&s[i], ref, &now)) {
+		case CLI_GONE:
 			what = "was indexed but is gone";
-		else if ((long long)sb.st_size != s[i].size ||
-			 (long long)sb.st_mtime != s[i].mtime)
+			break;
+		case CLI_CHANGED:
 			what = "changed since it was indexed";
-		else
+			break;
+		default:
 			continue;
-		cli_warn("%s %s; run quarry index%s%s --update", s[i].path, what,
-			 db ? " --db " : "", db ? db : "");
+		}
+		show = cli_show_path(s[i].path);
+		cli_warn("%s %s; run quarry index%s%s --update",
+			 show ? show : s[i].path, what, db ? " --db " : "",
+			 db ? db : "");
+		free(show);
 	}
 	idx_sources_free(s, n);
 }
@@ -605,9 +819,60 @@ struct tok *cli_query_tok(void)
 		return NULL;
 	}
 	if (w == NULL && path && !warned++)
-		cli_warn("QUARRY_DICT='%s' ignored: %s", path, strerror(errno));
+		cli_warn("QUARRY_DICT='%s' ignored: %s", path,
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
 	tok_set_words(t, w);
 	return t;
+}
+
+/* The default index is quarry's own: when it cannot be used as it is
+ * (another bundled corpus, another format, damage), rebuild it from what
+ * it records, the user's files read again, saying so when it held more
+ * than the bundled corpus or was damaged.  why: NULL for a new bundled
+ * corpus, else the reason it cannot be opened. */
+static int rebuild_default(const char *db, const char *why, struct qerr *err)
+{
+	struct idx_source *s;
+	int n, i, user = 0;
+
+	if (idx_salvage_sources(db, &s, &n, NULL) != 0) {
+		char *target = idx_resolve_path(db);
+
+		/* Nothing in it can be rebuilt, nor anyone's file lost. */
+		cli_warn("the default index %s cannot be used (%s) and does not "
+			 "say what it held; rebuilding it from the bundled "
+			 "corpus (add your own files again with quarry index "
+			 "--update PATH)", db, why ? why : "damaged");
+		if (target)
+			unlink(target);
+		free(target);
+		return cli_build_bundled(db, err);
+	}
+	for (i = 0; i < n; i++)
+		user += !s[i].bundled;
+	idx_sources_free(s, n);
+	if (why || user > 0)
+		cli_warn("the default index %s cannot be used as it is (%s); "
+			 "rebuilding it from its %d recorded source%s", db,
+			 why ? why : "the bundled corpus changed", n,
+			 n == 1 ? "" : "s");
+	return cli_rebuild(db, 1, err);
+}
+
+/* A damaged or outdated index that names its sources can be rebuilt
+ * from them: say how, after the error. */
+static void recovery_hint(const char *db, struct qerr *err)
+{
+	struct idx_source *s;
+	size_t len = strlen(err->msg);
+	int n;
+
+	if (idx_salvage_sources(db, &s, &n, NULL) != 0)
+		return;
+	idx_sources_free(s, n);
+	snprintf(err->msg + len, sizeof(err->msg) - len, "; to rebuild it from "
+		 "its %d recorded source%s: quarry index --db %s --rebuild", n,
+		 n == 1 ? "" : "s", db);
 }
 
 int cli_open_index(const char *db, struct idx **out)
@@ -630,14 +895,22 @@ int cli_open_index(const char *db, struct idx **out)
 			goto fail;
 	}
 	rc = idx_open(&x, db, &err);
-	if (def && ((rc == 0 && bundled_stale(x)) ||
-		    (rc == QERR_DATA && idx_is_bundled(db)))) {
-		/* The embedded corpus or the index format changed. */
+	if (def && ((rc == 0 && bundled_stale(x)) || rc == QERR_DATA)) {
+		struct qerr why = err;
+		char *w = why.msg;
+		size_t n = strlen(db);
+
+		/* The reason alone: not the path, nor the advice after it. */
+		if (strncmp(w, db, n) == 0 && w[n] == ':' && w[n + 1] == ' ')
+			w += n + 2;
+		w[strcspn(w, ";")] = '\0';
 		idx_close(x);
 		x = NULL;
 		qerr_clear(&err);
-		if ((rc = cli_build_bundled(db, &err)) == 0)
+		if ((rc = rebuild_default(db, rc ? w : NULL, &err)) == 0)
 			rc = idx_open(&x, db, &err);
+	} else if (rc == QERR_DATA) {
+		recovery_hint(db, &err);
 	}
 	if (rc != 0)
 		goto fail;

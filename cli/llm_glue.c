@@ -1,12 +1,33 @@
 /* llm_glue.c - between retrieval and the optional LLM client: load the
  * configuration, turn results into numbered context, stream or collect the
- * reply.  Built without the client (WITH_LLM=0) it says so.  Only this
- * file and llm/ know the client exists. */
+ * reply.  The reply reaches the terminal through util/term's stream
+ * sanitizer; Ctrl-C (and in chat Ctrl-D) cancels a request in flight.
+ * Built without the client (WITH_LLM=0) it says so.  Only this file and
+ * llm/ know the client exists. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+static int last_interrupted;
+
+int cli_llm_interrupted(void)
+{
+	return last_interrupted;
+}
+
+int cli_llm_timeout(const char *cmd, const char *arg, struct cli_llm_opts *o)
+{
+	double v;
+
+	if (cli_parse_num(cmd, "--llm-timeout", arg, 0, 86400, &v))
+		return QERR_USAGE;
+	o->timeout_ms = (long)(v * 1000.0 + 0.5);
+	return 0;
+}
 
 #if WITH_LLM
 #include "../llm/llm.h"
@@ -14,16 +35,91 @@
 struct stream_ctx {
 	FILE *fp;
 	int wrote;
+	struct term_stream term; /* escape sequences cut between chunks */
+	struct buf clean;
 };
 
 static int on_text(void *ctx, const char *text, size_t len)
 {
 	struct stream_ctx *c = ctx;
 
-	if (fwrite(text, 1, len, c->fp) != len || fflush(c->fp) != 0)
+	buf_reset(&c->clean);
+	if (term_stream_feed(&c->term, &c->clean, text, len) != 0)
+		return 1;
+	if (fwrite(c->clean.data, 1, c->clean.len, c->fp) != c->clean.len ||
+	    fflush(c->fp) != 0)
 		return 1; /* aborts the request */
 	c->wrote = 1;
 	return 0;
+}
+
+/* The end of a streamed reply: a UTF-8 sequence cut short is shown. */
+static void stream_end(struct stream_ctx *c)
+{
+	buf_reset(&c->clean);
+	if (term_stream_end(&c->term, &c->clean) == 0 && c->clean.len > 0)
+		fwrite(c->clean.data, 1, c->clean.len, c->fp);
+	buf_free(&c->clean);
+}
+
+/* ---- cancelling a request from the keyboard ----
+ *
+ * While a request runs, SIGINT sets a flag the client polls from libcurl's
+ * progress callback (about once a second).  In chat on a terminal Ctrl-D
+ * should cancel too, but the line discipline reads it as end of input only
+ * when something reads the terminal; so for the while the terminal's QUIT
+ * character is set to its EOF character, and SIGQUIT sets the same flag.
+ * SA_RESTART keeps the reply's writes from failing with EINTR; libcurl's
+ * poll() returns early anyway. */
+static volatile sig_atomic_t cancel_flag;
+
+static void on_cancel(int sig)
+{
+	(void)sig;
+	cancel_flag = 1;
+}
+
+struct guard {
+	struct sigaction old_int, old_quit;
+	struct termios saved;
+	int tty; /* the terminal's QUIT character was changed */
+};
+
+static void guard_on(struct guard *g, int eof_cancels)
+{
+	struct sigaction sa;
+	struct termios t;
+
+	cancel_flag = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_cancel;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	/* an ignored SIGINT (a background job) stays ignored */
+	sigaction(SIGINT, NULL, &g->old_int);
+	if (g->old_int.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	g->tty = 0;
+	if (eof_cancels && tcgetattr(STDIN_FILENO, &g->saved) == 0) {
+		sigaction(SIGQUIT, &sa, &g->old_quit);
+		t = g->saved;
+		t.c_cc[VQUIT] = t.c_cc[VEOF];
+		t.c_lflag |= ISIG;
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+			g->tty = 1;
+		else
+			sigaction(SIGQUIT, &g->old_quit, NULL);
+	}
+}
+
+static void guard_off(struct guard *g)
+{
+	if (g->tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &g->saved);
+		sigaction(SIGQUIT, &g->old_quit, NULL);
+	}
+	sigaction(SIGINT, &g->old_int, NULL);
+	last_interrupted = cancel_flag != 0;
 }
 
 /* Load the configuration and apply the command line's overrides. */
@@ -49,6 +145,8 @@ static int load_config(const struct cli_llm_opts *o, struct llm_config *cfg,
 	}
 	if (o->budget > 0)
 		cfg->context_budget = (size_t)o->budget;
+	if (o->timeout_ms >= 0)
+		cfg->total_timeout_ms = o->timeout_ms;
 	if ((o->url && !cfg->url) || (o->model && !cfg->model))
 		return qerr_set(err, QERR_IO, "out of memory");
 	if (!llm_configured(cfg) && !o->dry_run)
@@ -78,24 +176,35 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 {
 	struct llm_config cfg;
 	struct llm_entry *e = calloc((size_t)n + 1, sizeof(*e));
+	char (*label)[16] = calloc((size_t)n + 1, sizeof(*label));
 	struct llm_turn *t = calloc((size_t)nhist + 1, sizeof(*t));
 	struct llm_request req = {0};
 	struct buf out = BUF_INIT;
-	struct stream_ctx sc = {stream, 0};
+	struct stream_ctx sc = {stream, 0, TERM_STREAM_INIT(TERM_TEXT), BUF_INIT};
+	struct guard g;
 	int i, rc;
 
 	*reply = NULL;
+	last_interrupted = 0;
 	memset(&cfg, 0, sizeof(cfg));
-	if (e == NULL || t == NULL) {
+	if (e == NULL || t == NULL || label == NULL) {
 		free(e);
+		free(label);
 		free(t);
 		return qerr_set(err, QERR_IO, "out of memory");
 	}
+	/* Labels are the results' ranks, unique in a request (record ids
+	 * repeat across files), as the Sources lists show them. */
 	for (i = 0; i < n; i++) {
-		e[i].id = res[i].doc.ext_id;
+		snprintf(label[i], sizeof(label[i]), "%d", res[i].rank);
+		e[i].id = label[i];
 		e[i].question = res[i].doc.question;
 		e[i].answer = res[i].doc.answer;
 		e[i].source = res[i].doc.source;
+		e[i].line = res[i].doc.line;
+		e[i].snippet = res[i].snip.text && !res[i].snip.whole
+				       ? res[i].snip.text
+				       : NULL;
 	}
 	for (i = 0; i < nhist; i++) {
 		t[i].user = hist[i].user;
@@ -107,22 +216,29 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 	req.history = t;
 	req.nhistory = nhist;
 	req.stream = o->stream && (stream != NULL || o->dry_run);
+	req.cancel = &cancel_flag;
 	rc = load_config(o, &cfg, err);
 	if (rc == 0 && o->dry_run) {
 		*reply = llm_request_body(&cfg, &req);
 		if (*reply == NULL)
 			rc = qerr_set(err, QERR_IO, "out of memory");
 	} else if (rc == 0) {
+		guard_on(&g, o->eof_cancels);
 		rc = llm_complete(&cfg, &req, req.stream ? on_text : NULL, &sc,
 				  &out, err);
+		guard_off(&g);
+		if (sc.wrote)
+			stream_end(&sc);
 		if (rc == 0)
 			*reply = buf_detach(&out);
 		else if (sc.wrote)
 			fputc('\n', stream); /* end the cut-off reply's line */
 	}
 	buf_free(&out);
+	buf_free(&sc.clean);
 	llm_config_free(&cfg);
 	free(e);
+	free(label);
 	free(t);
 	return rc;
 }

@@ -4,6 +4,7 @@
  * parses its own options and returns an exit status.  main is the one exit
  * path and checks that stdout was really written. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -45,6 +46,21 @@ static void usage(FILE *fp)
 		"  4  I/O error\n");
 }
 
+/* QUARRY_LOCK_TIMEOUT: seconds a writer waits for another to finish. */
+static void lock_wait_from_env(void)
+{
+	const char *w = getenv("QUARRY_LOCK_TIMEOUT");
+	char *end;
+	double s = w ? strtod(w, &end) : 0;
+
+	if (w == NULL)
+		return;
+	if (*w == '\0' || *end != '\0' || !(s >= 0 && s <= 86400))
+		cli_warn("QUARRY_LOCK_TIMEOUT='%s' ignored", w);
+	else
+		idx_set_lock_wait(s);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -53,6 +69,7 @@ int main(int argc, char **argv)
 	/* SQLite's allocation statistics cost a global mutex per malloc;
 	 * quarry never reads them. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	lock_wait_from_env();
 	if (argc < 2) {
 		usage(stderr);
 		return QERR_USAGE;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "../util/term.h"
 #include "cli.h"
 
 #define C_BOLD "\033[1m"
@@ -58,34 +59,79 @@ static int str_width(const char *s, size_t n)
 	return w;
 }
 
-/* Write s[0..n) with control characters (ESC, BEL, ...) shown as blanks:
- * text from a corpus must not drive the terminal. */
-static void put_clean(FILE *fp, const char *s, size_t n)
+void cli_put(FILE *fp, const char *s, enum term_mode mode)
 {
-	size_t i, start = 0;
+	struct buf b = BUF_INIT;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c != 0x7f)
-			continue;
-		fwrite(s + start, 1, i - start, fp);
-		fputc(' ', fp);
-		start = i + 1;
-	}
-	fwrite(s + start, 1, n - start, fp);
+	if (s == NULL)
+		return;
+	if (term_clean(&b, s, strlen(s), mode) == 0)
+		fwrite(b.data, 1, b.len, fp);
+	else
+		fputs("(out of memory)", fp);
+	buf_free(&b);
 }
 
-/* Wrap one line (no '\n' inside) at o->width. */
+/* Write s[0..n), a piece of record text (never a cut UTF-8 sequence:
+ * pieces end at blanks and at marks), with every control character made
+ * visible (util/term.h) and tabs read as blanks. */
+static void put_clean(FILE *fp, const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (term_clean(&b, s, n, TERM_TEXT) != 0) {
+		fputs("(out of memory)", fp);
+		buf_free(&b);
+		return;
+	}
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '\t')
+			b.data[i] = ' ';
+	fwrite(b.data, 1, b.len, fp);
+	buf_free(&b);
+}
+
+/* Write s[0..n), which sits at byte base of a text marked by mk (may be
+ * NULL), through put_clean, the marked words bold when o->color. */
+static void put_marked(const struct cli_out *o, const char *s, size_t n,
+		       size_t base, const struct snippet *mk)
+{
+	size_t i = 0;
+	int k;
+
+	for (k = 0; o->color && mk && k < mk->nmarks && i < n; k++) {
+		size_t ms = mk->marks[k].start, me = ms + mk->marks[k].len;
+
+		if (me <= base + i)
+			continue;
+		if (ms >= base + n)
+			break;
+		if (ms > base + i) {
+			put_clean(o->fp, s + i, ms - base - i);
+			i = ms - base;
+		}
+		if (me > base + n)
+			me = base + n;
+		fputs(C_BOLD, o->fp);
+		put_clean(o->fp, s + i, me - base - i);
+		fputs(C_OFF, o->fp);
+		i = me - base;
+	}
+	put_clean(o->fp, s + i, n - i);
+}
+
+/* Wrap one line (no '\n' inside) at o->width; the line starts at byte
+ * base of the text mk marks (mk may be NULL). */
 static void wrap_line(const struct cli_out *o, const char *s, size_t n,
-		      int indent)
+		      int indent, size_t base, const struct snippet *mk)
 {
 	int col = indent, avail = o->width - indent;
 	size_t i = 0;
 
 	fprintf(o->fp, "%*s", indent, "");
 	if (o->width <= 0 || avail < 10) {
-		put_clean(o->fp, s, n);
+		put_marked(o, s, n, base, mk);
 		fputc('\n', o->fp);
 		return;
 	}
@@ -103,7 +149,7 @@ static void wrap_line(const struct cli_out *o, const char *s, size_t n,
 			fputc(' ', o->fp);
 			col++;
 		}
-		put_clean(o->fp, s + i, j - i);
+		put_marked(o, s + i, j - i, base + i, mk);
 		col += w;
 		for (ws = j; ws < n && s[ws] == ' '; ws++)
 			;
@@ -112,19 +158,41 @@ static void wrap_line(const struct cli_out *o, const char *s, size_t n,
 	fputc('\n', o->fp);
 }
 
-void cli_print_wrapped(const struct cli_out *o, const char *text, int indent)
+/* cli_print_wrapped with the words mk marks in bold (mk may be NULL). */
+static void print_marked(const struct cli_out *o, const char *text,
+			 int indent, const struct snippet *mk)
 {
 	const char *s = text;
 
+	/* Record text comes from files quarry does not control: each piece
+	 * goes out through put_clean, so marks keep the text's offsets. */
 	for (;;) {
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
 
-		wrap_line(o, s, n, indent);
+		wrap_line(o, s, n, indent, (size_t)(s - text), mk);
 		if (nl == NULL)
 			break;
 		s = nl + 1;
 	}
+}
+
+void cli_print_wrapped(const struct cli_out *o, const char *text, int indent)
+{
+	print_marked(o, text, indent, NULL);
+}
+
+/* The answer as plain output shows it: a long one's snippet unless
+ * --full, else the whole text (marked when cli_snippets was asked to). */
+static void print_answer_text(const struct cli_out *o,
+			      const struct cli_result *r)
+{
+	const char *a = r->doc.answer ? r->doc.answer : "";
+
+	if (!o->full && r->snip.text && strlen(a) > CLI_LONG_ANSWER)
+		print_marked(o, r->snip.text, 3, &r->snip);
+	else
+		print_marked(o, a, 3, r->marked.text ? &r->marked : NULL);
 }
 
 void cli_print_results(const struct cli_out *o, const char *query,
@@ -140,9 +208,9 @@ void cli_print_results(const struct cli_out *o, const char *query,
 			fputc('\n', o->fp);
 		fprintf(o->fp, "%s%d.%s %s", o->color ? C_BOLD C_CYAN : "",
 			r[i].rank, o->color ? C_OFF : "", o->color ? C_DIM : "");
-		put_clean(o->fp, d->source, strlen(d->source));
+		cli_put(o->fp, d->source, TERM_NAME);
 		fputs(" #", o->fp);
-		put_clean(o->fp, d->ext_id, strlen(d->ext_id));
+		cli_put(o->fp, d->ext_id, TERM_NAME);
 		fprintf(o->fp, " (line %ld)%s  %sscore %.2f%s\n", d->line,
 			o->color ? C_OFF : "", o->color ? C_DIM : "",
 			r[i].score, o->color ? C_OFF : "");
@@ -151,6 +219,6 @@ void cli_print_results(const struct cli_out *o, const char *query,
 		cli_print_wrapped(o, d->question, 3);
 		if (o->color)
 			fputs(C_OFF, o->fp);
-		cli_print_wrapped(o, d->answer, 3);
+		print_answer_text(o, &r[i]);
 	}
 }

@@ -1,8 +1,9 @@
 /* pipeline.c - read documents on a second thread while this one indexes.
  *
  * Parsing (JSON above all) is a third of an index build; the reader thread
- * runs the corpus readers and hashes each new source file, and hands copies
- * of the records through a bounded queue to the calling thread, which does
+ * runs the corpus readers and hands copies of the records, and after each
+ * file what was read of it (size, mtime, hash: from the descriptor it was
+ * read through), through a bounded queue to the calling thread, which does
  * the analysis and writes the index.  Order is kept.  Either side can stop
  * the other: a consumer error stops the reader at its next record, a reader
  * error ends the queue. */
@@ -10,18 +11,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "../util/strmap.h"
 #include "cli.h"
 
 #define QUEUE 1024
 
+const struct corpus_opts *cli_corpus_opts;
+
 struct item {
 	char *id, *question, *answer, *source; /* one allocation: id first */
 	long line;
+	int kind;
+	const char *format;       /* static, or owned by cli_corpus_opts */
 	int new_source;           /* first record of this source file */
-	struct cli_source_info si;
+	int file_done;            /* no record: the file read, as info */
+	struct corpus_file info;
 };
 
 struct pipeline {
@@ -33,39 +37,13 @@ struct pipeline {
 	/* the reader's side */
 	char **paths;
 	int npaths;
-	corpus_warn_fn warn;
-	corpus_want_fn want;
+	const struct corpus_reader *how;
 	void *want_ctx;
 	char *last_source;
 	long total;
 	int rc;
 	struct qerr err;
 };
-
-void cli_source_info(const char *path, struct cli_source_info *si)
-{
-	struct stat sb;
-	FILE *fp;
-
-	memset(si, 0, sizeof(*si));
-	if (stat(path, &sb) != 0)
-		return;
-	si->size = (long long)sb.st_size;
-	si->mtime = (long long)sb.st_mtime;
-	/* Hash regular files only: a FIFO cannot be read twice. */
-	fp = S_ISREG(sb.st_mode) ? fopen(path, "rb") : NULL;
-	if (fp) {
-		char chunk[65536];
-		uint64_t h = STR_HASH_INIT;
-		size_t n;
-
-		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-			h = str_hash_more(h, chunk, n);
-		fclose(fp);
-		snprintf(si->hash, sizeof(si->hash), "%016llx",
-			 (unsigned long long)h);
-	}
-}
 
 /* Copy a record into one allocation. */
 static int fill(struct item *it, const struct corpus_rec *r)
@@ -81,6 +59,27 @@ static int fill(struct item *it, const struct corpus_rec *r)
 	it->answer = memcpy(p + a + b, r->answer, c);
 	it->source = memcpy(p + a + b + c, r->source, d);
 	it->line = r->line;
+	it->kind = r->kind;
+	it->format = r->format;
+	return 0;
+}
+
+/* Queue an item (waiting for room); QERR_USAGE when the consumer has
+ * stopped. */
+static int enqueue(struct pipeline *p, struct item *it)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->n == QUEUE && !p->stop)
+		pthread_cond_wait(&p->can_put, &p->mu);
+	if (p->stop) {
+		pthread_mutex_unlock(&p->mu);
+		free(it->id);
+		return QERR_USAGE; /* stopped by the consumer: not our error */
+	}
+	p->q[(p->head + p->n) % QUEUE] = *it;
+	if (p->n++ == 0)
+		pthread_cond_signal(&p->can_get);
+	pthread_mutex_unlock(&p->mu);
 	return 0;
 }
 
@@ -96,35 +95,40 @@ static int put(void *ctx, const struct corpus_rec *r)
 		free(p->last_source);
 		p->last_source = strdup(r->source);
 		it.new_source = 1;
-		cli_source_info(r->source, &it.si);
 	}
-	pthread_mutex_lock(&p->mu);
-	while (p->n == QUEUE && !p->stop)
-		pthread_cond_wait(&p->can_put, &p->mu);
-	if (p->stop) {
-		pthread_mutex_unlock(&p->mu);
-		free(it.id);
-		return QERR_USAGE; /* stopped by the consumer: not our error */
-	}
-	p->q[(p->head + p->n) % QUEUE] = it;
-	if (p->n++ == 0)
-		pthread_cond_signal(&p->can_get);
-	pthread_mutex_unlock(&p->mu);
-	return 0;
+	return enqueue(p, &it);
+}
+
+static int put_file(void *ctx, const char *path, const struct corpus_file *f)
+{
+	struct pipeline *p = ctx;
+	struct item it;
+
+	(void)path;
+	memset(&it, 0, sizeof(it));
+	it.file_done = 1;
+	it.info = *f;
+	return enqueue(p, &it);
 }
 
 static int want(void *ctx, const char *path)
 {
 	struct pipeline *p = ctx;
 
-	return p->want(p->want_ctx, path);
+	return p->how->want(p->want_ctx, path);
 }
 
 static void *reader(void *arg)
 {
 	struct pipeline *p = arg;
-	struct corpus_reader r = {put, p->warn, p, p->want ? want : NULL};
+	struct corpus_reader r = *p->how;
 	int i, rc = 0;
+
+	r.on_rec = put;
+	r.on_file = put_file;
+	r.ctx = p;
+	r.want = p->how->want ? want : NULL;
+	r.opts = cli_corpus_opts;
 
 	for (i = 0; i < p->npaths && rc == 0; i++) {
 		long n = 0;
@@ -161,9 +165,9 @@ static int get(struct pipeline *p, struct item *it)
 	return got;
 }
 
-int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
-		      corpus_want_fn wantf, cli_consume_fn consume, void *ctx,
-		      long *total, struct qerr *err)
+int cli_read_parallel(char **paths, int npaths,
+		      const struct corpus_reader *how, cli_consume_fn consume,
+		      void *ctx, long *total, struct qerr *err)
 {
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct item it;
@@ -174,8 +178,7 @@ int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
 		return qerr_set(err, QERR_IO, "out of memory");
 	p->paths = paths;
 	p->npaths = npaths;
-	p->warn = warn;
-	p->want = wantf;
+	p->how = how;
 	p->want_ctx = ctx;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->can_put, NULL);
@@ -185,11 +188,12 @@ int cli_read_parallel(char **paths, int npaths, corpus_warn_fn warn,
 		return qerr_set(err, QERR_IO, "cannot start a thread");
 	}
 	while (get(p, &it)) {
-		struct corpus_rec r = {it.id, it.question, it.answer, it.source,
-				       it.line};
+		struct corpus_rec r = {it.id,   it.question, it.answer, it.source,
+				       it.line, it.kind,     it.format};
 
 		if (rc == 0)
-			rc = consume(ctx, &r, it.new_source ? &it.si : NULL);
+			rc = it.file_done ? consume(ctx, NULL, 0, &it.info)
+					  : consume(ctx, &r, it.new_source, NULL);
 		free(it.id);
 		if (rc != 0) {
 			pthread_mutex_lock(&p->mu);

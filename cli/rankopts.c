@@ -1,21 +1,43 @@
 /* rankopts.c - the ranking options ask, chat and eval share. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
+/* Both parsers refuse what strtod and strtol would skip or stop at
+ * (leading space, trailing text), so the value is the whole argument. */
 int cli_parse_num(const char *cmd, const char *opt, const char *s, double lo,
 		  double hi, double *out)
 {
 	char *end;
 	double v = strtod(s, &end);
 
-	if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
+	/* (the range test is false for NaN, and out of range for inf) */
+	if (end == s || *end != '\0' || isspace((unsigned char)*s) ||
+	    !(v >= lo && v <= hi)) {
 		cli_error("%s: %s wants a number in [%g, %g], not '%s'", cmd,
 			  opt, lo, hi, s);
 		return QERR_USAGE;
 	}
 	*out = v;
+	return 0;
+}
+
+int cli_parse_int(const char *cmd, const char *opt, const char *s, long lo,
+		  long hi, long *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	/* (written as a number: "1e3" is 1000) */
+	if (end == s || *end != '\0' || isspace((unsigned char)*s) ||
+	    !(v >= (double)lo && v <= (double)hi) || v != (double)(long)v) {
+		cli_error("%s: %s wants a whole number in [%ld, %ld], not '%s'",
+			  cmd, opt, lo, hi, s);
+		return QERR_USAGE;
+	}
+	*out = (long)v;
 	return 0;
 }
 
@@ -51,8 +73,9 @@ int cli_rank_opt(const char *cmd, int c, const char *arg,
 	case CLI_OPT_FEEDBACK:
 		return cli_parse_num(cmd, "--feedback", arg, 0, 10, &p->feedback);
 	case CLI_OPT_FEEDBACK_MIN: {
-		double v = 0.0;
-		int rc = cli_parse_num(cmd, "--feedback-min", arg, 0, 64, &v);
+		long v = 0;
+		int rc = cli_parse_int(cmd, "--feedback-min", arg, 0,
+				       RANK_MAX_TERMS, &v);
 
 		if (rc == 0)
 			p->feedback_min = (int)v;

@@ -1,45 +1,81 @@
-/* retrieve.c - from a question to the records to show: parse, rank, fetch.
- * Shared by ask and chat. */
+/* retrieve.c - from a question to the records to show: rank (rank_run),
+ * then fetch.  Shared by ask and chat. */
 #include <stdlib.h>
+#include <string.h>
+
+#include "../util/utf8.h"
 
 #include "cli.h"
 
-int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
-		 const char *q, int top, struct cli_result *res, int *n,
-		 struct rank_query *rq, struct qerr *err)
+char *cli_question(const char *s, size_t n, const char *where)
 {
-	struct rank_query local;
-	struct rank_hit *hits;
+	size_t bad = 0, nul = 0;
+	char *copy = malloc(n + 1), *q, *z;
+
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	for (z = memchr(copy, '\0', n); z; z = memchr(z, '\0', n - (size_t)(z - copy))) {
+		*z++ = ' ';
+		nul++;
+	}
+	q = utf8_repair(copy, n, &bad);
+	free(copy);
+	if (q && nul)
+		cli_warn("%s: question contains a NUL byte, read as a space",
+			 where);
+	if (q && bad)
+		cli_warn("%s: invalid UTF-8 replaced", where);
+	return q;
+}
+
+void cli_warn_cut(const struct rank_query *rq)
+{
+	if (rq->cut_words > 0)
+		cli_warn("long question: %d of its words not searched (a "
+			 "question searches at most %d terms; --explain lists "
+			 "them)", rq->cut_words, RANK_MAX_TERMS);
+	else if (rq->cut_expansions > 0)
+		cli_warn("long question: %d expansions of its words not "
+			 "searched (a question searches at most %d terms)",
+			 rq->cut_expansions, RANK_MAX_TERMS);
+}
+
+int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
+		 const char *q, struct rank_run *run, struct cli_result *res,
+		 int *n, struct qerr *err)
+{
 	int i, rc;
 
 	*n = 0;
-	if (rq == NULL)
-		rq = &local;
-	hits = calloc((size_t)top, sizeof(*hits));
-	if (hits == NULL)
-		return qerr_set(err, QERR_IO, "out of memory");
-	/* (idx_status: lookups that read as "absent" may have failed) */
-	rc = rank_parse_ex(x, t, q, p->expand, rq, err);
+	rc = rank_run(x, t, p, q, run, err);
 	if (rc == 0)
-		rc = idx_status(x, err);
-	if (rc == 0)
-		rc = rank_feedback(x, rq, p, err);
-	if (rc == 0)
-		rc = rank_search(x, rq, p, top, hits, n, err);
-	if (rc == 0)
-		rc = idx_status(x, err);
-	for (i = 0; rc == 0 && i < *n; i++) {
+		cli_warn_cut(&run->q);
+	for (i = 0; rc == 0 && i < run->nhits; i++) {
 		res[i].rank = i + 1;
-		res[i].score = hits[i].score;
-		res[i].confidence = rank_confidence(x, rq, &hits[i]);
-		rc = idx_get_doc(x, hits[i].doc, &res[i].doc, err);
+		res[i].score = run->hits[i].score;
+		res[i].confidence = i < run->nconf ? run->confidence[i] : 0.0;
+		rc = idx_get_doc(x, run->hits[i].doc, &res[i].doc, err);
+		if (rc == 0 && res[i].doc.source[0] == '/') {
+			/* Recorded resolved; shown from here. */
+			char *show = cli_show_path(res[i].doc.source);
+
+			if (show == NULL) {
+				rc = qerr_set(err, QERR_IO, "out of memory");
+				i++;
+				break;
+			}
+			free(res[i].doc.source);
+			res[i].doc.source = show;
+		}
 	}
 	if (rc != 0) {
 		cli_results_clear(res, i);
-		*n = 0;
+		return rc;
 	}
-	free(hits);
-	return rc;
+	*n = run->nhits;
+	return 0;
 }
 
 int cli_explain(struct idx *x, const struct rank_query *rq,
@@ -56,11 +92,30 @@ int cli_explain(struct idx *x, const struct rank_query *rq,
 	return 0;
 }
 
+int cli_snippets(const struct rank_query *rq, struct cli_result *res, int n,
+		 int marked, struct qerr *err)
+{
+	int i, rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		const char *a = res[i].doc.answer ? res[i].doc.answer : "";
+
+		rc = snip_make(rq, res[i].doc.question, a, strlen(a),
+			       SNIP_CHARS, &res[i].snip, err);
+		if (rc == 0 && marked)
+			rc = snip_make(rq, NULL, a, strlen(a), 0,
+				       &res[i].marked, err);
+	}
+	return rc;
+}
+
 void cli_results_clear(struct cli_result *res, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++) {
+		snip_clear(&res[i].snip);
+		snip_clear(&res[i].marked);
 		idx_doc_clear(&res[i].doc);
 		free(res[i].contrib);
 		res[i].contrib = NULL;

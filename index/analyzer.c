@@ -29,6 +29,15 @@ struct stem_slot {
  * QERR_* codes, which are small and positive). */
 #define TOK_NOMEM (-2)
 
+/* Where a chunk of input holding non-ASCII bytes went in the normalized
+ * text: norm[nstart..nend) came from in[istart..iend).  raw: utf8proc
+ * refused it (invalid UTF-8) and the bytes were kept as they are.
+ * Between such chunks the text is ASCII and maps byte for byte. */
+struct tok_seg {
+	size_t nstart, nend, istart, iend;
+	int raw;
+};
+
 struct tok {
 	struct sb_stemmer *stem; /* NULL when TOK_STEM is off */
 	struct stem_slot *cache; /* STEM_CACHE slots, allocated on first use */
@@ -36,6 +45,12 @@ struct tok {
 	tok_want_fn want;        /* see tok_set_filter */
 	void *want_ctx;
 	struct wordlist *words;  /* owned; NULL: no word list */
+	/* For tok_span: the run's input, its non-ASCII chunks, and the
+	 * normalized byte range of the word being reported. */
+	const char *in, *norm;
+	struct tok_seg *segs;
+	size_t nsegs, capsegs, seg_hint;
+	size_t cur_start, cur_end;
 };
 
 void tok_set_filter(struct tok *t, tok_want_fn want, void *ctx)
@@ -146,6 +161,7 @@ void tok_free(struct tok *t)
 		sb_stemmer_delete(t->stem);
 	wordlist_close(t->words);
 	free(t->cache);
+	free(t->segs);
 	free(t);
 }
 
@@ -165,20 +181,42 @@ static int blank_byte(char c)
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
+#define MAP_OPTIONS                                                          \
+	(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |               \
+	 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE)
+
+/* Remember that in[istart..) went to norm[nstart..) (see struct tok_seg);
+ * its ends are filled in by the caller. */
+static struct tok_seg *add_seg(struct tok *t, size_t nstart, size_t istart)
+{
+	if (t->nsegs == t->capsegs) {
+		size_t cap = t->capsegs ? 2 * t->capsegs : 16;
+		struct tok_seg *g = realloc(t->segs, cap * sizeof(*g));
+
+		if (g == NULL)
+			return NULL;
+		t->segs = g;
+		t->capsegs = cap;
+	}
+	t->segs[t->nsegs].nstart = nstart;
+	t->segs[t->nsegs].istart = istart;
+	return &t->segs[t->nsegs++];
+}
+
 /* Append the NFKC case-folded, mark-stripped form of one chunk that holds
- * non-ASCII bytes (its raw bytes if it is not valid UTF-8). */
-static int map_chunk(struct buf *b, const char *s, size_t n)
+ * non-ASCII bytes (its raw bytes if it is not valid UTF-8); *raw says
+ * which. */
+static int map_chunk(struct buf *b, const char *s, size_t n, int *raw)
 {
 	utf8proc_uint8_t *dst = NULL;
 	utf8proc_ssize_t m;
 	int rc;
 
 	m = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
-			 UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-				 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-				 UTF8PROC_IGNORE);
+			 MAP_OPTIONS);
 	if (m == UTF8PROC_ERROR_NOMEM)
 		return -1;
+	*raw = m < 0;
 	/* Invalid UTF-8: keep the bytes; the scanner treats undecodable
 	 * bytes as separators. */
 	rc = m < 0 ? buf_append(b, s, n) : buf_append(b, dst, (size_t)m);
@@ -189,8 +227,9 @@ static int map_chunk(struct buf *b, const char *s, size_t n)
 /* Normalize into a new buffer; *out is malloc'ed. Returns its length or -1.
  * Text is taken a blank-delimited chunk at a time: pure-ASCII chunks are
  * only lower-cased, the others go through utf8proc (composition never
- * spans an ASCII blank, so this equals mapping the whole text). */
-static long normalize(const char *text, size_t len, char **out)
+ * spans an ASCII blank, so this equals mapping the whole text) and are
+ * recorded in t->segs for tok_span. */
+static long normalize(struct tok *t, const char *text, size_t len, char **out)
 {
 	struct buf b = BUF_INIT;
 	size_t i = 0, j;
@@ -206,10 +245,15 @@ static long normalize(const char *text, size_t len, char **out)
 		if (j < len)
 			j++; /* the blank goes with its chunk */
 		if (!ascii) {
-			if (map_chunk(&b, text + i, j - i) != 0) {
+			struct tok_seg *g = add_seg(t, b.len, i);
+
+			if (g == NULL ||
+			    map_chunk(&b, text + i, j - i, &g->raw) != 0) {
 				buf_free(&b);
 				return -1;
 			}
+			g->nend = b.len;
+			g->iend = j;
 		} else {
 			size_t k;
 
@@ -339,9 +383,11 @@ static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
 
 	if (wl == 0)
 		return 0;
-	h = str_hash(t->word, wl); /* once, for the stem cache and stop words */
+	t->cur_start = (size_t)(s - t->norm);
+	t->cur_end = t->cur_start + n;
 	if (t->want && !t->want(t->want_ctx, t->word, wl))
 		return fn(ctx, "", 0, t->word, pos, 0);
+	h = str_hash(t->word, wl); /* once, for the stem cache and stop words */
 	if (t->stem) {
 		int r = stem_hashed(t, t->word, wl, h, stemmed, sizeof(stemmed));
 
@@ -432,12 +478,16 @@ int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 	    void *ctx, struct qerr *err)
 {
 	char *norm = NULL;
-	long nlen = normalize(text, len, &norm);
+	long nlen;
 	size_t i = 0, start = 0, end = 0;
 	int in_word = 0, pos = 0, rc = 0;
 
+	t->in = text;
+	t->nsegs = t->seg_hint = 0;
+	nlen = normalize(t, text, len, &norm);
 	if (nlen < 0)
 		return qerr_set(err, QERR_IO, "out of memory");
+	t->norm = norm;
 	while (i <= (size_t)nlen && rc == 0) {
 		size_t k = 1;
 		int cls = 0;
@@ -480,7 +530,118 @@ int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 		i += k;
 	}
 	free(norm);
+	t->norm = NULL;
 	if (rc == TOK_NOMEM)
 		return qerr_set(err, QERR_IO, "out of memory");
 	return rc;
+}
+
+/* The segment holding normalized offset off (as a start: nstart <= off <
+ * nend; as an end: nstart < off <= nend), or the number of segments
+ * before it when none holds it, negated minus one.  Lookups come in
+ * text order, so the last answer is tried first. */
+static long find_seg(struct tok *t, size_t off, int is_end)
+{
+	size_t lo = 0, hi = t->nsegs, h = t->seg_hint;
+
+	if (h < t->nsegs && (is_end ? t->segs[h].nstart < off
+				    : t->segs[h].nstart <= off))
+		lo = h;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct tok_seg *g = &t->segs[mid];
+
+		if (is_end ? off <= g->nstart : off < g->nstart)
+			hi = mid;
+		else if (is_end ? off > g->nend : off >= g->nend)
+			lo = mid + 1;
+		else
+			return (long)(t->seg_hint = mid);
+	}
+	return -(long)lo - 1;
+}
+
+/* Normalized length of one grapheme cluster alone; -1 when utf8proc
+ * cannot map it. */
+static long cluster_len(const char *s, size_t n)
+{
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)s,
+					  (utf8proc_ssize_t)n, &dst,
+					  MAP_OPTIONS);
+
+	free(dst);
+	return m < 0 ? -1 : (long)m;
+}
+
+/* Input offset of normalized offset off inside the mapped segment g:
+ * walk g's input a grapheme cluster at a time (normalization works
+ * within clusters), adding up what each becomes.  A start goes to the
+ * start of its cluster, an end to the end of its cluster; when the walk
+ * does not add up (a cluster normalized alone differs from in context),
+ * the segment's own edge is the answer. */
+static size_t seg_offset(const struct tok *t, const struct tok_seg *g,
+			 size_t off, int is_end)
+{
+	const char *in = t->in;
+	size_t i = g->istart, n = g->nstart;
+	utf8proc_int32_t state = 0, prev = -1;
+
+	if (off <= g->nstart)
+		return g->istart;
+	while (i < g->iend) {
+		size_t j = i, k;
+		long m;
+
+		/* one extended grapheme cluster: in[i..j) */
+		do {
+			utf8proc_int32_t c = -1;
+			utf8proc_ssize_t r = utf8proc_iterate(
+				(const utf8proc_uint8_t *)in + j,
+				(utf8proc_ssize_t)(g->iend - j), &c);
+
+			k = r > 0 ? (size_t)r : 1;
+			if (j > i && (c < 0 || prev < 0 ||
+				      utf8proc_grapheme_break_stateful(
+					      prev, c, &state)))
+				break;
+			prev = c;
+			j += k;
+		} while (j < g->iend);
+		m = cluster_len(in + i, j - i);
+		if (m < 0)
+			break;
+		if (is_end ? off <= n + (size_t)m : off < n + (size_t)m)
+			return is_end ? j : i;
+		n += (size_t)m;
+		i = j;
+	}
+	return is_end ? g->iend : g->istart;
+}
+
+/* The input offset that normalized offset off came from. */
+static size_t input_offset(struct tok *t, size_t off, int is_end)
+{
+	long k = find_seg(t, off, is_end);
+	const struct tok_seg *g;
+
+	if (k < 0) { /* ASCII since the segment before, if any */
+		k = -k - 1;
+		if (k == 0)
+			return off;
+		g = &t->segs[k - 1];
+		return g->iend + (off - g->nend);
+	}
+	g = &t->segs[k];
+	if (g->raw)
+		return g->istart + (off - g->nstart);
+	return seg_offset(t, g, off, is_end);
+}
+
+void tok_span(struct tok *t, size_t *start, size_t *end)
+{
+	*start = input_offset(t, t->cur_start, 0);
+	*end = input_offset(t, t->cur_end, 1);
+	if (*end < *start)
+		*end = *start;
 }

@@ -34,6 +34,16 @@ struct tok;
 typedef int (*tok_fn)(void *ctx, const char *term, size_t len,
 		      const char *word, int pos, int is_stop);
 
+/* Inside a tok_fn callback: the byte range in[*start..*end) of the input
+ * text that the word being reported came from (tok_run's text, not the
+ * normalized word), as FTS5's tokenizer hands iStart and iEnd.  Both ends
+ * fall on UTF-8 character boundaries of valid input.  Computed only when
+ * asked, so callers that do not need offsets (indexing) pay nothing; in
+ * a chunk holding non-ASCII characters the answer is found by
+ * normalizing its grapheme clusters one at a time, and where that does
+ * not add up, the range widens to the blank-delimited chunk. */
+void tok_span(struct tok *t, size_t *start, size_t *end);
+
 /* Create an analyzer; NULL when memory runs out or the stemmer is missing.
  * Free with tok_free (accepts NULL). */
 struct tok *tok_new(int flags);

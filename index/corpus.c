@@ -1,5 +1,7 @@
 /* corpus.c - read question/answer records from numbered text, JSON Lines
- * (including the BEIR corpus layout) and Markdown.
+ * (including the BEIR corpus layout) and Markdown, and pick the reading of
+ * each file: Q&A records, passages of prose (passage.c, html.c), or a
+ * converter's output (convert.c) read as text.
  *
  * Every input takes one path: the file is read whole, a UTF-8 BOM is
  * stripped, empty and binary data are rejected, and the bytes are normalised
@@ -7,7 +9,13 @@
  * replaced by U+FFFD with one warning per line, NUL bytes are dropped).  A
  * parser for the chosen format then walks those lines and hands each record
  * to the caller's callback.  corpus_read_path adds a sorted directory walk
- * that follows symlinks and detects loops by (st_dev, st_ino). */
+ * that follows symlinks and detects loops by (st_dev, st_ino).
+ *
+ * A file is opened once, without blocking (util/fileio.h: regular files
+ * only), and read through that descriptor up to the size it had when
+ * opened: what the caller records about it (size, mtime, hash of the
+ * bytes read, see corpus_file) describes exactly what was parsed, even
+ * when the file is replaced or grows meanwhile. */
 #include "corpus.h"
 
 #include <ctype.h>
@@ -25,12 +33,19 @@
 #include <jansson.h>
 
 #include "../util/buf.h"
+#include "../util/fileio.h"
+#include "../util/strmap.h"
 #include "../util/utf8.h"
+#include "convert.h"
+#include "html.h"
+#include "passage.h"
 
 #define SNIFF_BYTES 8192 /* how much of a file the binary check looks at */
 #define TITLE_BYTES 80   /* question length made from an untitled BEIR text */
 
-enum fmt { FMT_TEXT, FMT_JSONL, FMT_MD };
+enum fmt { FMT_TEXT, FMT_JSONL, FMT_MD, FMT_HTML };
+
+static const char *const fmt_name[] = {"txt", "jsonl", "md", "html"};
 
 /* One input being parsed: where records go and how many went. */
 struct src {
@@ -38,6 +53,10 @@ struct src {
 	const char *name;
 	struct qerr *err;
 	long nrecs;
+	int kind;           /* CORPUS_QA or CORPUS_PASSAGE */
+	const char *format; /* NULL: the format read */
+	long last_line, dup; /* passage ids: a line's second passage */
+	long first_line;     /* of the first record */
 };
 
 /* A cursor over normalised text; lineno is the line last returned. */
@@ -154,7 +173,10 @@ static int deliver(struct src *sp, const char *id, const char *q,
 	rec.answer = a;
 	rec.source = sp->name;
 	rec.line = line;
-	sp->nrecs++;
+	rec.kind = sp->kind;
+	rec.format = sp->format;
+	if (sp->nrecs++ == 0)
+		sp->first_line = line;
 	return sp->r->on_rec ? sp->r->on_rec(sp->r->ctx, &rec) : 0;
 }
 
@@ -404,10 +426,15 @@ static int parse_text(struct src *sp, const char *text, size_t len)
 
 struct md {
 	struct src *src;
-	struct buf q, a;
+	struct buf q, a, r;
 	long qline, ord;
 	int inq, fence_len;
 	char fence_ch;
+	/* a one-line paragraph a setext underline may turn into a heading */
+	int start, cand;
+	const char *cand_s;
+	size_t cand_n, cand_off;
+	long cand_no;
 };
 
 /* Up to three spaces of indentation; the index after them or n if more. */
@@ -476,22 +503,69 @@ static int md_emit(struct md *m)
 	a = answer_text(&m->a);
 	if (*a == '\0')
 		return 0; /* a section title, not a question */
+	buf_reset(&m->r);
+	if (psg_reflow_md(a, strlen(a), &m->r) != 0 || buf_reserve(&m->r, 1))
+		return nomem(m->src);
 	snprintf(id, sizeof(id), "%ld", ++m->ord);
-	return deliver(m->src, id, m->q.data, a, m->qline);
+	return deliver(m->src, id, m->q.data, m->r.data, m->qline);
+}
+
+/* Could s be the text of a setext heading (a plain paragraph line)? */
+static int md_plain(const char *s, size_t n)
+{
+	size_t i = md_indent(s, n);
+
+	if (i >= n || strchr("-*+>|`~<", s[i]) != NULL)
+		return 0;
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	return !(i < n && (s[i] == '.' || s[i] == ')') && i + 1 < n &&
+		 s[i + 1] == ' ');
+}
+
+/* An underline below a one-line paragraph: that line was a heading. */
+static int md_setext(struct md *m)
+{
+	int rc;
+
+	if (m->inq)
+		m->a.len = m->cand_off; /* take the line back from the answer */
+	rc = md_emit(m);
+	if (rc != 0)
+		return rc;
+	buf_reset(&m->q);
+	buf_reset(&m->a);
+	m->inq = 1;
+	m->qline = m->cand_no;
+	m->cand = 0;
+	m->start = 1;
+	return put_trimmed(&m->q, m->cand_s, m->cand_n) != 0 ? nomem(m->src) : 0;
 }
 
 static int md_line(struct md *m, const char *s, size_t n, long lineno)
 {
 	const char *t;
 	size_t tn;
-	int rc;
+	int rc, infence = m->fence_len > 0, start = m->start;
 
-	if (m->fence_len > 0 || !md_heading(s, n, &t, &tn)) {
+	if (!infence && m->cand && psg_setext(s, n) > 0)
+		return md_setext(m);
+	m->cand = 0;
+	if (infence || !md_heading(s, n, &t, &tn)) {
 		md_fence(m, s, n);
+		m->start = is_blank(s, n) && m->fence_len == 0;
+		if (!infence && m->fence_len == 0 && start && md_plain(s, n)) {
+			m->cand = 1;
+			m->cand_s = s;
+			m->cand_n = n;
+			m->cand_off = m->a.len;
+			m->cand_no = lineno;
+		}
 		if (m->inq && put_line(&m->a, s, n) != 0)
 			return nomem(m->src);
 		return 0;
 	}
+	m->start = 1;
 	rc = md_emit(m);
 	if (rc != 0)
 		return rc;
@@ -513,12 +587,14 @@ static int parse_md(struct src *sp, const char *text, size_t len)
 
 	memset(&m, 0, sizeof(m));
 	m.src = sp;
+	m.start = 1;
 	while (rc == 0 && next_line(&c, &s, &n))
 		rc = md_line(&m, s, n, c.lineno);
 	if (rc == 0)
 		rc = md_emit(&m);
 	buf_free(&m.q);
 	buf_free(&m.a);
+	buf_free(&m.r);
 	return rc;
 }
 
@@ -733,6 +809,28 @@ static int looks_binary(const char *data, size_t len)
 	return (ctl + bad) * 10 > n * 3;
 }
 
+#define UTF16_MSG "UTF-16 text: convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)"
+
+/* A UTF-16 byte order mark, or (without one) text whose every other byte
+ * is NUL beside ASCII: at least 8 of the first pairs, 9 in 10 of them. */
+static int looks_utf16(const char *data, size_t len)
+{
+	size_t n = len < SNIFF_BYTES ? len : SNIFF_BYTES, i, pairs = 0;
+	size_t odd = 0, even = 0;
+
+	if (len >= 2 && ((data[0] == '\xff' && data[1] == '\xfe') ||
+			 (data[0] == '\xfe' && data[1] == '\xff')))
+		return 1;
+	for (i = 0; i + 1 < n; i += 2, pairs++) {
+		unsigned char a = (unsigned char)data[i];
+		unsigned char b = (unsigned char)data[i + 1];
+
+		even += a != 0 && a < 0x80 && b == 0;
+		odd += a == 0 && b != 0 && b < 0x80;
+	}
+	return pairs >= 8 && (even * 10 >= pairs * 9 || odd * 10 >= pairs * 9);
+}
+
 /* Append one line, repaired if needed, and a '\n' to out. */
 static int norm_line(struct src *sp, const char *s, size_t n, long lineno,
 		     struct buf *out)
@@ -785,9 +883,10 @@ static int fmt_of_ext(const char *ext)
 		const char *ext;
 		enum fmt fmt;
 	} tab[] = {
-		{"json", FMT_JSONL},     {"jsonl", FMT_JSONL}, {"markdown", FMT_MD},
-		{"md", FMT_MD},          {"ndjson", FMT_JSONL}, {"text", FMT_TEXT},
-		{"txt", FMT_TEXT},
+		{"htm", FMT_HTML},       {"html", FMT_HTML},   {"json", FMT_JSONL},
+		{"jsonl", FMT_JSONL},    {"markdown", FMT_MD}, {"md", FMT_MD},
+		{"ndjson", FMT_JSONL},   {"text", FMT_TEXT},   {"txt", FMT_TEXT},
+		{"xhtml", FMT_HTML},
 	};
 	size_t i;
 
@@ -816,6 +915,124 @@ static enum fmt sniff(const char *text, size_t len)
 	return FMT_TEXT;
 }
 
+/* ---- prose ------------------------------------------------------------------ */
+
+/* A passage as a record: id "file:line" ("file:line.2" for the second
+ * passage starting on a line). */
+static int on_passage(void *ctx, const char *title, const char *text,
+		      long line)
+{
+	struct src *sp = ctx;
+	const char *base = strrchr(sp->name, '/');
+	char id[4200];
+
+	base = base ? base + 1 : sp->name;
+	if (line == sp->last_line) {
+		snprintf(id, sizeof(id), "%s:%ld.%ld", base, line, ++sp->dup);
+	} else {
+		snprintf(id, sizeof(id), "%s:%ld", base, line);
+		sp->dup = 1;
+	}
+	sp->last_line = line;
+	return deliver(sp, id, title, text, line);
+}
+
+/* A builder for sp's passages, titled by the file name less extension. */
+static struct psg *prose_builder(struct src *sp)
+{
+	const char *base = strrchr(sp->name, '/'), *dot;
+	size_t max = sp->r->opts ? sp->r->opts->passage_bytes : 0;
+	char title[256];
+
+	base = base ? base + 1 : sp->name;
+	dot = strrchr(base, '.');
+	snprintf(title, sizeof(title), "%.*s",
+		 (int)(dot && dot != base ? (size_t)(dot - base) : strlen(base)),
+		 base);
+	sp->kind = CORPUS_PASSAGE;
+	sp->last_line = 0;
+	return psg_new(max, *title ? title : base, on_passage, sp);
+}
+
+static int prose_done(struct src *sp, struct psg *p)
+{
+	int rc = psg_finish(p);
+
+	psg_free(p);
+	return rc == -1 ? nomem(sp) : rc;
+}
+
+/* Text or Markdown read as prose. */
+static int parse_prose(struct src *sp, enum fmt f, const char *text,
+		       size_t len)
+{
+	struct psg *p = prose_builder(sp);
+
+	if (p == NULL)
+		return nomem(sp);
+	if (f == FMT_MD)
+		psg_read_md(p, text, len);
+	else
+		psg_read_text(p, text, len);
+	return prose_done(sp, p);
+}
+
+static int parse_html(struct src *sp, const char *data, size_t len)
+{
+	struct psg *p = prose_builder(sp);
+	int rc;
+
+	if (p == NULL)
+		return nomem(sp);
+	rc = html_read(p, sp->name, data, len, sp->err);
+	if (rc != 0) {
+		psg_free(p);
+		return rc;
+	}
+	return prose_done(sp, p);
+}
+
+/* Answer marker lines in text (at most stop of them). */
+static long count_markers(const char *text, size_t len, long stop)
+{
+	struct cur c = {text, text + len, 0};
+	const char *s, *t;
+	size_t n, tn;
+	long k = 0;
+
+	while (k < stop && next_line(&c, &s, &n))
+		k += is_marker(s, n, &t, &tn);
+	return k;
+}
+
+static int count_asked(void *ctx, const struct corpus_rec *rec)
+{
+	size_t n = strlen(rec->question);
+
+	*(long *)ctx += n > 0 && rec->question[n - 1] == '?';
+	return 0;
+}
+
+/* Is numbered text Q&A?  When at least half its records are marked as
+ * such: by an answer marker ("Ans:") or a question ending in '?'.  A
+ * numbered list in prose, or a stray "A:" line in a long document, makes
+ * a few records of which most are neither. */
+static int qa_text(struct src *sp, const char *text, size_t len)
+{
+	struct corpus_reader count = *sp->r;
+	struct src dry = *sp;
+	long asked = 0, marked;
+
+	count.on_rec = count_asked;
+	count.ctx = &asked;
+	dry.r = &count;
+	dry.nrecs = 0;
+	if (parse_text(&dry, text, len) != 0 || dry.nrecs == 0)
+		return 0;
+	marked = count_markers(text, len, dry.nrecs);
+	return 2 * (marked > asked ? marked : asked) >= dry.nrecs;
+}
+
 static int parse(struct src *sp, enum fmt f, const char *text, size_t len)
 {
 	switch (f) {
@@ -826,6 +1043,28 @@ static int parse(struct src *sp, enum fmt f, const char *text, size_t len)
 	default:
 		return parse_text(sp, text, len);
 	}
+}
+
+/* Normalised text in format f: Q&A records, else (unless forced to Q&A)
+ * passages. */
+static int read_text(struct src *sp, enum fmt f, const char *text,
+		     size_t len)
+{
+	enum corpus_as as = sp->r->opts ? sp->r->opts->as : CORPUS_AS_AUTO;
+	int rc = 0;
+
+	if (sp->format == NULL)
+		sp->format = fmt_name[f];
+	if (f == FMT_JSONL || as == CORPUS_AS_QA ||
+	    (as == CORPUS_AS_AUTO && (f != FMT_TEXT || qa_text(sp, text, len))))
+		rc = parse(sp, f, text, len);
+	if (rc == 0 && sp->nrecs == 0 && f != FMT_JSONL && as != CORPUS_AS_QA)
+		rc = parse_prose(sp, f, text, len);
+	if (rc == 0 && sp->nrecs == 0)
+		rc = qerr_set(sp->err, QERR_DATA, "%s: no Q&A records %sfound",
+			      sp->name, f == FMT_JSONL || as == CORPUS_AS_QA
+						? "" : "or text ");
+	return rc;
 }
 
 /* Checks, normalisation and parsing of one in-memory file. */
@@ -841,19 +1080,25 @@ static int read_mem(struct src *sp, const char *hint, const char *data,
 	}
 	if (is_blank(data, len) && memchr(data, '\0', len) == NULL)
 		return qerr_set(sp->err, QERR_DATA, "%s: empty file", sp->name);
+	if (looks_utf16(data, len))
+		return qerr_set(sp->err, QERR_DATA, "%s: %s", sp->name, UTF16_MSG);
 	if (looks_binary(data, len))
 		return qerr_set(sp->err, QERR_DATA, "%s: looks binary, skipped",
 				sp->name);
-	rc = normalise(sp, data, len, &text);
-	if (rc == 0) {
-		f = fmt_of_ext(hint);
-		rc = parse(sp, f < 0 ? sniff(text.data, text.len) : (enum fmt)f,
-			   text.data, text.len);
+	f = fmt_of_ext(hint);
+	if (f == FMT_HTML || (f < 0 && html_sniff(data, len))) {
+		sp->format = sp->format ? sp->format : fmt_name[FMT_HTML];
+		rc = parse_html(sp, data, len);
+		if (rc == 0 && sp->nrecs == 0)
+			rc = qerr_set(sp->err, QERR_DATA, "%s: no text found",
+				      sp->name);
+		return rc;
 	}
+	rc = normalise(sp, data, len, &text);
+	if (rc == 0)
+		rc = read_text(sp, f < 0 ? sniff(text.data, text.len) : (enum fmt)f,
+			       text.data, text.len);
 	buf_free(&text);
-	if (rc == 0 && sp->nrecs == 0)
-		rc = qerr_set(sp->err, QERR_DATA, "%s: no Q&A records found",
-			      sp->name);
 	return rc;
 }
 
@@ -864,10 +1109,10 @@ int corpus_read_mem(const struct corpus_reader *r, const char *name,
 	struct src sp;
 	int rc;
 
+	memset(&sp, 0, sizeof(sp));
 	sp.r = r;
 	sp.name = name;
 	sp.err = err;
-	sp.nrecs = 0;
 	rc = read_mem(&sp, fmt_hint, data, len);
 	if (nrecs)
 		*nrecs = sp.nrecs;
@@ -878,43 +1123,115 @@ int corpus_read_mem(const struct corpus_reader *r, const char *name,
 
 static const char *extension(const char *path);
 
-/* Read a whole file into *out (malloc'd, NUL-terminated), *len bytes. */
-static int slurp(const char *path, char **out, size_t *len, struct qerr *err)
-{
+/* A file being read: its descriptor, what fstat said when it was opened,
+ * and what has been consumed so far. */
+struct input {
+	const char *path;
+	int fd;
 	struct stat st;
-	size_t cap = 65536, n = 0;
-	char *data = NULL, *p;
-	ssize_t got = 1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
+	long long limit; /* bytes to read at most: the size at open */
+	long long got;
+	uint64_t hash;
+	int unreadable; /* failed before any record: a walk skips it */
+};
 
-	if (fd < 0) {
-		e = errno;
-		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
+static int input_fail(struct input *in, struct qerr *err, int e)
+{
+	in->unreadable = 1;
+	return qerr_set(err, QERR_IO, "%s: %s", in->path, strerror(e));
+}
+
+/* Open a regular file without blocking (a FIFO or device would block the
+ * open or never end) and take its size and mtime from the descriptor. */
+static int input_open(struct input *in, const char *path, struct qerr *err)
+{
+	memset(in, 0, sizeof(*in));
+	in->path = path;
+	in->hash = STR_HASH_INIT;
+	in->fd = fio_open_regular(path, &in->st);
+	if (in->fd == FIO_NOT_REGULAR) {
+		in->unreadable = 1;
+		return qerr_set(err, QERR_IO, "%s: not a regular file", path);
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = (size_t)st.st_size + 2; /* the last read then sees EOF */
-	while (got > 0) {
-		if (n + 1 >= cap || data == NULL) {
-			cap = data == NULL ? cap : cap * 2;
-			p = realloc(data, cap);
-			if (p == NULL) {
-				e = ENOMEM;
-				break;
-			}
-			data = p;
-		}
-		got = read(fd, data + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			got = 1;
-		else if (got < 0)
-			e = errno;
-		else
-			n += (size_t)got;
+	if (in->fd < 0)
+		return input_fail(in, err, errno);
+	in->limit = (long long)in->st.st_size;
+	return 0;
+}
+
+/* Read up to n bytes (fewer at the limit or the end) into p, hashing
+ * them; -1 with errno set on an error. */
+static ssize_t input_read(struct input *in, char *p, size_t n)
+{
+	ssize_t got;
+
+	if ((long long)n > in->limit - in->got)
+		n = (size_t)(in->limit - in->got);
+	if (n == 0)
+		return 0;
+	do
+		got = read(in->fd, p, n);
+	while (got < 0 && errno == EINTR);
+	if (got > 0) {
+		in->got += got;
+		in->hash = str_hash_more(in->hash, p, (size_t)got);
 	}
-	close(fd);
-	if (e != 0) {
+	return got;
+}
+
+static void input_info(const struct input *in, struct corpus_file *f)
+{
+	f->size = in->got;
+	f->mtime_ns = (long long)in->st.st_mtim.tv_sec * 1000000000LL +
+		      (long long)in->st.st_mtim.tv_nsec;
+	snprintf(f->hash, sizeof(f->hash), "%016llx",
+		 (unsigned long long)in->hash);
+}
+
+int corpus_file_info(const char *path, struct corpus_file *f,
+		     struct qerr *err)
+{
+	struct input in;
+	char chunk[65536];
+	ssize_t got;
+	int rc = input_open(&in, path, err), e;
+
+	memset(f, 0, sizeof(*f));
+	if (rc != 0)
+		return rc;
+	while ((got = input_read(&in, chunk, sizeof(chunk))) > 0)
+		;
+	e = errno;
+	close(in.fd);
+	if (got < 0)
+		return input_fail(&in, err, e);
+	input_info(&in, f);
+	return 0;
+}
+
+/* Read the whole file into *out (malloc'd, NUL-terminated), *len bytes. */
+static int slurp(struct input *in, char **out, size_t *len, struct qerr *err)
+{
+	size_t n = 0;
+	char *data;
+	ssize_t got = 1;
+
+	if (in->limit > CORPUS_MAX_WHOLE)
+		return qerr_set(err, QERR_DATA, "%s: too big to read whole (%lld "
+				"bytes, the limit is %lld MiB; JSON Lines have "
+				"none)", in->path, in->limit,
+				CORPUS_MAX_WHOLE >> 20);
+	data = malloc((size_t)in->limit + 1);
+	if (data == NULL)
+		return qerr_set(err, QERR_IO, "%s: out of memory", in->path);
+	while (got > 0 && (got = input_read(in, data + n,
+					    (size_t)in->limit - n)) > 0)
+		n += (size_t)got;
+	if (got < 0) {
+		int e = errno;
+
 		free(data);
-		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
+		return input_fail(in, err, e);
 	}
 	data[n] = '\0';
 	*out = data;
@@ -959,23 +1276,62 @@ static int stream_line(struct src *sp, char *line, size_t n, long *lineno,
 	return rc;
 }
 
+/* The next line of in (up to and with its '\n') into *line; its length,
+ * 0 at the end, -1 on an error (errno set). */
+static ssize_t input_line(struct input *in, struct buf *rd, size_t *pos,
+			  char **line)
+{
+	char *nl;
+	ssize_t got;
+
+	for (;;) {
+		nl = rd->len > *pos ? memchr(rd->data + *pos, '\n',
+					       rd->len - *pos) : NULL;
+		if (nl != NULL || in->got == in->limit) {
+			size_t end = nl ? (size_t)(nl - rd->data) + 1 : rd->len;
+			size_t n = end - *pos;
+
+			*line = rd->data + *pos;
+			*pos = end;
+			return (ssize_t)n;
+		}
+		if (*pos > 0) {
+			memmove(rd->data, rd->data + *pos, rd->len - *pos);
+			rd->len -= *pos;
+			*pos = 0;
+		}
+		if (buf_reserve(rd, 65536) != 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		got = input_read(in, rd->data + rd->len, rd->cap - rd->len - 1);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			in->limit = in->got; /* shorter than it was: its end */
+		rd->len += (size_t)got;
+	}
+}
+
 /* JSON Lines are read a line at a time: memory holds one line, whatever
- * the file's size.  fp is at the start of the file; head holds its first
- * bytes for the checks read_mem makes. */
-static int stream_jsonl(struct src *sp, FILE *fp, const char *head,
+ * the file's size.  head holds its first bytes for the checks read_mem
+ * makes. */
+static int stream_jsonl(struct src *sp, struct input *in, const char *head,
 			size_t hlen)
 {
-	struct buf norm = BUF_INIT;
-	char *line = NULL;
-	size_t cap = 0;
+	struct buf norm = BUF_INIT, rd = BUF_INIT;
+	char *line;
+	size_t pos = 0;
 	ssize_t n;
 	long lineno = 0, ord = 0;
 	int rc = 0, first = 1;
 
+	if (looks_utf16(head, hlen))
+		return qerr_set(sp->err, QERR_DATA, "%s: %s", sp->name, UTF16_MSG);
 	if (looks_binary(head, hlen))
 		return qerr_set(sp->err, QERR_DATA, "%s: looks binary, skipped",
 				sp->name);
-	while (rc == 0 && (n = getline(&line, &cap, fp)) != -1) {
+	while (rc == 0 && (n = input_line(in, &rd, &pos, &line)) > 0) {
 		char *l = line;
 
 		if (first && n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0) {
@@ -985,10 +1341,10 @@ static int stream_jsonl(struct src *sp, FILE *fp, const char *head,
 		first = 0;
 		rc = stream_line(sp, l, (size_t)n, &lineno, &ord, &norm);
 	}
-	if (rc == 0 && ferror(fp))
+	if (rc == 0 && n < 0)
 		rc = qerr_set(sp->err, QERR_IO, "%s: %s", sp->name,
 			      strerror(errno));
-	free(line);
+	buf_free(&rd);
 	buf_free(&norm);
 	if (rc == 0 && sp->nrecs == 0)
 		rc = qerr_set(sp->err, QERR_DATA, "%s: %s", sp->name,
@@ -996,61 +1352,117 @@ static int stream_jsonl(struct src *sp, FILE *fp, const char *head,
 	return rc;
 }
 
-/* A regular JSONL file whose first non-blank byte opens an object is
- * streamed; returns 1 when it was (with *rc set), 0 to read it whole. */
-static int try_stream(const struct corpus_reader *r, const char *path,
-		      long *nrecs, struct qerr *err, int *rc)
+/* Whether a JSONL file starts (after a BOM and blanks) with an object:
+ * then it is streamed, else read whole.  Reads the head without moving
+ * the descriptor's offset. */
+static int streamable(struct input *in, char *head, size_t *hlen)
 {
-	int f = fmt_of_ext(extension(path));
-	char head[SNIFF_BYTES];
-	struct src sp;
-	struct stat st;
-	size_t hlen, i = 0;
-	FILE *fp;
+	ssize_t got;
+	size_t i = 0, want = SNIFF_BYTES;
 
-	/* Regular files only, checked before opening: opening a FIFO would
-	 * take the data its writer has for slurp. */
-	if (f != FMT_JSONL || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+	if (fmt_of_ext(extension(in->path)) != FMT_JSONL)
 		return 0;
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		return 0; /* slurp reports the error */
-	hlen = fread(head, 1, sizeof(head), fp);
-	if (hlen >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
+	if ((long long)want > in->limit)
+		want = (size_t)in->limit;
+	do
+		got = pread(in->fd, head, want, 0);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0)
+		return 0; /* empty, or the read whole reports the error */
+	*hlen = (size_t)got;
+	if (*hlen >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
-	while (i < hlen && is_space(head[i]))
+	while (i < *hlen && is_space(head[i]))
 		i++;
-	if (i == hlen || head[i] != '{' || fseek(fp, 0, SEEK_SET) != 0) {
-		fclose(fp);
-		return 0; /* empty, an array, or not JSON at all */
+	return i < *hlen && head[i] == '{';
+}
+
+/* A file read through its converter: the output as text, the source and
+ * format those of the file.  What is recorded of it (size, mtime, hash)
+ * is the file's, taken before the converter runs, so that an update
+ * converts it again only when it changed. */
+static int read_converted(const struct corpus_reader *r,
+			  const struct conv_rule *cr, const char *path,
+			  long *nrecs, struct qerr *err, int *unreadable)
+{
+	struct corpus_file info;
+	struct src sp;
+	char *data;
+	size_t len;
+	int rc = corpus_file_info(path, &info, err);
+
+	if (rc != 0) {
+		*unreadable = 1;
+		return rc;
 	}
+	if ((rc = conv_run(r->opts->conv, cr, path, &data, &len, err)) != 0)
+		return rc;
+	memset(&sp, 0, sizeof(sp));
+	sp.r = r;
+	sp.name = path;
+	sp.err = err;
+	sp.format = cr->ext;
+	rc = read_mem(&sp, "txt", data, len);
+	free(data);
+	*nrecs = sp.nrecs;
+	if (rc == 0 && r->on_file && sp.nrecs > 0)
+		rc = r->on_file(r->ctx, path, &info);
+	return rc;
+}
+
+/* corpus_read_file; *unreadable set when it failed before any record
+ * because the file could not be opened or read. */
+static int read_file(const struct corpus_reader *r, const char *path,
+		     long *nrecs, struct qerr *err, int *unreadable)
+{
+	char head[SNIFF_BYTES];
+	const struct conv_rule *cr;
+	struct corpus_file info;
+	struct input in;
+	struct src sp;
+	char *data = NULL;
+	size_t len = 0, hlen = 0;
+	int rc;
+
+	*nrecs = 0;
+	*unreadable = 0;
+	if (r->opts && (cr = conv_find(r->opts->conv, path)) != NULL)
+		return read_converted(r, cr, path, nrecs, err, unreadable);
+	if ((rc = input_open(&in, path, err)) != 0) {
+		*unreadable = in.unreadable;
+		return rc;
+	}
+	memset(&sp, 0, sizeof(sp));
 	sp.r = r;
 	sp.name = path;
 	sp.err = err;
 	sp.nrecs = 0;
-	*rc = stream_jsonl(&sp, fp, head, hlen);
-	fclose(fp);
-	if (nrecs)
+	if (streamable(&in, head, &hlen)) {
+		sp.format = fmt_name[FMT_JSONL];
+		rc = stream_jsonl(&sp, &in, head, hlen);
 		*nrecs = sp.nrecs;
-	return 1;
+	} else if ((rc = slurp(&in, &data, &len, err)) == 0) {
+		rc = corpus_read_mem(r, path, extension(path), data, len, nrecs,
+				     err);
+		free(data);
+	}
+	*unreadable = in.unreadable && *nrecs == 0;
+	close(in.fd);
+	if (rc == 0 && r->on_file) {
+		input_info(&in, &info);
+		rc = r->on_file(r->ctx, path, &info);
+	}
+	return rc;
 }
 
 int corpus_read_file(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err)
 {
-	char *data = NULL;
-	size_t len = 0;
-	int rc;
+	long n = 0;
+	int unreadable, rc = read_file(r, path, &n, err, &unreadable);
 
 	if (nrecs)
-		*nrecs = 0;
-	if (try_stream(r, path, nrecs, err, &rc))
-		return rc;
-	rc = slurp(path, &data, &len, err);
-	if (rc != 0)
-		return rc;
-	rc = corpus_read_mem(r, path, extension(path), data, len, nrecs, err);
-	free(data);
+		*nrecs = n;
 	return rc;
 }
 
@@ -1065,6 +1477,10 @@ struct walk {
 	const struct corpus_reader *r;
 	struct qerr *err;
 	long nrecs, nskipped; /* records read; files want declined */
+	/* the directory holding r->exclude, and its name there */
+	dev_t xdev;
+	ino_t xino;
+	const char *xbase;
 };
 
 static int walk_entry(struct walk *w, const char *path, const struct frame *up);
@@ -1129,6 +1545,28 @@ static int list_dir(const char *dir, char ***out, size_t *n, struct qerr *err)
 	return 0;
 }
 
+/* Is name, in the directory of frame f, the excluded file or one of its
+ * companions (NAME-journal, -wal, -shm, NAME.tmp-PID...)?  Its lock file
+ * (.NAME.lock) is hidden, and hidden entries are never read. */
+static int excluded(const struct walk *w, const struct frame *f,
+		    const char *name)
+{
+	static const char *const tails[] = {"", "-journal", "-wal", "-shm",
+					    NULL};
+	size_t n;
+	int i;
+
+	if (w->xbase == NULL || f->dev != w->xdev || f->ino != w->xino)
+		return 0;
+	n = strlen(w->xbase);
+	if (strncmp(name, w->xbase, n) != 0)
+		return 0;
+	for (i = 0; tails[i]; i++)
+		if (strcmp(name + n, tails[i]) == 0)
+			return 1;
+	return strncmp(name + n, ".tmp-", 5) == 0;
+}
+
 static int walk_dir(struct walk *w, const char *dir, const struct frame *f)
 {
 	char **names;
@@ -1137,6 +1575,8 @@ static int walk_dir(struct walk *w, const char *dir, const struct frame *f)
 	int rc = list_dir(dir, &names, &n, w->err);
 
 	for (i = 0; rc == 0 && i < n; i++) {
+		if (excluded(w, f, names[i]))
+			continue;
 		buf_reset(&path);
 		if (buf_append(&path, dir, dn) != 0 ||
 		    (dn > 0 && dir[dn - 1] != '/' && buf_putc(&path, '/') != 0) ||
@@ -1150,12 +1590,13 @@ static int walk_dir(struct walk *w, const char *dir, const struct frame *f)
 	return rc;
 }
 
-/* One file of a walk: data problems become warnings. */
+/* One file of a walk: data problems, and a file that cannot be opened or
+ * read, become warnings (the file is skipped). */
 static int walk_file(struct walk *w, const char *path)
 {
 	struct qerr e;
 	long n = 0;
-	int rc;
+	int rc, unreadable;
 	size_t ml;
 
 	qerr_clear(&e);
@@ -1163,9 +1604,9 @@ static int walk_file(struct walk *w, const char *path)
 		w->nskipped++;
 		return 0;
 	}
-	rc = corpus_read_file(w->r, path, &n, &e);
+	rc = read_file(w->r, path, &n, &e, &unreadable);
 	w->nrecs += n;
-	if (rc == QERR_DATA && e.code == QERR_DATA) {
+	if ((rc == QERR_DATA && e.code == QERR_DATA) || unreadable) {
 		ml = strlen(e.msg);
 		warn(w->r, "%s%s", e.msg,
 		     ml >= 7 && strcmp(e.msg + ml - 7, "skipped") == 0
@@ -1217,6 +1658,27 @@ static int walk_entry(struct walk *w, const char *path, const struct frame *up)
 	return walk_file(w, path);
 }
 
+/* Note where r->exclude lives, for excluded(). */
+static void walk_exclude(struct walk *w)
+{
+	const char *x = w->r->exclude, *slash;
+	char *dir;
+	struct stat st;
+
+	w->xbase = NULL;
+	if (x == NULL || *x == '\0')
+		return;
+	slash = strrchr(x, '/');
+	dir = slash == NULL ? strdup(".")
+			    : strndup(x, slash == x ? 1 : (size_t)(slash - x));
+	if (dir != NULL && stat(dir, &st) == 0) {
+		w->xdev = st.st_dev;
+		w->xino = st.st_ino;
+		w->xbase = slash ? slash + 1 : x;
+	}
+	free(dir);
+}
+
 int corpus_read_path(const struct corpus_reader *r, const char *path,
 		     long *nrecs, struct qerr *err)
 {
@@ -1231,18 +1693,25 @@ int corpus_read_path(const struct corpus_reader *r, const char *path,
 		e = errno;
 		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		if (r->want && !r->want(r->ctx, path))
-			return 0;
-		return corpus_read_file(r, path, nrecs, err);
-	}
-	f.dev = st.st_dev;
-	f.ino = st.st_ino;
-	f.up = NULL;
 	w.r = r;
 	w.err = err;
 	w.nrecs = 0;
 	w.nskipped = 0;
+	walk_exclude(&w);
+	if (!S_ISDIR(st.st_mode) && !r->lenient) {
+		if (r->want && !r->want(r->ctx, path))
+			return 0;
+		return corpus_read_file(r, path, nrecs, err);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		rc = walk_file(&w, path); /* asks r->want itself */
+		if (nrecs)
+			*nrecs = w.nrecs;
+		return rc;
+	}
+	f.dev = st.st_dev;
+	f.ino = st.st_ino;
+	f.up = NULL;
 	rc = walk_dir(&w, path, &f);
 	if (nrecs)
 		*nrecs = w.nrecs;

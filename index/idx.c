@@ -275,7 +275,8 @@ static const char schema_sql[] =
 	"BEGIN;"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	"CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT, size INT,"
-	" mtime INT, hash TEXT, bundled INT, first INT, n INT);"
+	" mtime INT, hash TEXT, bundled INT, first INT, n INT, kind INT,"
+	" format TEXT);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, ext_id TEXT, source INT,"
 	" line INT, question TEXT, answer TEXT, len_q INT, len_a INT);"
 	"CREATE TABLE vocab(term TEXT PRIMARY KEY, id INT, df INT, cf INT)"
@@ -347,14 +348,22 @@ static void remove_stale(const char *path)
 struct idx_build *idx_build_new(const char *path, struct qerr *err)
 {
 	struct idx_build *b = calloc(1, sizeof(*b));
-	size_t n = strlen(path) + 32;
+	size_t n;
 
-	if (b == NULL || (b->path = strdup(path)) == NULL ||
-	    (b->tmp = malloc(n)) == NULL || (b->tok = tok_new(TOK_STEM)) == NULL) {
+	if (b)
+		b->lock_fd = -1;
+	if (b == NULL || (b->path = idx_resolve_path(path)) == NULL ||
+	    (b->tmp = malloc(n = strlen(b->path) + 32)) == NULL ||
+	    (b->tok = tok_new(TOK_STEM)) == NULL) {
 		idx_build_abort(b);
 		qerr_set(err, QERR_IO, "out of memory");
 		return NULL;
 	}
+	if (idx_lock_writer(b->path, &b->lock_fd, err) != 0) {
+		idx_build_abort(b);
+		return NULL;
+	}
+	path = b->path;
 	/* The temporary index (and run files) go beside the index. */
 	snprintf(b->tmp, n, "%s.tmp-%ld", path, (long)getpid());
 	b->budget = IDX_BUILD_MEMORY;
@@ -371,6 +380,7 @@ int idx_build_begin(struct idx_build **out, const char *path,
 	*out = NULL;
 	if ((b = idx_build_new(path, err)) == NULL)
 		return QERR_IO;
+	path = b->path;
 	if (!replaceable(path)) {
 		struct stat sb;
 
@@ -388,7 +398,15 @@ int idx_build_begin(struct idx_build **out, const char *path,
 	if (sqlite3_open_v2(b->tmp, &b->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK) {
-		int e = errno;
+		/* SQLite's own errno is from its last try (a read-only
+		 * open: ENOENT); creating the file says why it failed. */
+		int fd = open(b->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0644), e = fd < 0 ? errno : 0;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(b->tmp);
+		}
 
 		qerr_set(err, QERR_IO, "cannot create index %s: %s", b->tmp,
 			 e ? strerror(e) : sqlite3_errmsg(b->db));
@@ -427,7 +445,7 @@ int idx_build_source(struct idx_build *b, const char *path, long long size,
 		return b->err.code;
 	b->src_id++;
 	if (sqlite3_prepare_v2(b->db,
-			       "INSERT INTO sources VALUES(?,?,?,?,?,?,?,0)", -1,
+			       "INSERT INTO sources VALUES(?,?,?,?,?,?,?,0,0,NULL)", -1,
 			       &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, b->src_id);
@@ -441,6 +459,55 @@ int idx_build_source(struct idx_build *b, const char *path, long long size,
 		goto fail;
 	sqlite3_finalize(st);
 	b->src_row = b->src_id;
+	return 0;
+fail:
+	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+int idx_build_source_stat(struct idx_build *b, long long size,
+			  long long mtime, const char *hash)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return b->err.code;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET size = ?, mtime = ?, "
+				      "hash = ? WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, size);
+	sqlite3_bind_int64(st, 2, mtime);
+	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, b->src_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+int idx_build_source_kind(struct idx_build *b, int kind, const char *format)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return b->err.code;
+	if (b->src_row == 0)
+		return 0;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET kind = ?, format = ? "
+				      "WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_text(st, 2, format, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, b->src_row);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
 	return 0;
 fail:
 	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
@@ -1628,6 +1695,7 @@ void idx_build_abort(struct idx_build *b)
 	tok_free(b->tok);
 	free(b->path);
 	free(b->tmp);
+	idx_unlock_writer(b->lock_fd);
 	free(b);
 }
 
@@ -2848,8 +2916,9 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 	*out = NULL;
 	*n = 0;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT path, size, mtime, hash, bundled FROM "
-			       "sources ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+			       "SELECT path, size, mtime, hash, bundled, n, kind, "
+			       "coalesce(format, '') FROM sources ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2870,7 +2939,11 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 		s[cnt].mtime = sqlite3_column_int64(st, 2);
 		s[cnt].hash = col_dup(st, 3);
 		s[cnt].bundled = sqlite3_column_int(st, 4);
-		if (s[cnt].path == NULL || s[cnt].hash == NULL) {
+		s[cnt].n = (long)sqlite3_column_int64(st, 5);
+		s[cnt].kind = sqlite3_column_int(st, 6);
+		s[cnt].format = col_dup(st, 7);
+		if (s[cnt].path == NULL || s[cnt].hash == NULL ||
+		    s[cnt].format == NULL) {
 			idx_sources_free(s, cnt + 1);
 			sqlite3_finalize(st);
 			return qerr_set(err, QERR_IO, "out of memory");
@@ -2897,6 +2970,7 @@ void idx_sources_free(struct idx_source *s, int n)
 	for (i = 0; s && i < n; i++) {
 		free(s[i].path);
 		free(s[i].hash);
+		free(s[i].format);
 	}
 	free(s);
 }

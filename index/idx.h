@@ -13,10 +13,21 @@
  *       analyzer      TOK_VERSION the terms were made with
  *       bundled_hash  FNV-1a 64 of the embedded corpus, when built from it
  *       created       unix time of the build
+ *       mtime_ref     when the last build or update began reading files
+ *                     (nanoseconds since the epoch, whole seconds of the
+ *                     file-system clock); when present, sources.mtime
+ *                     are nanoseconds, else whole seconds (older
+ *                     indexes).  A source whose mtime is not older is
+ *                     racy: its content is compared, not only its stat.
  *   sources(id INTEGER PRIMARY KEY, path TEXT, size INT, mtime INT,
- *           hash TEXT, bundled INT, first INT, n INT)
- *       every file read, so `ask` can notice it changed; its records are
- *       the doc ids first .. first+n-1.
+ *           hash TEXT, bundled INT, first INT, n INT, kind INT,
+ *           format TEXT)
+ *       every file read, so `ask` can notice it changed: size, mtime
+ *       and hash of the bytes read, all from the descriptor they were
+ *       read through (mtime -1: unknown, compare the content); its
+ *       records are the doc ids first .. first+n-1.  kind: how the file
+ *       was read (IDX_KIND_QA or IDX_KIND_PASSAGE); format: what it was
+ *       read as ("txt", "md", "jsonl", "html", or a converter's extension).
  *   docs(id INTEGER PRIMARY KEY, ext_id TEXT, source INT, line INT,
  *        question TEXT, answer TEXT, len_q INT, len_a INT)
  *       the live records; id is the internal doc id, given in the order
@@ -80,8 +91,9 @@
  *       updated vocab alone) and scan vocab otherwise.  An update rewrites
  *       the buckets of the terms it added or dropped.
  *
- * Building is atomic: idx_build_* writes PATH.tmp-PID beside PATH and
- * renames it over PATH only when complete.  An update (idx_update_begin)
+ * Building is atomic: idx_build_* writes PATH.tmp-PID beside PATH (the
+ * link's target when PATH is a symbolic link) and renames it over PATH
+ * only when complete.  An update (idx_update_begin)
  * changes the file in place inside one SQLite transaction (rollback
  * journal): a killed update is rolled back by the next reader.  Readers
  * open read-only and read inside a transaction, so they see the index
@@ -111,7 +123,7 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 4
+#define IDX_SCHEMA 5
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
 /* Non-base segments an update leaves before merging them into one. */
@@ -142,7 +154,12 @@ struct idx_source {
 	long long size, mtime;
 	char *hash;
 	int bundled;
+	long n;       /* records read from it */
+	int kind;     /* IDX_KIND_QA or IDX_KIND_PASSAGE */
+	char *format; /* "" when not recorded */
 };
+
+enum { IDX_KIND_QA = 0, IDX_KIND_PASSAGE = 1 };
 
 /* ---- building ---- */
 
@@ -153,6 +170,13 @@ int idx_build_begin(struct idx_build **out, const char *path,
 /* Record a source file (path as given; size, mtime and content hash). */
 int idx_build_source(struct idx_build *b, const char *path, long long size,
 		     long long mtime, const char *hash, int bundled);
+/* Set the size, mtime and hash of the source recorded last, known once
+ * it has been read through. */
+int idx_build_source_stat(struct idx_build *b, long long size,
+			  long long mtime, const char *hash);
+/* How the most recently added source was read (IDX_KIND_*, and its
+ * format name, may be NULL). */
+int idx_build_source_kind(struct idx_build *b, int kind, const char *format);
 /* Add one record from the most recently added source. */
 int idx_build_add(struct idx_build *b, const char *ext_id,
 		  const char *question, const char *answer, long line);
@@ -185,6 +209,27 @@ int idx_update_sources(struct idx_build *b, struct idx_source **out, int *n,
 int idx_update_remove(struct idx_build *b, const char *path);
 /* A source whose content is unchanged got a new mtime. */
 int idx_update_touch(struct idx_build *b, const char *path, long long mtime);
+/* A meta value of the index being updated, copied into out[n]; NULL
+ * when it has none. */
+const char *idx_update_meta(struct idx_build *b, const char *key, char *out,
+			    size_t n);
+
+/* Writers take turns: idx_build_begin and idx_update_begin first lock
+ * .NAME.lock beside the index (flock, released by commit or abort),
+ * waiting up to the lock wait (IDX_LOCK_WAIT seconds unless set), then
+ * failing with QERR_IO.  Readers are never blocked by it. */
+#define IDX_LOCK_WAIT 10.0
+void idx_set_lock_wait(double seconds);
+/* Take the writer lock of the index at path (already resolved); *fd gets
+ * the descriptor to pass to idx_unlock_writer.  A process that holds it
+ * may take it again (a build inside a held lock), each time released
+ * once. */
+int idx_lock_writer(const char *path, int *fd, struct qerr *err);
+void idx_unlock_writer(int fd);
+/* path with symbolic links followed to the final target (which may not
+ * exist yet): builds write beside it, so a symlinked index stays a link.
+ * Caller frees; NULL when out of memory. */
+char *idx_resolve_path(const char *path);
 
 /* Drop the build without touching the old index. Accepts NULL. */
 void idx_build_abort(struct idx_build *b);
@@ -283,6 +328,13 @@ struct idx_alias {
 /* All aliases of the index (loaded once, borrowed for the life of x).
  * Returns the count; 0 when there are none. */
 int idx_aliases(struct idx *x, const struct idx_alias **out);
+
+/* The sources recorded in the index at path, of any schema version and
+ * even when the rest of it is damaged: path and bundled only (size, mtime
+ * and hash are left 0/NULL).  QERR_DATA when they cannot be read.  Free
+ * with idx_sources_free. */
+int idx_salvage_sources(const char *path, struct idx_source **out, int *n,
+			struct qerr *err);
 
 /* Is path a quarry index (of any schema version) built from the embedded
  * corpus?  Lets the default index be rebuilt after an upgrade. */

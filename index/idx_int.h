@@ -25,7 +25,8 @@ struct hit {
 };
 
 struct idx_build {
-	char *path, *tmp;
+	char *path, *tmp; /* path resolved through symbolic links */
+	int lock_fd;      /* the writer lock (idx_lock_writer), or -1 */
 	sqlite3 *db;
 	sqlite3_stmt *ins_doc;
 	struct tok *tok;

@@ -109,6 +109,35 @@ static int load_segments(struct idx_build *b)
 	return 0;
 }
 
+/* An update writes the index and creates its rollback journal beside it:
+ * say which of the two cannot be written (SQLite would only say "attempt
+ * to write a readonly database", and only at the first write). */
+static int check_writable(const char *path, struct qerr *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int e;
+
+	if (access(path, W_OK) != 0 && errno != ENOENT) {
+		e = errno;
+		return qerr_set(err, QERR_IO, "cannot update index %s: %s", path,
+				strerror(e));
+	}
+	dir = slash == NULL ? strdup(".")
+			    : strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (dir == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	if (access(dir, W_OK) != 0) {
+		e = errno;
+		qerr_set(err, QERR_IO, "cannot update index %s: its directory %s: "
+			 "%s", path, dir, strerror(e));
+		free(dir);
+		return QERR_IO;
+	}
+	free(dir);
+	return 0;
+}
+
 int idx_update_begin(struct idx_build **out, const char *path,
 		     struct qerr *err)
 {
@@ -117,12 +146,14 @@ int idx_update_begin(struct idx_build **out, const char *path,
 	char text[64];
 
 	*out = NULL;
+	if (check_writable(path, err) != 0)
+		return QERR_IO;
 	if ((b = idx_build_new(path, err)) == NULL)
 		return QERR_IO;
 	b->update = 1; /* a large update spills run files like a build */
 	if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
-		int e = errno;
+		int e = b->db ? sqlite3_system_errno(b->db) : ENOMEM;
 
 		qerr_set(err, QERR_IO, "cannot open index %s for update: %s",
 			 path, e ? strerror(e) : sqlite3_errmsg(b->db));
@@ -217,6 +248,12 @@ int idx_update_touch(struct idx_build *b, const char *path, long long mtime)
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+const char *idx_update_meta(struct idx_build *b, const char *key, char *out,
+			    size_t n)
+{
+	return meta_text(b->db, key, out, n);
 }
 
 /* ---- removing a source ---- */

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/fileio.h"
 
 #define MAX_TIMEOUT_S 86400.0 /* a day: anything larger is a typo */
 #define MAX_RETRIES 20
@@ -164,6 +167,8 @@ static int apply(struct llm_config *cfg, const char *key, const char *val,
 		return parse_seconds(val, &cfg->connect_timeout_ms);
 	if (strcmp(key, "stall_timeout") == 0)
 		return parse_seconds(val, &cfg->stall_timeout_ms);
+	if (strcmp(key, "total_timeout") == 0)
+		return parse_seconds(val, &cfg->total_timeout_ms);
 	if (strcmp(key, "retries") == 0) {
 		if (parse_count(val, MAX_RETRIES, &n) != 0)
 			return -1;
@@ -224,16 +229,24 @@ static int load_file(struct llm_config *cfg, char **warning,
 {
 	char *path = config_path(), *shown;
 	struct stat st;
-	int saw_key = 0, rc, e;
-	FILE *f;
+	int saw_key = 0, rc, e, fd;
+	FILE *f = NULL;
 
 	if (path == NULL)
 		return QERR_OK;
-	f = fopen(path, "r");
-	if (f == NULL) {
+	/* A FIFO or device there is refused, never waited on. */
+	fd = fio_open_regular(path, &st);
+	e = fd == FIO_NOT_REGULAR ? EINVAL : errno;
+	if (fd >= 0 && (f = fdopen(fd, "r")) == NULL) {
 		e = errno;
+		close(fd);
+	}
+	if (f == NULL) {
 		rc = QERR_OK;
-		if (e != ENOENT && e != ENOTDIR)
+		if (fd == FIO_NOT_REGULAR)
+			rc = qerr_set(err, QERR_IO, "cannot read %s: not a "
+				      "regular file", path);
+		else if (e != ENOENT && e != ENOTDIR)
 			rc = qerr_set(err, QERR_IO, "cannot read %s: %s", path,
 				      strerror(e));
 		free(path);
@@ -288,6 +301,7 @@ int llm_config_load(struct llm_config *cfg, char **warning, struct qerr *err)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->connect_timeout_ms = 5000;
 	cfg->stall_timeout_ms = 30000;
+	cfg->total_timeout_ms = 120000;
 	cfg->max_retries = 3;
 	cfg->context_budget = 6000;
 	if (warning != NULL)

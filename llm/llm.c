@@ -6,8 +6,10 @@
  * body for its message, text/event-stream goes through the SSE parser,
  * anything else is buffered (capped at 32 MB) and read as one JSON reply.
  * A progress callback aborts the transfer when no byte moved for the stall
- * timeout, measured in milliseconds.  429 and 5xx are retried with backoff
- * (0.5 s, 1 s, 2 s, ...) or the server's Retry-After.  The API key only
+ * timeout, measured in milliseconds, when the total deadline has passed,
+ * or when the caller's cancel flag is set.  429 and 5xx are retried with
+ * backoff (0.5 s, 1 s, 2 s, ...) or the server's Retry-After, within the
+ * deadline.  The API key only
  * ever goes into the Authorization header and is scrubbed from every
  * message this file produces. */
 #include "llm.h"
@@ -32,6 +34,7 @@
 #define MAX_ERROR_BODY (64u * 1024)   /* kept of an HTTP error body */
 #define MAX_RETRY_AFTER_MS 30000L
 #define REDACTED "[redacted]"
+#define MIN_REDACT_KEY 8 /* shorter "keys" (placeholders) are common words */
 
 enum mode { UNDECIDED, READ_ERROR, READ_SSE, READ_BODY };
 
@@ -42,8 +45,14 @@ struct xfer {
 	llm_text_fn on_text;
 	void *ctx;
 	struct buf *reply;
-	long stall_ms, connect_ms;
+	long stall_ms, connect_ms, total_ms;
+	int64_t deadline; /* CLOCK_MONOTONIC ms; 0: none */
+	const volatile sig_atomic_t *cancel;
+	const char *key;  /* redacted from reply text when long enough */
+	struct buf held;  /* reply text that may be the start of the key */
 	size_t text_len; /* reply text delivered so far */
+	int cancelled;   /* *cancel was seen */
+	int timed_out;   /* the deadline passed */
 	/* per attempt */
 	enum mode mode;
 	long status;
@@ -54,6 +63,7 @@ struct xfer {
 	int64_t last_ms;     /* when bytes last moved */
 	curl_off_t last_dl, last_ul;
 	int moved;   /* any byte moved yet (else still connecting) */
+	int body_full; /* an error body reached its cap: read no more */
 	int stalled; /* the progress callback gave up */
 };
 
@@ -206,11 +216,11 @@ char *llm_error_message(const char *body, size_t len)
 
 /* ---- libcurl callbacks ----------------------------------------------- */
 
-/* Reply text from the SSE parser or a whole JSON reply. */
-static int deliver(void *ud, const char *text, size_t len)
+/* Pass reply text on to the caller, within MAX_REPLY. */
+static int pass_on(struct xfer *x, const char *text, size_t len)
 {
-	struct xfer *x = ud;
-
+	if (len == 0)
+		return 0;
 	x->text_len += len;
 	if (x->text_len > MAX_REPLY)
 		return qerr_set(&x->fail, QERR_DATA, "reply larger than %u MB",
@@ -218,6 +228,67 @@ static int deliver(void *ud, const char *text, size_t len)
 	if (x->reply != NULL && buf_append(x->reply, text, len) != 0)
 		return qerr_set(&x->fail, QERR_IO, "out of memory");
 	return x->on_text ? x->on_text(x->ctx, text, len) : 0;
+}
+
+/* Bytes at the end of s[0..n) that could start the key k[0..kn). */
+static size_t key_start(const char *s, size_t n, const char *k, size_t kn)
+{
+	size_t m = n < kn - 1 ? n : kn - 1;
+
+	for (; m > 0; m--)
+		if (memcmp(s + n - m, k, m) == 0)
+			return m;
+	return 0;
+}
+
+/* Reply text from the SSE parser or a whole JSON reply.  With a key, text
+ * is held back while its end could be the start of an echoed key, and
+ * every whole occurrence is passed on as REDACTED. */
+static int deliver(void *ud, const char *text, size_t len)
+{
+	struct xfer *x = ud;
+	size_t klen = x->key ? strlen(x->key) : 0, keep;
+	const char *s, *end, *hit;
+	int rc = 0;
+
+	if (klen < MIN_REDACT_KEY)
+		return pass_on(x, text, len);
+	if (buf_append(&x->held, text, len) != 0)
+		return qerr_set(&x->fail, QERR_IO, "out of memory");
+	s = x->held.data;
+	end = s + x->held.len;
+	while (rc == 0 &&
+	       (hit = find(s, (size_t)(end - s), x->key, klen)) != NULL) {
+		rc = pass_on(x, s, (size_t)(hit - s));
+		if (rc == 0)
+			rc = pass_on(x, REDACTED, strlen(REDACTED));
+		s = hit + klen;
+	}
+	keep = key_start(s, (size_t)(end - s), x->key, klen);
+	if (rc == 0)
+		rc = pass_on(x, s, (size_t)(end - s) - keep);
+	memmove(x->held.data, end - keep, keep);
+	x->held.len = keep;
+	x->held.data[keep] = '\0';
+	return rc;
+}
+
+/* The end of the reply: text held back was not the key after all. */
+static void flush_held(struct xfer *x)
+{
+	if (x->held.len > 0)
+		pass_on(x, x->held.data, x->held.len);
+	buf_reset(&x->held);
+}
+
+/* Has the caller cancelled, or the deadline passed?  Notes which. */
+static int must_stop(struct xfer *x)
+{
+	if (x->cancel != NULL && *x->cancel)
+		x->cancelled = 1;
+	else if (x->deadline != 0 && now_ms() >= x->deadline)
+		x->timed_out = 1;
+	return x->cancelled || x->timed_out;
 }
 
 /* Pick how to read the body, once the status line and headers are in. */
@@ -241,6 +312,8 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 	size_t n = size * nmemb;
 
 	x->last_ms = now_ms();
+	if (must_stop(x))
+		return 0;
 	if (x->mode == UNDECIDED)
 		decide(x);
 	switch (x->mode) {
@@ -251,9 +324,14 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 		}
 		return llm_sse_feed(x->sse, ptr, n, &x->fail) ? 0 : n;
 	case READ_ERROR:
-		if (x->body.len < MAX_ERROR_BODY)
-			buf_append(&x->body, ptr,
-				   n < MAX_ERROR_BODY ? n : MAX_ERROR_BODY);
+		/* The message is at the start: past the cap, stop reading (an
+		 * endless error body must not keep the request open). */
+		if (x->body.len + n >= MAX_ERROR_BODY) {
+			buf_append(&x->body, ptr, MAX_ERROR_BODY - x->body.len);
+			x->body_full = 1;
+			return 0;
+		}
+		buf_append(&x->body, ptr, n);
 		return n;
 	default:
 		if (x->body.len + n > MAX_REPLY) {
@@ -304,6 +382,8 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 
 	(void)dltotal;
 	(void)ultotal;
+	if (must_stop(x))
+		return 1;
 	if (dlnow != x->last_dl || ulnow != x->last_ul) {
 		x->last_dl = dlnow;
 		x->last_ul = ulnow;
@@ -323,16 +403,19 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 
 /* ---- the request ----------------------------------------------------- */
 
-/* {url}/chat/completions with trailing slashes of url dropped. */
+/* {url}/chat/completions with trailing slashes of url's path dropped; a
+ * query or fragment (http://host/v1?api-version=x) stays after the
+ * path. */
 static char *endpoint(const char *url)
 {
 	struct buf b = BUF_INIT;
-	size_t n = strlen(url);
+	size_t q = strcspn(url, "?#"), n = q;
 
 	while (n > 0 && url[n - 1] == '/')
 		n--;
 	if (buf_append(&b, url, n) != 0 ||
-	    buf_puts(&b, "/chat/completions") != 0) {
+	    buf_puts(&b, "/chat/completions") != 0 ||
+	    buf_puts(&b, url + q) != 0) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -415,6 +498,15 @@ static void reset_attempt(struct xfer *x)
 	x->last_dl = x->last_ul = 0;
 	x->moved = 0;
 	x->stalled = 0;
+	x->body_full = 0;
+	buf_reset(&x->held);
+	if (x->deadline != 0) {
+		/* libcurl's own limit too, for waits without a callback */
+		int64_t left = x->deadline - x->last_ms;
+
+		x->c->easy_setopt(x->h, CURLOPT_TIMEOUT_MS,
+				  (long)(left > 1 ? left : 1));
+	}
 }
 
 /* Text of a whole (non-streamed) JSON reply, passed to deliver(). */
@@ -481,6 +573,31 @@ static int http_error(struct xfer *x, const char *key, struct qerr *err)
 	return QERR_IO;
 }
 
+/* The request ended because of the caller or the deadline. */
+static int timeout_or_cancel(const struct xfer *x, struct qerr *err)
+{
+	if (x->cancelled)
+		return qerr_set(err, QERR_IO, "interrupted");
+	return qerr_set(err, QERR_IO,
+			"no complete reply within %.1f s (total timeout)",
+			(double)x->total_ms / 1000.0);
+}
+
+/* Sleep ms, or less when the caller cancels or the deadline comes first.
+ * Returns non-zero when the request must stop. */
+static int wait_retry(struct xfer *x, long ms)
+{
+	int64_t until = now_ms() + ms;
+
+	if (x->deadline != 0 && until >= x->deadline) {
+		x->timed_out = 1;
+		return 1;
+	}
+	while (!must_stop(x) && now_ms() < until)
+		sleep_ms(until - now_ms() < 50 ? (long)(until - now_ms()) : 50);
+	return x->cancelled || x->timed_out;
+}
+
 /* Result of one attempt. */
 enum outcome { DONE, RETRY };
 
@@ -495,6 +612,15 @@ static enum outcome judge(struct xfer *x, CURLcode rc, const char *errbuf,
 		qerr_set(err, x->fail.code, "%s", x->fail.msg);
 		return DONE;
 	}
+	if (rc == CURLE_OPERATION_TIMEDOUT && x->deadline != 0 &&
+	    now_ms() >= x->deadline - 100)
+		x->timed_out = 1;
+	if (x->cancelled || x->timed_out) {
+		timeout_or_cancel(x, err);
+		return DONE;
+	}
+	if (rc == CURLE_WRITE_ERROR && x->body_full)
+		rc = CURLE_OK; /* an error body cut at its cap: judged below */
 	if (x->stalled)
 		qerr_set(err, QERR_IO,
 			 "%sserver sent nothing for %.1f s (stall timeout)",
@@ -544,7 +670,12 @@ static int run(struct xfer *x, const struct llm_config *cfg, char *errbuf,
 					       : 500L << (tries < 6 ? tries : 6);
 		if (delay > MAX_RETRY_AFTER_MS)
 			delay = MAX_RETRY_AFTER_MS;
-		sleep_ms(delay);
+		if (wait_retry(x, delay)) {
+			if (x->cancelled)
+				return timeout_or_cancel(x, err);
+			/* the deadline would pass first: the last error */
+			return http_error(x, cfg->key, err);
+		}
 		tries++;
 	}
 }
@@ -569,6 +700,10 @@ int llm_complete(const struct llm_config *cfg, const struct llm_request *req,
 	x.reply = reply;
 	x.stall_ms = cfg->stall_timeout_ms;
 	x.connect_ms = cfg->connect_timeout_ms;
+	x.total_ms = cfg->total_timeout_ms;
+	x.deadline = x.total_ms > 0 ? now_ms() + x.total_ms : 0;
+	x.cancel = req->cancel;
+	x.key = cfg->key;
 	url = endpoint(cfg->url);
 	body = llm_request_body(cfg, req);
 	hdrs = headers(x.c, cfg->key);
@@ -578,6 +713,7 @@ int llm_complete(const struct llm_config *cfg, const struct llm_request *req,
 	} else {
 		setup(&x, url, hdrs, body, errbuf);
 		rc = run(&x, cfg, errbuf, err);
+		flush_held(&x);
 	}
 	scrub(err, cfg->key);
 	if (x.h != NULL)
@@ -585,6 +721,7 @@ int llm_complete(const struct llm_config *cfg, const struct llm_request *req,
 	x.c->slist_free_all(hdrs);
 	llm_sse_free(x.sse);
 	buf_free(&x.body);
+	buf_free(&x.held);
 	free(body);
 	free(url);
 	return rc;

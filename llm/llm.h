@@ -9,6 +9,7 @@
 #ifndef QUARRY_LLM_H
 #define QUARRY_LLM_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "../util/buf.h"
@@ -21,16 +22,24 @@ struct llm_config {
 	long connect_timeout_ms; /* default 5000; 0: libcurl's default */
 	long stall_timeout_ms;   /* no byte for this long aborts; default 30000;
 				  * checked about once a second; 0: never */
+	long total_timeout_ms;   /* the whole request, retries and their
+				  * waits included, ends after this long;
+				  * default 120000; 0: never */
 	int max_retries;         /* on 429/5xx; default 3 */
-	size_t context_budget;   /* max bytes of Q&A context; default 6000 */
+	size_t context_budget;   /* max bytes of context; default 6000: spent
+				    on snippets first, then whole texts */
 };
 
-/* One retrieved Q&A pair offered to the model as numbered context. */
+/* One retrieved record offered to the model as numbered context: its
+ * label, where it comes from (source:line), its question or title, and
+ * its text, whole or as a snippet. */
 struct llm_entry {
-	const char *id; /* shown to the model as [id] */
+	const char *id; /* shown to the model as [id]; unique per request */
 	const char *question;
 	const char *answer;
-	const char *source;
+	const char *source;  /* may be NULL */
+	long line;           /* of the record in source; 0: not shown */
+	const char *snippet; /* a short extract of answer, or NULL */
 };
 
 /* One earlier conversation turn (chat). */
@@ -46,6 +55,9 @@ struct llm_request {
 	const struct llm_turn *history; /* may be NULL */
 	int nhistory;
 	int stream; /* 1: stream SSE and call on_text as text arrives */
+	/* When non-NULL, the request gives up soon (within about a second)
+	 * after *cancel becomes non-zero, e.g. from a SIGINT handler. */
+	const volatile sig_atomic_t *cancel;
 };
 
 /* Receives reply text as it arrives. Return non-zero to abort. */
@@ -76,7 +88,13 @@ char *llm_request_body(const struct llm_config *cfg,
  * on_text gets the whole text in one call); on_text may be NULL.  The
  * reply text is also appended to reply (may be NULL); after a failure it
  * holds whatever text arrived.  Returns QERR_USAGE when cfg has no url.
- * A non-zero return from on_text aborts with QERR_IO "reply aborted".
+ * A non-zero return from on_text aborts with QERR_IO "reply aborted";
+ * req->cancel aborts with QERR_IO "interrupted"; the total timeout with
+ * QERR_IO "no complete reply within N s (total timeout)".  Every buffer
+ * fed by the network is capped (an event, a reply, an error body).  An
+ * API key of 8 bytes or more that the server echoes is replaced by
+ * "[redacted]" in the text given to on_text and reply, even when split
+ * between chunks.
  * Retries 429/5xx with backoff honouring Retry-After; no retry on other
  * 4xx.  On failure returns QERR_IO (network, timeout, HTTP error, cut
  * stream) or QERR_DATA (malformed reply) with the server's own message in

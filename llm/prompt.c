@@ -4,17 +4,22 @@
  * context, the earlier turns of the conversation, and one user message:
  *
  *     Context:
- *     [8] Q: ...
+ *     [1] guide.md:12
+ *     Q: ...
  *     A: ...
  *
- *     [12] Q: ...
+ *     [2] notes.txt:40
+ *     Q: ...
  *     A: ...
  *
  *     Question: ...
  *
- * Entries go in rank order until context_budget bytes are used; the first
- * entry is cut to fit, later ones that do not fit are dropped.  All text
- * is repaired to valid UTF-8 first, since JSON strings must be. */
+ * The budget (context_budget bytes) goes to snippets first: entries in
+ * rank order, each as its snippet when it has one, until one does not
+ * fit (the first is cut to fit when it alone does not); then, in rank
+ * order, an entry's snippet gives way to its whole text where the budget
+ * still allows.  All text is repaired to valid UTF-8 first, since JSON
+ * strings must be. */
 #include "llm.h"
 
 #include <jansson.h>
@@ -27,7 +32,7 @@
 static const char system_prompt[] =
 	"You answer questions using only the numbered context entries in the "
 	"user's message. Cite every entry you use by its number in square "
-	"brackets, like [8]. If the context does not answer the question, say "
+	"brackets, like [1]. If the context does not answer the question, say "
 	"that you don't know; do not answer from outside knowledge.";
 
 /* A valid-UTF-8 copy of s (NULL counts as ""). NULL on out-of-memory. */
@@ -38,8 +43,9 @@ static char *clean(const char *s)
 	return utf8_repair(s, strlen(s), NULL);
 }
 
-/* One context entry as the model sees it, as valid UTF-8. */
-static char *format_entry(const struct llm_entry *e, int i)
+/* One context entry as the model sees it, as valid UTF-8, with text as
+ * its answer. */
+static char *format_entry(const struct llm_entry *e, int i, const char *text)
 {
 	struct buf b = BUF_INIT;
 	char num[24];
@@ -52,10 +58,21 @@ static char *format_entry(const struct llm_entry *e, int i)
 	} else {
 		rc |= buf_puts(&b, "[") | buf_puts(&b, e->id);
 	}
-	rc |= buf_puts(&b, "] Q: ");
+	rc |= buf_puts(&b, "]");
+	if (e->source && e->source[0]) {
+		rc |= buf_puts(&b, " ") | buf_puts(&b, e->source);
+		if (e->line > 0) {
+			snprintf(num, sizeof(num), ":%ld", e->line);
+			rc |= buf_puts(&b, num);
+		}
+		rc |= buf_puts(&b, "\n");
+	} else {
+		rc |= buf_puts(&b, " ");
+	}
+	rc |= buf_puts(&b, "Q: ");
 	rc |= buf_puts(&b, e->question ? e->question : "");
 	rc |= buf_puts(&b, "\nA: ");
-	rc |= buf_puts(&b, e->answer ? e->answer : "");
+	rc |= buf_puts(&b, text ? text : "");
 	if (rc != 0) {
 		buf_free(&b);
 		return NULL;
@@ -65,43 +82,86 @@ static char *format_entry(const struct llm_entry *e, int i)
 	return out;
 }
 
-/* Append the entries that fit in budget bytes to b. Returns 0 or -1. */
+/* The two forms of each entry: short (its snippet, or its text when it
+ * has none) and whole; NULL where memory ran out. */
+struct forms {
+	char *f[2];
+};
+
+static void free_forms(struct forms *fm, int n)
+{
+	int i;
+
+	for (i = 0; fm && i < n; i++) {
+		free(fm[i].f[0]);
+		free(fm[i].f[1]);
+	}
+	free(fm);
+}
+
+static struct forms *make_forms(const struct llm_request *req)
+{
+	struct forms *fm = calloc((size_t)req->nentries + 1, sizeof(*fm));
+	int i;
+
+	for (i = 0; fm && i < req->nentries; i++) {
+		const struct llm_entry *e = &req->entries[i];
+
+		fm[i].f[1] = format_entry(e, i, e->answer);
+		fm[i].f[0] = format_entry(e, i, e->snippet ? e->snippet
+							   : e->answer);
+		if (fm[i].f[0] == NULL || fm[i].f[1] == NULL) {
+			free_forms(fm, i + 1);
+			return NULL;
+		}
+	}
+	return fm;
+}
+
+/* Append the entries that fit in budget bytes to b (see the top).
+ * Returns 0 or -1. */
 static int add_context(struct buf *b, const struct llm_request *req,
 		       size_t budget)
 {
-	size_t used = 0;
-	int i, added = 0;
+	struct forms *fm = make_forms(req);
+	int *form = calloc((size_t)req->nentries + 1, sizeof(*form));
+	size_t used = 0, cut = 0;
+	int i, n = 0, rc = 0;
 
-	for (i = 0; i < req->nentries; i++) {
-		const char *sep = added ? "\n\n" : "";
-		char *text = format_entry(&req->entries[i], i);
-		size_t n, need;
+	if (fm == NULL || form == NULL) {
+		free_forms(fm, req->nentries);
+		free(form);
+		return -1;
+	}
+	for (n = 0; n < req->nentries; n++) {
+		size_t need = (n ? 2 : 0) + strlen(fm[n].f[0]);
 
-		if (text == NULL)
-			return -1;
-		n = strlen(text);
-		need = strlen(sep) + n;
 		if (used + need > budget) {
-			if (added) {
-				free(text);
-				break;
-			}
-			/* The best entry alone is too long: keep its start,
-			 * cut on a character boundary. */
-			n = utf8_valid_prefix(text, budget < n ? budget : n);
-			need = n;
-		}
-		if (buf_puts(b, sep) != 0 || buf_append(b, text, n) != 0) {
-			free(text);
-			return -1;
+			if (n == 0) /* the best alone is too long: its start */
+				cut = utf8_valid_prefix(fm[0].f[0], budget);
+			break;
 		}
 		used += need;
-		added++;
-		free(text);
 	}
-	if (!added && buf_puts(b, "(no entries)") != 0)
-		return -1;
-	return 0;
+	for (i = 0; i < n; i++) {
+		size_t more = strlen(fm[i].f[1]) - strlen(fm[i].f[0]);
+
+		if (strlen(fm[i].f[1]) > strlen(fm[i].f[0]) &&
+		    used + more <= budget) {
+			form[i] = 1;
+			used += more;
+		}
+	}
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = buf_puts(b, i ? "\n\n" : "") |
+		     buf_puts(b, fm[i].f[form[i]]);
+	if (rc == 0 && n == 0 && cut > 0)
+		rc = buf_append(b, fm[0].f[0], cut);
+	else if (rc == 0 && n == 0)
+		rc = buf_puts(b, "(no entries)");
+	free_forms(fm, req->nentries);
+	free(form);
+	return rc ? -1 : 0;
 }
 
 /* The final user message. NULL on out-of-memory. Caller frees. */

@@ -15,7 +15,8 @@
 #include "internal.h"
 #include "../util/utf8.h"
 
-#define MAX_LINE (16u * 1024 * 1024) /* one event larger than this is junk */
+#define MAX_LINE (16u * 1024 * 1024) /* one line larger than this is junk */
+#define MAX_EVENT MAX_LINE           /* and so is one event's data */
 
 struct llm_sse {
 	llm_text_fn on_text;
@@ -134,6 +135,10 @@ static int line(struct llm_sse *p, const char *s, size_t n)
 		p->done = 1;
 		return rc;
 	}
+	if (p->data.len + vlen + 1 > MAX_EVENT)
+		return qerr_set(&p->fail, QERR_DATA,
+				"malformed stream: event larger than %u bytes",
+				MAX_EVENT);
 	if ((p->has_data && buf_putc(&p->data, '\n') != 0) ||
 	    buf_append(&p->data, val, vlen) != 0)
 		return qerr_set(&p->fail, QERR_IO, "out of memory");

@@ -32,10 +32,9 @@ enum followup_kind {
 	FOLLOWUP_MORE = 2,
 };
 
-/* Most words a topic takes from each of its two sources.  (The question
- * field of the last answer shown was tried as a third and made follow-ups
- * worse: it pulls the same answer back, 13 of 20 scripted follow-ups
- * right against 17 without it.) */
+/* Most words a topic takes from each of its two sources.  (Not from the
+ * question field of the last answer shown as well: that pulls the same
+ * answer back.) */
 #define FOLLOWUP_MAX_WORDS 8
 
 struct followup {

@@ -3,9 +3,17 @@
  * A query is analyzed with the index's analyzer into distinct terms, each
  * with a weight (the user's own words weigh 1; stop words are dropped
  * unless the question has nothing else).  Scoring is BM25F over the
- * question and answer fields (or TF-IDF), term at a time into a dense
- * accumulator, and the top k are kept in a bounded heap.  Ties go to the
- * lower internal doc id, i.e. the record read first. */
+ * question and answer fields (or TF-IDF): BM25 document at a time with
+ * MaxScore pruning, TF-IDF and exhaustive scoring term at a time into a
+ * dense accumulator; the top k are kept in a bounded heap.  Ties go to the
+ * lower internal doc id, i.e. the record read first.
+ *
+ * The layers, one a file, each calling only those below it: query.c
+ * (rank_parse) calls expand.c (the expansions and the term table);
+ * feedback.c (rank_feedback) ranks once with search.c and adds terms;
+ * search.c (rank_search, rank_explain, rank_defaults) reads the index
+ * only; confidence.c (rank_confidence) judges a hit.  run.h strings them
+ * into the one pipeline.  What they share privately is in rank_int.h. */
 #ifndef QUARRY_RANK_H
 #define QUARRY_RANK_H
 
@@ -46,14 +54,27 @@ struct rank_params {
 
 /* The phrase bonus re-ranks the best RANK_RERANK records: score *= 1 +
  * phrase * (share of the query's word pairs found next to each other, or
- * with one word between, in the record). */
+ * with one word between, in the record).  Off by default: it did not
+ * improve ranking on the judged collections (see README, Quality). */
 #define RANK_PHRASE 0.0
 #define RANK_RERANK 20
 
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
 
+/* A query holds at most RANK_MAX_TERMS distinct terms (a bit each in
+ * rank_hit.terms).  The user's words take them first: stop words are left
+ * out (unless there is nothing else), and when more words remain than
+ * there are slots, the ones kept are those the index holds before those
+ * it lacks, the larger weight times idf first (the words that can score
+ * most), then the earlier word.  Expansions take the slots left.  Only the
+ * first RANK_MAX_WORDS distinct terms of a text are considered at all;
+ * later new ones are left out.  What was left out is counted in
+ * rank_query (cut_words, cut_expansions) for the caller to report. */
 #define RANK_MAX_TERMS 64
+#define RANK_MAX_WORDS 1024
+/* How many of the left-out words rank_query names. */
+#define RANK_CUT_SHOWN 8
 
 /* Where a query term came from. */
 enum rank_origin {
@@ -97,18 +118,21 @@ struct rank_query {
 	struct rank_term terms[RANK_MAX_TERMS];
 	int nterms;
 	int dropped_stop; /* stop words that were left out */
+	int cut_words;      /* the user's terms left out for want of slots */
+	int cut_expansions; /* expansions and feedback terms left out */
+	int ncut_shown;     /* the first of the left-out words, in text order */
+	char cut[RANK_CUT_SHOWN][TOK_MAX_TERM + 8];
 	struct tok *tok;  /* the analyzer it was parsed with (borrowed) */
 };
 
-
-/* Analyze text into q. Duplicate terms add up in weight; terms beyond
- * RANK_MAX_TERMS distinct ones are ignored.  Words the index lacks are
- * completed by prefix or matched by edit distance against the vocabulary,
- * and acronyms the corpus defines are expanded both ways, as the flags
- * allow (RANK_EXP_SPLIT also closes up hyphenated words and adds the
- * derivations Snowball leaves apart); expansions weigh no more than the
- * user's words.  rank_parse uses
- * RANK_EXP_ALL.  Returns 0 or QERR_IO (memory). */
+/* Analyze text into q. Duplicate terms add up in weight; the slots go
+ * as RANK_MAX_TERMS says, and q counts what did not fit.  Words the index
+ * lacks are completed by prefix or matched by edit distance against the
+ * vocabulary, and acronyms the corpus defines are expanded both ways, as
+ * the flags allow (RANK_EXP_SPLIT also closes up hyphenated words and
+ * adds the derivations Snowball leaves apart); expansions weigh no more
+ * than the user's words.  rank_parse uses RANK_EXP_ALL.  Returns 0 or
+ * QERR_IO (memory; q then holds no terms). */
 int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err);
 int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
@@ -146,8 +170,8 @@ struct rank_hit {
  * in order, *nhits receives how many.  BM25 uses document-at-a-time
  * MaxScore: posting lists whose bound cannot lift a record into the top are
  * only probed for records the others found; the result is exactly that of
- * scoring every posting (p->exhaustive, and TF-IDF, do that).  Returns 0, QERR_DATA (corrupt
- * postings) or QERR_IO (memory). */
+ * scoring every posting (p->exhaustive, and TF-IDF, do that).  Returns 0,
+ * QERR_DATA (corrupt postings) or QERR_IO (memory). */
 int rank_search(struct idx *x, const struct rank_query *q,
 		const struct rank_params *p, int k, struct rank_hit *hits,
 		int *nhits, struct qerr *err);

@@ -4,7 +4,7 @@
 # package names given as arguments are installed too (the benchmarks').
 pkgs="pkg-config libsqlite3-dev sqlite3 libutf8proc-dev libjansson-dev
 libcurl4-openssl-dev libstemmer-dev libedit-dev libncurses-dev libbsd-dev
-libmd-dev libcmocka-dev jq python3 curl wamerican $*"
+libmd-dev libcmocka-dev libxml2-dev jq python3 curl wamerican $*"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -49,7 +49,9 @@ struct wordlist *wordlist_open(const char *path)
 {
 	struct wordlist *w;
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO with no writer must not wait for one
+	 * (it is then refused as not a regular file). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return NULL;
@@ -57,7 +59,7 @@ struct wordlist *wordlist_open(const char *path)
 		return fail(fd, errno);
 	if (!S_ISREG(st.st_mode))
 		return fail(fd, EINVAL);
-	if ((uint64_t)st.st_size >= UINT32_MAX)
+	if (st.st_size < 0 || (uint64_t)st.st_size > WORDLIST_MAX_SIZE)
 		return fail(fd, EFBIG);
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return fail(fd, ENOMEM);

@@ -8,7 +8,8 @@
  * lines by their first two bytes (one pass, about 1 ms for Debian's
  * 100,000 words); the first lookup of a word starting like no word before
  * it hashes the lines starting that way, and lookups are then a hash
- * probe.  Files of 4 GB or more are refused (EFBIG). */
+ * probe.  Files over WORDLIST_MAX_SIZE are refused (EFBIG): the largest
+ * lists SCOWL makes are under 10 MB. */
 #ifndef QUARRY_WORDLIST_H
 #define QUARRY_WORDLIST_H
 
@@ -19,8 +20,12 @@
 
 struct wordlist;
 
-/* Open the list at path.  NULL with errno set when it cannot be opened,
- * is not a regular file, or memory runs out.  An empty file is a list
+#define WORDLIST_MAX_SIZE (64u << 20)
+
+/* Open the list at path, without blocking (a FIFO with no writer is
+ * refused, not waited for).  NULL with errno set when it cannot be opened,
+ * is not a regular file (EINVAL: a directory, a FIFO, a device), is too
+ * large (EFBIG), or memory runs out.  An empty file is a list
  * with no words; so is a list that cannot be mapped at the first lookup.
  * wordlist_close accepts NULL. */
 struct wordlist *wordlist_open(const char *path);

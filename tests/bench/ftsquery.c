@@ -4,7 +4,7 @@
  *        ftsquery -1 DB QUESTION...          answer one question (for
  *                                            qtime -e, end to end)
  *
- * A question becomes what `quarry eval` asks FTS5 (cli/cmd_eval.c,
+ * A question becomes what `quarry eval` asks FTS5 (cli/eval_fts5.c,
  * fts_expr): its words, each a quoted FTS5 string, joined by OR, a word
  * being a run of ASCII letters, digits and bytes >= 0x80 (so no quote to
  * escape).  Then

@@ -4,11 +4,12 @@
  *
  * Ranks every question (one per line) as `quarry ask --top K` does
  * (default 3), with the same word list ($QUARRY_DICT, else
- * /usr/share/dict/words): parse with expansions, feedback, search,
- * confidence of each hit; REPEATS rounds (default 200) over all the questions in turn, as a
- * piped batch would ask them (one read of the index held across them, so
- * what it caches is what neighbouring questions share, never the same
- * question's earlier ranking).  -p ranks as plain BM25F instead
+ * /usr/share/dict/words) and the same pipeline (rank_run: parse with
+ * expansions, feedback, search, confidence of each hit); REPEATS rounds
+ * (default 200) over all the questions in turn, as a piped batch would ask
+ * them (one read of the index held across them, so what it caches is what
+ * neighbouring questions share, never the same question's earlier
+ * ranking).  -p ranks as plain BM25F instead
  * (--no-expand --qmatch 0).  Prints "MICROSECONDS<TAB>QUESTION" per
  * question, the least time of its rankings: a busy machine can only raise
  * a time, never lower it.
@@ -29,6 +30,7 @@
 #include "../../index/idx.h"
 #include "../../retrieval/rank.h"
 #ifndef QCOST_FOUNDATION
+#include "../../retrieval/run.h"
 #include "../../util/wordlist.h"
 #endif
 
@@ -40,6 +42,7 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+#ifdef QCOST_FOUNDATION
 /* One ranking; returns its time in microseconds or -1. */
 static double rank_once(struct idx *x, struct tok *t,
 			const struct rank_params *p, const char *text, int k,
@@ -50,33 +53,37 @@ static double rank_once(struct idx *x, struct tok *t,
 	int n = 0;
 
 	memset(&err, 0, sizeof(err));
-#ifdef QCOST_FOUNDATION
 	if (rank_parse(x, t, text, rq, &err) ||
 	    rank_search(x, rq, p, k, hits, &n, &err))
 		return -1.0;
-#else
-	{
-		double sink = 0.0;
-		int i;
-
-		if (rank_parse_ex(x, t, text, p->expand, rq, &err) ||
-		    rank_feedback(x, rq, p, &err) ||
-		    rank_search(x, rq, p, k, hits, &n, &err))
-			return -1.0;
-		for (i = 0; i < n; i++)
-			sink += rank_confidence(x, rq, &hits[i]);
-		if (sink < 0.0) /* keeps the calls */
-			return -1.0;
-	}
-#endif
 	return now_us() - t0;
 }
+#else
+/* One ranking (run was set up for k hits); returns its time in
+ * microseconds or -1. */
+static double rank_once(struct idx *x, struct tok *t,
+			const struct rank_params *p, const char *text,
+			struct rank_run *run)
+{
+	struct qerr err;
+	double t0 = now_us();
+
+	memset(&err, 0, sizeof(err));
+	if (rank_run(x, t, p, text, run, &err) != 0)
+		return -1.0;
+	return now_us() - t0;
+}
+#endif
 
 int main(int argc, char **argv)
 {
 	struct rank_params p;
+#ifdef QCOST_FOUNDATION
 	static struct rank_query rq;
 	struct rank_hit hits[64];
+#else
+	static struct rank_run run;
+#endif
 	struct qerr err;
 	struct idx *x = NULL;
 	struct tok *t;
@@ -150,9 +157,16 @@ int main(int argc, char **argv)
 			return 1;
 		best[nq++] = 1e30;
 	}
+#ifndef QCOST_FOUNDATION
+	rank_run_init(&run, k, RANK_THRESHOLD);
+#endif
 	for (r = 0; r < reps; r++)
 		for (i = 0; i < nq; i++) {
+#ifdef QCOST_FOUNDATION
 			double us = rank_once(x, t, &p, qs[i], k, &rq, hits);
+#else
+			double us = rank_once(x, t, &p, qs[i], &run);
+#endif
 
 			if (us < 0) {
 				fprintf(stderr, "qcost: ranking failed: %s\n",
@@ -169,6 +183,9 @@ int main(int argc, char **argv)
 	free(qs);
 	free(best);
 	fclose(f);
+#ifndef QCOST_FOUNDATION
+	rank_run_clear(&run);
+#endif
 	tok_free(t);
 	idx_close(x);
 	return 0;

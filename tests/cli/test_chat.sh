@@ -87,6 +87,9 @@ fi
 sock="quarrytest-$$"
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
 trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+# A session that outlives the chats: tmux ends its server with its last
+# session, and a new session started while it shuts down fails.
+tm new-session -d -s keep 'sleep 600'
 mkdir -p "$T/home"
 hist="$XDG_STATE_HOME/quarry/history"
 # screen: the pane's text, scrollback included

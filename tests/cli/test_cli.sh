@@ -82,7 +82,7 @@ run "$Q" index --db "$T/u.db" "$T/empty.txt"; expect_rc "empty file" 3; expect_e
 head -c 4096 /dev/urandom >"$T/bin.dat"; printf '\0\0\0' >>"$T/bin.dat"
 run "$Q" index --db "$T/u.db" "$T/bin.dat"; expect_rc "binary file" 3
 printf 'just some prose without any questions\n' >"$T/prose.txt"
-run "$Q" index --db "$T/u.db" "$T/prose.txt"; expect_rc "no Q&A records" 3; expect_err "no records message" 'no Q&A records'
+run "$Q" index --as qa --db "$T/u.db" "$T/prose.txt"; expect_rc "no Q&A records" 3; expect_err "no records message" 'no Q&A records'
 cmp -s "$T/u.db" "$T/u.before" && ok "index intact after bad data" || nok "index intact after bad data"
 ls "$T"/u.db.tmp-* >/dev/null 2>&1 && nok "no temporary files left" || ok "no temporary files left"
 mkdir -p "$T/ro"; chmod 555 "$T/ro"

@@ -24,7 +24,7 @@ printf 'connect_timeout = 1\nstall_timeout = 0.5\nretries = 3\n' >"$XDG_CONFIG_H
 llm() { m=$1; shift; QUARRY_LLM_MODEL=$m run "$Q" ask --llm "$@"; cat "$T/out" "$T/err" >>"$T/all"; }
 
 llm plain "what is dropout"; expect_rc "plain reply" 0; expect_out "reply printed" 'Hello from plain'
-expect_out "sources listed after the reply" '^  \[18\] corpus/deep-learning-interview-qa.txt #18'
+expect_out "sources listed after the reply" '^  \[1\] corpus/deep-learning-interview-qa.txt #18'
 llm stream "what is dropout"; expect_out "streamed reply" 'Hello, stream world'
 llm stream-split "what is dropout"; expect_out "stream split at odd bytes" 'Hello, stream world \[2\]\. é世'
 llm 429 "what is dropout"; expect_rc "429 then success" 0; expect_out "429 retried" "after 429"
@@ -45,7 +45,7 @@ QUARRY_LLM_MODEL=401 run "$Q" ask --llm --json "what is dropout"
 if jq -e '(.reply_error|test("401")) and (.results|length) > 0' "$T/out" >/dev/null; then ok "--json failure keeps results"; else nok "--json failure keeps results"; fi
 cat "$T/out" "$T/err" >>"$T/all"
 QUARRY_LLM_MODEL=plain run "$Q" ask --llm --dry-run "what is dropout"; cat "$T/out" "$T/err" >>"$T/all"
-if jq -e '.stream == true and .model == "plain" and (.messages[-1].content|test("\\[18\\]"))' "$T/out" >/dev/null; then ok "--dry-run prints the request body"; else nok "--dry-run body" "$(head -c 300 "$T/out")"; fi
+if jq -e '.stream == true and .model == "plain" and (.messages[-1].content|test("\\[1\\] corpus/deep-learning-interview-qa.txt:74\\n"))' "$T/out" >/dev/null; then ok "--dry-run prints the request body"; else nok "--dry-run body" "$(head -c 300 "$T/out")"; fi
 curl -s "http://127.0.0.1:$PORT/last" >"$T/last" 2>/dev/null || true
 QUARRY_LLM_MODEL=plain run "$Q" ask --llm --llm-url "http://127.0.0.1:1/v1" "what is dropout"; cat "$T/out" "$T/err" >>"$T/all"
 expect_rc "connection refused falls back" 0; expect_err "connection refused warning" 'LLM reply failed'

@@ -18,7 +18,7 @@ DEFS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DWITH_LLM=1"
 WARN="-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2"
 OPT="-g -O1 -fno-omit-frame-pointer"
 LIBS="-lsqlite3 -lutf8proc -ljansson -lstemmer -lm -ldl"
-PKGCFLAGS=$(pkg-config --cflags $PKGS 2>/dev/null || true)
+PKGCFLAGS="$(pkg-config --cflags $PKGS 2>/dev/null || true) $(pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)"
 case $mode in
 fuzz)
 	cc=${FUZZ_CC:-clang}
@@ -39,16 +39,21 @@ mkdir -p "$out/obj"
 
 # Library sources a target needs.  fuzz_llm_body includes llm/llm.c itself
 # (to reach the static reply parser), so it must not link it again.
-UTIL="util/buf.c util/editdist.c util/wordlist.c util/err.c util/strmap.c util/utf8.c"
+UTIL="util/buf.c util/editdist.c util/wordlist.c util/err.c util/fileio.c util/strmap.c util/utf8.c"
+CORPUS="index/corpus.c index/passage.c index/html.c index/convert.c"
 LLM_REST="llm/sse.c llm/curl.c llm/prompt.c llm/config.c"
+RANK="retrieval/query.c retrieval/expand.c retrieval/feedback.c retrieval/search.c"
+RANK="$RANK retrieval/confidence.c"
 sources() {
 	case $1 in
-	fuzz_numbered | fuzz_jsonl | fuzz_markdown) echo "$UTIL index/corpus.c" ;;
+	fuzz_numbered | fuzz_jsonl | fuzz_markdown | fuzz_passage) echo "$UTIL $CORPUS" ;;
 	fuzz_analyzer) echo "$UTIL index/analyzer.c index/alias.c" ;;
-	fuzz_query | fuzz_update | fuzz_index) echo "$UTIL index/idx.c index/update.c index/analyzer.c index/alias.c retrieval/rank.c" ;;
+	fuzz_query | fuzz_update | fuzz_index) echo "$UTIL index/idx.c index/update.c index/lock.c index/analyzer.c index/alias.c $RANK" ;;
 	fuzz_sse) echo "$UTIL llm/llm.c $LLM_REST" ;;
 	fuzz_llm_body) echo "$UTIL $LLM_REST" ;;
 	fuzz_wordlist) echo "$UTIL" ;;
+	fuzz_term) echo "$UTIL util/term.c" ;;
+	fuzz_snippet) echo "$UTIL index/analyzer.c retrieval/snippet.c" ;;
 	*) echo "build.sh: unknown target $1" >&2; return 1 ;;
 	esac
 }

@@ -48,7 +48,7 @@ static void on_warn(void *ctx, const char *msg)
 
 static int fuzz_corpus(const uint8_t *data, size_t size, const char *hint)
 {
-	struct corpus_reader r = {on_rec, on_warn, NULL, NULL};
+	struct corpus_reader r = {.on_rec = on_rec, .on_warn = on_warn};
 	struct qerr err = {0, ""};
 	long n = -1;
 	int rc;

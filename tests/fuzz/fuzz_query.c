@@ -135,10 +135,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p.qmatch = 0.0;
 		search(&q, &p);
 	}
-	/* Without expansion: the user's words only. */
+	/* Without expansion: the user's words only, and a word is left out
+	 * only when the user's words fill every slot. */
 	rank_defaults(&p);
-	if (rank_parse_ex(x, t, text, 0, &q, &err) == 0)
+	if (rank_parse_ex(x, t, text, 0, &q, &err) == 0) {
+		FUZZ_CHECK(q.cut_words >= 0 && q.cut_expansions == 0);
+		FUZZ_CHECK(q.ncut_shown >= 0 && q.ncut_shown <= RANK_CUT_SHOWN);
+		FUZZ_CHECK(q.ncut_shown <= q.cut_words);
+		FUZZ_CHECK(q.cut_words == 0 || q.nterms == RANK_MAX_TERMS);
+		for (i = 0; i < q.nterms; i++)
+			FUZZ_CHECK(q.terms[i].origin == RANK_USER);
 		search(&q, &p);
+	}
 	free(text);
 	return 0;
 }

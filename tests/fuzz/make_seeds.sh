@@ -14,7 +14,7 @@ EVAL=${EVAL:-../shared/eval}
 BUNDLED=corpus/deep-learning-interview-qa.txt
 FIX=tests/fixtures/corpus
 rm -rf "$S"
-for t in numbered jsonl markdown analyzer query update sse llm_body; do
+for t in numbered jsonl markdown passage analyzer query update sse llm_body; do
 	mkdir -p "$S/$t"
 done
 
@@ -110,3 +110,11 @@ printf 'What is dropout?\tDropout ignores random neurons.\nWhat is a CNN?\tA con
 head -c 3000 "$BUNDLED" | tr -d '\t' >"$S/update/prose.txt"
 printf -- '---\n---\nonly\there\n---\n' >"$S/update/empty_parts.txt"
 printf 'caf\303\251 na\303\257ve\tr\303\251sum\303\251 \377\376 bad\n---\ncaf\303\251\tcaf\303\251 caf\303\251\n---\n\346\255\243\345\210\231\tx\n' >"$S/update/unicode.txt"
+
+# --- prose (fuzz_passage.c): the first byte picks the reader and bound ---
+P=$S/passage
+{ printf '\000'; head -c 3000 ../shared/eval-prose/squad/docs/Normans.txt 2>/dev/null ||
+	head -c 3000 /work/shared/eval-prose/squad/docs/Normans.txt; } >"$P/normans.txt"
+{ printf '\001'; zcat /usr/share/doc/apt/README.md.gz | head -c 4000; } >"$P/apt-readme.md"
+{ printf '\002'; printf '<!DOCTYPE html><html><head><title>T &amp; x</title><script>x</script></head><body><h1>A</h1><p>One <b>two</b>&nbsp;three<p>Unclosed<ul><li>a<li>b</ul><pre>x  y\n z</pre><h3>C</h3><div>d</div><footer>f</footer>\n'; } >"$P/broken.html"
+{ printf '\003'; printf 'Title\n=====\n\nSub\n---\n\n```\ncode\n```\n\n| a | b |\n\n- x\n  y\n'; } >"$P/sniffed.md"

@@ -24,6 +24,18 @@ independently):
   cut-hard      SSE chunk, then the connection closes mid-body
   big           JSON reply whose content is 10 MB
   echo-key      401 whose message echoes the Authorization header
+  echo-key-reply   200, JSON reply whose text holds the API key
+  echo-key-stream  SSE reply with the API key split across three chunks
+  escape        200, JSON reply holding OSC 0 / OSC 52 / CSI (ESC and C1)
+  stream-escape the same as an SSE stream, sequences split across chunks
+  escape-error  400 whose message holds escape sequences
+  keepalive     SSE: a role chunk, then ": keep-alive" comments forever
+  drip          SSE: one byte of a comment line every second, forever
+  error-endless 400 whose body never ends
+  data-endless  SSE: one event of 64 KB data: lines that never ends
+
+Any path is accepted when it ends in /chat/completions before an optional
+?query; /last also reports the request's path and query as "path".
 
 GET /last returns {"body": <last POST body>, "authorization": <header or
 null>, "count": {model: n}}.  The server exits by itself when its parent
@@ -37,7 +49,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
-STATE = {"body": None, "authorization": None, "count": {}}
+STATE = {"body": None, "authorization": None, "count": {}, "path": None}
+ESCAPES = ("A \x1b]0;PWNED\x07 B \x1b]52;c;SGVsbG8=\x07 C \x1b[2J D "
+           "\u009b31m E \x7f F [18].")
+FOREVER = 120  # seconds an endless behaviour keeps going at most
 
 
 def reply_json(text, model):
@@ -124,9 +139,10 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             STATE["body"] = raw.decode("utf-8", "replace")
             STATE["authorization"] = auth
+            STATE["path"] = self.path
             count = STATE["count"].get(model, 0) + 1
             STATE["count"][model] = count
-        if not self.path.endswith("/chat/completions"):
+        if not self.path.split("?")[0].endswith("/chat/completions"):
             self.send_body(404, '{"error":{"message":"unknown path %s"}}'
                            % self.path)
             return
@@ -232,6 +248,70 @@ class Handler(BaseHTTPRequestHandler):
     def b_echo_key(self, model, count, auth):
         self.send_body(401, json.dumps({"error": {
             "message": "Invalid credentials: %s (from header)" % auth}}))
+
+    def b_echo_key_reply(self, model, count, auth):
+        key = (auth or "").replace("Bearer ", "")
+        self.send_body(200, json.dumps(reply_json(
+            "Your key is %s, see [18]." % key, model)))
+
+    def b_echo_key_stream(self, model, count, auth):
+        key = (auth or "").replace("Bearer ", "")
+        pieces = ["Your key is ", key[:3], key[3:11], key[11:] + ", see",
+                  " [18]."]
+        self.start_chunked()
+        for ev in sse_events(pieces).split("\n\n"):
+            if ev:
+                self.chunk(ev + "\n\n")
+        self.end_chunked()
+
+    def b_escape(self, model, count, auth):
+        self.send_body(200, json.dumps(reply_json(ESCAPES, model)))
+
+    def b_stream_escape(self, model, count, auth):
+        # cut inside every sequence: ESC | ]0;..., BEL | ..., C1 | 31m
+        cuts = [0, 3, 4, 11, 12, 30, 36, 41, 42, 45, len(ESCAPES)]
+        pieces = [ESCAPES[a:b] for a, b in zip(cuts, cuts[1:])]
+        self.start_chunked()
+        for ev in sse_events(pieces).split("\n\n"):
+            if ev:
+                self.chunk(ev + "\n\n")
+        self.end_chunked()
+
+    def b_escape_error(self, model, count, auth):
+        self.send_body(400, json.dumps({"error": {
+            "message": "bad model \x1b]0;PWNED\x07 \u009b2J here"}}))
+
+    def b_keepalive(self, model, count, auth):
+        self.start_chunked()
+        self.chunk(sse_events([], done=False).split("\n\n")[0] + "\n\n")
+        end = time.time() + FOREVER
+        while time.time() < end:
+            self.chunk(": keep-alive\n\n")
+            time.sleep(0.2)
+
+    def b_drip(self, model, count, auth):
+        self.start_chunked()
+        end = time.time() + FOREVER
+        while time.time() < end:
+            self.chunk(":")
+            time.sleep(1)
+
+    def b_error_endless(self, model, count, auth):
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.chunk('{"error":{"message":"bad request ')
+        end = time.time() + FOREVER
+        while time.time() < end:
+            self.chunk("x" * 8192)
+
+    def b_data_endless(self, model, count, auth):
+        self.start_chunked()
+        line = "data: " + "x" * 65536 + "\n"
+        end = time.time() + FOREVER
+        while time.time() < end:
+            self.chunk(line)
 
 
 class Server(ThreadingHTTPServer):

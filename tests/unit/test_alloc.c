@@ -573,7 +573,8 @@ static const char *const AS[] = {
 
 static char index_ref[8192]; /* fingerprint of a complete new index */
 
-/* The files in dir other than i.db, as "name name ", into out. */
+/* The files in dir other than i.db and its writer lock file (which stays,
+ * by design), as "name name ", into out. */
 static void stray_files(char *out, size_t n)
 {
 	DIR *d = opendir(dir);
@@ -586,7 +587,8 @@ static void stray_files(char *out, size_t n)
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 ||
 		    strcmp(e->d_name, "..") == 0 ||
-		    strcmp(e->d_name, "i.db") == 0)
+		    strcmp(e->d_name, "i.db") == 0 ||
+		    strcmp(e->d_name, ".i.db.lock") == 0)
 			continue;
 		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s ",
 					e->d_name);

@@ -71,10 +71,12 @@ static struct got *got_new(struct corpus_reader *r)
 	struct got *g = calloc(1, sizeof(*g));
 
 	assert_non_null(g);
+	memset(r, 0, sizeof(*r));
 	r->on_rec = on_rec;
 	r->on_warn = on_warn;
 	r->ctx = g;
 	r->want = NULL;
+	r->opts = NULL;
 	return g;
 }
 
@@ -337,9 +339,26 @@ static void test_no_records(void **state)
 	struct got *g;
 	struct qerr err;
 
+	struct corpus_opts qa = {CORPUS_AS_QA, 0, NULL};
+	struct corpus_reader r;
+	long n = -1;
+
 	(void)state;
+	/* read as prose by default: one passage */
 	assert_int_equal(read_mem("p.txt", "txt", doc, strlen(doc), &g, &err),
+			 0);
+	assert_int_equal(g->n, 1);
+	assert_string_equal(g->id[0], "p.txt:1");
+	assert_string_equal(g->a[0], "Just some prose. No questions here.");
+	got_free(g);
+	/* forced to Q&A: refused */
+	g = got_new(&r);
+	r.opts = &qa;
+	qerr_clear(&err);
+	assert_int_equal(corpus_read_mem(&r, "p.txt", "txt", doc, strlen(doc),
+					 &n, &err),
 			 QERR_DATA);
+	assert_int_equal(n, 0);
 	assert_string_equal(err.msg, "p.txt: no Q&A records found");
 	got_free(g);
 }
@@ -464,7 +483,7 @@ static void test_markdown(void **state)
 	assert_string_equal(g->q[1], "What is Y?");
 	assert_string_equal(g->a[1], "Y is another.");
 	assert_string_equal(g->q[2], "What is Z?");
-	assert_string_equal(g->a[2], "Z.\n~~~\n## still code\n~~~");
+	assert_string_equal(g->a[2], "Z.\n\n~~~\n## still code\n~~~");
 	got_free(g);
 }
 
@@ -478,7 +497,7 @@ static void test_markdown_sniffed(void **state)
 	assert_int_equal(read_mem("README", NULL, doc, strlen(doc), &g, &err),
 			 0);
 	assert_int_equal(g->n, 2);
-	assert_string_equal(g->a[0], "A one\n#nospace");
+	assert_string_equal(g->a[0], "A one #nospace"); /* reflowed */
 	assert_string_equal(g->q[1], "Q two");
 	got_free(g);
 }
@@ -663,7 +682,7 @@ static void test_directory_empty(void **state)
 	(void)state;
 	strcpy(t.root, "/tmp/quarry_corpus_dir_XXXXXX");
 	assert_non_null(mkdtemp(t.root));
-	put(&t, "notes.txt", "nothing numbered here\n");
+	put(&t, "notes.txt", "\n  \n"); /* prose would be read as passages */
 	assert_int_equal(symlink(".", at(&t, "self")), 0);
 	assert_int_equal(read_path(t.root, &g, &err), QERR_DATA);
 	snprintf(want, sizeof(want), "%s: no Q&A records found", t.root);

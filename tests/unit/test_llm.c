@@ -320,9 +320,9 @@ static void test_error_message(void **state)
 /* ---- request body ------------------------------------------------------- */
 
 static const struct llm_entry entries[] = {
-	{"8", "What is dropout?", "Randomly zeroing activations.", "a.txt"},
-	{"12", "What is batch norm?", "Normalizing layer inputs.", "b.txt"},
-	{"15", "What is a GAN?", "Two networks in a game.", "c.txt"},
+	{"8", "What is dropout?", "Randomly zeroing activations.", "a.txt", 0, NULL},
+	{"12", "What is batch norm?", "Normalizing layer inputs.", "b.txt", 0, NULL},
+	{"15", "What is a GAN?", "Two networks in a game.", "c.txt", 0, NULL},
 };
 
 static struct llm_config test_config(const char *url, const char *model)
@@ -370,7 +370,8 @@ static void test_request_body(void **state)
 {
 	struct llm_config c = test_config("http://x", "m1");
 	struct llm_turn hist[] = {{"earlier question", "earlier answer [3]"}};
-	struct llm_request r = {"What is dropout?", entries, 3, hist, 1, 1};
+	struct llm_request r = {"What is dropout?", entries, 3, hist, 1, 1,
+				NULL};
 	char *body = llm_request_body(&c, &r);
 	json_t *root, *msgs;
 	const char *user;
@@ -393,9 +394,10 @@ static void test_request_body(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 				    json_array_get(msgs, 2), "role")),
 			    "assistant");
-	assert_non_null(strstr(user, "Context:\n[8] Q: What is dropout?\nA: "
-				     "Randomly zeroing activations.\n\n[12] Q: "));
-	assert_non_null(strstr(user, "[15] Q: What is a GAN?"));
+	assert_non_null(strstr(user, "Context:\n[8] a.txt\nQ: What is dropout?\n"
+				     "A: Randomly zeroing activations.\n\n"
+				     "[12] b.txt\nQ: "));
+	assert_non_null(strstr(user, "[15] c.txt\nQ: What is a GAN?"));
 	assert_non_null(strstr(user, "\n\nQuestion: What is dropout?"));
 	json_decref(root);
 	free(body);
@@ -413,11 +415,11 @@ static void test_request_body(void **state)
 static void test_request_body_budget(void **state)
 {
 	struct llm_config c = test_config("http://x", "m");
-	struct llm_request r = {"q?", entries, 3, NULL, 0, 0};
+	struct llm_request r = {"q?", entries, 3, NULL, 0, 0, NULL};
 	struct llm_entry utf[1] = {{"1", "\xc3\xa9\xc3\xa9\xc3\xa9",
-				    "\xe4\xb8\x96\xe4\xb8\x96\xe4\xb8\x96", NULL}};
-	size_t first = strlen("[8] Q: What is dropout?\nA: Randomly zeroing "
-			      "activations.");
+				    "\xe4\xb8\x96\xe4\xb8\x96\xe4\xb8\x96", NULL, 0, NULL}};
+	size_t first = strlen("[8] a.txt\nQ: What is dropout?\nA: Randomly "
+			      "zeroing activations.");
 	const char *user;
 	char *body;
 	json_t *root;
@@ -425,8 +427,9 @@ static void test_request_body_budget(void **state)
 
 	(void)state;
 	/* room for the first two, not the third */
-	c.context_budget = first + 2 + strlen("[12] Q: What is batch norm?\nA: "
-					      "Normalizing layer inputs.") + 10;
+	c.context_budget = first + 2 + strlen("[12] b.txt\nQ: What is batch "
+					      "norm?\nA: Normalizing layer "
+					      "inputs.") + 10;
 	body = llm_request_body(&c, &r);
 	user = last_content(body, &root);
 	assert_non_null(strstr(user, "[8]"));
@@ -441,7 +444,7 @@ static void test_request_body_budget(void **state)
 	body = llm_request_body(&c, &r);
 	user = last_content(body, &root);
 	assert_int_equal(context_len(user), 20);
-	assert_non_null(strstr(user, "Context:\n[8] Q: What is dropo\n\n"));
+	assert_non_null(strstr(user, "Context:\n[8] a.txt\nQ: What is\n\n"));
 	assert_null(strstr(user, "[12]"));
 	json_decref(root);
 	free(body);
@@ -460,11 +463,63 @@ static void test_request_body_budget(void **state)
 	}
 }
 
+/* Snippets first: every entry that fits goes as its snippet, then whole
+ * texts replace snippets in rank order while the budget allows; the
+ * location goes with each entry. */
+static void test_request_body_snippets_first(void **state)
+{
+	static const char a1[] = "First long text. It has the answer here.",
+			  a2[] = "Second long text, with more words in it.";
+	struct llm_entry e[2] = {
+		{"1", "Q one", a1, "x.md", 12, "It has the answer here."},
+		{"2", "Q two", a2, "y.txt", 3, "Second long text..."},
+	};
+	struct llm_config c = test_config("http://x", "m");
+	struct llm_request r = {"q?", e, 2, NULL, 0, 0, NULL};
+	size_t s1 = strlen("[1] x.md:12\nQ: Q one\nA: ") + strlen(e[0].snippet),
+	       s2 = strlen("[2] y.txt:3\nQ: Q two\nA: ") + strlen(e[1].snippet),
+	       more1 = strlen(a1) - strlen(e[0].snippet);
+	const char *user;
+	char *body;
+	json_t *root;
+
+	(void)state;
+	/* both snippets fit, and the first entry's whole text, not both */
+	c.context_budget = s1 + 2 + s2 + more1;
+	body = llm_request_body(&c, &r);
+	user = last_content(body, &root);
+	assert_non_null(strstr(user, "[1] x.md:12\nQ: Q one\nA: First long "));
+	assert_non_null(strstr(user, "[2] y.txt:3\nQ: Q two\nA: Second long "
+				     "text...\n\nQuestion: "));
+	assert_int_equal(context_len(user), c.context_budget);
+	json_decref(root);
+	free(body);
+
+	/* one byte less: both stay snippets */
+	c.context_budget--;
+	body = llm_request_body(&c, &r);
+	user = last_content(body, &root);
+	assert_non_null(strstr(user, "A: It has the answer here.\n\n[2] "));
+	assert_non_null(strstr(user, "A: Second long text...\n\nQuestion"));
+	json_decref(root);
+	free(body);
+
+	/* room for the first snippet only: the second entry is left out,
+	 * even though the first entry's whole text would have fitted */
+	c.context_budget = s1 + 2 + s2 - 1;
+	body = llm_request_body(&c, &r);
+	user = last_content(body, &root);
+	assert_null(strstr(user, "[2]"));
+	assert_non_null(strstr(user, "A: First long text."));
+	json_decref(root);
+	free(body);
+}
+
 static void test_request_body_bad_utf8(void **state)
 {
 	struct llm_config c = test_config("http://x", "m");
-	struct llm_entry bad[1] = {{"1", "bad \xff byte", "ok", NULL}};
-	struct llm_request r = {"why \xc3?", bad, 1, NULL, 0, 0};
+	struct llm_entry bad[1] = {{"1", "bad \xff byte", "ok", NULL, 0, NULL}};
+	struct llm_request r = {"why \xc3?", bad, 1, NULL, 0, 0, NULL};
 	char *body = llm_request_body(&c, &r);
 	json_t *root;
 
@@ -815,7 +870,7 @@ struct run {
 };
 
 static const struct llm_request ask = {"What is dropout?", entries, 2, NULL,
-				       0, 0};
+				       0, 0, NULL};
 
 static void run_cfg(struct run *r, const struct llm_config *c, int stream)
 {
@@ -1205,6 +1260,7 @@ int main(void)
 		cmocka_unit_test(test_error_message),
 		cmocka_unit_test(test_request_body),
 		cmocka_unit_test(test_request_body_budget),
+		cmocka_unit_test(test_request_body_snippets_first),
 		cmocka_unit_test(test_request_body_bad_utf8),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_file),

@@ -1,0 +1,202 @@
+/* eval_fts5.c - the anchor quarry eval ranks against: SQLite FTS5's
+ * bm25() with the porter tokenizer, over the same records (corpus.jsonl's
+ * title and text) in an in-memory table, queried with the question's
+ * words joined by OR.  See eval.h. */
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/buf.h"
+#include "eval.h"
+
+struct eval_fts5 {
+	sqlite3 *db;
+	sqlite3_stmt *ins, *sel;
+	struct buf expr;
+	char *ids[EVAL_K]; /* the last query's results */
+	int nids;
+};
+
+/* A string member of o, or "" when it is missing or null. */
+static const char *json_text(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static int sql_fail(struct eval_fts5 *f, struct qerr *err)
+{
+	int code = sqlite3_errcode(f->db) == SQLITE_NOMEM ? QERR_IO : QERR_DATA;
+
+	return qerr_set(err, code, "fts5: %s", sqlite3_errmsg(f->db));
+}
+
+static void drop_ids(struct eval_fts5 *f)
+{
+	int i;
+
+	for (i = 0; i < f->nids; i++)
+		free(f->ids[i]);
+	f->nids = 0;
+}
+
+void eval_fts5_close(struct eval_fts5 *f)
+{
+	if (f == NULL)
+		return;
+	drop_ids(f);
+	sqlite3_finalize(f->ins);
+	sqlite3_finalize(f->sel);
+	sqlite3_close(f->db);
+	buf_free(&f->expr);
+	free(f);
+}
+
+static int create_table(struct eval_fts5 *f, struct qerr *err)
+{
+	static const char create[] =
+		"CREATE VIRTUAL TABLE f USING fts5(id UNINDEXED, title, text, "
+		"tokenize='porter unicode61');";
+
+	if (sqlite3_open(":memory:", &f->db) != SQLITE_OK)
+		return f->db ? sql_fail(f, err)
+			     : qerr_set(err, QERR_IO, "out of memory");
+	if (sqlite3_exec(f->db, create, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(f->db,
+			       "INSERT INTO f(id, title, text) VALUES (?, ?, ?)",
+			       -1, &f->ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(f->db,
+			       "SELECT id FROM f WHERE f MATCH ? "
+			       "ORDER BY bm25(f), rowid LIMIT 100",
+			       -1, &f->sel, NULL) != SQLITE_OK)
+		return sql_fail(f, err);
+	return 0;
+}
+
+/* Insert one corpus.jsonl line. */
+static int fts_add(void *ctx, char *s, size_t n, const char *path,
+		   long lineno, struct qerr *err)
+{
+	struct eval_fts5 *f = ctx;
+	json_error_t je;
+	json_t *o = json_loadb(s, n, 0, &je);
+	char *id;
+	int bad, rc = 0;
+
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return qerr_set(err, QERR_DATA, "%s:%ld: %s", path, lineno,
+				o ? "not a JSON object" : je.text);
+	}
+	id = eval_json_id(json_object_get(o, "_id"), &bad);
+	if (id == NULL) {
+		json_decref(o);
+		if (!bad)
+			return qerr_set(err, QERR_IO, "out of memory");
+		return qerr_set(err, QERR_DATA, "%s:%ld: no \"_id\"", path,
+				lineno);
+	}
+	sqlite3_bind_text(f->ins, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(f->ins, 2, json_text(o, "title"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(f->ins, 3, json_text(o, "text"), -1, SQLITE_STATIC);
+	if (sqlite3_step(f->ins) != SQLITE_DONE)
+		rc = sql_fail(f, err);
+	sqlite3_reset(f->ins);
+	sqlite3_clear_bindings(f->ins);
+	free(id);
+	json_decref(o);
+	return rc;
+}
+
+int eval_fts5_open(const char *corpus, struct eval_fts5 **out,
+		   struct qerr *err)
+{
+	struct eval_fts5 *f = calloc(1, sizeof(*f));
+	int rc;
+
+	*out = NULL;
+	if (f == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	rc = create_table(f, err);
+	if (rc == 0 &&
+	    sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		rc = sql_fail(f, err);
+	if (rc == 0)
+		rc = eval_each_line(corpus, fts_add, f, err);
+	if (rc == 0 &&
+	    sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = sql_fail(f, err);
+	if (rc != 0) {
+		eval_fts5_close(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+static int word_byte(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || ch >= 0x80;
+}
+
+/* The query's words, each as an FTS5 string ("..." with '"' doubled),
+ * joined by " OR ".  A word is a run of ASCII letters and digits and bytes
+ * >= 0x80; everything else separates words.  b is "" when there are none. */
+static int fts_expr(const char *text, struct buf *b)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	int rc = 0;
+
+	buf_reset(b);
+	rc |= buf_reserve(b, 0);
+	while (*s && rc == 0) {
+		if (!word_byte(*s)) {
+			s++;
+			continue;
+		}
+		if (b->len)
+			rc |= buf_puts(b, " OR ");
+		rc |= buf_putc(b, '"');
+		for (; word_byte(*s); s++) {
+			if (*s == '"')
+				rc |= buf_putc(b, '"');
+			rc |= buf_putc(b, *s);
+		}
+		rc |= buf_putc(b, '"');
+	}
+	return rc;
+}
+
+int eval_fts5_search(struct eval_fts5 *f, const char *text,
+		     const char **ranked, int *n, struct qerr *err)
+{
+	int rc = 0, step;
+
+	drop_ids(f);
+	*n = 0;
+	if (fts_expr(text, &f->expr) != 0)
+		return qerr_set(err, QERR_IO, "out of memory");
+	if (f->expr.len == 0)
+		return 0;
+	sqlite3_bind_text(f->sel, 1, f->expr.data, (int)f->expr.len,
+			  SQLITE_STATIC);
+	while (rc == 0 && f->nids < EVAL_K &&
+	       (step = sqlite3_step(f->sel)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(f->sel, 0);
+		char *copy = id ? strdup(id) : NULL;
+
+		if (id && copy == NULL)
+			rc = qerr_set(err, QERR_IO, "out of memory");
+		ranked[f->nids] = copy;
+		f->ids[f->nids++] = copy;
+	}
+	if (rc == 0 && f->nids < EVAL_K && step != SQLITE_DONE)
+		rc = sql_fail(f, err);
+	sqlite3_reset(f->sel);
+	sqlite3_clear_bindings(f->sel);
+	*n = rc == 0 ? f->nids : 0;
+	return rc;
+}

@@ -1,0 +1,91 @@
+/* confidence.c - how much of the query a ranked record covers, the
+ * figure ask declines on (see rank_confidence in rank.h). */
+#include "rank_int.h"
+
+#include <math.h>
+
+double rank_confidence(struct idx *x, const struct rank_query *q,
+		       const struct rank_hit *h)
+{
+	double total = 0.0, got = 0.0, maxidf = bm25_idf(idx_ndocs(x), 0);
+	double words = 0.0, found = 0.0;
+	int has[RANK_MAX_TERMS] = {0}, hit[RANK_MAX_TERMS];
+	int i, j;
+
+	for (i = 0; i < q->nterms; i++)
+		has[i] = (h->terms >> i) & 1;
+	/* Another form of the user's word (a variant, or a closed-up word
+	 * that stands for all its parts) is the word found: its idf counts
+	 * as the word's, not beside it. */
+	for (i = 0; i < q->nterms; i++)
+		hit[i] = has[i];
+	for (j = 0; j < q->nterms; j++) {
+		const struct rank_term *e = &q->terms[j];
+
+		if (!has[j] || (e->origin != RANK_JOIN &&
+				e->origin != RANK_VARIANT))
+			continue;
+		for (i = 0; i < q->nterms; i++)
+			if (q->terms[i].origin == RANK_USER &&
+			    (i == e->from ||
+			     (e->origin == RANK_JOIN &&
+			      q->terms[i].pos >= e->pos &&
+			      q->terms[i].pos < e->pos + e->span)))
+				hit[i] = 1;
+	}
+	for (i = 0; i < q->nterms; i++) {
+		const struct rank_term *t = &q->terms[i];
+		double missing = 1.0, credit = hit[i];
+
+		if (t->origin == RANK_JOIN || t->origin == RANK_VARIANT)
+			continue;
+
+		if (t->origin == RANK_USER && !t->is_stop) {
+			/* the user's word counts as found when it or what
+			 * replaced it is in the record: a completion of it; a
+			 * compound's halves or an acronym's expansion (of a
+			 * word the index lacks) only all together; a
+			 * respelling only half */
+			int part[RANK_SPLIT + 1] = {0}, part_has[RANK_SPLIT + 1] = {0};
+
+			for (j = 0; j < q->nterms; j++) {
+				int o = q->terms[j].origin;
+
+				if (q->terms[j].from != i)
+					continue;
+				if (o == RANK_ALIAS || o == RANK_SPLIT) {
+					part[o]++;
+					part_has[o] += has[j];
+				} else if (has[j]) {
+					double c = o == RANK_FUZZY ? 0.5 : 1.0;
+
+					if (c > credit)
+						credit = c;
+				}
+			}
+			for (j = RANK_ALIAS; j <= RANK_SPLIT; j++)
+				if (part[j] > 0 && part_has[j] == part[j])
+					credit = 1.0;
+			words += 1.0;
+			found += credit;
+		}
+		if (t->df == 0) {
+			/* A completed, split or spelled-out word is found; a
+			 * respelled one only perhaps. */
+			for (j = 0; j < q->nterms; j++)
+				if (q->terms[j].from == i)
+					missing = q->terms[j].origin == RANK_FUZZY
+							  ? 0.5
+							  : 0.0;
+			if (t->origin == RANK_USER)
+				total += missing * t->weight * maxidf;
+			continue;
+		}
+		total += t->weight * t->idf;
+		if (hit[i])
+			got += t->weight * t->idf;
+	}
+	if (total <= 0.0 || words <= 0.0)
+		return 0.0; /* nothing but stop words: no evidence of a match */
+	return sqrt(got / total * found / words);
+}

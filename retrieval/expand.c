@@ -1,0 +1,658 @@
+/* expand.c - what the user's words add to a query: completions of a word
+ * the index lacks, its splits, clips and blends of the phrases the corpus
+ * defines acronyms for, its nearest spelling, the derivations the stemmer
+ * leaves apart, and acronyms read both ways.  Also the term table all
+ * expansions (and feedback terms) go into, within the RANK_MAX_TERMS
+ * slots.  Expansions weigh no more than the user's words. */
+#include "rank_int.h"
+
+#include "../util/buf.h"
+#include "../util/editdist.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The index of term text in q, or -1. */
+int rank_term_index(const struct rank_query *q, const char *text)
+{
+	int i;
+
+	for (i = 0; i < q->nterms; i++)
+		if (strcmp(q->terms[i].text, text) == 0)
+			return i;
+	return -1;
+}
+
+/* Add an expansion term (or raise the weight of an existing one); see
+ * rank_int.h. */
+void rank_add_expansion(struct idx *x, struct rank_query *q, const char *term,
+			long df, int origin, int from, double weight)
+{
+	int i = rank_term_index(q, term);
+
+	if (i >= 0) {
+		if (q->terms[i].origin != RANK_USER &&
+		    q->terms[i].weight < weight)
+			q->terms[i].weight = weight;
+		return;
+	}
+	if (df <= 0)
+		return;
+	if (q->nterms == RANK_MAX_TERMS) {
+		q->cut_expansions++;
+		return;
+	}
+	i = q->nterms;
+	memset(&q->terms[i], 0, sizeof(q->terms[i]));
+	copy_str(q->terms[i].text, sizeof(q->terms[i].text), term);
+	memcpy(q->terms[i].word, q->terms[from].word, sizeof(q->terms[i].word));
+	q->terms[i].weight = weight;
+	q->terms[i].df = df;
+	q->terms[i].idf = bm25_idf(idx_ndocs(x), df);
+	q->terms[i].origin = origin;
+	q->terms[i].from = from;
+	q->nterms++;
+}
+
+/* Add the words of a phrase (space-separated terms) that are not stop
+ * words as expansions of term from. */
+static void add_phrase(struct idx *x, struct rank_query *q, const char *exp,
+		       int origin, int from, double weight)
+{
+	char buf[512], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", exp);
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save))
+		if (!tok_is_stop(tok, strlen(tok)))
+			rank_add_expansion(x, q, tok, idx_df(x, tok), origin,
+					   from, weight);
+}
+
+/* Completions of a missing word: kept only when there are at most
+ * RANK_MAX_PREFIX (a prefix many words share, "con", says too little). */
+struct prefix_ctx {
+	char term[RANK_MAX_PREFIX][TOK_MAX_TERM * 2 + 1];
+	long df[RANK_MAX_PREFIX];
+	int n;
+};
+
+static long maxdf(const struct prefix_ctx *c)
+{
+	long m = 0;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->df[i] > m)
+			m = c->df[i];
+	return m;
+}
+
+static int on_prefix(void *ctx, const char *term, size_t len)
+{
+	struct prefix_ctx *c = ctx;
+
+	if (c->n == RANK_MAX_PREFIX || len >= sizeof(c->term[0])) {
+		c->n = RANK_MAX_PREFIX + 1; /* too many */
+		return 1;
+	}
+	memcpy(c->term[c->n++], term, len + 1);
+	return 0;
+}
+
+/* Which of 32 byte classes occur in s[0..n): an edit changes at most
+ * two, so words whose sets differ in more than 2 * max classes are
+ * farther apart than max without computing the distance. */
+static uint32_t byte_set(const char *s, size_t n)
+{
+	uint32_t m = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		m |= (uint32_t)1 << ((unsigned char)s[i] & 31);
+	return m;
+}
+
+static int popcount32(uint32_t v)
+{
+	int n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* The nearest spelling: least distance, then most frequent, then first
+ * in term order.  Frequencies are looked up only to break ties. */
+struct fuzzy_ctx {
+	struct idx *x;
+	const char *want;
+	int wlen;
+	uint32_t wset; /* byte_set of want */
+	int max, best;
+	long best_df; /* -1 until needed */
+	char term[TOK_MAX_TERM * 2 + 1];
+};
+
+static int on_fuzzy(void *ctx, const char *term, size_t len)
+{
+	struct fuzzy_ctx *c = ctx;
+	int d, lim;
+
+	lim = c->best < c->max ? c->best : c->max;
+	if (len >= sizeof(c->term) || abs((int)len - c->wlen) > lim ||
+	    popcount32(byte_set(term, len) ^ c->wset) > 2 * lim)
+		return 0;
+	d = osa_distance(c->want, c->wlen, term, (int)len, lim);
+	if (d > c->max || d > c->best)
+		return 0;
+	if (d == c->best) {
+		long df = idx_df(c->x, term);
+
+		if (c->best_df < 0)
+			c->best_df = idx_df(c->x, c->term);
+		if (df <= c->best_df)
+			return 0;
+		c->best_df = df;
+	} else {
+		c->best = d;
+		c->best_df = -1;
+	}
+	memcpy(c->term, term, len + 1);
+	return 0;
+}
+
+/* The vocabulary terms sharing a missing word's first two bytes, read
+ * once (one bucket) and used for its completions, the first halves of its
+ * splits and, for long words, its respellings. */
+struct near {
+	struct buf data;  /* entries: length byte, bytes, NUL */
+	size_t *off;      /* entry i's text at data.data + off[i], in order */
+	size_t n, cap;
+	int oom;
+};
+
+static int near_add(void *ctx, const char *term, size_t len)
+{
+	struct near *b = ctx;
+	char *p;
+
+	if (b->n == b->cap) {
+		size_t c = b->cap ? 2 * b->cap : 64;
+		size_t *o = realloc(b->off, c * sizeof(*o));
+
+		if (o == NULL) {
+			b->oom = 1;
+			return 1;
+		}
+		b->off = o;
+		b->cap = c;
+	}
+	if (buf_reserve(&b->data, len + 2) != 0) {
+		b->oom = 1;
+		return 1;
+	}
+	p = b->data.data + b->data.len;
+	*p++ = (char)len;
+	memcpy(p, term, len);
+	p[len] = '\0';
+	b->off[b->n++] = b->data.len + 1;
+	b->data.len += len + 2;
+	return 0;
+}
+
+static const char *near_at(const struct near *b, size_t i, size_t *len)
+{
+	*len = (unsigned char)b->data.data[b->off[i] - 1];
+	return b->data.data + b->off[i];
+}
+
+/* Index of the first entry not below t. */
+static size_t near_lower(const struct near *b, const char *t)
+{
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->data.data + b->off[mid], t) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* df of t: 0 without a lookup when t belongs to the bucket and is not in
+ * it. */
+static long near_df(struct idx *x, const struct near *b, const char *key,
+		    const char *t)
+{
+	size_t i;
+
+	if (!b->oom && t[0] == key[0] && t[0] && t[1] == key[1]) {
+		i = near_lower(b, t);
+		if (i == b->n || strcmp(b->data.data + b->off[i], t) != 0)
+			return 0;
+	}
+	return idx_df(x, t);
+}
+
+/* "multilayer" -> "multi" + "layer": split a missing word in two where
+ * both halves are index terms (the rarest such split wins). */
+static int split_compound(struct idx *x, struct tok *t, struct rank_query *q,
+			  int i, const struct near *nb)
+{
+	const char *w = q->terms[i].word;
+	size_t n = strlen(w), k;
+	char a[TOK_MAX_TERM * 2 + 1], b[TOK_MAX_TERM * 2 + 1];
+	char best_a[sizeof(a)] = "", best_b[sizeof(b)] = "";
+	long best = -1, dfa = 0, dfb = 0;
+
+	for (k = 3; k + 3 <= n; k++) {
+		long da, db;
+
+		/* the first half is looked up in the bucket, cheaply, before
+		 * the second is stemmed */
+		if (tok_stem(t, w, k, a, sizeof(a)) <= 0 ||
+		    (da = near_df(x, nb, q->terms[i].text, a)) == 0 ||
+		    tok_stem(t, w + k, n - k, b, sizeof(b)) <= 0)
+			continue;
+		db = idx_df(x, b);
+		if (db && (best < 0 || (da < db ? da : db) < best)) {
+			best = da < db ? da : db;
+			snprintf(best_a, sizeof(best_a), "%s", a);
+			snprintf(best_b, sizeof(best_b), "%s", b);
+			dfa = da;
+			dfb = db;
+		}
+	}
+	if (best < 0)
+		return 0;
+	rank_add_expansion(x, q, best_a, dfa, RANK_SPLIT, i, RANK_W_SPLIT);
+	rank_add_expansion(x, q, best_b, dfb, RANK_SPLIT, i, RANK_W_SPLIT);
+	return 1;
+}
+
+/* Clipped words.  A prefix many index words share ("conv": convergence,
+ * conventional, convert, convolutional...) says too little on its own, but
+ * technical writing clips its own terms, the ones a corpus defines with an
+ * acronym ("Convolutional Neural Network (CNN)"): "conv" is read as
+ * "convolutional", and a blend of two words of such a phrase, "convnet",
+ * as the phrase.  Only defined acronyms count, not initials, and a clip
+ * standing alone needs four letters ("cons" stems to "con", which is
+ * not "convolutional"). */
+
+/* Call fn for each word of a defined acronym's expansion; stops when fn
+ * returns non-zero (and returns that). */
+typedef int (*phrase_word_fn)(void *ctx, const struct idx_alias *a,
+			      const char *w, size_t n, int pos);
+
+static int each_phrase_word(struct idx *x, phrase_word_fn fn, void *ctx)
+{
+	const struct idx_alias *a;
+	int n = idx_aliases(x, &a), i, rc;
+
+	for (i = 0; i < n; i++) {
+		const char *p = a[i].exp;
+		int pos = 0;
+
+		if (a[i].kind != IDX_ALIAS_DEFINED)
+			continue;
+		while (*p) {
+			size_t k = strcspn(p, " ");
+
+			if (k > 0 && (rc = fn(ctx, &a[i], p, k, pos++)) != 0)
+				return rc;
+			p += k;
+			p += *p == ' ';
+		}
+	}
+	return 0;
+}
+
+struct clip_ctx {
+	const char *pre;
+	size_t n;
+	struct prefix_ctx pc;
+};
+
+static int on_clip(void *ctx, const struct idx_alias *a, const char *w,
+		   size_t n, int pos)
+{
+	struct clip_ctx *c = ctx;
+	int i;
+
+	(void)a;
+	(void)pos;
+	if (n <= c->n || memcmp(w, c->pre, c->n) != 0 ||
+	    n >= sizeof(c->pc.term[0]))
+		return 0;
+	for (i = 0; i < c->pc.n; i++)
+		if (strncmp(c->pc.term[i], w, n) == 0 && c->pc.term[i][n] == 0)
+			return 0;
+	if (c->pc.n == RANK_MAX_PREFIX) {
+		c->pc.n++;
+		return 1;
+	}
+	memcpy(c->pc.term[c->pc.n], w, n);
+	c->pc.term[c->pc.n++][n] = '\0';
+	return 0;
+}
+
+/* "conv": the completions of w[0..n) among the defined phrases' words. */
+static int clip_completions(struct idx *x, struct rank_query *q, int i,
+			    const char *w, size_t n)
+{
+	struct clip_ctx c;
+	int k;
+
+	memset(&c, 0, sizeof(c));
+	c.pre = w;
+	c.n = n;
+	each_phrase_word(x, on_clip, &c);
+	if (c.pc.n > RANK_MAX_PREFIX)
+		return 0;
+	for (k = 0; k < c.pc.n; k++)
+		rank_add_expansion(x, q, c.pc.term[k],
+				   idx_df(x, c.pc.term[k]), RANK_PREFIX, i,
+				   RANK_W_PREFIX);
+	return c.pc.n;
+}
+
+/* "convnet": a[0..na) clips an earlier word of a defined phrase and
+ * b[0..nb) a later one. */
+struct blend_ctx {
+	const char *a, *b;
+	size_t na, nb;
+	const struct idx_alias *cur; /* phrase being read */
+	int apos;                    /* where a matched in it, or -1 */
+	const struct idx_alias *found;
+};
+
+static int on_blend(void *ctx, const struct idx_alias *al, const char *w,
+		    size_t n, int pos)
+{
+	struct blend_ctx *c = ctx;
+
+	if (al != c->cur) {
+		c->cur = al;
+		c->apos = -1;
+	}
+	if (c->apos < 0) {
+		if (n >= c->na && memcmp(w, c->a, c->na) == 0)
+			c->apos = pos;
+		return 0;
+	}
+	if (n >= c->nb && memcmp(w, c->b, c->nb) == 0) {
+		c->found = al;
+		return 1;
+	}
+	return 0;
+}
+
+/* The longest common prefix of w and any phrase word. */
+struct lcp_ctx {
+	const char *w;
+	size_t most;
+};
+
+static int on_lcp(void *ctx, const struct idx_alias *a, const char *e,
+		  size_t n, int pos)
+{
+	struct lcp_ctx *c = ctx;
+	size_t k = 0;
+
+	(void)a;
+	(void)pos;
+	while (k < n && c->w[k] == e[k])
+		k++;
+	if (k > c->most)
+		c->most = k;
+	return 0;
+}
+
+static int split_blend(struct idx *x, struct tok *t, struct rank_query *q,
+		       int i)
+{
+	const char *w = q->terms[i].word;
+	size_t n = strlen(w), k, most;
+	char b[TOK_MAX_TERM * 2 + 1];
+	struct lcp_ctx lc = {w, 0};
+
+	/* The first part must begin a phrase word: how much of w does at
+	 * most?  (Most words share three letters with none, and then nothing
+	 * is stemmed.) */
+	each_phrase_word(x, on_lcp, &lc);
+	most = lc.most;
+	for (k = 3; k + 3 <= n && k <= most; k++) {
+		struct blend_ctx c;
+		int len = tok_stem(t, w + k, n - k, b, sizeof(b));
+
+		if (len <= 0)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.a = w;
+		c.na = k;
+		c.b = b;
+		c.nb = (size_t)len;
+		c.apos = -1;
+		if (!each_phrase_word(x, on_blend, &c))
+			continue;
+		rank_add_expansion(x, q, c.found->acr,
+				   idx_df(x, c.found->acr), RANK_SPLIT, i,
+				   RANK_W_SPLIT);
+		add_phrase(x, q, c.found->exp, RANK_SPLIT, i, RANK_W_SPLIT);
+		return 1;
+	}
+	return 0;
+}
+
+/* The most frequent index term that is w less its last letter, with
+ * another last letter, or with one more: a derived form of a word ("urgenc"
+ * -> "urgent"), not another word. */
+static void other_ending(struct idx *x, struct rank_query *q, int i,
+			 const struct near *nb)
+{
+	const char *w = q->terms[i].text;
+	size_t n = strlen(w), j, len;
+	char best[TOK_MAX_TERM * 2 + 1] = "";
+	long best_df = 0;
+
+	for (j = near_lower(nb, w); j < nb->n; j++) {
+		const char *e = near_at(nb, j, &len);
+		long df;
+
+		if (len < n - 1 || memcmp(e, w, n - 1) != 0)
+			break;
+		if (len > n + 1 || (len == n + 1 && e[n - 1] != w[n - 1]) ||
+		    len >= sizeof(best))
+			continue;
+		if ((df = idx_df(x, e)) > best_df) {
+			best_df = df;
+			memcpy(best, e, len + 1);
+		}
+	}
+	if (best_df > 0)
+		rank_add_expansion(x, q, best, best_df, RANK_FUZZY, i,
+				   RANK_W_FUZZY);
+}
+
+/* A word the index lacks: complete it, split it, or else find its nearest
+ * spelling. */
+void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
+			 int i, int flags)
+{
+	const char *w = q->terms[i].text;
+	size_t n = strlen(w), j, len, wn;
+	struct near nb;
+	char key[3];
+	int k;
+
+	if (n < 3 || !(flags & (RANK_EXP_PREFIX | RANK_EXP_SPLIT |
+				RANK_EXP_FUZZY)))
+		return;
+	memset(&nb, 0, sizeof(nb));
+	memcpy(key, w, 2);
+	key[2] = '\0';
+	if (idx_vocab_words(x, key, near_add, &nb) != 0)
+		nb.oom = 1; /* near_df then asks the index */
+	if ((flags & RANK_EXP_PREFIX) && !nb.oom) {
+		struct prefix_ctx pc;
+
+		memset(&pc, 0, sizeof(pc));
+		for (j = near_lower(&nb, w); j < nb.n; j++) {
+			const char *e = near_at(&nb, j, &len);
+
+			if (len < n || memcmp(e, w, n) != 0 ||
+			    on_prefix(&pc, e, len))
+				break;
+		}
+		if (pc.n > RANK_MAX_PREFIX) {
+			if (n >= 4 && clip_completions(x, q, i, w, n) > 0)
+				goto done;
+			pc.n = 0;
+		}
+		for (k = 0; k < pc.n; k++)
+			pc.df[k] = idx_df(x, pc.term[k]);
+		/* Completions far rarer than the usual one are noise. */
+		for (k = 0; k < pc.n; k++)
+			if (pc.df[k] * 10 >= maxdf(&pc))
+				rank_add_expansion(x, q, pc.term[k], pc.df[k],
+						   RANK_PREFIX, i,
+						   RANK_W_PREFIX);
+		if (pc.n > 0)
+			goto done;
+	}
+	if ((flags & RANK_EXP_SPLIT) && (split_compound(x, t, q, i, &nb) ||
+					 split_blend(x, t, q, i)))
+		goto done;
+	/* A word of the language is what the user meant ("thing", "world"),
+	 * only not in this corpus: respelling it into the nearest index term
+	 * ("think", "word") adds noise; only a long stem's other ending is
+	 * taken ("urgency" urgenc -> urgent).  Misspellings are not words. */
+	wn = strlen(q->terms[i].word);
+	if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5 &&
+	    tok_is_word(t, q->terms[i].word, wn) == 1) {
+		if (n >= 6 && !nb.oom)
+			other_ending(x, q, i, &nb);
+	} else if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5) {
+		struct fuzzy_ctx fc;
+		char first[8];
+		int two;
+
+		memset(&fc, 0, sizeof(fc));
+		fc.x = x;
+		fc.want = w;
+		fc.wlen = (int)n;
+		fc.wset = byte_set(w, n);
+		fc.max = n >= 8 ? 2 : 1;
+		fc.best = fc.max + 1;
+		/* Typos rarely hit the first letter (nor, in a long word,
+		 * the first two): scan the words sharing them. */
+		two = (n >= 8 && (unsigned char)w[0] < 0x80 &&
+		       (unsigned char)w[1] < 0x80) ||
+		      (unsigned char)w[0] >= 0x80;
+		if (two && !nb.oom) {
+			for (j = 0; j < nb.n; j++) {
+				const char *e = near_at(&nb, j, &len);
+
+				on_fuzzy(&fc, e, len);
+			}
+		} else {
+			snprintf(first, sizeof(first), "%.*s", two ? 2 : 1, w);
+			idx_vocab_words(x, first, on_fuzzy, &fc);
+		}
+		if (fc.best <= fc.max)
+			rank_add_expansion(x, q, fc.term,
+					   fc.best_df < 0 ? idx_df(x, fc.term)
+							  : fc.best_df,
+					   RANK_FUZZY, i, RANK_W_FUZZY);
+	}
+done:
+	buf_free(&nb.data);
+	free(nb.off);
+}
+
+/* Does the space-separated term list exp occur among the user's terms?
+ * (Walked in place: it runs for every alias on every query, and most
+ * fail on their first word.) */
+static int has_all(const struct rank_query *q, int nuser, const char *exp)
+{
+	const char *p = exp;
+	int i;
+
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		for (i = 0; i < nuser; i++)
+			if (q->terms[i].text[0] == *p &&
+			    strncmp(q->terms[i].text, p, n) == 0 &&
+			    q->terms[i].text[n] == '\0')
+				break;
+		if (n > 0 && i == nuser && !tok_is_stop(p, n))
+			return 0;
+		p += n;
+		p += *p == ' ';
+	}
+	return 1;
+}
+
+/* Acronyms the corpus defines, both ways. */
+void rank_expand_aliases(struct idx *x, struct rank_query *q, int nuser)
+{
+	const struct idx_alias *a;
+	int n = idx_aliases(x, &a), i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nuser; j++)
+			if (q->terms[j].text[0] == a[i].acr[0] &&
+			    strcmp(q->terms[j].text, a[i].acr) == 0)
+				break;
+		/* Initials are read only for words the index lacks. */
+		if (j < nuser && a[i].kind == IDX_ALIAS_INITIALS &&
+		    q->terms[j].df > 0)
+			continue;
+		if (j == nuser && a[i].kind == IDX_ALIAS_INITIALS)
+			continue;
+		if (j < nuser)
+			add_phrase(x, q, a[i].exp, RANK_ALIAS, j, RANK_W_ALIAS);
+		else if (has_all(q, nuser, a[i].exp))
+			rank_add_expansion(x, q, a[i].acr,
+					   idx_df(x, a[i].acr), RANK_ALIAS, 0,
+					   RANK_W_ALIAS);
+	}
+}
+
+/* Derivations Snowball leaves apart, as the index has them: an adjective
+ * and its noun in -ity where no suffix rule joins them ("sparse" spars,
+ * "sparsity" sparsiti; "complexity" already stems to complex), and a verb
+ * in -ify and its noun in -ification ("classify" classifi,
+ * "classification" classif).  The other form joins the query below the
+ * user's word.  Short stems are left alone: "city" citi is no -ity, and
+ * a short -ify stem ("notify" notifi, "notification" notif) is joined
+ * wrongly more often than rightly. */
+void rank_add_variants(struct idx *x, struct rank_query *q, int i)
+{
+	const char *w = q->terms[i].text;
+	size_t n = strlen(w);
+	char v[TOK_MAX_TERM * 2 + 8];
+
+	if (n < 4)
+		return;
+	if (n >= 8 && strcmp(w + n - 3, "iti") == 0)
+		snprintf(v, sizeof(v), "%.*s", (int)(n - 3), w);
+	else
+		snprintf(v, sizeof(v), "%siti", w);
+	rank_add_expansion(x, q, v, idx_df(x, v), RANK_VARIANT, i,
+			   RANK_W_VARIANT);
+	if (n >= 7 && strcmp(w + n - 3, "ifi") == 0)
+		snprintf(v, sizeof(v), "%.*s", (int)(n - 1), w);
+	else if (n >= 6 && strcmp(w + n - 2, "if") == 0)
+		snprintf(v, sizeof(v), "%si", w);
+	else
+		return;
+	rank_add_expansion(x, q, v, idx_df(x, v), RANK_VARIANT, i,
+			   RANK_W_VARIANT);
+}

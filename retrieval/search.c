@@ -1,0 +1,668 @@
+/* search.c - BM25F / TF-IDF scoring of a parsed query: document at a time
+ * with MaxScore pruning (or every posting), the best k in a bounded heap,
+ * the phrase re-rank of the best few, and the per-term explanation. */
+#include "rank_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rank_defaults(struct rank_params *p)
+{
+	p->model = RANK_BM25;
+	p->k1 = IDX_K1;
+	p->b = IDX_B;
+	p->w[IDX_Q] = IDX_WQ;
+	p->w[IDX_A] = IDX_WA;
+	p->qmatch = RANK_QMATCH;
+	p->phrase = RANK_PHRASE;
+	p->feedback = RANK_FEEDBACK_W;
+	p->feedback_min = RANK_FEEDBACK_MIN;
+	p->expand = RANK_EXP_ALL;
+}
+
+/* Per-field tables: the BM25 length factor for each of the 256 norm codes. */
+struct scorer {
+	const struct rank_params *p;
+	const unsigned char *norms;
+	double lenf[IDX_NFIELDS][256];
+	double n;
+};
+
+static void scorer_init(struct scorer *s, struct idx *x,
+			const struct rank_params *p)
+{
+	const double *dec = idx_norm_table();
+	int f, c;
+
+	s->p = p;
+	s->norms = idx_norms(x);
+	s->n = (double)idx_ndocs(x);
+	/* (locals, so that the stores below need not reload them) */
+	for (f = 0; f < IDX_NFIELDS; f++) {
+		double avg = idx_avglen(x, f), b = p->b;
+		double slope = avg > 0.0 ? b / avg : 0.0; /* no division per code */
+		double *lf = s->lenf[f];
+
+		if (p->model == RANK_BM25)
+			for (c = 0; c < 256; c++)
+				lf[c] = 1.0 - b + slope * dec[c];
+		else
+			for (c = 0; c < 256; c++)
+				lf[c] = sqrt(dec[c] > 0.0 ? dec[c] : 1.0);
+	}
+}
+
+/* Contribution of one posting; idf and weight folded into w. */
+static double score_posting(const struct scorer *s, long doc,
+			    const unsigned tf[IDX_NFIELDS], double idf)
+{
+	const unsigned char *nb = s->norms + 2 * doc;
+	double t = 0.0;
+	int f;
+
+	if (s->p->model == RANK_BM25) {
+		for (f = 0; f < IDX_NFIELDS; f++)
+			if (tf[f])
+				t += s->p->w[f] * tf[f] / s->lenf[f][nb[f]];
+		return idf * t * (s->p->k1 + 1.0) / (t + s->p->k1);
+	}
+	for (f = 0; f < IDX_NFIELDS; f++)
+		if (tf[f])
+			t += s->p->w[f] * (1.0 + log((double)tf[f])) /
+			     s->lenf[f][nb[f]];
+	return t * idf * idf;
+}
+
+static double term_idf(const struct scorer *s, const struct rank_term *t)
+{
+	if (s->p->model == RANK_BM25)
+		return t->idf;
+	return 1.0 + log(s->n / ((double)t->df + 1.0));
+}
+
+/* Per-doc tallies for the question-match bonus. */
+struct qfield {
+	float idf;     /* query idf mass matched in the question field */
+	unsigned tf;   /* question-field occurrences of query terms */
+	uint64_t mask; /* query terms found anywhere in the record */
+};
+
+static double qmatch_factor(const struct scorer *s, const struct qfield *f,
+			    long doc, double idfsum)
+{
+	double len, cq, cd;
+
+	if (s->p->qmatch <= 0.0 || f->tf == 0 || idfsum <= 0.0)
+		return 1.0;
+	len = idx_norm_decode(s->norms[2 * doc + IDX_Q]);
+	cq = f->idf / idfsum;
+	cd = len > 0.0 ? (double)f->tf / len : 0.0;
+	if (cq > 1.0)
+		cq = 1.0;
+	if (cd > 1.0)
+		cd = 1.0;
+	return 1.0 + s->p->qmatch * cq * cd;
+}
+
+/* Is a better than b? Higher score, then lower doc id. */
+static int better(const struct rank_hit *a, const struct rank_hit *b)
+{
+	if (a->score != b->score)
+		return a->score > b->score;
+	return a->doc < b->doc;
+}
+
+/* Min-heap on "better": the root is the worst kept hit. */
+static void sift_down(struct rank_hit *h, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, w = i;
+		struct rank_hit tmp;
+
+		if (l < n && better(&h[w], &h[l]))
+			w = l;
+		if (r < n && better(&h[w], &h[r]))
+			w = r;
+		if (w == i)
+			return;
+		tmp = h[i];
+		h[i] = h[w];
+		h[w] = tmp;
+		i = w;
+	}
+}
+
+static void heap_offer(struct rank_hit *h, int *n, int k, long doc,
+		       double score, uint64_t terms)
+{
+	struct rank_hit e = {doc, score, terms};
+	int i;
+
+	if (*n < k) {
+		i = (*n)++;
+		h[i] = e;
+		while (i > 0 && better(&h[(i - 1) / 2], &h[i])) {
+			struct rank_hit tmp = h[i];
+
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = tmp;
+			i = (i - 1) / 2;
+		}
+	} else if (better(&e, &h[0])) {
+		h[0] = e;
+		sift_down(h, *n, 0);
+	}
+}
+
+static int cmp_hits(const void *a, const void *b)
+{
+	const struct rank_hit *x = a, *y = b;
+
+	if (better(x, y))
+		return -1;
+	return better(y, x) ? 1 : 0;
+}
+
+/* Word pairs of the query: consecutive user words (stop words between
+ * them dropped) as indexes into q->terms.  Returns the count. */
+static int query_pairs(const struct rank_query *q, int pairs[][2], int max)
+{
+	int order[RANK_MAX_TERMS], n = 0, i, j, np = 0;
+
+	for (i = 0; i < q->nterms; i++)
+		if (q->terms[i].origin == RANK_USER && q->terms[i].df > 0)
+			order[n++] = i;
+	for (i = 1; i < n; i++) /* by position; n is small */
+		for (j = i; j > 0 && q->terms[order[j]].pos <
+					   q->terms[order[j - 1]].pos; j--) {
+			int tmp = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	for (i = 0; i + 1 < n && np < max; i++) {
+		pairs[np][0] = order[i];
+		pairs[np][1] = order[i + 1];
+		np++;
+	}
+	return np;
+}
+
+struct pair_scan {
+	const struct rank_query *q;
+	int (*pairs)[2];
+	int npairs;
+	int found[RANK_MAX_TERMS];
+	int prev[2]; /* query term ids of the last two doc terms, -1 if none */
+};
+
+/* Could word stem to one of the paired terms?  Stems keep the word's
+ * first letters, so a word that does not start like any of them is not
+ * worth stemming. */
+static int pair_want(void *ctx, const char *word, size_t len)
+{
+	const struct pair_scan *c = ctx;
+	int i, k;
+
+	for (i = 0; i < c->npairs; i++)
+		for (k = 0; k < 2; k++) {
+			const char *t = c->q->terms[c->pairs[i][k]].text;
+			size_t n = strlen(t) < 3 ? strlen(t) : 3;
+
+			if (len >= n && memcmp(word, t, n) == 0)
+				return 1;
+		}
+	return 0;
+}
+
+static int on_doc_term(void *ctx, const char *term, size_t len,
+		       const char *word, int pos, int is_stop)
+{
+	struct pair_scan *c = ctx;
+	int id = -1, i;
+
+	(void)word;
+	(void)pos;
+	(void)is_stop;
+	for (i = 0; len > 0 && i < c->q->nterms; i++)
+		if (strcmp(c->q->terms[i].text, term) == 0) {
+			id = i;
+			break;
+		}
+	if (id >= 0)
+		for (i = 0; i < c->npairs; i++)
+			if (c->pairs[i][1] == id &&
+			    (c->prev[0] == c->pairs[i][0] ||
+			     c->prev[1] == c->pairs[i][0]))
+				c->found[i] = 1;
+	c->prev[1] = c->prev[0];
+	c->prev[0] = id;
+	return 0;
+}
+
+/* Share of the query's word pairs that occur next to each other (or one
+ * word apart) in doc's question or answer. */
+static double pair_share(struct idx *x, const struct rank_query *q,
+			 int pairs[][2], int np, long doc)
+{
+	struct pair_scan c;
+	struct idx_doc d;
+	int i, got = 0;
+
+	if (idx_get_doc(x, doc, &d, NULL) != 0)
+		return 0.0;
+	memset(&c, 0, sizeof(c));
+	c.q = q;
+	c.pairs = pairs;
+	c.npairs = np;
+	c.prev[0] = c.prev[1] = -1;
+	tok_set_filter(q->tok, pair_want, &c);
+	tok_run(q->tok, d.question, strlen(d.question), on_doc_term, &c, NULL);
+	c.prev[0] = c.prev[1] = -1;
+	tok_run(q->tok, d.answer, strlen(d.answer), on_doc_term, &c, NULL);
+	tok_set_filter(q->tok, NULL, NULL);
+	idx_doc_clear(&d);
+	for (i = 0; i < np; i++)
+		got += c.found[i];
+	return (double)got / np;
+}
+
+static int phrase_rerank(struct idx *x, const struct rank_query *q,
+			 const struct rank_params *p, struct rank_hit *h,
+			 int n, struct qerr *err)
+{
+	int pairs[RANK_MAX_TERMS][2], np = query_pairs(q, pairs, RANK_MAX_TERMS);
+	int i;
+
+	(void)err;
+	if (np == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		h[i].score *= 1.0 + p->phrase * pair_share(x, q, pairs, np,
+							   h[i].doc);
+	return 0;
+}
+
+/* ---- document at a time with MaxScore ---- */
+
+struct dterm {
+	struct idx_cursor c;
+	unsigned char *blob; /* a private copy of the postings */
+	const struct rank_term *t;
+	int ti;              /* index in q->terms */
+	double w;            /* weight * idf */
+	double ub;           /* largest contribution any posting can make */
+	double share;        /* idf share for the question-match bound */
+	int done;
+};
+
+static int cmp_dterm(const void *a, const void *b)
+{
+	const struct dterm *x = a, *y = b;
+
+	if (x->ub != y->ub)
+		return x->ub < y->ub ? -1 : 1;
+	return x->ti - y->ti;
+}
+
+/* Is q->terms[i] a word the index lacks that something replaced? */
+static int replaced(const struct rank_query *q, int i)
+{
+	int j;
+
+	if (q->terms[i].df > 0)
+		return 0;
+	for (j = 0; j < q->nterms; j++)
+		if (q->terms[j].from == i && q->terms[j].origin != RANK_FEEDBACK)
+			return 1;
+	return 0;
+}
+
+/* The query's idf mass, for the question-match share: a missing word
+ * counts at the largest idf unless something replaced it (the
+ * replacements count instead). */
+static double query_idf_mass(const struct rank_query *q)
+{
+	double m = 0.0;
+	int t;
+
+	for (t = 0; t < q->nterms; t++)
+		if (!replaced(q, t))
+			m += q->terms[t].weight * q->terms[t].idf;
+	return m;
+}
+
+/* Upper bound of a record's final score from contributions summing to at
+ * most sum and question-field idf share at most share. */
+static double bound(const struct rank_params *p, double sum, double share)
+{
+	return sum * (1.0 + p->qmatch * (share < 1.0 ? share : 1.0));
+}
+
+/* Do the default parameters (which the blocks' bounds assume) hold? */
+static int default_params(const struct rank_params *p)
+{
+	return p->k1 == IDX_K1 && p->b == IDX_B && p->w[IDX_Q] == IDX_WQ &&
+	       p->w[IDX_A] == IDX_WA;
+}
+
+static int load_dterms(struct idx *x, const struct rank_query *q,
+		       const struct rank_params *p, const struct scorer *s,
+		       double idfsum, struct dterm *d, int *nd,
+		       struct qerr *err)
+{
+	int t, use_blocks = default_params(p);
+
+	*nd = 0;
+	for (t = 0; t < q->nterms; t++) {
+		const struct rank_term *rt = &q->terms[t];
+		const unsigned char *data;
+		size_t len;
+		long df;
+		struct dterm *e = &d[*nd];
+
+		if (rt->df == 0 || rt->weight <= 0.0)
+			continue;
+		if (idx_postings(x, rt->text, &df, &data, &len, err) != 0)
+			return err ? err->code : QERR_DATA;
+		if (df == 0)
+			continue;
+		memset(e, 0, sizeof(*e));
+		e->blob = malloc(len ? len : 1);
+		if (e->blob == NULL)
+			return qerr_set(err, QERR_IO, "out of memory");
+		if (len > 0) /* (an empty blob reads as NULL) */
+			memcpy(e->blob, data, len);
+		(*nd)++;
+		e->t = rt;
+		e->ti = t;
+		e->w = rt->weight * term_idf(s, rt);
+		e->ub = e->w * (p->k1 + 1.0) *
+			(use_blocks ? (double)idx_postings_max(e->blob, len) *
+					      idx_bound_scale(x) * (1.0 + 1e-6)
+				    : 1.0);
+		e->share = idfsum > 0.0 ? rt->weight * rt->idf / idfsum : 0.0;
+		idx_cursor_init(&e->c, e->blob, len);
+		e->done = !idx_cursor_next(&e->c);
+		if (!e->done && e->c.docid >= idx_maxdoc(x))
+			e->c.bad = 1;
+		if (e->c.bad)
+			return qerr_set(err, QERR_DATA,
+					"index is damaged: postings of '%s'",
+					rt->text);
+	}
+	return 0;
+}
+
+/* Score one record from the per-term contributions, in query order, just
+ * as the exhaustive loop does (so both give identical numbers). */
+static double final_score(const struct scorer *s, const struct rank_query *q,
+			  const double *contrib, const unsigned *tfq, long doc,
+			  double idfsum, uint64_t *mask)
+{
+	struct qfield f = {0.0f, 0, 0};
+	double sum = 0.0;
+	int t;
+
+	for (t = 0; t < q->nterms; t++) {
+		if (contrib[t] == 0.0 && tfq[t] == 0)
+			continue;
+		sum += contrib[t];
+		*mask |= (uint64_t)1 << t;
+		if (tfq[t]) {
+			f.idf += (float)(q->terms[t].weight * q->terms[t].idf);
+			f.tf += tfq[t];
+		}
+	}
+	if (sum <= 0.0)
+		return 0.0;
+	return sum * qmatch_factor(s, &f, doc, idfsum);
+}
+
+static int search_maxscore(struct idx *x, const struct rank_query *q,
+			   const struct rank_params *p, const struct scorer *s,
+			   double idfsum, struct rank_hit *top, int *ntop,
+			   int kk, struct qerr *err)
+{
+	struct dterm d[RANK_MAX_TERMS];
+	double prefix[RANK_MAX_TERMS + 1], pshare[RANK_MAX_TERMS + 1];
+	double contrib[RANK_MAX_TERMS], theta = 0.0;
+	unsigned tfq[RANK_MAX_TERMS];
+	long ndocs = idx_maxdoc(x);
+	const unsigned char *del = idx_deleted(x);
+	int nd = 0, i, ness = 0, rc;
+
+	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
+	if (rc == 0) {
+		qsort(d, (size_t)nd, sizeof(*d), cmp_dterm);
+		prefix[0] = pshare[0] = 0.0;
+		for (i = 0; i < nd; i++) {
+			prefix[i + 1] = prefix[i] + d[i].ub;
+			pshare[i + 1] = pshare[i] + d[i].share;
+		}
+		memset(contrib, 0, sizeof(contrib));
+		memset(tfq, 0, sizeof(tfq));
+	}
+	while (rc == 0) {
+		long doc = -1;
+		double partial = 0.0, share = 0.0;
+		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
+
+		for (i = ness; i < nd; i++)
+			if (!d[i].done && (doc < 0 || d[i].c.docid < doc))
+				doc = d[i].c.docid;
+		if (doc < 0)
+			break;
+		if (doc >= ndocs) {
+			rc = qerr_set(err, QERR_DATA, "index is damaged: postings "
+				      "name record %ld of %ld", doc, ndocs);
+			break;
+		}
+		if (del && (del[doc / 8] >> (doc % 8) & 1)) {
+			/* A deleted record: step over it. */
+			for (i = ness; i < nd; i++)
+				if (!d[i].done && d[i].c.docid == doc)
+					d[i].done = !idx_cursor_next(&d[i].c);
+			continue;
+		}
+		for (i = ness; i < nd; i++) {
+			if (d[i].done || d[i].c.docid != doc)
+				continue;
+			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
+			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
+			partial += contrib[d[i].ti];
+			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
+			d[i].done = !idx_cursor_next(&d[i].c);
+			moved[nm++] = i;
+		}
+		for (i = ness - 1; i >= 0; i--) {
+			if (*ntop == kk &&
+			    bound(p, partial + prefix[i + 1],
+				  share + pshare[i + 1]) < theta * (1.0 - 1e-9)) {
+				pruned = 1;
+				break;
+			}
+			if (d[i].done)
+				continue;
+			moved[nm++] = i;
+			if (!idx_cursor_seek(&d[i].c, doc)) {
+				d[i].done = 1;
+				continue;
+			}
+			if (d[i].c.docid != doc)
+				continue;
+			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
+			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
+			partial += contrib[d[i].ti];
+			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
+		}
+		if (!pruned) {
+			uint64_t mask = 0;
+			double sc = final_score(s, q, contrib, tfq, doc, idfsum,
+						&mask);
+
+			if (sc > 0.0)
+				heap_offer(top, ntop, kk, doc, sc, mask);
+			if (*ntop == kk) {
+				theta = top[0].score;
+				while (ness < nd &&
+				       bound(p, prefix[ness + 1], pshare[ness + 1]) <
+					       theta * (1.0 - 1e-9))
+					ness++;
+			}
+		}
+		/* only the cursors that moved can have scored or gone bad */
+		while (nm > 0) {
+			i = moved[--nm];
+			contrib[d[i].ti] = 0.0;
+			tfq[d[i].ti] = 0;
+			if (!d[i].done && d[i].c.docid >= ndocs)
+				d[i].c.bad = 1; /* a damaged index */
+			if (d[i].c.bad)
+				rc = qerr_set(err, QERR_DATA,
+					      "index is damaged: postings of '%s'",
+					      d[i].t->text);
+		}
+	}
+	for (i = 0; i < nd; i++)
+		free(d[i].blob);
+	return rc;
+}
+
+int rank_search(struct idx *x, const struct rank_query *q,
+		const struct rank_params *p, int k, struct rank_hit *hits,
+		int *nhits, struct qerr *err)
+{
+	struct scorer s;
+	long n = idx_maxdoc(x), ntouched = 0, i;
+	const unsigned char *del;
+	double *acc, idfsum = 0.0;
+	struct qfield *qf;
+	long *touched;
+	struct rank_hit *top = hits;
+	int t, rc = 0, ntop = 0, kk = k;
+
+	*nhits = 0;
+	if (n == 0 || idx_ndocs(x) == 0 || q->nterms == 0)
+		return 0;
+	if (p->phrase > 0.0 && q->tok && k < RANK_RERANK) {
+		kk = RANK_RERANK;
+		top = malloc((size_t)kk * sizeof(*top));
+		if (top == NULL)
+			return qerr_set(err, QERR_IO, "out of memory");
+	}
+	scorer_init(&s, x, p);
+	if (s.norms == NULL) {
+		if (top != hits)
+			free(top);
+		rc = idx_status(x, err);
+		return rc ? rc : qerr_set(err, QERR_IO, "out of memory");
+	}
+	idfsum = query_idf_mass(q);
+	if (p->model == RANK_BM25 && !p->exhaustive && s.norms) {
+		rc = search_maxscore(x, q, p, &s, idfsum, top, &ntop, kk, err);
+		goto ranked;
+	}
+	acc = calloc((size_t)n, sizeof(*acc));
+	qf = calloc((size_t)n, sizeof(*qf));
+	touched = malloc((size_t)n * sizeof(*touched));
+	if (s.norms == NULL || acc == NULL || touched == NULL || qf == NULL) {
+		free(acc);
+		free(qf);
+		free(touched);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	for (t = 0; t < q->nterms && rc == 0; t++) {
+		const struct rank_term *rt = &q->terms[t];
+		const unsigned char *data;
+		size_t len;
+		long df;
+		struct idx_cursor c;
+		double w;
+
+		if (rt->df == 0 || rt->weight <= 0.0)
+			continue;
+		rc = idx_postings(x, rt->text, &df, &data, &len, err);
+		if (rc != 0 || df == 0)
+			break;
+		w = rt->weight * term_idf(&s, rt);
+		idx_cursor_init(&c, data, len);
+		while (idx_cursor_next(&c)) {
+			if (c.docid >= n) {
+				c.bad = 1;
+				break;
+			}
+			if (acc[c.docid] == 0.0)
+				touched[ntouched++] = c.docid;
+			acc[c.docid] += score_posting(&s, c.docid, c.tf, w);
+			qf[c.docid].mask |= (uint64_t)1 << t;
+			if (c.tf[IDX_Q]) {
+				qf[c.docid].idf += (float)(rt->weight * rt->idf);
+				qf[c.docid].tf += c.tf[IDX_Q];
+			}
+		}
+		if (c.bad)
+			rc = qerr_set(err, QERR_DATA,
+				      "index is damaged: postings of '%s'",
+				      rt->text);
+	}
+	del = idx_deleted(x);
+	for (i = 0; rc == 0 && i < ntouched; i++) {
+		long d = touched[i];
+
+		if (del && (del[d / 8] >> (d % 8) & 1))
+			continue;
+		if (acc[d] > 0.0)
+			heap_offer(top, &ntop, kk, d,
+				   acc[d] * qmatch_factor(&s, &qf[d], d, idfsum),
+				   qf[d].mask);
+	}
+	free(acc);
+	free(qf);
+	free(touched);
+ranked:
+	/* The phrase bonus re-ranks the best RANK_RERANK only (it can only
+	 * raise scores, so they stay above the rest), whatever k is. */
+	qsort(top, (size_t)ntop, sizeof(*top), cmp_hits);
+	if (rc == 0 && p->phrase > 0.0 && q->tok) {
+		int nr = ntop < RANK_RERANK ? ntop : RANK_RERANK;
+
+		rc = phrase_rerank(x, q, p, top, nr, err);
+		qsort(top, (size_t)nr, sizeof(*top), cmp_hits);
+	}
+	*nhits = ntop < k ? ntop : k;
+	if (top != hits) {
+		memcpy(hits, top, (size_t)*nhits * sizeof(*hits));
+		free(top);
+	}
+	return rc;
+}
+
+double rank_explain(struct idx *x, const struct rank_query *q,
+		    const struct rank_params *p, long doc, double *contrib)
+{
+	struct scorer s;
+	double total = 0.0;
+	int t;
+
+	scorer_init(&s, x, p);
+	for (t = 0; t < q->nterms; t++) {
+		const unsigned char *data;
+		size_t len;
+		long df;
+		struct idx_cursor c;
+
+		contrib[t] = 0.0;
+		if (q->terms[t].df == 0 || s.norms == NULL ||
+		    idx_postings(x, q->terms[t].text, &df, &data, &len, NULL))
+			continue;
+		idx_cursor_init(&c, data, len);
+		if (idx_cursor_seek(&c, doc) && c.docid == doc)
+			contrib[t] = score_posting(
+				&s, doc, c.tf,
+				q->terms[t].weight * term_idf(&s, &q->terms[t]));
+		total += contrib[t];
+	}
+	return total;
+}

@@ -1,0 +1,22 @@
+/* fileio.h - open a file that must be a regular file.
+ *
+ * A path can name a FIFO (whose open blocks until a writer comes, maybe
+ * never), a device that never ends (/dev/zero) or a terminal.  Files
+ * quarry reads as data (corpora, collections, its config) are opened
+ * without blocking and used only when fstat on the descriptor says they
+ * are regular. */
+#ifndef QUARRY_FILEIO_H
+#define QUARRY_FILEIO_H
+
+#include <sys/stat.h>
+
+/* Returned by fio_open_regular for a path that is not a regular file. */
+#define FIO_NOT_REGULAR (-2)
+
+/* Open path read-only (close-on-exec, blocking again once open) and fill
+ * *st from the descriptor.  Returns the descriptor; -1 with errno set when
+ * it cannot be opened; FIO_NOT_REGULAR (nothing left open) when it is a
+ * FIFO, device, socket or directory. */
+int fio_open_regular(const char *path, struct stat *st);
+
+#endif
