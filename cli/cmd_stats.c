@@ -55,6 +55,7 @@ int cmd_stats(int argc, char **argv)
 	struct cli_shared sh;
 	struct cli_getopt g;
 	struct idx *x;
+	struct qerr err = {0};
 	struct idx_source *s;
 	struct stat sb;
 	const char *db;
@@ -105,6 +106,7 @@ int cmd_stats(int argc, char **argv)
 		idx_sources_free(s, n);
 	}
 	free(def);
+	rc = idx_status(x, &err); /* (a read above may have failed) */
 	idx_close(x);
-	return QERR_OK;
+	return rc ? cli_fail(&err) : QERR_OK;
 }

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <math.h>
@@ -659,6 +660,9 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 
 	if (build_failed(b))
 		return b->err.code;
+	if (b->ndocs >= IDX_MAX_DOCS - 1) /* (what a reader would refuse) */
+		return qerr_set(&b->err, QERR_DATA, "too many records for one "
+				"index (%ld)", IDX_MAX_DOCS - 1);
 	b->nhits = 0;
 	b->nqtok = 0;
 	b->len_doc[IDX_Q] = b->len_doc[IDX_A] = 0;
@@ -961,8 +965,9 @@ static int vb_same(sqlite3_stmt *old, const unsigned char k[2],
 	sqlite3_bind_blob(old, 1, k, 2, SQLITE_STATIC);
 	if (sqlite3_step(old) == SQLITE_ROW)
 		same = (size_t)sqlite3_column_bytes(old, 0) == terms->len &&
-		       memcmp(sqlite3_column_blob(old, 0), terms->data,
-			      terms->len) == 0;
+		       (terms->len == 0 || /* (an empty blob reads as NULL) */
+			memcmp(sqlite3_column_blob(old, 0), terms->data,
+			       terms->len) == 0);
 	else
 		same = terms->len == 0;
 	sqlite3_reset(old);
@@ -1736,9 +1741,66 @@ struct idx {
 		size_t len;
 	} pcache[128];
 	struct buf blocks, cat; /* a term's postings assembled */
+	/* sticky: the first error a read met since the last idx_pause;
+	 * every read fails with it until then (idx_status reports it) */
+	struct qerr err;
 };
 
 static char *col_dup(sqlite3_stmt *st, int i);
+
+/* Record a failure in x's sticky error (the first one wins) and in err;
+ * returns its code. */
+static int fail(struct idx *x, struct qerr *err, int code, const char *fmt,
+		...) QERR_PRINTF(4, 5);
+
+static int fail(struct idx *x, struct qerr *err, int code, const char *fmt,
+		...)
+{
+	char msg[sizeof(x->err.msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	qerr_set(&x->err, code, "%s", msg);
+	return qerr_set(err, x->err.code, "%s", x->err.msg);
+}
+
+/* A damaged index: one line, "index is damaged: PATH: what". */
+#define DAMAGED(x, err, ...) \
+	fail(x, err, QERR_DATA, "index is damaged: " __VA_ARGS__)
+
+/* A failed SQLite call on x->db: the file is damaged (SQLite found it
+ * corrupt, or a table or column is missing: the schema version matched),
+ * or it could not be read (busy, I/O, out of memory). */
+static int db_fail(struct idx *x, struct qerr *err)
+{
+	int e = sqlite3_errcode(x->db);
+
+	if (e == SQLITE_CORRUPT || e == SQLITE_NOTADB || e == SQLITE_ERROR ||
+	    e == SQLITE_MISMATCH || e == SQLITE_RANGE)
+		return DAMAGED(x, err, "%s: %s", x->path,
+			       sqlite3_errmsg(x->db));
+	return fail(x, err, QERR_IO, "%s: %s", x->path,
+		    sqlite3_errmsg(x->db));
+}
+
+/* Parse a whole decimal integer in [lo, hi]; -1 when v is not one. */
+static int parse_int(const char *v, long long lo, long long hi,
+		     long long *out)
+{
+	char *end;
+	long long n;
+
+	if (v == NULL || *v == '\0' || *v == ' ')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
 
 /* Prepare *st on first use; statements live as long as x. */
 static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
@@ -1818,100 +1880,185 @@ static void drop_caches(struct idx *x)
 	x->naliases = -1;
 }
 
-/* Segments: how many besides the base, the bound scale, deletions. */
-static int load_segments(struct idx *x)
+/* Is column i of st an integer in [lo, hi]?  (A damaged row may hold
+ * text, a real or NULL where the writer put an integer.) */
+static int col_int(sqlite3_stmt *st, int i, long lo, long hi, long *out)
+{
+	sqlite3_int64 v;
+
+	if (sqlite3_column_type(st, i) != SQLITE_INTEGER)
+		return -1;
+	v = sqlite3_column_int64(st, i);
+	if (v < lo || v > hi)
+		return -1;
+	*out = (long)v;
+	return 0;
+}
+
+/* Merge segment row st's deletion bitmap (docs base..base+n-1) into
+ * x->del; -1 when it is not (n + 7) / 8 bytes, -2 when memory is short. */
+static int load_deleted(struct idx *x, sqlite3_stmt *st, long base, long n)
+{
+	const unsigned char *del;
+	long dn, i, k;
+
+	if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+		return 0;
+	del = sqlite3_column_blob(st, 5);
+	dn = (long)sqlite3_column_bytes(st, 5);
+	if (sqlite3_column_type(st, 5) != SQLITE_BLOB || dn != (n + 7) / 8)
+		return -1;
+	if (x->del == NULL &&
+	    (x->del = calloc((size_t)x->maxdoc / 8 + 1, 1)) == NULL)
+		return -2;
+	/* A byte at a time: most are zero. */
+	for (i = 0; i < n; i += 8) {
+		if (del[i / 8] == 0)
+			continue;
+		for (k = i; k < i + 8 && k < n; k++)
+			if (del[k / 8] >> (k % 8) & 1) {
+				x->del[(base + k) / 8] |=
+					(unsigned char)(1u << ((base + k) % 8));
+				x->ndel++;
+			}
+	}
+	return 0;
+}
+
+/* Segments: how many besides the base, the bound scale, deletions.  The
+ * rows must be the base (id 0, from doc 0) and then segments of
+ * increasing, disjoint doc ranges within maxdoc, holding ndocs live
+ * records between them; x->maxdoc becomes the end of the last one (no
+ * posting can name a doc beyond).  0, or a DAMAGED error. */
+static int load_segments(struct idx *x, struct qerr *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = 0;
+	long end = 0, live = 0, nrows = 0, maxdoc = x->maxdoc;
+	const char *bad = NULL;
+	char msg[200];
+	int rc;
 
 	x->nseg = x->ndel = 0;
 	x->scale = 1.0;
 	if (sqlite3_prepare_v2(x->db, "SELECT id, base, n, avg_q, avg_a, del "
-				      "FROM segments", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		long id = (long)sqlite3_column_int64(st, 0);
-		long base = (long)sqlite3_column_int64(st, 1);
-		long n = (long)sqlite3_column_int64(st, 2), i;
-		const unsigned char *del = sqlite3_column_blob(st, 5);
-		long dn = (long)sqlite3_column_bytes(st, 5);
+				      "FROM segments ORDER BY id", -1, &st,
+			       NULL) != SQLITE_OK)
+		return DAMAGED(x, err, "%s: segments: %s", x->path,
+			       sqlite3_errmsg(x->db));
+	while (bad == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long id, base, n, ndel = x->ndel;
 		int f;
 
-		if (base < 0 || n < 0 || base + n > x->maxdoc) {
-			rc = -1;
+		if (col_int(st, 0, 0, LONG_MAX, &id) || (nrows == 0) != (id == 0) ||
+		    col_int(st, 1, end, maxdoc, &base) || (id == 0 && base != 0) ||
+		    col_int(st, 2, 0, maxdoc - base, &n)) {
+			bad = "a segment row is out of order or out of range";
 			break;
 		}
+		nrows++;
 		if (id > 0)
 			x->nseg++;
+		end = base + n;
 		for (f = 0; f < IDX_NFIELDS; f++) {
 			double a = sqlite3_column_double(st, 3 + f);
 
 			if (a > 0.0 && x->avg[f] / a > x->scale)
 				x->scale = x->avg[f] / a;
 		}
-		if (del == NULL)
-			continue;
-		if (x->del == NULL &&
-		    (x->del = calloc((size_t)x->maxdoc / 8 + 1, 1)) == NULL) {
-			rc = -1;
+		if ((rc = load_deleted(x, st, base, n)) != 0) {
+			bad = rc == -2 ? "out of memory"
+				       : "a segment's deletion bitmap has the "
+					 "wrong size";
 			break;
 		}
-		/* A byte at a time: most are zero. */
-		for (i = 0; i < n && i / 8 < dn; i += 8) {
-			long k;
-
-			if (del[i / 8] == 0)
-				continue;
-			for (k = i; k < i + 8 && k < n; k++)
-				if (del[k / 8] >> (k % 8) & 1) {
-					x->del[(base + k) / 8] |= (unsigned char)(
-						1u << ((base + k) % 8));
-					x->ndel++;
-				}
-		}
+		live += n - (x->ndel - ndel);
 	}
+	if (bad == NULL && rc != SQLITE_DONE) {
+		/* (copied: finalize may free the message) */
+		snprintf(msg, sizeof(msg), "%s", sqlite3_errmsg(x->db));
+		bad = msg;
+	}
+	if (bad == NULL && nrows == 0)
+		bad = "no base segment";
+	if (bad == NULL && live != x->ndocs)
+		bad = "segments hold another number of records than ndocs";
 	sqlite3_finalize(st);
-	return rc;
+	if (bad != NULL && strcmp(bad, "out of memory") == 0)
+		return fail(x, err, QERR_IO, "out of memory");
+	if (bad != NULL)
+		return DAMAGED(x, err, "%s: %s", x->path, bad);
+	x->maxdoc = end;
+	return 0;
+}
+
+/* A meta value that must be an integer in [lo, hi]; dflt when absent. */
+static int meta_int(struct idx *x, const char *key, long long lo,
+		    long long hi, long long dflt, long long *out,
+		    struct qerr *err)
+{
+	const char *v = meta_get(x, key);
+
+	if (v == NULL) {
+		*out = dflt;
+		return 0;
+	}
+	if (parse_int(v, lo, hi, out) != 0)
+		return DAMAGED(x, err, "%s: meta %s is '%.40s', not a count "
+			       "in %lld..%lld", x->path, key, v, lo, hi);
+	return 0;
 }
 
 static int load_stats(struct idx *x, struct qerr *err)
 {
 	const char *v;
-	double tot[IDX_NFIELDS];
+	long long n, tot[IDX_NFIELDS];
 	int i;
 
-	v = meta_get(x, "ndocs");
-	if (v == NULL)
-		return qerr_set(err, QERR_DATA, "%s: index is incomplete",
-				x->path);
-	x->ndocs = atol(v);
-	v = meta_get(x, "maxdoc");
-	x->maxdoc = v ? atol(v) : x->ndocs;
-	if (x->ndocs < 0 || x->maxdoc < x->ndocs)
-		return qerr_set(err, QERR_DATA, "%s: index is damaged "
-				"(record count %ld)", x->path, x->ndocs);
-	v = meta_get(x, "len_q");
-	tot[0] = v ? atof(v) : 0.0;
-	v = meta_get(x, "len_a");
-	tot[1] = v ? atof(v) : 0.0;
+	if (meta_get(x, "ndocs") == NULL)
+		return DAMAGED(x, err, "%s: no record count (meta ndocs)",
+			       x->path);
+	if (meta_int(x, "ndocs", 0, IDX_MAX_DOCS, 0, &n, err) != 0)
+		return QERR_DATA;
+	x->ndocs = (long)n;
+	if (meta_int(x, "maxdoc", x->ndocs, IDX_MAX_DOCS, x->ndocs, &n,
+		     err) != 0)
+		return QERR_DATA;
+	x->maxdoc = (long)n;
+	if (meta_int(x, "len_q", 0, IDX_MAX_LEN, 0, &tot[0], err) != 0 ||
+	    meta_int(x, "len_a", 0, IDX_MAX_LEN, 0, &tot[1], err) != 0)
+		return QERR_DATA;
 	for (i = 0; i < IDX_NFIELDS; i++) {
-		x->avg[i] = x->ndocs ? tot[i] / (double)x->ndocs : 1.0;
+		x->avg[i] = x->ndocs ? (double)tot[i] / (double)x->ndocs : 1.0;
 		if (x->avg[i] <= 0.0)
 			x->avg[i] = 1.0;
 	}
 	v = meta_get(x, "analyzer");
 	if (v == NULL || atol(v) != TOK_VERSION)
-		return qerr_set(err, QERR_DATA,
-				"%s: index made by another quarry version; "
-				"run quarry index again", x->path);
-	if (load_segments(x) != 0)
-		return qerr_set(err, QERR_DATA, "%s: index is damaged "
-				"(segments)", x->path);
-	return 0;
+		return fail(x, err, QERR_DATA,
+			    "%s: index made by another quarry version; "
+			    "run quarry index again", x->path);
+	return load_segments(x, err);
+}
+
+/* End the read transaction, if one is open. */
+static void end_read(struct idx *x)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (!x->in_txn)
+		return;
+	while ((st = sqlite3_next_stmt(x->db, st)) != NULL)
+		sqlite3_reset(st);
+	if ((st = prep(x, "COMMIT", &x->commit)) != NULL) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	x->in_txn = 0;
 }
 
 /* Begin a read transaction unless one is open; reload the statistics
- * when an update committed since they were read. */
+ * when an update committed since they were read.  Fails with the sticky
+ * error while one is set. */
 static int ensure_read(struct idx *x, struct qerr *err)
 {
 	sqlite3_stmt *st;
@@ -1919,6 +2066,8 @@ static int ensure_read(struct idx *x, struct qerr *err)
 	long long gen;
 	int rc;
 
+	if (x->err.code != QERR_OK)
+		return qerr_set(err, x->err.code, "%s", x->err.msg);
 	if (x->in_txn)
 		return 0;
 	/* (prepared once: a question begins and ends a read) */
@@ -1927,26 +2076,25 @@ static int ensure_read(struct idx *x, struct qerr *err)
 	if (st)
 		sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return qerr_set(err, QERR_IO, "%s: %s", x->path,
-				sqlite3_errmsg(x->db));
+		return db_fail(x, err);
 	x->in_txn = 1;
 	/* The first read takes the shared lock (and may meet a hot journal). */
 	v = meta_get(x, "generation");
 	rc = sqlite3_errcode(x->db);
 	if (v == NULL && rc != SQLITE_OK && rc != SQLITE_DONE &&
 	    rc != SQLITE_ROW) {
-		qerr_set(err, QERR_IO, "%s: %s", x->path, sqlite3_errmsg(x->db));
-		idx_pause(x);
-		return QERR_IO;
+		rc = db_fail(x, err);
+		end_read(x);
+		return rc;
 	}
 	gen = v ? atoll(v) : 0;
 	if (x->loaded && gen == x->gen)
 		return 0;
 	drop_caches(x);
 	x->loaded = 0;
-	if (load_stats(x, err) != 0) {
-		idx_pause(x);
-		return QERR_DATA;
+	if ((rc = load_stats(x, err)) != 0) {
+		end_read(x);
+		return rc;
 	}
 	v = meta_get(x, "vbuckets");
 	x->vb = v && atoll(v) == gen;
@@ -1957,17 +2105,17 @@ static int ensure_read(struct idx *x, struct qerr *err)
 
 void idx_pause(struct idx *x)
 {
-	sqlite3_stmt *st = NULL;
-
-	if (x == NULL || !x->in_txn)
+	if (x == NULL)
 		return;
-	while ((st = sqlite3_next_stmt(x->db, st)) != NULL)
-		sqlite3_reset(st);
-	if ((st = prep(x, "COMMIT", &x->commit)) != NULL) {
-		sqlite3_step(st);
-		sqlite3_reset(st);
-	}
-	x->in_txn = 0;
+	end_read(x);
+	qerr_clear(&x->err);
+}
+
+int idx_status(struct idx *x, struct qerr *err)
+{
+	if (x == NULL || x->err.code == QERR_OK)
+		return 0;
+	return qerr_set(err, x->err.code, "%s", x->err.msg);
 }
 
 /* Open an index file read-only, reading through a memory map.  Updates
@@ -2096,41 +2244,56 @@ void idx_close(struct idx *x)
 	free(x);
 }
 
-int idx_aliases(struct idx *x, const struct idx_alias **out)
+/* Read the aliases table into x->aliases; 0, or the sticky error. */
+static int load_aliases(struct idx *x)
 {
 	sqlite3_stmt *st = NULL;
-	int cap = 0;
+	int cap = 0, rc;
 
-	ensure_read(x, NULL);
-	if (x->naliases < 0) {
-		x->naliases = 0;
-		if (sqlite3_prepare_v2(x->db, "SELECT short, long, kind FROM aliases",
-				       -1, &st, NULL) == SQLITE_OK)
-			while (sqlite3_step(st) == SQLITE_ROW) {
-				if (x->naliases == cap) {
-					int c = cap ? cap * 2 : 32;
-					struct idx_alias *na = realloc(
-						x->aliases, (size_t)c * sizeof(*na));
+	x->naliases = 0;
+	if (sqlite3_prepare_v2(x->db, "SELECT short, long, kind FROM aliases",
+			       -1, &st, NULL) != SQLITE_OK)
+		return DAMAGED(x, NULL, "%s: aliases: %s", x->path,
+			       sqlite3_errmsg(x->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idx_alias *a;
 
-					if (na == NULL)
-						break;
-					x->aliases = na;
-					cap = c;
-				}
-				x->aliases[x->naliases].acr = col_dup(st, 0);
-				x->aliases[x->naliases].exp = col_dup(st, 1);
-				x->aliases[x->naliases].kind =
-					sqlite3_column_int(st, 2);
-				if (!x->aliases[x->naliases].acr ||
-				    !x->aliases[x->naliases].exp) {
-					free(x->aliases[x->naliases].acr);
-					free(x->aliases[x->naliases].exp);
-					break;
-				}
-				x->naliases++;
-			}
-		sqlite3_finalize(st);
+		if (x->naliases == cap) {
+			int c = cap ? cap * 2 : 32;
+			struct idx_alias *na = c < cap ? NULL : realloc(
+				x->aliases, (size_t)c * sizeof(*na));
+
+			if (na == NULL)
+				break;
+			x->aliases = na;
+			cap = c;
+		}
+		a = &x->aliases[x->naliases];
+		a->acr = col_dup(st, 0);
+		a->exp = col_dup(st, 1);
+		a->kind = sqlite3_column_int(st, 2);
+		if (!a->acr || !a->exp) {
+			free(a->acr);
+			free(a->exp);
+			break;
+		}
+		x->naliases++;
 	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return fail(x, NULL, QERR_IO, "out of memory");
+	if (rc != SQLITE_DONE)
+		return db_fail(x, NULL);
+	return 0;
+}
+
+int idx_aliases(struct idx *x, const struct idx_alias **out)
+{
+	*out = NULL;
+	if (ensure_read(x, NULL) != 0)
+		return 0;
+	if (x->naliases < 0)
+		load_aliases(x);
 	*out = x->aliases;
 	return x->naliases;
 }
@@ -2197,9 +2360,12 @@ long idx_nterms(struct idx *x)
 {
 	long n = 0;
 
-	ensure_read(x, NULL);
-	if (idx_int_query(x->db, "SELECT count(*) FROM vocab", &n) != 0)
+	if (ensure_read(x, NULL) != 0)
 		return -1;
+	if (idx_int_query(x->db, "SELECT count(*) FROM vocab", &n) != 0) {
+		db_fail(x, NULL);
+		return -1;
+	}
 	return n;
 }
 
@@ -2211,16 +2377,17 @@ const char *idx_meta(struct idx *x, const char *key)
 
 /* Append the postings blob p[0..len) to blocks (the blocks of a blob
  * being assembled, whose last doc is *last, -1 when empty), rebasing its
- * first doc id delta; *count adds its postings.  -1 on a malformed blob
- * or one whose docs do not follow *last. */
+ * first doc id delta; *count adds its postings.  -1 on a malformed blob,
+ * one whose docs do not follow *last or reach maxdoc. */
 static int concat_postings(struct buf *blocks, const unsigned char *p,
-			   size_t len, long *last, long *count)
+			   size_t len, long maxdoc, long *last, long *count)
 {
-	const unsigned char *end = p + len;
+	const unsigned char *end = p ? p + len : p;
 	uint64_t df, n, blast, bytes, d;
 	int first = 1;
 
-	if (varint_get(&p, end, &df) != 0)
+	if (p == NULL || varint_get(&p, end, &df) != 0 ||
+	    df > (uint64_t)(maxdoc - *count))
 		return -1;
 	*count += (long)df;
 	while (p < end) {
@@ -2228,7 +2395,8 @@ static int concat_postings(struct buf *blocks, const unsigned char *p,
 
 		if (varint_get(&p, end, &n) || varint_get(&p, end, &blast) ||
 		    varint_get(&p, end, &bytes) || end - p < 4 ||
-		    (uint64_t)(end - p - 4) < bytes || n == 0)
+		    (uint64_t)(end - p - 4) < bytes || n == 0 ||
+		    blast >= (uint64_t)maxdoc)
 			return -1;
 		body = p + 4;
 		bend = body + bytes;
@@ -2242,7 +2410,8 @@ static int concat_postings(struct buf *blocks, const unsigned char *p,
 			int rc;
 
 			q = body;
-			if (varint_get(&q, bend, &d) != 0 || d == 0)
+			if (varint_get(&q, bend, &d) != 0 || d == 0 ||
+			    d > (uint64_t)maxdoc)
 				return -1;
 			doc = (long)d - 1;
 			if (doc <= *last || (long)blast < doc)
@@ -2278,10 +2447,9 @@ static int concat_finish(struct buf *out, const struct buf *blocks,
 		       : 0;
 }
 
-/* A term's postings when updates added segments: the base blob and the
- * segments' ones, concatenated into x->cat. */
-/* A term's df and base postings row (0 and 0 when absent); -1 when the
- * index cannot be read.  Inside a read (ensure_read). */
+/* A term's df and base postings row (0 and 0 when absent); non-zero
+ * (the sticky error set) when the index cannot be read or the row is
+ * damaged.  Inside a read (ensure_read). */
 static int vocab_lookup(struct idx *x, const char *term, long *df, long *id)
 {
 	size_t n = strlen(term);
@@ -2297,16 +2465,20 @@ static int vocab_lookup(struct idx *x, const char *term, long *df, long *id)
 	}
 	*df = *id = 0;
 	if ((st = prep(x, SQL_VOCAB, &x->get_vocab)) == NULL)
-		return -1;
+		return db_fail(x, NULL);
 	sqlite3_bind_text(st, 1, term, (int)n, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*df = (long)sqlite3_column_int64(st, 0);
-		*id = (long)sqlite3_column_int64(st, 1);
+	/* (df counts live records; id is a postings row or 0) */
+	if (rc == SQLITE_ROW && (col_int(st, 0, 0, x->ndocs, df) != 0 ||
+				 col_int(st, 1, 0, LONG_MAX, id) != 0)) {
+		sqlite3_reset(st);
+		*df = *id = 0;
+		return DAMAGED(x, NULL, "%s: vocabulary row of '%s' out "
+			       "of range", x->path, term);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
+		return db_fail(x, NULL);
 	if (n < sizeof(v->term)) {
 		memcpy(v->term, term, n + 1);
 		v->df = *df;
@@ -2316,6 +2488,8 @@ static int vocab_lookup(struct idx *x, const char *term, long *df, long *id)
 	return 0;
 }
 
+/* A term's postings when updates added segments: the base blob and the
+ * segments' ones, concatenated into x->cat. */
 static int postings_segmented(struct idx *x, const char *term, long *df,
 			      const unsigned char **data, size_t *len,
 			      struct qerr *err)
@@ -2325,9 +2499,10 @@ static int postings_segmented(struct idx *x, const char *term, long *df,
 	long id, last = -1, count = 0;
 	int rc, bad = 0;
 
-	if (bs == NULL || sg == NULL || vocab_lookup(x, term, df, &id) != 0)
-		return qerr_set(err, QERR_DATA, "index: %s",
-				sqlite3_errmsg(x->db));
+	if (bs == NULL || sg == NULL)
+		return db_fail(x, err);
+	if (vocab_lookup(x, term, df, &id) != 0)
+		return idx_status(x, err);
 	if (*df == 0)
 		return 0;
 	buf_reset(&x->blocks);
@@ -2338,7 +2513,7 @@ static int postings_segmented(struct idx *x, const char *term, long *df,
 			bad = concat_postings(&x->blocks,
 						  sqlite3_column_blob(bs, 0),
 						  (size_t)sqlite3_column_bytes(bs, 0),
-						  &last, &count);
+						  x->maxdoc, &last, &count);
 		sqlite3_reset(bs);
 	}
 	sqlite3_reset(sg);
@@ -2346,13 +2521,12 @@ static int postings_segmented(struct idx *x, const char *term, long *df,
 	while (!bad && (rc = sqlite3_step(sg)) == SQLITE_ROW)
 		bad = concat_postings(&x->blocks, sqlite3_column_blob(sg, 0),
 					  (size_t)sqlite3_column_bytes(sg, 0),
-					  &last, &count);
+					  x->maxdoc, &last, &count);
 	sqlite3_reset(sg);
 	if (bad)
-		return qerr_set(err, QERR_DATA, "index: corrupt postings for "
-				"'%s'", term);
+		return DAMAGED(x, err, "%s: postings of '%s'", x->path, term);
 	if (concat_finish(&x->cat, &x->blocks, count) != 0)
-		return qerr_set(err, QERR_IO, "out of memory");
+		return fail(x, err, QERR_IO, "out of memory");
 	*data = (const unsigned char *)x->cat.data;
 	*len = x->cat.len;
 	return 0;
@@ -2377,9 +2551,10 @@ int idx_postings(struct idx *x, const char *term, long *df,
 	if (x->nseg > 0)
 		return postings_segmented(x, term, df, data, len, err);
 	st = prep(x, SQL_BASE, &x->get_base);
-	if (st == NULL || vocab_lookup(x, term, &v, &id) != 0)
-		return qerr_set(err, QERR_DATA, "index: %s",
-				sqlite3_errmsg(x->db));
+	if (st == NULL)
+		return db_fail(x, err);
+	if (vocab_lookup(x, term, &v, &id) != 0)
+		return idx_status(x, err);
 	if (v == 0)
 		return 0;
 	ps = &x->pcache[(unsigned long)id %
@@ -2396,8 +2571,10 @@ int idx_postings(struct idx *x, const char *term, long *df,
 	if (rc == SQLITE_DONE)
 		return 0; /* a term without postings reads as absent */
 	if (rc != SQLITE_ROW)
-		return qerr_set(err, QERR_DATA, "index: %s",
-				sqlite3_errmsg(x->db));
+		return db_fail(x, err);
+	if (sqlite3_column_type(st, 0) != SQLITE_BLOB)
+		return DAMAGED(x, err, "%s: postings of '%s' are not a "
+			       "blob", x->path, term);
 	*df = v;
 	*data = sqlite3_column_blob(st, 0);
 	*len = (size_t)sqlite3_column_bytes(st, 0);
@@ -2427,36 +2604,56 @@ long idx_df(struct idx *x, const char *term)
 	return df;
 }
 
-const unsigned char *idx_norms(struct idx *x)
+/* Copy each segment's norms row into x->norms at its first doc id: two
+ * bytes for each of its n records, exactly. */
+static int load_norms(struct idx *x)
 {
 	sqlite3_stmt *st = NULL;
-	size_t total;
+	int rc;
 
+	if (sqlite3_prepare_v2(x->db, "SELECT s.base, s.n, n.data FROM "
+				      "segments s LEFT JOIN norms n ON n.id = "
+				      "s.id + 1", -1, &st, NULL) != SQLITE_OK)
+		return DAMAGED(x, NULL, "%s: norms: %s", x->path,
+			       sqlite3_errmsg(x->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long base, n;
+		int type = sqlite3_column_type(st, 2);
+		const void *p = sqlite3_column_blob(st, 2);
+		size_t len = (size_t)sqlite3_column_bytes(st, 2);
+
+		/* (load_segments checked base + n <= maxdoc) */
+		if (col_int(st, 0, 0, x->maxdoc, &base) != 0 ||
+		    col_int(st, 1, 0, x->maxdoc - base, &n) != 0 ||
+		    (type != SQLITE_BLOB && !(type == SQLITE_NULL && n == 0)) ||
+		    len != (size_t)n * 2)
+			break;
+		if (len > 0)
+			memcpy(x->norms + (size_t)base * 2, p, len);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return DAMAGED(x, NULL, "%s: a segment's norms do not match "
+			       "its records", x->path);
+	return 0;
+}
+
+const unsigned char *idx_norms(struct idx *x)
+{
 	if (ensure_read(x, NULL) != 0)
 		return NULL;
 	if (x->norms)
 		return x->norms;
-	total = (size_t)x->maxdoc * 2;
-	x->norms = calloc(total + 2, 1);
-	if (x->norms == NULL)
+	/* (maxdoc <= IDX_MAX_DOCS: no overflow) */
+	x->norms = calloc((size_t)x->maxdoc * 2 + 2, 1);
+	if (x->norms == NULL) {
+		fail(x, NULL, QERR_IO, "out of memory");
 		return NULL;
-	/* Each segment's row, at its first doc id. */
-	if (sqlite3_prepare_v2(x->db, "SELECT s.base, n.data FROM segments s "
-				      "JOIN norms n ON n.id = s.id + 1", -1, &st,
-			       NULL) == SQLITE_OK)
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			size_t at = (size_t)sqlite3_column_int64(st, 0) * 2;
-			size_t n = (size_t)sqlite3_column_bytes(st, 1);
-			const void *p = sqlite3_column_blob(st, 1);
-
-			if (at > total)
-				continue;
-			if (n > total - at)
-				n = total - at;
-			if (p)
-				memcpy(x->norms + at, p, n);
-		}
-	sqlite3_finalize(st);
+	}
+	if (load_norms(x) != 0) {
+		free(x->norms);
+		x->norms = NULL;
+	}
 	return x->norms;
 }
 
@@ -2477,13 +2674,16 @@ int idx_get_doc(struct idx *x, long id, struct idx_doc *d, struct qerr *err)
 		return rc;
 	st = prep(x, SQL_DOC, &x->get_doc);
 	if (st == NULL)
-		return qerr_set(err, QERR_DATA, "index: %s",
-				sqlite3_errmsg(x->db));
+		return DAMAGED(x, err, "%s: records: %s", x->path,
+			       sqlite3_errmsg(x->db));
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return qerr_set(err, QERR_DATA, "index: record %ld missing", id);
+		if (rc == SQLITE_DONE)
+			return DAMAGED(x, err, "%s: record %ld missing",
+				       x->path, id);
+		return db_fail(x, err);
 	}
 	d->id = id;
 	d->ext_id = col_dup(st, 0);
@@ -2519,20 +2719,35 @@ static int vocab_rows(struct idx *x, const char *prefix,
 {
 	sqlite3_stmt *st;
 	size_t n = strlen(prefix);
-	int rc = 0;
+	int rc = 0, step;
 
-	ensure_read(x, NULL);
-	st = prep(x, SQL_SCAN, &x->scan);
-	if (st == NULL)
+	if (ensure_read(x, NULL) != 0)
 		return -1;
+	st = prep(x, SQL_SCAN, &x->scan);
+	if (st == NULL) {
+		DAMAGED(x, NULL, "%s: vocabulary: %s", x->path,
+			sqlite3_errmsg(x->db));
+		return -1;
+	}
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
+		long df;
 
 		if (t == NULL || strncmp(t, prefix, n) != 0)
 			break;
-		rc = fn_df ? fn_df(ctx, t, (long)sqlite3_column_int64(st, 1))
+		if (col_int(st, 1, 0, x->ndocs, &df) != 0) {
+			DAMAGED(x, NULL, "%s: a vocabulary row is out of "
+				"range", x->path);
+			rc = -1;
+			break;
+		}
+		rc = fn_df ? fn_df(ctx, t, df)
 			   : fn_len(ctx, t, (size_t)sqlite3_column_bytes(st, 0));
+	}
+	if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE) {
+		db_fail(x, NULL);
+		rc = -1;
 	}
 	sqlite3_reset(st);
 	return rc;
@@ -2643,8 +2858,11 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 	if (slot->klen == klen && memcmp(slot->key, key, (size_t)klen) == 0)
 		return vb_visit_z(slot->blob, prefix, n, (size_t)klen, fn, ctx);
 	st = prep(x, "SELECT terms FROM vbuckets WHERE k = ?", &x->vb_one);
-	if (st == NULL)
+	if (st == NULL) {
+		DAMAGED(x, NULL, "%s: vocabulary buckets: %s", x->path,
+			sqlite3_errmsg(x->db));
 		return -1;
+	}
 	sqlite3_bind_blob(st, 1, prefix, klen, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
@@ -2661,9 +2879,15 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 			slot->klen = klen;
 			rc = vb_visit_z(copy, prefix, n, (size_t)klen, fn, ctx);
 		} else {
+			/* (vb_terminate fails on a damaged bucket, and
+			 * vb_visit returns -1 on one) */
 			rc = vb_visit(b, len, prefix, n, fn, ctx);
+			if (rc == -1)
+				DAMAGED(x, NULL, "%s: a vocabulary bucket",
+					x->path);
 		}
 	} else {
+		db_fail(x, NULL);
 		rc = -1;
 	}
 	sqlite3_reset(st);
@@ -2687,7 +2911,7 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 {
 	sqlite3_stmt *st = NULL;
 	struct idx_source *s = NULL;
-	int cnt = 0, cap = 0;
+	int cnt = 0, cap = 0, rc;
 
 	*out = NULL;
 	*n = 0;
@@ -2697,7 +2921,7 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 			       -1, &st, NULL) != SQLITE_OK)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(db));
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			int c = cap ? cap * 2 : 8;
 			struct idx_source *ns = realloc(s, (size_t)c * sizeof(*s));
@@ -2718,7 +2942,20 @@ int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 		s[cnt].n = (long)sqlite3_column_int64(st, 5);
 		s[cnt].kind = sqlite3_column_int(st, 6);
 		s[cnt].format = col_dup(st, 7);
+		if (s[cnt].path == NULL || s[cnt].hash == NULL ||
+		    s[cnt].format == NULL) {
+			idx_sources_free(s, cnt + 1);
+			sqlite3_finalize(st);
+			return qerr_set(err, QERR_IO, "out of memory");
+		}
 		cnt++;
+	}
+	if (rc != SQLITE_DONE) {
+		qerr_set(err, QERR_DATA, "index is damaged: sources: %s",
+			 sqlite3_errmsg(db));
+		idx_sources_free(s, cnt);
+		sqlite3_finalize(st);
+		return QERR_DATA;
 	}
 	sqlite3_finalize(st);
 	*out = s;
@@ -2764,7 +3001,8 @@ static int next_block(struct idx_cursor *c)
 		return 0;
 	if (varint_get(&c->p, c->end, &n) || varint_get(&c->p, c->end, &last) ||
 	    varint_get(&c->p, c->end, &bytes) || c->end - c->p < 4 ||
-	    (uint64_t)(c->end - c->p - 4) < bytes || n == 0) {
+	    (uint64_t)(c->end - c->p - 4) < bytes || n == 0 ||
+	    last > (uint64_t)LONG_MAX) {
 		c->bad = 1;
 		c->p = c->end;
 		return 0;
@@ -2787,7 +3025,8 @@ int idx_cursor_next(struct idx_cursor *c)
 			return 0;
 	}
 	if (varint_get(&c->p, c->bend, &d) || varint_get(&c->p, c->bend, &q) ||
-	    varint_get(&c->p, c->bend, &a) || d == 0) {
+	    varint_get(&c->p, c->bend, &a) || d == 0 ||
+	    d > (uint64_t)LONG_MAX - (uint64_t)(c->docid + 1)) {
 		c->bad = 1;
 		c->p = c->bend = c->end;
 		c->left_in_block = 0;

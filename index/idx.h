@@ -103,6 +103,16 @@
  * frequencies, small vocabulary buckets, short postings rows) belongs to
  * one generation and is dropped when a read finds another.
  *
+ * An index file may come from someone else: a reader checks every
+ * number it reads against the others and against the blobs before it
+ * sizes an allocation or indexes an array (meta counts are whole
+ * decimal integers, ndocs <= maxdoc < 2^28 doc ids; segment rows, in id
+ * order, are the base from doc 0 and then disjoint ranges below maxdoc
+ * holding ndocs live records; a del bitmap is (n + 7) / 8 bytes and a
+ * norms row 2n; a df lies in 0..ndocs; postings name docs below the last
+ * segment's end), and reports a failed check as QERR_DATA "index is
+ * damaged: PATH: what" (see idx_status).
+ *
  * Ownership: strings returned as const char * are borrowed from the handle
  * until the next call on it; char * results are the caller's to free. */
 #ifndef QUARRY_IDX_H
@@ -239,10 +249,18 @@ void idx_close(struct idx *x);
  * meanwhile, reloads its statistics.  Borrowed pointers (norms,
  * aliases, deleted) are invalid after it. */
 void idx_pause(struct idx *x);
+/* The sticky error: the first failure a read met since idx_open or the
+ * last idx_pause (functions that cannot return one, such as idx_df,
+ * idx_norms or idx_aliases, return 0 or NULL and leave it here), copied
+ * into err; 0 when there is none.  Every read fails with it until
+ * idx_pause.  A damaged index is QERR_DATA with a message beginning
+ * "index is damaged: ". */
+int idx_status(struct idx *x, struct qerr *err);
 
 /* Live records. */
 long idx_ndocs(struct idx *x);
-/* One past the largest doc id (>= idx_ndocs: deleted ids count). */
+/* One past the largest doc id a segment holds (>= idx_ndocs: deleted
+ * ids count). */
 long idx_maxdoc(struct idx *x);
 /* Average field length in terms (IDX_Q or IDX_A). */
 double idx_avglen(struct idx *x, int field);
@@ -263,7 +281,8 @@ const char *idx_meta(struct idx *x, const char *key);
  * the term is absent. */
 int idx_postings(struct idx *x, const char *term, long *df,
 		 const unsigned char **data, size_t *len, struct qerr *err);
-/* Document frequency only (0 when absent). */
+/* Document frequency only: 0 when absent, and 0 with the sticky error
+ * set (see idx_status) when the index cannot be read or is damaged. */
 long idx_df(struct idx *x, const char *term);
 
 /* Quantized field lengths: 2 bytes per doc (question, answer). Borrowed for

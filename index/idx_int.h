@@ -89,6 +89,14 @@ struct idx_build {
 /* Note that the bucket of term t changed (an update added or dropped t). */
 void idx_vb_touch(struct idx_build *b, const char *t);
 
+/* Doc ids an index may hold lie below this: a segment's norms (two
+ * bytes a record) must fit in one SQLite blob (at most 1e9 bytes), and
+ * a reader allocates a few bytes per doc id, so a larger id can only
+ * come from a damaged file. */
+#define IDX_MAX_DOCS (1L << 28)
+/* And a total of field lengths (terms) at most this. */
+#define IDX_MAX_LEN (1LL << 60)
+
 /* A segment of an index being updated (see segments in idx.h). */
 struct segrow {
 	long id, base, n;

@@ -18,6 +18,7 @@
  * segments' size, never the base's.  Acronyms learned from added records join
  * the table (those of removed records stay until a full build). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +82,14 @@ static int load_segments(struct idx_build *b)
 		s->avg[0] = sqlite3_column_double(st, 3);
 		s->avg[1] = sqlite3_column_double(st, 4);
 		b->nsegs++;
-		if (s->n < 0)
+		/* (in id order: increasing, disjoint ranges below maxdoc) */
+		if (s->base < (b->nsegs > 1 ? s[-1].base + s[-1].n : 0) ||
+		    s->base > b->ndocs || s->n < 0 || s->n > b->ndocs - s->base ||
+		    (del && dn != ((size_t)s->n + 7) / 8)) {
+			qerr_set(&b->err, QERR_DATA, "index is damaged: a "
+				 "segment row is out of range");
 			break;
+		}
 		if (del) {
 			size_t want = ((size_t)s->n + 7) / 8;
 
@@ -92,11 +99,11 @@ static int load_segments(struct idx_build *b)
 			memcpy(s->del, del, dn < want ? dn : want);
 		}
 	}
-	if (sqlite3_finalize(st) != SQLITE_OK || sqlite3_errcode(b->db) !=
-							 SQLITE_OK) {
+	if (sqlite3_finalize(st) != SQLITE_OK || b->err.code != QERR_OK ||
+	    sqlite3_errcode(b->db) != SQLITE_OK) {
 		if (b->err.code == QERR_OK)
-			qerr_set(&b->err, QERR_DATA, "index: damaged segment "
-				 "table");
+			qerr_set(&b->err, QERR_DATA, "index is damaged: "
+				 "segments");
 		return b->err.code;
 	}
 	return 0;
@@ -186,18 +193,24 @@ int idx_update_begin(struct idx_build **out, const char *path,
 	b->ndocs = meta_text(b->db, "maxdoc", text, sizeof(text))
 			   ? atol(text) : -1;
 	b->doc0 = b->ndocs;
-	if (b->ndocs < b->live || b->live < 0 ||
+	/* (stored numbers: bounded before any arithmetic on them) */
+	if (b->ndocs < b->live || b->live < 0 || b->ndocs > IDX_MAX_DOCS ||
+	    b->gen < 0 || b->gen >= LLONG_MAX || b->live_len[0] < 0 ||
+	    b->live_len[0] > IDX_MAX_LEN || b->live_len[1] < 0 ||
+	    b->live_len[1] > IDX_MAX_LEN ||
 	    idx_int_query(b->db, "SELECT coalesce(max(id), 0) FROM sources",
-			  &v) != 0) {
-		qerr_set(err, QERR_DATA, "%s: index is damaged", path);
+			  &v) != 0 || v < 0 || v >= LONG_MAX) {
+		qerr_set(err, QERR_DATA, "index is damaged: %s: record counts "
+			 "or ids out of range", path);
 		idx_build_abort(b);
 		return QERR_DATA;
 	}
 	b->src_id = v;
+	/* (a segment id INT64_MAX makes max + 1 a real, read as INT64_MAX) */
 	if (idx_int_query(b->db, "SELECT coalesce(max(id), -1) + 1 FROM "
-				 "segments", &v) != 0 ||
+				 "segments", &v) != 0 || v < 1 || v >= LONG_MAX ||
 	    load_segments(b) != 0) {
-		qerr_set(err, QERR_DATA, "%s: index is damaged", path);
+		qerr_set(err, QERR_DATA, "index is damaged: %s: segments", path);
 		idx_build_abort(b);
 		return QERR_DATA;
 	}
@@ -321,6 +334,15 @@ static int collect(struct idx_build *b, long first, long n, struct dec *d)
 		}
 		if ((rc = mark_deleted(b, d->doc)) != 0)
 			break;
+		if (sqlite3_column_int64(st, 3) < 0 ||
+		    sqlite3_column_int64(st, 3) > b->live_len[0] ||
+		    sqlite3_column_int64(st, 4) < 0 ||
+		    sqlite3_column_int64(st, 4) > b->live_len[1]) {
+			rc = qerr_set(&b->err, QERR_DATA, "index is damaged: "
+				      "record %ld has lengths out of range",
+				      d->doc);
+			break;
+		}
 		b->live--;
 		b->live_len[0] -= sqlite3_column_int64(st, 3);
 		b->live_len[1] -= sqlite3_column_int64(st, 4);
@@ -417,8 +439,9 @@ int idx_update_remove(struct idx_build *b, const char *path)
 		long n = (long)sqlite3_column_int64(st, 2);
 
 		ids[nids++] = (long)sqlite3_column_int64(st, 0);
-		if (first < 0 || n < 0 || first + n > b->doc0)
-			rc = qerr_set(&b->err, QERR_DATA, "index: damaged "
+		if (first < 0 || n < 0 || first > b->doc0 ||
+		    n > b->doc0 - first)
+			rc = qerr_set(&b->err, QERR_DATA, "index is damaged: "
 				      "source row for %s", path);
 		else
 			rc = collect(b, first, n, &d);

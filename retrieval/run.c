@@ -58,11 +58,17 @@ int rank_run(struct idx *x, struct tok *t, const struct rank_params *p,
 		return qerr_set(err, QERR_USAGE, "rank_run: k is %d", r->k);
 	if (reserve(r) != 0)
 		return qerr_set(err, QERR_IO, "out of memory");
+	/* (idx_status: index lookups that read as "absent" may have
+	 * failed; the reader keeps the first error) */
 	rc = rank_parse_ex(x, t, text, p->expand, &r->q, err);
+	if (rc == 0)
+		rc = idx_status(x, err);
 	if (rc == 0)
 		rc = rank_feedback(x, &r->q, p, err);
 	if (rc == 0)
 		rc = rank_search(x, &r->q, p, r->k, r->hits, &r->nhits, err);
+	if (rc == 0)
+		rc = idx_status(x, err);
 	if (rc != 0) {
 		r->nhits = 0;
 		return rc;

@@ -372,7 +372,8 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 		e->blob = malloc(len ? len : 1);
 		if (e->blob == NULL)
 			return qerr_set(err, QERR_IO, "out of memory");
-		memcpy(e->blob, data, len);
+		if (len > 0) /* (an empty blob reads as NULL) */
+			memcpy(e->blob, data, len);
 		(*nd)++;
 		e->t = rt;
 		e->ti = t;
@@ -388,7 +389,7 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 			e->c.bad = 1;
 		if (e->c.bad)
 			return qerr_set(err, QERR_DATA,
-					"index: corrupt postings for '%s'",
+					"index is damaged: postings of '%s'",
 					rt->text);
 	}
 	return 0;
@@ -454,8 +455,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		if (doc < 0)
 			break;
 		if (doc >= ndocs) {
-			rc = qerr_set(err, QERR_DATA, "index: damaged postings "
-				      "(record %ld of %ld)", doc, ndocs);
+			rc = qerr_set(err, QERR_DATA, "index is damaged: postings "
+				      "name record %ld of %ld", doc, ndocs);
 			break;
 		}
 		if (del && (del[doc / 8] >> (doc % 8) & 1)) {
@@ -520,7 +521,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				d[i].c.bad = 1; /* a damaged index */
 			if (d[i].c.bad)
 				rc = qerr_set(err, QERR_DATA,
-					      "index: corrupt postings for '%s'",
+					      "index is damaged: postings of '%s'",
 					      d[i].t->text);
 		}
 	}
@@ -552,6 +553,12 @@ int rank_search(struct idx *x, const struct rank_query *q,
 			return qerr_set(err, QERR_IO, "out of memory");
 	}
 	scorer_init(&s, x, p);
+	if (s.norms == NULL) {
+		if (top != hits)
+			free(top);
+		rc = idx_status(x, err);
+		return rc ? rc : qerr_set(err, QERR_IO, "out of memory");
+	}
 	idfsum = query_idf_mass(q);
 	if (p->model == RANK_BM25 && !p->exhaustive && s.norms) {
 		rc = search_maxscore(x, q, p, &s, idfsum, top, &ntop, kk, err);
@@ -597,7 +604,7 @@ int rank_search(struct idx *x, const struct rank_query *q,
 		}
 		if (c.bad)
 			rc = qerr_set(err, QERR_DATA,
-				      "index: corrupt postings for '%s'",
+				      "index is damaged: postings of '%s'",
 				      rt->text);
 	}
 	del = idx_deleted(x);

@@ -15,6 +15,16 @@ case $secs in '' | *[!0-9]*) echo "usage: run.sh [SECONDS]" >&2; exit 2 ;; esac
 sh tests/fuzz/build.sh fuzz "$out" || { echo "fuzz: build failed" >&2; exit 2; }
 targets=$(sh tests/fuzz/targets.sh)
 
+# seconds TARGET: how long TARGET runs.  fuzz_index gets twice the time:
+# each of its runs copies, reads and updates a whole index (tens of runs a
+# second), and issue 14 asks 60 s of it where CI gives the others 30.
+seconds() {
+	case $1 in
+	fuzz_index) echo $((secs * 2)) ;;
+	*) echo "$secs" ;;
+	esac
+}
+
 # fuzz TARGET: one libFuzzer run; its exit status goes to $out/TARGET.rc
 fuzz() {
 	t=$1
@@ -26,7 +36,7 @@ fuzz() {
 	for d in tests/fuzz/seeds/$name tests/fuzz/regress/$name; do
 		[ -d "$d" ] && find "$d" -type f -exec cp {} "$work/" \;
 	done
-	"$out/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	"$out/$t" -max_total_time="$(seconds "$t")" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$out/crash-$t-" \
 		"$work" >"$out/$t.log" 2>&1
 	echo $? >"$out/$t.rc"
