@@ -20,6 +20,11 @@ extern const size_t quarry_bundled_len;
 extern const char quarry_bundled_name[];
 extern const char quarry_bundled_hash[];
 
+/* The format attribute lets -Wformat=2 check callers' formats (clang asks
+ * for it on every function that passes its format on to vfprintf). */
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
 	fflush(stdout);
