@@ -48,7 +48,7 @@ esac
 
 mirror=${QUICKSTART_MIRROR:-$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
 	/etc/apt/sources.list.d/*.sources 2>/dev/null |
-	sed -n 's,^deb \(\[[^]]*\] \)\{0,1\}\(https\{0,1\}://[^ ]*\) .*,\2,p; s,^URIs: *\(https\{0,1\}://[^ ]*\).*,\1,p' |
+	sed -n 's|^deb \(\[[^]]*\] \)*\(https*://[^ ]*\) .*|\2|p; s|^URIs: *\(https*://[^ ]*\).*|\1|p' |
 	grep -v security | head -n 1)}
 mirror=${mirror:-http://deb.debian.org/debian}
 

@@ -39,14 +39,15 @@ for t in "$@"; do
 		grep '^\[  SKIPPED \] [^0-9]' "$log"
 		;;
 	esac
+	why=
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "FAIL: $t exited with $rc without reporting a failure"
+		why=" (exit $rc without reporting a failure)"
 		f=1
 	elif [ $((p + f + s)) -eq 0 ]; then
-		echo "FAIL: $t reported no check"
+		why=" (reported no check)"
 		f=1
 	fi
-	[ "$f" -eq 0 ] || echo "FAIL: $t"
+	[ "$f" -eq 0 ] || echo "FAIL: $t$why"
 	echo "# $t: $p passed, $f failed, $s skipped ($(($(date +%s) - t0)) s)"
 	pass=$((pass + p))
 	fail=$((fail + f))
