@@ -143,6 +143,9 @@ test: quarry $(UNIT_BIN)
 check-slow: quarry $(B)/tests/test_alloc
 	@QUARRY_SLOW=1 sh tests/run.sh $(B)/tests/test_alloc tests/cli/test_faults.sh
 
+# The unit test binaries alone (CI builds them with clang and WERROR=1).
+unit: $(UNIT_BIN)
+
 # Sanitizer build (see KIND above): `make asan test` tests it.
 asan: quarry $(UNIT_BIN)
 
@@ -177,5 +180,5 @@ install: quarry
 clean:
 	rm -rf build quarry
 
-.PHONY: all test check-slow asan eval bench fuzz fuzz-replay install clean
+.PHONY: all unit test check-slow asan eval bench fuzz fuzz-replay install clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -36,7 +36,7 @@ for t in "$@"; do
 		f=$(count FAILED)
 		s=$(count SKIPPED)
 		if [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; then cat "$log"; fi
-		grep '^\[  SKIPPED \] [^0-9]' "$log"
+		grep '^\[  SKIPPED \] [^0-9]' "$log" | sort -u
 		;;
 	esac
 	why=
