@@ -132,16 +132,19 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(B)/.link-conf
 		-o $@ $(filter-out $(B)/.link-conf,$^) $(QLIBS) \
 		$(call pc_libs,,cmocka)
 
-# The suite, under 5 minutes on two cores; ends with "N passed, N failed,
-# N skipped".  check-slow runs the slow checks that make test samples: every
-# allocation of the index writer failed in turn (not every 7th), and 40
-# SIGKILLed builds and updates (not 10).  CI runs both.
-CLI_TESTS := $(wildcard tests/cli/test_*.sh)
+# The suite, about 3 minutes on two idle cores; ends with "N passed, N
+# failed, N skipped".  check-slow runs the slow checks: every allocation of
+# the index writer failed in turn (make test tries every 11th), 40 SIGKILLed
+# builds and updates (make test: 10) and the commands under valgrind.  CI
+# runs both.
+SLOW_TESTS := tests/cli/test_valgrind.sh
+CLI_TESTS := $(filter-out $(SLOW_TESTS),$(wildcard tests/cli/test_*.sh))
 test: quarry $(UNIT_BIN)
 	@sh tests/run.sh $(UNIT_BIN) $(CLI_TESTS)
 
 check-slow: quarry $(B)/tests/test_alloc
-	@QUARRY_SLOW=1 sh tests/run.sh $(B)/tests/test_alloc tests/cli/test_faults.sh
+	@QUARRY_SLOW=1 sh tests/run.sh $(B)/tests/test_alloc tests/cli/test_faults.sh \
+		$(SLOW_TESTS)
 
 # The unit test binaries alone (CI builds them with clang and WERROR=1).
 unit: $(UNIT_BIN)

@@ -19,10 +19,10 @@
  * and every later one fail (memory gone for good), so cleanup paths that
  * allocate are tried too.
  *
- * make test fails every 7th allocation of the writer's single-failure
- * sweeps (N = 4, 11, 18, ..., between the persistent sweep's 1, 8, 15, ...);
- * QUARRY_SLOW=1 (make check-slow) fails every one in turn, which takes a
- * few times longer.
+ * make test samples the writer's sweeps: it fails every 11th allocation
+ * (N = 6, 17, 28, ... alone; N = 1, 12, 23, ... and all after it);
+ * QUARRY_SLOW=1 (make check-slow) fails every one in turn, alone, and every
+ * 7th and all after it, which takes about five times longer.
  *
  * QUARRY_ALLOC_VERBOSE=1 prints every run with the return address of the
  * failed call (file+offset, for addr2line -f -e FILE OFFSET).  Known
@@ -799,11 +799,11 @@ static void writer_sweep(const char *name, int persist)
 	assert_true(strstr(index_ref, "lstm=") != NULL);
 	build_old();
 	if (persist)
-		sweep(name, writer_case, 1, 1, 7);
+		sweep(name, writer_case, 1, 1, slow ? 7 : 11);
 	else if (slow)
 		sweep(name, writer_case, 0, 1, 1);
 	else
-		sweep(name, writer_case, 0, 4, 7);
+		sweep(name, writer_case, 0, 6, 11);
 }
 
 static void test_writer_alloc_failures(void **state)
