@@ -53,6 +53,7 @@ mirror=${QUICKSTART_MIRROR:-$(cat /etc/apt/sources.list /etc/apt/sources.list.d/
 mirror=${mirror:-http://deb.debian.org/debian}
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/quarry-quickstart.XXXXXX")
+chmod 755 "$root" # it becomes /, which everyone must reach
 cleanup() {
 	$as_root umount "$root/proc" 2>/dev/null || true
 	$as_root rm -rf "$root"
