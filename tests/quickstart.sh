@@ -55,8 +55,10 @@ mirror=${mirror:-http://deb.debian.org/debian}
 root=$(mktemp -d "${TMPDIR:-/tmp}/quarry-quickstart.XXXXXX")
 chmod 755 "$root" # it becomes /, which everyone must reach
 cleanup() {
+	$as_root umount "$root/dev/pts" 2>/dev/null || true
 	$as_root umount "$root/proc" 2>/dev/null || true
-	$as_root rm -rf "$root"
+	# --one-file-system: never into a mount that failed to go
+	$as_root rm -rf --one-file-system "$root"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -70,7 +72,12 @@ $as_root debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2
 }
 rm -f "$root.log"
 echo "# debootstrap took $(($(date +%s) - t0)) s"
+# /proc, and terminals of their own (a new devpts instance) for the tests
+# that drive quarry through tmux and script(1), as on a real machine
 $as_root mount -t proc proc "$root/proc"
+$as_root mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5 devpts "$root/dev/pts"
+$as_root rm -f "$root/dev/ptmx"
+$as_root ln -s pts/ptmx "$root/dev/ptmx"
 
 $as_root mkdir -p "$root/src/quarry"
 if git rev-parse --verify -q HEAD >/dev/null 2>&1; then
