@@ -108,17 +108,28 @@ kill_runs() {
 		j=0
 		[ -e "$DB-journal" ] && j=1 && journals=$((journals + 1))
 		answers "$DB" >"$T/k/now.ans"
-		[ $j -eq 1 ] && [ ! -e "$DB-journal" ] && rolled=$((rolled + 1))
+		hot=0
+		[ $j -eq 1 ] && [ ! -e "$DB-journal" ] && rolled=$((rolled + 1)) && hot=1
 		"$Q" stats --db "$DB" >"$T/k/now.stats" 2>"$T/err"; src=$?
 		ntmp=$(ls "$DB".tmp-* 2>/dev/null | wc -l)
 		[ "$ntmp" -gt "$maxtmp" ] && maxtmp=$ntmp
 		if [ "$st" -eq 137 ]; then
 			what=killed; killed=$((killed + 1))
+			# aiming at the hot journal: a kill before it moves the
+			# earliest delay up halfway to this one (the latest stays)
+			if [ "$WANT_ROLLED" -gt 0 ] && [ $hot -eq 0 ]; then
+				r=$(awk -v lo="$KLO" -v t="$KLIM" -v d="$d" -v lo0="$KLO0" -v t0="$KLIM0" 'BEGIN {
+					top = lo * 1000 + t; lo = (lo + d) / 2; t = top - lo * 1000
+					if (t < 5) { lo = lo0; t = t0 } # crossed: start again
+					printf "%.3f %d\n", lo, t }')
+				KLO=${r% *} KLIM=${r#* }
+			fi
 		else
 			# it ran faster than the delays allow for (a warm cache,
 			# a quieter machine): later delays come from a shorter span
 			what="finished (exit $st)"; finished=$((finished + 1))
 			KLIM=$((KLIM * 3 / 4 + 1))
+			[ "$WANT_ROLLED" -gt 0 ] && [ "$KLIM" -lt 5 ] && KLO=$KLO0 KLIM=$KLIM0
 		fi
 		if cmp -s "$T/k/now.ans" "$T/k/old.ans" && [ "$src" -eq 0 ] && cmp -s "$T/k/now.stats" "$T/k/old.stats"; then
 			ok "SIGKILL $kwhat run $i at ${d}s: $what, the index answers as before byte-for-byte, stats works ($ntmp temp file(s) left)"
@@ -196,10 +207,13 @@ echo "# SIGKILL update: $killed killed mid-way, $finished finished (delays last 
 if [ "$killed" -ge "$KILLS" ]; then ok "SIGKILL update: $killed updates killed mid-way"; else nok "SIGKILL update: $KILLS updates killed mid-way" "only $killed in $RUNS runs"; fi
 # The journal is hot (its header written) only while the update commits,
 # near its end: when no kill above hit that window, more kills aim at the
-# second half of the update's time, up to 80 of them, until one does.
+# second half of the update's time, up to 80 of them, until one does; each
+# kill that came too early and each run that finished narrow the span
+# from below and above toward the commit.
 if [ "$rolled" -eq 0 ]; then
 	awk -v s="$SEED" 'BEGIN { srand(s + 2); for (i = 0; i < 80; i++) printf "%.4f\n", rand() }' >"$T/k/delays"
 	KILLS=0 WANT_ROLLED=1 KLO=$(awk -v t="$upd_ms" 'BEGIN { printf "%.3f", t / 2000 }') KLIM=$((upd_ms * 3 / 4 + 1))
+	KLO0=$KLO KLIM0=$KLIM
 	kill_runs update "$T/k/upd.ans" "$Q" index -q --db "$DB" --update "$T/c/extra.jsonl"
 	echo "# SIGKILL update, aimed at the commit: $killed killed, $finished finished, $bad bad; $journals found a journal, $rolled rolled back by the reader"
 	WANT_ROLLED=0
