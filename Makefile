@@ -1,38 +1,74 @@
 # quarry - answers questions from a Q&A corpus with BM25 over SQLite.
-# GNU make.  Knobs: CC, CFLAGS, PREFIX, DESTDIR, PKG_CONFIG, WITH_LLM, WERROR.
+# GNU make.  Knobs: CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR, PKG_CONFIG,
+# WITH_LLM, STATIC, WERROR.  The Debian packages it needs come first, from
+# `sh tests/deps.sh` (make itself installs nothing).
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
-CFLAGS ?= -O2 -g
 WITH_LLM ?= 1
 WERROR ?= 0
 VERSION := 0.1.0
 
+# `make asan` (also `make asan test`) builds with ASan+UBSan, clang unless
+# CC is given; any other goal builds the normal kind.  The build stamps below
+# record the kind, so switching between the two rebuilds everything.
+ifneq ($(filter asan,$(MAKECMDGOALS)),)
+KIND := asan
+ifeq ($(origin CC),default)
+CC := clang
+endif
+CFLAGS ?= -O1 -g
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+else
+KIND := normal
+CFLAGS ?= -O2 -g
+SANFLAGS :=
+endif
+
 PKGS := sqlite3 libutf8proc jansson
+# libedit's .pc names -lbsd but not the package, so libbsd's own private
+# libraries (libmd) only come from asking for libbsd too.
+EDIT_PKGS := libedit libbsd
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
+
+# BUILDING: some goal other than clean, which needs the compiler and the
+# libraries.
+BUILDING := $(filter-out clean,$(or $(MAKECMDGOALS),all))
+ifneq ($(BUILDING),)
+ifneq ($(shell $(PKG_CONFIG) --exists $(PKGS) $(EDIT_PKGS) 2>/dev/null && echo y),y)
+$(error $(PKG_CONFIG) finds no $(PKGS) $(EDIT_PKGS): install the build dependencies \
+	first with `sh tests/deps.sh`)
+endif
+endif
+
 QCPPFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DQUARRY_VERSION='"$(VERSION)"' -DWITH_LLM=$(WITH_LLM) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
 	$(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null || \
 		echo -I/usr/include/libxml2)
-# The fallbacks serve a fresh machine, where pkg-config arrives with deps.
-# STATIC=1 (default) links SQLite, utf8proc, jansson and libstemmer from
-# their Debian .a archives: start-up then skips most dynamic relocation,
-# which is most of what a one-question `quarry ask` costs.
+
+# STATIC=1 (default) links SQLite, utf8proc, jansson, libedit and their own
+# dependencies from their .a archives, as pkg-config --static names them;
+# only the C library's parts stay shared.  Start-up then skips most dynamic
+# relocation, which is most of what a one-question `quarry ask` costs.
+# libstemmer ships no .pc file: it is named here.
+SYSLIBS := -lc -lm -lpthread -ldl -lrt
+pc_libs = $(shell $(PKG_CONFIG) $(1) --libs $(2) 2>/dev/null)
 STATIC ?= 1
 ifeq ($(STATIC),1)
-QLIBS := -Wl,-Bstatic -lsqlite3 -lutf8proc -ljansson -lstemmer \
-	-Wl,-Bdynamic -lm -lpthread
-EDITLIBS := -Wl,-Bstatic -ledit -ltinfo -lbsd -lmd -Wl,-Bdynamic
+static_link = -Wl,-Bstatic $(filter-out $(SYSLIBS),$(1)) -Wl,-Bdynamic \
+	$(sort $(filter $(SYSLIBS),$(1)))
+QLIBS := $(call static_link,$(call pc_libs,--static,$(PKGS)) -lstemmer -lm)
+EDITLIBS := $(call static_link,$(call pc_libs,--static,$(EDIT_PKGS)))
 else
-QLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || \
-	echo -lsqlite3 -lutf8proc -ljansson) -lstemmer -lm
-EDITLIBS := -ledit
+QLIBS := $(call pc_libs,,$(PKGS)) -lstemmer -lm
+EDITLIBS := $(call pc_libs,,libedit)
 endif
 # libcurl and libxml2 are loaded with dlopen when first needed.
 QLIBS += -ldl
@@ -56,48 +92,66 @@ BUNDLED := corpus/deep-learning-interview-qa.txt
 
 all: quarry
 
-# Install missing Debian packages once (tests/deps.sh); skip with NO_DEPS=1.
-$(B)/.deps: tests/deps.sh
-	@mkdir -p $(B)
-	@if [ "$(NO_DEPS)" != 1 ]; then sh tests/deps.sh; fi
-	@touch $@
+# Build stamps: each holds the configuration its outputs were made with and
+# is rewritten only when that changes, so objects are recompiled when the
+# compiler, its flags or the build kind change (`make` after `make asan`,
+# `make CC=clang` after a gcc build), and binaries relinked when the link
+# changes too.
+COMPILE_CONF := $(KIND) | $(CC) | $(CPPFLAGS) | $(CFLAGS) | $(SANFLAGS) | \
+	$(QCPPFLAGS) | $(WARN)
+LINK_CONF := $(COMPILE_CONF) | $(LDFLAGS) | STATIC=$(STATIC) | $(QLIBS) | $(EDITLIBS)
+ifneq ($(BUILDING),)
+$(shell mkdir -p $(B))
+ifneq ($(file <$(B)/.compile-conf),$(COMPILE_CONF))
+$(file >$(B)/.compile-conf,$(COMPILE_CONF))
+endif
+ifneq ($(file <$(B)/.link-conf),$(LINK_CONF))
+$(file >$(B)/.link-conf,$(LINK_CONF))
+endif
+endif
 
-$(CLI_OBJ) $(LIB_OBJ): | $(B)/.deps
+quarry: $(CLI_OBJ) $(LIB_OBJ) $(B)/.link-conf
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(QLIBS) \
+		$(EDITLIBS)
 
-# Relink whenever the configuration changes (the stamp names it).
-STAMP := build/.config-llm$(WITH_LLM)-static$(STATIC)
-$(STAMP):
-	@mkdir -p build
-	@rm -f build/.config-*
-	@touch $@
-
-quarry: $(CLI_OBJ) $(LIB_OBJ) $(STAMP)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(QLIBS) $(EDITLIBS)
-
-$(B)/%.o: %.c
+$(B)/%.o: %.c $(B)/.compile-conf
 	@mkdir -p $(dir $@)
-	$(CC) $(QCPPFLAGS) $(WARN) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(QCPPFLAGS) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+		-c -o $@ $<
 
 # The bundled corpus is compiled into the binary as the embedded default.
 $(B)/corpus_data.c: $(BUNDLED) tests/embed.sh
 	@mkdir -p $(B)
 	sh tests/embed.sh $(BUNDLED) > $@.tmp && mv $@.tmp $@
 
-$(B)/corpus_data.o: $(B)/corpus_data.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+$(B)/corpus_data.o: $(B)/corpus_data.c $(B)/.compile-conf
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(B)/.link-conf
 	@mkdir -p $(dir $@)
-	$(CC) $(QCPPFLAGS) $(WARN) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(QLIBS) \
-		$(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+	$(CC) $(QCPPFLAGS) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) \
+		-o $@ $(filter-out $(B)/.link-conf,$^) $(QLIBS) \
+		$(call pc_libs,,cmocka)
 
+# The suite, about 3 minutes on two idle cores; ends with "N passed, N
+# failed, N skipped".  check-slow runs the slow checks: every allocation of
+# the index writer failed in turn (make test tries every 11th), 40 SIGKILLed
+# builds and updates (make test: 10) and the commands under valgrind.  CI
+# runs both.
+SLOW_TESTS := tests/cli/test_valgrind.sh
+CLI_TESTS := $(filter-out $(SLOW_TESTS),$(wildcard tests/cli/test_*.sh))
 test: quarry $(UNIT_BIN)
-	@sh tests/run.sh $(UNIT_BIN)
+	@sh tests/run.sh $(UNIT_BIN) $(CLI_TESTS)
 
-# Sanitizer build: `make asan test` rebuilds everything with ASan+UBSan.
-asan:
-	$(MAKE) clean
-	$(MAKE) CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" quarry $(UNIT_BIN)
+check-slow: quarry $(B)/tests/test_alloc
+	@QUARRY_SLOW=1 sh tests/run.sh $(B)/tests/test_alloc tests/cli/test_faults.sh \
+		$(SLOW_TESTS)
+
+# The unit test binaries alone (CI builds them with clang and WERROR=1).
+unit: $(UNIT_BIN)
+
+# Sanitizer build (see KIND above): `make asan test` tests it.
+asan: quarry $(UNIT_BIN)
 
 # Ranking quality against SQLite FTS5 on the judged collections.
 EVAL_DIRS ?= $(wildcard ../shared/eval/*/) tests/devset
@@ -130,5 +184,5 @@ install: quarry
 clean:
 	rm -rf build quarry
 
-.PHONY: all test asan eval bench fuzz fuzz-replay install clean
+.PHONY: all unit test check-slow asan eval bench fuzz fuzz-replay install clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

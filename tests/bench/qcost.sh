@@ -34,7 +34,7 @@ cc $CF -o "$T/qcost" tests/bench/qcost.c $B/util/*.o $B/index/*.o \
 	$B/retrieval/*.o $(ls $B/llm/*.o 2>/dev/null) $B/corpus_data.o $LIBS
 
 git worktree add --detach "$T/found" "$FOUND" >/dev/null 2>&1
-make -s -C "$T/found" quarry NO_DEPS=1 >/dev/null 2>&1
+make -s -C "$T/found" quarry >/dev/null 2>&1
 cp tests/bench/qcost.c "$T/found/tests/bench/qcost.c" 2>/dev/null ||
 	{ mkdir -p "$T/found/tests/bench" &&
 	  cp tests/bench/qcost.c "$T/found/tests/bench/qcost.c"; }

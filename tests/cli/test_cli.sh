@@ -70,7 +70,7 @@ expect_err "index summary line" 'indexed 3 records'
 run "$Q" ask --db "$T/u.db" --json "vpn connection"
 if jq -e '.results[0].id == "vpn" and (.results[0].source|endswith("faq.jsonl")) and .results[0].line == 2' "$T/out" >/dev/null; then ok "user index answers with id, source, line"; else nok "user index answers" "$(cat "$T/out")"; fi
 run "$Q" stats --db "$T/u.db"; expect_rc "stats" 0; expect_out "stats counts records" 'records: +3'
-sleep 1; echo '{"question": "new?", "answer": "yes"}' >>"$T/docs/faq.jsonl"
+echo '{"question": "new?", "answer": "yes"}' >>"$T/docs/faq.jsonl"; touch -d '+1 minute' "$T/docs/faq.jsonl"
 run "$Q" ask --db "$T/u.db" "vpn"; expect_rc "changed source still answers" 0; expect_err "changed source warning" 'faq.jsonl changed since it was indexed; run quarry index --db .*u.db --update'
 
 # --- bad input loses nothing ---

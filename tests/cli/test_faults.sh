@@ -6,8 +6,12 @@
 # answer exactly as before, and a bad file must give one error line and
 # exit 3 (4 when it cannot be read), never a crash.
 #
-# QUARRY_FAULT_SEED fixes the random kill delays (printed on a "#" line);
-# QUARRY_FAULT_KILLS sets how many builds to kill mid-way (default 20).
+# The kill delays come from a fixed seed (QUARRY_FAULT_SEED, default 1,
+# printed on a "#" line); QUARRY_FAULT_KILLS sets how many builds and
+# updates to kill mid-way (10, or 40 with QUARRY_SLOW=1: make check-slow).
+# A check whose timing conditions do not come about (no kill left a hot
+# journal, the asks saw one index only) tries again, a bounded number of
+# times, and then fails: it never passes without having run.
 . tests/cli/lib.sh
 
 MNT=
@@ -76,7 +80,8 @@ answers() { "$Q" ask --db "$1" --json --top 5 <"$T/queries" 2>/dev/null; }
 
 # kill_runs WHAT NEWANS CMD...: start CMD in the background and SIGKILL it
 # after KLO seconds plus each fraction of $T/k/delays times KLIM ms, until
-# $KILLS runs died mid-way; each run that finishes first shortens KLIM by
+# $KILLS runs died mid-way and $WANT_ROLLED of them left a hot journal
+# (or the delays run out); each run that finishes first shortens KLIM by
 # a quarter.  After
 # each, the index must answer byte-for-byte as before ($T/k/old.ans, with
 # the same stats) or, when CMD got to its swap or commit first, as NEWANS
@@ -89,7 +94,7 @@ kill_runs() {
 	kwhat=$1 newans=$2
 	shift 2
 	killed=0 finished=0 bad=0 maxtmp=0 journals=0 rolled=0 i=0
-	while [ "$killed" -lt "$KILLS" ] && read -r u; do
+	while { [ "$killed" -lt "$KILLS" ] || [ "$rolled" -lt "$WANT_ROLLED" ]; } && read -r u; do
 		i=$((i + 1))
 		d=$(awk -v u="$u" -v lo="$KLO" -v t="$KLIM" 'BEGIN { printf "%.3f", lo + u * t / 1000 }')
 		"$@" 2>"$T/k/idx.err" &
@@ -103,17 +108,28 @@ kill_runs() {
 		j=0
 		[ -e "$DB-journal" ] && j=1 && journals=$((journals + 1))
 		answers "$DB" >"$T/k/now.ans"
-		[ $j -eq 1 ] && [ ! -e "$DB-journal" ] && rolled=$((rolled + 1))
+		hot=0
+		[ $j -eq 1 ] && [ ! -e "$DB-journal" ] && rolled=$((rolled + 1)) && hot=1
 		"$Q" stats --db "$DB" >"$T/k/now.stats" 2>"$T/err"; src=$?
 		ntmp=$(ls "$DB".tmp-* 2>/dev/null | wc -l)
 		[ "$ntmp" -gt "$maxtmp" ] && maxtmp=$ntmp
 		if [ "$st" -eq 137 ]; then
 			what=killed; killed=$((killed + 1))
+			# aiming at the hot journal: a kill before it moves the
+			# earliest delay up halfway to this one (the latest stays)
+			if [ "$WANT_ROLLED" -gt 0 ] && [ $hot -eq 0 ]; then
+				r=$(awk -v lo="$KLO" -v t="$KLIM" -v d="$d" -v lo0="$KLO0" -v t0="$KLIM0" 'BEGIN {
+					top = lo * 1000 + t; lo = (lo + d) / 2; t = top - lo * 1000
+					if (t < 5) { lo = lo0; t = t0 } # crossed: start again
+					printf "%.3f %d\n", lo, t }')
+				KLO=${r% *} KLIM=${r#* }
+			fi
 		else
 			# it ran faster than the delays allow for (a warm cache,
 			# a quieter machine): later delays come from a shorter span
 			what="finished (exit $st)"; finished=$((finished + 1))
 			KLIM=$((KLIM * 3 / 4 + 1))
+			[ "$WANT_ROLLED" -gt 0 ] && [ "$KLIM" -lt 5 ] && KLO=$KLO0 KLIM=$KLIM0
 		fi
 		if cmp -s "$T/k/now.ans" "$T/k/old.ans" && [ "$src" -eq 0 ] && cmp -s "$T/k/now.stats" "$T/k/old.stats"; then
 			ok "SIGKILL $kwhat run $i at ${d}s: $what, the index answers as before byte-for-byte, stats works ($ntmp temp file(s) left)"
@@ -148,8 +164,9 @@ else
 	nok "SIGKILL: baseline index answers the 20 queries" "$(head -c 300 "$T/k/old.ans")"
 fi
 
-SEED=${QUARRY_FAULT_SEED:-$(date +%s)}
-KILLS=${QUARRY_FAULT_KILLS:-20}
+SEED=${QUARRY_FAULT_SEED:-1}
+if [ -n "${QUARRY_SLOW:-}" ]; then KILLS=${QUARRY_FAULT_KILLS:-40}; else KILLS=${QUARRY_FAULT_KILLS:-10}; fi
+WANT_ROLLED=0
 RUNS=$((KILLS * 3))
 echo "# SIGKILL: seed $SEED, until $KILLS builds are killed mid-way (at most $RUNS runs), kill delays uniform in [10, $build_ms] ms at first"
 awk -v s="$SEED" -v n="$RUNS" 'BEGIN { srand(s); for (i = 0; i < n; i++) printf "%.4f\n", rand() }' >"$T/k/delays"
@@ -188,7 +205,20 @@ KLO=0.005 KLIM=$upd_ms
 kill_runs update "$T/k/upd.ans" "$Q" index -q --db "$DB" --update "$T/c/extra.jsonl"
 echo "# SIGKILL update: $killed killed mid-way, $finished finished (delays last up to $KLIM ms), $bad bad; $journals runs found a journal, $rolled rolled back by the reader"
 if [ "$killed" -ge "$KILLS" ]; then ok "SIGKILL update: $killed updates killed mid-way"; else nok "SIGKILL update: $KILLS updates killed mid-way" "only $killed in $RUNS runs"; fi
-if [ "$rolled" -gt 0 ]; then ok "SIGKILL update: $rolled kills left a hot journal that the next reader rolled back"; else ok "SIGKILL update: a hot journal rolled back by a reader # SKIP no kill left one (updates too fast here)"; fi
+# The journal is hot (its header written) only while the update commits,
+# near its end: when no kill above hit that window, more kills aim at the
+# second half of the update's time, up to 80 of them, until one does; each
+# kill that came too early and each run that finished narrow the span
+# from below and above toward the commit.
+if [ "$rolled" -eq 0 ]; then
+	awk -v s="$SEED" 'BEGIN { srand(s + 2); for (i = 0; i < 80; i++) printf "%.4f\n", rand() }' >"$T/k/delays"
+	KILLS=0 WANT_ROLLED=1 KLO=$(awk -v t="$upd_ms" 'BEGIN { printf "%.3f", t / 2000 }') KLIM=$((upd_ms * 3 / 4 + 1))
+	KLO0=$KLO KLIM0=$KLIM
+	kill_runs update "$T/k/upd.ans" "$Q" index -q --db "$DB" --update "$T/c/extra.jsonl"
+	echo "# SIGKILL update, aimed at the commit: $killed killed, $finished finished, $bad bad; $journals found a journal, $rolled rolled back by the reader"
+	WANT_ROLLED=0
+fi
+if [ "$rolled" -gt 0 ]; then ok "SIGKILL update: $rolled kill(s) left a hot journal that the next reader rolled back"; else nok "SIGKILL update: a kill left a hot journal that the next reader rolled back" "none did in 80 more kills aimed at the commit"; fi
 run "$Q" index -q --db "$DB" --update "$T/c/extra.jsonl"
 expect_rc "SIGKILL update: a later update succeeds" 0
 answers "$DB" >"$T/k/now.ans"
@@ -244,11 +274,12 @@ fi
 
 section "disk full done"
 # ask_loop: 200 asks of $PROBE against $DB while something changes it;
-# counts in na (answered exactly as $T/r/A.ans), nb (as B.ans) and nbad
-# (an error, a stray stderr line, or any other answer).  Warnings that
+# adds to na (answered exactly as $T/r/A.ans), nb (as B.ans), nbad (an
+# error, a stray stderr line, or any other answer) and asks.  Warnings that
 # probe.jsonl changed are right when an update rewrites it, and ignored.
 ask_loop() {
-	na=0 nb=0 nbad=0 i=0
+	i=0
+	asks=$((asks + 200))
 	while [ $i -lt 200 ]; do
 		i=$((i + 1))
 		"$Q" ask --db "$DB" --json --top 3 "$PROBE" >"$T/r/out" 2>"$T/r/err.all"
@@ -258,8 +289,20 @@ ask_loop() {
 		elif [ $r -eq 0 ] && [ ! -s "$T/r/err" ] && cmp -s "$T/r/out" "$T/r/B.ans"; then nb=$((nb + 1))
 		else
 			nbad=$((nbad + 1))
-			[ $nbad -le 3 ] && echo "#   ask $i: exit $r: $(head -c 200 "$T/r/err") $(head -c 200 "$T/r/out")"
+			[ $nbad -le 3 ] && echo "#   ask $asks.$i: exit $r: $(head -c 200 "$T/r/err") $(head -c 200 "$T/r/out")"
 		fi
+	done
+}
+# ask_until_both: ask_loop until the asks saw both A and B and $T/r/nbuilds
+# says 2 or more builds finished meanwhile, 800 asks at most: the writer
+# may run slower or faster than the asks on a busy machine.
+ask_until_both() {
+	na=0 nb=0 nbad=0 asks=0
+	while :; do
+		ask_loop
+		nbuilds=$(cat "$T/r/nbuilds" 2>/dev/null || echo 0)
+		[ "$nbuilds" -ge 2 ] && [ $na -gt 0 ] && [ $nb -gt 0 ] && return
+		[ $asks -ge 800 ] && return
 	done
 }
 
@@ -280,26 +323,26 @@ PROBE="zorblax widget colour"
 "$Q" ask --db "$T/r/B.db" --json --top 3 "$PROBE" >"$T/r/B.ans" 2>/dev/null
 cp "$T/r/A.db" "$DB"
 if grep -q vermilion "$T/r/A.ans" && grep -q ultramarine "$T/r/B.ans"; then ok "concurrent: A and B answer the probe differently"; else nok "concurrent: A and B answer the probe differently"; fi
-rm -f "$T/r/stop"
+rm -f "$T/r/stop" "$T/r/nbuilds"
 (
 	i=0
 	while [ ! -e "$T/r/stop" ]; do
 		if [ $((i % 2)) -eq 0 ]; then x=b; else x=a; fi
 		"$Q" index -q --db "$DB" "$T/r/base.jsonl" "$T/r/$x.jsonl" 2>>"$T/r/build.err" || echo "build $i failed" >>"$T/r/build.err"
 		i=$((i + 1))
+		echo "$i" >"$T/r/nbuilds.tmp" && mv "$T/r/nbuilds.tmp" "$T/r/nbuilds"
 	done
-	echo "$i" >"$T/r/nbuilds"
 ) &
 BGPIDS=$!
-ask_loop
+ask_until_both
 touch "$T/r/stop"
 wait $BGPIDS
 BGPIDS=
 nbuilds=$(cat "$T/r/nbuilds" 2>/dev/null || echo 0)
-echo "# concurrent: 200 asks during $nbuilds builds: $na answered as A, $nb as B, $nbad otherwise"
-if [ $nbad -eq 0 ]; then ok "concurrent: 200 asks during rebuilds all exit 0 with A's or B's answer exactly"; else nok "concurrent: 200 asks during rebuilds all exit 0 with A's or B's answer exactly" "$nbad bad"; fi
+echo "# concurrent: $asks asks during $nbuilds builds: $na answered as A, $nb as B, $nbad otherwise"
+if [ $nbad -eq 0 ]; then ok "concurrent: $asks asks during rebuilds all exit 0 with A's or B's answer exactly"; else nok "concurrent: $asks asks during rebuilds all exit 0 with A's or B's answer exactly" "$nbad bad"; fi
 if [ -s "$T/r/build.err" ]; then nok "concurrent: every rebuild succeeded" "$(head -c 300 "$T/r/build.err")"; else ok "concurrent: every rebuild succeeded ($nbuilds builds)"; fi
-if [ "$nbuilds" -ge 2 ] && [ $na -gt 0 ] && [ $nb -gt 0 ]; then ok "concurrent: the asks saw both indexes"; else ok "concurrent: the asks saw both indexes # SKIP only $nbuilds builds, A $na, B $nb (machine too slow or too fast)"; fi
+if [ "$nbuilds" -ge 2 ] && [ $na -gt 0 ] && [ $nb -gt 0 ]; then ok "concurrent: the asks saw both indexes"; else nok "concurrent: the asks saw both indexes" "$asks asks during $nbuilds builds: A $na, B $nb"; fi
 if ls "$DB".tmp-* >/dev/null 2>&1; then nok "concurrent: no temporary files left"; else ok "concurrent: no temporary files left"; fi
 
 section "concurrent ask done"
@@ -313,7 +356,7 @@ cp "$T/r/b.jsonl" "$T/r/probe.jsonl"
 "$Q" ask --db "$T/r/UB.db" --json --top 3 "$PROBE" >"$T/r/B.ans" 2>/dev/null
 cp "$T/r/UA.db" "$DB"
 cp "$T/r/a.jsonl" "$T/r/probe.jsonl"
-rm -f "$T/r/stop" "$T/r/build.err"
+rm -f "$T/r/stop" "$T/r/build.err" "$T/r/nbuilds"
 (
 	i=0
 	while [ ! -e "$T/r/stop" ]; do
@@ -321,8 +364,8 @@ rm -f "$T/r/stop" "$T/r/build.err"
 		cp "$T/r/$x.jsonl" "$T/r/probe.jsonl"
 		"$Q" index -q --db "$DB" --update "$T/r/probe.jsonl" 2>>"$T/r/build.err" || echo "update $i failed" >>"$T/r/build.err"
 		i=$((i + 1))
+		echo "$i" >"$T/r/nbuilds.tmp" && mv "$T/r/nbuilds.tmp" "$T/r/nbuilds"
 	done
-	echo "$i" >"$T/r/nbuilds"
 ) &
 BGPIDS=$!
 # a batch reader that stays open the whole time, one question a second
@@ -332,15 +375,15 @@ bpid=$!
 # them for up to 50 ms at a time): updates still commit
 yes "$PROBE" | head -n 20000 | "$Q" ask --db "$DB" --json --top 3 >"$T/r/fast.out" 2>"$T/r/fast.err" &
 fpid=$!
-ask_loop
+ask_until_both
 wait $bpid; brc=$?
 wait $fpid; frc=$?
 touch "$T/r/stop"
 wait $BGPIDS
 BGPIDS=
 nbuilds=$(cat "$T/r/nbuilds" 2>/dev/null || echo 0)
-echo "# concurrent update: 200 asks during $nbuilds updates: $na answered as A, $nb as B, $nbad otherwise"
-if [ $nbad -eq 0 ]; then ok "concurrent update: 200 asks during updates in place all exit 0 with A's or B's answer exactly"; else nok "concurrent update: 200 asks during updates all exit 0 with A's or B's answer exactly" "$nbad bad"; fi
+echo "# concurrent update: $asks asks during $nbuilds updates: $na answered as A, $nb as B, $nbad otherwise"
+if [ $nbad -eq 0 ]; then ok "concurrent update: $asks asks during updates in place all exit 0 with A's or B's answer exactly"; else nok "concurrent update: $asks asks during updates all exit 0 with A's or B's answer exactly" "$nbad bad"; fi
 if [ -s "$T/r/build.err" ]; then nok "concurrent update: every update succeeded, a batch reader open meanwhile" "$(head -c 300 "$T/r/build.err")"; else ok "concurrent update: every update succeeded, a batch reader open meanwhile ($nbuilds updates)"; fi
 if [ $brc -eq 0 ] && [ "$(wc -l <"$T/r/batch.out")" -eq 3 ] && ! grep -v 'changed since it was indexed' "$T/r/batch.err" | grep -q .; then ok "concurrent update: the batch reader answered all 3 questions"; else nok "concurrent update: the batch reader answered all 3 questions" "exit $brc: $(head -c 200 "$T/r/batch.err")"; fi
 fa=$(grep -cxF -f "$T/r/A.ans" "$T/r/fast.out")
@@ -348,7 +391,7 @@ fb=$(grep -cxF -f "$T/r/B.ans" "$T/r/fast.out")
 fn=$(wc -l <"$T/r/fast.out")
 echo "# concurrent update: a piped batch of 20000: $fa as A, $fb as B, of $fn lines"
 if [ $frc -eq 0 ] && [ "$fn" -eq 20000 ] && [ $((fa + fb)) -eq 20000 ]; then ok "concurrent update: a piped batch of 20000 lines answered every one with A's or B's answer"; else nok "concurrent update: a piped batch of 20000 lines answered every one with A's or B's answer" "exit $frc, $fn lines, A $fa, B $fb: $(grep -v 'changed since it was indexed' "$T/r/fast.err" | head -c 200)"; fi
-if [ "$nbuilds" -ge 2 ] && [ $na -gt 0 ] && [ $nb -gt 0 ]; then ok "concurrent update: the asks saw both versions"; else ok "concurrent update: the asks saw both versions # SKIP only $nbuilds updates, A $na, B $nb"; fi
+if [ "$nbuilds" -ge 2 ] && [ $na -gt 0 ] && [ $nb -gt 0 ]; then ok "concurrent update: the asks saw both versions"; else nok "concurrent update: the asks saw both versions" "$asks asks during $nbuilds updates: A $na, B $nb"; fi
 
 section "concurrent update done"
 # ============================================================================
@@ -359,12 +402,13 @@ X=$T/x
 REAL=$T/k/old.db
 size=$(wc -c <"$REAL")
 ver=$(sqlite3 "$REAL" 'PRAGMA user_version' 2>/dev/null || echo 3)
-# bad_db NAME CODE [REGEX]: ask and stats on $X/bad.db fail with CODE, one
-# error line (matching REGEX), no crash
+# bad_db NAME CODE [REGEX]: ask and stats on $X/bad.db (run as $AS, when
+# set) fail with CODE, one error line (matching REGEX), no crash
+AS=
 bad_db() {
 	for cmd in ask stats; do
-		if [ $cmd = ask ]; then run timeout 20 "$Q" ask --db "$X/bad.db" --json "library catalog"
-		else run timeout 20 "$Q" stats --db "$X/bad.db"; fi
+		if [ $cmd = ask ]; then run timeout 20 $AS "$Q" ask --db "$X/bad.db" --json "library catalog"
+		else run timeout 20 $AS "$Q" stats --db "$X/bad.db"; fi
 		if [ "$rc" -eq "$2" ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -Eq "^quarry: error: .*${3:-}" "$T/err" && [ ! -s "$T/out" ]; then
 			ok "damaged index: $1: $cmd exits $2 with one error line"
 		else
@@ -402,7 +446,16 @@ mkdir "$X/bad.db"
 bad_db "a directory" 4 "bad.db"
 rmdir "$X/bad.db"
 cp "$REAL" "$X/bad.db"; chmod 000 "$X/bad.db"
-if [ "$(id -u)" = 0 ]; then skip "damaged index: unreadable file" "root reads mode 000 files"; else bad_db "unreadable file" 4 "bad.db"; fi
+if [ "$(id -u)" = 0 ]; then
+	# root reads mode 000 files: ask as nobody, who may reach the file
+	chmod 711 "$T" "$X"
+	AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	bad_db "unreadable file (as nobody)" 4 "bad.db.*(Permission denied|unable to open)"
+	AS=
+	chmod 700 "$T"
+else
+	bad_db "unreadable file" 4 "bad.db"
+fi
 rm -f "$X/bad.db"
 mkfifo "$X/bad.db"
 run timeout 3 "$Q" ask --db "$X/bad.db" dropout
@@ -435,12 +488,16 @@ done
 cp "$X/small.db" "$X/bad.db"; sqlite3 "$X/bad.db" "UPDATE meta SET value='1' WHERE key='ndocs';"
 run "$Q" ask --db "$X/bad.db" --json --top 5 "what is alpha beta gamma x"
 if [ "$rc" -lt 5 ]; then ok "damaged index: ndocs smaller than the postings: no crash (exit $rc)"; else nok "damaged index: ndocs smaller than the postings: no crash" "exit $rc"; fi
-if command -v valgrind >/dev/null 2>&1 && ! nm "$Q" 2>/dev/null | grep -q __asan_init; then
+if nm "$Q" 2>/dev/null | grep -q __asan_init; then
+	# the sanitizer build checked the ask above: it reports there
+	if grep -Eq 'AddressSanitizer|runtime error' "$T/err"; then nok "damaged index: ndocs smaller than the postings: no invalid read (ASan)" "$(grep -m1 -E 'ERROR|runtime error' "$T/err")"
+	else ok "damaged index: ndocs smaller than the postings: no invalid read (ASan)"; fi
+elif command -v valgrind >/dev/null 2>&1; then
 	valgrind -q --error-exitcode=99 --log-file="$T/vg" "$Q" ask --db "$X/bad.db" --json --top 5 "what is alpha beta gamma x" >/dev/null 2>&1; rc=$?
 	if [ "$rc" -ne 99 ]; then ok "damaged index: ndocs smaller than the postings: no invalid read (valgrind)"
 	else nok "damaged index: ndocs smaller than the postings: no invalid read (valgrind)" "rank.c score_posting reads norms past the idx_norms array when a posting's docid >= meta ndocs: $(grep -m1 -o 'Invalid read.*' "$T/vg")"; fi
 else
-	skip "damaged index: ndocs smaller than the postings: no invalid read" "no valgrind, or an ASan build"
+	skip "damaged index: ndocs smaller than the postings: no invalid read" "no valgrind"
 fi
 cp "$X/small.db" "$X/bad.db"; sqlite3 "$X/bad.db" "UPDATE meta SET value='-5' WHERE key='ndocs';"
 run "$Q" ask --db "$X/bad.db" --json "alpha"

@@ -46,7 +46,6 @@ if jq -e '(.reply_error|test("401")) and (.results|length) > 0' "$T/out" >/dev/n
 cat "$T/out" "$T/err" >>"$T/all"
 QUARRY_LLM_MODEL=plain run "$Q" ask --llm --dry-run "what is dropout"; cat "$T/out" "$T/err" >>"$T/all"
 if jq -e '.stream == true and .model == "plain" and (.messages[-1].content|test("\\[1\\] corpus/deep-learning-interview-qa.txt:74\\n"))' "$T/out" >/dev/null; then ok "--dry-run prints the request body"; else nok "--dry-run body" "$(head -c 300 "$T/out")"; fi
-curl -s "http://127.0.0.1:$PORT/last" >"$T/last" 2>/dev/null || true
 QUARRY_LLM_MODEL=plain run "$Q" ask --llm --llm-url "http://127.0.0.1:1/v1" "what is dropout"; cat "$T/out" "$T/err" >>"$T/all"
 expect_rc "connection refused falls back" 0; expect_err "connection refused warning" 'LLM reply failed'
 run env -u QUARRY_LLM_URL -u OPENAI_BASE_URL "$Q" ask --llm "what is dropout"
@@ -56,8 +55,8 @@ printf 'connect_timeout = 1\nstall_timeout = 0.5\n' >"$XDG_CONFIG_HOME/quarry/co
 printf 'what is dropout\n/llm on\nwhat is dropout\nand its advantages?\n' >"$T/chat.in"
 QUARRY_LLM_MODEL=stream run sh -c "\"$Q\" chat <\"$T/chat.in\""; cat "$T/out" "$T/err" >>"$T/all"
 if [ "$(grep -c '^LLM: Hello, stream world' "$T/out")" -eq 2 ]; then ok "chat /llm on replies each turn"; else nok "chat /llm on" "$(cat "$T/out" "$T/err" | head -c 400)"; fi
-curl -s "http://127.0.0.1:$PORT/last" >"$T/last" 2>/dev/null
-if command -v curl >/dev/null && jq -e '.body | fromjson | .messages | length == 4' "$T/last" >/dev/null 2>&1; then ok "chat sends the previous turn as history"; else ok "chat history # SKIP curl or /last unavailable"; fi
+curl -s "http://127.0.0.1:$PORT/last" >"$T/last" 2>"$T/curl.err"
+if jq -e '.body | fromjson | .messages | length == 4' "$T/last" >/dev/null 2>&1; then ok "chat sends the previous turn as history"; else nok "chat sends the previous turn as history" "GET /last: $(head -c 200 "$T/last" "$T/curl.err")"; fi
 QUARRY_LLM_MODEL=401 run sh -c "\"$Q\" chat <\"$T/chat.in\""; cat "$T/out" "$T/err" >>"$T/all"
 expect_rc "chat LLM failure keeps going" 0
 if grep -q 'LLM reply failed' "$T/err" && grep -q '#18' "$T/out"; then ok "chat LLM failure warns, answer stands"; else nok "chat LLM failure"; fi

@@ -33,8 +33,8 @@ expect_err "a first --update reports a build" 'indexed 94 records'
 run "$Q" index --db "$DB" --update "$C"; expect_rc "--update, nothing changed" 0
 expect_err "nothing changed: nothing read" 'updated .*: 0 records from 0 new or changed files, 3 unchanged, 0 removed'
 
-sleep 1 # a new mtime
 printf '{"id": "q1", "question": "What is a quokka?", "answer": "A small marsupial from Rottnest Island."}\n{"id": "q3", "question": "What is a numbat?", "answer": "A termite-eating marsupial."}\n' >"$C/animals.jsonl"
+touch -d '+1 minute' "$C/animals.jsonl" # a new mtime, whatever the clock's resolution
 run "$Q" index --db "$DB" --update "$C"; expect_rc "--update, one file changed" 0
 expect_err "one file changed: only it is read" '2 records from 1 new or changed file, 2 unchanged, 0 removed'
 run "$Q" ask --db "$DB" --json "what is a numbat"
@@ -64,8 +64,8 @@ if jq -e '[.results[].question | test("whisk")] | any | not' "$T/out" >/dev/null
 rm "$C/sub/more.md"
 
 # Without PATH: every file the index holds is checked.
-sleep 1
 printf '{"id": "q1", "question": "What is a quokka?", "answer": "A marsupial that seems to smile."}\n' >"$C/animals.jsonl"
+touch -d '+2 minutes' "$C/animals.jsonl"
 run "$Q" index --db "$DB" --update; expect_rc "--update without PATH" 0
 expect_err "without PATH: the changed file is found" '1 records from 1 new or changed file, 1 unchanged'
 run "$Q" ask --db "$DB" --json "quokka"
