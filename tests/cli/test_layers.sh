@@ -28,10 +28,15 @@ includes "util/*.[ch]" '\.\./(index|retrieval|llm|cli)/' "util/ includes no othe
 includes "index/*.[ch]" '\.\./(retrieval|llm|cli)/' "index/ includes nothing above it"
 includes "retrieval/*.[ch]" '\.\./(llm|cli)/' "retrieval/ includes neither llm/ nor cli/"
 
-calls "index/*.c retrieval/*.c util/*.c llm/*.c" \
-	'(^|[^_[:alnum:]])(printf|puts|perror|putchar|exit|abort)[[:space:]]*\(|fprintf[[:space:]]*\([[:space:]]*std(err|out)|fputs[[:space:]]*\(.*std(err|out)|isatty' \
+W='(^|[^_[:alnum:]])'
+PRINTS="${W}(printf|puts|perror|putchar|exit|abort)[[:space:]]*\\("
+PRINTS="$PRINTS|fprintf[[:space:]]*\\([[:space:]]*std(err|out)"
+PRINTS="$PRINTS|fputs[[:space:]]*\\(.*std(err|out)|isatty"
+calls "index/*.c retrieval/*.c util/*.c llm/*.c" "$PRINTS" \
 	"library code neither prints nor exits"
-WRITES='(^|[^_[:alnum:]])(idx_build_(begin|add|source|source_stat|source_kind|commit|meta)|idx_update_[a-z]+|idx_salvage_sources|idx_lock_writer|corpus_read_(path|file|mem))[[:space:]]*\('
+WRITES="idx_build_(begin|add|source|source_stat|source_kind|commit|meta)"
+WRITES="$WRITES|idx_update_[a-z]+|idx_salvage_sources|idx_lock_writer"
+WRITES="${W}($WRITES|corpus_read_(path|file|mem))[[:space:]]*\\("
 calls "cli/*.c" "$WRITES" \
 	"cli/ writes no index and reads no corpus itself (index/ingest.h does)"
 calls "cli/*.c" '(^|[^_[:alnum:]])pthread_create[[:space:]]*\(' \
@@ -40,8 +45,16 @@ calls "cli/*.c" '(^|[^_[:alnum:]])pthread_create[[:space:]]*\(' \
 # The check can see a call: on a copy of cli/ with one planted, it fails.
 mkdir "$T/cli"
 cp cli/*.c "$T/cli/"
-printf 'static int f(struct idx_build **b)\n{\n\treturn idx_build_begin(b, "x", 0);\n}\n' >>"$T/cli/cmd_index.c"
+printf 'static int f(struct idx_build **b)\n{\n\treturn %s;\n}\n' \
+	'idx_build_begin(b, "x", 0)' >>"$T/cli/cmd_index.c"
 case $(calls "$T/cli/*.c" "$WRITES" planted) in
 "not ok"*) ok "the check finds a planted idx_build_begin in cli/" ;;
 *) nok "the check finds a planted idx_build_begin in cli/" ;;
+esac
+mkdir "$T/index"
+cp index/*.c "$T/index/"
+printf 'void f(void);\nvoid f(void)\n{\n\t%s;\n}\n' 'fprintf(stderr, "x")' >>"$T/index/ingest.c"
+case $(calls "$T/index/*.c" "$PRINTS" planted) in
+"not ok"*) ok "the check finds a planted fprintf(stderr) in index/" ;;
+*) nok "the check finds a planted fprintf(stderr) in index/" ;;
 esac
