@@ -48,7 +48,7 @@ sources() {
 	case $1 in
 	fuzz_numbered | fuzz_jsonl | fuzz_markdown | fuzz_passage) echo "$UTIL $CORPUS" ;;
 	fuzz_analyzer) echo "$UTIL index/analyzer.c index/alias.c" ;;
-	fuzz_query | fuzz_update) echo "$UTIL index/idx.c index/update.c index/analyzer.c index/alias.c $RANK" ;;
+	fuzz_query | fuzz_update) echo "$UTIL index/idx.c index/update.c index/lock.c index/analyzer.c index/alias.c $RANK" ;;
 	fuzz_sse) echo "$UTIL llm/llm.c $LLM_REST" ;;
 	fuzz_llm_body) echo "$UTIL $LLM_REST" ;;
 	fuzz_wordlist) echo "$UTIL" ;;
