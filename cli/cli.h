@@ -9,6 +9,8 @@
 
 #include "../index/corpus.h"
 #include "../index/idx.h"
+#include "../index/ingest.h"
+#include "../index/sources.h"
 #include "../retrieval/rank.h"
 #include "../retrieval/run.h"
 #include "../retrieval/snippet.h"
@@ -45,16 +47,10 @@ int cli_fail(const struct qerr *err);
 /* Default index path: $XDG_CACHE_HOME/quarry/index.db, else
  * ~/.cache/quarry/index.db.  Returns a malloc'ed string, or NULL. */
 char *cli_default_db(void);
-/* mkdir -p the directory holding path. 0 or QERR_IO (err set). */
-int cli_make_parent(const char *path, struct qerr *err);
-
-/* Open the index for querying.  With db == NULL the default index is used:
- * built from the embedded corpus when missing, and rebuilt from all the
- * sources it records (cli_rebuild) when it was built from another
- * embedded corpus, by another format, or is damaged; another index that
- * cannot be opened gets the command that rebuilds it in its error.  Warns
- * on stderr when an indexed file changed since.  Returns 0 or an exit
- * status (message printed). */
+/* Open the index for querying (ingest_open): db, or with db == NULL the
+ * default index, built or rebuilt as it needs.  Warns on stderr when an
+ * indexed file changed since.  Returns 0 or an exit status (message
+ * printed). */
 int cli_open_index(const char *db, struct idx **out);
 
 /* The query analyzer (stemming English), with the language's word list
@@ -64,72 +60,9 @@ int cli_open_index(const char *db, struct idx **out);
  * memory. */
 struct tok *cli_query_tok(void);
 
-/* path as shown to a person: relative to the current directory when it
- * is under it, else as it is.  Caller frees; NULL when out of memory. */
-char *cli_show_path(const char *path);
-
-/* Rebuild db from the sources it records (idx_salvage_sources), read
- * again: the embedded corpus if it was one, and the files that still
- * exist (each gone one warned about).  Refused (QERR_IO) when a relative
- * path recorded by an older quarry is not found, or nothing is left.
- * quiet: no summary line.  The old index stays when it fails. */
-int cli_rebuild(const char *db, int quiet, struct qerr *err);
-
-/* Build an index at path from the embedded corpus. */
-int cli_build_bundled(const char *path, struct qerr *err);
-
-/* How a recorded source compares with the file on disk now. */
-enum cli_change {
-	CLI_SAME,    /* size and mtime as recorded, and not racy */
-	CLI_TOUCHED, /* same content (hashed), another mtime: now says it */
-	CLI_CHANGED, /* other content, or it cannot be read as it was */
-	CLI_GONE,    /* no file there */
-};
-
-/* Compare s with its file.  ref is the index's meta mtime_ref: mtimes are
- * nanoseconds, and a source whose mtime is not older than ref is racy (it
- * may have changed in the same clock tick it was read in), so its content
- * is hashed as when its mtime differs; ref < 0: an index that recorded
- * whole seconds, compared as such.  now is filled when the file was
- * hashed. */
-enum cli_change cli_source_change(const struct idx_source *s, long long ref,
-				  struct corpus_file *now);
-/* The index's mtime_ref (-1 when it has none: whole-second mtimes). */
-long long cli_mtime_ref(const char *value);
-/* A reference time for the files about to be read: the file-system
- * clock now, in whole seconds (as nanoseconds), so that a file written
- * after this call has an mtime no older than it. */
-long long cli_mtime_now(void);
-
-/* Receives each record in order (r set; first: the first record of its
- * file) and, after the last record of a file that was read whole, what
- * was read of it (r NULL, done set).  Non-zero stops the reading (and is
- * returned). */
-typedef int (*cli_consume_fn)(void *ctx, const struct corpus_rec *r,
-			      int first, const struct corpus_file *done);
-
-/* How the reading thread reads files (--as, converters); NULL: detect
- * per file, no converters.  Set by `quarry index` before it reads. */
-extern const struct corpus_opts *cli_corpus_opts;
-
-/* Read paths on a second thread (corpus_read_path), handing the records
- * to consume on this one.  how gives the reader's on_warn, want, exclude
- * and lenient (its on_rec, on_file and ctx are not used); want is asked
- * on the reading thread, with ctx, whether to read each file.  *total
- * receives the records read.  Returns 0, consume's status, or the
- * reader's error (err set). */
-int cli_read_parallel(char **paths, int npaths,
-		      const struct corpus_reader *how, cli_consume_fn consume,
-		      void *ctx, long *total, struct qerr *err);
-
-/* Index the given paths into db (atomically). quiet: no summary line. */
-int cli_build_paths(const char *db, char **paths, int npaths, int quiet,
-		    long *nrecs, struct qerr *err);
-/* Update db in place from paths (all recorded sources when npaths is 0):
- * new and changed files are (re)indexed, unchanged ones skipped, files
- * gone from disk dropped.  Builds db from paths when it does not exist. */
-int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
-		     struct qerr *err);
+/* Print msg as a warning: the on_warn of the library's callbacks
+ * (corpus readers, index/ingest.h). */
+void cli_on_warn(void *ctx, const char *msg);
 
 /* ---- LLM replies (llm_glue.c) ---- */
 

@@ -393,7 +393,7 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 	struct qctx q;
 	char *corpus = eval_path_join(c->dir, "corpus.jsonl");
 	char *db = eval_path_join(tmpdir, "index.db");
-	long nrecs = 0;
+	struct ingest_cb cb = {cli_on_warn, NULL, NULL, NULL};
 	int rc, sys;
 
 	memset(&q, 0, sizeof(q));
@@ -405,7 +405,7 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 	if (corpus == NULL || db == NULL)
 		rc = qerr_set(err, QERR_IO, "out of memory");
 	else
-		rc = cli_build_paths(db, &corpus, 1, 1, &nrecs, err);
+		rc = ingest_build(db, &corpus, 1, &cb, NULL, err);
 	if (rc == 0)
 		rc = qctx_open(&q, db, err);
 	for (sys = SYS_BM25; sys <= SYS_TFIDF && rc == 0; sys++) {

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../index/convert.h"
 #include "../util/buf.h"
@@ -195,7 +196,7 @@ static int set_converters(struct conv *cv, const char **spec_v, int n)
 }
 
 static int run(const char *db, char **paths, int npaths, int quiet,
-	       int update, int rebuild);
+	       int update, int rebuild, const struct corpus_opts *co);
 
 int cmd_index(int argc, char **argv)
 {
@@ -224,21 +225,59 @@ int cmd_index(int argc, char **argv)
 	co.passage_bytes = passage_bytes();
 	rc = set_converters(&cv, o.convert, o.nconvert);
 	free(o.convert);
-	if (rc == 0) {
-		cli_corpus_opts = &co;
+	if (rc == 0)
 		rc = run(o.s.db, argv + optind, argc - optind, o.quiet,
-			 o.update, o.rebuild);
-		cli_corpus_opts = NULL;
-	}
+			 o.update, o.rebuild, &co);
 	conv_free(&cv);
 	return rc;
 }
 
+/* The progress line on a terminal: records/s, MB/s and, when the input
+ * size is known, the share done and an ETA; redrawn at most four times a
+ * second. */
+static void show_progress(void *ctx, const struct ingest_progress *p,
+			  int final)
+{
+	double *last_shown = ctx, el = p->seconds;
+	double mbs = el > 0 ? (double)p->bytes / 1e6 / el : 0.0;
+
+	if (!final && *last_shown >= 0 && el - *last_shown < 0.25)
+		return;
+	*last_shown = el;
+	fprintf(stderr, "\r%s: %ld records, %.0f rec/s, %.1f MB/s", cli_progname,
+		p->records, el > 0 ? p->records / el : 0.0, mbs);
+	if (p->total_bytes > 0 && p->bytes > 0 && mbs > 0 && !final) {
+		double left = (double)(p->total_bytes - p->bytes) / 1e6 / mbs;
+
+		fprintf(stderr, ", %3.0f%%, ETA %.0fs",
+			100.0 * (double)p->bytes / (double)p->total_bytes,
+			left > 0 ? left : 0.0);
+	}
+	fputs(final ? "\n" : "\033[K", stderr);
+	fflush(stderr);
+}
+
+/* The summary line of a build or update. */
+static void note_summary(const char *db, const struct ingest_summary *s)
+{
+	if (s->updated)
+		cli_note("updated %s: %ld records from %ld new or changed "
+			 "file%s, %ld unchanged, %ld removed", db, s->records,
+			 s->files, s->files == 1 ? "" : "s", s->unchanged,
+			 s->removed);
+	else
+		cli_note("indexed %ld records from %d path%s into %s",
+			 s->records, s->paths, s->paths == 1 ? "" : "s", db);
+}
+
 /* The build or update itself, options parsed. */
 static int run(const char *db, char **paths, int npaths, int quiet,
-	       int update, int rebuild)
+	       int update, int rebuild, const struct corpus_opts *co)
 {
 	struct qerr err = {0};
+	struct ingest_summary sum = {0};
+	struct ingest_cb cb = {cli_on_warn, NULL, NULL, co};
+	double last_shown = -1;
 	char *def = NULL;
 	int rc;
 
@@ -259,12 +298,18 @@ static int run(const char *db, char **paths, int npaths, int quiet,
 		cli_error("out of memory");
 		return QERR_IO;
 	}
+	if (!quiet && isatty(STDERR_FILENO)) {
+		cb.on_progress = show_progress;
+		cb.ctx = &last_shown;
+	}
 	if (rebuild)
-		rc = cli_rebuild(db, quiet, &err);
+		rc = ingest_rebuild(db, &cb, &sum, &err);
 	else if (update)
-		rc = cli_update_paths(db, paths, npaths, quiet, &err);
+		rc = ingest_update(db, paths, npaths, &cb, &sum, &err);
 	else
-		rc = cli_build_paths(db, paths, npaths, quiet, NULL, &err);
+		rc = ingest_build(db, paths, npaths, &cb, &sum, &err);
+	if (rc == 0 && !quiet)
+		note_summary(db, &sum);
 	free(def);
 	return rc ? cli_fail(&err) : QERR_OK;
 }

@@ -95,7 +95,7 @@ int cmd_stats(int argc, char **argv)
 		print_kinds(s, n);
 		printf("sources:   %d\n", n);
 		for (i = 0; i < n; i++) {
-			char *show = cli_show_path(s[i].path);
+			char *show = src_show_path(s[i].path);
 
 			fputs("  ", stdout);
 			cli_put(stdout, show ? show : s[i].path, TERM_NAME);

@@ -59,7 +59,7 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		rc = idx_get_doc(x, run->hits[i].doc, &res[i].doc, err);
 		if (rc == 0 && res[i].doc.source[0] == '/') {
 			/* Recorded resolved; shown from here. */
-			char *show = cli_show_path(res[i].doc.source);
+			char *show = src_show_path(res[i].doc.source);
 
 			if (show == NULL) {
 				rc = qerr_set(err, QERR_IO, "out of memory");

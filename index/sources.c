@@ -6,20 +6,21 @@
  * the entry is racy, as git calls it: its mtime is not older than the
  * time the index began reading files, so an edit made in the same clock
  * tick after it was read would leave size and mtime as recorded. */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "cli.h"
+#include "sources.h"
 
 static long long ns_of(const struct timespec *t)
 {
 	return (long long)t->tv_sec * 1000000000LL + (long long)t->tv_nsec;
 }
 
-enum cli_change cli_source_change(const struct idx_source *s, long long ref,
-				  struct corpus_file *now)
+enum src_state src_compare(const struct idx_source *s, long long ref,
+			   struct corpus_file *now)
 {
 	struct qerr e = {0};
 	struct stat sb;
@@ -27,19 +28,19 @@ enum cli_change cli_source_change(const struct idx_source *s, long long ref,
 
 	memset(now, 0, sizeof(*now));
 	if (stat(s->path, &sb) != 0)
-		return CLI_GONE;
+		return SRC_GONE;
 	if ((long long)sb.st_size != s->size)
-		return CLI_CHANGED;
+		return SRC_CHANGED;
 	m = ref < 0 ? (long long)sb.st_mtime : ns_of(&sb.st_mtim);
 	if (m == s->mtime && (ref < 0 || s->mtime < ref))
-		return CLI_SAME;
+		return SRC_SAME;
 	if (corpus_file_info(s->path, now, &e) != 0 || now->size != s->size ||
 	    s->hash == NULL || strcmp(now->hash, s->hash) != 0)
-		return CLI_CHANGED;
-	return CLI_TOUCHED;
+		return SRC_CHANGED;
+	return SRC_TOUCHED;
 }
 
-long long cli_mtime_ref(const char *value)
+long long src_mtime_ref(const char *value)
 {
 	char *end;
 	long long v;
@@ -50,7 +51,7 @@ long long cli_mtime_ref(const char *value)
 	return *end == '\0' && v >= 0 ? v : -1;
 }
 
-long long cli_mtime_now(void)
+long long src_mtime_now(void)
 {
 	struct timespec ts;
 
@@ -61,4 +62,40 @@ long long cli_mtime_now(void)
 #endif
 		clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000000000LL;
+}
+
+int src_changed(struct idx *x, src_changed_fn fn, void *ctx, struct qerr *err)
+{
+	struct idx_source *s;
+	long long ref = src_mtime_ref(idx_meta(x, "mtime_ref"));
+	int n, i, rc;
+
+	if ((rc = idx_sources(x, &s, &n, err)) != 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		struct corpus_file now;
+		enum src_state st;
+
+		if (s[i].bundled)
+			continue;
+		st = src_compare(&s[i], ref, &now);
+		if (st == SRC_GONE || st == SRC_CHANGED)
+			fn(ctx, s[i].path, st);
+	}
+	idx_sources_free(s, n);
+	return 0;
+}
+
+char *src_show_path(const char *path)
+{
+	char cwd[4096];
+	size_t n;
+
+	if (path[0] != '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return strdup(path);
+	n = strlen(cwd);
+	if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' &&
+	    path[n + 1] != '\0')
+		return strdup(path + n + 1);
+	return strdup(path);
 }

@@ -12,17 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "pipeline.h"
 
 #define QUEUE 1024
-
-const struct corpus_opts *cli_corpus_opts;
 
 struct item {
 	char *id, *question, *answer, *source; /* one allocation: id first */
 	long line;
 	int kind;
-	const char *format;       /* static, or owned by cli_corpus_opts */
+	const char *format;       /* static, or owned by the reader's opts */
 	int new_source;           /* first record of this source file */
 	int file_done;            /* no record: the file read, as info */
 	struct corpus_file info;
@@ -38,7 +36,7 @@ struct pipeline {
 	char **paths;
 	int npaths;
 	const struct corpus_reader *how;
-	void *want_ctx;
+	void *ctx; /* the caller's, for how->want and how->on_warn */
 	char *last_source;
 	long total;
 	int rc;
@@ -115,7 +113,14 @@ static int want(void *ctx, const char *path)
 {
 	struct pipeline *p = ctx;
 
-	return p->how->want(p->want_ctx, path);
+	return p->how->want(p->ctx, path);
+}
+
+static void warn(void *ctx, const char *msg)
+{
+	struct pipeline *p = ctx;
+
+	p->how->on_warn(p->ctx, msg);
 }
 
 static void *reader(void *arg)
@@ -128,7 +133,7 @@ static void *reader(void *arg)
 	r.on_file = put_file;
 	r.ctx = p;
 	r.want = p->how->want ? want : NULL;
-	r.opts = cli_corpus_opts;
+	r.on_warn = p->how->on_warn ? warn : NULL;
 
 	for (i = 0; i < p->npaths && rc == 0; i++) {
 		long n = 0;
@@ -165,9 +170,9 @@ static int get(struct pipeline *p, struct item *it)
 	return got;
 }
 
-int cli_read_parallel(char **paths, int npaths,
-		      const struct corpus_reader *how, cli_consume_fn consume,
-		      void *ctx, long *total, struct qerr *err)
+int pipeline_read(char **paths, int npaths, const struct corpus_reader *how,
+		  pipeline_consume_fn consume, void *ctx, long *total,
+		  struct qerr *err)
 {
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct item it;
@@ -179,7 +184,7 @@ int cli_read_parallel(char **paths, int npaths,
 	p->paths = paths;
 	p->npaths = npaths;
 	p->how = how;
-	p->want_ctx = ctx;
+	p->ctx = ctx;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_get, NULL);

@@ -1,0 +1,50 @@
+/* ingest_int.h - what ingest.c (builds, rebuilds, the default index) and
+ * ingest_update.c (updates in place) share.  Not for the rest of quarry:
+ * use ingest.h. */
+#ifndef QUARRY_INGEST_INT_H
+#define QUARRY_INGEST_INT_H
+
+#include "../util/err.h"
+#include "../util/strmap.h"
+#include "corpus.h"
+#include "idx.h"
+#include "ingest.h"
+
+/* One build or update under way. */
+struct ingest_ctx {
+	struct idx_build *b;
+	const struct ingest_cb *cb; /* never NULL (ingest_cb_or_none) */
+	char *bundled_path;         /* the embedded corpus, once recorded */
+	struct strmap seen;         /* reading thread: resolved paths asked */
+	long nwarn;                 /* reader warnings so far */
+	long long total_bytes;      /* sum of input sizes, 0 if unknown */
+	double start;               /* monotonic seconds when reading began */
+};
+
+/* cb, or a set of callbacks that hear nothing. */
+const struct ingest_cb *ingest_cb_or_none(const struct ingest_cb *cb);
+
+/* A formatted warning to cb->on_warn. */
+void ingest_warnf(const struct ingest_cb *cb, const char *fmt, ...)
+	QERR_PRINTF(2, 3);
+
+/* The file readers' on_warn (ctx: a struct ingest_ctx): the first
+ * INGEST_MAX_WARN passed on; ingest_warn_summary counts the rest once
+ * the reading has ended, and starts the count again. */
+void ingest_reader_warn(void *ctx, const char *msg);
+void ingest_warn_summary(struct ingest_ctx *c);
+
+/* Monotonic seconds. */
+double ingest_now(void);
+/* Report progress (final: the files have been read). */
+void ingest_progress(struct ingest_ctx *c, int final);
+/* Add r to the build, reporting progress every 1024 records. */
+int ingest_add(struct ingest_ctx *c, const struct corpus_rec *r);
+/* Record when reading began, for the racy check (meta mtime_ref). */
+void ingest_note_mtime_ref(struct idx_build *b, long long ref);
+
+/* realpath, or the path itself when it does not resolve (gone).  Caller
+ * frees; NULL when out of memory. */
+char *ingest_canon(const char *path);
+
+#endif
