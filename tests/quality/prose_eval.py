@@ -26,7 +26,10 @@ The snippet rules were first tuned on another split (an even hexadecimal
 id), so the row "fresh" scores the report questions that split held out
 too: about a quarter of the questions, unseen by every tuning.
 
-usage: prose_eval.py [--quarry ./quarry] [--paragraphs] [--no-fts5] [DIR]
+--full scores what `ask --full` shows instead: every result's whole text,
+cut to 800 characters (snippet@1 is the same either way).
+
+usage: prose_eval.py [--quarry ./quarry] [--paragraphs] [--full] [--no-fts5] [DIR]
 (default ../shared/eval-prose/squad); QUARRY_PASSAGE_BYTES passes through
 to the index build.
 """
@@ -61,11 +64,12 @@ def in_part(qid, part):
     return half(qid) == part
 
 
-def seen(r):
-    """What plain output shows of result r (cli/output.c print_answer_text)."""
+def seen(r, full):
+    """What plain output shows of result r (cli/output.c print_answer_text),
+    or with full what --full shows."""
     long = len(r["answer"].encode()) > LONG_ANSWER
-    text = r["snippet"] if r.get("kind") == "passage" or long else r["answer"]
-    return text[:SHOWN]
+    snip = not full and (r.get("kind") == "passage" or long)
+    return (r["snippet"] if snip else r["answer"])[:SHOWN]
 
 
 def hit(texts, answers):
@@ -77,7 +81,7 @@ def hit(texts, answers):
     return 0
 
 
-def run_quarry(quarry, docs, questions, tmp, as_records):
+def run_quarry(quarry, docs, questions, tmp, as_records, full):
     db = os.path.join(tmp, "prose.db")
     src = docs
     if as_records:
@@ -97,7 +101,7 @@ def run_quarry(quarry, docs, questions, tmp, as_records):
     shown, snips = [], []
     for line in lines:
         res = json.loads(line).get("results", [])
-        shown.append([seen(r) for r in res])
+        shown.append([seen(r, full) for r in res])
         snips.append([r["snippet"][:SNIPPET_SHOWN] for r in res])
     return shown, snips
 
@@ -147,6 +151,8 @@ def main():
     ap.add_argument("--no-fts5", action="store_true")
     ap.add_argument("--paragraphs", action="store_true",
                     help="index the articles' paragraphs as records, not docs/")
+    ap.add_argument("--full", action="store_true",
+                    help="score what --full shows (the whole text, cut to 800 characters)")
     ap.add_argument("dir", nargs="?", default="../shared/eval-prose/squad")
     a = ap.parse_args()
     docs = os.path.join(a.dir, "docs")
@@ -154,7 +160,7 @@ def main():
         questions = [json.loads(l) for l in f if l.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         systems = [("quarry",) + run_quarry(a.quarry, docs, questions, tmp,
-                                             a.paragraphs)]
+                                             a.paragraphs, a.full)]
     if not a.no_fts5:
         systems.append(("fts5",) + run_fts5(docs, questions))
     print("%-8s %-7s %5s %7s %7s %12s" % ("system", "half", "n", "hit@1", "hit@5",
