@@ -45,7 +45,8 @@ else
 fi
 run "$Q" ask --db "$DB" --top 1 --full "where does the flamingo colony nest"
 if grep -q "Zebras graze" "$T/out" && grep -q "soda lake" "$T/out" && ! grep -q "…" "$T/out"
-then ok "--full shows the whole passage"; else nok "--full shows the whole passage" "$(cat "$T/out")"; fi
+then ok "--full shows the whole passage"
+else nok "--full shows the whole passage" "$(cat "$T/out")"; fi
 
 # --- plain output: a short Q&A answer is still shown whole ---
 run "$Q" ask --db "$DB" --top 1 "where does the pelican colony nest"
