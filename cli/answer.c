@@ -154,25 +154,27 @@ static json_t *marks_json(const struct snippet *s)
 }
 
 /* One result: {"rank","id","score","confidence","question","answer",
- * "source","line","snippet","highlights"}, or with brief only {"rank",
- * "id","score","question","source","line"}.  NULL when memory runs
- * out. */
+ * "source","line","kind","snippet","highlights"}, or with brief only
+ * {"rank","id","score","question","source","line","kind"}.  NULL when
+ * memory runs out. */
 static json_t *result_json(const struct cli_result *r, int brief)
 {
 	const struct idx_doc *d = &r->doc;
+	const char *kind = d->kind == IDX_KIND_PASSAGE ? "passage" : "qa";
 	json_t *e;
 
 	if (brief)
-		return json_pack("{s:i, s:o, s:f, s:o, s:o, s:I}", "rank",
+		return json_pack("{s:i, s:o, s:f, s:o, s:o, s:I, s:s}", "rank",
 				 r->rank, "id", jstr(d->ext_id), "score",
 				 r->score, "question", jstr(d->question),
 				 "source", jstr(d->source), "line",
-				 (json_int_t)d->line);
-	e = json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I}", "rank",
+				 (json_int_t)d->line, "kind", kind);
+	e = json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I, s:s}", "rank",
 		      r->rank, "id", jstr(d->ext_id), "score", r->score,
 		      "confidence", r->confidence, "question",
 		      jstr(d->question), "answer", jstr(d->answer), "source",
-		      jstr(d->source), "line", (json_int_t)d->line);
+		      jstr(d->source), "line", (json_int_t)d->line, "kind",
+		      kind);
 	if (e && (json_object_set_new(e, "snippet",
 				      jstr(r->snip.text ? r->snip.text : "")) ||
 		  json_object_set_new(e, "highlights", marks_json(&r->snip)))) {

@@ -124,8 +124,9 @@ struct cli_result {
 				  marked, when asked for; else empty */
 };
 
-/* Answers longer than this many bytes show their snippet in plain
- * output (unless --full); shorter ones are shown whole. */
+/* Q&A answers longer than this many bytes show their snippet in plain
+ * output (unless --full); shorter ones are shown whole.  Passages always
+ * show their snippet. */
 #define CLI_LONG_ANSWER 600
 
 /* One answered (or declined) question, ready to print. */
@@ -202,13 +203,13 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
  *
  * Print an answer as one JSON line (the contract in README "JSON"):
  * {"query","answered","results":[{"rank","id","score","confidence",
- * "question","answer","source","line","snippet","highlights"
+ * "question","answer","source","line","kind","snippet","highlights"
  * [,"explain"]}][,"resolved"]
  * [,"reply"][,"reply_error"]}.  0 or QERR_IO. */
 int cli_print_json(FILE *fp, const struct cli_answer *a);
 /* chat's /sources as one JSON line: {"command":"sources","resolved",
- * "results":[{"rank","id","score","question","source","line"}]} (the
- * answers are in the turn's own line).  0 or QERR_IO. */
+ * "results":[{"rank","id","score","question","source","line",
+ * "kind"}]} (the answers are in the turn's own line).  0 or QERR_IO. */
 int cli_print_sources_json(FILE *fp, const char *resolved,
 			   const struct cli_result *r, int n);
 /* A command's reply as one JSON line: {"command": command, key: value}.

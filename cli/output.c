@@ -182,14 +182,17 @@ void cli_print_wrapped(const struct cli_out *o, const char *text, int indent)
 	print_marked(o, text, indent, NULL);
 }
 
-/* The answer as plain output shows it: a long one's snippet unless
- * --full, else the whole text (marked when cli_snippets was asked to). */
+/* The answer as plain output shows it unless --full: a passage's
+ * snippet (the passage is the document's, not an answer written for a
+ * question), a Q&A record's whole answer unless it is long; with --full
+ * the whole text (marked when cli_snippets was asked to). */
 static void print_answer_text(const struct cli_out *o,
 			      const struct cli_result *r)
 {
 	const char *a = r->doc.answer ? r->doc.answer : "";
 
-	if (!o->full && r->snip.text && strlen(a) > CLI_LONG_ANSWER)
+	if (!o->full && r->snip.text &&
+	    (r->doc.kind == IDX_KIND_PASSAGE || strlen(a) > CLI_LONG_ANSWER))
 		print_marked(o, r->snip.text, 3, &r->snip);
 	else
 		print_marked(o, a, 3, r->marked.text ? &r->marked : NULL);

@@ -1815,7 +1815,8 @@ static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
 #define SQL_VOCAB "SELECT df, id FROM vocab WHERE term = ?"
 #define SQL_BASE "SELECT data FROM postings WHERE id = ?"
 #define SQL_SEG "SELECT data FROM segpost WHERE term = ? ORDER BY seg"
-#define SQL_DOC "SELECT d.ext_id, d.question, d.answer, s.path, d.line " \
+#define SQL_DOC "SELECT d.ext_id, d.question, d.answer, s.path, d.line, " \
+		"s.kind " \
 		"FROM docs d LEFT JOIN sources s ON s.id = d.source " \
 		"WHERE d.id = ?"
 #define SQL_META "SELECT value FROM meta WHERE key = ?"
@@ -2691,6 +2692,8 @@ int idx_get_doc(struct idx *x, long id, struct idx_doc *d, struct qerr *err)
 	d->answer = col_dup(st, 2);
 	d->source = col_dup(st, 3);
 	d->line = (long)sqlite3_column_int64(st, 4);
+	d->kind = sqlite3_column_int(st, 5) == IDX_KIND_PASSAGE
+			  ? IDX_KIND_PASSAGE : IDX_KIND_QA;
 	sqlite3_reset(st);
 	if (!d->ext_id || !d->question || !d->answer || !d->source) {
 		idx_doc_clear(d);

@@ -147,6 +147,7 @@ struct idx_doc {
 	char *answer;
 	char *source;
 	long line;
+	int kind;         /* its source's: IDX_KIND_QA or IDX_KIND_PASSAGE */
 };
 
 struct idx_source {
