@@ -33,7 +33,7 @@ static void usage(FILE *fp)
 		"  -j, --json        one JSON object per question:\n"
 		"                    {\"query\",\"answered\",\"results\":[{\"rank\",\"id\",\n"
 		"                    \"score\",\"confidence\",\"question\",\"answer\",\n"
-		"                    \"source\",\"line\",\"snippet\",\"highlights\"}]}\n"
+		"                    \"source\",\"line\",\"kind\",\"snippet\",\"highlights\"}]}\n"
 		"  --full            show whole answers (else one over 600 bytes shows\n"
 		"                    its best passage; query words bold on a terminal)\n"
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"

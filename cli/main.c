@@ -22,7 +22,7 @@ static const struct command commands[] = {
 	{"ask", cmd_ask, "answer questions from the index"},
 	{"chat", cmd_chat, "hold a conversation in the terminal"},
 	{"eval", cmd_eval, "score ranking on a judged BEIR collection"},
-	{"index", cmd_index, "index documents (numbered Q&A, JSONL, Markdown)"},
+	{"index", cmd_index, "index documents (Q&A, prose, Markdown, HTML, converted)"},
 	{"stats", cmd_stats, "show what the index holds"},
 };
 
@@ -31,8 +31,8 @@ static void usage(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "usage: quarry [--help] [--version] COMMAND [ARGS]\n\n"
-		    "Answers questions from a corpus of questions and answers,\n"
-		    "offline, with a BM25 index in SQLite.\n\ncommands:\n");
+		    "Answers questions from documents (Q&A and prose), offline,\n"
+		    "with a BM25 index in SQLite.\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(fp, "  %-8s %s\n", commands[i].name,
 			commands[i].summary);

@@ -90,7 +90,7 @@ expect_rc "chat /sources, a source name that is not UTF-8" 0
 if [ ! -s "$T/err" ] && jq -se 'length == 2 and .[1].command == "sources"
 	and (.[0].results[0].source | endswith("caf\ufffd.txt"))
 	and (.[1].results[0].source == .[0].results[0].source)
-	and (.[1].results[0] | keys) == ["id", "line", "question", "rank", "score", "source"]' \
+	and (.[1].results[0] | keys) == ["id", "kind", "line", "question", "rank", "score", "source"]' \
 	"$T/out" >/dev/null 2>&1; then
 	ok "chat --json /sources: the source name repaired, the short form"
 else
