@@ -744,7 +744,7 @@ int cli_update_paths(const char *db, char **paths, int npaths, int quiet,
 	}
 	show_progress(&u.c, 1);
 	note_mtime_ref(u.c.b, ref);
-	rc = idx_build_commit(u.c.b, err);
+	rc = idx_update_commit(u.c.b, err);
 	u.c.b = NULL;
 	if (rc == 0 && !quiet)
 		cli_note("updated %s: %ld records from %ld new or changed "

@@ -182,7 +182,8 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 		  const char *question, const char *answer, long line);
 void idx_build_meta(struct idx_build *b, const char *key, const char *value);
 /* Write everything and atomically move it into place. On failure the
- * temporary file is removed and the old index is untouched. Frees b. */
+ * temporary file is removed and the old index is untouched. Frees b.
+ * QERR_IO for a builder from idx_update_begin (see idx_update_commit). */
 int idx_build_commit(struct idx_build *b, struct qerr *err);
 /* Bytes of postings and vocabulary kept in memory before a sorted run is
  * spilled to a temporary file beside the index (merged at commit). */
@@ -194,7 +195,7 @@ long long idx_build_bytes(const struct idx_build *b);
 long idx_build_count(const struct idx_build *b);
 
 /* Open the index at path for an update in place.  Everything up to
- * idx_build_commit is one transaction: idx_update_remove/touch change
+ * idx_update_commit is one transaction: idx_update_remove/touch change
  * what is there, idx_build_source/idx_build_add add records (as a new
  * segment); idx_build_abort rolls it all back.  QERR_DATA when path is
  * not a quarry index of this schema. */
@@ -213,6 +214,10 @@ int idx_update_touch(struct idx_build *b, const char *path, long long mtime);
  * when it has none. */
 const char *idx_update_meta(struct idx_build *b, const char *key, char *out,
 			    size_t n);
+/* Write the new segment, the counts and the vocabulary buckets, merge
+ * segments as the policy says, and commit the transaction.  On failure
+ * the index is untouched.  Frees b. */
+int idx_update_commit(struct idx_build *b, struct qerr *err);
 
 /* Writers take turns: idx_build_begin and idx_update_begin first lock
  * .NAME.lock beside the index (flock, released by commit or abort),

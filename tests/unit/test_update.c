@@ -97,7 +97,7 @@ static void update(const char *path, const struct file *f, int drop)
 		assert_int_equal(idx_update_remove(b, src), 0);
 		add_file(b, f);
 	}
-	assert_int_equal(idx_build_commit(b, &err), 0);
+	assert_int_equal(idx_update_commit(b, &err), 0);
 }
 
 struct scored {
@@ -480,7 +480,7 @@ static void test_bounds_after_growth(void **state)
 			sprintf(w, "apple pear k%d", i % 50);
 		assert_int_equal(idx_build_add(b, id, q, a, i + 1), 0);
 	}
-	assert_int_equal(idx_build_commit(b, &err), 0);
+	assert_int_equal(idx_update_commit(b, &err), 0);
 	assert_int_equal(idx_open(&x, p, &err), 0);
 	assert_true(idx_bound_scale(x) > 1.5);
 	for (t = 0; t < 50; t++) {
