@@ -149,6 +149,9 @@ void idx_cursor_init(struct idx_cursor *c, const unsigned char *data,
 	uint64_t df;
 
 	memset(c, 0, sizeof(*c));
+	c->data = data;
+	c->len = len;
+	c->scale = 1.0;
 	c->p = data;
 	c->end = data ? data + len : data;
 	c->docid = -1;
@@ -181,7 +184,8 @@ static int next_block(struct idx_cursor *c)
 	return 1;
 }
 
-int idx_cursor_next(struct idx_cursor *c)
+/* Decode the next posting, deleted or not; 0 at the end. */
+static int step(struct idx_cursor *c)
 {
 	uint64_t d, q, a;
 
@@ -203,6 +207,21 @@ int idx_cursor_next(struct idx_cursor *c)
 	c->tf[1] = (unsigned)a;
 	c->left_in_block--;
 	return 1;
+}
+
+/* Is c's current doc a deleted one? */
+static int hidden(const struct idx_cursor *c)
+{
+	return c->del && c->docid < c->del_end &&
+	       (c->del[c->docid / 8] >> (c->docid % 8) & 1);
+}
+
+int idx_cursor_next(struct idx_cursor *c)
+{
+	while (step(c))
+		if (!hidden(c))
+			return 1;
+	return 0;
 }
 
 float idx_postings_max(const unsigned char *data, size_t len)
@@ -236,4 +255,9 @@ int idx_cursor_seek(struct idx_cursor *c, long target)
 			return 0;
 	}
 	return 1;
+}
+
+double idx_cursor_bound(const struct idx_cursor *c)
+{
+	return (double)idx_postings_max(c->data, c->len) * c->scale;
 }

@@ -33,7 +33,9 @@ struct idx {
 	long ndocs, maxdoc;
 	long nseg, ndel;  /* segments besides the base; deleted records */
 	double avg[IDX_NFIELDS];
-	double scale;     /* see idx_bound_scale */
+	double scale;     /* (>= 1) how far blocks' max_impact may understate
+			   * an impact at today's average lengths (segments
+			   * bounded at others): see idx_cursor_bound */
 	unsigned char *norms;
 	unsigned char *del;
 	char *meta_val;
@@ -640,16 +642,15 @@ double idx_avglen(struct idx *x, int field)
 	return x->avg[field];
 }
 
-const unsigned char *idx_deleted(struct idx *x)
+void idx_cursor_open(struct idx *x, struct idx_cursor *c,
+		     const unsigned char *data, size_t len)
 {
-	ensure_read(x, NULL);
-	return x->del;
-}
-
-double idx_bound_scale(struct idx *x)
-{
-	ensure_read(x, NULL);
-	return x->scale;
+	idx_cursor_init(c, data, len);
+	if (ensure_read(x, NULL) != 0)
+		return;
+	c->del = x->del;
+	c->del_end = x->maxdoc;
+	c->scale = x->scale;
 }
 
 int idx_segment_stats(struct idx *x, long *nseg, long *ndeleted)
