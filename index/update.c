@@ -10,7 +10,8 @@
  * Deleting a record takes its terms back from vocab (re-analyzing its
  * text, so df and cf stay exact) and its lengths from the totals, and
  * sets its bit in its segment's del bitmap; the postings keep it until
- * its segment is merged (or the next full build) and queries skip it.  Adding records writes a new
+ * its segment is merged (or the next full build) and the reader's
+ * cursors skip it (idx_cursor_open).  Adding records writes a new
  * segment (segpost rows, absolute doc ids from maxdoc).  A segment whose
  * records are all deleted is dropped; the newest segments merge as in
  * log-structured merging (see finish_segments), their live postings
@@ -843,7 +844,6 @@ static int vb_refresh(struct idx_build *b, struct qerr *err)
 	idx_build_meta(b, "vbuckets", text);
 	return 0;
 }
-
 
 int idx_update_commit(struct idx_build *b, struct qerr *err)
 {
