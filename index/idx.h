@@ -183,7 +183,8 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 		  const char *question, const char *answer, long line);
 void idx_build_meta(struct idx_build *b, const char *key, const char *value);
 /* Write everything and atomically move it into place. On failure the
- * temporary file is removed and the old index is untouched. Frees b. */
+ * temporary file is removed and the old index is untouched. Frees b.
+ * QERR_IO for a builder from idx_update_begin (see idx_update_commit). */
 int idx_build_commit(struct idx_build *b, struct qerr *err);
 /* Bytes of postings and vocabulary kept in memory before a sorted run is
  * spilled to a temporary file beside the index (merged at commit). */
@@ -195,7 +196,7 @@ long long idx_build_bytes(const struct idx_build *b);
 long idx_build_count(const struct idx_build *b);
 
 /* Open the index at path for an update in place.  Everything up to
- * idx_build_commit is one transaction: idx_update_remove/touch change
+ * idx_update_commit is one transaction: idx_update_remove/touch change
  * what is there, idx_build_source/idx_build_add add records (as a new
  * segment); idx_build_abort rolls it all back.  QERR_DATA when path is
  * not a quarry index of this schema. */
@@ -214,6 +215,10 @@ int idx_update_touch(struct idx_build *b, const char *path, long long mtime);
  * when it has none. */
 const char *idx_update_meta(struct idx_build *b, const char *key, char *out,
 			    size_t n);
+/* Write the new segment, the counts and the vocabulary buckets, merge
+ * segments as the policy says, and commit the transaction.  On failure
+ * the index is untouched.  Frees b. */
+int idx_update_commit(struct idx_build *b, struct qerr *err);
 
 /* Writers take turns: idx_build_begin and idx_update_begin first lock
  * .NAME.lock beside the index (flock, released by commit or abort),
@@ -265,11 +270,6 @@ long idx_ndocs(struct idx *x);
 long idx_maxdoc(struct idx *x);
 /* Average field length in terms (IDX_Q or IDX_A). */
 double idx_avglen(struct idx *x, int field);
-/* Bitmap of deleted doc ids (bit d of byte d/8), or NULL when none. */
-const unsigned char *idx_deleted(struct idx *x);
-/* Factor (>= 1) by which the blocks' max_impact may understate an
- * impact at today's average lengths (segments bounded at others). */
-double idx_bound_scale(struct idx *x);
 /* Segments (base included) and deleted records, for stats. */
 int idx_segment_stats(struct idx *x, long *nseg, long *ndeleted);
 /* Number of distinct terms. */
@@ -279,7 +279,8 @@ const char *idx_meta(struct idx *x, const char *key);
 
 /* Term statistics and postings (all segments', as one blob).  *data is
  * valid until the next idx_postings call on x; returns 0 and *df = 0 when
- * the term is absent. */
+ * the term is absent.  The blob still lists deleted records: read it with
+ * idx_cursor_open, which skips them. */
 int idx_postings(struct idx *x, const char *term, long *df,
 		 const unsigned char **data, size_t *len, struct qerr *err);
 /* Document frequency only: 0 when absent, and 0 with the sticky error
@@ -344,6 +345,8 @@ int idx_is_bundled(const char *path);
 /* ---- postings decoding ---- */
 
 struct idx_cursor {
+	const unsigned char *data;    /* the blob */
+	size_t len;
 	const unsigned char *p, *end; /* rest of the blob */
 	const unsigned char *bend;    /* end of the current block body */
 	long left_in_block;
@@ -352,13 +355,25 @@ struct idx_cursor {
 	float block_max; /* max_impact of the current block */
 	unsigned tf[IDX_NFIELDS];
 	int bad;         /* set when the blob is malformed */
+	/* deleted doc ids below del_end (bit d of byte d/8) are skipped;
+	 * NULL: none */
+	const unsigned char *del;
+	long del_end;
+	double scale;    /* see idx_cursor_bound */
 };
 
-/* Start reading a postings blob. */
+/* Start reading a postings blob as it is: every posting, deleted or not
+ * (what an update that rewrites segments needs). */
 void idx_cursor_init(struct idx_cursor *c, const unsigned char *data,
 		     size_t len);
+/* Start reading a postings blob of x (from idx_postings) as ranking
+ * should: deleted records are skipped, and idx_cursor_bound allows for
+ * the average lengths of today.  Valid until idx_pause. */
+void idx_cursor_open(struct idx *x, struct idx_cursor *c,
+		     const unsigned char *data, size_t len);
 /* Advance to the next posting; 0 at the end (or on a malformed blob, which
- * sets c->bad). */
+ * sets c->bad).  A posting naming a doc id at or past the index's end is
+ * returned (never skipped), so that the caller can report the damage. */
 int idx_cursor_next(struct idx_cursor *c);
 /* Skip whole blocks whose last doc is below target, then advance to the
  * first posting >= target. 0 at the end. */
@@ -366,6 +381,10 @@ int idx_cursor_seek(struct idx_cursor *c, long target);
 
 /* The largest block max_impact of a postings blob (0 when empty). */
 float idx_postings_max(const unsigned char *data, size_t len);
+/* The largest impact (as max_impact: saturated, at the default
+ * parameters) a posting of c's blob can have: idx_postings_max scaled up
+ * where segments were bounded at other average lengths than today's. */
+double idx_cursor_bound(const struct idx_cursor *c);
 
 /* FNV-1a 64 of a byte range, as 16 hex digits into out[17]. */
 void idx_hash(const void *data, size_t len, char out[17]);

@@ -1,5 +1,13 @@
-/* idx_int.h - what idx.c (full builds, reading) and update.c (updates in
- * place) share.  Not for the rest of quarry: use idx.h. */
+/* idx_int.h - what the files of the index share.  Not for the rest of
+ * quarry: use idx.h.
+ *
+ * Layers, each calling only those below it:
+ *   update.c  changes an index in place (its own begin and commit)
+ *   build.c   the builder: term table, records, commit of a full build
+ *   spill.c   run files and their merge       reader.c  reading
+ *   vocab.c   vocabulary buckets, both sides
+ *   postings.c  norms, the postings encoder and cursor;  db.c  SQLite helpers
+ */
 #ifndef QUARRY_IDX_INT_H
 #define QUARRY_IDX_INT_H
 
@@ -86,8 +94,6 @@ struct idx_build {
 #define VB_SCHEMA "CREATE TABLE IF NOT EXISTS vbuckets(k BLOB PRIMARY KEY, " \
 		  "terms BLOB) WITHOUT ROWID"
 #define VB_SLOTS (256 + 65536)
-/* Note that the bucket of term t changed (an update added or dropped t). */
-void idx_vb_touch(struct idx_build *b, const char *t);
 
 /* Doc ids an index may hold lie below this: a segment's norms (two
  * bytes a record) must fit in one SQLite blob (at most 1e9 bytes), and
@@ -106,22 +112,19 @@ struct segrow {
 };
 
 
-/* A builder for path with nothing open yet (NULL, err set, on OOM). */
-struct idx_build *idx_build_new(const char *path, struct qerr *err);
+/* ---- db.c ---- */
+
 /* Run SQL, setting err (QERR_IO) on failure. */
 int idx_exec(sqlite3 *db, const char *sql, struct qerr *err);
 /* The first column of the first row of sql as an integer; -1 on error. */
 int idx_int_query(sqlite3 *db, const char *sql, long *v);
-/* Write the terms and the tail (norms, segment, aliases, meta) of b. */
-int idx_write_terms(struct idx_build *b, struct qerr *err);
-int idx_write_tail(struct idx_build *b, struct qerr *err);
-/* Average length of field f once b is committed (all live records). */
-double idx_build_avg(const struct idx_build *b, int f);
-/* Close the current source row (its record count). */
-int idx_finish_source(struct idx_build *b);
+/* Column i of st as a new string ("" for NULL); NULL on out-of-memory. */
+char *idx_col_dup(sqlite3_stmt *st, int i);
 /* Read the sources table of db. */
 int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
 		     struct qerr *err);
+
+/* ---- postings.c ---- */
 
 /* Encode raw (df postings: varint doc delta from the previous, -1 at
  * first, tf_q, tf_a) as a postings blob into out, with block bounds from
@@ -130,9 +133,86 @@ int idx_encode_postings(const unsigned char *norms, long base,
 			const struct buf *raw, long df,
 			const double avg[IDX_NFIELDS], struct buf *out,
 			struct buf *body);
-/* Update mode's end: write deletions, drop dead segments, merge the
- * newest as in log-structured merging (update.c). */
-int idx_update_finish(struct idx_build *b, struct qerr *err);
-void idx_update_free(struct idx_build *b);
+
+/* ---- vocab.c ---- */
+
+/* Accumulates the pending two-byte bucket and the pending first-byte
+ * bucket as terms come in order; each is written when its key changes. */
+struct vb_out {
+	sqlite3_stmt *put, *del;
+	struct buf two, one;
+	unsigned char k[2]; /* the two-byte bucket's key */
+	int has2;           /* a two-byte bucket is pending */
+	int c;              /* the first-byte bucket's byte, -1 none */
+};
+
+/* Start writing buckets into db; -1 when its statements cannot be made
+ * (then idx_vb_end still releases v). */
+int idx_vb_begin(sqlite3 *db, struct vb_out *v);
+/* Add a term (terms come in order) to its buckets; -1 on failure. */
+int idx_vb_add(struct vb_out *v, const char *t, size_t n);
+/* Write the pending buckets. */
+int idx_vb_flush(struct vb_out *v);
+void idx_vb_end(struct vb_out *v);
+/* Note that the bucket of term t changed (an update added or dropped t). */
+void idx_vb_touch(struct idx_build *b, const char *t);
+/* Rebuild every bucket of b's index from vocab; or only those
+ * idx_vb_touch marked (and the first-byte buckets above them).  -1 on
+ * failure (the message is sqlite3_errmsg of b->db). */
+int idx_vb_rebuild_all(struct idx_build *b, struct vb_out *v);
+int idx_vb_rebuild_touched(struct idx_build *b, struct vb_out *v);
+/* Visit the entries of bucket blob p[0..len) that start with
+ * prefix[0..n); fn's non-zero return stops and is returned, -1 on a
+ * damaged bucket. */
+int idx_vb_visit(const unsigned char *p, size_t len, const char *prefix,
+		 size_t n, int (*fn)(void *ctx, const char *term, size_t len),
+		 void *ctx);
+/* A bucket's entries with a NUL after each (for idx_vb_visit_z), or NULL
+ * when it is damaged or memory is short; the caller frees it. */
+unsigned char *idx_vb_terminate(const unsigned char *p, size_t len);
+/* idx_vb_visit over idx_vb_terminate's form: no copying.  Every entry
+ * begins with the bucket's key, the first klen bytes of prefix. */
+int idx_vb_visit_z(const unsigned char *p, const char *prefix, size_t n,
+		   size_t klen,
+		   int (*fn)(void *ctx, const char *term, size_t len),
+		   void *ctx);
+
+/* ---- spill.c ---- */
+
+/* Write the terms order[0..n) (sorted, with their postings of this run)
+ * to b's next run file; 0, or b's sticky error. */
+int idx_spill_write(struct idx_build *b, struct term *const *order,
+		    size_t n);
+/* What idx_spill_merge hands each term to: its df and cf over all runs
+ * and raw, its whole postings stream (deltas from -1). */
+typedef int (*idx_spill_fn)(void *ctx, const char *term, long df, long cf,
+			    const struct buf *raw, struct qerr *err);
+/* Merge b's run files, calling put once per term in strcmp order; stops
+ * at put's first non-zero return and returns it. */
+int idx_spill_merge(struct idx_build *b, idx_spill_fn put, void *ctx,
+		    struct qerr *err);
+/* Remove b's run files. */
+void idx_spill_remove(const struct idx_build *b);
+
+/* ---- build.c ---- */
+
+/* A builder for path with nothing open yet (NULL, err set, on OOM). */
+struct idx_build *idx_build_new(const char *path, struct qerr *err);
+/* Write the terms (vocab and postings rows, or an update's segpost rows)
+ * of b. */
+int idx_write_terms(struct idx_build *b, struct qerr *err);
+/* Write the rows after the terms: the new segment's norms and segments
+ * rows (a full build's always, an update's when it added records) and
+ * the aliases. */
+int idx_write_segment(struct idx_build *b, struct qerr *err);
+/* Write the meta counts and stamps of b; "created" or "updated" by
+ * b->update. */
+int idx_write_meta(struct idx_build *b, struct qerr *err);
+/* Average length of field f once b is committed (all live records). */
+double idx_build_avg(const struct idx_build *b, int f);
+/* Close the current source row (its record count). */
+int idx_finish_source(struct idx_build *b);
+/* COMMIT b's transaction and close its connection (b->db NULL after). */
+int idx_build_close_db(struct idx_build *b, struct qerr *err);
 
 #endif

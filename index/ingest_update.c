@@ -4,7 +4,7 @@
  * indexed again; unchanged ones, decided by size and mtime and, when
  * those cannot tell, by content (sources.h), are not read at all; files
  * that are gone or hold no records any more are dropped.  All of it is
- * one transaction of the index writer (idx_update_begin .. commit). */
+ * one transaction of the index writer (idx_update_begin .. idx_update_commit). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -307,7 +307,7 @@ int ingest_update(const char *db, char **paths, int npaths,
 	}
 	ingest_progress(&u.c, 1);
 	ingest_note_mtime_ref(u.c.b, ref);
-	rc = idx_build_commit(u.c.b, err);
+	rc = idx_update_commit(u.c.b, err);
 	u.c.b = NULL;
 	if (rc == 0 && sum) {
 		memset(sum, 0, sizeof(*sum));

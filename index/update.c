@@ -10,10 +10,11 @@
  * Deleting a record takes its terms back from vocab (re-analyzing its
  * text, so df and cf stay exact) and its lengths from the totals, and
  * sets its bit in its segment's del bitmap; the postings keep it until
- * its segment is merged (or the next full build) and queries skip it.  Adding records writes a new
+ * its segment is merged (or the next full build) and the reader's
+ * cursors skip it (idx_cursor_open).  Adding records writes a new
  * segment (segpost rows, absolute doc ids from maxdoc).  A segment whose
  * records are all deleted is dropped; the newest segments merge as in
- * log-structured merging (see idx_update_finish), their live postings
+ * log-structured merging (see finish_segments), their live postings
  * blocked anew and the deleted ones dropped: a merge costs the merged
  * segments' size, never the base's.  Acronyms learned from added records join
  * the table (those of removed records stay until a full build). */
@@ -721,7 +722,9 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 	return rc;
 }
 
-int idx_update_finish(struct idx_build *b, struct qerr *err)
+/* Write deletions, drop dead segments, merge the newest as in
+ * log-structured merging. */
+static int finish_segments(struct idx_build *b, struct qerr *err)
 {
 	int i, rc = 0, left = 0, first = -1;
 	long n = b->ndocs - b->doc0;
@@ -813,15 +816,57 @@ int idx_update_finish(struct idx_build *b, struct qerr *err)
 	return 0;
 }
 
-void idx_update_free(struct idx_build *b)
+/* An update's buckets: the touched ones rewritten from vocab, or all of
+ * them when they were not kept up to date (made by an older quarry, or by
+ * an update that could not track what it touched). */
+static int vb_refresh(struct idx_build *b, struct qerr *err)
 {
-	int i;
+	struct vb_out v;
+	char text[32];
+	long have = -1;
+	int rc = 0;
 
-	for (i = 0; i < b->nsegs; i++)
-		free(b->segs[i].del);
-	free(b->vb_touched);
-	b->vb_touched = NULL;
-	free(b->segs);
-	b->segs = NULL;
-	b->nsegs = 0;
+	if (idx_exec(b->db, VB_SCHEMA, err) != 0)
+		return QERR_IO;
+	if (idx_int_query(b->db, "SELECT value FROM meta WHERE key = "
+				 "'vbuckets'", &have) != 0)
+		have = -1;
+	if (idx_vb_begin(b->db, &v) != 0)
+		rc = -1;
+	else if (have != b->gen || b->vb_all)
+		rc = idx_vb_rebuild_all(b, &v);
+	else if (b->vb_touched)
+		rc = idx_vb_rebuild_touched(b, &v);
+	idx_vb_end(&v);
+	if (rc != 0)
+		return qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	snprintf(text, sizeof(text), "%lld", b->gen + 1);
+	idx_build_meta(b, "vbuckets", text);
+	return 0;
+}
+
+int idx_update_commit(struct idx_build *b, struct qerr *err)
+{
+	int rc;
+
+	if (idx_build_status(b, err) != 0) {
+		idx_build_abort(b);
+		return err ? err->code : QERR_IO;
+	}
+	sqlite3_finalize(b->ins_doc);
+	b->ins_doc = NULL;
+	rc = idx_write_terms(b, err);
+	if (rc == 0)
+		rc = idx_write_segment(b, err);
+	if (rc == 0 && vb_refresh(b, err) != 0)
+		rc = QERR_IO;
+	if (rc == 0)
+		rc = idx_write_meta(b, err);
+	if (rc == 0)
+		rc = finish_segments(b, err);
+	/* In place: the transaction was the whole of it. */
+	if (rc == 0)
+		rc = idx_build_close_db(b, err);
+	idx_build_abort(b);
+	return rc;
 }

@@ -378,12 +378,11 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 		e->t = rt;
 		e->ti = t;
 		e->w = rt->weight * term_idf(s, rt);
+		idx_cursor_open(x, &e->c, e->blob, len);
 		e->ub = e->w * (p->k1 + 1.0) *
-			(use_blocks ? (double)idx_postings_max(e->blob, len) *
-					      idx_bound_scale(x) * (1.0 + 1e-6)
+			(use_blocks ? idx_cursor_bound(&e->c) * (1.0 + 1e-6)
 				    : 1.0);
 		e->share = idfsum > 0.0 ? rt->weight * rt->idf / idfsum : 0.0;
-		idx_cursor_init(&e->c, e->blob, len);
 		e->done = !idx_cursor_next(&e->c);
 		if (!e->done && e->c.docid >= idx_maxdoc(x))
 			e->c.bad = 1;
@@ -430,7 +429,6 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	double contrib[RANK_MAX_TERMS], theta = 0.0;
 	unsigned tfq[RANK_MAX_TERMS];
 	long ndocs = idx_maxdoc(x);
-	const unsigned char *del = idx_deleted(x);
 	int nd = 0, i, ness = 0, rc;
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
@@ -458,13 +456,6 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			rc = qerr_set(err, QERR_DATA, "index is damaged: postings "
 				      "name record %ld of %ld", doc, ndocs);
 			break;
-		}
-		if (del && (del[doc / 8] >> (doc % 8) & 1)) {
-			/* A deleted record: step over it. */
-			for (i = ness; i < nd; i++)
-				if (!d[i].done && d[i].c.docid == doc)
-					d[i].done = !idx_cursor_next(&d[i].c);
-			continue;
 		}
 		for (i = ness; i < nd; i++) {
 			if (d[i].done || d[i].c.docid != doc)
@@ -536,7 +527,6 @@ int rank_search(struct idx *x, const struct rank_query *q,
 {
 	struct scorer s;
 	long n = idx_maxdoc(x), ntouched = 0, i;
-	const unsigned char *del;
 	double *acc, idfsum = 0.0;
 	struct qfield *qf;
 	long *touched;
@@ -587,7 +577,7 @@ int rank_search(struct idx *x, const struct rank_query *q,
 		if (rc != 0 || df == 0)
 			break;
 		w = rt->weight * term_idf(&s, rt);
-		idx_cursor_init(&c, data, len);
+		idx_cursor_open(x, &c, data, len);
 		while (idx_cursor_next(&c)) {
 			if (c.docid >= n) {
 				c.bad = 1;
@@ -607,12 +597,9 @@ int rank_search(struct idx *x, const struct rank_query *q,
 				      "index is damaged: postings of '%s'",
 				      rt->text);
 	}
-	del = idx_deleted(x);
 	for (i = 0; rc == 0 && i < ntouched; i++) {
 		long d = touched[i];
 
-		if (del && (del[d / 8] >> (d % 8) & 1))
-			continue;
 		if (acc[d] > 0.0)
 			heap_offer(top, &ntop, kk, d,
 				   acc[d] * qmatch_factor(&s, &qf[d], d, idfsum),
@@ -657,7 +644,7 @@ double rank_explain(struct idx *x, const struct rank_query *q,
 		if (q->terms[t].df == 0 || s.norms == NULL ||
 		    idx_postings(x, q->terms[t].text, &df, &data, &len, NULL))
 			continue;
-		idx_cursor_init(&c, data, len);
+		idx_cursor_open(x, &c, data, len);
 		if (idx_cursor_seek(&c, doc) && c.docid == doc)
 			contrib[t] = score_posting(
 				&s, doc, c.tf,

@@ -42,13 +42,15 @@ mkdir -p "$out/obj"
 UTIL="util/buf.c util/editdist.c util/wordlist.c util/err.c util/fileio.c util/strmap.c util/utf8.c"
 CORPUS="index/corpus.c index/passage.c index/html.c index/convert.c"
 LLM_REST="llm/sse.c llm/curl.c llm/prompt.c llm/config.c"
+IDX="index/postings.c index/db.c index/vocab.c index/spill.c index/build.c"
+IDX="$IDX index/reader.c index/update.c index/lock.c index/analyzer.c index/alias.c"
 RANK="retrieval/query.c retrieval/expand.c retrieval/feedback.c retrieval/search.c"
 RANK="$RANK retrieval/confidence.c"
 sources() {
 	case $1 in
 	fuzz_numbered | fuzz_jsonl | fuzz_markdown | fuzz_passage) echo "$UTIL $CORPUS" ;;
 	fuzz_analyzer) echo "$UTIL index/analyzer.c index/alias.c" ;;
-	fuzz_query | fuzz_update | fuzz_index) echo "$UTIL index/idx.c index/update.c index/lock.c index/analyzer.c index/alias.c $RANK" ;;
+	fuzz_query | fuzz_update | fuzz_index) echo "$UTIL $IDX $RANK" ;;
 	fuzz_sse) echo "$UTIL llm/llm.c $LLM_REST" ;;
 	fuzz_llm_body) echo "$UTIL $LLM_REST" ;;
 	fuzz_wordlist) echo "$UTIL" ;;

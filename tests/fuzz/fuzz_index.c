@@ -132,11 +132,11 @@ static void setup(void)
 	FUZZ_CHECK(idx_build_commit(b, &err) == 0);
 	FUZZ_CHECK(idx_update_begin(&b, path, &err) == 0);
 	add(b, "c.txt", 8, 10);
-	FUZZ_CHECK(idx_build_commit(b, &err) == 0);
+	FUZZ_CHECK(idx_update_commit(b, &err) == 0);
 	FUZZ_CHECK(idx_update_begin(&b, path, &err) == 0);
 	FUZZ_CHECK(idx_update_remove(b, "b.txt") == 0);
 	add(b, "d.txt", 10, NRECS);
-	FUZZ_CHECK(idx_build_commit(b, &err) == 0);
+	FUZZ_CHECK(idx_update_commit(b, &err) == 0);
 	f = fopen(path, "rb");
 	FUZZ_CHECK(f != NULL && fseek(f, 0, SEEK_END) == 0);
 	n = ftell(f);
@@ -412,7 +412,7 @@ static void update(void)
 		idx_build_abort(b);
 		return;
 	}
-	(void)idx_build_commit(b, &err);
+	(void)idx_update_commit(b, &err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -196,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(idx_update_remove(b, "f1") == 0);
 	add_part(b, "f1", &parts[2]);
 	add_part(b, "f2", &parts[3]);
-	FUZZ_CHECK(idx_build_commit(b, &err) == 0);
+	FUZZ_CHECK(idx_update_commit(b, &err) == 0);
 	FUZZ_CHECK(idx_build_begin(&b, pf, &err) == 0);
 	add_part(b, "f0", &parts[0]);
 	add_part(b, "f1", &parts[2]);

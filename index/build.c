@@ -1,0 +1,1146 @@
+/* build.c - the builder of a full index (format in idx.h).
+ *
+ * It analyzes each record as it arrives, writes the record row at once,
+ * and keeps postings in memory per term (a growable varint stream),
+ * spilling them to run files (spill.c) past its memory budget; commit
+ * sorts the vocabulary, cuts each stream into blocks with their
+ * max-impact bound (postings.c), and writes everything in one
+ * transaction to a temporary file that is renamed over the old index.
+ * An update (update.c) reuses the pieces below commit; this file never
+ * calls into update.c. */
+#include "idx.h"
+#include "idx_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../util/buf.h"
+#include "../util/strmap.h"
+#include "alias.h"
+#include "analyzer.h"
+
+/* ---- the term table ---- */
+
+#define TERM_BLOCK 4096
+#define TERM(b, i) (&(b)->tblocks[(i) / TERM_BLOCK][(i) % TERM_BLOCK])
+
+/* Distinct question word runs counted before the rare ones are dropped. */
+#define IDX_MAX_GRAMS 300000
+
+static int spill(struct idx_build *b);
+static void dir_of(const char *path, char *out, size_t n);
+
+static int grow_slots(struct idx_build *b)
+{
+	size_t n = b->nslots ? b->nslots * 2 : 4096, i;
+	struct slot *s = calloc(n, sizeof(*s));
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < b->nslots; i++) {
+		size_t h;
+
+		if (b->slots[i].id == 0)
+			continue;
+		h = b->slots[i].hash & (n - 1);
+		while (s[h].id)
+			h = (h + 1) & (n - 1);
+		s[h] = b->slots[i];
+	}
+	free(b->slots);
+	b->slots = s;
+	b->nslots = n;
+	return 0;
+}
+
+/* The slot for term t[0..n) with hash hv: its own, or the empty one where
+ * it belongs. */
+static struct slot *find_slot(const struct idx_build *b, const char *t,
+			      size_t n, uint32_t hv)
+{
+	size_t h = hv & (b->nslots - 1);
+
+	while (b->slots[h].id) {
+		const char *x = TERM(b, b->slots[h].id - 1)->text;
+
+		if (b->slots[h].hash == hv && memcmp(x, t, n) == 0 &&
+		    x[n] == '\0')
+			break;
+		h = (h + 1) & (b->nslots - 1);
+	}
+	return &b->slots[h];
+}
+
+/* Forget every term (after a spill): the table starts over empty. */
+static void clear_terms(struct idx_build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nterms; i++) {
+		free(TERM(b, i)->text);
+		buf_free(&TERM(b, i)->post);
+	}
+	for (i = 0; i < b->nblocks; i++)
+		free(b->tblocks[i]);
+	free(b->tblocks);
+	free(b->slots);
+	b->tblocks = NULL;
+	b->slots = NULL;
+	b->nterms = b->cap_terms = b->nslots = b->nblocks = 0;
+	b->post_bytes = 0;
+}
+
+/* What the postings and the term table hold in memory, roughly. */
+static size_t build_memory(const struct idx_build *b)
+{
+	return b->post_bytes + b->cap_terms * sizeof(struct term) +
+	       b->nslots * sizeof(*b->slots) + b->nterms * 16;
+}
+
+/* Index of term t[0..n), added if new; -1 on out-of-memory. */
+static long term_id(struct idx_build *b, const char *t, size_t n)
+{
+	uint32_t hv = (uint32_t)str_hash(t, n);
+	struct slot *sl;
+	struct term *e;
+
+	if ((b->nterms + 1) * 2 > b->nslots && grow_slots(b) != 0)
+		return -1;
+	sl = find_slot(b, t, n, hv);
+	if (sl->id)
+		return (long)sl->id - 1;
+	if (b->nterms == b->cap_terms) {
+		struct term **nb = realloc(b->tblocks,
+					   (b->nblocks + 1) * sizeof(*nb));
+
+		if (nb == NULL)
+			return -1;
+		b->tblocks = nb;
+		nb[b->nblocks] = malloc(TERM_BLOCK * sizeof(struct term));
+		if (nb[b->nblocks] == NULL)
+			return -1;
+		b->nblocks++;
+		b->cap_terms += TERM_BLOCK;
+	}
+	e = TERM(b, b->nterms);
+	memset(e, 0, sizeof(*e));
+	e->text = strndup(t, n);
+	if (e->text == NULL)
+		return -1;
+	e->last = -1;
+	e->cur_doc = -1;
+	sl->hash = hv;
+	sl->id = (uint32_t)(b->nterms + 1);
+	return (long)b->nterms++;
+}
+
+static int on_term(void *ctx, const char *term, size_t len, const char *word,
+		   int pos, int is_stop)
+{
+	struct idx_build *b = ctx;
+	long id = term_id(b, term, len);
+	struct term *e;
+
+	(void)pos;
+	if (id < 0)
+		return QERR_IO;
+	e = TERM(b, (size_t)id);
+	if (e->cur_doc != b->ndocs) {
+		/* first occurrence in this doc: list it for flush_hits */
+		if (b->nhits == b->cap_hits) {
+			size_t c = b->cap_hits ? b->cap_hits * 2 : 256;
+			struct hit *nh = realloc(b->hits, c * sizeof(*nh));
+
+			if (nh == NULL)
+				return QERR_IO;
+			b->hits = nh;
+			b->cap_hits = c;
+		}
+		b->hits[b->nhits].term = (unsigned)id;
+		b->nhits++;
+		e->cur_doc = b->ndocs;
+		e->cur_tf[0] = e->cur_tf[1] = 0;
+	}
+	e->cur_tf[b->field]++;
+	b->len_doc[b->field] += !is_stop;
+	if (b->field == IDX_Q) {
+		if (b->nqtok == b->cap_qtok) {
+			size_t c = b->cap_qtok ? b->cap_qtok * 2 : 64;
+			struct qtoken *nq = realloc(b->qtok, c * sizeof(*nq));
+
+			if (nq == NULL)
+				return QERR_IO;
+			b->qtok = nq;
+			b->cap_qtok = c;
+		}
+		b->qtok[b->nqtok].term = (unsigned)id;
+		b->qtok[b->nqtok].initial =
+			word[0] >= 'a' && word[0] <= 'z' ? word[0] : 0;
+		b->qtok[b->nqtok].stop = (char)is_stop;
+		b->nqtok++;
+	}
+	return 0;
+}
+
+static const char schema_sql[] =
+	"PRAGMA journal_mode=OFF;"
+	"PRAGMA cache_size=-16384;"
+	"PRAGMA cache_spill=ON;"
+	"PRAGMA synchronous=OFF;"
+	"PRAGMA locking_mode=EXCLUSIVE;"
+	"PRAGMA page_size=8192;"
+	"BEGIN;"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	"CREATE TABLE sources(id INTEGER PRIMARY KEY, path TEXT, size INT,"
+	" mtime INT, hash TEXT, bundled INT, first INT, n INT, kind INT,"
+	" format TEXT);"
+	"CREATE TABLE docs(id INTEGER PRIMARY KEY, ext_id TEXT, source INT,"
+	" line INT, question TEXT, answer TEXT, len_q INT, len_a INT);"
+	"CREATE TABLE vocab(term TEXT PRIMARY KEY, id INT, df INT, cf INT)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE postings(id INTEGER PRIMARY KEY, data BLOB);"
+	"CREATE TABLE norms(id INTEGER PRIMARY KEY, data BLOB);"
+	"CREATE TABLE segments(id INTEGER PRIMARY KEY, base INT, n INT,"
+	" avg_q REAL, avg_a REAL, del BLOB);"
+	"CREATE TABLE segpost(seg INT, term TEXT, data BLOB);"
+	"CREATE INDEX segpost_term ON segpost(term, seg);"
+	"CREATE INDEX segpost_seg ON segpost(seg);"
+	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
+	" kind INT) WITHOUT ROWID;" VB_SCHEMA ";";
+
+/* May a build replace path?  Yes when it is missing, empty, or a quarry
+ * index (of any schema version); never another file. */
+static int replaceable(const char *path)
+{
+	struct stat sb;
+	sqlite3 *db = NULL;
+	long app = 0;
+	int ok;
+
+	if (stat(path, &sb) != 0)
+		return errno == ENOENT;
+	if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+		return 1;
+	if (!S_ISREG(sb.st_mode))
+		return 0;
+	ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	     sqlite3_busy_timeout(db, 10000) == SQLITE_OK && /* an update */
+	     idx_int_query(db, "PRAGMA application_id", &app) == 0 &&
+	     app == IDX_APP_ID;
+	sqlite3_close(db);
+	return ok;
+}
+
+/* Remove what builds killed before they could clean up left beside path:
+ * PATH.tmp-PID and its run files, when process PID is gone. */
+static void remove_stale(const char *path)
+{
+	char dir[4096], prefix[4200], full[8400];
+	const char *base = strrchr(path, '/');
+	size_t plen;
+	DIR *d;
+	struct dirent *e;
+
+	dir_of(path, dir, sizeof(dir));
+	snprintf(prefix, sizeof(prefix), "%s.tmp-", base ? base + 1 : path);
+	plen = strlen(prefix);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		pid = strtol(e->d_name + plen, &end, 10);
+		if (end == e->d_name + plen || pid <= 0 ||
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
+		unlink(full);
+	}
+	closedir(d);
+}
+
+struct idx_build *idx_build_new(const char *path, struct qerr *err)
+{
+	struct idx_build *b = calloc(1, sizeof(*b));
+	size_t n;
+
+	if (b)
+		b->lock_fd = -1;
+	if (b == NULL || (b->path = idx_resolve_path(path)) == NULL ||
+	    (b->tmp = malloc(n = strlen(b->path) + 32)) == NULL ||
+	    (b->tok = tok_new(TOK_STEM)) == NULL) {
+		idx_build_abort(b);
+		qerr_set(err, QERR_IO, "out of memory");
+		return NULL;
+	}
+	if (idx_lock_writer(b->path, &b->lock_fd, err) != 0) {
+		idx_build_abort(b);
+		return NULL;
+	}
+	path = b->path;
+	/* The temporary index (and run files) go beside the index. */
+	snprintf(b->tmp, n, "%s.tmp-%ld", path, (long)getpid());
+	b->budget = IDX_BUILD_MEMORY;
+	b->gram_min = 2;
+	return b;
+}
+
+int idx_build_begin(struct idx_build **out, const char *path,
+		    struct qerr *err)
+{
+	struct idx_build *b;
+	char pragma[64];
+
+	*out = NULL;
+	if ((b = idx_build_new(path, err)) == NULL)
+		return QERR_IO;
+	path = b->path;
+	if (!replaceable(path)) {
+		struct stat sb;
+
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			qerr_set(err, QERR_IO, "cannot replace %s: %s", path,
+				 strerror(EISDIR));
+		else
+			qerr_set(err, QERR_DATA, "%s exists and is not a quarry "
+				 "index; refusing to replace it", path);
+		idx_build_abort(b);
+		return err ? err->code : QERR_DATA;
+	}
+	remove_stale(path);
+	unlink(b->tmp);
+	if (sqlite3_open_v2(b->tmp, &b->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		/* SQLite's own errno is from its last try (a read-only
+		 * open: ENOENT); creating the file says why it failed. */
+		int fd = open(b->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0644), e = fd < 0 ? errno : 0;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(b->tmp);
+		}
+
+		qerr_set(err, QERR_IO, "cannot create index %s: %s", b->tmp,
+			 e ? strerror(e) : sqlite3_errmsg(b->db));
+		idx_build_abort(b);
+		return QERR_IO;
+	}
+	snprintf(pragma, sizeof(pragma), "PRAGMA application_id=%d;"
+		 "PRAGMA user_version=%d;", IDX_APP_ID, IDX_SCHEMA);
+	if (idx_exec(b->db, schema_sql, err) || idx_exec(b->db, pragma, err) ||
+	    sqlite3_prepare_v2(b->db,
+			       "INSERT INTO docs VALUES(?,?,?,?,?,?,?,?)", -1,
+			       &b->ins_doc, NULL) != SQLITE_OK) {
+		if (err && err->code == 0)
+			qerr_set(err, QERR_IO, "index: %s",
+				 sqlite3_errmsg(b->db));
+		idx_build_abort(b);
+		return QERR_IO;
+	}
+	*out = b;
+	return 0;
+}
+
+static int build_failed(struct idx_build *b)
+{
+	return b->err.code != QERR_OK;
+}
+
+int idx_build_source(struct idx_build *b, const char *path, long long size,
+		     long long mtime, const char *hash, int bundled)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return b->err.code;
+	if (idx_finish_source(b) != 0)
+		return b->err.code;
+	b->src_id++;
+	if (sqlite3_prepare_v2(b->db,
+			       "INSERT INTO sources VALUES(?,?,?,?,?,?,?,0,0,NULL)", -1,
+			       &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, b->src_id);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, size);
+	sqlite3_bind_int64(st, 4, mtime);
+	sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, bundled);
+	sqlite3_bind_int64(st, 7, b->ndocs);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	b->src_row = b->src_id;
+	return 0;
+fail:
+	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+int idx_build_source_stat(struct idx_build *b, long long size,
+			  long long mtime, const char *hash)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return b->err.code;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET size = ?, mtime = ?, "
+				      "hash = ? WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, size);
+	sqlite3_bind_int64(st, 2, mtime);
+	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, b->src_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+int idx_build_source_kind(struct idx_build *b, int kind, const char *format)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return b->err.code;
+	if (b->src_row == 0)
+		return 0;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET kind = ?, format = ? "
+				      "WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_text(st, 2, format, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, b->src_row);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+int idx_finish_source(struct idx_build *b)
+{
+	sqlite3_stmt *st = NULL;
+	long first;
+
+	if (b->src_row == 0)
+		return 0;
+	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET n = ? - first "
+				      "WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		return -1;
+	}
+	first = b->ndocs;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, b->src_row);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	b->src_row = 0;
+	return 0;
+}
+
+/* Append a posting for every term of the current doc (in the order they
+ * first occurred: each term's list only grows by doc id). */
+static int flush_hits(struct idx_build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nhits; i++) {
+		struct term *e = TERM(b, b->hits[i].term);
+		unsigned *tf = e->cur_tf;
+		size_t before = e->post.cap;
+
+		if (buf_put_varint(&e->post, (uint64_t)(b->ndocs - e->last)) ||
+		    buf_put_varint(&e->post, tf[0]) ||
+		    buf_put_varint(&e->post, tf[1]))
+			return -1;
+		b->post_bytes += e->post.cap - before; /* what it really holds */
+		e->last = b->ndocs;
+		e->df++;
+		e->cf += tf[0] + tf[1];
+	}
+	b->nhits = 0;
+	return 0;
+}
+
+/* Analyzed form of a raw phrase: terms joined by spaces. */
+static int join_term(void *ctx, const char *term, size_t len, const char *word,
+		     int pos, int is_stop)
+{
+	struct buf *out = ctx;
+
+	(void)word;
+	(void)is_stop;
+	if (pos > 0 && buf_putc(out, ' ') != 0)
+		return QERR_IO;
+	return buf_append(out, term, len) != 0 ? QERR_IO : 0;
+}
+
+static int on_alias(void *ctx, const char *acr, size_t an, const char *words,
+		    size_t wn)
+{
+	struct idx_build *b = ctx;
+	struct buf a = BUF_INIT, e = BUF_INIT;
+	struct strmap_entry *m;
+	int rc = QERR_IO;
+
+	if (tok_run(b->tok, acr, an, join_term, &a, NULL) != 0 ||
+	    tok_run(b->tok, words, wn, join_term, &e, NULL) != 0)
+		goto done;
+	rc = 0;
+	if (a.len == 0 || e.len == 0 || strchr(a.data, ' ') ||
+	    !strchr(e.data, ' '))
+		goto done; /* one term for the short form, several for the long */
+	if (buf_putc(&a, '\t') != 0 || buf_append(&a, e.data, e.len) != 0 ||
+	    (m = strmap_get(&b->aliases, a.data, a.len)) == NULL)
+		rc = QERR_IO;
+	else
+		m->count++;
+done:
+	buf_free(&a);
+	buf_free(&e);
+	return rc;
+}
+
+/* Count the question's runs of two or three content words by their
+ * initials ("deep neural network" under "dnn"): an acronym the corpus
+ * uses without defining it can still be read (see write_aliases). */
+static int count_grams(struct idx_build *b)
+{
+	struct buf k = BUF_INIT;
+	size_t i, n, j;
+	int rc = 0;
+
+	for (i = 0; i < b->nqtok && rc == 0; i++)
+		for (n = 2; n <= 3 && i + n <= b->nqtok && rc == 0; n++) {
+			struct strmap_entry *m;
+
+			for (j = i; j < i + n; j++)
+				if (b->qtok[j].stop || !b->qtok[j].initial)
+					break;
+			if (j < i + n)
+				break;
+			buf_reset(&k);
+			for (j = i; j < i + n; j++)
+				buf_putc(&k, b->qtok[j].initial);
+			buf_putc(&k, '\t');
+			for (j = i; j < i + n; j++) {
+				if (j > i)
+					buf_putc(&k, ' ');
+				buf_puts(&k, TERM(b, b->qtok[j].term)->text);
+			}
+			if (k.data == NULL ||
+			    (m = strmap_get(&b->grams, k.data, k.len)) == NULL)
+				rc = QERR_IO;
+			else
+				m->count++;
+		}
+	buf_free(&k);
+	b->nqtok = 0;
+	/* Word runs seen once are most of a big corpus's: keep the map
+	 * bounded by forgetting the rarest now and then, raising the bar
+	 * while that is not enough (only runs seen twice become aliases). */
+	if (rc == 0 && b->grams.n > IDX_MAX_GRAMS)
+		while (b->grams.n > IDX_MAX_GRAMS / 2) {
+			if (strmap_prune(&b->grams, b->gram_min) < 0)
+				return QERR_IO;
+			if (b->grams.n > IDX_MAX_GRAMS / 2)
+				b->gram_min++; /* still too many: raise the bar */
+		}
+	return rc;
+}
+
+int idx_build_add(struct idx_build *b, const char *ext_id,
+		  const char *question, const char *answer, long line)
+{
+	const long *len = b->len_doc;
+	unsigned char nb[2];
+	sqlite3_stmt *st = b->ins_doc;
+
+	if (build_failed(b))
+		return b->err.code;
+	if (b->ndocs >= IDX_MAX_DOCS - 1) /* (what a reader would refuse) */
+		return qerr_set(&b->err, QERR_DATA, "too many records for one "
+				"index (%ld)", IDX_MAX_DOCS - 1);
+	b->nhits = 0;
+	b->nqtok = 0;
+	b->len_doc[IDX_Q] = b->len_doc[IDX_A] = 0;
+	b->field = IDX_Q;
+	if (tok_run(b->tok, question, strlen(question), on_term, b, &b->err))
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	b->field = IDX_A;
+	if (tok_run(b->tok, answer, strlen(answer), on_term, b, &b->err))
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	if (count_grams(b) != 0 || flush_hits(b) != 0 ||
+	    alias_scan(question, strlen(question), on_alias, b) != 0 ||
+	    alias_scan(answer, strlen(answer), on_alias, b) != 0)
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	nb[0] = idx_norm_encode(len[0]);
+	nb[1] = idx_norm_encode(len[1]);
+	if (buf_append(&b->norms, nb, 2) != 0)
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	b->len[0] += len[0];
+	b->len[1] += len[1];
+	sqlite3_bind_int64(st, 1, b->ndocs);
+	sqlite3_bind_text(st, 2, ext_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, b->src_id);
+	sqlite3_bind_int64(st, 4, line);
+	sqlite3_bind_text(st, 5, question, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, answer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, len[0]);
+	sqlite3_bind_int64(st, 8, len[1]);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		sqlite3_reset(st);
+		return b->err.code;
+	}
+	sqlite3_reset(st);
+	b->ndocs++;
+	b->in_bytes += (long long)(strlen(question) + strlen(answer));
+	if (build_memory(b) > b->budget)
+		return spill(b);
+	return 0;
+}
+
+void idx_build_meta(struct idx_build *b, const char *key, const char *value)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (build_failed(b))
+		return;
+	if (sqlite3_prepare_v2(b->db,
+			       "INSERT OR REPLACE INTO meta VALUES(?,?)", -1,
+			       &st, NULL) != SQLITE_OK) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		return;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+}
+
+int idx_build_status(const struct idx_build *b, struct qerr *err)
+{
+	if (b->err.code != QERR_OK)
+		qerr_set(err, b->err.code, "%s", b->err.msg);
+	return b->err.code;
+}
+
+static int cmp_term_ptr(const void *a, const void *b)
+{
+	const struct term *x = *(const struct term *const *)a;
+	const struct term *y = *(const struct term *const *)b;
+
+	return strcmp(x->text, y->text);
+}
+
+/* Average length of field f once the build is committed (all live
+ * records): what the new blocks' bounds are computed with. */
+double idx_build_avg(const struct idx_build *b, int f)
+{
+	long n = b->live + (b->ndocs - b->doc0);
+	double a = n ? (double)(b->live_len[f] + b->len[f]) / (double)n : 1.0;
+
+	return a > 0.0 ? a : 1.0;
+}
+
+/* Writes vocabulary and postings rows in term order. */
+struct term_out {
+	sqlite3_stmt *sv, *su, *sp;
+	struct buf blob, body;
+	double avg[IDX_NFIELDS];
+	long next_id;
+	struct idx_build *b;
+	struct vb_out vb; /* a full build's buckets, written as it goes */
+};
+
+static int term_out_begin(struct idx_build *b, struct term_out *o,
+			  struct qerr *err)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->b = b;
+	for (i = 0; i < IDX_NFIELDS; i++)
+		o->avg[i] = idx_build_avg(b, i);
+	if (b->update &&
+	    /* (INSERT OR IGNORE then UPDATE tells a new term from one the
+	     * vocabulary had: an UPSERT with RETURNING would, but it makes
+	     * SQLite keep a statement journal, a third of an update's time) */
+	    (sqlite3_prepare_v2(b->db, "INSERT OR IGNORE INTO vocab "
+				       "VALUES(?1,0,?3,?4)", -1, &o->sv,
+				NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(b->db, "UPDATE vocab SET df = df + ?2, "
+				       "cf = cf + ?3 WHERE term = ?1", -1,
+				&o->su, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(b->db, "INSERT INTO segpost VALUES(?2,?1,?3)",
+				-1, &o->sp, NULL) != SQLITE_OK))
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	if (!b->update &&
+	    (sqlite3_prepare_v2(b->db, "INSERT INTO vocab VALUES(?,?,?,?)", -1,
+				&o->sv, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(b->db, "INSERT INTO postings VALUES(?,?)", -1,
+				&o->sp, NULL) != SQLITE_OK))
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	if (!b->update && idx_vb_begin(b->db, &o->vb) != 0)
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	return 0;
+}
+
+/* Finish the terms (the last bucket), release o; returns rc or the error
+ * finishing met. */
+static int term_out_end(struct idx_build *b, struct term_out *o, int rc,
+			struct qerr *err)
+{
+	if (rc == 0 && !b->update && idx_vb_flush(&o->vb) != 0)
+		rc = qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	idx_vb_end(&o->vb);
+	sqlite3_finalize(o->sv);
+	sqlite3_finalize(o->su);
+	sqlite3_finalize(o->sp);
+	buf_free(&o->blob);
+	buf_free(&o->body);
+	return rc;
+}
+
+/* One term: raw is its whole postings stream (deltas from -1). */
+static int put_term(struct idx_build *b, struct term_out *o, const char *text,
+		    long df, long cf, const struct buf *raw, struct qerr *err)
+{
+	long id = ++o->next_id;
+	int step = SQLITE_ERROR, fresh = 0;
+
+	if (idx_encode_postings((const unsigned char *)b->norms.data, b->doc0,
+				raw, df, o->avg, &o->blob, &o->body) != 0)
+		return qerr_set(err, QERR_IO, "out of memory");
+	sqlite3_bind_text(o->sv, 1, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(o->sv, 2, id);
+	sqlite3_bind_int64(o->sv, 3, df);
+	sqlite3_bind_int64(o->sv, 4, cf);
+	if (b->update) {
+		sqlite3_bind_text(o->sp, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(o->sp, 2, b->seg);
+		sqlite3_bind_blob(o->sp, 3, o->blob.data, (int)o->blob.len,
+				  SQLITE_STATIC);
+	} else {
+		sqlite3_bind_int64(o->sp, 1, id);
+		sqlite3_bind_blob(o->sp, 2, o->blob.data, (int)o->blob.len,
+				  SQLITE_STATIC);
+	}
+	step = sqlite3_step(o->sv);
+	/* An update adds to a term the vocabulary has; a new one changes
+	 * its bucket. */
+	if (b->update && step == SQLITE_DONE &&
+	    !(fresh = sqlite3_changes(b->db) > 0)) {
+		sqlite3_bind_text(o->su, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(o->su, 2, df);
+		sqlite3_bind_int64(o->su, 3, cf);
+		step = sqlite3_step(o->su);
+		sqlite3_reset(o->su);
+	}
+	if (step != SQLITE_DONE || sqlite3_step(o->sp) != SQLITE_DONE) {
+		sqlite3_reset(o->sv);
+		sqlite3_reset(o->sp);
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	}
+	sqlite3_reset(o->sv);
+	sqlite3_reset(o->sp);
+	if (b->update) {
+		if (fresh)
+			idx_vb_touch(b, text);
+	} else if (idx_vb_add(&o->vb, text, strlen(text)) != 0)
+		return qerr_set(err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	return 0;
+}
+
+/* Terms with postings in the current run, sorted; NULL on out-of-memory. */
+static struct term **sorted_terms(struct idx_build *b, size_t *n)
+{
+	struct term **order = malloc((b->nterms + 1) * sizeof(*order));
+	size_t i;
+
+	if (order == NULL)
+		return NULL;
+	for (i = *n = 0; i < b->nterms; i++)
+		if (TERM(b, i)->df > 0)
+			order[(*n)++] = TERM(b, i);
+	qsort(order, *n, sizeof(*order), cmp_term_ptr);
+	return order;
+}
+
+/* Spill the term table to a run file (spill.c), then start it over
+ * empty, so the vocabulary held in memory is bounded too. */
+static int spill(struct idx_build *b)
+{
+	size_t n;
+	struct term **order = sorted_terms(b, &n);
+	int rc;
+
+	if (order == NULL)
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	rc = idx_spill_write(b, order, n);
+	free(order);
+	clear_terms(b);
+	return rc;
+}
+
+static int write_terms_memory(struct idx_build *b, struct qerr *err)
+{
+	struct term_out o;
+	size_t i, n;
+	struct term **order = sorted_terms(b, &n);
+	int rc;
+
+	if (order == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	rc = term_out_begin(b, &o, err);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = put_term(b, &o, order[i]->text, order[i]->df, order[i]->cf,
+			      &order[i]->post, err);
+	rc = term_out_end(b, &o, rc, err);
+	free(order);
+	return rc;
+}
+
+static int put_merged(void *ctx, const char *term, long df, long cf,
+		      const struct buf *raw, struct qerr *err)
+{
+	struct term_out *o = ctx;
+
+	return put_term(o->b, o, term, df, cf, raw, err);
+}
+
+/* The terms of every run, merged (spill.c) as they are written. */
+static int write_terms_merge(struct idx_build *b, struct qerr *err)
+{
+	struct term_out o;
+	int rc = term_out_begin(b, &o, err);
+
+	if (rc == 0)
+		rc = idx_spill_merge(b, put_merged, &o, err);
+	return term_out_end(b, &o, rc, err);
+}
+
+
+int idx_write_terms(struct idx_build *b, struct qerr *err)
+{
+	if (b->nruns == 0)
+		return write_terms_memory(b, err);
+	if (spill(b) != 0)
+		return idx_build_status(b, err);
+	return write_terms_merge(b, err);
+}
+
+/* For each key before the tab, the entry with the highest count (ties: the
+ * smaller text), among entries counted at least min times. */
+static int best_per_key(const struct strmap *m, long min, struct strmap *best)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++) {
+		const struct strmap_entry *e = &m->e[i];
+		struct strmap_entry *b;
+		const char *tab;
+
+		if (e->key == NULL || e->count < min ||
+		    (tab = strchr(e->key, '\t')) == NULL)
+			continue;
+		b = strmap_get(best, e->key, (size_t)(tab - e->key));
+		if (b == NULL)
+			return -1;
+		if (b->count < e->count ||
+		    (b->count == e->count &&
+		     strcmp(e->key, m->e[b->aux].key) < 0)) {
+			b->count = e->count;
+			b->aux = (long)i;
+		}
+	}
+	return 0;
+}
+
+static int insert_aliases(sqlite3_stmt *st, const struct strmap *m,
+			  const struct strmap *best, int kind)
+{
+	size_t i;
+
+	for (i = 0; i < best->cap; i++) {
+		const char *key, *tab;
+
+		if (best->e[i].key == NULL)
+			continue;
+		key = m->e[best->e[i].aux].key;
+		tab = strchr(key, '\t');
+		sqlite3_bind_text(st, 1, key, (int)(tab - key), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, tab + 1, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, best->e[i].count);
+		sqlite3_bind_int(st, 4, kind);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return -1;
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+/* Acronyms the text defines win; initials of word runs that questions use
+ * at least twice fill in the others. */
+static int write_aliases(struct idx_build *b, struct qerr *err)
+{
+	struct strmap best = STRMAP_INIT, gbest = STRMAP_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(b->db, "INSERT OR IGNORE INTO aliases "
+				      "VALUES(?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		rc = qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	else if (best_per_key(&b->aliases, 1, &best) != 0 ||
+		 best_per_key(&b->grams, 2, &gbest) != 0)
+		rc = qerr_set(err, QERR_IO, "out of memory");
+	else if (insert_aliases(st, &b->aliases, &best, IDX_ALIAS_DEFINED) ||
+		 insert_aliases(st, &b->grams, &gbest, IDX_ALIAS_INITIALS))
+		rc = qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	strmap_free(&best);
+	strmap_free(&gbest);
+	return rc;
+}
+
+/* Insert (or replace) one row of values: "i" an integer, "d" a double,
+ * "b" a blob (pointer, then length) bound in order. */
+static int put_row(struct idx_build *b, const char *sql, const char *types,
+		   ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int i, rc = 0;
+
+	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return qerr_set(&b->err, QERR_IO, "index: %s",
+				sqlite3_errmsg(b->db));
+	va_start(ap, types);
+	for (i = 0; types[i]; i++) {
+		if (types[i] == 'i') {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, long long));
+		} else if (types[i] == 'd') {
+			sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+		} else {
+			const void *p = va_arg(ap, const void *);
+			int n = va_arg(ap, int);
+
+			sqlite3_bind_blob(st, i + 1, p ? p : "", n,
+					  SQLITE_STATIC);
+		}
+	}
+	va_end(ap);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = qerr_set(&b->err, QERR_IO, "index: %s",
+			      sqlite3_errmsg(b->db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int idx_write_segment(struct idx_build *b, struct qerr *err)
+{
+	long n = b->ndocs - b->doc0;
+	double avg[IDX_NFIELDS];
+	int f;
+
+	for (f = 0; f < IDX_NFIELDS; f++)
+		avg[f] = idx_build_avg(b, f);
+	if (idx_finish_source(b) != 0)
+		return idx_build_status(b, err);
+	/* The base segment always has its row; an update's only when it
+	 * added records. */
+	if ((n > 0 || !b->update) &&
+	    (put_row(b, "INSERT INTO norms VALUES(?,?)", "ib",
+		     (long long)b->seg + 1, b->norms.data, (int)b->norms.len) ||
+	     put_row(b, "INSERT INTO segments VALUES(?,?,?,?,?,NULL)", "iiidd",
+		     (long long)b->seg, (long long)b->doc0, (long long)n,
+		     avg[0], avg[1])))
+		return idx_build_status(b, err);
+	if (write_aliases(b, err) != 0)
+		return QERR_IO;
+	return 0;
+}
+
+int idx_write_meta(struct idx_build *b, struct qerr *err)
+{
+	char num[32];
+	long n = b->ndocs - b->doc0;
+
+	snprintf(num, sizeof(num), "%ld", b->live + n);
+	idx_build_meta(b, "ndocs", num);
+	snprintf(num, sizeof(num), "%ld", b->ndocs);
+	idx_build_meta(b, "maxdoc", num);
+	snprintf(num, sizeof(num), "%lld", b->live_len[0] + b->len[0]);
+	idx_build_meta(b, "len_q", num);
+	snprintf(num, sizeof(num), "%lld", b->live_len[1] + b->len[1]);
+	idx_build_meta(b, "len_a", num);
+	snprintf(num, sizeof(num), "%lld", b->gen + 1);
+	idx_build_meta(b, "generation", num);
+	snprintf(num, sizeof(num), "%d", TOK_VERSION);
+	idx_build_meta(b, "analyzer", num);
+	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));
+	idx_build_meta(b, b->update ? "updated" : "created", num);
+	return idx_build_status(b, err);
+}
+
+static int sync_path(const char *path, int dir)
+{
+	int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static void dir_of(const char *path, char *out, size_t n)
+{
+	const char *s = strrchr(path, '/');
+
+	if (s == NULL)
+		snprintf(out, n, ".");
+	else if (s == path)
+		snprintf(out, n, "/");
+	else
+		snprintf(out, n, "%.*s", (int)(s - path), path);
+}
+
+int idx_build_close_db(struct idx_build *b, struct qerr *err)
+{
+	int rc = 0;
+
+	if (idx_exec(b->db, "COMMIT;", err) != 0)
+		rc = QERR_IO;
+	else if (sqlite3_close(b->db) != SQLITE_OK)
+		rc = qerr_set(err, QERR_IO, "index: close failed");
+	else
+		b->db = NULL;
+	return rc;
+}
+
+int idx_build_commit(struct idx_build *b, struct qerr *err)
+{
+	char dir[4096], num[32];
+	int rc;
+
+	if (b->update) {
+		/* (an update commits in place: idx_update_commit) */
+		qerr_set(err, QERR_IO, "index: an update commits with "
+			 "idx_update_commit");
+		idx_build_abort(b);
+		return QERR_IO;
+	}
+	if (idx_build_status(b, err) != 0) {
+		idx_build_abort(b);
+		return err ? err->code : QERR_IO;
+	}
+	sqlite3_finalize(b->ins_doc);
+	b->ins_doc = NULL;
+	rc = idx_write_terms(b, err);
+	if (rc == 0)
+		rc = idx_write_segment(b, err);
+	if (rc == 0) {
+		/* (the buckets were written with the terms) */
+		snprintf(num, sizeof(num), "%lld", b->gen + 1);
+		idx_build_meta(b, "vbuckets", num);
+		rc = idx_write_meta(b, err);
+	}
+	if (rc == 0)
+		rc = idx_build_close_db(b, err);
+	if (rc == 0 && sync_path(b->tmp, 0) != 0)
+		rc = qerr_set(err, QERR_IO, "cannot sync %s: %s", b->tmp,
+			      strerror(errno));
+	if (rc == 0 && rename(b->tmp, b->path) != 0)
+		rc = qerr_set(err, QERR_IO, "cannot replace %s: %s", b->path,
+			      strerror(errno));
+	if (rc == 0) {
+		dir_of(b->path, dir, sizeof(dir));
+		sync_path(dir, 1);
+	}
+	idx_build_abort(b);
+	return rc;
+}
+
+void idx_build_abort(struct idx_build *b)
+{
+	int i;
+
+	if (b == NULL)
+		return;
+	sqlite3_finalize(b->ins_doc);
+	if (b->db)
+		sqlite3_close(b->db);
+	if (b->tmp) {
+		unlink(b->tmp); /* no-op after a successful rename */
+		idx_spill_remove(b);
+	}
+	clear_terms(b);
+	/* what an update (update.c) read of the index */
+	for (i = 0; i < b->nsegs; i++)
+		free(b->segs[i].del);
+	free(b->segs);
+	free(b->vb_touched);
+	strmap_free(&b->aliases);
+	strmap_free(&b->grams);
+	free(b->qtok);
+	free(b->hits);
+	buf_free(&b->norms);
+	tok_free(b->tok);
+	free(b->path);
+	free(b->tmp);
+	idx_unlock_writer(b->lock_fd);
+	free(b);
+}
+
+void idx_build_set_memory(struct idx_build *b, size_t bytes)
+{
+	b->budget = bytes;
+}
+
+long long idx_build_bytes(const struct idx_build *b)
+{
+	return b->in_bytes;
+}
+
+long idx_build_count(const struct idx_build *b)
+{
+	return b->ndocs;
+}
