@@ -38,6 +38,7 @@
 #include "../util/utf8.h"
 #include "convert.h"
 #include "html.h"
+#include "mdline.h"
 #include "passage.h"
 
 #define SNIFF_BYTES 8192 /* how much of a file the binary check looks at */
@@ -95,23 +96,6 @@ static int is_space(char c)
 	       c == '\v';
 }
 
-/* Shrink [*s, *s + *n) to drop leading and trailing white space. */
-static void trim(const char **s, size_t *n)
-{
-	while (*n > 0 && is_space(**s)) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && is_space((*s)[*n - 1]))
-		(*n)--;
-}
-
-static int is_blank(const char *s, size_t n)
-{
-	trim(&s, &n);
-	return n == 0;
-}
-
 /* Next line of normalised text, without its '\n'; 0 at the end. */
 static int next_line(struct cur *c, const char **s, size_t *n)
 {
@@ -132,7 +116,7 @@ static int next_line(struct cur *c, const char **s, size_t *n)
 /* Append s[0..n) trimmed to b, after a space if b is not empty. */
 static int put_trimmed(struct buf *b, const char *s, size_t n)
 {
-	trim(&s, &n);
+	mdl_trim(&s, &n);
 	if (b->len > 0 && n > 0 && buf_putc(b, ' ') != 0)
 		return -1;
 	return buf_append(b, s, n);
@@ -200,7 +184,7 @@ static int label(const char *s, size_t n, const char *const *words,
 		if (j < n && s[j] == ':') {
 			*t = s + j + 1;
 			*tn = n - j - 1;
-			trim(t, tn);
+			mdl_trim(t, tn);
 			return 1;
 		}
 	}
@@ -232,7 +216,7 @@ static int parse_num(const char *s, size_t n, long *num, const char **t,
 		return 0; /* "3.5", a decimal number */
 	*t = s + i + 1;
 	*tn = n - i - 1;
-	trim(t, tn);
+	mdl_trim(t, tn);
 	*num = v;
 	return *tn > 0;
 }
@@ -255,7 +239,7 @@ static int marked(const char *p, const char *end, long num, const char *t,
 	int seen = 0;
 
 	while (seen < 2 && next_line(&c, &s, &n)) {
-		if (is_blank(s, n))
+		if (mdl_blank(s, n))
 			continue;
 		if (is_marker(s, n, &ct, &ctn))
 			return 1;
@@ -275,7 +259,7 @@ static int marker_next(const char *p, const char *end)
 	size_t n, tn;
 
 	while (next_line(&c, &s, &n))
-		if (!is_blank(s, n))
+		if (!mdl_blank(s, n))
 			return is_marker(s, n, &t, &tn);
 	return 0;
 }
@@ -370,7 +354,7 @@ static int nt_text(struct nt *st, const char *s, size_t n)
 		n = tn;
 		if (n == 0)
 			return 0;
-	} else if (is_blank(s, n)) {
+	} else if (mdl_blank(s, n)) {
 		if (st->state == NT_ANSWER && buf_putc(&st->a, '\n') != 0)
 			return nomem(st->src);
 		return 0;
@@ -437,56 +421,19 @@ struct md {
 	long cand_no;
 };
 
-/* Up to three spaces of indentation; the index after them or n if more. */
-static size_t md_indent(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && i < 4 && s[i] == ' ')
-		i++;
-	return i < 4 ? i : n;
-}
-
-/* An ATX heading: *t and *tn get its text without '#'s. */
-static int md_heading(const char *s, size_t n, const char **t, size_t *tn)
-{
-	size_t i = md_indent(s, n), h = 0;
-
-	while (i < n && s[i] == '#' && h < 7) {
-		i++;
-		h++;
-	}
-	if (h == 0 || h > 6 || (i < n && s[i] != ' ' && s[i] != '\t'))
-		return 0;
-	*t = s + i;
-	*tn = n - i;
-	trim(t, tn);
-	for (i = *tn; i > 0 && (*t)[i - 1] == '#'; i--)
-		;
-	if (i == 0 || (*t)[i - 1] == ' ' || (*t)[i - 1] == '\t') {
-		*tn = i; /* a closing run of '#'s */
-		trim(t, tn);
-	}
-	return 1;
-}
-
 /* Track ``` and ~~~ fences; a line inside one is never a heading. */
 static void md_fence(struct md *m, const char *s, size_t n)
 {
-	size_t i = md_indent(s, n), k = i;
-	char ch = i < n ? s[i] : 0;
+	char ch;
+	size_t fl = mdl_fence(s, n, &ch), end = mdl_indent(s, n) + fl;
 
-	if (ch != '`' && ch != '~')
-		return;
-	while (k < n && s[k] == ch)
-		k++;
-	if (k - i < 3)
+	if (fl == 0)
 		return;
 	if (m->fence_len == 0) {
 		m->fence_ch = ch;
-		m->fence_len = (int)(k - i);
-	} else if (ch == m->fence_ch && (int)(k - i) >= m->fence_len &&
-		   is_blank(s + k, n - k)) {
+		m->fence_len = (int)fl;
+	} else if (ch == m->fence_ch && (int)fl >= m->fence_len &&
+		   mdl_blank(s + end, n - end)) {
 		m->fence_len = 0;
 	}
 }
@@ -513,7 +460,7 @@ static int md_emit(struct md *m)
 /* Could s be the text of a setext heading (a plain paragraph line)? */
 static int md_plain(const char *s, size_t n)
 {
-	size_t i = md_indent(s, n);
+	size_t i = mdl_indent(s, n);
 
 	if (i >= n || strchr("-*+>|`~<", s[i]) != NULL)
 		return 0;
@@ -548,12 +495,12 @@ static int md_line(struct md *m, const char *s, size_t n, long lineno)
 	size_t tn;
 	int rc, infence = m->fence_len > 0, start = m->start;
 
-	if (!infence && m->cand && psg_setext(s, n) > 0)
+	if (!infence && m->cand && mdl_setext(s, n) > 0)
 		return md_setext(m);
 	m->cand = 0;
-	if (infence || !md_heading(s, n, &t, &tn)) {
+	if (infence || !mdl_atx(s, n, NULL, &t, &tn)) {
 		md_fence(m, s, n);
-		m->start = is_blank(s, n) && m->fence_len == 0;
+		m->start = mdl_blank(s, n) && m->fence_len == 0;
 		if (!infence && m->fence_len == 0 && start && md_plain(s, n)) {
 			m->cand = 1;
 			m->cand_s = s;
@@ -656,7 +603,7 @@ static const char *j_fields(struct jrec *jr, json_t *o, long ord)
 	if (jr->a == NULL)
 		return "\"text\" must be a string";
 	jr->q = j_str(o, "title", &jr->qn);
-	if (jr->q == NULL || is_blank(jr->q, jr->qn)) {
+	if (jr->q == NULL || mdl_blank(jr->q, jr->qn)) {
 		jr->untitled = 1;
 		jr->q = jr->a;
 		jr->qn = jr->an;
@@ -690,10 +637,10 @@ static int j_value(struct src *sp, json_t *o, long line, long ord)
 	int rc = 0;
 
 	if (why == NULL && jr.untitled) {
-		trim(&jr.q, &jr.qn);
+		mdl_trim(&jr.q, &jr.qn);
 		jr.qn = title_len(jr.q, jr.qn);
 	}
-	if (why == NULL && is_blank(jr.q, jr.qn))
+	if (why == NULL && mdl_blank(jr.q, jr.qn))
 		why = "empty question";
 	if (why != NULL) {
 		warn(sp->r, "%s:%ld: skipped: %s", sp->name, line, why);
@@ -761,18 +708,18 @@ static int parse_jsonl(struct src *sp, const char *text, size_t len)
 	long ord = 0;
 	int rc = 0;
 
-	while (next_line(&c, &s, &n) && is_blank(s, n))
+	while (next_line(&c, &s, &n) && mdl_blank(s, n))
 		;
 	t = s;
 	tn = n;
-	trim(&t, &tn);
+	mdl_trim(&t, &tn);
 	if (tn > 0 && *t == '[' &&
 	    j_array(sp, t, len - (size_t)(t - text), c.lineno, &rc))
 		return rc;
 	c.p = text;
 	c.lineno = 0;
 	while (rc == 0 && next_line(&c, &s, &n))
-		if (!is_blank(s, n))
+		if (!mdl_blank(s, n))
 			rc = j_line(sp, s, n, c.lineno, ++ord);
 	return rc;
 }
@@ -1078,7 +1025,7 @@ static int read_mem(struct src *sp, const char *hint, const char *data,
 		data += 3;
 		len -= 3;
 	}
-	if (is_blank(data, len) && memchr(data, '\0', len) == NULL)
+	if (mdl_blank(data, len) && memchr(data, '\0', len) == NULL)
 		return qerr_set(sp->err, QERR_DATA, "%s: empty file", sp->name);
 	if (looks_utf16(data, len))
 		return qerr_set(sp->err, QERR_DATA, "%s: %s", sp->name, UTF16_MSG);
@@ -1269,7 +1216,7 @@ static int stream_line(struct src *sp, char *line, size_t n, long *lineno,
 		buf_reset(norm);
 		if (norm_line(sp, line + i, j - i, *lineno, norm) != 0)
 			return nomem(sp);
-		if (!is_blank(norm->data, norm->len - 1))
+		if (!mdl_blank(norm->data, norm->len - 1))
 			rc = j_line(sp, norm->data, norm->len - 1, *lineno, ++*ord);
 		i = j + 1;
 	}

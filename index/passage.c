@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mdline.h"
+
 struct mark {
 	size_t off;
 	long line;
@@ -43,16 +45,6 @@ static int is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
 	       c == '\v';
-}
-
-static void trim(const char **s, size_t *n)
-{
-	while (*n > 0 && is_ws(**s)) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && is_ws((*s)[*n - 1]))
-		(*n)--;
 }
 
 /* Append s[0..n) with runs of white space as one space; -1 on no memory. */
@@ -384,7 +376,7 @@ void psg_text(struct psg *p, const char *s, size_t n, long line,
 		if (r == 0)
 			r = buf_append(b, s, n);
 	} else {
-		trim(&s, &n);
+		mdl_trim(&s, &n);
 		if (n == 0)
 			return;
 		if (b->len > 0 && join != PSG_GLUE)
@@ -408,7 +400,7 @@ void psg_heading(struct psg *p, int level, const char *s, size_t n)
 		return;
 	for (i = level; i < PSG_LEVELS; i++)
 		buf_reset(&p->head[i]);
-	trim(&s, &n);
+	mdl_trim(&s, &n);
 	if (put_collapsed(&p->head[level], s, n) != 0)
 		fail(p, -1);
 }
@@ -435,12 +427,6 @@ static int next_line(const char *s, size_t n, size_t *i, const char **l,
 	*ln = nl ? (size_t)(nl - *l) : n - *i;
 	*i += *ln + (nl != NULL);
 	return 1;
-}
-
-static int blank(const char *s, size_t n)
-{
-	trim(&s, &n);
-	return n == 0;
 }
 
 static size_t indent_of(const char *s, size_t n)
@@ -483,20 +469,20 @@ static int text_title(struct psg *p, const char *s, size_t n, size_t *at,
 
 	while (next_line(s, n, &i, &l, &ln)) {
 		no++;
-		if (!blank(l, ln))
+		if (!mdl_blank(l, ln))
 			break;
 	}
-	if (i == 0 || blank(l, ln))
+	if (i == 0 || mdl_blank(l, ln))
 		return 0;
-	trim(&l, &ln);
+	mdl_trim(&l, &ln);
 	save = i;
 	if (ln > TITLE_MAX || l[ln - 1] == '.' || l[ln - 1] == ',' ||
-	    !next_line(s, n, &i, &l2, &ln2) || !blank(l2, ln2))
+	    !next_line(s, n, &i, &l2, &ln2) || !mdl_blank(l2, ln2))
 		return 0;
 	while (next_line(s, n, &i, &l2, &ln2))
-		if (!blank(l2, ln2))
+		if (!mdl_blank(l2, ln2))
 			break;
-	if (blank(l2, ln2))
+	if (mdl_blank(l2, ln2))
 		return 0; /* nothing follows: the line is the text */
 	psg_heading(p, 0, l, ln);
 	*at = save;
@@ -515,7 +501,7 @@ void psg_read_text(struct psg *p, const char *s, size_t n)
 		size_t in = indent_of(l, ln);
 
 		no++;
-		if (blank(l, ln)) {
+		if (mdl_blank(l, ln)) {
 			psg_end_block(p);
 			continue;
 		}
@@ -545,58 +531,10 @@ struct mdr {
 	size_t prevn;
 };
 
-static size_t md_indent(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && i < 4 && s[i] == ' ')
-		i++;
-	return i < 4 ? i : n;
-}
-
-static int md_atx(const char *s, size_t n, int *level, const char **t,
-		  size_t *tn)
-{
-	size_t i = md_indent(s, n), h = 0;
-
-	while (i < n && s[i] == '#' && h < 7) {
-		i++;
-		h++;
-	}
-	if (h == 0 || h > 6 || (i < n && s[i] != ' ' && s[i] != '\t'))
-		return 0;
-	*t = s + i;
-	*tn = n - i;
-	trim(t, tn);
-	for (i = *tn; i > 0 && (*t)[i - 1] == '#'; i--)
-		;
-	if (i == 0 || (*t)[i - 1] == ' ' || (*t)[i - 1] == '\t') {
-		*tn = i;
-		trim(t, tn);
-	}
-	*level = (int)h;
-	return 1;
-}
-
-int psg_setext(const char *s, size_t n)
-{
-	size_t i = md_indent(s, n), k;
-	char c;
-
-	if (i >= n || (s[i] != '=' && s[i] != '-'))
-		return 0;
-	c = s[i];
-	for (k = i; k < n && s[k] == c; k++)
-		;
-	if (!blank(s + k, n - k) || (c == '-' && k - i < 2))
-		return 0;
-	return c == '=' ? 1 : 2;
-}
-
 /* "***", "---", "___" (three or more, spaces allowed between). */
 static int md_rule(const char *s, size_t n)
 {
-	size_t i = md_indent(s, n), cnt = 0;
+	size_t i = mdl_indent(s, n), cnt = 0;
 	char c;
 
 	if (i >= n || (s[i] != '*' && s[i] != '-' && s[i] != '_'))
@@ -609,21 +547,6 @@ static int md_rule(const char *s, size_t n)
 			return 0;
 	}
 	return cnt >= 3;
-}
-
-/* An opening or closing fence: its character and length, else 0. */
-static size_t md_fence(const char *s, size_t n, char *ch)
-{
-	size_t i = md_indent(s, n), k;
-
-	if (i >= n || (s[i] != '`' && s[i] != '~'))
-		return 0;
-	for (k = i; k < n && s[k] == s[i]; k++)
-		;
-	if (k - i < 3)
-		return 0;
-	*ch = s[i];
-	return k - i;
 }
 
 static void md_open(struct mdr *m, enum mdb b, long no)
@@ -668,14 +591,14 @@ static void md_line(struct mdr *m, const char *l, size_t ln, long no,
 
 	if (m->blk == MD_FENCE) {
 		psg_text(m->p, l, ln, no, PSG_NEWLINE);
-		if (md_fence(l, ln, &ch) >= m->fence_len && ch == m->fence_ch &&
-		    blank(l + indent_of(l, ln) + m->fence_len,
+		if (mdl_fence(l, ln, &ch) >= m->fence_len && ch == m->fence_ch &&
+		    mdl_blank(l + indent_of(l, ln) + m->fence_len,
 			  ln - indent_of(l, ln) - m->fence_len))
 			md_close(m);
 		return;
 	}
 	if (m->blk == MD_PARA && m->para_lines == 1 &&
-	    (level = psg_setext(l, ln)) > 0) {
+	    (level = mdl_setext(l, ln)) > 0) {
 		t = m->prev;
 		tn = m->prevn;
 		m->p->open = 0; /* the paragraph was the heading */
@@ -683,12 +606,12 @@ static void md_line(struct mdr *m, const char *l, size_t ln, long no,
 		psg_heading(m->p, level, t, tn);
 		return;
 	}
-	if (md_atx(l, ln, &level, &t, &tn)) {
+	if (mdl_atx(l, ln, &level, &t, &tn)) {
 		md_close(m);
 		psg_heading(m->p, level, t, tn);
 		return;
 	}
-	if ((fl = md_fence(l, ln, &ch)) > 0) {
+	if ((fl = mdl_fence(l, ln, &ch)) > 0) {
 		md_close(m);
 		md_open(m, MD_FENCE, no);
 		m->fence_ch = ch;
@@ -745,7 +668,7 @@ void psg_read_md(struct psg *p, const char *s, size_t n)
 	m.p = p;
 	while (p->rc == 0 && next_line(s, n, &i, &l, &ln)) {
 		no++;
-		if (m.blk != MD_FENCE && blank(l, ln)) {
+		if (m.blk != MD_FENCE && mdl_blank(l, ln)) {
 			if (m.blk != MD_LIST && m.blk != MD_CODE)
 				md_close(&m);
 			else if (m.blk == MD_CODE)

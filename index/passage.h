@@ -81,9 +81,4 @@ void psg_read_md(struct psg *p, const char *text, size_t len);
  * out. */
 int psg_reflow_md(const char *text, size_t len, struct buf *out);
 
-/* Setext underline: a line of '=' (level 1) or of at least two '-'
- * (level 2), up to three spaces of indentation, trailing blanks allowed.
- * Returns the level or 0. */
-int psg_setext(const char *s, size_t n);
-
 #endif
