@@ -17,6 +17,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "../util/dl.h"
 #include "../util/utf8.h"
 
 #define XML_SONAME "libxml2.so.2"
@@ -29,32 +30,16 @@ static int api_ok;
 static char api_error[256];
 static pthread_once_t api_once = PTHREAD_ONCE_INIT;
 
-static int resolve(void *lib, const char *name, void *slot)
-{
-	void *p = dlsym(lib, name);
-
-	if (p == NULL) {
-		snprintf(api_error, sizeof(api_error), "%s: no symbol %s",
-			 XML_SONAME, name);
-		return -1;
-	}
-	memcpy(slot, &p, sizeof(p)); /* ISO C: no cast from void * */
-	return 0;
-}
-
 static void load(void)
 {
-	void *lib = dlopen(XML_SONAME, RTLD_NOW | RTLD_LOCAL);
-	const char *why;
+	void *lib = dl_open(XML_SONAME, api_error, sizeof(api_error));
 
-	if (lib == NULL) {
-		why = dlerror();
-		snprintf(api_error, sizeof(api_error), "%s",
-			 why ? why : XML_SONAME ": cannot open");
+	if (lib == NULL)
 		return;
-	}
-	if (resolve(lib, "htmlReadMemory", &read_memory) != 0 ||
-	    resolve(lib, "xmlFreeDoc", &free_doc) != 0) {
+	if (dl_sym(lib, XML_SONAME, "htmlReadMemory", &read_memory, api_error,
+		   sizeof(api_error)) != 0 ||
+	    dl_sym(lib, XML_SONAME, "xmlFreeDoc", &free_doc, api_error,
+		   sizeof(api_error)) != 0) {
 		dlclose(lib);
 		return;
 	}

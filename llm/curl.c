@@ -12,27 +12,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/dl.h"
+
 #define CURL_SONAME "libcurl.so.4"
 
 static struct llm_curl api;
 static int api_ok;
 static char api_error[256];
 static pthread_once_t api_once = PTHREAD_ONCE_INIT;
-
-/* dlsym() returns void *; ISO C has no cast from it to a function
- * pointer, so the bytes are copied into the slot instead. */
-static int resolve(void *lib, const char *name, void *slot)
-{
-	void *p = dlsym(lib, name);
-
-	if (p == NULL) {
-		snprintf(api_error, sizeof(api_error), "%s: no symbol %s",
-			 CURL_SONAME, name);
-		return -1;
-	}
-	memcpy(slot, &p, sizeof(p));
-	return 0;
-}
 
 /* Runs once: open the library and fill api, or record why not. */
 static void load(void)
@@ -51,18 +38,14 @@ static void load(void)
 		{"curl_slist_append", &api.slist_append},
 		{"curl_slist_free_all", &api.slist_free_all},
 	};
-	void *lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *lib = dl_open(CURL_SONAME, api_error, sizeof(api_error));
 	size_t i;
 
-	if (lib == NULL) {
-		const char *why = dlerror();
-
-		snprintf(api_error, sizeof(api_error), "%s",
-			 why ? why : CURL_SONAME ": cannot open");
+	if (lib == NULL)
 		return;
-	}
 	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		if (resolve(lib, syms[i].name, syms[i].slot) != 0) {
+		if (dl_sym(lib, CURL_SONAME, syms[i].name, syms[i].slot,
+			   api_error, sizeof(api_error)) != 0) {
 			dlclose(lib);
 			return;
 		}
