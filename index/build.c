@@ -393,53 +393,66 @@ fail:
 	return b->err.code;
 }
 
-int idx_build_source_stat(struct idx_build *b, long long size,
-			  long long mtime, const char *hash)
+/* Prepare sql on b's database; NULL, with the builder's sticky error
+ * set, on failure. */
+static sqlite3_stmt *prepare(struct idx_build *b, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
+	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Step a bound one-shot statement to its end and finalize it: 0, or the
+ * builder's sticky error. */
+static int run_once(struct idx_build *b, sqlite3_stmt *st)
+{
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+		sqlite3_finalize(st);
+		return b->err.code;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int idx_build_source_stat(struct idx_build *b, long long size,
+			  long long mtime, const char *hash)
+{
+	sqlite3_stmt *st;
+
 	if (build_failed(b))
 		return b->err.code;
-	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET size = ?, mtime = ?, "
-				      "hash = ? WHERE id = ?", -1, &st,
-			       NULL) != SQLITE_OK)
-		goto fail;
+	st = prepare(b, "UPDATE sources SET size = ?, mtime = ?, hash = ? "
+			"WHERE id = ?");
+	if (st == NULL)
+		return b->err.code;
 	sqlite3_bind_int64(st, 1, size);
 	sqlite3_bind_int64(st, 2, mtime);
 	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, b->src_id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	return 0;
-fail:
-	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
-	sqlite3_finalize(st);
-	return b->err.code;
+	return run_once(b, st);
 }
 
 int idx_build_source_kind(struct idx_build *b, int kind, const char *format)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 
 	if (build_failed(b))
 		return b->err.code;
 	if (b->src_row == 0)
 		return 0;
-	if (sqlite3_prepare_v2(b->db, "UPDATE sources SET kind = ?, format = ? "
-				      "WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
+	st = prepare(b, "UPDATE sources SET kind = ?, format = ? WHERE id = ?");
+	if (st == NULL)
+		return b->err.code;
 	sqlite3_bind_int(st, 1, kind);
 	sqlite3_bind_text(st, 2, format, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, b->src_row);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	return 0;
-fail:
-	qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
-	sqlite3_finalize(st);
-	return b->err.code;
+	return run_once(b, st);
 }
 
 int idx_finish_source(struct idx_build *b)
@@ -1056,6 +1069,20 @@ int idx_build_close_db(struct idx_build *b, struct qerr *err)
 	return rc;
 }
 
+int idx_write_pending(struct idx_build *b, struct qerr *err)
+{
+	int rc;
+
+	if (idx_build_status(b, err) != 0)
+		return err ? err->code : QERR_IO;
+	sqlite3_finalize(b->ins_doc);
+	b->ins_doc = NULL;
+	rc = idx_write_terms(b, err);
+	if (rc == 0)
+		rc = idx_write_segment(b, err);
+	return rc;
+}
+
 int idx_build_commit(struct idx_build *b, struct qerr *err)
 {
 	char dir[4096], num[32];
@@ -1068,15 +1095,7 @@ int idx_build_commit(struct idx_build *b, struct qerr *err)
 		idx_build_abort(b);
 		return QERR_IO;
 	}
-	if (idx_build_status(b, err) != 0) {
-		idx_build_abort(b);
-		return err ? err->code : QERR_IO;
-	}
-	sqlite3_finalize(b->ins_doc);
-	b->ins_doc = NULL;
-	rc = idx_write_terms(b, err);
-	if (rc == 0)
-		rc = idx_write_segment(b, err);
+	rc = idx_write_pending(b, err);
 	if (rc == 0) {
 		/* (the buckets were written with the terms) */
 		snprintf(num, sizeof(num), "%lld", b->gen + 1);

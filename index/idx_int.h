@@ -205,6 +205,11 @@ int idx_write_terms(struct idx_build *b, struct qerr *err);
  * rows (a full build's always, an update's when it added records) and
  * the aliases. */
 int idx_write_segment(struct idx_build *b, struct qerr *err);
+/* A commit's first steps, full build or update alike: the sticky status,
+ * then the pending terms (idx_write_terms) and the new segment
+ * (idx_write_segment).  0, or the error in err; the caller aborts b after
+ * its own steps either way. */
+int idx_write_pending(struct idx_build *b, struct qerr *err);
 /* Write the meta counts and stamps of b; "created" or "updated" by
  * b->update. */
 int idx_write_meta(struct idx_build *b, struct qerr *err);

@@ -849,15 +849,7 @@ int idx_update_commit(struct idx_build *b, struct qerr *err)
 {
 	int rc;
 
-	if (idx_build_status(b, err) != 0) {
-		idx_build_abort(b);
-		return err ? err->code : QERR_IO;
-	}
-	sqlite3_finalize(b->ins_doc);
-	b->ins_doc = NULL;
-	rc = idx_write_terms(b, err);
-	if (rc == 0)
-		rc = idx_write_segment(b, err);
+	rc = idx_write_pending(b, err);
 	if (rc == 0 && vb_refresh(b, err) != 0)
 		rc = QERR_IO;
 	if (rc == 0)
