@@ -141,8 +141,7 @@ static void test_norms_size(void **state)
 static void test_meta_counts(void **state)
 {
 	static const char *const sql[] = {
-		"UPDATE meta SET value = '9223372036854775807' WHERE key = "
-		"'maxdoc'",
+		"UPDATE meta SET value = '9223372036854775807' WHERE key = 'maxdoc'",
 		"UPDATE meta SET value = '-1' WHERE key = 'ndocs'",
 		"UPDATE meta SET value = '3' WHERE key = 'ndocs'",
 		"UPDATE meta SET value = '4x' WHERE key = 'maxdoc'",
