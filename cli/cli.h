@@ -170,11 +170,16 @@ void cli_warn_cut(const struct rank_query *rq);
  * cli_results_clear).  0 or QERR_IO. */
 int cli_explain(struct idx *x, const struct rank_query *rq,
 		const struct rank_params *p, struct cli_result *res, int n);
-/* Fill res[i].snip for rq (snip_make, SNIP_CHARS), and res[i].marked as
- * well when marked is set (the whole answer, for printing it with
- * highlights).  Freed by cli_results_clear.  0 or QERR_IO with err set. */
+/* Does plain output on o show r's snippet rather than its whole text?
+ * (A passage, or a Q&A answer over CLI_LONG_ANSWER bytes, unless --full.) */
+int cli_shows_snippet(const struct cli_out *o, const struct cli_result *r);
+/* Fill res[i].snip for rq (snip_make, SNIP_CHARS) where it is shown: for
+ * every result when all is set (JSON, LLM context), else where
+ * cli_shows_snippet; and, on a colour terminal, res[i].marked for a whole
+ * text that is shown (to print it with highlights).  Freed by
+ * cli_results_clear.  0 or QERR_IO with err set. */
 int cli_snippets(const struct rank_query *rq, struct cli_result *res, int n,
-		 int marked, struct qerr *err);
+		 const struct cli_out *o, int all, struct qerr *err);
 void cli_results_clear(struct cli_result *res, int n);
 
 /* Decide colour and width for fp (isatty, NO_COLOR, COLUMNS). */

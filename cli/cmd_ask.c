@@ -183,7 +183,8 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 		rc = qerr_set(&err, QERR_IO, "out of memory");
 	}
 	if (rc == 0)
-		rc = cli_snippets(&run.q, res, n, out->color, &err);
+		rc = cli_snippets(&run.q, res, n, out,
+				  out->json || o->s.llm, &err);
 	a.query = q;
 	a.rq = &run.q;
 	a.res = res;

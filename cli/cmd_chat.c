@@ -363,7 +363,8 @@ static int turn(struct chat *c, const char *q)
 	rank_run_init(&run, want, c->threshold);
 	rc = cli_retrieve(c->x, c->t, &c->params, resolved, &run, res, &n, &err);
 	if (rc == 0)
-		rc = cli_snippets(&run.q, res, n, c->out.color, &err);
+		rc = cli_snippets(&run.q, res, n, &c->out, c->out.json || c->llm,
+				  &err);
 	declined = run.declined;
 	rank_run_clear(&run);
 	if (rc != 0) {

@@ -186,13 +186,20 @@ void cli_print_wrapped(const struct cli_out *o, const char *text, int indent)
  * snippet (the passage is the document's, not an answer written for a
  * question), a Q&A record's whole answer unless it is long; with --full
  * the whole text (marked when cli_snippets was asked to). */
+int cli_shows_snippet(const struct cli_out *o, const struct cli_result *r)
+{
+	const char *a = r->doc.answer ? r->doc.answer : "";
+
+	return !o->full &&
+	       (r->doc.kind == IDX_KIND_PASSAGE || strlen(a) > CLI_LONG_ANSWER);
+}
+
 static void print_answer_text(const struct cli_out *o,
 			      const struct cli_result *r)
 {
 	const char *a = r->doc.answer ? r->doc.answer : "";
 
-	if (!o->full && r->snip.text &&
-	    (r->doc.kind == IDX_KIND_PASSAGE || strlen(a) > CLI_LONG_ANSWER))
+	if (r->snip.text && cli_shows_snippet(o, r))
 		print_marked(o, r->snip.text, 3, &r->snip);
 	else
 		print_marked(o, a, 3, r->marked.text ? &r->marked : NULL);

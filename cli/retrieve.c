@@ -93,16 +93,18 @@ int cli_explain(struct idx *x, const struct rank_query *rq,
 }
 
 int cli_snippets(const struct rank_query *rq, struct cli_result *res, int n,
-		 int marked, struct qerr *err)
+		 const struct cli_out *o, int all, struct qerr *err)
 {
 	int i, rc = 0;
 
 	for (i = 0; rc == 0 && i < n; i++) {
 		const char *a = res[i].doc.answer ? res[i].doc.answer : "";
+		int shown = cli_shows_snippet(o, &res[i]);
 
-		rc = snip_make(rq, res[i].doc.question, a, strlen(a),
-			       SNIP_CHARS, &res[i].snip, err);
-		if (rc == 0 && marked)
+		if (all || shown)
+			rc = snip_make(rq, res[i].doc.question, a, strlen(a),
+				       SNIP_CHARS, &res[i].snip, err);
+		if (rc == 0 && o->color && !shown)
 			rc = snip_make(rq, NULL, a, strlen(a), 0,
 				       &res[i].marked, err);
 	}
