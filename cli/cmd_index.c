@@ -7,6 +7,7 @@
 
 #include "../index/convert.h"
 #include "../util/buf.h"
+#include "../util/fileio.h"
 #include "cli.h"
 #include "options.h"
 
@@ -55,36 +56,18 @@ static void usage(FILE *fp)
 		"  -h, --help  this help\n");
 }
 
-/* $XDG_CONFIG_HOME/quarry/config, else ~/.config/quarry/config. */
-static char *config_path(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	struct buf b = BUF_INIT;
-
-	if (xdg && *xdg == '/') {
-		buf_puts(&b, xdg);
-	} else {
-		buf_puts(&b, home && *home ? home : ".");
-		buf_puts(&b, "/.config");
-	}
-	if (buf_puts(&b, "/quarry/config") != 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
-}
-
 /* The shipped converters, then the config file's; --convert comes after. */
 static int load_converters(struct conv *cv, struct qerr *err)
 {
-	char *path = config_path();
+	char *path = fio_config_path();
 	int rc;
 
-	if (path == NULL || conv_defaults(cv) != 0) {
+	if (conv_defaults(cv) != 0) {
 		free(path);
 		return qerr_set(err, QERR_IO, "out of memory");
 	}
-	rc = conv_load_config(cv, path, err);
+	/* (no path: neither XDG_CONFIG_HOME nor HOME says where it is) */
+	rc = path ? conv_load_config(cv, path, err) : 0;
 	free(path);
 	return rc;
 }

@@ -45,28 +45,6 @@ static int set_str(char **slot, const char *value, int secret)
 	return 0;
 }
 
-/* The config file path, or NULL when neither variable is set. Caller
- * frees. */
-static char *config_path(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	struct buf b = BUF_INIT;
-	int rc;
-
-	if (xdg != NULL && xdg[0] == '/')
-		rc = buf_puts(&b, xdg) | buf_puts(&b, "/quarry/config");
-	else if (home != NULL && home[0] != '\0')
-		rc = buf_puts(&b, home) | buf_puts(&b, "/.config/quarry/config");
-	else
-		return NULL;
-	if (rc != 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
-}
-
 /* path with $HOME shown as ~, for messages. Caller frees. */
 static char *display_path(const char *path)
 {
@@ -227,7 +205,7 @@ static int read_file(struct llm_config *cfg, FILE *f, const char *shown,
 static int load_file(struct llm_config *cfg, char **warning,
 		     struct qerr *err)
 {
-	char *path = config_path(), *shown;
+	char *path = fio_config_path(), *shown;
 	struct stat st;
 	int saw_key = 0, rc, e, fd;
 	FILE *f = NULL;

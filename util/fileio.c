@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
+
+#include "buf.h"
 
 int fio_open_regular(const char *path, struct stat *st)
 {
@@ -27,4 +30,24 @@ fail:
 	close(fd);
 	errno = e;
 	return -1;
+}
+
+char *fio_config_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if (xdg != NULL && xdg[0] == '/')
+		rc = buf_puts(&b, xdg) | buf_puts(&b, "/quarry/config");
+	else if (home != NULL && home[0] != '\0')
+		rc = buf_puts(&b, home) | buf_puts(&b, "/.config/quarry/config");
+	else
+		return NULL;
+	if (rc != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
 }

@@ -19,4 +19,9 @@
  * FIFO, device, socket or directory. */
 int fio_open_regular(const char *path, struct stat *st);
 
+/* The user's config file: $XDG_CONFIG_HOME/quarry/config (an absolute
+ * XDG_CONFIG_HOME), else ~/.config/quarry/config.  NULL when neither
+ * variable gives a place, or when memory runs out.  Caller frees. */
+char *fio_config_path(void);
+
 #endif
