@@ -25,10 +25,17 @@
 #include "options.h"
 #include "eval.h"
 
-enum { SYS_BM25, SYS_TFIDF, SYS_FTS5, NSYS };
+/* SYS_FTS5_BEST is not run: it names the mean over collections of each
+ * one's better FTS5 set-up (by nDCG@10). */
+enum { SYS_BM25, SYS_TFIDF, SYS_FTS5, SYS_FTS5_STOP, SYS_FTS5_BEST, NSYS };
 
 static const char *const sys_name[NSYS] = {"quarry-bm25", "quarry-tfidf",
-					   "fts5"};
+					   "fts5", "fts5-stop", "best-fts5"};
+
+static int is_fts5(int sys)
+{
+	return sys == SYS_FTS5 || sys == SYS_FTS5_STOP;
+}
 
 struct eval_opts {
 	int run[NSYS]; /* which systems to score */
@@ -139,7 +146,7 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 	cli_getopt_init(&g, &spec, &s);
 	while (rc == 0 && (c = cli_getopt_next(&g, argc, argv)) != 0) {
 		switch (c) {
-		case 'F': o->run[SYS_FTS5] = 0; break;
+		case 'F': o->run[SYS_FTS5] = o->run[SYS_FTS5_STOP] = 0; break;
 		case 'P': o->per_query = optarg; break;
 		case 'X': o->check_pruning = 1; break;
 		case 'm': rc = parse_model(optarg, o); break;
@@ -445,9 +452,10 @@ static int fts5_search(void *ctx, const char *text, const char **ranked,
 	return eval_fts5_search(ctx, text, ranked, n, err);
 }
 
-/* Load the collection's records into FTS5 and score its ranking. */
-static int run_fts5(const struct eval_coll *c, FILE *pq, struct row *rows,
-		    int *nrows, struct qerr *err)
+/* Load the collection's records into FTS5 set up for sys (SYS_FTS5 or
+ * SYS_FTS5_STOP) and score its ranking. */
+static int run_fts5(const struct eval_coll *c, int sys, FILE *pq,
+		    struct row *rows, int *nrows, struct qerr *err)
 {
 	char *corpus = eval_path_join(c->dir, "corpus.jsonl");
 	struct eval_fts5 *f = NULL;
@@ -455,10 +463,11 @@ static int run_fts5(const struct eval_coll *c, FILE *pq, struct row *rows,
 
 	if (corpus == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
-	rc = eval_fts5_open(corpus, &f, err);
+	rc = eval_fts5_open(corpus,
+			    sys == SYS_FTS5 ? EVAL_FTS5_PLAIN : EVAL_FTS5_STOP,
+			    &f, err);
 	if (rc == 0)
-		rc = run_system(c, SYS_FTS5, fts5_search, f, pq, &rows[*nrows],
-				err);
+		rc = run_system(c, sys, fts5_search, f, pq, &rows[*nrows], err);
 	if (rc == 0)
 		(*nrows)++;
 	eval_fts5_close(f);
@@ -484,7 +493,9 @@ static int eval_dir(const char *dir, const char *name,
 	if (rc == 0 && (o->run[SYS_BM25] || o->run[SYS_TFIDF]))
 		rc = run_quarry(&c, o, tmpdir, pq, rows, nrows, err);
 	if (rc == 0 && o->run[SYS_FTS5])
-		rc = run_fts5(&c, pq, rows, nrows, err);
+		rc = run_fts5(&c, SYS_FTS5, pq, rows, nrows, err);
+	if (rc == 0 && o->run[SYS_FTS5_STOP])
+		rc = run_fts5(&c, SYS_FTS5_STOP, pq, rows, nrows, err);
 	eval_coll_clear(&c);
 	return rc;
 }
@@ -565,6 +576,79 @@ static double per_query_ms(const struct row *r)
 	return r->queries ? r->ms / r->queries : 0;
 }
 
+/* Is rows[i] the first row of its collection (rows come grouped)? */
+static int first_of_coll(const struct row *rows, int i)
+{
+	return i == 0 || strcmp(rows[i - 1].name, rows[i].name) != 0;
+}
+
+/* The row of system sys for collection name, or NULL. */
+static const struct row *find_row(const struct row *rows, int nrows,
+				  const char *name, int sys)
+{
+	int i;
+
+	for (i = 0; i < nrows; i++)
+		if (rows[i].sys == sys && strcmp(rows[i].name, name) == 0)
+			return &rows[i];
+	return NULL;
+}
+
+/* The better of collection name's two FTS5 rows by nDCG@10 (the plain one
+ * on a tie), or NULL when neither ran. */
+static const struct row *best_fts5(const struct row *rows, int nrows,
+				   const char *name)
+{
+	const struct row *a = find_row(rows, nrows, name, SYS_FTS5);
+	const struct row *b = find_row(rows, nrows, name, SYS_FTS5_STOP);
+
+	return a == NULL || (b && b->m.ndcg10 > a->m.ndcg10) ? b : a;
+}
+
+/* Append to mean[*nmean] the mean over collections (with judged queries)
+ * of each one's better FTS5 row, as system SYS_FTS5_BEST, when both FTS5
+ * set-ups ran. */
+static void add_best_mean(const struct row *rows, int nrows, struct row *mean,
+			  int *nmean)
+{
+	struct row *m = &mean[*nmean];
+	int i, k = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->name = "mean";
+	m->sys = SYS_FTS5_BEST;
+	for (i = 0; i < nrows; i++) {
+		const struct row *b;
+
+		if (!first_of_coll(rows, i) ||
+		    find_row(rows, nrows, rows[i].name, SYS_FTS5) == NULL ||
+		    find_row(rows, nrows, rows[i].name, SYS_FTS5_STOP) == NULL)
+			continue;
+		b = best_fts5(rows, nrows, rows[i].name);
+		if (b->queries == 0)
+			continue;
+		metrics_add(&m->m, &b->m);
+		m->queries += b->queries;
+		m->ms += b->ms;
+		k++;
+	}
+	if (k == 0)
+		return;
+	metrics_div(&m->m, k);
+	(*nmean)++;
+}
+
+/* The mean row of system sys, or NULL when it did not run. */
+static const struct row *mean_of(const struct row *mean, int nmean, int sys)
+{
+	int i;
+
+	for (i = 0; i < nmean; i++)
+		if (mean[i].sys == sys)
+			return &mean[i];
+	return NULL;
+}
+
 /* The mean row of the FTS5 anchor, or NULL when it did not run. */
 static const struct row *fts_mean(const struct row *mean, int nmean)
 {
@@ -582,6 +666,54 @@ static void print_row(FILE *fp, int w, const struct row *r)
 		r->name, sys_name[r->sys], r->m.ndcg10, r->m.map100,
 		r->m.mrr10, r->m.p1, r->m.recall100, r->queries,
 		per_query_ms(r));
+}
+
+static double gain(double a, double base)
+{
+	return base > 0 ? (a - base) / base : 0;
+}
+
+/* For each quarry system: its nDCG@10 against each collection's better
+ * FTS5 set-up, the collections it is ahead on and behind on, and the gain
+ * of its mean over the mean of the better set-ups. */
+static void print_vs_best(FILE *fp, const struct row *rows, int nrows,
+			  const struct row *mean, int nmean)
+{
+	const struct row *best = mean_of(mean, nmean, SYS_FTS5_BEST);
+	int sys, i;
+
+	if (best == NULL)
+		return;
+	for (i = 0; i < nrows; i++) {
+		const struct row *b;
+
+		if (!first_of_coll(rows, i))
+			continue;
+		b = best_fts5(rows, nrows, rows[i].name);
+		fprintf(fp, "better FTS5 set-up on %s: %s (nDCG@10 %.4f)\n",
+			rows[i].name, sys_name[b->sys], b->m.ndcg10);
+	}
+	for (sys = SYS_BM25; sys <= SYS_TFIDF; sys++) {
+		const struct row *m = mean_of(mean, nmean, sys);
+		int ahead = 0, behind = 0;
+
+		if (m == NULL)
+			continue;
+		fprintf(fp, "%s vs best-fts5:", sys_name[sys]);
+		for (i = 0; i < nrows; i++) {
+			const struct row *q = &rows[i], *b;
+
+			if (q->sys != sys)
+				continue;
+			b = best_fts5(rows, nrows, q->name);
+			ahead += q->m.ndcg10 > b->m.ndcg10;
+			behind += q->m.ndcg10 < b->m.ndcg10;
+			fprintf(fp, " %s %+.1f%%", q->name,
+				100.0 * gain(q->m.ndcg10, b->m.ndcg10));
+		}
+		fprintf(fp, "; ahead on %d, behind on %d; mean nDCG@10 %+.1f%%\n",
+			ahead, behind, 100.0 * gain(m->m.ndcg10, best->m.ndcg10));
+	}
 }
 
 static void print_table(FILE *fp, const struct row *rows, int nrows,
@@ -606,7 +738,7 @@ static void print_table(FILE *fp, const struct row *rows, int nrows,
 			fprintf(fp, "unjudged queries: %d (%s)\n",
 				rows[i].unjudged, rows[i].name);
 	for (i = 0; anchor && i < nmean; i++) {
-		if (mean[i].sys == SYS_FTS5)
+		if (is_fts5(mean[i].sys) || mean[i].sys == SYS_FTS5_BEST)
 			continue;
 		if (anchor->m.ndcg10 > 0)
 			fprintf(fp, "%s vs fts5: mean nDCG@10 %+.1f%%\n",
@@ -617,6 +749,7 @@ static void print_table(FILE *fp, const struct row *rows, int nrows,
 			fprintf(fp, "%s vs fts5: mean nDCG@10 n/a (fts5 is 0)\n",
 				sys_name[mean[i].sys]);
 	}
+	print_vs_best(fp, rows, nrows, mean, nmean);
 }
 
 static json_t *row_json(const struct row *r)
@@ -633,13 +766,16 @@ static int print_json(FILE *fp, const struct row *rows, int nrows,
 		      const struct row *mean, int nmean, int ncoll)
 {
 	const struct row *anchor = fts_mean(mean, nmean);
+	const struct row *best = mean_of(mean, nmean, SYS_FTS5_BEST);
 	json_t *root = json_object(), *colls = json_array(), *means = json_array();
+	json_t *bests = json_array();
 	int i, unjudged = 0, rc = 0;
 
-	if (root == NULL || colls == NULL || means == NULL) {
+	if (root == NULL || colls == NULL || means == NULL || bests == NULL) {
 		json_decref(root);
 		json_decref(colls);
 		json_decref(means);
+		json_decref(bests);
 		return QERR_IO;
 	}
 	for (i = 0; i < nrows; i++) {
@@ -655,13 +791,31 @@ static int print_json(FILE *fp, const struct row *rows, int nrows,
 
 		json_object_del(o, "name");
 		json_object_set_new(o, "collections", json_integer(ncoll));
-		if (anchor && mean[i].sys != SYS_FTS5 && anchor->m.ndcg10 > 0)
+		if (anchor && !is_fts5(mean[i].sys) &&
+		    mean[i].sys != SYS_FTS5_BEST && anchor->m.ndcg10 > 0)
 			json_object_set_new(
 				o, "ndcg10_vs_fts5",
 				json_real((mean[i].m.ndcg10 - anchor->m.ndcg10) /
 					  anchor->m.ndcg10));
+		if (best && mean[i].sys <= SYS_TFIDF && best->m.ndcg10 > 0)
+			json_object_set_new(o, "ndcg10_vs_best_fts5",
+					    json_real(gain(mean[i].m.ndcg10,
+							   best->m.ndcg10)));
 		json_array_append_new(means, o);
 	}
+	for (i = 0; best && i < nrows; i++) {
+		const struct row *b;
+
+		if (!first_of_coll(rows, i))
+			continue;
+		b = best_fts5(rows, nrows, rows[i].name);
+		json_array_append_new(bests,
+				      json_pack("{s:s, s:s, s:f}", "name",
+						b->name, "system",
+						sys_name[b->sys], "ndcg10",
+						b->m.ndcg10));
+	}
+	json_object_set_new(root, "best_fts5", bests);
 	json_object_set_new(root, "collections", colls);
 	json_object_set_new(root, "mean", means);
 	json_object_set_new(root, "unjudged", json_integer(unjudged));
@@ -748,6 +902,7 @@ static int eval_all(const struct eval_opts *o, const char **dirs,
 	}
 	if (rc == 0) {
 		nmean = mean_rows(rows, nrows, mean, &ncoll);
+		add_best_mean(rows, nrows, mean, &nmean);
 		if (o->json)
 			rc = print_json(stdout, rows, nrows, mean, nmean, ncoll);
 		else
@@ -785,6 +940,7 @@ int cmd_eval(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.run[SYS_BM25] = 1;
 	o.run[SYS_FTS5] = 1;
+	o.run[SYS_FTS5_STOP] = 1;
 	rc = parse_opts(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? QERR_OK : rc;
