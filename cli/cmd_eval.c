@@ -37,8 +37,13 @@ static int is_fts5(int sys)
 	return sys == SYS_FTS5 || sys == SYS_FTS5_STOP;
 }
 
+/* The decline trade-off's thresholds: 0, 0.05, ..., 1. */
+#define DECLINE_STEPS 21
+#define DECLINE_STEP 0.05
+
 struct eval_opts {
 	int run[NSYS]; /* which systems to score */
+	int declines;  /* show the decline trade-off */
 	int json;
 	const char *per_query; /* TSV path or NULL */
 	int check_pruning;     /* compare MaxScore with exhaustive scoring */
@@ -54,6 +59,11 @@ struct row {
 	int queries;
 	double ms; /* total ranking time */
 	int unjudged;
+	/* quarry-bm25 on a collection with unjudged queries: how many of the
+	 * answerable (judged) and unanswerable (unjudged) queries would be
+	 * declined at threshold i * DECLINE_STEP */
+	int has_declines;
+	int dec_ans[DECLINE_STEPS], dec_una[DECLINE_STEPS];
 };
 
 /* Ranks text; fills ranked[0..*n) with doc ids, valid until the next call.
@@ -64,6 +74,7 @@ typedef int (*search_fn)(void *ctx, const char *text, const char **ranked,
 /* eval's own options; its --model also takes "both". */
 static const struct option own_opts[] = {
 	{"check-pruning", no_argument, NULL, 'X'},
+	{"declines", no_argument, NULL, 'D'},
 	{"model", required_argument, NULL, 'm'},
 	{"no-fts5", no_argument, NULL, 'F'},
 	{"per-query", required_argument, NULL, 'P'},
@@ -99,6 +110,11 @@ static void usage(FILE *fp)
 		"                    for collections with unjudged queries (taken\n"
 		"                    as unanswerable) prints how many of each kind\n"
 		"                    would be declined\n"
+		"  --declines        for those collections also the trade-off: at\n"
+		"                    each threshold from 0 to 1 in steps of 0.05,\n"
+		"                    the share of unanswerable and of answerable\n"
+		"                    questions declined (nothing found, or the best\n"
+		"                    answer's confidence below the threshold)\n"
 		"  --check-pruning   also rank every query exhaustively and check\n"
 		"                    that MaxScore gave the same records and\n"
 		"                    scores (exit 3 if not)\n"
@@ -146,6 +162,7 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 	cli_getopt_init(&g, &spec, &s);
 	while (rc == 0 && (c = cli_getopt_next(&g, argc, argv)) != 0) {
 		switch (c) {
+		case 'D': o->declines = 1; break;
 		case 'F': o->run[SYS_FTS5] = o->run[SYS_FTS5_STOP] = 0; break;
 		case 'P': o->per_query = optarg; break;
 		case 'X': o->check_pruning = 1; break;
@@ -262,22 +279,36 @@ static int declines(struct qctx *q, const char *text, struct qerr *err)
 	return q->best.declined;
 }
 
+/* Count text into dec[i] for each trade-off threshold i * DECLINE_STEP
+ * that declines it: nothing found, or the best confidence below it. */
+static void count_curve(const struct rank_run *r, int *dec)
+{
+	int i;
+
+	for (i = 0; i < DECLINE_STEPS; i++)
+		dec[i] += r->nhits == 0 ||
+			  r->confidence[0] < i * DECLINE_STEP - 1e-9;
+}
+
 /* For collections with unanswerable (unjudged) questions: how many of
- * each kind ask would decline. */
+ * each kind ask would decline, and (into row) the trade-off. */
 static int report_declines(struct qctx *q, const struct eval_coll *c,
-			   struct qerr *err)
+			   struct row *row, struct qerr *err)
 {
 	int i, d, ans = 0, una = 0;
 
+	row->has_declines = 1;
 	for (i = 0; i < c->nq; i++) {
 		if ((d = declines(q, c->q[i].text, err)) < 0)
 			return err ? err->code : QERR_IO;
 		ans += d;
+		count_curve(&q->best, row->dec_ans);
 	}
 	for (i = 0; i < c->unjudged; i++) {
 		if ((d = declines(q, c->utext[i], err)) < 0)
 			return err ? err->code : QERR_IO;
 		una += d;
+		count_curve(&q->best, row->dec_una);
 	}
 	printf("declined at threshold %.2f in %s: answerable %d/%d (%.1f%%), "
 	       "unanswerable %d/%d (%.1f%%)\n", q->best.threshold, c->name, ans,
@@ -401,7 +432,7 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 	char *corpus = eval_path_join(c->dir, "corpus.jsonl");
 	char *db = eval_path_join(tmpdir, "index.db");
 	struct ingest_cb cb = {cli_on_warn, NULL, NULL, NULL};
-	int rc, sys;
+	int rc, sys, bm25_row = -1;
 
 	memset(&q, 0, sizeof(q));
 	q.params = o->params;
@@ -421,12 +452,14 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 		q.params.model = sys == SYS_BM25 ? RANK_BM25 : RANK_TFIDF;
 		rc = run_system(c, sys, quarry_search, &q, pq, &rows[*nrows],
 				err);
+		if (rc == 0 && sys == SYS_BM25)
+			bm25_row = *nrows;
 		if (rc == 0)
 			(*nrows)++;
 	}
-	if (rc == 0 && c->unjudged > 0 && o->run[SYS_BM25]) {
+	if (rc == 0 && c->unjudged > 0 && bm25_row >= 0) {
 		q.params.model = RANK_BM25;
-		rc = report_declines(&q, c, err);
+		rc = report_declines(&q, c, &rows[bm25_row], err);
 	}
 	if (rc == 0 && q.check) {
 		printf("pruning check %s: %ld of %ld queries identical to "
@@ -716,8 +749,30 @@ static void print_vs_best(FILE *fp, const struct row *rows, int nrows,
 	}
 }
 
+/* The decline trade-off of each collection that has one. */
+static void print_declines(FILE *fp, const struct row *rows, int nrows)
+{
+	int i, t;
+
+	for (i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+
+		if (!r->has_declines)
+			continue;
+		fprintf(fp, "declines in %s (%d unanswerable, %d answerable):\n"
+			    "threshold  unanswerable declined  answerable declined\n",
+			r->name, r->unjudged, r->queries);
+		for (t = 0; t < DECLINE_STEPS; t++)
+			fprintf(fp, "%9.2f  %5d %6.1f%%            %5d %6.1f%%\n",
+				t * DECLINE_STEP, r->dec_una[t],
+				r->unjudged ? 100.0 * r->dec_una[t] / r->unjudged : 0.0,
+				r->dec_ans[t],
+				r->queries ? 100.0 * r->dec_ans[t] / r->queries : 0.0);
+	}
+}
+
 static void print_table(FILE *fp, const struct row *rows, int nrows,
-			const struct row *mean, int nmean)
+			const struct row *mean, int nmean, int declines)
 {
 	const struct row *anchor = fts_mean(mean, nmean);
 	int w = 10, i;
@@ -750,6 +805,23 @@ static void print_table(FILE *fp, const struct row *rows, int nrows,
 				sys_name[mean[i].sys]);
 	}
 	print_vs_best(fp, rows, nrows, mean, nmean);
+	if (declines)
+		print_declines(fp, rows, nrows);
+}
+
+/* The trade-off of r as [{"threshold","unanswerable","answerable"}], the
+ * counts declined (out of "unjudged" and "queries"). */
+static json_t *declines_json(const struct row *r)
+{
+	json_t *a = json_array();
+	int t;
+
+	for (t = 0; a && t < DECLINE_STEPS; t++)
+		json_array_append_new(a, json_pack("{s:f, s:i, s:i}", "threshold",
+						   t * DECLINE_STEP,
+						   "unanswerable", r->dec_una[t],
+						   "answerable", r->dec_ans[t]));
+	return a;
 }
 
 static json_t *row_json(const struct row *r)
@@ -763,7 +835,7 @@ static json_t *row_json(const struct row *r)
 }
 
 static int print_json(FILE *fp, const struct row *rows, int nrows,
-		      const struct row *mean, int nmean, int ncoll)
+		      const struct row *mean, int nmean, int ncoll, int declines)
 {
 	const struct row *anchor = fts_mean(mean, nmean);
 	const struct row *best = mean_of(mean, nmean, SYS_FTS5_BEST);
@@ -782,6 +854,8 @@ static int print_json(FILE *fp, const struct row *rows, int nrows,
 		json_t *o = row_json(&rows[i]);
 
 		json_object_set_new(o, "unjudged", json_integer(rows[i].unjudged));
+		if (declines && rows[i].has_declines)
+			json_object_set_new(o, "declines", declines_json(&rows[i]));
 		json_array_append_new(colls, o);
 		if (i == 0 || strcmp(rows[i - 1].name, rows[i].name) != 0)
 			unjudged += rows[i].unjudged;
@@ -904,9 +978,11 @@ static int eval_all(const struct eval_opts *o, const char **dirs,
 		nmean = mean_rows(rows, nrows, mean, &ncoll);
 		add_best_mean(rows, nrows, mean, &nmean);
 		if (o->json)
-			rc = print_json(stdout, rows, nrows, mean, nmean, ncoll);
+			rc = print_json(stdout, rows, nrows, mean, nmean, ncoll,
+					o->declines);
 		else
-			print_table(stdout, rows, nrows, mean, nmean);
+			print_table(stdout, rows, nrows, mean, nmean,
+				    o->declines);
 		if (rc != 0)
 			qerr_set(err, rc, "writing the results failed");
 	}
