@@ -96,7 +96,7 @@ static void usage(FILE *fp)
 		"query with qrels is ranked (top 100) by quarry and by two SQLite\n"
 		"FTS5 set-ups over the same records: fts5, bm25() with the porter\n"
 		"unicode61 tokenizer and every word of the question; fts5-stop, the\n"
-		"same without the 33 English stop words of Lucene's StopAnalyzer\n"
+		"same without the 127 words of Snowball's English stop word list\n"
 		"(unless the question has no other word) and with the title column\n"
 		"weighted 2.  best-fts5 is the better of the two on each collection\n"
 		"by nDCG@10; quarry's gain is shown against fts5 and against it.\n"
