@@ -32,6 +32,8 @@ int cmd_ask(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 /* "quarry: error: ..." / "quarry: warning: ..." / "quarry: ..." (a
  * note: what a command did) on stderr, one line, made safe for a terminal. */
