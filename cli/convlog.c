@@ -1,17 +1,21 @@
 /* convlog.c - the conversation log's storage (schema: convlog.h).
  *
  * One process writes a few exchanges at most, so the cost that matters is
- * opening: the file is created 0600 before SQLite sees it (SQLite gives
- * its -wal and -shm files the database file's mode), the schema is only
- * created when user_version says the file is new, and a commit in WAL
- * mode with synchronous=NORMAL does no fsync.  No checkpoint on close
- * either: the WAL is folded back by SQLite's autocheckpoint, now and
- * then, not by every `quarry ask`. */
+ * opening and one commit: the file is created 0600 before SQLite sees it
+ * (SQLite gives its journal the database file's mode), the schema is only
+ * created when user_version says the file is new, and commits go through
+ * a rollback journal with synchronous=OFF: no fsync.  Not WAL: the first
+ * connection of every process rebuilds the WAL index by reading the
+ * whole WAL, and folding the WAL back at close costs fsyncs.  What
+ * synchronous=OFF risks is a log torn by a power cut (an interrupted
+ * process is rolled back as usual); such a log is reported as damaged
+ * and never stops an answer. */
 #include "convlog.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,22 +28,17 @@
 
 struct clog {
 	sqlite3 *db;
-	sqlite3_stmt *conv, *exch, *hit; /* the inserts, prepared once */
+	sqlite3_stmt *exch; /* the insert, prepared once */
+	struct buf hits;    /* the hits column being written */
 	char *path;
 };
 
 static const char schema[] =
-	"CREATE TABLE conversation(id INTEGER PRIMARY KEY,"
-	" started TEXT NOT NULL, command TEXT NOT NULL);"
-	"CREATE TABLE exchange(id INTEGER PRIMARY KEY,"
-	" cid INTEGER NOT NULL REFERENCES conversation(id),"
-	" time TEXT NOT NULL, question TEXT NOT NULL, resolved TEXT,"
-	" kind INTEGER NOT NULL, shown INTEGER NOT NULL,"
-	" answered INTEGER NOT NULL, reply TEXT, model TEXT);"
-	"CREATE INDEX exchange_cid ON exchange(cid, id);"
-	"CREATE TABLE hit(exchange INTEGER NOT NULL, rank INTEGER NOT NULL,"
-	" id TEXT, source TEXT, line INTEGER, score REAL,"
-	" PRIMARY KEY(exchange, rank)) WITHOUT ROWID;"
+	"CREATE TABLE exchange(id INTEGER PRIMARY KEY, cid INTEGER NOT NULL,"
+	" command TEXT NOT NULL, time TEXT NOT NULL, question TEXT NOT NULL,"
+	" resolved TEXT, kind INTEGER NOT NULL, shown INTEGER NOT NULL,"
+	" answered INTEGER NOT NULL, hits TEXT NOT NULL, reply TEXT,"
+	" model TEXT);"
 	"PRAGMA user_version = 1;";
 
 char *clog_default_path(void)
@@ -130,13 +129,11 @@ static int user_version(sqlite3 *db, int *rc)
 	return v;
 }
 
-/* A new file: WAL (a persistent setting), then the schema. */
+/* A new file: the schema. */
 static int create_schema(sqlite3 *db)
 {
-	int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+	int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	/* (another process may have created it meanwhile) */
@@ -173,10 +170,10 @@ static int open_db(const char *path, int writable, struct clog **out,
 			     NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(l->db, CLOG_BUSY_MS);
-		sqlite3_db_config(l->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
-				  NULL);
-		rc = sqlite3_exec(l->db, "PRAGMA synchronous=NORMAL", NULL,
-				  NULL, NULL);
+		rc = sqlite3_exec(l->db, writable ? "PRAGMA journal_mode=TRUNCATE;"
+						    "PRAGMA synchronous=OFF"
+						  : "PRAGMA query_only=1",
+				  NULL, NULL, NULL);
 	}
 	v = rc == SQLITE_OK ? user_version(l->db, &rc) : -1;
 	if (rc == SQLITE_OK && v == 0 && writable) {
@@ -218,23 +215,34 @@ void clog_close(struct clog *l)
 {
 	if (l == NULL)
 		return;
-	sqlite3_finalize(l->conv);
 	sqlite3_finalize(l->exch);
-	sqlite3_finalize(l->hit);
+	buf_free(&l->hits);
 	sqlite3_close(l->db);
 	free(l->path);
 	free(l);
 }
 
-/* The time now as "YYYY-MM-DDTHH:MM:SSZ". */
-static void now_utc(char out[32])
+/* The time now as "YYYY-MM-DDTHH:MM:SSZ", by arithmetic: glibc's gmtime
+ * reads the time zone file first, which UTC has no use for.  (The civil
+ * date from days since 1970, as in Howard Hinnant's days_from_civil.) */
+static void now_utc(char out[96])
 {
-	time_t t = time(NULL);
-	struct tm tm;
+	long long t = (long long)time(NULL), days, secs, era, doe, yoe, doy, mp;
+	long long y, m, d;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		strcpy(out, "1970-01-01T00:00:00Z");
+	days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+	secs = t - days * 86400;
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	snprintf(out, 96, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y, m, d,
+		 secs / 3600, secs / 60 % 60, secs % 60);
 }
 
 static int prepare(struct clog *l, sqlite3_stmt **st, const char *sql)
@@ -263,70 +271,87 @@ static int run_insert(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int add_rows(struct clog *l, struct clog_exchange *e, const char *now)
+/* Append s to b with backslash, tab and newline escaped. */
+static void put_escaped(struct buf *b, const char *s)
 {
-	int rc = SQLITE_OK, i;
-	long id;
-
-	if (e->cid == 0) {
-		rc = prepare(l, &l->conv, "INSERT INTO conversation(started, "
-					  "command) VALUES(?1, ?2)");
-		if (rc == SQLITE_OK) {
-			bind_text(l->conv, 1, now);
-			bind_text(l->conv, 2, e->command);
-			rc = run_insert(l->conv);
-		}
-		if (rc != SQLITE_OK)
-			return rc;
-		e->cid = (long)sqlite3_last_insert_rowid(l->db);
+	for (; s && *s; s++) {
+		if (*s == '\\')
+			buf_puts(b, "\\\\");
+		else if (*s == '\t')
+			buf_puts(b, "\\t");
+		else if (*s == '\n')
+			buf_puts(b, "\\n");
+		else
+			buf_putc(b, *s);
 	}
-	rc = prepare(l, &l->exch, "INSERT INTO exchange(cid, time, question, "
-				  "resolved, kind, shown, answered, reply, "
-				  "model) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+}
+
+/* e's hits as the hits column (convlog.h).  0 or -1 (out of memory). */
+static int encode_hits(struct buf *b, const struct clog_exchange *e)
+{
+	char num[96];
+	int i;
+
+	buf_reset(b);
+	for (i = 0; i < e->nhits; i++) {
+		const struct clog_hit *h = &e->hits[i];
+
+		snprintf(num, sizeof(num), "%d\t%ld\t%.17g\t", h->rank, h->line,
+			 h->score);
+		buf_puts(b, num);
+		put_escaped(b, h->id);
+		buf_putc(b, '\t');
+		put_escaped(b, h->source);
+		buf_putc(b, '\n');
+	}
+	return b->data == NULL || buf_putc(b, '\0') != 0 ? -1 : 0;
+}
+
+static int add_row(struct clog *l, struct clog_exchange *e, const char *now)
+{
+	int rc;
+
+	if (encode_hits(&l->hits, e) != 0)
+		return SQLITE_NOMEM;
+	/* A new conversation's id is its first exchange's: the rowid this
+	 * insert gets, one more than the largest so far. */
+	rc = prepare(l, &l->exch,
+		     "INSERT INTO exchange(cid, command, time, question, "
+		     "resolved, kind, shown, answered, hits, reply, model) "
+		     "VALUES(CASE WHEN ?1 > 0 THEN ?1 ELSE (SELECT ifnull(max(id), "
+		     "0) + 1 FROM exchange) END, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		     "?10, ?11)");
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_bind_int64(l->exch, 1, e->cid);
-	bind_text(l->exch, 2, now);
-	bind_text(l->exch, 3, e->question);
-	bind_text(l->exch, 4, e->resolved);
-	sqlite3_bind_int(l->exch, 5, e->kind);
-	sqlite3_bind_int(l->exch, 6, e->shown);
-	sqlite3_bind_int(l->exch, 7, e->answered);
-	bind_text(l->exch, 8, e->reply);
-	bind_text(l->exch, 9, e->model);
+	bind_text(l->exch, 2, e->command);
+	bind_text(l->exch, 3, now);
+	bind_text(l->exch, 4, e->question);
+	bind_text(l->exch, 5, e->resolved);
+	sqlite3_bind_int(l->exch, 6, e->kind);
+	sqlite3_bind_int(l->exch, 7, e->shown);
+	sqlite3_bind_int(l->exch, 8, e->answered);
+	bind_text(l->exch, 9, l->hits.data);
+	bind_text(l->exch, 10, e->reply);
+	bind_text(l->exch, 11, e->model);
 	if ((rc = run_insert(l->exch)) != SQLITE_OK)
 		return rc;
-	id = (long)sqlite3_last_insert_rowid(l->db);
-	for (i = 0; rc == SQLITE_OK && i < e->nhits; i++) {
-		const struct clog_hit *h = &e->hits[i];
-
-		rc = prepare(l, &l->hit, "INSERT INTO hit VALUES(?1,?2,?3,?4,"
-					 "?5,?6)");
-		if (rc != SQLITE_OK)
-			break;
-		sqlite3_bind_int64(l->hit, 1, id);
-		sqlite3_bind_int(l->hit, 2, h->rank);
-		bind_text(l->hit, 3, h->id);
-		bind_text(l->hit, 4, h->source);
-		sqlite3_bind_int64(l->hit, 5, h->line);
-		sqlite3_bind_double(l->hit, 6, h->score);
-		rc = run_insert(l->hit);
-	}
-	if (rc == SQLITE_OK)
-		e->id = id;
-	return rc;
+	e->id = (long)sqlite3_last_insert_rowid(l->db);
+	if (e->cid <= 0)
+		e->cid = e->id;
+	return SQLITE_OK;
 }
 
 int clog_add(struct clog *l, struct clog_exchange *e, struct qerr *err)
 {
-	char now[32];
+	char now[96];
 	long cid = e->cid;
 	int rc;
 
 	now_utc(now);
 	rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = add_rows(l, e, now);
+		rc = add_row(l, e, now);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
@@ -365,8 +390,8 @@ static long one_int(struct clog *l, const char *sql, long arg,
 
 long clog_last_cid(struct clog *l, struct qerr *err)
 {
-	long v = one_int(l, "SELECT ifnull(max(cid), 0) FROM exchange "
-			    "WHERE ?1 = ?1", 0, err);
+	long v = one_int(l, "SELECT cid FROM exchange WHERE ?1 = ?1 ORDER BY "
+			    "id DESC LIMIT 1", 0, err);
 
 	return v == -2 ? 0 : v;
 }
@@ -403,64 +428,71 @@ static const char *col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-/* Read the hits of exchange id into *out (strings copied into pool).
- * SQLITE_OK or an error. */
-static int load_hits(sqlite3_stmt *st, long id,
-		     struct clog_hit **out, int *n, struct buf *pool)
+/* Undo put_escaped in place on s[0..n); returns the new length. */
+static size_t unescape(char *s, size_t n)
 {
-	struct clog_hit *h = NULL, *grown;
-	size_t *off = NULL;
-	int cap = 0, rc, i;
+	size_t i, j;
 
+	for (i = j = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n) {
+			i++;
+			s[j++] = s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' : s[i];
+		} else {
+			s[j++] = s[i];
+		}
+	}
+	s[j] = '\0';
+	return j;
+}
+
+/* Split the hits column text (copied into pool) into *out.  0, or -1
+ * when memory ran out. */
+static int decode_hits(const char *text, struct clog_hit **out, int *n,
+		       struct buf *pool)
+{
+	struct clog_hit *h;
+	char *line, *next, *f[5];
+	int cap = 0, k;
+
+	*out = NULL;
 	*n = 0;
 	buf_reset(pool);
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t *grown_off;
-
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 8;
-			grown = realloc(h, (size_t)cap * sizeof(*h));
-			grown_off = realloc(off, (size_t)cap * 2 * sizeof(*off));
-			if (grown)
-				h = grown;
-			if (grown_off)
-				off = grown_off;
-			if (!grown || !grown_off) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
+	if (text == NULL || *text == '\0')
+		return 0;
+	if (buf_puts(pool, text) != 0 || buf_putc(pool, '\0') != 0)
+		return -1;
+	for (line = pool->data; *line; line++)
+		cap += *line == '\n';
+	if ((*out = h = calloc((size_t)cap + 1, sizeof(*h))) == NULL)
+		return -1;
+	for (line = pool->data; *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		f[0] = line;
+		for (k = 1; k < 5 && f[k - 1]; k++) {
+			f[k] = strchr(f[k - 1], '\t');
+			if (f[k])
+				*f[k]++ = '\0';
 		}
-		h[*n].rank = sqlite3_column_int(st, 0);
-		off[2 * *n] = pool->len;
-		buf_puts(pool, col(st, 1) ? col(st, 1) : "");
-		buf_putc(pool, '\0');
-		off[2 * *n + 1] = pool->len;
-		buf_puts(pool, col(st, 2) ? col(st, 2) : "");
-		if (buf_putc(pool, '\0') != 0) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		h[*n].line = (long)sqlite3_column_int64(st, 3);
-		h[*n].score = sqlite3_column_double(st, 4);
+		if (f[4] == NULL)
+			continue; /* (not written by clog_add) */
+		h[*n].rank = (int)strtol(f[0], NULL, 10);
+		h[*n].line = strtol(f[1], NULL, 10);
+		h[*n].score = strtod(f[2], NULL);
+		unescape(f[3], strlen(f[3]));
+		unescape(f[4], strlen(f[4]));
+		h[*n].id = f[3];
+		h[*n].source = f[4];
 		(*n)++;
 	}
-	/* (pointers into the pool only once it stopped moving) */
-	for (i = 0; i < *n; i++) {
-		h[i].id = pool->data + off[2 * i];
-		h[i].source = pool->data + off[2 * i + 1];
-	}
-	free(off);
-	*out = h;
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return 0;
 }
 
 int clog_list(struct clog *l, const struct clog_filter *f,
 	      int (*fn)(void *ctx, const struct clog_exchange *e), void *ctx,
 	      struct qerr *err)
 {
-	sqlite3_stmt *st = NULL, *hs = NULL;
+	sqlite3_stmt *st = NULL;
 	struct buf pool = BUF_INIT;
 	char *pat = f->term ? like_pattern(f->term) : NULL;
 	int rc, ret = 0;
@@ -469,18 +501,13 @@ int clog_list(struct clog *l, const struct clog_filter *f,
 		return qerr_set(err, QERR_IO, "out of memory");
 	rc = sqlite3_prepare_v2(
 		l->db,
-		"SELECT * FROM (SELECT e.id, e.cid, c.command, e.time, "
-		"e.question, e.resolved, e.kind, e.shown, e.answered, e.reply, "
-		"e.model FROM exchange e JOIN conversation c ON c.id = e.cid "
-		"WHERE (?1 = 0 OR e.cid = ?1) AND (?2 IS NULL OR e.question "
-		"LIKE ?2 ESCAPE '\\' OR e.resolved LIKE ?2 ESCAPE '\\' OR "
-		"e.reply LIKE ?2 ESCAPE '\\') ORDER BY e.id DESC LIMIT ?3) "
+		"SELECT * FROM (SELECT id, cid, command, time, question, "
+		"resolved, kind, shown, answered, reply, model, hits FROM "
+		"exchange WHERE (?1 = 0 OR cid = ?1) AND (?2 IS NULL OR "
+		"question LIKE ?2 ESCAPE '\\' OR resolved LIKE ?2 ESCAPE '\\' "
+		"OR reply LIKE ?2 ESCAPE '\\') ORDER BY id DESC LIMIT ?3) "
 		"ORDER BY id",
 		-1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(l->db, "SELECT rank, id, source, line, "
-				       "score FROM hit WHERE exchange = ?1 "
-				       "ORDER BY rank", -1, &hs, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, f->cid);
 		bind_text(st, 2, pat);
@@ -504,17 +531,20 @@ int clog_list(struct clog *l, const struct clog_filter *f,
 		e.answered = sqlite3_column_int(st, 8);
 		e.reply = col(st, 9);
 		e.model = col(st, 10);
-		if ((rc = load_hits(hs, e.id, &hits, &e.nhits, &pool)) ==
-		    SQLITE_OK) {
-			e.hits = hits;
-			ret = fn(ctx, &e);
+		if (decode_hits(col(st, 11), &hits, &e.nhits, &pool) != 0) {
+			free(hits);
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		e.hits = hits;
+		ret = fn(ctx, &e);
 		free(hits);
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
+	if (ret == 0 && rc == SQLITE_NOMEM)
+		ret = qerr_set(err, QERR_IO, "out of memory");
+	else if (ret == 0 && rc != SQLITE_DONE)
 		ret = db_fail(l, rc, err);
 	sqlite3_finalize(st);
-	sqlite3_finalize(hs);
 	buf_free(&pool);
 	free(pat);
 	return ret;

@@ -2,25 +2,28 @@
  * SQLite so it can be listed, searched and resumed.
  *
  * The file ($XDG_STATE_HOME/quarry/log.db, else ~/.local/state/quarry/
- * log.db) is created mode 0600 in a directory created 0700.  Schema
- * (PRAGMA user_version = 1):
+ * log.db) is created mode 0600 in a directory created 0700.  One table
+ * (PRAGMA user_version = 1), one row per question:
  *
- *   conversation(id INTEGER PRIMARY KEY, started TEXT, command TEXT)
- *       one `quarry ask` run or one chat session; id is the "cid".
- *   exchange(id INTEGER PRIMARY KEY, cid, time TEXT, question TEXT,
- *            resolved TEXT, kind INTEGER, shown INTEGER,
- *            answered INTEGER, reply TEXT, model TEXT)
- *       one question: as typed, the query searched (resolved), how it was
- *       read (enum followup_kind), how many answers were shown, whether
- *       the corpus had a good answer, the LLM's reply and model if any.
- *   hit(exchange, rank, id TEXT, source TEXT, line INTEGER, score REAL)
- *       the results shown, by rank.
+ *   exchange(id INTEGER PRIMARY KEY, cid INTEGER, command TEXT,
+ *            time TEXT, question TEXT, resolved TEXT, kind INTEGER,
+ *            shown INTEGER, answered INTEGER, hits TEXT, reply TEXT,
+ *            model TEXT)
+ *
+ * cid is the conversation (one `quarry ask` run or one chat session): the
+ * id of its first exchange.  resolved is the query searched (NULL when
+ * there was nothing to continue), kind how the question was read (enum
+ * followup_kind), shown how many answers were shown, answered whether the
+ * corpus had a good one; reply and model the LLM's, if any.  hits are the
+ * results shown, one line each: "RANK\tLINE\tSCORE\tID\tSOURCE", with
+ * backslash, tab and newline in ID and SOURCE written \\, \t, \n.  (One
+ * table and one insert per exchange: SQLite parses a file's whole schema
+ * at every open, and that parse is most of what writing costs.)
  *
  * Times are UTC, ISO 8601 ("2026-12-02T15:50:01Z").  No API key, no
  * endpoint URL and no request body is ever stored.  Writes are one
- * transaction each, in WAL mode with synchronous=NORMAL (a commit costs
- * no fsync; a crash may lose the last exchanges, never the file), and a
- * writer waits at most CLOG_BUSY_MS for another.
+ * transaction each, journal_mode=TRUNCATE with synchronous=OFF (no fsync:
+ * see convlog.c), and a writer waits at most CLOG_BUSY_MS for another.
  *
  * Nothing here prints; errors come back as a status with err filled.
  * Strings handed to callbacks are borrowed for the call only. */
