@@ -30,6 +30,7 @@ struct clog {
 	sqlite3 *db;
 	sqlite3_stmt *exch; /* the insert, prepared once */
 	struct buf hits;    /* the hits column being written */
+	int ready;          /* the schema was checked (and made) */
 	char *path;
 };
 
@@ -129,28 +130,40 @@ static int user_version(sqlite3 *db, int *rc)
 	return v;
 }
 
-/* A new file: the schema. */
-static int create_schema(sqlite3 *db)
+/* Check the file's format once per open, and create the schema in a new
+ * (empty) file when create is set: the caller then holds a write
+ * transaction.  0; 1 for a new file left as it is; or a QERR code with
+ * err set. */
+static int check_schema(struct clog *l, int create, struct qerr *err)
 {
-	int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rc, v;
 
+	if (l->ready)
+		return 0;
+	v = user_version(l->db, &rc);
+	if (rc == SQLITE_OK && v == 0 && !create)
+		return 1;
+	if (rc == SQLITE_OK && v == 0) {
+		rc = sqlite3_exec(l->db, schema, NULL, NULL, NULL);
+		v = CLOG_VERSION;
+	}
 	if (rc != SQLITE_OK)
-		return rc;
-	/* (another process may have created it meanwhile) */
-	if (user_version(db, &rc) == 0)
-		rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+		return db_fail(l, rc, err);
+	if (v != CLOG_VERSION)
+		return qerr_set(err, QERR_DATA, "%s: %s", l->path,
+				v > CLOG_VERSION ? "written by a newer quarry"
+						 : "not a quarry log");
+	l->ready = 1;
+	return 0;
 }
 
+/* Open path; a reader checks the format at once, a writer in its first
+ * write transaction (one lock taken fewer). */
 static int open_db(const char *path, int writable, struct clog **out,
 		   struct qerr *err)
 {
 	struct clog *l = calloc(1, sizeof(*l));
-	int rc, v;
+	int rc;
 
 	*out = NULL;
 	if (l == NULL || (l->path = strdup(path)) == NULL) {
@@ -175,22 +188,14 @@ static int open_db(const char *path, int writable, struct clog **out,
 						  : "PRAGMA query_only=1",
 				  NULL, NULL, NULL);
 	}
-	v = rc == SQLITE_OK ? user_version(l->db, &rc) : -1;
-	if (rc == SQLITE_OK && v == 0 && writable) {
-		rc = create_schema(l->db);
-		v = rc == SQLITE_OK ? CLOG_VERSION : -1;
-	}
-	if (rc != SQLITE_OK) {
-		db_fail(l, rc, err);
-	} else if (v != CLOG_VERSION) {
-		qerr_set(err, QERR_DATA, "%s: %s", path,
-			 v > CLOG_VERSION ? "written by a newer quarry"
-					  : "not a quarry log");
-		rc = SQLITE_ERROR;
-	}
-	if (rc != SQLITE_OK) {
+	if (rc != SQLITE_OK)
+		rc = db_fail(l, rc, err);
+	else if (!writable && (rc = check_schema(l, 0, err)) == 1)
+		rc = qerr_set(err, QERR_NOMATCH, "the conversation log is "
+			      "empty (%s)", path);
+	if (rc != 0) {
 		clog_close(l);
-		return err && err->code ? err->code : QERR_IO;
+		return rc;
 	}
 	*out = l;
 	return QERR_OK;
@@ -350,13 +355,16 @@ int clog_add(struct clog *l, struct clog_exchange *e, struct qerr *err)
 
 	now_utc(now);
 	rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK && check_schema(l, 1, err) != 0)
+		rc = -1; /* (err set) */
 	if (rc == SQLITE_OK)
 		rc = add_row(l, e, now);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		return QERR_OK;
-	db_fail(l, rc, err);
+	if (rc != -1)
+		db_fail(l, rc, err);
 	if (!sqlite3_get_autocommit(l->db))
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 	e->cid = cid;
@@ -390,17 +398,25 @@ static long one_int(struct clog *l, const char *sql, long arg,
 
 long clog_last_cid(struct clog *l, struct qerr *err)
 {
-	long v = one_int(l, "SELECT cid FROM exchange WHERE ?1 = ?1 ORDER BY "
-			    "id DESC LIMIT 1", 0, err);
+	int c = check_schema(l, 0, err);
+	long v;
 
+	if (c != 0)
+		return c == 1 ? 0 : -1;
+	v = one_int(l, "SELECT cid FROM exchange WHERE ?1 = ?1 ORDER BY "
+			    "id DESC LIMIT 1", 0, err);
 	return v == -2 ? 0 : v;
 }
 
 int clog_has_cid(struct clog *l, long cid, struct qerr *err)
 {
-	long v = one_int(l, "SELECT 1 FROM exchange WHERE cid = ?1 LIMIT 1",
-			 cid, err);
+	int c = check_schema(l, 0, err);
+	long v;
 
+	if (c != 0)
+		return c == 1 ? 0 : -1;
+	v = one_int(l, "SELECT 1 FROM exchange WHERE cid = ?1 LIMIT 1",
+			 cid, err);
 	return v == -1 ? -1 : v == 1;
 }
 
@@ -499,6 +515,10 @@ int clog_list(struct clog *l, const struct clog_filter *f,
 
 	if (f->term && pat == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
+	if ((rc = check_schema(l, 0, err)) != 0) {
+		free(pat);
+		return rc == 1 ? 0 : rc;
+	}
 	rc = sqlite3_prepare_v2(
 		l->db,
 		"SELECT * FROM (SELECT id, cid, command, time, question, "
