@@ -203,8 +203,10 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	a.explain = o->explain;
 	if (rc != 0)
 		cli_fail(&err);
-	else if (o->s.llm && n > 0 && (a.answered || o->s.llm_opts.dry_run))
-		rc = answer_llm(o, out, &a), via_llm = 1;
+	else if (o->s.llm && n > 0 && (a.answered || o->s.llm_opts.dry_run)) {
+		rc = answer_llm(o, out, &a);
+		via_llm = 1;
+	}
 	else if (out->json)
 		rc = cli_print_json(out->fp, &a);
 	else

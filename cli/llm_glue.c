@@ -143,16 +143,17 @@ static int override(char **slot, const char *v, char *from, const char *flag)
 static int load_config(const struct cli_llm_opts *o, struct llm_config *cfg,
 		       struct qerr *err)
 {
+	static int warned;
 	char *warning = NULL;
 	int rc;
 
 	last_unconfigured = 0;
 	cli_config_file();
 	rc = llm_config_load_profile(cfg, o->profile, &warning, err);
-	if (warning) {
+	if (warning && !warned) /* (once, however often it is loaded) */
 		cli_warn("%s", warning);
-		free(warning);
-	}
+	warned |= warning != NULL;
+	free(warning);
 	if (rc != 0)
 		return rc;
 	if ((o->url && override(&cfg->url, o->url, cfg->from[LLM_S_URL],
