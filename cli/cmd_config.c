@@ -68,9 +68,9 @@ static void row(void *ctx, const char *name, const char *value,
 	}
 	printf("%-16s ", name);
 	cli_put(stdout, value[0] ? value : "(none)", TERM_NAME);
-	fputs("\n                   from ", stdout);
+	fputs("  (", stdout);
 	cli_put(stdout, from, TERM_NAME);
-	fputc('\n', stdout);
+	fputs(")\n", stdout);
 }
 
 /* `log`, and the two files. */
