@@ -144,7 +144,8 @@ rm -f "$LOG" "$LOG-wal" "$LOG-shm"
 
 # read-only and full: a read-only bind mount and a tiny tmpfs, in a user
 # namespace (so root cannot write past the permissions either)
-if unshare -rm true 2>/dev/null; then
+mkdir -p "$T/probe"
+if unshare -rm sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && mount -t tmpfs -o size=64k tmpfs "$1"' sh "$T/probe" 2>/dev/null; then
 	mkdir -p "$T/ro/quarry"
 	cp "$T/saved.db" "$T/ro/quarry/log.db"
 	XDG_STATE_HOME="$T/ro" run unshare -rm sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$2" ask what is dropout' sh "$T/ro" "$Q"
@@ -153,6 +154,6 @@ if unshare -rm true 2>/dev/null; then
 	XDG_STATE_HOME="$T/full" run unshare -rm sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" && { dd if=/dev/zero of="$1/fill" bs=4k 2>/dev/null; exec "$2" ask what is dropout; }' sh "$T/full" "$Q"
 	check_broken "log on a full disk" 'disk full|No space|full'
 else
-	skip "log in a read-only directory" "no user namespaces (unshare -rm)"
-	skip "log on a full disk" "no user namespaces (unshare -rm)"
+	skip "log in a read-only directory" "no mounts in a user namespace (unshare -rm)"
+	skip "log on a full disk" "no mounts in a user namespace (unshare -rm)"
 fi
