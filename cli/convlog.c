@@ -75,6 +75,8 @@ static int db_fail(struct clog *l, int rc, struct qerr *err)
 		return qerr_set(err, QERR_DATA, "%s is damaged or not a quarry "
 				"log (move it away to start a new one)",
 				l->path);
+	if (base == SQLITE_NOMEM)
+		return qerr_set(err, QERR_IO, "out of memory");
 	if (base == SQLITE_FULL)
 		return qerr_set(err, QERR_IO, "%s: disk full", l->path);
 	return qerr_set(err, QERR_IO, "%s: %s", l->path,
@@ -309,7 +311,7 @@ static int encode_hits(struct buf *b, const struct clog_exchange *e)
 		put_escaped(b, h->source);
 		buf_putc(b, '\n');
 	}
-	return b->data == NULL || buf_putc(b, '\0') != 0 ? -1 : 0;
+	return buf_putc(b, '\0') != 0 ? -1 : 0; /* (also for no hits: "") */
 }
 
 static int add_row(struct clog *l, struct clog_exchange *e, const char *now)

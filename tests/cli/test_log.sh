@@ -40,10 +40,14 @@ expect_err "a bad log value is one warning" 'config:1: log is on or off'
 if [ "$(count)" -eq 2 ]; then ok "... and the log stays on"; else nok "bad log value keeps the log on" "$(count)"; fi
 rm "$XDG_CONFIG_HOME/quarry/config"
 
+# a question nothing matches, alone in its run
+run "$Q" ask '?!?'
+if [ "$rc" -eq 1 ] && [ ! -s "$T/err" ] && [ "$(sqlite3 "$LOG" "SELECT count(*) FROM exchange WHERE question = '?!?' AND hits = ''")" -eq 1 ]; then ok "a question with no results is logged too, silently"; else nok "no results logged" "rc $rc; $(cat "$T/err")"; fi
+
 # a batch of questions is one conversation
 printf 'what is batch normalization\nwhat is an autoencoder\nzzzqqq\n' | "$Q" ask >/dev/null 2>&1
 run "$Q" log --json -n 3
-if jq -e -s 'length == 3 and (map(.cid)|unique|length) == 1 and .[2].question == "zzzqqq" and (.[2].results|length) == 0 and (.[2].answered|not)' "$T/out" >/dev/null; then ok "a stdin batch is one conversation, unmatched questions too"; else nok "batch" "$(head -c 400 "$T/out")"; fi
+if jq -e -s 'length == 3 and (map(.cid)|unique|length) == 1 and .[0].cid > 1 and .[2].question == "zzzqqq" and (.[2].results|length) == 0 and (.[2].answered|not)' "$T/out" >/dev/null; then ok "a stdin batch is one conversation, unmatched questions too"; else nok "batch" "$(head -c 400 "$T/out")"; fi
 run "$Q" log -n 1
 if grep -q 'asked: zzzqqq' "$T/out" && ! grep -q 'autoencoder' "$T/out" && grep -q '(nothing matched)' "$T/out"; then ok "log -n 1 shows only the latest"; else nok "log -n 1" "$(cat "$T/out")"; fi
 run "$Q" log AUTOENCODER
