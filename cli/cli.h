@@ -138,6 +138,8 @@ struct cli_answer {
 	int n;
 	int answered;                  /* not declined (see rank_run) */
 	int show_candidates;           /* plain: list results even if declined */
+	int trim;                      /* plain: leave a weak tail out */
+	double threshold;              /* the decline threshold (labels) */
 	int explain;                   /* show per-term contributions */
 	const char *reply;             /* LLM reply, or NULL */
 	const char *reply_error;       /* why there is no reply, or NULL */
@@ -195,12 +197,31 @@ void cli_put(FILE *fp, const char *s, enum term_mode mode);
  * text's own line breaks; control characters are made visible. */
 void cli_print_wrapped(const struct cli_out *o, const char *text, int indent);
 
-/* Print the plain-text form of results for query. */
-void cli_print_results(const struct cli_out *o, const char *query,
-		       const struct cli_result *r, int n);
+/* How plain output labels results. */
+struct cli_show {
+	double threshold; /* the decline threshold: below it, "low" */
+	int uncertain;    /* the question was declined: say so on each */
+	int score;        /* show the BM25 score too (--explain) */
+};
 
-/* Print an answer for people (results, or a plain "no good answer" line
- * and, when asked, the nearest candidates; the explanation). */
+/* "high", "medium" or "low": confidence c in words, against the decline
+ * threshold (low below it, high from 0.8). */
+const char *cli_confidence_word(double c, double threshold);
+
+/* Print the plain-text form of r[0..n): rank, where it came from, how
+ * sure (cli_confidence_word and a five-cell bar), question, answer. */
+void cli_print_results(const struct cli_out *o, const struct cli_result *r,
+		       int n, const struct cli_show *how);
+
+/* Plain output of an answer leaves out a weak tail (when trim is set):
+ * results after the first whose score is under this share of the first's
+ * or whose confidence is under the threshold. */
+#define CLI_WEAK_SCORE 0.5
+
+/* Print an answer for people: the results (a weak tail left out when
+ * a->trim, with a line saying how many and how to see them), or for a
+ * declined question a "no good answer" line and the nearest candidates,
+ * each marked uncertain; the explanation. */
 void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
 
 /* The JSON writers (answer.c) repair invalid UTF-8 in every string

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../util/buf.h"
 #include "cli.h"
@@ -25,11 +26,19 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: quarry ask [options] [QUESTION...]\n\n"
-		"Print the best answers to QUESTION, or to each line of stdin.\n\n"
+		"Print the best answers to QUESTION, or to each line of stdin.\n"
+		"Each answer says how sure it is: high, medium or low confidence\n"
+		"(the share of the question it covers; low is below --threshold)\n"
+		"and a five-cell bar.  Without --top, answers after the first that\n"
+		"score under half of it or have low confidence are left out (a\n"
+		"line says how many); a question with no good answer shows its\n"
+		"nearest candidates, marked uncertain.  Questions read from a file\n"
+		"or pipe are each printed (\"? QUESTION\") before their answers.\n\n"
 		"options:\n"
 		"  --db PATH         index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
 		"                    built from the bundled corpus when missing)\n"
-		"  -n, --top N       show the N best answers (default 3, max 1000)\n"
+		"  -n, --top N       show the N best answers, weak ones too (default:\n"
+		"                    up to 3, a weak tail left out; max 1000)\n"
 		"  -j, --json        one JSON object per question:\n"
 		"                    {\"query\",\"answered\",\"results\":[{\"rank\",\"id\",\n"
 		"                    \"score\",\"confidence\",\"question\",\"answer\",\n"
@@ -39,9 +48,10 @@ static void usage(FILE *fp)
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
 		RANK_THRESHOLD_TEXT ");\n"
-		"                    with --top the nearest candidates are still shown\n"
-		"  --explain         show each query term's contribution per result\n"
-		"                    and which expansions fired\n"
+		"                    the nearest candidates are still shown\n"
+		"  --explain         show each query term's contribution per result,\n"
+		"                    its BM25 score and which expansions fired (all\n"
+		"                    results, weak ones too)\n"
 		"  --llm             have the configured LLM endpoint rewrite the\n"
 		"                    answers into a reply citing them as [1], [2]...\n"
 		"                    (streamed; with --json in \"reply\"); on any\n"
@@ -190,7 +200,9 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	a.res = res;
 	a.n = n;
 	a.answered = rc == 0 && !run.declined;
-	a.show_candidates = o->s.top_given;
+	a.show_candidates = 1;
+	a.trim = !o->s.top_given && !o->explain;
+	a.threshold = o->s.threshold;
 	a.explain = o->explain;
 	if (rc != 0)
 		cli_fail(&err);
@@ -266,6 +278,19 @@ static double now_ms(void)
  * already waiting: an update waits at most about this long to commit. */
 #define ASK_HOLD_MS 50.0
 
+/* Plain output of a batch read from a file or pipe: the question before
+ * its answers (a person typing sees it already), a blank line between
+ * questions. */
+static void print_question(const struct cli_out *out, const char *q,
+			   int after)
+{
+	if (after)
+		fputc('\n', out->fp);
+	fputs(out->color ? "\033[1m? " : "? ", out->fp);
+	cli_put(out->fp, q, TERM_NAME);
+	fputs(out->color ? "\033[0m\n\n" : "\n\n", out->fp);
+}
+
 static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 		     const struct cli_out *out)
 {
@@ -276,6 +301,11 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 	long lineno = 0;
 	int any = 0, asked = 0, rc = 0;
 
+	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO))
+		fprintf(stderr, "%s ask: type a question and press Enter, one "
+				"per line; Ctrl-D ends.  (quarry chat holds a "
+				"conversation; quarry ask --help)\n",
+			cli_progname);
 	for (;;) {
 		char *q;
 
@@ -304,6 +334,8 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 			rc = QERR_IO;
 			break;
 		}
+		if (!out->json && !isatty(STDIN_FILENO))
+			print_question(out, q, asked);
 		asked = 1;
 		rc = answer(x, t, o, out, q);
 		free(q);

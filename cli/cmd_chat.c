@@ -212,7 +212,8 @@ static int print_turn(struct chat *c, const char *q, const char *resolved,
 	a.res = r;
 	a.n = n;
 	a.answered = n > 0 && (more || !declined);
-	a.show_candidates = c->top > 1;
+	a.show_candidates = 1;
+	a.threshold = c->threshold;
 	if (c->out.json)
 		return json_done(c, cli_print_json(c->out.fp, &a));
 	if (resolved == NULL)

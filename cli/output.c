@@ -205,12 +205,34 @@ static void print_answer_text(const struct cli_out *o,
 		print_marked(o, a, 3, r->marked.text ? &r->marked : NULL);
 }
 
-void cli_print_results(const struct cli_out *o, const char *query,
-		       const struct cli_result *r, int n)
+const char *cli_confidence_word(double c, double threshold)
+{
+	if (c >= 0.8)
+		return "high";
+	if (c >= threshold)
+		return "medium";
+	return "low";
+}
+
+/* "high confidence [####-]": the word, and a bar of five cells. */
+static void print_confidence(const struct cli_out *o, double c,
+			     double threshold, int uncertain)
+{
+	int i, cells = (int)(c * 5.0 + 0.5);
+
+	if (uncertain)
+		fputs("uncertain, ", o->fp);
+	fprintf(o->fp, "%s confidence [", cli_confidence_word(c, threshold));
+	for (i = 0; i < 5; i++)
+		fputc(i < cells ? '#' : '-', o->fp);
+	fputc(']', o->fp);
+}
+
+void cli_print_results(const struct cli_out *o, const struct cli_result *r,
+		       int n, const struct cli_show *how)
 {
 	int i;
 
-	(void)query;
 	for (i = 0; i < n; i++) {
 		const struct idx_doc *d = &r[i].doc;
 
@@ -221,9 +243,13 @@ void cli_print_results(const struct cli_out *o, const char *query,
 		cli_put(o->fp, d->source, TERM_NAME);
 		fputs(" #", o->fp);
 		cli_put(o->fp, d->ext_id, TERM_NAME);
-		fprintf(o->fp, " (line %ld)%s  %sscore %.2f%s\n", d->line,
-			o->color ? C_OFF : "", o->color ? C_DIM : "",
-			r[i].score, o->color ? C_OFF : "");
+		fprintf(o->fp, " (line %ld)%s  %s", d->line,
+			o->color ? C_OFF : "", o->color ? C_DIM : "");
+		print_confidence(o, r[i].confidence, how->threshold,
+				 how->uncertain);
+		if (how->score)
+			fprintf(o->fp, ", score %.2f", r[i].score);
+		fprintf(o->fp, "%s\n", o->color ? C_OFF : "");
 		if (o->color)
 			fputs(C_BOLD, o->fp);
 		cli_print_wrapped(o, d->question, 3);
