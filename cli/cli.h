@@ -74,6 +74,9 @@ struct cli_llm_opts {
 	int stream;        /* ask for a streamed reply (SSE) */
 	long timeout_ms;   /* --llm-timeout (total per request); -1: configured */
 	int eof_cancels;   /* chat on a terminal: Ctrl-D cancels a request too */
+	int width;         /* the streamed reply wrapped at this many columns
+			      at word boundaries; 0: written as it comes */
+	int markdown;      /* its Markdown shown with attributes (render.h) */
 };
 
 /* Exit status of a command the user interrupted (Ctrl-C), as shells
@@ -89,8 +92,10 @@ struct cli_llm_turn {
  * question (hist: earlier turns, may be NULL).  With o->stream the reply
  * is requested as a stream and written to stream as it arrives.  *reply receives the whole reply
  * (or, with dry_run, the request body that would be sent); caller frees.
- * The reply shown on stream is made safe for a terminal (util/term.h);
- * *reply is exact.  During the request Ctrl-C (SIGINT) cancels it, as does
+ * The reply shown on stream is made safe for a terminal (util/term.h),
+ * then laid out as o->width and o->markdown say; *reply is exact.  While
+ * no reply has arrived, "waiting for MODEL..." shows on stderr when it is
+ * a terminal.  During the request Ctrl-C (SIGINT) cancels it, as does
  * Ctrl-D with o->eof_cancels (the terminal's quit character is set to its
  * EOF character for the while); see cli_llm_interrupted.
  * Errors: QERR_USAGE (not configured, or built without the client),
@@ -223,6 +228,15 @@ void cli_print_results(const struct cli_out *o, const struct cli_result *r,
  * declined question a "no good answer" line and the nearest candidates,
  * each marked uncertain; the explanation. */
 void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
+
+/* After an LLM reply: "Sources:" and the results it may cite, one line
+ * each ("  [rank] source #id (line N)  question"). */
+void cli_print_sources(const struct cli_out *o, const struct cli_result *r,
+		       int n);
+
+/* Set lo's layout of a streamed reply for o: wrapped at o's width on a
+ * terminal, Markdown rendered where o has colour; as it comes when piped. */
+void cli_llm_layout(struct cli_llm_opts *lo, const struct cli_out *o);
 
 /* The JSON writers (answer.c) repair invalid UTF-8 in every string
  * rather than lose the line.

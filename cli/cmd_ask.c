@@ -106,25 +106,6 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 	return g.status;
 }
 
-/* The sources a reply may cite, after it. */
-static void print_sources(const struct cli_out *out, const struct cli_answer *a)
-{
-	int i;
-
-	fprintf(out->fp, "\nSources:\n");
-	for (i = 0; i < a->n; i++) {
-		const struct idx_doc *d = &a->res[i].doc;
-
-		fprintf(out->fp, "  [%d] ", a->res[i].rank);
-		cli_put(out->fp, d->source, TERM_NAME);
-		fputs(" #", out->fp);
-		cli_put(out->fp, d->ext_id, TERM_NAME);
-		fprintf(out->fp, " (line %ld)  ", d->line);
-		cli_put(out->fp, d->question, TERM_NAME);
-		fputc('\n', out->fp);
-	}
-}
-
 /* --llm: the endpoint's reply, or on any failure one warning line and the
  * retrieved answers.  Returns 0 or QERR_IO (output failed). */
 static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
@@ -136,6 +117,7 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 	int rc;
 
 	lo.stream = !out->json;
+	cli_llm_layout(&lo, out);
 	rc = cli_llm_reply(&lo, a->query, a->res, a->n, NULL, 0,
 			   out->json ? NULL : out->fp, &reply, &err);
 
@@ -147,7 +129,7 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 	} else if (rc == 0) {
 		if (reply[0] && reply[strlen(reply) - 1] != '\n')
 			fputc('\n', out->fp);
-		print_sources(out, a);
+		cli_print_sources(out, a->res, a->n);
 	} else {
 		int stopped = cli_llm_interrupted();
 
