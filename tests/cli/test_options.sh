@@ -30,7 +30,7 @@ takes() {
 	chat) echo "db top json threshold full $llm $rank" ;;
 	eval) echo "json threshold no-fts5 per-query check-pruning $rank" ;;
 	index) echo "db quiet update rebuild as convert" ;;
-	stats) echo "db" ;;
+	stats) echo "db json" ;;
 	esac
 }
 

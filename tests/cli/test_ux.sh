@@ -66,6 +66,25 @@ check "bare 'exit' leaves" test ! -s "$T/out"
 printf 'quit now\n' | "$Q" chat >"$T/out" 2>&1
 check "'quit now' is a question, not a command" grep -Eq 'for: quit now|^1\. ' "$T/out"
 
+# --- stats: in words, records per file, --json ---
+mkdir -p "$T/notes"
+printf 'Q: What is a zebra?\nA: A striped horse.\n\nQ: What is a yak?\nA: A shaggy ox.\n' >"$T/notes/animals.txt"
+printf 'Q: What is tea?\nA: A drink.\n' >"$T/notes/drinks.txt"
+"$Q" index -q --db "$T/s.db" "$T/notes" >/dev/null 2>&1
+printf 'Q: What is coffee?\nA: A drink.\n' >>"$T/notes/drinks.txt"
+"$Q" index -q --update --db "$T/s.db" "$T/notes" >/dev/null 2>&1
+run "$Q" stats --db "$T/s.db"; expect_rc "stats" 0
+expect_out "stats: records per file" 'animals\.txt: 2 records \([0-9]+ bytes\)$'
+expect_out "stats: records per file (updated)" 'drinks\.txt: 2 records'
+expect_out "stats: segments explained" '^segments: +2 \(the last full build and the updates since'
+expect_out "stats: deleted explained" '^deleted: +1 \(old records of changed or removed files'
+run "$Q" stats --json --db "$T/s.db"; expect_rc "stats --json" 0
+check "stats --json: one object with the counts and files" jqo '.records == 4 and .segments == 2 and .deleted == 1 and (.sources | map(.records) | add) == 4 and (.sources[0] | has("path") and has("bytes") and has("kind") and has("format") and has("bundled"))'
+check "stats --json: one line" test "$(wc -l <"$T/out")" = 1
+run "$Q" stats --json --db "$T/s.db" -h
+expect_out "stats --help explains segments and deleted" '^deleted: records of changed'
+run sh -c "\"$Q\" stats --json --db \"$T/s.db\" >/dev/full"; expect_rc "stats --json to a full disk" 4
+
 # --- LLM replies on a terminal ---
 "$Q" ask --llm --dry-run dropout >/dev/null 2>"$T/err"
 if grep -q 'without LLM support' "$T/err"; then
