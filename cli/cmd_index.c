@@ -215,9 +215,10 @@ int cmd_index(int argc, char **argv)
 	return rc;
 }
 
-/* The progress line on a terminal: records/s, MB/s and, when the input
- * size is known, the share done and an ETA; redrawn at most four times a
- * second. */
+/* The progress line on a terminal: files and records read, records/s,
+ * MB/s and, when the input size is known, the share done and an ETA;
+ * redrawn at most four times a second (after each file, so files that go
+ * through a slow converter show too). */
 static void show_progress(void *ctx, const struct ingest_progress *p,
 			  int final)
 {
@@ -227,8 +228,9 @@ static void show_progress(void *ctx, const struct ingest_progress *p,
 	if (!final && *last_shown >= 0 && el - *last_shown < 0.25)
 		return;
 	*last_shown = el;
-	fprintf(stderr, "\r%s: %ld records, %.0f rec/s, %.1f MB/s", cli_progname,
-		p->records, el > 0 ? p->records / el : 0.0, mbs);
+	fprintf(stderr, "\r%s: %ld file%s, %ld records, %.0f rec/s, %.1f MB/s",
+		cli_progname, p->files, p->files == 1 ? "" : "s", p->records,
+		el > 0 ? p->records / el : 0.0, mbs);
 	if (p->total_bytes > 0 && p->bytes > 0 && mbs > 0 && !final) {
 		double left = (double)(p->total_bytes - p->bytes) / 1e6 / mbs;
 

@@ -85,6 +85,22 @@ run "$Q" stats --json --db "$T/s.db" -h
 expect_out "stats --help explains segments and deleted" '^deleted: records of changed'
 run sh -c "\"$Q\" stats --json --db \"$T/s.db\" >/dev/full"; expect_rc "stats --json to a full disk" 4
 
+# --- progress on a terminal: after each file (converters), updates too ---
+mkdir -p "$T/zz"
+printf '#!/bin/sh\nsleep 0.3\ncat "$1"\n' >"$T/slow.sh"; chmod +x "$T/slow.sh"
+for i in 1 2 3; do printf 'Zebra number %s grazes on the open plain.\n' $i >"$T/zz/z$i.zz"; done
+pty "'$Q' index --db '$T/z.db' --convert 'zz=$T/slow.sh %s' '$T/zz'"
+check "index through a converter: progress after each file" grep -q "$(printf '\rquarry: 2 files, 2 records')" "$T/out"
+printf 'A fourth zebra.\n' >"$T/zz/z4.zz"
+pty "'$Q' index --update --db '$T/z.db' --convert 'zz=$T/slow.sh %s' '$T/zz'"
+check "index --update: progress line" grep -q "$(printf '\rquarry: 1 file, ')" "$T/out"
+check "index --update: the summary" grep -q 'updated .*1 new or changed file' "$T/tty"
+printf 'A fifth zebra.\n' >"$T/zz/z5.zz"
+pty "'$Q' index -q --update --db '$T/z.db' --convert 'zz=$T/slow.sh %s' '$T/zz'"
+check "index -q on a terminal: no progress" test ! -s "$T/tty"
+run "$Q" index --db "$T/z2.db" --convert "zz=$T/slow.sh %s" "$T/zz"
+check "index piped: no progress line" test "$(grep -c 'files,' "$T/err")" = 0
+
 # --- LLM replies on a terminal ---
 "$Q" ask --llm --dry-run dropout >/dev/null 2>"$T/err"
 if grep -q 'without LLM support' "$T/err"; then
