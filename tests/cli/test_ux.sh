@@ -101,6 +101,24 @@ check "index -q on a terminal: no progress" test ! -s "$T/tty"
 run "$Q" index --db "$T/z2.db" --convert "zz=$T/slow.sh %s" "$T/zz"
 check "index piped: no progress line" test "$(grep -c 'files,' "$T/err")" = 0
 
+# --- building the default index from one's own files ---
+run "$Q" index "$T/notes"; expect_rc "index notes into the default index" 0
+check "index: the summary says the bundled corpus was replaced, and how to keep or restore it" \
+	grep -q "the bundled corpus is no longer in .*index --update PATH.*delete that file" "$T/err"
+run "$Q" ask "what is dropout"; expect_rc "then the bundled corpus is not searched" 1
+run "$Q" index "$T/notes"
+check "index again: nothing replaced, no note" test "$(grep -c 'bundled corpus' "$T/err")" = 0
+rm -f "$XDG_CACHE_HOME/quarry/index.db"
+run "$Q" ask "what is dropout"; expect_rc "index file deleted: the bundled corpus is back" 0
+rm -f "$XDG_CACHE_HOME/quarry/index.db"
+run "$Q" index --update "$T/notes"; expect_rc "index --update on no default index yet" 0
+check "index --update: no replaced note" test "$(grep -c 'no longer' "$T/err")" = 0
+run "$Q" ask -n 1 "what is dropout"; expect_rc "--update kept the bundled corpus" 0
+run "$Q" ask -n 1 "what is a zebra"
+expect_out "--update added the notes beside it" 'animals\.txt #1'
+run "$Q" index --db "$T/own.db" "$T/notes"
+check "an index of one's own (--db): no note" test "$(grep -c 'bundled' "$T/err")" = 0
+
 # --- LLM replies on a terminal ---
 "$Q" ask --llm --dry-run dropout >/dev/null 2>"$T/err"
 if grep -q 'without LLM support' "$T/err"; then
