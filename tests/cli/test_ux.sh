@@ -159,3 +159,34 @@ check "chat: the reply laid out as ask --llm's (bullet, Sources)" test "$(grep -
 # escape sequences in a reply stay visible with the layout on
 QUARRY_LLM_MODEL=stream-escape pty "'$Q' ask --llm 'what is dropout'"
 check "terminal: the reply's escapes made visible" test "$(grep -c '\^\[\]0;PWNED' "$T/tty") $(grep -c "$(printf '\033]')" "$T/tty")" = "1 0"
+
+# --- chat on a terminal (tmux): Ctrl-L clears the screen ---
+if ! command -v tmux >/dev/null 2>&1; then
+	nok "chat Ctrl-L: tmux is not installed (tests/deps.sh --test)"
+	exit 0
+fi
+sock="quarryux-$$"
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'kill $spid 2>/dev/null; tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+# visible: the pane as it shows now (no scrollback)
+visible() { tm capture-pane -p -J -t qt 2>/dev/null; }
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(visible | grep -Ec -- "$1")" -ge "${2:-1}" ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+mkdir -p "$T/home"
+rm -f "$XDG_CACHE_HOME/quarry/index.db"
+TERM=${TERM:-xterm} tm new-session -d -s qt -x 100 -y 40 \
+	"env HOME='$T/home' XDG_STATE_HOME='$XDG_STATE_HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME' NO_COLOR=1 '$Q' chat; echo EXITED \$?; sleep 60"
+wait_for '^quarry> ' >/dev/null
+tm send-keys -t qt 'what is dropout' Enter
+if wait_for '#18 \(line'; then ok "tty chat: answered"; else nok "tty chat: answered" "$(visible | tail -n 5)"; fi
+wait_for '^quarry> ' 2 >/dev/null
+tm send-keys -t qt 'half typed' C-l
+if wait_for '^quarry> half typed' && [ "$(visible | grep -c '#18')" = 0 ]; then ok "tty chat: Ctrl-L clears the screen, keeps the line"; else nok "tty chat: Ctrl-L" "$(visible | head -n 5)"; fi
+tm send-keys -t qt C-u 'quit' Enter
+if wait_for '^EXITED 0$'; then ok "tty chat: bare 'quit' leaves"; else nok "tty chat: quit" "$(visible | tail -n 5)"; fi
