@@ -73,10 +73,29 @@ static void print_explain(const struct cli_out *o, const struct rank_query *q,
 	fputc('\n', o->fp);
 }
 
-void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
+/* How many of a's results plain output shows: all, or with a->trim the
+ * first and those after it until one is weak (CLI_WEAK_SCORE). */
+static int shown(const struct cli_answer *a)
 {
 	int i;
 
+	if (!a->trim || !a->answered)
+		return a->n;
+	for (i = 1; i < a->n; i++)
+		if (a->res[i].score < CLI_WEAK_SCORE * a->res[0].score ||
+		    a->res[i].confidence < a->threshold)
+			break;
+	return i;
+}
+
+void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
+{
+	struct cli_show how;
+	int i, n = shown(a);
+
+	how.threshold = a->threshold;
+	how.uncertain = !a->answered;
+	how.score = a->explain;
 	if (a->explain && a->rq)
 		print_terms(o, a->rq);
 	if (a->n == 0) {
@@ -91,15 +110,20 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
 		fputc('\n', o->fp);
 		if (!a->show_candidates && !a->explain)
 			return;
-		fprintf(o->fp, "Nearest candidates:\n\n");
+		fprintf(o->fp, "Nearest candidates, none of them a sure "
+			       "answer:\n\n");
 	}
-	for (i = 0; i < a->n; i++) {
-		cli_print_results(o, a->query, &a->res[i], 1);
+	for (i = 0; i < n; i++) {
+		cli_print_results(o, &a->res[i], 1, &how);
 		if (a->explain && a->rq)
 			print_explain(o, a->rq, &a->res[i]);
-		if (i + 1 < a->n)
+		if (i + 1 < n)
 			fputc('\n', o->fp);
 	}
+	if (n < a->n)
+		fprintf(o->fp, "\n(%d weaker answer%s not shown: --top %d "
+			       "shows %s)\n", a->n - n, a->n - n == 1 ? "" : "s",
+			a->n, a->n - n == 1 ? "it" : "them");
 }
 
 /* A JSON string for s, repairing invalid UTF-8 (a file name, say) rather

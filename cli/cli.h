@@ -77,6 +77,9 @@ struct cli_llm_opts {
 	long timeout_ms;   /* --llm-timeout (total per request); -1: configured */
 	int eof_cancels;   /* chat on a terminal: Ctrl-D cancels a request too */
 	const char *profile; /* --profile: a [NAME] section of the config */
+	int width;         /* the streamed reply wrapped at this many columns
+			      at word boundaries; 0: written as it comes */
+	int markdown;      /* its Markdown shown with attributes (render.h) */
 };
 
 /* Exit status of a command the user interrupted (Ctrl-C), as shells
@@ -92,8 +95,10 @@ struct cli_llm_turn {
  * question (hist: earlier turns, may be NULL).  With o->stream the reply
  * is requested as a stream and written to stream as it arrives.  *reply receives the whole reply
  * (or, with dry_run, the request body that would be sent); caller frees.
- * The reply shown on stream is made safe for a terminal (util/term.h);
- * *reply is exact.  During the request Ctrl-C (SIGINT) cancels it, as does
+ * The reply shown on stream is made safe for a terminal (util/term.h),
+ * then laid out as o->width and o->markdown say; *reply is exact.  While
+ * no reply has arrived, "waiting for MODEL..." shows on stderr when it is
+ * a terminal.  During the request Ctrl-C (SIGINT) cancels it, as does
  * Ctrl-D with o->eof_cancels (the terminal's quit character is set to its
  * EOF character for the while); see cli_llm_interrupted.
  * Errors: QERR_USAGE (not configured, or built without the client),
@@ -158,6 +163,8 @@ struct cli_answer {
 	int n;
 	int answered;                  /* not declined (see rank_run) */
 	int show_candidates;           /* plain: list results even if declined */
+	int trim;                      /* plain: leave a weak tail out */
+	double threshold;              /* the decline threshold (labels) */
 	int explain;                   /* show per-term contributions */
 	const char *reply;             /* LLM reply, or NULL */
 	const char *reply_error;       /* why there is no reply, or NULL */
@@ -215,13 +222,41 @@ void cli_put(FILE *fp, const char *s, enum term_mode mode);
  * text's own line breaks; control characters are made visible. */
 void cli_print_wrapped(const struct cli_out *o, const char *text, int indent);
 
-/* Print the plain-text form of results for query. */
-void cli_print_results(const struct cli_out *o, const char *query,
-		       const struct cli_result *r, int n);
+/* How plain output labels results. */
+struct cli_show {
+	double threshold; /* the decline threshold: below it, "low" */
+	int uncertain;    /* the question was declined: say so on each */
+	int score;        /* show the BM25 score too (--explain) */
+};
 
-/* Print an answer for people (results, or a plain "no good answer" line
- * and, when asked, the nearest candidates; the explanation). */
+/* "high", "medium" or "low": confidence c in words, against the decline
+ * threshold (low below it, high from 0.8). */
+const char *cli_confidence_word(double c, double threshold);
+
+/* Print the plain-text form of r[0..n): rank, where it came from, how
+ * sure (cli_confidence_word and a five-cell bar), question, answer. */
+void cli_print_results(const struct cli_out *o, const struct cli_result *r,
+		       int n, const struct cli_show *how);
+
+/* Plain output of an answer leaves out a weak tail (when trim is set):
+ * results after the first whose score is under this share of the first's
+ * or whose confidence is under the threshold. */
+#define CLI_WEAK_SCORE 0.5
+
+/* Print an answer for people: the results (a weak tail left out when
+ * a->trim, with a line saying how many and how to see them), or for a
+ * declined question a "no good answer" line and the nearest candidates,
+ * each marked uncertain; the explanation. */
 void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
+
+/* After an LLM reply: "Sources:" and the results it may cite, one line
+ * each ("  [rank] source #id (line N)  question"). */
+void cli_print_sources(const struct cli_out *o, const struct cli_result *r,
+		       int n);
+
+/* Set lo's layout of a streamed reply for o: wrapped at o's width on a
+ * terminal, Markdown rendered where o has colour; as it comes when piped. */
+void cli_llm_layout(struct cli_llm_opts *lo, const struct cli_out *o);
 
 /* The JSON writers (answer.c) repair invalid UTF-8 in every string
  * rather than lose the line.

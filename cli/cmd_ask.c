@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../util/buf.h"
 #include "cli.h"
@@ -27,11 +28,19 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: quarry ask [options] [QUESTION...]\n\n"
-		"Print the best answers to QUESTION, or to each line of stdin.\n\n"
+		"Print the best answers to QUESTION, or to each line of stdin.\n"
+		"Each answer says how sure it is: high, medium or low confidence\n"
+		"(the share of the question it covers; low is below --threshold)\n"
+		"and a five-cell bar.  Without --top, answers after the first that\n"
+		"score under half of it or have low confidence are left out (a\n"
+		"line says how many); a question with no good answer shows its\n"
+		"nearest candidates, marked uncertain.  Questions read from a file\n"
+		"or pipe are each printed (\"? QUESTION\") before their answers.\n\n"
 		"options:\n"
 		"  --db PATH         index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
 		"                    built from the bundled corpus when missing)\n"
-		"  -n, --top N       show the N best answers (default 3, max 1000)\n"
+		"  -n, --top N       show the N best answers, weak ones too (default:\n"
+		"                    up to 3, a weak tail left out; max 1000)\n"
 		"  -j, --json        one JSON object per question:\n"
 		"                    {\"query\",\"answered\",\"results\":[{\"rank\",\"id\",\n"
 		"                    \"score\",\"confidence\",\"question\",\"answer\",\n"
@@ -41,9 +50,10 @@ static void usage(FILE *fp)
 		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
 		"                    taken to have no good answer (default "
 		RANK_THRESHOLD_TEXT ");\n"
-		"                    with --top the nearest candidates are still shown\n"
-		"  --explain         show each query term's contribution per result\n"
-		"                    and which expansions fired\n"
+		"                    the nearest candidates are still shown\n"
+		"  --explain         show each query term's contribution per result,\n"
+		"                    its BM25 score and which expansions fired (all\n"
+		"                    results, weak ones too)\n"
 		"  --llm             have the configured LLM endpoint rewrite the\n"
 		"                    answers into a reply citing them as [1], [2]...\n"
 		"                    (streamed; with --json in \"reply\"); on any\n"
@@ -99,25 +109,6 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 	return g.status;
 }
 
-/* The sources a reply may cite, after it. */
-static void print_sources(const struct cli_out *out, const struct cli_answer *a)
-{
-	int i;
-
-	fprintf(out->fp, "\nSources:\n");
-	for (i = 0; i < a->n; i++) {
-		const struct idx_doc *d = &a->res[i].doc;
-
-		fprintf(out->fp, "  [%d] ", a->res[i].rank);
-		cli_put(out->fp, d->source, TERM_NAME);
-		fputs(" #", out->fp);
-		cli_put(out->fp, d->ext_id, TERM_NAME);
-		fprintf(out->fp, " (line %ld)  ", d->line);
-		cli_put(out->fp, d->question, TERM_NAME);
-		fputc('\n', out->fp);
-	}
-}
-
 /* --llm: the endpoint's reply, or on any failure one warning line and the
  * retrieved answers.  Returns 0 or QERR_IO (output failed). */
 static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
@@ -129,6 +120,7 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 	int rc;
 
 	lo.stream = !out->json;
+	cli_llm_layout(&lo, out);
 	rc = cli_llm_reply(&lo, a->query, a->res, a->n, NULL, 0,
 			   out->json ? NULL : out->fp, &reply, &err);
 
@@ -140,7 +132,7 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 	} else if (rc == 0) {
 		if (reply[0] && reply[strlen(reply) - 1] != '\n')
 			fputc('\n', out->fp);
-		print_sources(out, a);
+		cli_print_sources(out, a->res, a->n);
 	} else {
 		int stopped = cli_llm_interrupted();
 
@@ -199,7 +191,9 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	a.res = res;
 	a.n = n;
 	a.answered = rc == 0 && !run.declined;
-	a.show_candidates = o->s.top_given;
+	a.show_candidates = 1;
+	a.trim = !o->s.top_given && !o->explain;
+	a.threshold = o->s.threshold;
 	a.explain = o->explain;
 	if (rc != 0)
 		cli_fail(&err);
@@ -279,6 +273,19 @@ static double now_ms(void)
  * already waiting: an update waits at most about this long to commit. */
 #define ASK_HOLD_MS 50.0
 
+/* Plain output of a batch read from a file or pipe: the question before
+ * its answers (a person typing sees it already), a blank line between
+ * questions. */
+static void print_question(const struct cli_out *out, const char *q,
+			   int after)
+{
+	if (after)
+		fputc('\n', out->fp);
+	fputs(out->color ? "\033[1m? " : "? ", out->fp);
+	cli_put(out->fp, q, TERM_NAME);
+	fputs(out->color ? "\033[0m\n\n" : "\n\n", out->fp);
+}
+
 static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 		     const struct cli_out *out)
 {
@@ -289,6 +296,11 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 	long lineno = 0;
 	int any = 0, asked = 0, rc = 0;
 
+	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO))
+		fprintf(stderr, "%s ask: type a question and press Enter, one "
+				"per line; Ctrl-D ends.  (quarry chat holds a "
+				"conversation; quarry ask --help)\n",
+			cli_progname);
 	for (;;) {
 		char *q;
 
@@ -317,6 +329,8 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 			rc = QERR_IO;
 			break;
 		}
+		if (!out->json && !isatty(STDIN_FILENO))
+			print_question(out, q, asked);
 		asked = 1;
 		rc = answer(x, t, o, out, q);
 		free(q);

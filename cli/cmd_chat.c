@@ -101,7 +101,9 @@ static void usage(FILE *fp)
 		"  /llm on|off      add an LLM reply (needs an endpoint: QUARRY_LLM_URL\n"
 		"                   or url in the config file)\n"
 		"  /reset           forget the topic\n"
-		"  /quit, /exit     leave\n\n"
+		"  /quit, /exit     leave\n"
+		"help, quit and exit alone on a line act as /help, /quit, /exit;\n"
+		"Ctrl-L clears the screen.\n\n"
 		"exit status: 0 at the end of input or /quit, 2 usage, 3 bad index,\n"
 		"4 I/O error.  NO_COLOR turns colour off.\n",
 		HISTORY_SIZE);
@@ -233,7 +235,8 @@ static int print_turn(struct chat *c, const char *q, const char *resolved,
 	a.res = r;
 	a.n = n;
 	a.answered = n > 0 && (more || !declined);
-	a.show_candidates = c->top > 1;
+	a.show_candidates = 1;
+	a.threshold = c->threshold;
 	if (c->out.json)
 		return json_done(c, cli_print_json(c->out.fp, &a));
 	if (resolved == NULL)
@@ -312,34 +315,36 @@ static void clear_history(struct chat *c)
 	}
 }
 
-/* The LLM's reply to the question, after the retrieved answers: streamed
- * as text, or {"command":"llm","reply"} with --json.  A failure is one
- * warning; the answers already shown stand. */
+/* The LLM's reply to the question: as text, laid out as ask --llm lays
+ * it out (the reply streamed, then the sources it may cite), or after the
+ * turn's answers as {"command":"llm","reply"} with --json.  A failure is
+ * one warning, and *failed stays set (as when there was nothing to
+ * send): plain output then shows the retrieved
+ * answers instead (JSON output has shown them already). */
 static int llm_reply(struct chat *c, const char *q, const char *resolved,
-		     const struct cli_result *r, int n)
+		     const struct cli_result *r, int n, int *failed)
 {
 	struct cli_llm_opts o = c->llm_opts;
 	struct qerr err = {0};
 	char *reply = NULL;
 
 	(void)resolved;
+	*failed = 1;
 	if (n == 0)
 		return 0;
 	o.stream = !c->out.json;
-	if (!c->out.json)
-		fprintf(c->out.fp, "LLM: ");
+	cli_llm_layout(&o, &c->out);
 	if (cli_llm_reply(&o, q, r, n, c->hist, c->nhist,
 			  c->out.json ? NULL : c->out.fp, &reply, &err) != 0) {
-		if (!c->out.json)
-			fputc('\n', c->out.fp);
 		if (cli_llm_interrupted()) /* Ctrl-C or Ctrl-D: back to the prompt */
-			cli_warn("LLM reply interrupted; the retrieved answer "
-				 "stands");
+			cli_warn("LLM reply interrupted; showing the retrieved "
+				 "answer");
 		else
-			cli_warn("LLM reply failed: %s; the retrieved answer "
-				 "stands", err.msg);
+			cli_warn("LLM reply failed: %s; showing the retrieved "
+				 "answer", err.msg);
 		return flush_out(c);
 	}
+	*failed = 0;
 	if (c->out.json) {
 		if (json_done(c, cli_print_command_json(c->out.fp, "llm",
 							"reply", reply)) != 0) {
@@ -347,7 +352,10 @@ static int llm_reply(struct chat *c, const char *q, const char *resolved,
 			return QERR_IO;
 		}
 	} else {
-		fprintf(c->out.fp, "\n\n");
+		if (reply[0] && reply[strlen(reply) - 1] != '\n')
+			fputc('\n', c->out.fp);
+		cli_print_sources(&c->out, r, n);
+		fputc('\n', c->out.fp);
 	}
 	if (add_history(c, q, reply) == 0)
 		c->turn_reply = c->hist[c->nhist - 1].assistant;
@@ -393,7 +401,7 @@ static int turn(struct chat *c, const char *q)
 	struct cli_result *res;
 	struct rank_run run;
 	char *resolved;
-	int kind, first, want, n = 0, shown, declined, rc;
+	int kind, first, want, n = 0, shown, declined, rc, failed;
 
 	kind = followup_resolve(&c->topic, q, &resolved);
 	if (kind < 0)
@@ -424,11 +432,15 @@ static int turn(struct chat *c, const char *q)
 	shown = n > first ? n - first : 0;
 	if (shown > c->top)
 		shown = c->top;
-	rc = print_turn(c, q, resolved, res + first, shown,
-			kind == FOLLOWUP_MORE, declined);
 	c->turn_reply = NULL;
-	if (rc == 0 && c->llm)
-		rc = llm_reply(c, q, resolved, res + first, shown);
+	failed = 1;
+	if (c->llm && !c->out.json) /* the reply first, the answers if none */
+		rc = llm_reply(c, q, resolved, res + first, shown, &failed);
+	if (rc == 0 && failed)
+		rc = print_turn(c, q, resolved, res + first, shown,
+				kind == FOLLOWUP_MORE, declined);
+	if (rc == 0 && c->llm && c->out.json)
+		rc = llm_reply(c, q, resolved, res + first, shown, &failed);
 	if (rc == 0)
 		log_turn(c, q, resolved, res + first, shown, kind, declined);
 	if (followup_update(&c->topic, kind, q, resolved, shown) != 0) {
@@ -595,10 +607,18 @@ static int command(struct chat *c, char *line)
 	cmd = bsearch(line + 1, chat_cmds, NCMDS, sizeof(*chat_cmds),
 		      cmp_cmd);
 	if (cmd == NULL) {
-		cli_error("chat: unknown command '%s' (try /help)", line);
+		cli_note("unknown command '%s'; /help lists the commands", line);
 		return 0;
 	}
 	return cmd->fn(c, arg);
+}
+
+/* help, quit and exit typed without the slash, the line that word alone:
+ * nobody asks the corpus those. */
+static int is_bare_command(const char *q)
+{
+	return strcmp(q, "help") == 0 || strcmp(q, "quit") == 0 ||
+	       strcmp(q, "exit") == 0;
 }
 
 /* Handle one input line of len bytes (no newline).  Returns 0 or QERR_IO. */
@@ -617,7 +637,14 @@ static int chat_line(struct chat *c, const char *line, size_t len,
 	n = strlen(q);
 	while (n > 0 && strchr(" \t\r\n", q[n - 1]))
 		q[--n] = '\0';
-	rc = n == 0 ? 0 : q[0] == '/' ? command(c, q) : turn(c, q);
+	if (is_bare_command(q)) {
+		char slashed[8];
+
+		snprintf(slashed, sizeof(slashed), "/%s", q);
+		rc = command(c, slashed);
+	} else {
+		rc = n == 0 ? 0 : q[0] == '/' ? command(c, q) : turn(c, q);
+	}
 	free(s);
 	return rc;
 }
@@ -794,6 +821,9 @@ static int chat_tty(struct chat *c)
 	el_set(el, EL_SIGNAL, 1); /* libedit restores the tty on ^Z, resizes */
 	el_set(el, EL_HIST, history, h);
 	el_set(el, EL_PROMPT, prompt);
+	/* Ctrl-L clears the screen and redraws the line being typed, as in
+	 * a shell (before ~/.editrc, which may bind it otherwise). */
+	el_set(el, EL_BIND, "^L", "ed-clear-screen", NULL);
 	el_source(el, NULL); /* ~/.editrc */
 	c->llm_opts.eof_cancels = 1; /* Ctrl-D during a request cancels it */
 	if (!c->out.json)

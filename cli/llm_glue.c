@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "render.h"
 
 static int last_interrupted;
 static char last_model[256];
@@ -40,17 +41,52 @@ struct stream_ctx {
 	int wrote;
 	struct term_stream term; /* escape sequences cut between chunks */
 	struct buf clean;
+	int render;              /* laid out for a terminal (render.h) */
+	struct cli_render out;
+	int waiting;             /* the "waiting for" line is on stderr */
 };
+
+/* "waiting for MODEL..." on stderr, a terminal, until the first words of
+ * the reply arrive (or the request ends): then it is erased. */
+static void wait_show(struct stream_ctx *c, const char *model)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	fputs("waiting for ", stderr);
+	cli_put(stderr, model && *model ? model : "the LLM", TERM_NAME);
+	fputs("...", stderr);
+	fflush(stderr);
+	c->waiting = 1;
+}
+
+static void wait_erase(struct stream_ctx *c)
+{
+	if (!c->waiting)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	c->waiting = 0;
+}
+
+/* Clean text on its way out: laid out, or as it came. */
+static int put_text(struct stream_ctx *c)
+{
+	if (c->render)
+		return cli_render_feed(&c->out, c->clean.data, c->clean.len);
+	return fwrite(c->clean.data, 1, c->clean.len, c->fp) == c->clean.len
+		       ? 0
+		       : -1;
+}
 
 static int on_text(void *ctx, const char *text, size_t len)
 {
 	struct stream_ctx *c = ctx;
 
+	wait_erase(c);
 	buf_reset(&c->clean);
 	if (term_stream_feed(&c->term, &c->clean, text, len) != 0)
 		return 1;
-	if (fwrite(c->clean.data, 1, c->clean.len, c->fp) != c->clean.len ||
-	    fflush(c->fp) != 0)
+	if (put_text(c) != 0 || fflush(c->fp) != 0)
 		return 1; /* aborts the request */
 	c->wrote = 1;
 	return 0;
@@ -61,7 +97,9 @@ static void stream_end(struct stream_ctx *c)
 {
 	buf_reset(&c->clean);
 	if (term_stream_end(&c->term, &c->clean) == 0 && c->clean.len > 0)
-		fwrite(c->clean.data, 1, c->clean.len, c->fp);
+		put_text(c);
+	if (c->render)
+		cli_render_end(&c->out);
 	buf_free(&c->clean);
 }
 
@@ -257,13 +295,20 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 	struct llm_turn *t = calloc((size_t)nhist + 1, sizeof(*t));
 	struct llm_request req = {0};
 	struct buf out = BUF_INIT;
-	struct stream_ctx sc = {stream, 0, TERM_STREAM_INIT(TERM_TEXT), BUF_INIT};
+	struct stream_ctx sc;
 	struct guard g;
 	int i, rc;
 
 	*reply = NULL;
 	last_interrupted = 0;
 	memset(&cfg, 0, sizeof(cfg));
+	memset(&sc, 0, sizeof(sc));
+	sc.fp = stream;
+	sc.term = (struct term_stream)TERM_STREAM_INIT(TERM_TEXT);
+	sc.clean = (struct buf)BUF_INIT;
+	sc.render = stream && (o->width > 0 || o->markdown);
+	if (sc.render)
+		cli_render_init(&sc.out, stream, o->width, o->markdown);
 	if (e == NULL || t == NULL || label == NULL) {
 		free(e);
 		free(label);
@@ -303,11 +348,15 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 			rc = qerr_set(err, QERR_IO, "out of memory");
 	} else if (rc == 0) {
 		guard_on(&g, o->eof_cancels);
+		wait_show(&sc, cfg.model);
 		rc = llm_complete(&cfg, &req, req.stream ? on_text : NULL, &sc,
 				  &out, err);
+		wait_erase(&sc);
 		guard_off(&g);
 		if (sc.wrote)
 			stream_end(&sc);
+		else if (sc.render)
+			cli_render_end(&sc.out);
 		if (rc == 0)
 			*reply = buf_detach(&out);
 		else if (sc.wrote)
