@@ -1,0 +1,101 @@
+#!/bin/sh
+# test_manpage.sh - the manual page (doc/quarry.1) renders without a
+# warning from mandoc -T lint, and names every command `quarry --help`
+# lists, every option each command's --help shows (its usage lines and its
+# option rows) and chat's /commands, so the page and the program cannot
+# drift apart.  The lists are read from --help itself: a new option or
+# command fails here until the page has it.  Run by `make check` (and, as
+# every tests/cli/test_*.sh, by `make test`).
+. tests/cli/lib.sh
+PAGE=${PAGE:-doc/quarry.1}
+
+if ! command -v mandoc >/dev/null 2>&1; then
+	nok "mandoc is installed (sh tests/deps.sh --test)"
+	exit 1
+fi
+
+# Warnings and errors; "style" messages are left out, since one of them
+# (a referenced page not installed) depends on the machine.
+if mandoc -T lint -W warning "$PAGE" >"$T/lint" 2>&1; then
+	ok "mandoc -T lint -W warning: nothing"
+else
+	nok "mandoc -T lint -W warning: nothing" "$(head -c 600 "$T/lint")"
+fi
+
+# The page as a reader sees it: plain text, one paragraph a line (no wrap
+# can split an option from its dashes), overstrike removed.
+bs=$(printf '\b')
+mandoc -T ascii -O width=1000 "$PAGE" | sed "s/.$bs//g" >"$T/page"
+if [ -s "$T/page" ]; then ok "the page renders"; else nok "the page renders"; fi
+
+# in_page WORD: WORD is in the page as a word of its own (--db, not --dbx)
+in_page() {
+	grep -Eq -- "(^|[^A-Za-z0-9-])$1([^A-Za-z0-9-]|\$)" "$T/page"
+}
+
+# options_of: the options in a --help text on stdin: every -x / --long in
+# the usage lines (up to the first blank line) and at the start of an
+# option row ("  -n, --top N  ...", "  --db PATH  ...").
+options_of() {
+	awk '
+	/^usage:/ { u = 1 }
+	u && /^$/ { u = 0 }
+	{
+		line = $0
+		if (!u) {
+			if (line !~ /^ +-/) next
+			sub(/^ +/, "", line)
+			# the row: options and their arguments up to two blanks
+			sub(/  .*/, "", line)
+		}
+		while (match(line, /(^|[[ (,|])--?[A-Za-z0-9][A-Za-z0-9-]*/)) {
+			o = substr(line, RSTART, RLENGTH)
+			sub(/^[^-]/, "", o)
+			print o
+			line = substr(line, RSTART + RLENGTH)
+		}
+	}' | sort -u
+}
+
+"$Q" --help >"$T/help" 2>&1
+cmds=$(awk '/^commands:/ { c = 1; next } c && /^$/ { c = 0 }
+	c && /^  [a-z]/ { print $1 }' "$T/help")
+if [ -n "$cmds" ]; then ok "quarry --help lists commands: $(echo $cmds)"
+else nok "quarry --help lists commands" "$(head -c 300 "$T/help")"; fi
+
+missing=
+for o in $(options_of <"$T/help"); do in_page "$o" || missing="$missing $o"; done
+if [ -z "$missing" ]; then ok "quarry --help: every option in the page"
+else nok "quarry --help: every option in the page" "missing:$missing"; fi
+
+for c in $cmds; do
+	if grep -Eq "^ +quarry $c( |\$)" "$T/page"; then ok "$c: in the SYNOPSIS"
+	else nok "$c: in the SYNOPSIS"; fi
+	"$Q" "$c" --help >"$T/help" 2>&1
+	opts=$(options_of <"$T/help")
+	if [ -z "$opts" ]; then
+		nok "$c --help: options found" "$(head -c 300 "$T/help")"
+		continue
+	fi
+	missing=
+	for o in $opts; do in_page "$o" || missing="$missing $o"; done
+	if [ -z "$missing" ]; then ok "$c --help: all $(echo $opts | wc -w) options in the page"
+	else nok "$c --help: every option in the page" "missing:$missing"; fi
+done
+
+# chat's own commands, from the rows of its help's "commands:" list
+"$Q" chat --help >"$T/help" 2>&1
+slash=$(awk '/^commands:/ { c = 1; next } c && /^$/ { c = 0 }
+	c && /^  \// { gsub(/,/, ""); for (i = 1; i <= NF && $i ~ /^\//; i++) print $i }' "$T/help")
+missing=
+for s in $slash; do in_page "$s" || missing="$missing $s"; done
+if [ -n "$slash" ] && [ -z "$missing" ]; then ok "chat's commands in the page: $(echo $slash)"
+else nok "chat's commands in the page" "found: $(echo $slash); missing:$missing"; fi
+
+# The check itself: an option the page lacks is caught.
+printf 'usage: quarry x [--no-such-option]\n\noptions:\n  -Z, --zz-top N  x\n' >"$T/help"
+opts=$(options_of <"$T/help" | tr '\n' ' ')
+missing=
+for o in $opts; do in_page "$o" || missing="$missing $o"; done
+if [ "$missing" = " --no-such-option --zz-top -Z" ]; then ok "a missing option is caught"
+else nok "a missing option is caught" "options: $opts; missing:$missing"; fi
