@@ -7,6 +7,7 @@
 # command fails here until the page has it.  Run by `make check` (and, as
 # every tests/cli/test_*.sh, by `make test`).
 . tests/cli/lib.sh
+. tests/cli/help_options.sh
 PAGE=${PAGE:-doc/quarry.1}
 
 if ! command -v mandoc >/dev/null 2>&1; then
@@ -33,38 +34,13 @@ in_page() {
 	grep -Eq -- "(^|[^A-Za-z0-9-])$1([^A-Za-z0-9-]|\$)" "$T/page"
 }
 
-# options_of: the options in a --help text on stdin: every -x / --long in
-# the usage lines (up to the first blank line) and at the start of an
-# option row ("  -n, --top N  ...", "  --db PATH  ...").
-options_of() {
-	awk '
-	/^usage:/ { u = 1 }
-	u && /^$/ { u = 0 }
-	{
-		line = $0
-		if (!u) {
-			if (line !~ /^ +-/) next
-			sub(/^ +/, "", line)
-			# the row: options and their arguments up to two blanks
-			sub(/  .*/, "", line)
-		}
-		while (match(line, /(^|[[ (,|])--?[A-Za-z0-9][A-Za-z0-9-]*/)) {
-			o = substr(line, RSTART, RLENGTH)
-			sub(/^[^-]/, "", o)
-			print o
-			line = substr(line, RSTART + RLENGTH)
-		}
-	}' | sort -u
-}
-
 "$Q" --help >"$T/help" 2>&1
-cmds=$(awk '/^commands:/ { c = 1; next } c && /^$/ { c = 0 }
-	c && /^  [a-z]/ { print $1 }' "$T/help")
+cmds=$(help_commands)
 if [ -n "$cmds" ]; then ok "quarry --help lists commands: $(echo $cmds)"
 else nok "quarry --help lists commands" "$(head -c 300 "$T/help")"; fi
 
 missing=
-for o in $(options_of <"$T/help"); do in_page "$o" || missing="$missing $o"; done
+for o in $(help_options <"$T/help"); do in_page "$o" || missing="$missing $o"; done
 if [ -z "$missing" ]; then ok "quarry --help: every option in the page"
 else nok "quarry --help: every option in the page" "missing:$missing"; fi
 
@@ -72,7 +48,7 @@ for c in $cmds; do
 	if grep -Eq "^ +quarry $c( |\$)" "$T/page"; then ok "$c: in the SYNOPSIS"
 	else nok "$c: in the SYNOPSIS"; fi
 	"$Q" "$c" --help >"$T/help" 2>&1
-	opts=$(options_of <"$T/help")
+	opts=$(help_options <"$T/help")
 	if [ -z "$opts" ]; then
 		nok "$c --help: options found" "$(head -c 300 "$T/help")"
 		continue
@@ -94,7 +70,7 @@ else nok "chat's commands in the page" "found: $(echo $slash); missing:$missing"
 
 # The check itself: an option the page lacks is caught.
 printf 'usage: quarry x [--no-such-option]\n\noptions:\n  -Z, --zz-top N  x\n' >"$T/help"
-opts=$(options_of <"$T/help" | tr '\n' ' ')
+opts=$(help_options <"$T/help" | tr '\n' ' ')
 missing=
 for o in $opts; do in_page "$o" || missing="$missing $o"; done
 if [ "$missing" = " --no-such-option --zz-top -Z" ]; then ok "a missing option is caught"
