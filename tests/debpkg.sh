@@ -27,7 +27,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/quarry-deb.XXXXXX")
 installed=0
 cleanup() {
 	if [ "$installed" = 1 ] && [ "$keep" = 0 ]; then
-		$as_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq quarry \
+		$as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 purge -y -qq quarry \
 			>/dev/null 2>&1 || true
 	fi
 	[ "$keep" = 1 ] || rm -rf "$work"
@@ -56,7 +56,7 @@ lintian --fail-on error "$deb" "$work"/quarry_*.changes >&2 || fail "lintian"
 
 step "apt-get install $deb"
 installed=1
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" \
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "$deb" \
 	>"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; fail "install"; }
 
 for f in /usr/bin/quarry /usr/share/man/man1/quarry.1.gz \
@@ -79,7 +79,7 @@ echo "$out" | grep -q 'dropout' || fail "no answer about dropout: $out"
 
 if [ "$keep" = 0 ]; then
 	step "apt-get purge quarry"
-	$as_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq quarry \
+	$as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 purge -y -qq quarry \
 		>/dev/null 2>&1 || fail "purge"
 	installed=0
 	[ ! -e /usr/bin/quarry ] || fail "/usr/bin/quarry left after purge"
