@@ -3,8 +3,9 @@
 # driven through bash (the script sourced, COMP_WORDS and COMP_CWORD set,
 # _quarry called, COMPREPLY read) for commands, options, fixed option
 # values and file names; every command and option --help shows is offered
-# (read from --help, so a new one fails here until the scripts have it);
-# the zsh and fish scripts parse (zsh -n, fish --no-execute).
+# by bash and fish (read from --help, so a new one fails here until the
+# scripts have it); the zsh and fish scripts parse (zsh -n, fish
+# --no-execute).
 . tests/cli/lib.sh
 . tests/cli/help_options.sh
 top=$PWD
@@ -87,6 +88,17 @@ done
 if command -v zsh >/dev/null 2>&1; then
 	if zsh -n "$top/completions/_quarry" 2>"$T/err"; then ok "zsh -n _quarry"
 	else nok "zsh -n _quarry" "$(head -c 300 "$T/err")"; fi
+	# (zsh's specs are shared between commands: checked as a whole)
+	missing=
+	for c in $cmds; do
+		grep -q "^      '$c:" "$top/completions/_quarry" || missing="$missing $c"
+		for o in $("$Q" "$c" --help 2>&1 | help_options); do
+			grep -Eq -- "['{,)*]$o[]=+[,}]" "$top/completions/_quarry" ||
+				missing="$missing $c:$o"
+		done
+	done
+	if [ -z "$missing" ]; then ok "zsh: _quarry names every command and option of --help"
+	else nok "zsh: _quarry names every command and option of --help" "missing:$missing"; fi
 else
 	nok "zsh is installed (sh tests/deps.sh --test)"
 fi
@@ -99,6 +111,27 @@ if command -v fish >/dev/null 2>&1; then
 		cut -f1 | sort | tr '\n' ' ')
 	if [ "$got" = "bm25 both tfidf " ]; then ok "fish: eval --model -> bm25 both tfidf"
 	else nok "fish: eval --model -> bm25 both tfidf" "got '$got'"; fi
+	# every command and every option of each command's --help
+	fishc() {
+		HOME=$T fish -c "source $top/completions/quarry.fish; complete -C '$1'" 2>&1 |
+			cut -f1 | tr '\n' ' '
+	}
+	offered=" $(fishc 'quarry ')"
+	missing=
+	for c in $cmds; do
+		case $offered in *" $c "*) ;; *) missing="$missing $c" ;; esac
+	done
+	if [ -z "$missing" ]; then ok "fish: every command offered"
+	else nok "fish: every command offered" "missing:$missing"; fi
+	for c in $cmds; do
+		offered=" $(fishc "quarry $c -")"
+		missing=
+		for o in $("$Q" "$c" --help 2>&1 | help_options); do
+			case $offered in *" $o "*) ;; *) missing="$missing $o" ;; esac
+		done
+		if [ -z "$missing" ]; then ok "fish: $c -: every option of $c --help offered"
+		else nok "fish: $c -: every option of $c --help offered" "missing:$missing"; fi
+	done
 else
 	nok "fish is installed (sh tests/deps.sh --test)"
 fi
