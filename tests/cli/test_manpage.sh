@@ -1,11 +1,11 @@
 #!/bin/sh
 # test_manpage.sh - the manual page (doc/quarry.1) renders without a
-# warning from mandoc -T lint, and names every command `quarry --help`
-# lists, every option each command's --help shows (its usage lines and its
-# option rows) and chat's /commands, so the page and the program cannot
-# drift apart.  The lists are read from --help itself: a new option or
-# command fails here until the page has it.  Run by `make check` (and, as
-# every tests/cli/test_*.sh, by `make test`).
+# warning from mandoc -T lint or from groff -ww (what man runs), and names
+# every command `quarry --help` lists, every option each command's --help
+# shows (its usage lines and its option rows) and chat's /commands, so the
+# page and the program cannot drift apart.  The lists are read from --help
+# itself: a new option or command fails here until the page has it.  Run
+# by `make check` (and, as every tests/cli/test_*.sh, by `make test`).
 . tests/cli/lib.sh
 . tests/cli/help_options.sh
 PAGE=${PAGE:-doc/quarry.1}
@@ -21,6 +21,17 @@ if mandoc -T lint -W warning "$PAGE" >"$T/lint" 2>&1; then
 	ok "mandoc -T lint -W warning: nothing"
 else
 	nok "mandoc -T lint -W warning: nothing" "$(head -c 600 "$T/lint")"
+fi
+
+# What man(1) runs on Debian: groff with every warning on.
+if command -v groff >/dev/null 2>&1; then
+	if groff -mandoc -ww -z -Tutf8 "$PAGE" >"$T/lint" 2>&1 && [ ! -s "$T/lint" ]; then
+		ok "groff -mandoc -ww: no warning"
+	else
+		nok "groff -mandoc -ww: no warning" "$(head -c 600 "$T/lint")"
+	fi
+else
+	nok "groff is installed (sh tests/deps.sh --test)"
 fi
 
 # The page as a reader sees it: plain text, one paragraph a line (no wrap
