@@ -23,8 +23,8 @@ _quarry_opts()
 	index) echo "--db -u --update --rebuild --as --convert -q --quiet
 		-h --help" ;;
 	stats) echo "--db --json -h --help" ;;
-	log) echo "-n --json --cid -h --help" ;;
-	config) echo "--profile -h --help" ;;
+	log) echo "-n --number -j --json --cid --path -h --help" ;;
+	config) echo "-j --json $_quarry_llm -h --help" ;;
 	esac
 }
 
@@ -83,7 +83,7 @@ _quarry()
 		return ;;
 	-n | --top | --threshold | --llm-url | --llm-model | --llm-timeout | \
 	--context-budget | --k1 | --b | --wq | --wa | --qmatch | --phrase | \
-	--feedback | --feedback-min | --convert | --cid)
+	--feedback | --feedback-min | --convert | --cid | --number)
 		# a value of the user's own
 		COMPREPLY=()
 		return ;;

@@ -39,6 +39,10 @@ complete -c quarry -n $ac -l llm -d 'have the LLM endpoint write a reply'
 complete -c quarry -n $ac -l llm-url -x -d 'endpoint base URL'
 complete -c quarry -n $ac -l llm-model -x -d 'model'
 complete -c quarry -n $ac -l llm-timeout -x -d 'seconds for the whole reply'
+complete -c quarry -n '__fish_seen_subcommand_from config' -l llm -d 'as ask --llm'
+complete -c quarry -n '__fish_seen_subcommand_from config' -l llm-url -x -d 'endpoint base URL'
+complete -c quarry -n '__fish_seen_subcommand_from config' -l llm-model -x -d 'model'
+complete -c quarry -n '__fish_seen_subcommand_from config' -l llm-timeout -x -d 'seconds for the whole reply'
 complete -c quarry -n '__fish_seen_subcommand_from ask chat config' -l profile -x -a '(__quarry_profiles)' -d 'endpoint profile'
 complete -c quarry -n '__fish_seen_subcommand_from ask' -l explain -d "show each term's contribution"
 complete -c quarry -n '__fish_seen_subcommand_from ask' -l dry-run -d 'print the request --llm would send'
@@ -70,9 +74,11 @@ complete -c quarry -n $ix -l as -x -a 'qa passages' -d 'read text and Markdown a
 complete -c quarry -n $ix -l convert -x -d 'EXT=COMMAND converter rule'
 complete -c quarry -n $ix -s q -l quiet -d 'no summary line'
 
-# stats, log
-complete -c quarry -n '__fish_seen_subcommand_from stats log' -l json -d 'JSON output'
-complete -c quarry -n '__fish_seen_subcommand_from log' -s n -x -d 'number of exchanges'
+# stats, log, config
+complete -c quarry -n '__fish_seen_subcommand_from stats' -l json -d 'one JSON object'
+complete -c quarry -n '__fish_seen_subcommand_from log config' -s j -l json -d 'JSON output'
+complete -c quarry -n '__fish_seen_subcommand_from log' -s n -l number -x -d 'the latest N exchanges (0: all)'
+complete -c quarry -n '__fish_seen_subcommand_from log' -l path -d 'print where the log is'
 
 # eval: collection directories
 set -l ev '__fish_seen_subcommand_from eval'
