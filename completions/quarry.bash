@@ -22,7 +22,7 @@ _quarry_opts()
 		-j --json --per-query -h --help" ;;
 	index) echo "--db -u --update --rebuild --as --convert -q --quiet
 		-h --help" ;;
-	stats) echo "--db --json -h --help" ;;
+	stats) echo "--db -j --json -h --help" ;;
 	log) echo "-n --number -j --json --cid --path -h --help" ;;
 	config) echo "-j --json $_quarry_llm -h --help" ;;
 	esac

@@ -75,7 +75,7 @@ complete -c quarry -n $ix -l convert -x -d 'EXT=COMMAND converter rule'
 complete -c quarry -n $ix -s q -l quiet -d 'no summary line'
 
 # stats, log, config
-complete -c quarry -n '__fish_seen_subcommand_from stats' -l json -d 'one JSON object'
+complete -c quarry -n '__fish_seen_subcommand_from stats' -s j -l json -d 'one JSON object'
 complete -c quarry -n '__fish_seen_subcommand_from log config' -s j -l json -d 'JSON output'
 complete -c quarry -n '__fish_seen_subcommand_from log' -s n -l number -x -d 'the latest N exchanges (0: all)'
 complete -c quarry -n '__fish_seen_subcommand_from log' -l path -d 'print where the log is'
