@@ -52,7 +52,7 @@ dpkg-deb -c "$deb" | awk '{print $1, $6}' >&2
 dpkg-deb -f "$deb" Depends Recommends >&2
 
 step "lintian (fails on errors)"
-lintian --fail-on error "$deb" "$work"/quarry_*.changes >&2 || fail "lintian"
+lintian --fail-on error --display-info "$deb" "$work"/quarry_*.changes >&2 || fail "lintian"
 
 step "apt-get install $deb"
 installed=1
