@@ -3,8 +3,9 @@
 # driven through bash (the script sourced, COMP_WORDS and COMP_CWORD set,
 # _quarry called, COMPREPLY read) for commands, options, fixed option
 # values and file names; every command and option --help shows is offered
-# by bash and fish (read from --help, so a new one fails here until the
-# scripts have it); the zsh and fish scripts parse (zsh -n, fish
+# by bash, fish and zsh (zsh through an interactive shell on a pty,
+# tests/cli/zsh_complete.zsh), read from --help, so a new one fails here
+# until the scripts have it; the zsh and fish scripts parse (zsh -n, fish
 # --no-execute).
 . tests/cli/lib.sh
 . tests/cli/help_options.sh
@@ -99,6 +100,36 @@ if command -v zsh >/dev/null 2>&1; then
 	done
 	if [ -z "$missing" ]; then ok "zsh: _quarry names every command and option of --help"
 	else nok "zsh: _quarry names every command and option of --help" "missing:$missing"; fi
+	# and, in an interactive zsh on a pseudo-terminal, TAB lists them
+	# (the line zsh redraws after the listing follows its last item without
+	# a newline: split before it)
+	zshc() {
+		zsh -f "$top/tests/cli/zsh_complete.zsh" "$1" "$top/completions" 2>&1 |
+			sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/quarry /\n&/g' | tr -d '\r' |
+			tr -s ' \t' '\n\n'
+	}
+	got=$(zshc "quarry eval --model " | grep -Ex 'bm25|both|tfidf' | sort | tr '\n' ' ')
+	if [ "$got" = "bm25 both tfidf " ]; then ok "zsh: eval --model -> bm25 both tfidf"
+	else nok "zsh: eval --model -> bm25 both tfidf" "got '$got'"; fi
+	got=$(zshc "quarry index --as " | grep -Ex 'qa|passages' | sort | tr '\n' ' ')
+	if [ "$got" = "passages qa " ]; then ok "zsh: index --as -> passages qa"
+	else nok "zsh: index --as -> passages qa" "got '$got'"; fi
+	offered=" $(zshc "quarry " | tr '\n' ' ')"
+	missing=
+	for c in $cmds; do
+		case $offered in *" $c "*) ;; *) missing="$missing $c" ;; esac
+	done
+	if [ -z "$missing" ]; then ok "zsh: every command listed"
+	else nok "zsh: every command listed" "missing:$missing; got:$(echo "$offered" | head -c 300)"; fi
+	for c in $cmds; do
+		offered=" $(zshc "quarry $c -" | tr '\n' ' ')"
+		missing=
+		for o in $("$Q" "$c" --help 2>&1 | help_options); do
+			case $offered in *" $o "*) ;; *) missing="$missing $o" ;; esac
+		done
+		if [ -z "$missing" ]; then ok "zsh: $c -: every option of $c --help listed"
+		else nok "zsh: $c -: every option of $c --help listed" "missing:$missing"; fi
+	done
 else
 	nok "zsh is installed (sh tests/deps.sh --test)"
 fi
