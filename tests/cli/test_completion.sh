@@ -100,17 +100,23 @@ if command -v zsh >/dev/null 2>&1; then
 	done
 	if [ -z "$missing" ]; then ok "zsh: _quarry names every command and option of --help"
 	else nok "zsh: _quarry names every command and option of --help" "missing:$missing"; fi
-	# and, in an interactive zsh on a pseudo-terminal, TAB lists them
-	# (the line zsh redraws after the listing follows its last item without
-	# a newline: split before it)
+	# and, in an interactive zsh on a pseudo-terminal, TAB lists them (one
+	# zsh for every line; the line zsh redraws after a listing follows its
+	# last item without a newline: split before it)
+	set -- "quarry eval --model " "quarry index --as " "quarry "
+	for c in $cmds; do set -- "$@" "quarry $c -"; done
+	zsh -f "$top/tests/cli/zsh_complete.zsh" "$top/completions" "$@" 2>&1 |
+		sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; /^=== /!s/quarry /\n&/g' | tr -d '\r' >"$T/zsh"
+	# zshc LINE: the words zsh listed for LINE, one a line
 	zshc() {
-		zsh -f "$top/tests/cli/zsh_complete.zsh" "$1" "$top/completions" 2>&1 |
-			sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/quarry /\n&/g' | tr -d '\r' |
-			tr -s ' \t' '\n\n'
+		awk -v want="=== $1" 'index($0, "=== ") == 1 {
+			if ($0 == want) { printf "%s", buf; exit }
+			buf = ""; next
+		} { buf = buf $0 "\n" }' "$T/zsh" | tr -s ' \t' '\n\n'
 	}
 	got=$(zshc "quarry eval --model " | grep -Ex 'bm25|both|tfidf' | sort | tr '\n' ' ')
 	if [ "$got" = "bm25 both tfidf " ]; then ok "zsh: eval --model -> bm25 both tfidf"
-	else nok "zsh: eval --model -> bm25 both tfidf" "got '$got'"; fi
+	else nok "zsh: eval --model -> bm25 both tfidf" "got '$got'; $(head -c 300 "$T/zsh")"; fi
 	got=$(zshc "quarry index --as " | grep -Ex 'qa|passages' | sort | tr '\n' ' ')
 	if [ "$got" = "passages qa " ]; then ok "zsh: index --as -> passages qa"
 	else nok "zsh: index --as -> passages qa" "got '$got'"; fi
