@@ -19,12 +19,13 @@ _quarry_opts()
 	chat) echo "--db -n --top -j --json --full --threshold -c --continue
 		--cid --no-log $_quarry_llm $_quarry_rank -h --help" ;;
 	eval) echo "$_quarry_rank --no-fts5 --threshold --check-pruning
-		-j --json --per-query -h --help" ;;
+		--declines -j --json --per-query -h --help" ;;
 	index) echo "--db -u --update --rebuild --as --convert -q --quiet
 		-h --help" ;;
 	stats) echo "--db -j --json -h --help" ;;
 	log) echo "-n --number -j --json --cid --path -h --help" ;;
-	config) echo "-j --json $_quarry_llm -h --help" ;;
+	config) echo "-j --json --llm-url --llm-model --llm-timeout --profile
+		-h --help" ;;
 	esac
 }
 
