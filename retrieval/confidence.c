@@ -37,7 +37,8 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 		const struct rank_term *t = &q->terms[i];
 		double missing = 1.0, credit = hit[i];
 
-		if (t->origin == RANK_JOIN || t->origin == RANK_VARIANT)
+		if (t->origin == RANK_JOIN || t->origin == RANK_VARIANT ||
+		    t->origin == RANK_LEXICAL)
 			continue;
 
 		if (t->origin == RANK_USER && !t->is_stop) {
@@ -57,7 +58,9 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 					part[o]++;
 					part_has[o] += has[j];
 				} else if (has[j]) {
-					double c = o == RANK_FUZZY ? 0.5 : 1.0;
+					double c = o == RANK_FUZZY     ? 0.5
+						   : o == RANK_LEXICAL ? RANK_LEX_CREDIT
+								       : 1.0;
 
 					if (c > credit)
 						credit = c;
@@ -73,7 +76,8 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 			/* A completed, split or spelled-out word is found; a
 			 * respelled one only perhaps. */
 			for (j = 0; j < q->nterms; j++)
-				if (q->terms[j].from == i)
+				if (q->terms[j].from == i &&
+				    q->terms[j].origin != RANK_LEXICAL)
 					missing = q->terms[j].origin == RANK_FUZZY
 							  ? 0.5
 							  : 0.0;

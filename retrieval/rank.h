@@ -30,7 +30,8 @@ enum rank_expand_flags {
 	RANK_EXP_FUZZY = 2,
 	RANK_EXP_ALIAS = 4,
 	RANK_EXP_SPLIT = 8,
-	RANK_EXP_ALL = 15,
+	RANK_EXP_LEXICAL = 16,
+	RANK_EXP_ALL = 31,
 };
 
 struct rank_params {
@@ -86,6 +87,8 @@ enum rank_origin {
 	RANK_FEEDBACK = 5, /* from the best records (pseudo-relevance feedback) */
 	RANK_JOIN = 6,   /* a hyphenated word closed up ("feed-forward") */
 	RANK_VARIANT = 7, /* a derivation the stemmer leaves apart ("sparsity") */
+	RANK_LEXICAL = 8, /* what WordNet relates to a word or phrase
+			     ("drawbacks" -> "disadvantage") */
 };
 
 /* Query-side weights of expansions (the user's words weigh 1). */
@@ -95,6 +98,18 @@ enum rank_origin {
 #define RANK_W_SPLIT 0.8
 #define RANK_W_JOIN 1.0
 #define RANK_W_VARIANT 0.5
+/* WordNet's relations (RANK_LEXICAL), by enum wn_rel; see expand.c. */
+#define RANK_W_SYNONYM 0.4
+#define RANK_W_DERIVED 0.4
+#define RANK_W_HYPERNYM 0.3
+#define RANK_W_HYPONYM 0.2
+#define RANK_W_GLOSS 0.0
+#define RANK_W_SIMILAR 0.3
+/* How much a related word found counts toward confidence, for the
+ * user's word it relates to (the user's word itself counts 1). */
+#define RANK_LEX_CREDIT 0.5
+/* Senses of a word whose relations are read (most frequent first). */
+#define RANK_LEX_SENSES 3
 /* At most this many completions per missing word. */
 #define RANK_MAX_PREFIX 3
 
