@@ -175,6 +175,38 @@ struct rank_hit;
 double rank_confidence(struct idx *x, const struct rank_query *q,
 		       const struct rank_hit *h);
 
+/* Whether a question is answered at all: the features of its best hits
+ * (rank_decline_features) and the probability a logistic model gives
+ * them (rank_answerable), fitted on the development questions by
+ * tests/quality/fit_decline.py, which prints RANK_DECLINE_COEF. */
+enum rank_feature {
+	RANK_F_BIAS,    /* 1 */
+	RANK_F_WORDS,   /* share of the user's words the best hit covers */
+	RANK_F_MASS,    /* share of the query's idf mass it covers */
+	RANK_F_UNKNOWN, /* share of the user's words the index lacks and
+			   nothing replaced */
+	RANK_F_NWORDS,  /* log(1 + the user's words, stop words left out) */
+	RANK_F_GAP,     /* (best score - second) / best score; 1 alone */
+	RANK_F_SCORE,   /* best score / the user's words' idf mass */
+	RANK_F_RARE,    /* the largest idf of the user's words it holds, over
+			   the largest idf there is */
+	RANK_F_GOT,     /* the idf of the user's words it holds, summed, over
+			   the largest idf there is */
+	RANK_NFEAT
+};
+#define RANK_DECLINE_COEF                                                     \
+	{-8.747, 2.923, 0.7891, -2.733, 3.405, -0.3015, 2.795, -2.849, 1.399}
+
+struct rank_hit;
+/* Features of hits[0] (nhits >= 1; hits[1] when there is one) into
+ * f[RANK_NFEAT]; all but the bias 0 when nhits is 0. */
+void rank_decline_features(struct idx *x, const struct rank_query *q,
+			   const struct rank_hit *hits, int nhits,
+			   double *f);
+/* The probability, in (0, 1), that a question with features f has an
+ * answer in the corpus. */
+double rank_answerable(const double *f);
+
 struct rank_hit {
 	long doc;
 	double score;

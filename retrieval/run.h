@@ -17,8 +17,8 @@
 /* Default confidence below which a question is declined (quarry ask
  * --threshold); how it was chosen is in README, "Knowing when there is
  * no answer".  The _TEXT form is for help texts. */
-#define RANK_THRESHOLD 0.40
-#define RANK_THRESHOLD_TEXT "0.40"
+#define RANK_THRESHOLD 0.29
+#define RANK_THRESHOLD_TEXT "0.29"
 
 struct rank_run {
 	/* What the caller wants (rank_run_init sets all three). */
@@ -33,6 +33,11 @@ struct rank_run {
 	double *confidence;   /* confidence[i] of hits[i], i < nhits and
 				 i < nconf */
 	int nhits;
+	double feat[RANK_NFEAT]; /* the decline rule's features of the best
+				    hits (rank_decline_features) */
+	double answerable; /* rank_answerable(feat): the probability that
+			      the corpus answers the question; 0 when
+			      nothing matched */
 	int declined;  /* nothing matched, or confidence[0] < threshold;
 			  q.cut_words and q.cut_expansions say what the
 			  RANK_MAX_TERMS limit left out */

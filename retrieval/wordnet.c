@@ -138,9 +138,9 @@ struct wn *wn_shared(void)
 		return w;
 	tried = 1;
 	dir = getenv("QUARRY_WORDNET");
-	if (dir && *dir == '\0')
+	if (dir == NULL || *dir == '\0')
 		return NULL;
-	w = wn_open(dir ? dir : WN_DEFAULT_DIR);
+	w = wn_open(dir);
 	return w;
 }
 

@@ -17,8 +17,8 @@
 
 #include <stddef.h>
 
-/* The directory quarry reads when QUARRY_WORDNET does not name another. */
-#define WN_DEFAULT_DIR "/usr/share/wordnet"
+/* Where Debian's wordnet-base puts the files. */
+#define WN_DEBIAN_DIR "/usr/share/wordnet"
 
 /* Relations, as a mask for wn_related. */
 enum wn_rel {
@@ -39,9 +39,10 @@ struct wn;
 struct wn *wn_open(const char *dir);
 void wn_close(struct wn *w);
 
-/* The database quarry uses: opened on the first call from $QUARRY_WORDNET
- * (empty: none) or WN_DEFAULT_DIR, and kept, read-only, for the life of
- * the process.  NULL when there is none; quarry works without it. */
+/* The database quarry uses: opened on the first call from the directory
+ * $QUARRY_WORDNET names (unset or empty: none; the expansions are opt-in,
+ * see rank.h, RANK_LEXICAL), and kept, read-only, for the life of the
+ * process.  NULL when there is none; quarry works without it. */
 struct wn *wn_shared(void);
 
 /* Called for each lemma related to the word: rel is one enum wn_rel, sense
