@@ -660,11 +660,15 @@ void rank_add_variants(struct idx *x, struct rank_query *q, int i)
 
 /* What WordNet relates to the user's words and to their two- and
  * three-word phrases ("pros and cons"): synonyms, derived forms, the
- * nearest more general and more specific senses, as the index holds them
- * ("drawbacks" -> "disadvantage", "shortcomings" -> "defect").  A related
- * phrase counts only when the index holds all its words.  They weigh well
- * below the user's words (RANK_W_SYNONYM...): a relation of some sense of
- * the word, not necessarily the one meant. */
+ * nearest more general senses, as the index holds them ("drawbacks" ->
+ * "disadvantage", "shortcomings" -> "defect").  A related phrase counts
+ * only when the index holds all its words.  They weigh well below the
+ * user's words (RANK_W_SYNONYM...): a relation of some sense of the word,
+ * not necessarily the one meant.  Only for a word the index lacks that no
+ * other expansion stands for, of four letters or more: related words of a
+ * word the corpus has, or of a short one ("ml": millilitre), or beside a
+ * completion ("net" -> "network"; "net" -> "income"), lost on the devset
+ * and the judged collections. */
 
 /* The user's words in text order (stop words too: phrases hold them). */
 #define LEX_MAX_WORDS 32
@@ -721,8 +725,6 @@ struct lex_ctx {
 
 static double lex_weight(int rel)
 {
-	/* TUNE */
-	{ static double tw[64]; static int init; if (!init) { const char *e = getenv("LEXW"); init = 1; if (e) { sscanf(e, "%lf,%lf,%lf,%lf,%lf,%lf", &tw[1], &tw[2], &tw[4], &tw[8], &tw[16], &tw[32]); tw[0] = 1; } } if (tw[0] > 0) return tw[rel]; }
 	switch (rel) {
 	case WN_SYNONYM: return RANK_W_SYNONYM;
 	case WN_DERIVED: return RANK_W_DERIVED;
@@ -758,23 +760,14 @@ static int on_lexical(void *ctx, const char *lemma, int rel, int sense)
 	return 0;
 }
 
+/* The relations that weigh anything. */
 static int lex_rels(void)
 {
-	int r = 0;
+	int r = 0, b;
 
-	if (getenv("LEXW")) { int b; for (b = 1; b <= 32; b <<= 1) if (lex_weight(b) > 0) r |= b; return r; }
-	if (RANK_W_SYNONYM > 0)
-		r |= WN_SYNONYM;
-	if (RANK_W_DERIVED > 0)
-		r |= WN_DERIVED;
-	if (RANK_W_HYPERNYM > 0)
-		r |= WN_HYPERNYM;
-	if (RANK_W_HYPONYM > 0)
-		r |= WN_HYPONYM;
-	if (RANK_W_GLOSS > 0)
-		r |= WN_GLOSS;
-	if (RANK_W_SIMILAR > 0)
-		r |= WN_SIMILAR;
+	for (b = WN_SYNONYM; b <= WN_SIMILAR; b <<= 1)
+		if (lex_weight(b) > 0.0)
+			r |= b;
 	return r;
 }
 
@@ -809,9 +802,8 @@ void rank_expand_lexical(struct idx *x, struct tok *t, const char *text,
 		c.from = rank_term_index(q, l.term[i]);
 		if (c.from < 0 || c.from >= nuser)
 			continue;
-		if (getenv("LEXMISS") && q->terms[c.from].df > atol(getenv("LEXMISS")))
-			continue;
-		if (strlen(l.w[i]) < 4 || expanded(q, c.from, nuser))
+		if (q->terms[c.from].df > 0 || strlen(l.w[i]) < 4 ||
+		    expanded(q, c.from, nuser))
 			continue;
 		/* the longest phrase WordNet knows, else the word */
 		for (len = 3; len >= 1; len--) {
@@ -824,7 +816,7 @@ void rank_expand_lexical(struct idx *x, struct tok *t, const char *text,
 						      sizeof(phrase) - n,
 						      "%s%s", k ? " " : "",
 						      l.w[i + k]);
-			if (wn_related(wn, phrase, n, rels, getenv("LEXS") ? atoi(getenv("LEXS")) : RANK_LEX_SENSES,
+			if (wn_related(wn, phrase, n, rels, RANK_LEX_SENSES,
 				       on_lexical, &c) == 1)
 				break;
 		}

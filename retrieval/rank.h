@@ -98,13 +98,15 @@ enum rank_origin {
 #define RANK_W_SPLIT 0.8
 #define RANK_W_JOIN 1.0
 #define RANK_W_VARIANT 0.5
-/* WordNet's relations (RANK_LEXICAL), by enum wn_rel; see expand.c. */
-#define RANK_W_SYNONYM 0.4
-#define RANK_W_DERIVED 0.4
+/* WordNet's relations (RANK_LEXICAL), by enum wn_rel; see expand.c.  A
+ * relation weighing 0 is not read.  (Hyponyms, gloss words and similar
+ * adjectives lost on the devset when tried; see README.) */
+#define RANK_W_SYNONYM 0.3
+#define RANK_W_DERIVED 0.3
 #define RANK_W_HYPERNYM 0.3
-#define RANK_W_HYPONYM 0.2
+#define RANK_W_HYPONYM 0.0
 #define RANK_W_GLOSS 0.0
-#define RANK_W_SIMILAR 0.3
+#define RANK_W_SIMILAR 0.0
 /* How much a related word found counts toward confidence, for the
  * user's word it relates to (the user's word itself counts 1). */
 #define RANK_LEX_CREDIT 0.5
