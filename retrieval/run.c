@@ -11,7 +11,24 @@ void rank_run_init(struct rank_run *r, int k, double threshold)
 	r->k = k;
 	r->nconf = k;
 	r->threshold = threshold;
+	r->topic_pos = -1;
+	r->topic_weight = 1.0;
 	r->declined = 1;
+}
+
+/* Weigh the carried topic's terms (see topic_pos in run.h). */
+static void weigh_topic(struct rank_query *q, int pos, double w)
+{
+	int i, f;
+
+	for (i = 0; i < q->nterms; i++) {
+		struct rank_term *t = &q->terms[i];
+
+		f = t->origin == RANK_USER ? i : t->from;
+		if (f >= 0 && f < q->nterms && q->terms[f].origin == RANK_USER &&
+		    q->terms[f].pos >= pos)
+			t->weight *= w;
+	}
 }
 
 void rank_run_clear(struct rank_run *r)
@@ -63,6 +80,8 @@ int rank_run(struct idx *x, struct tok *t, const struct rank_params *p,
 	/* (idx_status: index lookups that read as "absent" may have
 	 * failed; the reader keeps the first error) */
 	rc = rank_parse_ex(x, t, text, p->expand, &r->q, err);
+	if (rc == 0 && r->topic_pos >= 0 && r->topic_weight != 1.0)
+		weigh_topic(&r->q, r->topic_pos, r->topic_weight);
 	if (rc == 0)
 		rc = idx_status(x, err);
 	if (rc == 0)

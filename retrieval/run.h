@@ -14,6 +14,10 @@
 
 #include "rank.h"
 
+/* How much a carried topic's words weigh beside a follow-up's own
+ * (quarry chat, when the follow-up names a subject of its own). */
+#define RANK_TOPIC_WEIGHT 0.5
+
 /* Default confidence below which a question is declined (quarry ask
  * --threshold); how it was chosen is in README, "Knowing when there is
  * no answer".  The _TEXT form is for help texts. */
@@ -26,6 +30,12 @@ struct rank_run {
 	int nconf;        /* hits that get a confidence, 1..k (the best one
 			     always: the decline rule needs it) */
 	double threshold; /* the decline rule's, in [0, 1] */
+	/* A carried topic (quarry chat): the terms of the text's words from
+	 * word topic_pos on, and what expands them, weigh topic_weight times
+	 * as much, unless the words before also have them.  rank_run_init
+	 * sets topic_pos to -1: none. */
+	int topic_pos;
+	double topic_weight;
 
 	/* What rank_run found; valid until the next rank_run or clear. */
 	struct rank_query q;  /* the query as searched, feedback included */
