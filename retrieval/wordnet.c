@@ -455,10 +455,12 @@ static int walk_sense(const struct wn *w, int pos, long off,
 	}
 	if (rels & WN_GLOSS) {
 		/* the definition: up to the first ';' or example */
-		size_t n = strcspn(ss.gloss, ";\"\n");
+		size_t n = 0;
 
-		if (ss.gloss + n > ss.end)
-			n = (size_t)(ss.end - ss.gloss);
+		/* (bounded: the map need not end in a NUL) */
+		while (ss.gloss + n < ss.end && ss.gloss[n] != ';' &&
+		       ss.gloss[n] != '"')
+			n++;
 		while (n > 0 && ss.gloss[n - 1] == ' ')
 			n--;
 		if (n > 0 && n < WN_MAX) {
