@@ -69,8 +69,8 @@ static void usage(FILE *fp)
 		"                    nothing to continue); commands give\n"
 		"                    {\"command\",\"message\"} or, for /sources,\n"
 		"                    {\"command\",\"resolved\",\"results\"}\n"
-		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
-		"                    taken to have no good answer (default "
+		"  --threshold X     probability of an answer, in [0, 1], below which\n"
+		"                    the corpus is taken to have none (default "
 		RANK_THRESHOLD_TEXT ")\n"
 		"  --llm             start with LLM replies on (as /llm on)\n");
 	cli_opts_help(fp, CLI_G_LLM, NULL);
