@@ -785,13 +785,18 @@ static int expanded(const struct rank_query *q, int i, int nuser)
 void rank_expand_lexical(struct idx *x, struct tok *t, const char *text,
 			 struct rank_query *q, int nuser)
 {
-	const struct wn *wn = wn_shared();
+	const struct wn *wn;
 	struct lex_words l;
 	struct lex_ctx c = {x, t, q, -1};
 	char phrase[3 * (TOK_MAX_TERM + 8) + 3];
 	int i, len, k, rels = lex_rels();
 
-	if (wn == NULL || rels == 0)
+	/* (most questions have no word to look up: then nothing is opened) */
+	for (i = 0; i < nuser; i++)
+		if (q->terms[i].df == 0 && !q->terms[i].is_stop &&
+		    !expanded(q, i, nuser))
+			break;
+	if (i == nuser || rels == 0 || (wn = wn_shared()) == NULL)
 		return;
 	memset(&l, 0, sizeof(l));
 	if (tok_run(t, text, strlen(text), on_lex_word, &l, NULL) < 0)
