@@ -74,8 +74,8 @@ struct eval_fts5;
 
 /* The two FTS5 set-ups quarry is compared with.  PLAIN: bm25() with
  * FTS5's default weights, every word of the question.  STOP: the words of
- * Lucene's English stop word list (33 words, as in Lucene's EnglishAnalyzer
- * and StopAnalyzer) dropped from the question, unless that leaves none,
+ * the Snowball English stop word list (127 words, without
+ * its contractions) dropped from the question, unless that leaves none,
  * and the title column weighted 2 (bm25(f, 1, 2, 1)). */
 enum eval_fts5_setup { EVAL_FTS5_PLAIN, EVAL_FTS5_STOP };
 

@@ -149,14 +149,25 @@ static int word_byte(unsigned char ch)
 	       (ch >= '0' && ch <= '9') || ch >= 0x80;
 }
 
-/* Lucene's English stop words (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET,
- * the classic StopAnalyzer list), sorted for bsearch. */
+/* The Snowball English stop word list (snowballstem.org, the list beside
+ * the English stemmer) without its contractions: 127 words, as PostgreSQL
+ * ships it in tsearch_data/english.stop.  Sorted for bsearch. */
 static const char *const stop_words[] = {
-	"a",    "an",    "and",  "are",   "as",    "at",   "be",   "but",
-	"by",   "for",   "if",   "in",    "into",  "is",   "it",   "no",
-	"not",  "of",    "on",   "or",    "such",  "that", "the",  "their",
-	"then", "there", "these", "they", "this",  "to",   "was",  "will",
-	"with",
+	"a", "about", "above", "after", "again", "against", "all", "am", "an",
+	"and", "any", "are", "as", "at", "be", "because", "been", "before",
+	"being", "below", "between", "both", "but", "by", "can", "did", "do",
+	"does", "doing", "don", "down", "during", "each", "few", "for", "from",
+	"further", "had", "has", "have", "having", "he", "her", "here", "hers",
+	"herself", "him", "himself", "his", "how", "i", "if", "in", "into",
+	"is", "it", "its", "itself", "just", "me", "more", "most", "my",
+	"myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only",
+	"or", "other", "our", "ours", "ourselves", "out", "over", "own", "s",
+	"same", "she", "should", "so", "some", "such", "t", "than", "that",
+	"the", "their", "theirs", "them", "themselves", "then", "there",
+	"these", "they", "this", "those", "through", "to", "too", "under",
+	"until", "up", "very", "was", "we", "were", "what", "when", "where",
+	"which", "while", "who", "whom", "why", "will", "with", "you", "your",
+	"yours", "yourself", "yourselves",
 };
 
 static int cmp_word(const void *key, const void *elem)
@@ -169,7 +180,7 @@ static int cmp_word(const void *key, const void *elem)
 /* Is s[0 .. n) a stop word (ASCII case ignored)? */
 static int is_stop(const unsigned char *s, size_t n)
 {
-	char w[8];
+	char w[16];
 
 	if (n >= sizeof(w))
 		return 0;

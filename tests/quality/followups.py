@@ -2,7 +2,8 @@
 """Run the scripted chat conversations of tests/followup through `quarry chat`.
 
     python3 tests/quality/followups.py [--quarry ./quarry] [--db PATH]
-                                       [--min N] [-- extra chat options]
+                                       [--file F] [--min N]
+                                       [-- extra chat options]
 
 Each conversation is piped to `quarry chat --json` (one question a line, one
 JSON object back per line) in a fresh process. Without --db the index is the
@@ -27,14 +28,25 @@ CONV = os.path.join(ROOT, "tests", "followup", "conversations.jsonl")
 
 def run_chat(quarry, db, extra, turns, env):
     cmd = [quarry, "chat", "--json", "--top", "3"] + (["--db", db] if db else []) + extra
-    p = subprocess.run(cmd, input="".join(t["q"] + "\n" for t in turns),
-                       capture_output=True, text=True, env=env)
+    try:
+        p = subprocess.run(cmd, input="".join(t["q"] + "\n" for t in turns),
+                           capture_output=True, text=True, env=env)
+    except OSError as e:
+        fail("cannot run %s: %s" % (quarry, e.strerror))
     if p.returncode != 0:
-        sys.exit("followups: %s exited %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
-    out = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+        fail("%s exited %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
+    try:
+        out = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+    except ValueError as e:
+        fail("quarry chat --json printed something that is not JSON: %s" % e)
     if len(out) != len(turns):
-        sys.exit("followups: %d replies for %d turns" % (len(out), len(turns)))
+        fail("%d replies for %d turns" % (len(out), len(turns)))
     return out
+
+
+def fail(msg):
+    print("followups: " + msg, file=sys.stderr)
+    sys.exit(2)
 
 
 def top(reply):
@@ -47,9 +59,10 @@ def main():
     ap.add_argument("--quarry", default=os.path.join(ROOT, "quarry"))
     ap.add_argument("--db")
     ap.add_argument("--min", type=int)
+    ap.add_argument("--file", default=CONV, help="conversations (JSON lines)")
     ap.add_argument("extra", nargs="*", help="more options for quarry chat (after --)")
     a = ap.parse_args()
-    with open(CONV, encoding="utf-8") as f:
+    with open(a.file, encoding="utf-8") as f:
         convs = [json.loads(line) for line in f if line.strip()]
     env = dict(os.environ)
     tmp = tempfile.TemporaryDirectory()
