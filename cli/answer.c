@@ -10,7 +10,7 @@
 /* by enum rank_origin */
 static const char *const origin_name[] = {"user",     "prefix",   "spelling",
 					  "acronym",  "compound", "feedback",
-					  "joined",   "variant"};
+					  "joined",   "variant",  "wordnet"};
 
 /* What RANK_MAX_TERMS left out, when anything was. */
 static void print_cut(const struct cli_out *o, const struct rank_query *q)

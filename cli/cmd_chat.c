@@ -48,6 +48,8 @@ struct chat {
 	struct followup topic;   /* what follow-ups refer to */
 	char *last_query;        /* what the last turn searched */
 	struct cli_result *last; /* what it retrieved, for /sources */
+	long last_top;           /* internal id of the first answer it showed,
+				    or -1 */
 	int nlast;
 	struct cli_log log;      /* the conversation log */
 	const char *turn_reply;  /* this turn's LLM reply (in hist), or NULL */
@@ -72,8 +74,8 @@ static void usage(FILE *fp)
 		"                    nothing to continue); commands give\n"
 		"                    {\"command\",\"message\"} or, for /sources,\n"
 		"                    {\"command\",\"resolved\",\"results\"}\n"
-		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
-		"                    taken to have no good answer (default "
+		"  --threshold X     probability of an answer, in [0, 1], below which\n"
+		"                    the corpus is taken to have none (default "
 		RANK_THRESHOLD_TEXT ")\n"
 		"  --llm             start with LLM replies on (as /llm on)\n");
 	cli_opts_help(fp, CLI_G_LLM, NULL);
@@ -392,6 +394,83 @@ static void remember(struct chat *c, char *resolved, struct cli_result *res,
 	c->last_query = resolved;
 }
 
+/* Words (positions, stop words counted) tok gives text. */
+static int on_count(void *ctx, const char *term, size_t len, const char *word,
+		    int pos, int is_stop)
+{
+	int *n = ctx;
+
+	(void)term, (void)len, (void)word, (void)is_stop;
+	*n = pos + 1;
+	return 0;
+}
+
+/* A related follow-up that names a subject of its own ("what does the
+ * pooling layer do in it", "what about the adam variant") is one the
+ * corpus answers by itself: then the carried topic, which follows its
+ * words in resolved, weighs RANK_TOPIC_WEIGHT beside them (run->topic_pos
+ * set).  One that names nothing the corpus answers alone ("why?", "and
+ * its disadvantages?") carries the topic whole.  Returns 0 or an error
+ * code (err set). */
+static int weigh_topic(struct chat *c, const char *q, struct rank_run *run,
+		       struct qerr *err)
+{
+	struct rank_run alone;
+	int n = 0, rc;
+
+	if (followup_content_count(q) == 0)
+		return 0;
+	rank_run_init(&alone, 1, c->threshold);
+	rc = rank_run(c->x, c->t, &c->params, q, &alone, err);
+	if (rc == 0 && !alone.declined &&
+	    (rc = tok_run(c->t, q, strlen(q), on_count, &n, err)) == 0) {
+		run->topic_pos = n;
+		run->topic_weight = RANK_TOPIC_WEIGHT;
+	}
+	rank_run_clear(&alone);
+	return rc;
+}
+
+/* A related follow-up that asks about another aspect ("and where is it
+ * used?") is not answered again with the answer the last turn showed
+ * first when that one holds none of the follow-up's own words and the
+ * next one does: they swap.  (The record shown may well answer the aspect
+ * too: "why is it so popular?" after "what is a GAN".)  The follow-up's
+ * words are the user's terms before topic_pos. */
+static void not_again(struct chat *c, const struct rank_run *run,
+		      int topic_pos, struct cli_result *res, int n)
+{
+	struct cli_result tmp;
+	uint64_t own = 0;
+	int i;
+
+	if (n < 2 || run->nhits < 2 || c->last_top < 0 ||
+	    res[0].doc.id != c->last_top)
+		return;
+	for (i = 0; i < run->q.nterms; i++)
+		if (run->q.terms[i].origin == RANK_USER &&
+		    !run->q.terms[i].is_stop && run->q.terms[i].pos < topic_pos)
+			own |= (uint64_t)1 << i;
+	if (own == 0 || (run->hits[0].terms & own) ||
+	    !(run->hits[1].terms & own))
+		return;
+	tmp = res[0];
+	res[0] = res[1];
+	res[1] = tmp;
+	res[0].rank = 1;
+	res[1].rank = 2;
+}
+
+/* How many words (positions, stop words counted) tok gives q. */
+static int count_words(struct chat *c, const char *q)
+{
+	int n = 0;
+
+	if (tok_run(c->t, q, strlen(q), on_count, &n, NULL) != 0)
+		return 0;
+	return n;
+}
+
 /* Answer question q (non-blank, valid UTF-8).  Returns 0, or QERR_IO when
  * output or memory failed; retrieval errors are reported and recorded in
  * c->status, and the chat goes on. */
@@ -415,7 +494,12 @@ static int turn(struct chat *c, const char *q)
 		goto oom;
 	}
 	rank_run_init(&run, want, c->threshold);
-	rc = cli_retrieve(c->x, c->t, &c->params, resolved, &run, res, &n, &err);
+	rc = kind == FOLLOWUP_RELATED ? weigh_topic(c, q, &run, &err) : 0;
+	if (rc == 0)
+		rc = cli_retrieve(c->x, c->t, &c->params, resolved, &run, res,
+				  &n, &err);
+	if (rc == 0 && kind == FOLLOWUP_RELATED)
+		not_again(c, &run, count_words(c, q), res, n);
 	if (rc == 0)
 		rc = cli_snippets(&run.q, res, n, &c->out, c->out.json || c->llm,
 				  &err);
@@ -432,6 +516,7 @@ static int turn(struct chat *c, const char *q)
 	shown = n > first ? n - first : 0;
 	if (shown > c->top)
 		shown = c->top;
+	c->last_top = shown > 0 ? res[first].doc.id : -1;
 	c->turn_reply = NULL;
 	failed = 1;
 	if (c->llm && !c->out.json) /* the reply first, the answers if none */
@@ -881,6 +966,7 @@ int cmd_chat(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	followup_init(&c.topic);
+	c.last_top = -1;
 	rc = parse_opts(argc, argv, &c, &db);
 	if (rc != 0)
 		return rc < 0 ? QERR_OK : rc;

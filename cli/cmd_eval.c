@@ -49,6 +49,8 @@ struct eval_opts {
 	int declines;  /* show the decline trade-off */
 	int json;
 	const char *per_query; /* TSV path or NULL */
+	const char *features;  /* decline features TSV path or NULL */
+	FILE *features_fp;     /* ... opened */
 	int check_pruning;     /* compare MaxScore with exhaustive scoring */
 	double threshold;      /* confidence below which ask declines */
 	struct rank_params params;
@@ -78,6 +80,7 @@ typedef int (*search_fn)(void *ctx, const char *text, const char **ranked,
 static const struct option own_opts[] = {
 	{"check-pruning", no_argument, NULL, 'X'},
 	{"declines", no_argument, NULL, 'D'},
+	{"features", required_argument, NULL, 'R'},
 	{"model", required_argument, NULL, 'm'},
 	{"no-fts5", no_argument, NULL, 'F'},
 	{"per-query", required_argument, NULL, 'P'},
@@ -112,9 +115,14 @@ static void usage(FILE *fp)
 		"  --model M         bm25 (default), tfidf or both\n");
 	cli_opts_help(fp, CLI_G_RANK, own_opts);
 	fprintf(fp,
+		"  --features FILE   for collections with unjudged queries, write\n"
+		"                    one TSV line per query: collection, query-id\n"
+		"                    (empty for unjudged), answerable (1 judged,\n"
+		"                    0 not), the decline rule's features (for\n"
+		"                    tests/quality/fit_decline.py)\n"
 		"  --no-fts5         skip both FTS5 set-ups\n"
-		"  --threshold X     confidence below which ask declines ("
-		RANK_THRESHOLD_TEXT ");\n"
+		"  --threshold X     probability of an answer below which ask\n"
+		"                    declines (" RANK_THRESHOLD_TEXT ");\n"
 		"                    for collections with unjudged queries (taken\n"
 		"                    as unanswerable) prints how many of each kind\n"
 		"                    would be declined\n"
@@ -176,6 +184,7 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 	while (rc == 0 && (c = cli_getopt_next(&g, argc, argv)) != 0) {
 		switch (c) {
 		case 'D': o->declines = 1; break;
+		case 'R': o->features = optarg; break;
 		case 'F': o->run[SYS_FTS5] = o->run[SYS_FTS5_STOP] = 0; break;
 		case 'P': o->per_query = optarg; break;
 		case 'X': o->check_pruning = 1; break;
@@ -280,6 +289,7 @@ struct qctx {
 	struct rank_run run;  /* ranking: EVAL_K hits, no confidence needed */
 	struct rank_run best; /* the decline rule: the best hit only */
 	int check;            /* also rank exhaustively and compare */
+	FILE *features;       /* --features, or NULL */
 	long checked, differ; /* queries compared, and those that differed */
 };
 
@@ -293,14 +303,29 @@ static int declines(struct qctx *q, const char *text, struct qerr *err)
 }
 
 /* Count text into dec[i] for each trade-off threshold i * DECLINE_STEP
- * that declines it: nothing found, or the best confidence below it. */
+ * that declines it: nothing found, or the probability of an answer below
+ * it. */
 static void count_curve(const struct rank_run *r, int *dec)
 {
 	int i;
 
 	for (i = 0; i < DECLINE_STEPS; i++)
 		dec[i] += r->nhits == 0 ||
-			  r->confidence[0] < i * DECLINE_STEP - 1e-9;
+			  r->answerable < i * DECLINE_STEP - 1e-9;
+}
+
+/* One --features line for the last declines() run. */
+static void write_features(FILE *fp, const char *coll, const char *id,
+			   int answerable, const struct rank_run *r)
+{
+	int i;
+
+	if (fp == NULL)
+		return;
+	fprintf(fp, "%s\t%s\t%d\t%d", coll, id, answerable, r->nhits > 0);
+	for (i = 0; i < RANK_NFEAT; i++)
+		fprintf(fp, "\t%.6g", r->feat[i]);
+	fputc('\n', fp);
 }
 
 /* For collections with unanswerable (unjudged) questions: how many of
@@ -316,12 +341,14 @@ static int report_declines(struct qctx *q, const struct eval_coll *c,
 			return err ? err->code : QERR_IO;
 		ans += d;
 		count_curve(&q->best, row->dec_ans);
+		write_features(q->features, c->name, c->q[i].id, 1, &q->best);
 	}
 	for (i = 0; i < c->unjudged; i++) {
 		if ((d = declines(q, c->utext[i], err)) < 0)
 			return err ? err->code : QERR_IO;
 		una += d;
 		count_curve(&q->best, row->dec_una);
+		write_features(q->features, c->name, "", 0, &q->best);
 	}
 	printf("declined at threshold %.2f in %s: answerable %d/%d (%.1f%%), "
 	       "unanswerable %d/%d (%.1f%%)\n", q->best.threshold, c->name, ans,
@@ -450,6 +477,7 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 	memset(&q, 0, sizeof(q));
 	q.params = o->params;
 	q.check = o->check_pruning;
+	q.features = o->features_fp;
 	rank_run_init(&q.run, EVAL_K, o->threshold);
 	q.run.nconf = 1;
 	rank_run_init(&q.best, 1, o->threshold);
@@ -1049,9 +1077,18 @@ int cmd_eval(int argc, char **argv)
 	if (pq && rc == 0)
 		fprintf(pq, "collection\tsystem\tquery-id\tndcg10\trr\tp1\t"
 			    "top1-id\n");
+	if (rc == 0 && o.features &&
+	    (o.features_fp = fopen(o.features, "w")) == NULL) {
+		int e = errno;
+
+		rc = qerr_set(&err, QERR_IO, "%s: %s", o.features, strerror(e));
+	}
 	if (rc == 0)
 		rc = eval_all(&o, dirs, names, ndirs, pq, &err);
 	if (pq && close_per_query(pq, o.per_query, &err) != 0 && rc == 0)
+		rc = QERR_IO;
+	if (o.features_fp &&
+	    close_per_query(o.features_fp, o.features, &err) != 0 && rc == 0)
 		rc = QERR_IO;
 	for (i = 0; names && i < argc; i++)
 		free(names[i]);
