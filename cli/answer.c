@@ -1,6 +1,7 @@
 /* answer.c - print one answered or declined question, for people or as a
  * JSON line (the contract scripts rely on; see README "JSON output"). */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,7 +84,7 @@ static int shown(const struct cli_answer *a)
 		return a->n;
 	for (i = 1; i < a->n; i++)
 		if (a->res[i].score < CLI_WEAK_SCORE * a->res[0].score ||
-		    a->res[i].confidence < a->threshold)
+		    a->res[i].confidence < CLI_WEAK_COVER)
 			break;
 	return i;
 }
@@ -93,7 +94,6 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
 	struct cli_show how;
 	int i, n = shown(a);
 
-	how.threshold = a->threshold;
 	how.uncertain = !a->answered;
 	how.score = a->explain;
 	if (a->explain && a->rq)
@@ -248,6 +248,9 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 	if (a->resolved)
 		json_object_set_new(root, "resolved", jstr(a->resolved));
 	json_object_set_new(root, "answered", json_boolean(a->answered));
+	if (a->answerable >= 0)
+		json_object_set_new(root, "answerable",
+				    json_real(round(a->answerable * 1e4) / 1e4));
 	for (i = 0; i < a->n; i++) {
 		json_t *e = result_json(&a->res[i], 0);
 

@@ -164,7 +164,8 @@ struct cli_answer {
 	int answered;                  /* not declined (see rank_run) */
 	int show_candidates;           /* plain: list results even if declined */
 	int trim;                      /* plain: leave a weak tail out */
-	double threshold;              /* the decline threshold (labels) */
+	double answerable;             /* rank_run's probability that the
+					  corpus answers; -1: not known */
 	int explain;                   /* show per-term contributions */
 	const char *reply;             /* LLM reply, or NULL */
 	const char *reply_error;       /* why there is no reply, or NULL */
@@ -224,14 +225,18 @@ void cli_print_wrapped(const struct cli_out *o, const char *text, int indent);
 
 /* How plain output labels results. */
 struct cli_show {
-	double threshold; /* the decline threshold: below it, "low" */
 	int uncertain;    /* the question was declined: say so on each */
 	int score;        /* show the BM25 score too (--explain) */
 };
 
-/* "high", "medium" or "low": confidence c in words, against the decline
- * threshold (low below it, high from 0.8). */
-const char *cli_confidence_word(double c, double threshold);
+/* A result's confidence is the share of the question it covers; under
+ * CLI_WEAK_COVER it is called low, from CLI_HIGH_COVER high.  (Whether
+ * the question is declined is a separate judgement, rank_answerable.) */
+#define CLI_WEAK_COVER 0.4
+#define CLI_HIGH_COVER 0.8
+
+/* "high", "medium" or "low": confidence c in words. */
+const char *cli_confidence_word(double c);
 
 /* Print the plain-text form of r[0..n): rank, where it came from, how
  * sure (cli_confidence_word and a five-cell bar), question, answer. */
@@ -240,7 +245,7 @@ void cli_print_results(const struct cli_out *o, const struct cli_result *r,
 
 /* Plain output of an answer leaves out a weak tail (when trim is set):
  * results after the first whose score is under this share of the first's
- * or whose confidence is under the threshold. */
+ * or whose confidence is under CLI_WEAK_COVER. */
 #define CLI_WEAK_SCORE 0.5
 
 /* Print an answer for people: the results (a weak tail left out when

@@ -193,7 +193,7 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	a.answered = rc == 0 && !run.declined;
 	a.show_candidates = 1;
 	a.trim = !o->s.top_given && !o->explain;
-	a.threshold = o->s.threshold;
+	a.answerable = rc == 0 ? run.answerable : -1;
 	a.explain = o->explain;
 	if (rc != 0)
 		cli_fail(&err);

@@ -238,7 +238,7 @@ static int print_turn(struct chat *c, const char *q, const char *resolved,
 	a.n = n;
 	a.answered = n > 0 && (more || !declined);
 	a.show_candidates = 1;
-	a.threshold = c->threshold;
+	a.answerable = -1;
 	if (c->out.json)
 		return json_done(c, cli_print_json(c->out.fp, &a));
 	if (resolved == NULL)

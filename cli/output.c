@@ -183,24 +183,24 @@ static void print_answer_text(const struct cli_out *o,
 		print_marked(o, a, 3, r->marked.text ? &r->marked : NULL);
 }
 
-const char *cli_confidence_word(double c, double threshold)
+const char *cli_confidence_word(double c)
 {
-	if (c >= 0.8)
+	if (c >= CLI_HIGH_COVER)
 		return "high";
-	if (c >= threshold)
+	if (c >= CLI_WEAK_COVER)
 		return "medium";
 	return "low";
 }
 
 /* "high confidence [####-]": the word, and a bar of five cells. */
 static void print_confidence(const struct cli_out *o, double c,
-			     double threshold, int uncertain)
+			     int uncertain)
 {
 	int i, cells = (int)(c * 5.0 + 0.5);
 
 	if (uncertain)
 		fputs("uncertain, ", o->fp);
-	fprintf(o->fp, "%s confidence [", cli_confidence_word(c, threshold));
+	fprintf(o->fp, "%s confidence [", cli_confidence_word(c));
 	for (i = 0; i < 5; i++)
 		fputc(i < cells ? '#' : '-', o->fp);
 	fputc(']', o->fp);
@@ -223,8 +223,7 @@ void cli_print_results(const struct cli_out *o, const struct cli_result *r,
 		cli_put(o->fp, d->ext_id, TERM_NAME);
 		fprintf(o->fp, " (line %ld)%s  %s", d->line,
 			o->color ? C_OFF : "", o->color ? C_DIM : "");
-		print_confidence(o, r[i].confidence, how->threshold,
-				 how->uncertain);
+		print_confidence(o, r[i].confidence, how->uncertain);
 		if (how->score)
 			fprintf(o->fp, ", score %.2f", r[i].score);
 		fprintf(o->fp, "%s\n", o->color ? C_OFF : "");

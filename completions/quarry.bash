@@ -19,7 +19,7 @@ _quarry_opts()
 	chat) echo "--db -n --top -j --json --full --threshold -c --continue
 		--cid --no-log $_quarry_llm $_quarry_rank -h --help" ;;
 	eval) echo "$_quarry_rank --no-fts5 --threshold --check-pruning
-		--declines -j --json --per-query -h --help" ;;
+		--declines --features -j --json --per-query -h --help" ;;
 	index) echo "--db -u --update --rebuild --as --convert -q --quiet
 		-h --help" ;;
 	stats) echo "--db -j --json -h --help" ;;
@@ -78,7 +78,7 @@ _quarry()
 	--profile)
 		COMPREPLY=($(compgen -W "$(_quarry_profiles)" -- "$cur"))
 		return ;;
-	--db | --per-query)
+	--db | --per-query | --features)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
