@@ -57,7 +57,9 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 					part[o]++;
 					part_has[o] += has[j];
 				} else if (has[j]) {
-					double c = o == RANK_FUZZY ? 0.5 : 1.0;
+					double c = o == RANK_FUZZY   ? 0.5
+						   : o == RANK_PREFIX ? q->terms[j].weight
+								      : 1.0;
 
 					if (c > credit)
 						credit = c;
@@ -72,11 +74,16 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 		if (t->df == 0) {
 			/* A completed, split or spelled-out word is found; a
 			 * respelled one only perhaps. */
-			for (j = 0; j < q->nterms; j++)
-				if (q->terms[j].from == i)
-					missing = q->terms[j].origin == RANK_FUZZY
-							  ? 0.5
-							  : 0.0;
+			for (j = 0; j < q->nterms; j++) {
+				const struct rank_term *e = &q->terms[j];
+
+				if (e->from != i)
+					continue;
+				missing = e->origin == RANK_FUZZY ? 0.5
+					  : e->origin == RANK_PREFIX
+						  ? 1.0 - e->weight
+						  : 0.0;
+			}
 			if (t->origin == RANK_USER)
 				total += missing * t->weight * maxidf;
 			continue;

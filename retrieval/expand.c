@@ -341,9 +341,32 @@ static int on_clip(void *ctx, const struct idx_alias *a, const char *w,
 	return 0;
 }
 
+/* Is term t a word of a phrase the corpus defines an acronym for? */
+struct is_phrase_ctx {
+	const char *t;
+	size_t n;
+};
+
+static int on_is_phrase(void *ctx, const struct idx_alias *a, const char *w,
+			size_t n, int pos)
+{
+	const struct is_phrase_ctx *c = ctx;
+
+	(void)a;
+	(void)pos;
+	return n == c->n && memcmp(w, c->t, n) == 0;
+}
+
+static int is_phrase_word(struct idx *x, const char *t)
+{
+	struct is_phrase_ctx c = {t, strlen(t)};
+
+	return each_phrase_word(x, on_is_phrase, &c) != 0;
+}
+
 /* "conv": the completions of w[0..n) among the defined phrases' words. */
 static int clip_completions(struct idx *x, struct rank_query *q, int i,
-			    const char *w, size_t n)
+			    const char *w, size_t n, double weight)
 {
 	struct clip_ctx c;
 	int k;
@@ -357,7 +380,7 @@ static int clip_completions(struct idx *x, struct rank_query *q, int i,
 	for (k = 0; k < c.pc.n; k++)
 		rank_add_expansion(x, q, c.pc.term[k],
 				   idx_df(x, c.pc.term[k]), RANK_PREFIX, i,
-				   RANK_W_PREFIX);
+				   weight);
 	return c.pc.n;
 }
 
@@ -488,7 +511,8 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	size_t n = strlen(w), j, len, wn;
 	struct near nb;
 	char key[3];
-	int k;
+	int k, is_word;
+	double wp;
 
 	if (n < 3 || !(flags & (RANK_EXP_PREFIX | RANK_EXP_SPLIT |
 				RANK_EXP_FUZZY)))
@@ -498,6 +522,16 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	key[2] = '\0';
 	if (idx_vocab_words(x, key, near_add, &nb) != 0)
 		nb.oom = 1; /* near_df then asks the index */
+	/* A word of the language ("top", "ten", "cat") is more often what
+	 * the user meant, only not in this corpus, than a clip: its
+	 * completions weigh half ("topology", "tensorflow") and count half
+	 * toward confidence, unless they are the corpus's own terms, the
+	 * words of the phrases it defines acronyms for ("net": "network" of
+	 * "Convolutional Neural Network (CNN)").  Clips and unfinished words
+	 * that are not on the list ("backprop", "conv") weigh as the word. */
+	wn = strlen(q->terms[i].word);
+	is_word = tok_is_word(t, q->terms[i].word, wn) == 1;
+	wp = is_word ? RANK_W_PREFIX_WORD : RANK_W_PREFIX;
 	if ((flags & RANK_EXP_PREFIX) && !nb.oom) {
 		struct prefix_ctx pc;
 
@@ -510,7 +544,7 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 				break;
 		}
 		if (pc.n > RANK_MAX_PREFIX) {
-			if (n >= 4 && clip_completions(x, q, i, w, n) > 0)
+			if (n >= 4 && clip_completions(x, q, i, w, n, wp) > 0)
 				goto done;
 			pc.n = 0;
 		}
@@ -519,9 +553,12 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 		/* Completions far rarer than the usual one are noise. */
 		for (k = 0; k < pc.n; k++)
 			if (pc.df[k] * 10 >= maxdf(&pc))
-				rank_add_expansion(x, q, pc.term[k], pc.df[k],
-						   RANK_PREFIX, i,
-						   RANK_W_PREFIX);
+				rank_add_expansion(
+					x, q, pc.term[k], pc.df[k], RANK_PREFIX,
+					i,
+					is_word && is_phrase_word(x, pc.term[k])
+						? RANK_W_PREFIX
+						: wp);
 		if (pc.n > 0)
 			goto done;
 	}
@@ -532,9 +569,7 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	 * only not in this corpus: respelling it into the nearest index term
 	 * ("think", "word") adds noise; only a long stem's other ending is
 	 * taken ("urgency" urgenc -> urgent).  Misspellings are not words. */
-	wn = strlen(q->terms[i].word);
-	if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5 &&
-	    tok_is_word(t, q->terms[i].word, wn) == 1) {
+	if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5 && is_word) {
 		if (n >= 6 && !nb.oom)
 			other_ending(x, q, i, &nb);
 	} else if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5) {

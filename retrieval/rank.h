@@ -90,6 +90,7 @@ enum rank_origin {
 
 /* Query-side weights of expansions (the user's words weigh 1). */
 #define RANK_W_PREFIX 1.0
+#define RANK_W_PREFIX_WORD 0.5 /* completing a word of the word list */
 #define RANK_W_FUZZY 0.8
 #define RANK_W_ALIAS 0.4
 #define RANK_W_SPLIT 0.8
