@@ -76,6 +76,12 @@
  *       kind 1: runs of two or three content words that questions use at
  *       least twice, under their initials ("dnn" -> "deep neural network"),
  *       for acronyms the corpus uses without defining; defined ones win.
+ *   surface(word TEXT PRIMARY KEY, stem TEXT, n INT) WITHOUT ROWID,
+ *           index on (stem)
+ *       every word of the records that is not a stop word, normalized
+ *       but not stemmed, with its stem and how often it was added
+ *       (updates add, deletions do not subtract): spelling is compared
+ *       with the words, and a stem's words told apart (see surface.c).
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
  *       row s+1: segment s, two bytes per doc, the question and answer
  *       lengths quantized by idx_norm_encode (exact below 64, ~4% above),
@@ -123,7 +129,7 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 5
+#define IDX_SCHEMA 6
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
 /* Non-base segments an update leaves before merging them into one. */
@@ -318,6 +324,20 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 int idx_sources(struct idx *x, struct idx_source **out, int *n,
 		struct qerr *err);
 void idx_sources_free(struct idx_source *s, int n);
+
+/* The words of the records as they were written, each with its stem and
+ * how often it was added (see surface in the format above): fn gets the
+ * word (borrowed, NUL-terminated, its length), its stem and the count;
+ * non-zero from fn stops the visit and is returned.  -1 when the index
+ * cannot be read.  idx_surface_words visits the words starting with
+ * prefix (none for ""), in byte order; idx_surface_of those of one
+ * stem. */
+typedef int (*idx_surface_fn)(void *ctx, const char *word, size_t n,
+			      const char *stem, long count);
+int idx_surface_words(struct idx *x, const char *prefix, idx_surface_fn fn,
+		      void *ctx);
+int idx_surface_of(struct idx *x, const char *stem, idx_surface_fn fn,
+		   void *ctx);
 
 enum { IDX_ALIAS_DEFINED = 0, IDX_ALIAS_INITIALS = 1 };
 

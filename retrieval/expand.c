@@ -163,6 +163,63 @@ static int on_fuzzy(void *ctx, const char *term, size_t len)
 	return 0;
 }
 
+/* The nearest word the records hold (idx_surface_words), compared with
+ * the word the user wrote, not with its stem: "activaton" is one edit
+ * from "activation", four from its stem "activ".  Least distance, then
+ * the word written most often, then the first in byte order. */
+struct word_ctx {
+	const char *want;
+	int wlen, max, best;
+	uint32_t wset;
+	long best_n;
+	char word[TOK_MAX_TERM + 8];
+	char stem[TOK_MAX_TERM * 2 + 1];
+};
+
+static int on_word(void *ctx, const char *w, size_t len, const char *stem,
+		   long count)
+{
+	struct word_ctx *c = ctx;
+	int d, lim = c->best < c->max ? c->best : c->max;
+
+	if (len >= sizeof(c->word) || strlen(stem) >= sizeof(c->stem) ||
+	    abs((int)len - c->wlen) > lim ||
+	    popcount32(byte_set(w, len) ^ c->wset) > 2 * lim)
+		return 0;
+	d = osa_distance(c->want, c->wlen, w, (int)len, lim);
+	if (d > lim || (d == c->best && count <= c->best_n))
+		return 0;
+	c->best = d;
+	c->best_n = count;
+	memcpy(c->word, w, len + 1);
+	copy_str(c->stem, sizeof(c->stem), stem);
+	return 0;
+}
+
+/* Fill c with the nearest word to w[0..n) of 4 bytes or more (1 edit, 2
+ * from 8 bytes on), among those sharing its first byte (first two from 8
+ * bytes on: typos rarely hit them).  1 when found (the stem is then in
+ * the index), else 0. */
+static int nearest_word(struct idx *x, const char *w, size_t n,
+			struct word_ctx *c)
+{
+	char first[3];
+
+	memset(c, 0, sizeof(*c));
+	if (n < 4 || n >= OSA_MAX_LEN)
+		return 0;
+	c->want = w;
+	c->wlen = (int)n;
+	c->wset = byte_set(w, n);
+	c->max = n >= 8 ? 2 : 1;
+	c->best = c->max + 1;
+	snprintf(first, sizeof(first), "%.*s", n >= 8 ? 2 : 1, w);
+	if (idx_surface_words(x, first, on_word, c) < 0 || c->best > c->max ||
+	    strcmp(c->word, w) == 0)
+		return 0;
+	return idx_df(x, c->stem) > 0;
+}
+
 /* The vocabulary terms sharing a missing word's first two bytes, read
  * once (one bucket) and used for its completions, the first halves of its
  * splits and, for long words, its respellings. */
@@ -513,6 +570,7 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	char key[3];
 	int k, is_word;
 	double wp;
+	struct word_ctx wc;
 
 	if (n < 3 || !(flags & (RANK_EXP_PREFIX | RANK_EXP_SPLIT |
 				RANK_EXP_FUZZY)))
@@ -569,9 +627,18 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	 * only not in this corpus: respelling it into the nearest index term
 	 * ("think", "word") adds noise; only a long stem's other ending is
 	 * taken ("urgency" urgenc -> urgent).  Misspellings are not words. */
-	if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5 && is_word) {
-		if (n >= 6 && !nb.oom)
+	if ((flags & RANK_EXP_FUZZY) && is_word) {
+		if (n >= 6 && wn >= 5 && !nb.oom)
 			other_ending(x, q, i, &nb);
+		/* (only named, for a question declined: "did you mean") */
+		if (nearest_word(x, q->terms[i].word, wn, &wc))
+			copy_str(q->terms[i].alt, sizeof(q->terms[i].alt),
+				 wc.word);
+	} else if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5 &&
+		   nearest_word(x, q->terms[i].word, wn, &wc)) {
+		copy_str(q->terms[i].alt, sizeof(q->terms[i].alt), wc.word);
+		rank_add_expansion(x, q, wc.stem, idx_df(x, wc.stem),
+				   RANK_FUZZY, i, RANK_W_FUZZY);
 	} else if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5) {
 		struct fuzzy_ctx fc;
 		char first[8];

@@ -113,6 +113,12 @@ struct rank_term {
 	int span;                        /* RANK_JOIN: how many words it joins
 					    (the user's terms at pos of from
 					    and after) */
+	char alt[TOK_MAX_TERM + 8];      /* a user's word the index lacks:
+					    the nearest word the records
+					    spell, when one is near ("" if
+					    none): its respelling, or for a
+					    word of the word list only a
+					    "did you mean" */
 };
 
 struct rank_query {
@@ -138,6 +144,13 @@ int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err);
 int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 		  struct rank_query *q, struct qerr *err);
+
+/* "Did you mean": text with each word the index lacks replaced by the
+ * nearest word the records spell (rank_term.alt of q, parsed from text),
+ * into out[cap] (cut to fit).  1 when a word was replaced, else 0 and
+ * out is "". */
+int rank_did_you_mean(const struct rank_query *q, const char *text,
+		      char *out, size_t cap);
 
 /* Pseudo-relevance feedback (RM3-like): rank once, then add to q up to
  * RANK_FB_TERMS terms that are frequent in the best RANK_FB_DOCS records,
