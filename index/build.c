@@ -173,7 +173,8 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 	}
 	e->cur_tf[b->field]++;
 	b->len_doc[b->field] += !is_stop;
-	if (!is_stop && idx_surface_note(&b->surface, word, strlen(word)))
+	if (!is_stop && idx_surface_note(&b->surface, word, strlen(word),
+				       b->ndocs))
 		return QERR_IO;
 	if (b->field == IDX_Q) {
 		if (b->nqtok == b->cap_qtok) {

@@ -79,8 +79,8 @@
  *   surface(word TEXT PRIMARY KEY, stem TEXT, n INT) WITHOUT ROWID,
  *           index on (stem)
  *       every word of the records that is not a stop word, normalized
- *       but not stemmed, with its stem and how often it was added
- *       (updates add, deletions do not subtract): spelling is compared
+ *       but not stemmed, with its stem and the number of records added
+ *       that hold it (updates add, deletions do not subtract): spelling is compared
  *       with the words, and a stem's words told apart (see surface.c).
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
  *       row s+1: segment s, two bytes per doc, the question and answer
@@ -327,7 +327,8 @@ void idx_sources_free(struct idx_source *s, int n);
 
 /* The words of the records as they were written, each with its stem and
  * how often it was added (see surface in the format above): fn gets the
- * word (borrowed, NUL-terminated, its length), its stem and the count;
+ * word (borrowed, NUL-terminated, its length), its stem and the number
+ * of records holding it;
  * non-zero from fn stops the visit and is returned.  -1 when the index
  * cannot be read.  idx_surface_words visits the words starting with
  * prefix (none for ""), in byte order; idx_surface_of those of one

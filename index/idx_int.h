@@ -121,9 +121,10 @@ struct segrow {
 
 /* ---- surface.c (see its opening comment for the table) ---- */
 
-/* Count word[0..n) (a normalized word, not a stop word) in m; -1 on
- * out-of-memory. */
-int idx_surface_note(struct strmap *m, const char *word, size_t n);
+/* Count word[0..n) (a normalized word, not a stop word) of record doc in
+ * m, once a record (records come in order); -1 on out-of-memory. */
+int idx_surface_note(struct strmap *m, const char *word, size_t n,
+		     long doc);
 /* Add m's words, with their stems by t, to db's surface table (counts add
  * to those there).  0 or QERR_IO (err set). */
 int idx_surface_write(sqlite3 *db, struct tok *t, struct strmap *m,

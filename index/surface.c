@@ -10,7 +10,7 @@
  *
  * holds every word (after normalization, before stemming) of the records
  * that is not a stop word, the stem the analyzer makes of it, and how
- * often it was added.  An update adds its words' counts and removes
+ * many records were added holding it.  An update adds its words' counts and removes
  * nothing: a word of deleted records stays (its stem's df tells whether
  * the index still has it).  Its size is the number of distinct words,
  * about twice the vocabulary's rows and each row short. */
@@ -21,7 +21,8 @@
 
 #include "analyzer.h"
 
-int idx_surface_note(struct strmap *m, const char *word, size_t n)
+int idx_surface_note(struct strmap *m, const char *word, size_t n,
+		     long doc)
 {
 	struct strmap_entry *e;
 
@@ -29,7 +30,10 @@ int idx_surface_note(struct strmap *m, const char *word, size_t n)
 		return 0;
 	if ((e = strmap_get(m, word, n)) == NULL)
 		return -1;
-	e->count++;
+	if (e->aux != doc + 1) {
+		e->aux = doc + 1;
+		e->count++;
+	}
 	return 0;
 }
 
