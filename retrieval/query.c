@@ -286,7 +286,6 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 	q->dropped_stop = 0;
 	q->cut_words = q->cut_expansions = q->ncut_shown = 0;
 	q->tok = t;
-	q->forms = 0;
 	rc = tok_run(t, text, strlen(text), add_term, &c, err);
 	if (rc == QERR_IO && (err == NULL || err->code == 0))
 		rc = qerr_set(err, QERR_IO, "out of memory");
@@ -299,7 +298,6 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 		return rc;
 	}
 	nuser = q->nterms;
-	rank_mark_forms(x, q, nuser);
 	for (i = 0; i < nuser; i++)
 		if (q->terms[i].df == 0 && !q->terms[i].is_stop)
 			rank_expand_missing(x, t, q, i, flags);

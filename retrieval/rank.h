@@ -59,12 +59,6 @@ struct rank_params {
 #define RANK_PHRASE 0.0
 #define RANK_RERANK 20
 
-/* Where a stem of the question stands for words the records spell apart
- * ("transformer" and "transform" are one stem), the best RANK_RERANK
- * records are re-ranked by the form the user wrote: score *= 1 +
- * RANK_FORM * (share of the user's idf mass found in the user's form,
- * inflections aside). */
-#define RANK_FORM 0.3
 
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
@@ -137,9 +131,6 @@ struct rank_query {
 	int ncut_shown;     /* the first of the left-out words, in text order */
 	char cut[RANK_CUT_SHOWN][TOK_MAX_TERM + 8];
 	struct tok *tok;  /* the analyzer it was parsed with (borrowed) */
-	uint64_t forms;   /* bit i: terms[i], the user's, stands for words the
-			     records spell apart ("transformer", "transform";
-			     see RANK_FORM) */
 };
 
 /* Analyze text into q. Duplicate terms add up in weight; the slots go

@@ -9,7 +9,6 @@
  *   confidence.c  rank_confidence: how much of the query a record covers
  *   expand.c      expansions of the user's words, and the term table they
  *                 and feedback add to
- *   wordform.c    the forms of a stem the records spell apart
  *   search.c      rank_search, rank_explain: scoring, MaxScore, the heap,
  *                 the phrase re-rank */
 #ifndef QUARRY_RANK_INT_H
@@ -60,21 +59,5 @@ void rank_add_variants(struct idx *x, struct rank_query *q, int i);
 
 /* Acronyms the corpus defines, both ways, for the first nuser terms. */
 void rank_expand_aliases(struct idx *x, struct rank_query *q, int nuser);
-
-/* ---- wordform.c ---- */
-
-/* The form of the normalized word w: w less its inflection ("transformers"
- * -> "transformer", "transforming" -> "transform"), into out[cap] (cut to
- * fit); returns its length. */
-size_t rank_word_form(const char *w, char *out, size_t cap);
-
-/* Set q->forms: a bit for each of the first nuser terms (the user's) whose
- * stem the records spell in two forms or more. */
-void rank_mark_forms(struct idx *x, struct rank_query *q, int nuser);
-
-/* The share of the user's idf mass (weight * idf of the terms the index
- * holds) whose marked terms doc holds in the form the user wrote; 0 when
- * no term is marked or the record cannot be read. */
-double rank_form_share(struct idx *x, const struct rank_query *q, long doc);
 
 #endif

@@ -536,7 +536,7 @@ int rank_search(struct idx *x, const struct rank_query *q,
 	*nhits = 0;
 	if (n == 0 || idx_ndocs(x) == 0 || q->nterms == 0)
 		return 0;
-	if ((p->phrase > 0.0 || q->forms) && q->tok && k < RANK_RERANK) {
+	if (p->phrase > 0.0 && q->tok && k < RANK_RERANK) {
 		kk = RANK_RERANK;
 		top = malloc((size_t)kk * sizeof(*top));
 		if (top == NULL)
@@ -616,14 +616,6 @@ ranked:
 		int nr = ntop < RANK_RERANK ? ntop : RANK_RERANK;
 
 		rc = phrase_rerank(x, q, p, top, nr, err);
-		qsort(top, (size_t)nr, sizeof(*top), cmp_hits);
-	}
-	if (rc == 0 && q->forms && q->tok && RANK_FORM > 0.0) {
-		int nr = ntop < RANK_RERANK ? ntop : RANK_RERANK, j;
-
-		for (j = 0; j < nr; j++)
-			top[j].score *= 1.0 + RANK_FORM *
-					      rank_form_share(x, q, top[j].doc);
 		qsort(top, (size_t)nr, sizeof(*top), cmp_hits);
 	}
 	*nhits = ntop < k ? ntop : k;
