@@ -59,7 +59,6 @@ struct rank_params {
 #define RANK_PHRASE 0.0
 #define RANK_RERANK 20
 
-
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
 
