@@ -35,7 +35,7 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 	}
 	for (i = 0; i < q->nterms; i++) {
 		const struct rank_term *t = &q->terms[i];
-		double missing = 1.0, credit = hit[i];
+		double missing = 1.0, credit = hit[i], idf;
 
 		if (t->origin == RANK_JOIN || t->origin == RANK_VARIANT)
 			continue;
@@ -71,26 +71,34 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 			words += 1.0;
 			found += credit;
 		}
+		idf = t->idf;
 		if (t->df == 0) {
 			/* A completed, split or spelled-out word is found; a
-			 * respelled one only perhaps. */
+			 * respelled one only perhaps; one the index spells
+			 * the other way is there, with that spelling's idf. */
 			for (j = 0; j < q->nterms; j++) {
 				const struct rank_term *e = &q->terms[j];
 
 				if (e->from != i)
 					continue;
+				if (e->origin == RANK_VARIANT) {
+					idf = e->idf;
+					break;
+				}
 				missing = e->origin == RANK_FUZZY ? 0.5
 					  : e->origin == RANK_PREFIX
 						  ? 1.0 - e->weight
 						  : 0.0;
 			}
-			if (t->origin == RANK_USER)
-				total += missing * t->weight * maxidf;
-			continue;
+			if (j == q->nterms) {
+				if (t->origin == RANK_USER)
+					total += missing * t->weight * maxidf;
+				continue;
+			}
 		}
-		total += t->weight * t->idf;
+		total += t->weight * idf;
 		if (hit[i])
-			got += t->weight * t->idf;
+			got += t->weight * idf;
 	}
 	if (total <= 0.0 || words <= 0.0)
 		return 0.0; /* nothing but stop words: no evidence of a match */

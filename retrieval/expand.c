@@ -758,3 +758,60 @@ void rank_add_variants(struct idx *x, struct rank_query *q, int i)
 	rank_add_expansion(x, q, v, idx_df(x, v), RANK_VARIANT, i,
 			   RANK_W_VARIANT);
 }
+
+/* British and American spellings of one word: the endings that differ,
+ * each way (the first that matches is taken). */
+static const char *const spellings[][2] = {
+	{"isation", "ization"}, {"isations", "izations"},
+	{"ise", "ize"},         {"ised", "ized"},
+	{"ises", "izes"},       {"ising", "izing"},
+	{"iser", "izer"},       {"isers", "izers"},
+	{"yse", "yze"},         {"ysed", "yzed"},
+	{"ysing", "yzing"},     {"our", "or"},
+	{"ours", "ors"},        {"tre", "ter"},
+	{"tres", "ters"},       {"lled", "led"},
+	{"lling", "ling"},      {"ogue", "og"},
+	{"ence", "ense"},
+};
+
+/* w[0..n) with the other spelling of its ending into out[cap]; 1 when
+ * there is one. */
+static int other_spelling(const char *w, size_t n, char *out, size_t cap)
+{
+	size_t k, side;
+
+	for (k = 0; k < sizeof(spellings) / sizeof(spellings[0]); k++)
+		for (side = 0; side < 2; side++) {
+			const char *from = spellings[k][side];
+			const char *to = spellings[k][!side];
+			size_t f = strlen(from);
+
+			/* at least three letters before the ending */
+			if (n < f + 3 || memcmp(w + n - f, from, f) != 0 ||
+			    n - f + strlen(to) >= cap)
+				continue;
+			memcpy(out, w, n - f);
+			strcpy(out + n - f, to);
+			return 1;
+		}
+	return 0;
+}
+
+int rank_add_other_spelling(struct idx *x, struct rank_query *q, int i)
+{
+	const char *w = q->terms[i].word;
+	char o[TOK_MAX_TERM + 8], stem[TOK_MAX_TERM * 2 + 1];
+	int len, before = q->nterms;
+	long df;
+
+	if (q->tok == NULL || !other_spelling(w, strlen(w), o, sizeof(o)) ||
+	    (len = tok_stem(q->tok, o, strlen(o), stem, sizeof(stem))) <= 0 ||
+	    strcmp(stem, q->terms[i].text) == 0 || (df = idx_df(x, stem)) <= 0)
+		return 0;
+	/* Where the index has both, the word is scored twice: the other
+	 * spelling weighs as a derivation's, below the word. */
+	rank_add_expansion(x, q, stem, df, RANK_VARIANT, i,
+			   q->terms[i].df > 0 ? RANK_W_VARIANT
+					      : RANK_W_SPELLING);
+	return q->nterms > before;
+}

@@ -298,8 +298,13 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 		return rc;
 	}
 	nuser = q->nterms;
+	/* (a word spelled the other way is not missing) */
 	for (i = 0; i < nuser; i++)
-		if (q->terms[i].df == 0 && !q->terms[i].is_stop)
+		if (!q->terms[i].is_stop &&
+		    !((flags & RANK_EXP_FUZZY) &&
+		      rank_add_other_spelling(x, q, i) &&
+		      q->terms[i].df == 0) &&
+		    q->terms[i].df == 0)
 			rank_expand_missing(x, t, q, i, flags);
 	if (flags & RANK_EXP_SPLIT) {
 		join_hyphens(x, t, text, q, nuser);

@@ -85,7 +85,8 @@ enum rank_origin {
 	RANK_SPLIT = 4,  /* half of a compound the index splits ("multilayer") */
 	RANK_FEEDBACK = 5, /* from the best records (pseudo-relevance feedback) */
 	RANK_JOIN = 6,   /* a hyphenated word closed up ("feed-forward") */
-	RANK_VARIANT = 7, /* a derivation the stemmer leaves apart ("sparsity") */
+	RANK_VARIANT = 7, /* a derivation the stemmer leaves apart ("sparsity"),
+			     or the other spelling ("regularization") */
 };
 
 /* Query-side weights of expansions (the user's words weigh 1). */
@@ -96,6 +97,7 @@ enum rank_origin {
 #define RANK_W_SPLIT 0.8
 #define RANK_W_JOIN 1.0
 #define RANK_W_VARIANT 0.5
+#define RANK_W_SPELLING 1.0 /* a variant: the word's other spelling */
 /* At most this many completions per missing word. */
 #define RANK_MAX_PREFIX 3
 
