@@ -59,6 +59,11 @@ struct rank_params {
 #define RANK_PHRASE 0.0
 #define RANK_RERANK 20
 
+/* The answer field's weight is scaled by RANK_ANSWER_RATIO * avg_q /
+ * avg_a where answers are on average more than RANK_ANSWER_RATIO times
+ * as long as questions (see search.c, answer_cap). */
+#define RANK_ANSWER_RATIO 12.0
+
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
 
