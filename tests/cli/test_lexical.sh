@@ -100,3 +100,22 @@ if [ "$(sqlite3 "$T/u.db" "select stem from surface where word = 'configuration'
 else
 	nok "surface table: word and stem" "$(sqlite3 "$T/u.db" 'select * from surface' 2>&1 | head -5)"
 fi
+
+# --- FAQ records: a long answer does not outweigh the question ---
+# One record, question "alpha" (1 term), the answer's 10 words 3 times
+# (30 terms, 30 times the question): the answer field weighs 12/30 of wa,
+# so "omicron" (tf 3) scores idf * 1.2 * 2.2 / (1.2 + 1.2) = 0.3164
+# rather than idf * 3 * 2.2 / 4.2 = 0.4521 (idf = ln(4/3), length
+# normalization 1).  Answers 10 times the question keep wa: 0.2877.
+W="beta gamma delta epsilon zeta theta kappa lambda omicron sigma"
+printf '{"id":"x","question":"alpha","answer":"%s %s %s"}\n' "$W" "$W" "$W" >"$T/long.jsonl"
+printf '{"id":"x","question":"alpha","answer":"%s"}\n' "$W" >"$T/short.jsonl"
+for f in long short; do
+	run "$Q" index -q --db "$T/$f.db" "$T/$f.jsonl"; expect_rc "index one $f-answer record" 0
+done
+run "$Q" ask --db "$T/long.db" --json "omicron"
+jq_ok "answers 30x the question: the answer field weighs 12/30" \
+	'.results[0].score > 0.3159 and .results[0].score < 0.3169'
+run "$Q" ask --db "$T/short.db" --json "omicron"
+jq_ok "answers 10x the question: the answer field keeps its weight" \
+	'.results[0].score > 0.2872 and .results[0].score < 0.2882'
