@@ -95,8 +95,7 @@ struct idx_build {
 
 #define SURFACE_SCHEMA                                                       \
 	"CREATE TABLE IF NOT EXISTS surface(word TEXT PRIMARY KEY, stem TEXT, " \
-	"n INT) WITHOUT ROWID; CREATE INDEX IF NOT EXISTS surface_stem ON "    \
-	"surface(stem)"
+	"n INT) WITHOUT ROWID"
 
 #define VB_SCHEMA "CREATE TABLE IF NOT EXISTS vbuckets(k BLOB PRIMARY KEY, " \
 		  "terms BLOB) WITHOUT ROWID"
