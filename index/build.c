@@ -1009,7 +1009,7 @@ int idx_write_segment(struct idx_build *b, struct qerr *err)
 		     avg[0], avg[1])))
 		return idx_build_status(b, err);
 	if (write_aliases(b, err) != 0 ||
-	    idx_surface_write(b->db, b->tok, &b->surface, err) != 0)
+	    idx_surface_write(b->db, b->tok, &b->surface, b->update, err))
 		return QERR_IO;
 	return 0;
 }

@@ -124,10 +124,11 @@ struct segrow {
  * m, once a record (records come in order); -1 on out-of-memory. */
 int idx_surface_note(struct strmap *m, const char *word, size_t n,
 		     long doc);
-/* Add m's words, with their stems by t, to db's surface table (counts add
- * to those there).  0 or QERR_IO (err set). */
+/* Write m's words, with their stems by t, to db's surface table: into an
+ * empty one, or with add set, adding to the counts there.  0 or QERR_IO
+ * (err set). */
 int idx_surface_write(sqlite3 *db, struct tok *t, struct strmap *m,
-		      struct qerr *err);
+		      int add, struct qerr *err);
 
 /* ---- reader.c ---- */
 
