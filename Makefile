@@ -154,7 +154,7 @@ unit: $(UNIT_BIN)
 asan: quarry $(UNIT_BIN)
 
 # Ranking quality against SQLite FTS5 on the judged collections.
-EVAL_DIRS ?= $(wildcard ../shared/eval/*/) tests/devset
+EVAL_DIRS ?= $(wildcard ../shared/eval/*/) tests/devset tests/heldout
 eval: quarry
 	./quarry eval --model both $(EVAL_DIRS)
 

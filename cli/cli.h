@@ -32,6 +32,8 @@ int cmd_ask(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 /* "quarry: error: ..." / "quarry: warning: ..." / "quarry: ..." (a
  * note: what a command did) on stderr, one line, made safe for a terminal. */
@@ -74,6 +76,7 @@ struct cli_llm_opts {
 	int stream;        /* ask for a streamed reply (SSE) */
 	long timeout_ms;   /* --llm-timeout (total per request); -1: configured */
 	int eof_cancels;   /* chat on a terminal: Ctrl-D cancels a request too */
+	const char *profile; /* --profile: a [NAME] section of the config */
 };
 
 /* Exit status of a command the user interrupted (Ctrl-C), as shells
@@ -105,9 +108,26 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
  * Ctrl-C (or, with eof_cancels, Ctrl-D) during the request. */
 int cli_llm_interrupted(void);
 
+/* The model the last cli_llm_reply asked ("" when none was set); borrowed
+ * until the next call. */
+const char *cli_llm_model(void);
+
 /* 0 when LLM replies can be had with o (an endpoint is configured and the
  * client is built in); else QERR_USAGE / QERR_DATA with err saying why. */
 int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err);
+
+/* Non-zero when the last configuration loaded (cli_llm_check,
+ * cli_llm_reply) had no endpoint at all, or the client is not built in. */
+int cli_llm_unconfigured(void);
+
+/* For `quarry config`: call row once per LLM setting in effect with o
+ * (profile, url, model, api_key masked, timeouts, retries, budget, system
+ * prompt) and where it came from.  0, or the error loading the
+ * configuration (err set). */
+int cli_llm_settings(const struct cli_llm_opts *o,
+		     void (*row)(void *ctx, const char *name,
+				 const char *value, const char *from),
+		     void *ctx, struct qerr *err);
 
 /* The options the commands share: options.h. */
 

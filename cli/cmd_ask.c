@@ -13,12 +13,14 @@
 
 #include "../util/buf.h"
 #include "cli.h"
+#include "log.h"
 #include "options.h"
 
 struct ask_opts {
 	struct cli_shared s; /* --db, --top, --json, --llm, ranking, ... */
 	int explain;
 	int full; /* --full: whole answers, not snippets */
+	struct cli_log *log; /* the conversation log */
 };
 
 static void usage(FILE *fp)
@@ -52,7 +54,7 @@ static void usage(FILE *fp)
 	fputs("  --context-budget N  bytes of retrieved text sent, snippets first\n"
 	      "                    (default 6000)\n",
 	      fp);
-	cli_opts_help(fp, CLI_G_RANK, NULL);
+	cli_opts_help(fp, CLI_G_RANK | CLI_G_LOG, NULL);
 	fputs("  -h, --help        this help\n\n"
 		"exit status: 0 answered, 1 nothing matched or no good answer,\n"
 		"2 usage, 3 bad index, 4 I/O error, 130 interrupted (Ctrl-C during\n"
@@ -70,7 +72,8 @@ static const struct option own_opts[] = {
 
 static const struct cli_opts_spec spec = {
 	"ask",
-	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK,
+	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK |
+		CLI_G_LOG,
 	own_opts, "", usage,
 };
 
@@ -156,6 +159,12 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 		 * asked, and the status says the run was cut short. */
 		rc = stopped ? CLI_EXIT_INTERRUPTED : 0;
 	}
+	if (!o->s.llm_opts.dry_run) {
+		a->reply = reply;
+		cli_log_answer(o->log, a, 0, a->n);
+	}
+	a->reply = NULL;
+	a->reply_error = NULL;
 	free(reply);
 	if (ferror(out->fp))
 		return QERR_IO;
@@ -171,7 +180,7 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	struct rank_run run;
 	struct qerr err = {0};
 	char dym[1024];
-	int n = 0, rc;
+	int n = 0, rc, via_llm = 0;
 
 	if (res == NULL) {
 		cli_error("out of memory");
@@ -201,14 +210,18 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	a.explain = o->explain;
 	if (rc != 0)
 		cli_fail(&err);
-	else if (o->s.llm && n > 0 && (a.answered || o->s.llm_opts.dry_run))
+	else if (o->s.llm && n > 0 && (a.answered || o->s.llm_opts.dry_run)) {
 		rc = answer_llm(o, out, &a);
+		via_llm = 1;
+	}
 	else if (out->json)
 		rc = cli_print_json(out->fp, &a);
 	else
 		cli_print_answer(out, &a);
 	if (rc == 0 && fflush(out->fp) != 0)
 		rc = QERR_IO;
+	if (rc == 0 && !via_llm) /* (answer_llm logs its reply too) */
+		cli_log_answer(o->log, &a, 0, n);
 	cli_results_clear(res, n);
 	free(res);
 	rank_run_clear(&run);
@@ -336,6 +349,7 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 int cmd_ask(int argc, char **argv)
 {
 	struct ask_opts o;
+	struct cli_log lg;
 	struct cli_out out;
 	struct idx *x = NULL;
 	struct tok *t = NULL;
@@ -363,10 +377,23 @@ int cmd_ask(int argc, char **argv)
 			return QERR_USAGE;
 		}
 	}
+	if (o.s.llm && !o.s.llm_opts.dry_run) {
+		struct qerr err = {0};
+
+		/* (no endpoint at all: the answers alone, with a warning) */
+		if (cli_llm_check(&o.s.llm_opts, &err) == QERR_USAGE &&
+		    !cli_llm_unconfigured()) {
+			cli_error("ask: %s", err.msg);
+			free(q);
+			return QERR_USAGE;
+		}
+	}
 	if ((rc = cli_open_index(o.s.db, &x)) != 0) {
 		free(q);
 		return rc;
 	}
+	cli_log_init(&lg, "ask", o.s.no_log);
+	o.log = &lg;
 	t = cli_query_tok();
 	if (t == NULL) {
 		cli_error("out of memory");
@@ -376,6 +403,7 @@ int cmd_ask(int argc, char **argv)
 		out.full = o.full;
 		rc = q ? answer(x, t, &o, &out, q) : ask_stdin(x, t, &o, &out);
 	}
+	cli_log_close(&lg);
 	tok_free(t);
 	idx_close(x);
 	free(q);

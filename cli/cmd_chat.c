@@ -21,6 +21,7 @@
 #include "../retrieval/followup.h"
 #include "../util/buf.h"
 #include "cli.h"
+#include "log.h"
 #include "options.h"
 
 #define MAX_TOP 1000
@@ -48,6 +49,10 @@ struct chat {
 	char *last_query;        /* what the last turn searched */
 	struct cli_result *last; /* what it retrieved, for /sources */
 	int nlast;
+	struct cli_log log;      /* the conversation log */
+	const char *turn_reply;  /* this turn's LLM reply (in hist), or NULL */
+	int resume;              /* --continue */
+	long resume_cid;         /* --cid */
 };
 
 static void usage(FILE *fp)
@@ -72,8 +77,11 @@ static void usage(FILE *fp)
 		RANK_THRESHOLD_TEXT ")\n"
 		"  --llm             start with LLM replies on (as /llm on)\n");
 	cli_opts_help(fp, CLI_G_LLM, NULL);
-	cli_opts_help(fp, CLI_G_RANK, NULL);
+	cli_opts_help(fp, CLI_G_RANK | CLI_G_LOG, NULL);
 	fprintf(fp,
+		"  -c, --continue    continue the last conversation in the log: its\n"
+		"                    topic and, for the LLM, its last replies\n"
+		"  --cid ID          continue conversation ID (see quarry log)\n"
 		"  -h, --help        this help\n\n"
 		"On a terminal there is a prompt with line editing (emacs keys,\n"
 		"~/.editrc) and a history of the last %d lines in\n"
@@ -113,14 +121,17 @@ static int parse_top(const char *s)
 }
 
 static const struct option own_opts[] = {
+	{"cid", required_argument, NULL, 'I'},
+	{"continue", no_argument, NULL, 'c'},
 	{"full", no_argument, NULL, 'F'},
 	{NULL, 0, NULL, 0},
 };
 
 static const struct cli_opts_spec spec = {
 	"chat",
-	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK,
-	own_opts, "", usage,
+	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK |
+		CLI_G_LOG,
+	own_opts, "c", usage,
 };
 
 /* The shared options go into c, and *db; --full into c->out.full.
@@ -136,12 +147,22 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 	s.top = 1;
 	cli_getopt_init(&g, &spec, &s);
 	while ((ch = cli_getopt_next(&g, argc, argv)) != 0) {
+		long cid;
+
 		switch (ch) {
 		case 'F': c->out.full = 1; break;
+		case 'c': c->resume = 1; break;
+		case 'I':
+			if (cli_parse_int("chat", "--cid", optarg, 1, 1L << 53,
+					  &cid))
+				return QERR_USAGE;
+			c->resume_cid = cid;
+			break;
 		}
 	}
 	if (g.status != 0)
 		return g.status;
+	c->log.off = s.no_log; /* (cli_log_init reads it) */
 	*db = s.db;
 	c->top = s.top;
 	c->out.json = s.json;
@@ -253,8 +274,9 @@ static int llm_ready(struct chat *c, char *why, size_t n)
 	return 1;
 }
 
-/* Remember a question and its reply for the next request's history. */
-static void add_history(struct chat *c, const char *q, char *reply)
+/* Remember a question and its reply for the next request's history
+ * (takes reply).  0, or -1 when memory ran out (reply freed). */
+static int add_history(struct chat *c, const char *q, char *reply)
 {
 	int i;
 
@@ -269,9 +291,16 @@ static void add_history(struct chat *c, const char *q, char *reply)
 	c->hist[c->nhist].assistant = reply;
 	if (c->hist[c->nhist].user == NULL) {
 		free(reply);
-		return;
+		return -1;
 	}
 	c->nhist++;
+	return 0;
+}
+
+/* cli_log_resume's hand-over of a resumed conversation's turns. */
+static void resume_turn(void *ctx, const char *q, char *reply)
+{
+	add_history(ctx, q, reply);
 }
 
 static void clear_history(struct chat *c)
@@ -320,11 +349,28 @@ static int llm_reply(struct chat *c, const char *q, const char *resolved,
 	} else {
 		fprintf(c->out.fp, "\n\n");
 	}
-	add_history(c, q, reply);
+	if (add_history(c, q, reply) == 0)
+		c->turn_reply = c->hist[c->nhist - 1].assistant;
 	return flush_out(c);
 }
 
 /* ---- turns ---- */
+
+/* Write the turn to the conversation log, as print_turn showed it. */
+static void log_turn(struct chat *c, const char *q, const char *resolved,
+		     const struct cli_result *r, int n, int kind, int declined)
+{
+	struct cli_answer a;
+
+	memset(&a, 0, sizeof(a));
+	a.query = q;
+	a.resolved = resolved;
+	a.res = r;
+	a.n = n;
+	a.answered = n > 0 && (kind == FOLLOWUP_MORE || !declined);
+	a.reply = c->turn_reply;
+	cli_log_answer(&c->log, &a, kind, n);
+}
 
 /* Keep what a turn retrieved for /sources; takes res and resolved. */
 static void remember(struct chat *c, char *resolved, struct cli_result *res,
@@ -380,8 +426,11 @@ static int turn(struct chat *c, const char *q)
 		shown = c->top;
 	rc = print_turn(c, q, resolved, res + first, shown,
 			kind == FOLLOWUP_MORE, declined);
+	c->turn_reply = NULL;
 	if (rc == 0 && c->llm)
 		rc = llm_reply(c, q, resolved, res + first, shown);
+	if (rc == 0)
+		log_turn(c, q, resolved, res + first, shown, kind, declined);
 	if (followup_update(&c->topic, kind, q, resolved, shown) != 0) {
 		remember(c, resolved, res, n);
 		goto oom;
@@ -815,7 +864,20 @@ int cmd_chat(int argc, char **argv)
 	}
 	if ((rc = cli_open_index(db, &c.x)) != 0)
 		return rc;
-	if ((c.t = cli_query_tok()) == NULL) {
+	cli_log_init(&c.log, "chat", c.log.off);
+	if (c.resume || c.resume_cid) {
+		int nex;
+
+		rc = cli_log_resume(&c.log, c.resume_cid, &c.topic,
+				    CHAT_HISTORY, resume_turn, &c, &nex);
+		if (rc == 0 && !c.out.json && isatty(STDIN_FILENO) &&
+		    isatty(STDOUT_FILENO))
+			printf("Continuing conversation %ld (%d exchange%s).\n",
+			       c.log.cid, nex, nex == 1 ? "" : "s");
+	}
+	if (rc != 0) {
+		/* (nothing to continue: said; the chat does not start) */
+	} else if ((c.t = cli_query_tok()) == NULL) {
 		cli_error("out of memory");
 		rc = QERR_IO;
 	} else {
@@ -828,6 +890,7 @@ int cmd_chat(int argc, char **argv)
 			rc = chat_stdin(&c);
 	}
 	remember(&c, NULL, NULL, 0);
+	cli_log_close(&c.log);
 	clear_history(&c);
 	followup_clear(&c.topic);
 	tok_free(c.t);

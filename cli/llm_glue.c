@@ -11,12 +11,25 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "log.h"
 
 static int last_interrupted;
+static char last_model[256];
+static int last_unconfigured = !WITH_LLM; /* built without: never */
+
+int cli_llm_unconfigured(void)
+{
+	return last_unconfigured;
+}
 
 int cli_llm_interrupted(void)
 {
 	return last_interrupted;
+}
+
+const char *cli_llm_model(void)
+{
+	return last_model;
 }
 
 #if WITH_LLM
@@ -112,38 +125,112 @@ static void guard_off(struct guard *g)
 	last_interrupted = cancel_flag != 0;
 }
 
-/* Load the configuration and apply the command line's overrides. */
+/* Replace *slot with a copy of v, noting where it came from. */
+static int override(char **slot, const char *v, char *from, const char *flag)
+{
+	char *copy = strdup(v);
+
+	if (copy == NULL)
+		return -1;
+	free(*slot);
+	*slot = copy;
+	snprintf(from, LLM_FROM_SIZE, "flag %s", flag);
+	return 0;
+}
+
+/* Load the configuration (warning about unknown keys in the file) and
+ * apply the command line's overrides. */
 static int load_config(const struct cli_llm_opts *o, struct llm_config *cfg,
 		       struct qerr *err)
 {
+	static int warned;
 	char *warning = NULL;
-	int rc = llm_config_load(cfg, &warning, err);
+	int rc;
 
-	if (warning) {
+	last_unconfigured = 0;
+	cli_config_file();
+	rc = llm_config_load_profile(cfg, o->profile, &warning, err);
+	if (warning && !warned) /* (once, however often it is loaded) */
 		cli_warn("%s", warning);
-		free(warning);
-	}
+	warned |= warning != NULL;
+	free(warning);
 	if (rc != 0)
 		return rc;
-	if (o->url) {
-		free(cfg->url);
-		cfg->url = strdup(o->url);
-	}
-	if (o->model) {
-		free(cfg->model);
-		cfg->model = strdup(o->model);
-	}
-	if (o->budget > 0)
-		cfg->context_budget = (size_t)o->budget;
-	if (o->timeout_ms >= 0)
-		cfg->total_timeout_ms = o->timeout_ms;
-	if ((o->url && !cfg->url) || (o->model && !cfg->model))
+	if ((o->url && override(&cfg->url, o->url, cfg->from[LLM_S_URL],
+				"--llm-url")) ||
+	    (o->model && override(&cfg->model, o->model,
+				  cfg->from[LLM_S_MODEL], "--llm-model")))
 		return qerr_set(err, QERR_IO, "out of memory");
-	if (!llm_configured(cfg) && !o->dry_run)
+	if (o->budget > 0) {
+		cfg->context_budget = (size_t)o->budget;
+		strcpy(cfg->from[LLM_S_CONTEXT_BUDGET], "flag --context-budget");
+	}
+	if (o->timeout_ms >= 0) {
+		cfg->total_timeout_ms = o->timeout_ms;
+		strcpy(cfg->from[LLM_S_TOTAL_TIMEOUT], "flag --llm-timeout");
+	}
+	if (!llm_configured(cfg) && !o->dry_run) {
+		last_unconfigured = 1;
 		return qerr_set(err, QERR_USAGE,
 				"no LLM endpoint configured (set QUARRY_LLM_URL "
 				"or url in the config file)");
+	}
+	if ((cfg->model == NULL || cfg->model[0] == '\0') && !o->dry_run)
+		return qerr_set(err, QERR_USAGE,
+				"no LLM model set (--llm-model, QUARRY_LLM_MODEL "
+				"or model in the config file)");
 	return 0;
+}
+
+int cli_llm_settings(const struct cli_llm_opts *o,
+		     void (*row)(void *ctx, const char *name,
+				 const char *value, const char *from),
+		     void *ctx, struct qerr *err)
+{
+	static const char *const names[LLM_S_COUNT] = {
+		"url", "model", "api_key", "connect_timeout", "stall_timeout",
+		"total_timeout", "retries", "context_budget", "system_prompt",
+	};
+	struct cli_llm_opts all = *o;
+	struct llm_config cfg;
+	char v[LLM_S_COUNT][64];
+	const char *val[LLM_S_COUNT];
+	int rc, i;
+
+	all.dry_run = 1; /* (show what is set, even if it is not enough) */
+	rc = load_config(&all, &cfg, err);
+	if (rc == 0) {
+		llm_key_mask(cfg.key, v[LLM_S_KEY], sizeof(v[0]));
+		snprintf(v[LLM_S_CONNECT_TIMEOUT], sizeof(v[0]), "%g",
+			 cfg.connect_timeout_ms / 1000.0);
+		snprintf(v[LLM_S_STALL_TIMEOUT], sizeof(v[0]), "%g",
+			 cfg.stall_timeout_ms / 1000.0);
+		snprintf(v[LLM_S_TOTAL_TIMEOUT], sizeof(v[0]), "%g",
+			 cfg.total_timeout_ms / 1000.0);
+		snprintf(v[LLM_S_RETRIES], sizeof(v[0]), "%d", cfg.max_retries);
+		snprintf(v[LLM_S_CONTEXT_BUDGET], sizeof(v[0]), "%zu",
+			 cfg.context_budget);
+		val[LLM_S_URL] = cfg.url ? cfg.url : "";
+		val[LLM_S_MODEL] = cfg.model ? cfg.model : "";
+		val[LLM_S_SYSTEM_PROMPT] =
+			cfg.system_prompt ? cfg.system_prompt : "(built-in)";
+		for (i = 0; i < LLM_S_COUNT; i++) {
+			if (i != LLM_S_URL && i != LLM_S_MODEL &&
+			    i != LLM_S_SYSTEM_PROMPT)
+				val[i] = v[i];
+		}
+		row(ctx, "profile", cfg.profile ? cfg.profile : "",
+		    cfg.profile ? (o->profile ? "flag --profile"
+				   : getenv("QUARRY_PROFILE") &&
+						   *getenv("QUARRY_PROFILE")
+					   ? "env QUARRY_PROFILE"
+					   : "config default")
+				: "default");
+		for (i = 0; i < LLM_S_COUNT; i++)
+			row(ctx, names[i], val[i], cfg.from[i]);
+	}
+	llm_config_free(&cfg);
+	return rc;
 }
 
 int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err)
@@ -208,6 +295,8 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 	req.stream = o->stream && (stream != NULL || o->dry_run);
 	req.cancel = &cancel_flag;
 	rc = load_config(o, &cfg, err);
+	snprintf(last_model, sizeof(last_model), "%s",
+		 cfg.model ? cfg.model : "");
 	if (rc == 0 && o->dry_run) {
 		*reply = llm_request_body(&cfg, &req);
 		if (*reply == NULL)
@@ -234,6 +323,18 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 }
 
 #else /* !WITH_LLM */
+
+int cli_llm_settings(const struct cli_llm_opts *o,
+		     void (*row)(void *ctx, const char *name,
+				 const char *value, const char *from),
+		     void *ctx, struct qerr *err)
+{
+	(void)o;
+	(void)row;
+	(void)ctx;
+	return qerr_set(err, QERR_USAGE,
+			"quarry was built without LLM support (make WITH_LLM=1)");
+}
 
 int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err)
 {
