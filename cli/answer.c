@@ -268,6 +268,8 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 	if (a->explain && a->rq &&
 	    (a->rq->cut_words > 0 || a->rq->cut_expansions > 0))
 		json_object_set_new(root, "not_searched", cut_json(a->rq));
+	if (a->did_you_mean)
+		json_object_set_new(root, "did_you_mean", jstr(a->did_you_mean));
 	if (a->reply)
 		json_object_set_new(root, "reply", jstr(a->reply));
 	if (a->reply_error)

@@ -169,6 +169,8 @@ struct cli_answer {
 	int explain;                   /* show per-term contributions */
 	const char *reply;             /* LLM reply, or NULL */
 	const char *reply_error;       /* why there is no reply, or NULL */
+	const char *did_you_mean;      /* declined: the question respelled
+					  (rank_did_you_mean), or NULL */
 };
 
 struct cli_out {

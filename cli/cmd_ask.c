@@ -171,6 +171,7 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	struct cli_answer a = {0};
 	struct rank_run run;
 	struct qerr err = {0};
+	char dym[1024];
 	int n = 0, rc, via_llm = 0;
 
 	if (res == NULL) {
@@ -191,6 +192,12 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	a.res = res;
 	a.n = n;
 	a.answered = rc == 0 && !run.declined;
+	if (rc == 0 && !a.answered &&
+	    rank_did_you_mean(&run.q, q, dym, sizeof(dym))) {
+		a.did_you_mean = dym;
+		if (!out->json)
+			cli_note("did you mean: %s", dym);
+	}
 	a.show_candidates = 1;
 	a.trim = !o->s.top_given && !o->explain;
 	a.answerable = rc == 0 ? run.answerable : -1;

@@ -173,6 +173,9 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 	}
 	e->cur_tf[b->field]++;
 	b->len_doc[b->field] += !is_stop;
+	if (!is_stop && idx_surface_note(&b->surface, word, strlen(word),
+				       b->ndocs))
+		return QERR_IO;
 	if (b->field == IDX_Q) {
 		if (b->nqtok == b->cap_qtok) {
 			size_t c = b->cap_qtok ? b->cap_qtok * 2 : 64;
@@ -216,7 +219,7 @@ static const char schema_sql[] =
 	"CREATE INDEX segpost_term ON segpost(term, seg);"
 	"CREATE INDEX segpost_seg ON segpost(seg);"
 	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
-	" kind INT) WITHOUT ROWID;" VB_SCHEMA ";";
+	" kind INT) WITHOUT ROWID;" VB_SCHEMA ";" SURFACE_SCHEMA ";";
 
 /* May a build replace path?  Yes when it is missing, empty, or a quarry
  * index (of any schema version); never another file. */
@@ -1005,7 +1008,8 @@ int idx_write_segment(struct idx_build *b, struct qerr *err)
 		     (long long)b->seg, (long long)b->doc0, (long long)n,
 		     avg[0], avg[1])))
 		return idx_build_status(b, err);
-	if (write_aliases(b, err) != 0)
+	if (write_aliases(b, err) != 0 ||
+	    idx_surface_write(b->db, b->tok, &b->surface, b->update, err))
 		return QERR_IO;
 	return 0;
 }
@@ -1138,6 +1142,7 @@ void idx_build_abort(struct idx_build *b)
 	free(b->segs);
 	free(b->vb_touched);
 	strmap_free(&b->aliases);
+	strmap_free(&b->surface);
 	strmap_free(&b->grams);
 	free(b->qtok);
 	free(b->hits);

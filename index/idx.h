@@ -76,6 +76,11 @@
  *       kind 1: runs of two or three content words that questions use at
  *       least twice, under their initials ("dnn" -> "deep neural network"),
  *       for acronyms the corpus uses without defining; defined ones win.
+ *   surface(word TEXT PRIMARY KEY, stem TEXT, n INT) WITHOUT ROWID
+ *       every word of the records that is not a stop word, normalized
+ *       but not stemmed, with its stem and the number of records added
+ *       that hold it (updates add, deletions do not subtract): spelling
+ *       is compared with the words, not the stems (see surface.c).
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
  *       row s+1: segment s, two bytes per doc, the question and answer
  *       lengths quantized by idx_norm_encode (exact below 64, ~4% above),
@@ -123,7 +128,7 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 5
+#define IDX_SCHEMA 6
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
 /* Non-base segments an update leaves before merging them into one. */
@@ -318,6 +323,16 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 int idx_sources(struct idx *x, struct idx_source **out, int *n,
 		struct qerr *err);
 void idx_sources_free(struct idx_source *s, int n);
+
+/* Visit the words of the records as they were written that start with
+ * prefix (none for ""), in byte order (see surface in the format above):
+ * fn gets the word (borrowed, NUL-terminated) and its length, its stem
+ * and the number of records added holding it.  Non-zero from fn stops
+ * the visit and is returned; -1 when the index cannot be read. */
+typedef int (*idx_surface_fn)(void *ctx, const char *word, size_t n,
+			      const char *stem, long count);
+int idx_surface_words(struct idx *x, const char *prefix, idx_surface_fn fn,
+		      void *ctx);
 
 enum { IDX_ALIAS_DEFINED = 0, IDX_ALIAS_INITIALS = 1 };
 

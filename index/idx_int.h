@@ -53,6 +53,8 @@ struct idx_build {
 	size_t nterms, cap_terms, nblocks;
 	/* acronyms defined in the text: "acr\texpansion" -> count */
 	struct strmap aliases;
+	/* the words of the records, unstemmed -> count (surface.c) */
+	struct strmap surface;
 	/* word pairs and triples of questions: "initials\tterms" -> count */
 	struct strmap grams;
 	long gram_min; /* counts below this are pruned (lossy counting) */
@@ -91,6 +93,10 @@ struct idx_build {
 	int vb_all;
 };
 
+#define SURFACE_SCHEMA                                                       \
+	"CREATE TABLE IF NOT EXISTS surface(word TEXT PRIMARY KEY, stem TEXT, " \
+	"n INT) WITHOUT ROWID"
+
 #define VB_SCHEMA "CREATE TABLE IF NOT EXISTS vbuckets(k BLOB PRIMARY KEY, " \
 		  "terms BLOB) WITHOUT ROWID"
 #define VB_SLOTS (256 + 65536)
@@ -111,6 +117,24 @@ struct segrow {
 	int dirty;          /* del changed */
 };
 
+
+/* ---- surface.c (see its opening comment for the table) ---- */
+
+/* Count word[0..n) (a normalized word, not a stop word) of record doc in
+ * m, once a record (records come in order); -1 on out-of-memory. */
+int idx_surface_note(struct strmap *m, const char *word, size_t n,
+		     long doc);
+/* Write m's words, with their stems by t, to db's surface table: into an
+ * empty one, or with add set, adding to the counts there.  0 or QERR_IO
+ * (err set). */
+int idx_surface_write(sqlite3 *db, struct tok *t, struct strmap *m,
+		      int add, struct qerr *err);
+
+/* ---- reader.c ---- */
+
+/* x's database inside a read transaction of the current generation, or
+ * NULL when it cannot be read (the error is kept for idx_status). */
+sqlite3 *idx_reader_db(struct idx *x);
 
 /* ---- db.c ---- */
 

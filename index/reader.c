@@ -902,6 +902,11 @@ int idx_postings(struct idx *x, const char *term, long *df,
 	return 0;
 }
 
+sqlite3 *idx_reader_db(struct idx *x)
+{
+	return ensure_read(x, NULL) == 0 ? x->db : NULL;
+}
+
 long idx_df(struct idx *x, const char *term)
 {
 	long df, id;

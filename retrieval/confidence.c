@@ -41,7 +41,7 @@ static int coverage(struct idx *x, const struct rank_query *q,
 	}
 	for (i = 0; i < q->nterms; i++) {
 		const struct rank_term *t = &q->terms[i];
-		double missing = 1.0, credit = hit[i];
+		double missing = 1.0, credit = hit[i], idf;
 
 		if (t->origin == RANK_JOIN || t->origin == RANK_VARIANT ||
 		    t->origin == RANK_LEXICAL)
@@ -66,6 +66,7 @@ static int coverage(struct idx *x, const struct rank_query *q,
 				} else if (has[j]) {
 					double c = o == RANK_FUZZY     ? 0.5
 						   : o == RANK_LEXICAL ? RANK_LEX_CREDIT
+						   : o == RANK_PREFIX  ? q->terms[j].weight
 								       : 1.0;
 
 					if (c > credit)
@@ -78,24 +79,36 @@ static int coverage(struct idx *x, const struct rank_query *q,
 			words += 1.0;
 			found += credit;
 		}
+		idf = t->idf;
 		if (t->df == 0) {
 			/* A completed, split or spelled-out word is found; a
-			 * respelled one only perhaps. */
-			for (j = 0; j < q->nterms; j++)
-				if (q->terms[j].from == i &&
-				    q->terms[j].origin != RANK_LEXICAL)
-					missing = q->terms[j].origin == RANK_FUZZY
-							  ? 0.5
-							  : 0.0;
-			if (t->origin == RANK_USER) {
-				total += missing * t->weight * maxidf;
-				lost += !t->is_stop && missing == 1.0;
+			 * respelled one only perhaps; one the index spells
+			 * the other way is there, with that spelling's idf. */
+			for (j = 0; j < q->nterms; j++) {
+				const struct rank_term *e = &q->terms[j];
+
+				if (e->from != i || e->origin == RANK_LEXICAL)
+					continue;
+				if (e->origin == RANK_VARIANT) {
+					idf = e->idf;
+					break;
+				}
+				missing = e->origin == RANK_FUZZY ? 0.5
+					  : e->origin == RANK_PREFIX
+						  ? 1.0 - e->weight
+						  : 0.0;
 			}
-			continue;
+			if (j == q->nterms) {
+				if (t->origin == RANK_USER) {
+					total += missing * t->weight * maxidf;
+					lost += !t->is_stop && missing == 1.0;
+				}
+				continue;
+			}
 		}
-		total += t->weight * t->idf;
+		total += t->weight * idf;
 		if (hit[i])
-			got += t->weight * t->idf;
+			got += t->weight * idf;
 	}
 	if (total <= 0.0 || words <= 0.0)
 		return -1;

@@ -164,6 +164,63 @@ static int on_fuzzy(void *ctx, const char *term, size_t len)
 	return 0;
 }
 
+/* The nearest word the records hold (idx_surface_words), compared with
+ * the word the user wrote, not with its stem: "activaton" is one edit
+ * from "activation", four from its stem "activ".  Least distance, then
+ * the word written most often, then the first in byte order. */
+struct word_ctx {
+	const char *want;
+	int wlen, max, best;
+	uint32_t wset;
+	long best_n;
+	char word[TOK_MAX_TERM + 8];
+	char stem[TOK_MAX_TERM * 2 + 1];
+};
+
+static int on_word(void *ctx, const char *w, size_t len, const char *stem,
+		   long count)
+{
+	struct word_ctx *c = ctx;
+	int d, lim = c->best < c->max ? c->best : c->max;
+
+	if (len >= sizeof(c->word) || strlen(stem) >= sizeof(c->stem) ||
+	    abs((int)len - c->wlen) > lim ||
+	    popcount32(byte_set(w, len) ^ c->wset) > 2 * lim)
+		return 0;
+	d = osa_distance(c->want, c->wlen, w, (int)len, lim);
+	if (d > lim || (d == c->best && count <= c->best_n))
+		return 0;
+	c->best = d;
+	c->best_n = count;
+	memcpy(c->word, w, len + 1);
+	copy_str(c->stem, sizeof(c->stem), stem);
+	return 0;
+}
+
+/* Fill c with the nearest word to w[0..n) of 4 bytes or more (1 edit, 2
+ * from 8 bytes on), among those sharing its first byte (first two from 8
+ * bytes on: typos rarely hit them).  1 when found (the stem is then in
+ * the index), else 0. */
+static int nearest_word(struct idx *x, const char *w, size_t n,
+			struct word_ctx *c)
+{
+	char first[3];
+
+	memset(c, 0, sizeof(*c));
+	if (n < 4 || n >= OSA_MAX_LEN)
+		return 0;
+	c->want = w;
+	c->wlen = (int)n;
+	c->wset = byte_set(w, n);
+	c->max = n >= 8 ? 2 : 1;
+	c->best = c->max + 1;
+	snprintf(first, sizeof(first), "%.*s", n >= 8 ? 2 : 1, w);
+	if (idx_surface_words(x, first, on_word, c) < 0 || c->best > c->max ||
+	    strcmp(c->word, w) == 0)
+		return 0;
+	return idx_df(x, c->stem) > 0;
+}
+
 /* The vocabulary terms sharing a missing word's first two bytes, read
  * once (one bucket) and used for its completions, the first halves of its
  * splits and, for long words, its respellings. */
@@ -342,9 +399,32 @@ static int on_clip(void *ctx, const struct idx_alias *a, const char *w,
 	return 0;
 }
 
+/* Is term t a word of a phrase the corpus defines an acronym for? */
+struct is_phrase_ctx {
+	const char *t;
+	size_t n;
+};
+
+static int on_is_phrase(void *ctx, const struct idx_alias *a, const char *w,
+			size_t n, int pos)
+{
+	const struct is_phrase_ctx *c = ctx;
+
+	(void)a;
+	(void)pos;
+	return n == c->n && memcmp(w, c->t, n) == 0;
+}
+
+static int is_phrase_word(struct idx *x, const char *t)
+{
+	struct is_phrase_ctx c = {t, strlen(t)};
+
+	return each_phrase_word(x, on_is_phrase, &c) != 0;
+}
+
 /* "conv": the completions of w[0..n) among the defined phrases' words. */
 static int clip_completions(struct idx *x, struct rank_query *q, int i,
-			    const char *w, size_t n)
+			    const char *w, size_t n, double weight)
 {
 	struct clip_ctx c;
 	int k;
@@ -358,7 +438,7 @@ static int clip_completions(struct idx *x, struct rank_query *q, int i,
 	for (k = 0; k < c.pc.n; k++)
 		rank_add_expansion(x, q, c.pc.term[k],
 				   idx_df(x, c.pc.term[k]), RANK_PREFIX, i,
-				   RANK_W_PREFIX);
+				   weight);
 	return c.pc.n;
 }
 
@@ -489,7 +569,9 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	size_t n = strlen(w), j, len, wn;
 	struct near nb;
 	char key[3];
-	int k;
+	int k, is_word;
+	double wp;
+	struct word_ctx wc;
 
 	if (n < 3 || !(flags & (RANK_EXP_PREFIX | RANK_EXP_SPLIT |
 				RANK_EXP_FUZZY)))
@@ -499,6 +581,16 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	key[2] = '\0';
 	if (idx_vocab_words(x, key, near_add, &nb) != 0)
 		nb.oom = 1; /* near_df then asks the index */
+	/* A word of the language ("top", "ten", "cat") is more often what
+	 * the user meant, only not in this corpus, than a clip: its
+	 * completions weigh half ("topology", "tensorflow") and count half
+	 * toward confidence, unless they are the corpus's own terms, the
+	 * words of the phrases it defines acronyms for ("net": "network" of
+	 * "Convolutional Neural Network (CNN)").  Clips and unfinished words
+	 * that are not on the list ("backprop", "conv") weigh as the word. */
+	wn = strlen(q->terms[i].word);
+	is_word = tok_is_word(t, q->terms[i].word, wn) == 1;
+	wp = is_word ? RANK_W_PREFIX_WORD : RANK_W_PREFIX;
 	if ((flags & RANK_EXP_PREFIX) && !nb.oom) {
 		struct prefix_ctx pc;
 
@@ -511,7 +603,7 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 				break;
 		}
 		if (pc.n > RANK_MAX_PREFIX) {
-			if (n >= 4 && clip_completions(x, q, i, w, n) > 0)
+			if (n >= 4 && clip_completions(x, q, i, w, n, wp) > 0)
 				goto done;
 			pc.n = 0;
 		}
@@ -520,9 +612,12 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 		/* Completions far rarer than the usual one are noise. */
 		for (k = 0; k < pc.n; k++)
 			if (pc.df[k] * 10 >= maxdf(&pc))
-				rank_add_expansion(x, q, pc.term[k], pc.df[k],
-						   RANK_PREFIX, i,
-						   RANK_W_PREFIX);
+				rank_add_expansion(
+					x, q, pc.term[k], pc.df[k], RANK_PREFIX,
+					i,
+					is_word && is_phrase_word(x, pc.term[k])
+						? RANK_W_PREFIX
+						: wp);
 		if (pc.n > 0)
 			goto done;
 	}
@@ -533,11 +628,18 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
 	 * only not in this corpus: respelling it into the nearest index term
 	 * ("think", "word") adds noise; only a long stem's other ending is
 	 * taken ("urgency" urgenc -> urgent).  Misspellings are not words. */
-	wn = strlen(q->terms[i].word);
-	if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5 &&
-	    tok_is_word(t, q->terms[i].word, wn) == 1) {
-		if (n >= 6 && !nb.oom)
+	if ((flags & RANK_EXP_FUZZY) && is_word) {
+		if (n >= 6 && wn >= 5 && !nb.oom)
 			other_ending(x, q, i, &nb);
+		/* (only named, for a question declined: "did you mean") */
+		if (nearest_word(x, q->terms[i].word, wn, &wc))
+			copy_str(q->terms[i].alt, sizeof(q->terms[i].alt),
+				 wc.word);
+	} else if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5 &&
+		   nearest_word(x, q->terms[i].word, wn, &wc)) {
+		copy_str(q->terms[i].alt, sizeof(q->terms[i].alt), wc.word);
+		rank_add_expansion(x, q, wc.stem, idx_df(x, wc.stem),
+				   RANK_FUZZY, i, RANK_W_FUZZY);
 	} else if ((flags & RANK_EXP_FUZZY) && n >= 4 && wn >= 5) {
 		struct fuzzy_ctx fc;
 		char first[8];
@@ -826,4 +928,61 @@ void rank_expand_lexical(struct idx *x, struct tok *t, const char *text,
 				break;
 		}
 	}
+}
+
+/* British and American spellings of one word: the endings that differ,
+ * each way (the first that matches is taken). */
+static const char *const spellings[][2] = {
+	{"isation", "ization"}, {"isations", "izations"},
+	{"ise", "ize"},         {"ised", "ized"},
+	{"ises", "izes"},       {"ising", "izing"},
+	{"iser", "izer"},       {"isers", "izers"},
+	{"yse", "yze"},         {"ysed", "yzed"},
+	{"ysing", "yzing"},     {"our", "or"},
+	{"ours", "ors"},        {"tre", "ter"},
+	{"tres", "ters"},       {"lled", "led"},
+	{"lling", "ling"},      {"ogue", "og"},
+	{"ence", "ense"},
+};
+
+/* w[0..n) with the other spelling of its ending into out[cap]; 1 when
+ * there is one. */
+static int other_spelling(const char *w, size_t n, char *out, size_t cap)
+{
+	size_t k, side;
+
+	for (k = 0; k < sizeof(spellings) / sizeof(spellings[0]); k++)
+		for (side = 0; side < 2; side++) {
+			const char *from = spellings[k][side];
+			const char *to = spellings[k][!side];
+			size_t f = strlen(from);
+
+			/* at least three letters before the ending */
+			if (n < f + 3 || memcmp(w + n - f, from, f) != 0 ||
+			    n - f + strlen(to) >= cap)
+				continue;
+			memcpy(out, w, n - f);
+			strcpy(out + n - f, to);
+			return 1;
+		}
+	return 0;
+}
+
+int rank_add_other_spelling(struct idx *x, struct rank_query *q, int i)
+{
+	const char *w = q->terms[i].word;
+	char o[TOK_MAX_TERM + 8], stem[TOK_MAX_TERM * 2 + 1];
+	int len, before = q->nterms;
+	long df;
+
+	if (q->tok == NULL || !other_spelling(w, strlen(w), o, sizeof(o)) ||
+	    (len = tok_stem(q->tok, o, strlen(o), stem, sizeof(stem))) <= 0 ||
+	    strcmp(stem, q->terms[i].text) == 0 || (df = idx_df(x, stem)) <= 0)
+		return 0;
+	/* Where the index has both, the word is scored twice: the other
+	 * spelling weighs as a derivation's, below the word. */
+	rank_add_expansion(x, q, stem, df, RANK_VARIANT, i,
+			   q->terms[i].df > 0 ? RANK_W_VARIANT
+					      : RANK_W_SPELLING);
+	return q->nterms > before;
 }

@@ -298,8 +298,13 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 		return rc;
 	}
 	nuser = q->nterms;
+	/* (a word spelled the other way is not missing) */
 	for (i = 0; i < nuser; i++)
-		if (q->terms[i].df == 0 && !q->terms[i].is_stop)
+		if (!q->terms[i].is_stop &&
+		    !((flags & RANK_EXP_FUZZY) &&
+		      rank_add_other_spelling(x, q, i) &&
+		      q->terms[i].df == 0) &&
+		    q->terms[i].df == 0)
 			rank_expand_missing(x, t, q, i, flags);
 	if (flags & RANK_EXP_SPLIT) {
 		join_hyphens(x, t, text, q, nuser);
@@ -311,4 +316,59 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 	if (flags & RANK_EXP_LEXICAL)
 		rank_expand_lexical(x, t, text, q, nuser);
 	return 0;
+}
+
+/* Does the run text[0..n) spell the normalized word w (ASCII letters in
+ * any case)? */
+static int spells(const char *text, size_t n, const char *w)
+{
+	size_t i;
+
+	if (strlen(w) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (tolower((unsigned char)text[i]) != (unsigned char)w[i])
+			return 0;
+	return 1;
+}
+
+int rank_did_you_mean(const struct rank_query *q, const char *text,
+		      char *out, size_t cap)
+{
+	const char *p = text, *end = text + strlen(text);
+	size_t len = 0;
+	int any = 0, i;
+
+	if (cap == 0)
+		return 0;
+	while (p < end) {
+		const char *start = p, *put = p;
+		size_t n;
+
+		while (p < end && (isalnum((unsigned char)*p) ||
+				   (unsigned char)*p >= 0x80))
+			p++;
+		if (p == start)
+			p++;
+		n = (size_t)(p - start);
+		for (i = 0; p > start && i < q->nterms; i++) {
+			const struct rank_term *t = &q->terms[i];
+
+			if (t->origin == RANK_USER && t->alt[0] &&
+			    spells(start, n, t->word)) {
+				put = t->alt;
+				n = strlen(t->alt);
+				any = 1;
+				break;
+			}
+		}
+		if (len + n >= cap)
+			break;
+		memcpy(out + len, put, n);
+		len += n;
+	}
+	out[len] = '\0';
+	if (!any)
+		out[0] = '\0';
+	return any;
 }

@@ -60,6 +60,11 @@ struct rank_params {
 #define RANK_PHRASE 0.0
 #define RANK_RERANK 20
 
+/* The answer field's weight is scaled by RANK_ANSWER_RATIO * avg_q /
+ * avg_a where answers are on average more than RANK_ANSWER_RATIO times
+ * as long as questions (see search.c, answer_cap). */
+#define RANK_ANSWER_RATIO 12.0
+
 /* The defaults (IDX_K1, IDX_B, IDX_WQ, IDX_WA, BM25). */
 void rank_defaults(struct rank_params *p);
 
@@ -86,13 +91,15 @@ enum rank_origin {
 	RANK_SPLIT = 4,  /* half of a compound the index splits ("multilayer") */
 	RANK_FEEDBACK = 5, /* from the best records (pseudo-relevance feedback) */
 	RANK_JOIN = 6,   /* a hyphenated word closed up ("feed-forward") */
-	RANK_VARIANT = 7, /* a derivation the stemmer leaves apart ("sparsity") */
+	RANK_VARIANT = 7, /* a derivation the stemmer leaves apart ("sparsity"),
+			     or the other spelling ("regularization") */
 	RANK_LEXICAL = 8, /* what WordNet relates to a word or phrase
 			     ("drawbacks" -> "disadvantage") */
 };
 
 /* Query-side weights of expansions (the user's words weigh 1). */
 #define RANK_W_PREFIX 1.0
+#define RANK_W_PREFIX_WORD 0.5 /* completing a word of the word list */
 #define RANK_W_FUZZY 0.8
 #define RANK_W_ALIAS 0.4
 #define RANK_W_SPLIT 0.8
@@ -112,6 +119,7 @@ enum rank_origin {
 #define RANK_LEX_CREDIT 0.5
 /* Senses of a word whose relations are read (most frequent first). */
 #define RANK_LEX_SENSES 3
+#define RANK_W_SPELLING 1.0 /* a variant: the word's other spelling */
 /* At most this many completions per missing word. */
 #define RANK_MAX_PREFIX 3
 
@@ -129,6 +137,12 @@ struct rank_term {
 	int span;                        /* RANK_JOIN: how many words it joins
 					    (the user's terms at pos of from
 					    and after) */
+	char alt[TOK_MAX_TERM + 8];      /* a user's word the index lacks:
+					    the nearest word the records
+					    spell, when one is near ("" if
+					    none): its respelling, or for a
+					    word of the word list only a
+					    "did you mean" */
 };
 
 struct rank_query {
@@ -154,6 +168,13 @@ int rank_parse(struct idx *x, struct tok *t, const char *text,
 	       struct rank_query *q, struct qerr *err);
 int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 		  struct rank_query *q, struct qerr *err);
+
+/* "Did you mean": text with each word the index lacks replaced by the
+ * nearest word the records spell (rank_term.alt of q, parsed from text),
+ * into out[cap] (cut to fit).  1 when a word was replaced, else 0 and
+ * out is "". */
+int rank_did_you_mean(const struct rank_query *q, const char *text,
+		      char *out, size_t cap);
 
 /* Pseudo-relevance feedback (RM3-like): rank once, then add to q up to
  * RANK_FB_TERMS terms that are frequent in the best RANK_FB_DOCS records,

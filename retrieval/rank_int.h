@@ -62,6 +62,12 @@ void rank_add_variants(struct idx *x, struct rank_query *q, int i);
 void rank_expand_lexical(struct idx *x, struct tok *t, const char *text,
 			 struct rank_query *q, int nuser);
 
+/* The other spelling, British or American, of q->terms[i] when the index
+ * holds it under another stem ("regularisation" regularis, "regularization"
+ * regular): it joins the query as a variant weighing as the word.  1
+ * when it was added. */
+int rank_add_other_spelling(struct idx *x, struct rank_query *q, int i);
+
 /* Acronyms the corpus defines, both ways, for the first nuser terms. */
 void rank_expand_aliases(struct idx *x, struct rank_query *q, int nuser);
 

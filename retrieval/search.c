@@ -27,7 +27,22 @@ struct scorer {
 	const unsigned char *norms;
 	double lenf[IDX_NFIELDS][256];
 	double n;
+	double w[IDX_NFIELDS]; /* field weights, the answer's capped */
 };
+
+/* Where answers run far longer than questions (FAQ records: a line of
+ * question, a page of answer), a long answer holds some of almost any
+ * question's words and outweighs the question that says what the record
+ * is about: the answer field's weight is scaled down by how far the
+ * ratio of the average lengths exceeds RANK_ANSWER_RATIO.  A lower
+ * weight only lowers scores, so the blocks' bounds still hold. */
+static double answer_cap(struct idx *x)
+{
+	double q = idx_avglen(x, IDX_Q), a = idx_avglen(x, IDX_A);
+
+	return q > 0.0 && a > RANK_ANSWER_RATIO * q ? RANK_ANSWER_RATIO * q / a
+						     : 1.0;
+}
 
 static void scorer_init(struct scorer *s, struct idx *x,
 			const struct rank_params *p)
@@ -38,6 +53,8 @@ static void scorer_init(struct scorer *s, struct idx *x,
 	s->p = p;
 	s->norms = idx_norms(x);
 	s->n = (double)idx_ndocs(x);
+	s->w[IDX_Q] = p->w[IDX_Q];
+	s->w[IDX_A] = p->w[IDX_A] * answer_cap(x);
 	/* (locals, so that the stores below need not reload them) */
 	for (f = 0; f < IDX_NFIELDS; f++) {
 		double avg = idx_avglen(x, f), b = p->b;
@@ -64,12 +81,12 @@ static double score_posting(const struct scorer *s, long doc,
 	if (s->p->model == RANK_BM25) {
 		for (f = 0; f < IDX_NFIELDS; f++)
 			if (tf[f])
-				t += s->p->w[f] * tf[f] / s->lenf[f][nb[f]];
+				t += s->w[f] * tf[f] / s->lenf[f][nb[f]];
 		return idf * t * (s->p->k1 + 1.0) / (t + s->p->k1);
 	}
 	for (f = 0; f < IDX_NFIELDS; f++)
 		if (tf[f])
-			t += s->p->w[f] * (1.0 + log((double)tf[f])) /
+			t += s->w[f] * (1.0 + log((double)tf[f])) /
 			     s->lenf[f][nb[f]];
 	return t * idf * idf;
 }

@@ -1,0 +1,142 @@
+/* surface.c - the words as the records spell them, beside their stems.
+ *
+ * The postings are keyed by stems, so a question can be respelled or a
+ * stem told apart only by what the corpus wrote: "activaton" is one edit
+ * from the word "activation" and four from its stem "activ"; "transformer"
+ * and "transform" are one stem.  The table
+ *
+ *   surface(word TEXT PRIMARY KEY, stem TEXT, n INT) WITHOUT ROWID
+ *
+ * holds every word (after normalization, before stemming) of the records
+ * that is not a stop word, the stem the analyzer makes of it, and how
+ * many records were added holding it.  An update adds its words' counts and removes
+ * nothing: a word of deleted records stays (its stem's df tells whether
+ * the index still has it).  Its size is the number of distinct words,
+ * 1.3 to 1.6 times the vocabulary's rows, each row short. */
+#include "idx_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+
+int idx_surface_note(struct strmap *m, const char *word, size_t n,
+		     long doc)
+{
+	struct strmap_entry *e;
+
+	if (n == 0 || n > TOK_MAX_TERM)
+		return 0;
+	if ((e = strmap_get(m, word, n)) == NULL)
+		return -1;
+	if (e->aux != doc + 1) {
+		e->aux = doc + 1;
+		e->count++;
+	}
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp((*(const struct strmap_entry *const *)a)->key,
+		      (*(const struct strmap_entry *const *)b)->key);
+}
+
+int idx_surface_write(sqlite3 *db, struct tok *t, struct strmap *m,
+		      int add, struct qerr *err)
+{
+	sqlite3_stmt *st = NULL;
+	char stem[TOK_MAX_TERM * 2 + 1];
+	struct strmap_entry **e;
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (m->n == 0)
+		return 0;
+	/* in word order, so the table's B-tree is appended to, not split
+	 * all over (a quarter of a build's instructions otherwise) */
+	if ((e = malloc(m->n * sizeof(*e))) == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	for (i = 0; i < m->cap; i++)
+		if (m->e[i].key != NULL)
+			e[n++] = &m->e[i];
+	qsort(e, n, sizeof(*e), cmp_entry);
+	if (sqlite3_prepare_v2(db,
+			       add ? "INSERT INTO surface VALUES(?,?,?) ON "
+				     "CONFLICT(word) DO UPDATE SET n = n + "
+				     "excluded.n"
+				   : "INSERT INTO surface VALUES(?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		free(e);
+		return qerr_set(err, QERR_IO, "index: surface words: %s",
+				sqlite3_errmsg(db));
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *w = e[i]->key;
+		int len;
+
+		len = tok_stem(t, w, strlen(w), stem, sizeof(stem));
+		if (len == -2) {
+			rc = qerr_set(err, QERR_IO, "out of memory");
+			break;
+		}
+		if (len <= 0)
+			continue;
+		sqlite3_bind_text(st, 1, w, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, stem, len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, e[i]->count);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = qerr_set(err, QERR_IO, "index: surface words: %s",
+				      sqlite3_errmsg(db));
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	free(e);
+	return rc;
+}
+
+/* Run st (bound by the caller) and hand each row (word, stem, n) to fn. */
+static int visit(sqlite3_stmt *st, idx_surface_fn fn, void *ctx)
+{
+	int rc, stop = 0;
+
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *w = (const char *)sqlite3_column_text(st, 0);
+		const char *s = (const char *)sqlite3_column_text(st, 1);
+
+		if (w == NULL || s == NULL)
+			continue;
+		stop = fn(ctx, w, (size_t)sqlite3_column_bytes(st, 0), s,
+			  (long)sqlite3_column_int64(st, 2));
+	}
+	if (!stop && rc != SQLITE_DONE)
+		stop = -1;
+	sqlite3_finalize(st);
+	return stop;
+}
+
+int idx_surface_words(struct idx *x, const char *prefix, idx_surface_fn fn,
+		      void *ctx)
+{
+	sqlite3 *db = idx_reader_db(x);
+	sqlite3_stmt *st = NULL;
+	char hi[TOK_MAX_TERM * 2 + 2];
+	size_t n = strlen(prefix);
+
+	if (db == NULL)
+		return -1;
+	if (n == 0 || n + 1 >= sizeof(hi))
+		return 0;
+	/* the words from prefix up to prefix + 0xff, a byte no UTF-8 text
+	 * holds (SQLite compares text with memcmp and does not check it) */
+	memcpy(hi, prefix, n);
+	hi[n] = (char)0xff;
+	hi[n + 1] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT word, stem, n FROM surface WHERE "
+				   "word >= ?1 AND word < ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, prefix, (int)n, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi, (int)n + 1, SQLITE_STATIC);
+	return visit(st, fn, ctx);
+}
