@@ -177,6 +177,7 @@ static int next_block(struct idx_cursor *c)
 		return 0;
 	}
 	c->block_max = get_float(c->p);
+	c->nblocks++;
 	c->p += 4;
 	c->bend = c->p + bytes;
 	c->left_in_block = (long)n;
@@ -203,6 +204,7 @@ static int step(struct idx_cursor *c)
 		return 0;
 	}
 	c->docid += (long)d;
+	c->nsteps++;
 	c->tf[0] = (unsigned)q;
 	c->tf[1] = (unsigned)a;
 	c->left_in_block--;
@@ -255,6 +257,24 @@ int idx_cursor_seek(struct idx_cursor *c, long target)
 			return 0;
 	}
 	return 1;
+}
+
+int idx_cursor_shallow(struct idx_cursor *c, long target)
+{
+	if (c->docid >= target)
+		return 1;
+	if (c->left_in_block > 0 && c->block_last >= target)
+		return 1;
+	for (;;) {
+		c->p = c->bend;
+		c->left_in_block = 0;
+		if (c->block_last > c->docid)
+			c->docid = c->block_last;
+		if (!next_block(c))
+			return 0;
+		if (c->block_last >= target)
+			return 1;
+	}
 }
 
 double idx_cursor_bound(const struct idx_cursor *c)

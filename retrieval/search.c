@@ -19,6 +19,19 @@ void rank_defaults(struct rank_params *p)
 	p->feedback = RANK_FEEDBACK_W;
 	p->feedback_min = RANK_FEEDBACK_MIN;
 	p->expand = RANK_EXP_ALL;
+	p->exhaustive = 0;
+	p->cost = NULL;
+}
+
+/* Add a cursor's work to p->cost, if counted. */
+static void count_cursor(const struct rank_params *p,
+			 const struct idx_cursor *c)
+{
+	if (p->cost) {
+		p->cost->lists++;
+		p->cost->postings += c->nsteps;
+		p->cost->blocks += c->nblocks;
+	}
 }
 
 /* Per-field tables: the BM25 length factor for each of the 256 norm codes. */
@@ -493,6 +506,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			double sc = final_score(s, q, contrib, tfq, doc, idfsum,
 						&mask);
 
+			if (p->cost)
+				p->cost->docs++;
 			if (sc > 0.0)
 				heap_offer(top, ntop, kk, doc, sc, mask);
 			if (*ntop == kk) {
@@ -516,8 +531,10 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 					      d[i].t->text);
 		}
 	}
-	for (i = 0; i < nd; i++)
+	for (i = 0; i < nd; i++) {
+		count_cursor(p, &d[i].c);
 		free(d[i].blob);
+	}
 	return rc;
 }
 
@@ -592,11 +609,14 @@ int rank_search(struct idx *x, const struct rank_query *q,
 				qf[c.docid].tf += c.tf[IDX_Q];
 			}
 		}
+		count_cursor(p, &c);
 		if (c.bad)
 			rc = qerr_set(err, QERR_DATA,
 				      "index is damaged: postings of '%s'",
 				      rt->text);
 	}
+	if (p->cost)
+		p->cost->docs += ntouched;
 	for (i = 0; rc == 0 && i < ntouched; i++) {
 		long d = touched[i];
 
