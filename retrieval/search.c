@@ -306,6 +306,8 @@ struct dterm {
 	int ti;              /* index in q->terms */
 	double w;            /* weight * idf */
 	double ub;           /* largest contribution any posting can make */
+	double bw;           /* a block's bound is bw * c.block_max; < 0
+				when blocks' bounds do not hold (then ub) */
 	double share;        /* idf share for the question-match bound */
 	int done;
 };
@@ -395,6 +397,9 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 		e->ub = e->w * (p->k1 + 1.0) *
 			(use_blocks ? idx_cursor_bound(&e->c) * (1.0 + 1e-6)
 				    : 1.0);
+		e->bw = use_blocks ? e->w * (p->k1 + 1.0) * e->c.scale *
+					     (1.0 + 1e-6)
+				   : -1.0;
 		e->share = idfsum > 0.0 ? rt->weight * rt->idf / idfsum : 0.0;
 		e->done = !idx_cursor_next(&e->c);
 		if (!e->done && e->c.docid >= idx_maxdoc(x))
@@ -432,6 +437,52 @@ static double final_score(const struct scorer *s, const struct rank_query *q,
 	return sum * qmatch_factor(s, &f, doc, idfsum);
 }
 
+/* The largest contribution a posting of e's current block can make. */
+static double block_ub(const struct dterm *e)
+{
+	return e->bw < 0.0 ? e->ub : e->bw * e->c.block_max;
+}
+
+/* Block-max bounds at doc (the essential lists' least current doc; the
+ * lists below ness are moved to their block holding doc, none decoded):
+ * bpre[i + 1] bounds what lists 0..i can add to doc, *sum and *share what
+ * every list can add to any record from doc to *last, the end of the
+ * first block to end.  Lists moved go to moved[*nm]. */
+static void block_bounds(struct dterm *d, int nd, int ness, long doc,
+			 double *bpre, double *sum, double *share, long *last,
+			 int *moved, int *nm)
+{
+	int i;
+
+	*sum = *share = 0.0;
+	*last = -1;
+	bpre[0] = 0.0;
+	for (i = 0; i < nd; i++) {
+		struct dterm *e = &d[i];
+
+		if (i < ness && !e->done) {
+			moved[(*nm)++] = i;
+			e->done = !idx_cursor_shallow(&e->c, doc);
+		}
+		if (i < ness)
+			bpre[i + 1] = bpre[i] + (e->done ? 0.0 : block_ub(e));
+		if (e->done)
+			continue;
+		*sum += block_ub(e);
+		*share += e->share;
+		if (*last < 0 || e->c.block_last < *last)
+			*last = e->c.block_last;
+	}
+}
+
+/* Document at a time over the lists sorted by bound, ascending: the
+ * essential lists (ness and up, whose bounds together could still lift
+ * a record into the top) give the candidates; the others are only
+ * probed, largest bound first, while the candidate can still make it
+ * (MaxScore).  With the blocks' bounds (default parameters) a candidate's
+ * probes stop at the bounds of the blocks holding it, and when no record
+ * can make it before the first of the lists' current blocks ends, the
+ * essential lists skip to that end without decoding (block-max). */
 static int search_maxscore(struct idx *x, const struct rank_query *q,
 			   const struct rank_params *p, const struct scorer *s,
 			   double idfsum, struct rank_hit *top, int *ntop,
@@ -439,10 +490,11 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 {
 	struct dterm d[RANK_MAX_TERMS];
 	double prefix[RANK_MAX_TERMS + 1], pshare[RANK_MAX_TERMS + 1];
+	double bpre[RANK_MAX_TERMS + 1];
 	double contrib[RANK_MAX_TERMS], theta = 0.0;
 	unsigned tfq[RANK_MAX_TERMS];
 	long ndocs = idx_maxdoc(x);
-	int nd = 0, i, ness = 0, rc;
+	int nd = 0, i, ness = 0, rc, blocks = default_params(p);
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
 	if (rc == 0) {
@@ -456,9 +508,10 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		memset(tfq, 0, sizeof(tfq));
 	}
 	while (rc == 0) {
-		long doc = -1;
-		double partial = 0.0, share = 0.0;
-		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
+		long doc = -1, last;
+		double partial = 0.0, share = 0.0, bsum, bshare;
+		const double *bp = prefix;
+		int pruned = 0, nm = 0, moved[2 * RANK_MAX_TERMS];
 
 		for (i = ness; i < nd; i++)
 			if (!d[i].done && (doc < 0 || d[i].c.docid < doc))
@@ -470,7 +523,23 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				      "name record %ld of %ld", doc, ndocs);
 			break;
 		}
-		for (i = ness; i < nd; i++) {
+		if (blocks && *ntop == kk) {
+			block_bounds(d, nd, ness, doc, bpre, &bsum, &bshare,
+				     &last, moved, &nm);
+			bp = bpre;
+			if (bound(p, bsum, bshare) < theta * (1.0 - 1e-9)) {
+				/* nothing from doc to last can make it */
+				for (i = ness; i < nd; i++) {
+					if (d[i].done || d[i].c.docid > last)
+						continue;
+					moved[nm++] = i;
+					d[i].done = !idx_cursor_seek(&d[i].c,
+								     last + 1);
+				}
+				pruned = 1;
+			}
+		}
+		for (i = ness; i < nd && !pruned; i++) {
 			if (d[i].done || d[i].c.docid != doc)
 				continue;
 			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
@@ -480,9 +549,9 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			d[i].done = !idx_cursor_next(&d[i].c);
 			moved[nm++] = i;
 		}
-		for (i = ness - 1; i >= 0; i--) {
+		for (i = ness - 1; i >= 0 && !pruned; i--) {
 			if (*ntop == kk &&
-			    bound(p, partial + prefix[i + 1],
+			    bound(p, partial + bp[i + 1],
 				  share + pshare[i + 1]) < theta * (1.0 - 1e-9)) {
 				pruned = 1;
 				break;
