@@ -312,12 +312,18 @@ struct dterm {
 	int done;
 };
 
+/* The lists a record's bound can leave out (non-essential) come first:
+ * those that bound little for many postings (ascending bound per
+ * posting, Lucene's greedy answer to which postings to skip), so that
+ * the bound left out buys the most postings not decoded. */
 static int cmp_dterm(const void *a, const void *b)
 {
 	const struct dterm *x = a, *y = b;
+	double rx = x->ub / (double)(x->t->df > 0 ? x->t->df : 1);
+	double ry = y->ub / (double)(y->t->df > 0 ? y->t->df : 1);
 
-	if (x->ub != y->ub)
-		return x->ub < y->ub ? -1 : 1;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
 	return x->ti - y->ti;
 }
 
