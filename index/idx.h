@@ -381,13 +381,6 @@ int idx_cursor_next(struct idx_cursor *c);
  * first posting >= target. 0 at the end. */
 int idx_cursor_seek(struct idx_cursor *c, long target);
 
-/* Move to the block holding the first posting >= target without
- * decoding a posting (block-max pruning looks at c->block_max and
- * c->block_last before deciding to decode): whole blocks below target
- * are skipped as idx_cursor_seek skips them.  0 at the end.  A later
- * idx_cursor_seek(c, target) lands where it would have. */
-int idx_cursor_shallow(struct idx_cursor *c, long target);
-
 /* The largest block max_impact of a postings blob (0 when empty). */
 float idx_postings_max(const unsigned char *data, size_t len);
 /* The largest impact (as max_impact: saturated, at the default

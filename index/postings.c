@@ -259,24 +259,6 @@ int idx_cursor_seek(struct idx_cursor *c, long target)
 	return 1;
 }
 
-int idx_cursor_shallow(struct idx_cursor *c, long target)
-{
-	if (c->docid >= target)
-		return 1;
-	if (c->left_in_block > 0 && c->block_last >= target)
-		return 1;
-	for (;;) {
-		c->p = c->bend;
-		c->left_in_block = 0;
-		if (c->block_last > c->docid)
-			c->docid = c->block_last;
-		if (!next_block(c))
-			return 0;
-		if (c->block_last >= target)
-			return 1;
-	}
-}
-
 double idx_cursor_bound(const struct idx_cursor *c)
 {
 	return (double)idx_postings_max(c->data, c->len) * c->scale;

@@ -306,8 +306,6 @@ struct dterm {
 	int ti;              /* index in q->terms */
 	double w;            /* weight * idf */
 	double ub;           /* largest contribution any posting can make */
-	double bw;           /* a block's bound is bw * c.block_max; < 0
-				when blocks' bounds do not hold (then ub) */
 	double share;        /* idf share for the question-match bound */
 	int done;
 };
@@ -403,9 +401,6 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 		e->ub = e->w * (p->k1 + 1.0) *
 			(use_blocks ? idx_cursor_bound(&e->c) * (1.0 + 1e-6)
 				    : 1.0);
-		e->bw = use_blocks ? e->w * (p->k1 + 1.0) * e->c.scale *
-					     (1.0 + 1e-6)
-				   : -1.0;
 		e->share = idfsum > 0.0 ? rt->weight * rt->idf / idfsum : 0.0;
 		e->done = !idx_cursor_next(&e->c);
 		if (!e->done && e->c.docid >= idx_maxdoc(x))
@@ -443,52 +438,44 @@ static double final_score(const struct scorer *s, const struct rank_query *q,
 	return sum * qmatch_factor(s, &f, doc, idfsum);
 }
 
-/* The largest contribution a posting of e's current block can make. */
-static double block_ub(const struct dterm *e)
+/* The essential lists (indexes into d) in a binary min-heap on their
+ * current doc, so that finding the next candidate costs the log of their
+ * number, not their number (long questions have dozens). */
+static void heap_down(const struct dterm *d, int *h, int n, int i)
 {
-	return e->bw < 0.0 ? e->ub : e->bw * e->c.block_max;
-}
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i, tmp;
 
-/* Block-max bounds at doc (the essential lists' least current doc; the
- * lists below ness are moved to their block holding doc, none decoded):
- * bpre[i + 1] bounds what lists 0..i can add to doc, *sum and *share what
- * every list can add to any record from doc to *last, the end of the
- * first block to end.  Lists moved go to moved[*nm]. */
-static void block_bounds(struct dterm *d, int nd, int ness, long doc,
-			 double *bpre, double *sum, double *share, long *last,
-			 int *moved, int *nm)
-{
-	int i;
-
-	*sum = *share = 0.0;
-	*last = -1;
-	bpre[0] = 0.0;
-	for (i = 0; i < nd; i++) {
-		struct dterm *e = &d[i];
-
-		if (i < ness && !e->done) {
-			moved[(*nm)++] = i;
-			e->done = !idx_cursor_shallow(&e->c, doc);
-		}
-		if (i < ness)
-			bpre[i + 1] = bpre[i] + (e->done ? 0.0 : block_ub(e));
-		if (e->done)
-			continue;
-		*sum += block_ub(e);
-		*share += e->share;
-		if (*last < 0 || e->c.block_last < *last)
-			*last = e->c.block_last;
+		if (l < n && d[h[l]].c.docid < d[h[m]].c.docid)
+			m = l;
+		if (r < n && d[h[r]].c.docid < d[h[m]].c.docid)
+			m = r;
+		if (m == i)
+			return;
+		tmp = h[i];
+		h[i] = h[m];
+		h[m] = tmp;
+		i = m;
 	}
 }
 
-/* Document at a time over the lists sorted by bound, ascending: the
+/* The heap of the lists ness..nd-1 not yet done; returns its size. */
+static int heap_build(const struct dterm *d, int *h, int ness, int nd)
+{
+	int n = 0, i;
+
+	for (i = ness; i < nd; i++)
+		if (!d[i].done)
+			h[n++] = i;
+	for (i = n / 2 - 1; i >= 0; i--)
+		heap_down(d, h, n, i);
+	return n;
+}
+
+/* Document at a time over the lists sorted by bound per posting: the
  * essential lists (ness and up, whose bounds together could still lift
  * a record into the top) give the candidates; the others are only
- * probed, largest bound first, while the candidate can still make it
- * (MaxScore).  With the blocks' bounds (default parameters) a candidate's
- * probes stop at the bounds of the blocks holding it, and when no record
- * can make it before the first of the lists' current blocks ends, the
- * essential lists skip to that end without decoding (block-max). */
+ * probed, while the candidate can still make it (MaxScore). */
 static int search_maxscore(struct idx *x, const struct rank_query *q,
 			   const struct rank_params *p, const struct scorer *s,
 			   double idfsum, struct rank_hit *top, int *ntop,
@@ -496,11 +483,10 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 {
 	struct dterm d[RANK_MAX_TERMS];
 	double prefix[RANK_MAX_TERMS + 1], pshare[RANK_MAX_TERMS + 1];
-	double bpre[RANK_MAX_TERMS + 1];
 	double contrib[RANK_MAX_TERMS], theta = 0.0;
 	unsigned tfq[RANK_MAX_TERMS];
 	long ndocs = idx_maxdoc(x);
-	int nd = 0, i, ness = 0, rc, blocks = default_params(p);
+	int h[RANK_MAX_TERMS], nh = 0, nd = 0, i, ness = 0, rc;
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
 	if (rc == 0) {
@@ -512,52 +498,33 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		}
 		memset(contrib, 0, sizeof(contrib));
 		memset(tfq, 0, sizeof(tfq));
+		nh = heap_build(d, h, ness, nd);
 	}
-	while (rc == 0) {
-		long doc = -1, last;
-		double partial = 0.0, share = 0.0, bsum, bshare;
-		const double *bp = prefix;
-		int pruned = 0, nm = 0, moved[2 * RANK_MAX_TERMS];
+	while (rc == 0 && nh > 0) {
+		long doc = d[h[0]].c.docid;
+		double partial = 0.0, share = 0.0;
+		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
 
-		for (i = ness; i < nd; i++)
-			if (!d[i].done && (doc < 0 || d[i].c.docid < doc))
-				doc = d[i].c.docid;
-		if (doc < 0)
-			break;
 		if (doc >= ndocs) {
 			rc = qerr_set(err, QERR_DATA, "index is damaged: postings "
 				      "name record %ld of %ld", doc, ndocs);
 			break;
 		}
-		if (blocks && *ntop == kk) {
-			block_bounds(d, nd, ness, doc, bpre, &bsum, &bshare,
-				     &last, moved, &nm);
-			bp = bpre;
-			if (bound(p, bsum, bshare) < theta * (1.0 - 1e-9)) {
-				/* nothing from doc to last can make it */
-				for (i = ness; i < nd; i++) {
-					if (d[i].done || d[i].c.docid > last)
-						continue;
-					moved[nm++] = i;
-					d[i].done = !idx_cursor_seek(&d[i].c,
-								     last + 1);
-				}
-				pruned = 1;
-			}
-		}
-		for (i = ness; i < nd && !pruned; i++) {
-			if (d[i].done || d[i].c.docid != doc)
-				continue;
+		while (nh > 0 && d[h[0]].c.docid == doc) {
+			i = h[0];
 			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
 			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
 			partial += contrib[d[i].ti];
 			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
 			d[i].done = !idx_cursor_next(&d[i].c);
 			moved[nm++] = i;
+			if (d[i].done)
+				h[0] = h[--nh];
+			heap_down(d, h, nh, 0);
 		}
-		for (i = ness - 1; i >= 0 && !pruned; i--) {
+		for (i = ness - 1; i >= 0; i--) {
 			if (*ntop == kk &&
-			    bound(p, partial + bp[i + 1],
+			    bound(p, partial + prefix[i + 1],
 				  share + pshare[i + 1]) < theta * (1.0 - 1e-9)) {
 				pruned = 1;
 				break;
@@ -586,11 +553,15 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			if (sc > 0.0)
 				heap_offer(top, ntop, kk, doc, sc, mask);
 			if (*ntop == kk) {
+				int was = ness;
+
 				theta = top[0].score;
 				while (ness < nd &&
 				       bound(p, prefix[ness + 1], pshare[ness + 1]) <
 					       theta * (1.0 - 1e-9))
 					ness++;
+				if (ness != was)
+					nh = heap_build(d, h, ness, nd);
 			}
 		}
 		/* only the cursors that moved can have scored or gone bad */
