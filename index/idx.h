@@ -360,6 +360,8 @@ int idx_is_bundled(const char *path);
 /* ---- postings decoding ---- */
 
 struct idx_cursor {
+	long nsteps, nblocks; /* postings decoded, block headers read: the
+				 work done, for measuring without a clock */
 	const unsigned char *data;    /* the blob */
 	size_t len;
 	const unsigned char *p, *end; /* rest of the blob */

@@ -177,6 +177,7 @@ static int next_block(struct idx_cursor *c)
 		return 0;
 	}
 	c->block_max = get_float(c->p);
+	c->nblocks++;
 	c->p += 4;
 	c->bend = c->p + bytes;
 	c->left_in_block = (long)n;
@@ -203,6 +204,7 @@ static int step(struct idx_cursor *c)
 		return 0;
 	}
 	c->docid += (long)d;
+	c->nsteps++;
 	c->tf[0] = (unsigned)q;
 	c->tf[1] = (unsigned)a;
 	c->left_in_block--;

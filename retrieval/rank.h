@@ -34,6 +34,13 @@ enum rank_expand_flags {
 	RANK_EXP_ALL = 31,
 };
 
+/* The work rank_search did, to measure its cost without a clock: posting
+ * lists opened, postings decoded, block headers read, records scored in
+ * full (the rest were pruned). */
+struct rank_cost {
+	long lists, postings, blocks, docs;
+};
+
 struct rank_params {
 	int model;              /* RANK_BM25 or RANK_TFIDF */
 	double k1, b;           /* BM25 saturation and length normalization */
@@ -45,6 +52,7 @@ struct rank_params {
 				   of the user's words */
 	int expand;             /* enum rank_expand_flags for rank_parse_ex */
 	int exhaustive;         /* score every posting (no pruning); for tests */
+	struct rank_cost *cost; /* when not NULL, rank_search adds its work */
 };
 
 /* The question-match bonus rewards a record whose question field the query

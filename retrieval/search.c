@@ -19,6 +19,19 @@ void rank_defaults(struct rank_params *p)
 	p->feedback = RANK_FEEDBACK_W;
 	p->feedback_min = RANK_FEEDBACK_MIN;
 	p->expand = RANK_EXP_ALL;
+	p->exhaustive = 0;
+	p->cost = NULL;
+}
+
+/* Add a cursor's work to p->cost, if counted. */
+static void count_cursor(const struct rank_params *p,
+			 const struct idx_cursor *c)
+{
+	if (p->cost) {
+		p->cost->lists++;
+		p->cost->postings += c->nsteps;
+		p->cost->blocks += c->nblocks;
+	}
 }
 
 /* Per-field tables: the BM25 length factor for each of the 256 norm codes. */
@@ -314,12 +327,18 @@ struct dterm {
 	int done;
 };
 
+/* The lists a record's bound can leave out (non-essential) come first:
+ * those that bound little for many postings (ascending bound per
+ * posting, Lucene's greedy answer to which postings to skip), so that
+ * the bound left out buys the most postings not decoded. */
 static int cmp_dterm(const void *a, const void *b)
 {
 	const struct dterm *x = a, *y = b;
+	double rx = x->ub / (double)(x->t->df > 0 ? x->t->df : 1);
+	double ry = y->ub / (double)(y->t->df > 0 ? y->t->df : 1);
 
-	if (x->ub != y->ub)
-		return x->ub < y->ub ? -1 : 1;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
 	return x->ti - y->ti;
 }
 
@@ -436,6 +455,44 @@ static double final_score(const struct scorer *s, const struct rank_query *q,
 	return sum * qmatch_factor(s, &f, doc, idfsum);
 }
 
+/* The essential lists (indexes into d) in a binary min-heap on their
+ * current doc, so that finding the next candidate costs the log of their
+ * number, not their number (long questions have dozens). */
+static void heap_down(const struct dterm *d, int *h, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i, tmp;
+
+		if (l < n && d[h[l]].c.docid < d[h[m]].c.docid)
+			m = l;
+		if (r < n && d[h[r]].c.docid < d[h[m]].c.docid)
+			m = r;
+		if (m == i)
+			return;
+		tmp = h[i];
+		h[i] = h[m];
+		h[m] = tmp;
+		i = m;
+	}
+}
+
+/* The heap of the lists ness..nd-1 not yet done; returns its size. */
+static int heap_build(const struct dterm *d, int *h, int ness, int nd)
+{
+	int n = 0, i;
+
+	for (i = ness; i < nd; i++)
+		if (!d[i].done)
+			h[n++] = i;
+	for (i = n / 2 - 1; i >= 0; i--)
+		heap_down(d, h, n, i);
+	return n;
+}
+
+/* Document at a time over the lists sorted by bound per posting: the
+ * essential lists (ness and up, whose bounds together could still lift
+ * a record into the top) give the candidates; the others are only
+ * probed, while the candidate can still make it (MaxScore). */
 static int search_maxscore(struct idx *x, const struct rank_query *q,
 			   const struct rank_params *p, const struct scorer *s,
 			   double idfsum, struct rank_hit *top, int *ntop,
@@ -446,7 +503,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	double contrib[RANK_MAX_TERMS], theta = 0.0;
 	unsigned tfq[RANK_MAX_TERMS];
 	long ndocs = idx_maxdoc(x);
-	int nd = 0, i, ness = 0, rc;
+	int h[RANK_MAX_TERMS], nh = 0, nd = 0, i, ness = 0, rc;
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
 	if (rc == 0) {
@@ -458,31 +515,29 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		}
 		memset(contrib, 0, sizeof(contrib));
 		memset(tfq, 0, sizeof(tfq));
+		nh = heap_build(d, h, ness, nd);
 	}
-	while (rc == 0) {
-		long doc = -1;
+	while (rc == 0 && nh > 0) {
+		long doc = d[h[0]].c.docid;
 		double partial = 0.0, share = 0.0;
 		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
 
-		for (i = ness; i < nd; i++)
-			if (!d[i].done && (doc < 0 || d[i].c.docid < doc))
-				doc = d[i].c.docid;
-		if (doc < 0)
-			break;
 		if (doc >= ndocs) {
 			rc = qerr_set(err, QERR_DATA, "index is damaged: postings "
 				      "name record %ld of %ld", doc, ndocs);
 			break;
 		}
-		for (i = ness; i < nd; i++) {
-			if (d[i].done || d[i].c.docid != doc)
-				continue;
+		while (nh > 0 && d[h[0]].c.docid == doc) {
+			i = h[0];
 			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
 			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
 			partial += contrib[d[i].ti];
 			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
 			d[i].done = !idx_cursor_next(&d[i].c);
 			moved[nm++] = i;
+			if (d[i].done)
+				h[0] = h[--nh];
+			heap_down(d, h, nh, 0);
 		}
 		for (i = ness - 1; i >= 0; i--) {
 			if (*ntop == kk &&
@@ -510,14 +565,20 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			double sc = final_score(s, q, contrib, tfq, doc, idfsum,
 						&mask);
 
+			if (p->cost)
+				p->cost->docs++;
 			if (sc > 0.0)
 				heap_offer(top, ntop, kk, doc, sc, mask);
 			if (*ntop == kk) {
+				int was = ness;
+
 				theta = top[0].score;
 				while (ness < nd &&
 				       bound(p, prefix[ness + 1], pshare[ness + 1]) <
 					       theta * (1.0 - 1e-9))
 					ness++;
+				if (ness != was)
+					nh = heap_build(d, h, ness, nd);
 			}
 		}
 		/* only the cursors that moved can have scored or gone bad */
@@ -533,8 +594,10 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 					      d[i].t->text);
 		}
 	}
-	for (i = 0; i < nd; i++)
+	for (i = 0; i < nd; i++) {
+		count_cursor(p, &d[i].c);
 		free(d[i].blob);
+	}
 	return rc;
 }
 
@@ -609,11 +672,14 @@ int rank_search(struct idx *x, const struct rank_query *q,
 				qf[c.docid].tf += c.tf[IDX_Q];
 			}
 		}
+		count_cursor(p, &c);
 		if (c.bad)
 			rc = qerr_set(err, QERR_DATA,
 				      "index is damaged: postings of '%s'",
 				      rt->text);
 	}
+	if (p->cost)
+		p->cost->docs += ntouched;
 	for (i = 0; rc == 0 && i < ntouched; i++) {
 		long d = touched[i];
 

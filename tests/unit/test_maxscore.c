@@ -1,0 +1,154 @@
+/* test_maxscore.c - MaxScore ranks exactly as scoring every posting
+ * does (same records, same scores, same order, same term masks) on an
+ * index of many blocks, for queries of one to sixty words (the long ones
+ * keep dozens of lists essential) and several k, while decoding fewer
+ * postings and scoring fewer records. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../index/analyzer.h"
+#include "../../index/idx.h"
+#include "../../retrieval/rank.h"
+
+static char dir[] = "/tmp/quarry-test-maxscore-XXXXXX";
+static char path[300];
+static unsigned long seed;
+
+#define NREC 6000
+#define NWORDS 400
+
+/* A deterministic generator, so that a failure can be replayed. */
+static unsigned rnd(unsigned n)
+{
+	seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)(seed >> 33) % n;
+}
+
+/* A word, skewed to the common ones (w0 is in most records). */
+static int word(void)
+{
+	unsigned r = rnd(1000);
+
+	if (r < 300)
+		return (int)rnd(4);
+	if (r < 700)
+		return 4 + (int)rnd(40);
+	return 44 + (int)rnd(NWORDS - 44);
+}
+
+static void text(char *out, int nwords)
+{
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < nwords; i++)
+		sprintf(out + strlen(out), "%sw%d", i ? " " : "", word());
+}
+
+static int setup(void **state)
+{
+	struct idx_build *b;
+	struct qerr err = {0};
+	char id[32], q[4096], a[4096];
+	int i;
+
+	(void)state;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/i.db", dir);
+	seed = 17;
+	if (idx_build_begin(&b, path, &err) != 0 ||
+	    idx_build_source(b, "c.txt", NREC, 1, "h", 0) != 0)
+		return -1;
+	for (i = 0; i < NREC; i++) {
+		/* lengths vary by region, so blocks' bounds differ */
+		int lq = (i / 700) % 2 ? 1 + (int)rnd(3) : 5 + (int)rnd(40);
+
+		sprintf(id, "r%d", i);
+		text(q, lq);
+		text(a, 3 + (int)rnd(60));
+		if (idx_build_add(b, id, q, a, i + 1) != 0)
+			return -1;
+	}
+	return idx_build_commit(b, &err);
+}
+
+static int teardown(void **state)
+{
+	char cmd[400];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+/* Rank text both ways for k; assert the same hits; add the work done. */
+static void same_both_ways(struct idx *x, struct tok *t, const char *text,
+			   int k, struct rank_cost *pruned,
+			   struct rank_cost *all)
+{
+	struct qerr err = {0};
+	struct rank_params p;
+	struct rank_query rq;
+	struct rank_hit h1[20], h2[20];
+	int n1, n2, i;
+
+	rank_defaults(&p);
+	assert_int_equal(rank_parse(x, t, text, &rq, &err), 0);
+	p.cost = pruned;
+	assert_int_equal(rank_search(x, &rq, &p, k, h1, &n1, &err), 0);
+	p.exhaustive = 1;
+	p.cost = all;
+	assert_int_equal(rank_search(x, &rq, &p, k, h2, &n2, &err), 0);
+	assert_int_equal(n1, n2);
+	for (i = 0; i < n1; i++) {
+		if (h1[i].doc != h2[i].doc || h1[i].score != h2[i].score)
+			fail_msg("'%s' k=%d hit %d: doc %ld %.17g, exhaustive "
+				 "doc %ld %.17g", text, k, i, h1[i].doc,
+				 h1[i].score, h2[i].doc, h2[i].score);
+		assert_true(h1[i].terms == h2[i].terms);
+	}
+}
+
+static void test_identical(void **state)
+{
+	static const int ks[] = {1, 3, 10, 20};
+	struct rank_cost pruned = {0, 0, 0, 0}, all = {0, 0, 0, 0};
+	struct qerr err = {0};
+	struct idx *x;
+	struct tok *t = tok_new(TOK_STEM);
+	char q[4096];
+	int i, j;
+
+	(void)state;
+	assert_int_equal(idx_open(&x, path, &err), 0);
+	seed = 99;
+	for (i = 0; i < 300; i++) {
+		text(q, 1 + (int)rnd(i % 10 == 0 ? 60 : 12));
+		for (j = 0; j < 4; j++)
+			same_both_ways(x, t, q, ks[j], &pruned, &all);
+	}
+	/* pruning did its work: fewer postings decoded, fewer records
+	 * scored than when every posting is */
+	assert_true(pruned.postings < all.postings);
+	assert_true(pruned.docs < all.docs / 2);
+	assert_true(pruned.blocks > 0 && pruned.lists == all.lists);
+	tok_free(t);
+	idx_close(x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identical),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
