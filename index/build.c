@@ -986,6 +986,61 @@ static int put_row(struct idx_build *b, const char *sql, const char *types,
 	return rc;
 }
 
+/* Write the norms of docs doc0..ndocs-1 (b->norms) into their rows of
+ * IDX_NORM_BLOCK docs (format in idx.h).  A segment that begins inside a
+ * block (an update) completes the row its predecessor left short, which
+ * must end at doc0. */
+static int write_norms(struct idx_build *b)
+{
+	const unsigned char *p = (const unsigned char *)b->norms.data;
+	long doc = b->doc0, k = b->doc0 >> IDX_NORM_SHIFT;
+	long have = b->doc0 - k * IDX_NORM_BLOCK;
+	unsigned char row[2 * IDX_NORM_BLOCK];
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (have > 0) {
+		if (sqlite3_prepare_v2(b->db, "SELECT data FROM norms WHERE id "
+					      "= ?", -1, &st, NULL) != SQLITE_OK)
+			return qerr_set(&b->err, QERR_IO, "index: %s",
+					sqlite3_errmsg(b->db));
+		sqlite3_bind_int64(st, 1, k);
+		if (sqlite3_step(st) != SQLITE_ROW ||
+		    sqlite3_column_bytes(st, 0) != (int)have * 2)
+			rc = qerr_set(&b->err, QERR_DATA, "index is damaged: "
+				      "%s: norms of records %ld..%ld missing or "
+				      "of another size", b->path, k * IDX_NORM_BLOCK,
+				      b->doc0 - 1);
+		else
+			memcpy(row, sqlite3_column_blob(st, 0), (size_t)have * 2);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (rc == 0 &&
+	    sqlite3_prepare_v2(b->db, "INSERT OR REPLACE INTO norms VALUES(?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		rc = qerr_set(&b->err, QERR_IO, "index: %s",
+			      sqlite3_errmsg(b->db));
+	while (rc == 0 && doc < b->ndocs) {
+		long m = IDX_NORM_BLOCK - have;
+
+		if (m > b->ndocs - doc)
+			m = b->ndocs - doc;
+		memcpy(row + have * 2, p + (doc - b->doc0) * 2, (size_t)m * 2);
+		sqlite3_bind_int64(st, 1, k);
+		sqlite3_bind_blob(st, 2, row, (int)(have + m) * 2, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = qerr_set(&b->err, QERR_IO, "index: %s",
+				      sqlite3_errmsg(b->db));
+		sqlite3_reset(st);
+		doc += m;
+		k++;
+		have = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int idx_write_segment(struct idx_build *b, struct qerr *err)
 {
 	long n = b->ndocs - b->doc0;
@@ -997,10 +1052,9 @@ int idx_write_segment(struct idx_build *b, struct qerr *err)
 	if (idx_finish_source(b) != 0)
 		return idx_build_status(b, err);
 	/* The base segment always has its row; an update's only when it
-	 * added records. */
+	 * added records (norms rows: one per block of records). */
 	if ((n > 0 || !b->update) &&
-	    (put_row(b, "INSERT INTO norms VALUES(?,?)", "ib",
-		     (long long)b->seg + 1, b->norms.data, (int)b->norms.len) ||
+	    (write_norms(b) ||
 	     put_row(b, "INSERT INTO segments VALUES(?,?,?,?,?,NULL)", "iiidd",
 		     (long long)b->seg, (long long)b->doc0, (long long)n,
 		     avg[0], avg[1])))

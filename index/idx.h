@@ -77,9 +77,16 @@
  *       least twice, under their initials ("dnn" -> "deep neural network"),
  *       for acronyms the corpus uses without defining; defined ones win.
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
- *       row s+1: segment s, two bytes per doc, the question and answer
- *       lengths quantized by idx_norm_encode (exact below 64, ~4% above),
- *       so a query reads every length it may need with one blob read.
+ *       row k: docs k * IDX_NORM_BLOCK .. (k + 1) * IDX_NORM_BLOCK - 1,
+ *       two bytes per doc, the question and answer lengths quantized by
+ *       idx_norm_encode (exact below 64, ~4% above); every row is
+ *       2 * IDX_NORM_BLOCK bytes but the last, which ends at meta maxdoc
+ *       (rows 0 .. (maxdoc - 1) / IDX_NORM_BLOCK, whatever the segments).
+ *       A row fits in one page, so a reader fetches the rows of the docs
+ *       a query scores when it first meets them, never the whole array:
+ *       opening an index costs the same whatever its size.  Doc ids never
+ *       change, so merging segments leaves the rows alone; ids of dropped
+ *       segments keep their (unread) lengths.
  *   vbuckets(k BLOB PRIMARY KEY, terms BLOB)  WITHOUT ROWID
  *       the vocabulary's terms in buckets, each one blob of entries (a
  *       length byte, the term's bytes) in term order: k of two bytes
@@ -108,10 +115,11 @@
  * sizes an allocation or indexes an array (meta counts are whole
  * decimal integers, ndocs <= maxdoc < 2^28 doc ids; segment rows, in id
  * order, are the base from doc 0 and then disjoint ranges below maxdoc
- * holding ndocs live records; a del bitmap is (n + 7) / 8 bytes and a
- * norms row 2n; a df lies in 0..ndocs; postings name docs below the last
- * segment's end), and reports a failed check as QERR_DATA "index is
- * damaged: PATH: what" (see idx_status).
+ * holding ndocs live records; a del bitmap is (n + 7) / 8 bytes; a
+ * norms row is exactly as long as its docs below maxdoc need; a df lies
+ * in 0..ndocs; postings name docs below the last segment's end), and
+ * reports a failed check as QERR_DATA "index is damaged: PATH: what"
+ * (see idx_status).
  *
  * Ownership: strings returned as const char * are borrowed from the handle
  * until the next call on it; char * results are the caller's to free. */
@@ -123,9 +131,12 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 5
+#define IDX_SCHEMA 6
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
+/* Docs per norms row: 2 KB of lengths, one page of the file. */
+#define IDX_NORM_SHIFT 10
+#define IDX_NORM_BLOCK (1L << IDX_NORM_SHIFT)
 /* Non-base segments an update leaves before merging them into one. */
 #define IDX_MAX_SEGMENTS 8
 
@@ -257,7 +268,7 @@ void idx_close(struct idx *x);
 void idx_pause(struct idx *x);
 /* The sticky error: the first failure a read met since idx_open or the
  * last idx_pause (functions that cannot return one, such as idx_df,
- * idx_norms or idx_aliases, return 0 or NULL and leave it here), copied
+ * idx_norm_block or idx_aliases, return 0 or NULL and leave it here), copied
  * into err; 0 when there is none.  Every read fails with it until
  * idx_pause.  A damaged index is QERR_DATA with a message beginning
  * "index is damaged: ". */
@@ -287,9 +298,12 @@ int idx_postings(struct idx *x, const char *term, long *df,
  * set (see idx_status) when the index cannot be read or is damaged. */
 long idx_df(struct idx *x, const char *term);
 
-/* Quantized field lengths: 2 bytes per doc (question, answer). Borrowed for
- * the life of x. */
-const unsigned char *idx_norms(struct idx *x);
+/* Quantized field lengths of docs k * IDX_NORM_BLOCK onwards: 2 bytes per
+ * doc (question, answer), *n docs (IDX_NORM_BLOCK, fewer in the last
+ * block).  Read on first use and borrowed until idx_pause.  NULL, with
+ * the sticky error set (see idx_status), when k lies past maxdoc, the row
+ * is missing or damaged, or memory is short. */
+const unsigned char *idx_norm_block(struct idx *x, long k, long *n);
 double idx_norm_decode(unsigned char c);
 /* The 256 decoded lengths at once. */
 const double *idx_norm_table(void);

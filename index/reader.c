@@ -24,19 +24,22 @@
 struct idx {
 	sqlite3 *db;
 	sqlite3_stmt *get_doc, *get_meta, *scan, *begin, *commit;
-	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one;
+	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one, *get_norm;
 	char *path;
 	int vb;           /* vbuckets are up to date */
 	int in_txn;       /* a read transaction is open */
 	int loaded;       /* the statistics below are of generation gen */
 	long long gen;
 	long ndocs, maxdoc;
+	long idmax;       /* meta maxdoc: where the norms rows end */
 	long nseg, ndel;  /* segments besides the base; deleted records */
 	double avg[IDX_NFIELDS];
 	double scale;     /* (>= 1) how far blocks' max_impact may understate
 			   * an impact at today's average lengths (segments
 			   * bounded at others): see idx_cursor_bound */
-	unsigned char *norms;
+	/* norms rows read, by block: 2 bytes per doc; NULL until read */
+	unsigned char **norms;
+	long nnorms;      /* entries of norms: blocks below idmax */
 	unsigned char *del;
 	char *meta_val;
 	struct idx_alias *aliases;
@@ -176,9 +179,13 @@ static void drop_caches(struct idx *x)
 		free(x->pcache[i].blob);
 		x->pcache[i].blob = NULL;
 	}
+	for (i = 0; i < x->nnorms && x->norms; i++)
+		free(x->norms[i]);
 	free(x->norms);
+	x->norms = NULL;
+	x->nnorms = 0;
 	free(x->del);
-	x->norms = x->del = NULL;
+	x->del = NULL;
 	for (i = 0; i < x->naliases; i++) {
 		free(x->aliases[i].acr);
 		free(x->aliases[i].exp);
@@ -331,7 +338,7 @@ static int load_stats(struct idx *x, struct qerr *err)
 	if (meta_int(x, "maxdoc", x->ndocs, IDX_MAX_DOCS, x->ndocs, &n,
 		     err) != 0)
 		return QERR_DATA;
-	x->maxdoc = (long)n;
+	x->maxdoc = x->idmax = (long)n;
 	if (meta_int(x, "len_q", 0, IDX_MAX_LEN, 0, &tot[0], err) != 0 ||
 	    meta_int(x, "len_a", 0, IDX_MAX_LEN, 0, &tot[1], err) != 0)
 		return QERR_DATA;
@@ -543,6 +550,7 @@ void idx_close(struct idx *x)
 	sqlite3_finalize(x->get_base);
 	sqlite3_finalize(x->get_seg);
 	sqlite3_finalize(x->vb_one);
+	sqlite3_finalize(x->get_norm);
 	sqlite3_close(x->db);
 	drop_caches(x);
 	free(x->meta_val);
@@ -911,57 +919,65 @@ long idx_df(struct idx *x, const char *term)
 	return df;
 }
 
-/* Copy each segment's norms row into x->norms at its first doc id: two
- * bytes for each of its n records, exactly. */
-static int load_norms(struct idx *x)
+/* Read norms row k into a new array of its 2 * n bytes; NULL, with the
+ * sticky error set, when it is missing, not a blob or of another size. */
+static unsigned char *load_norm_block(struct idx *x, long k, long n)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = prep(x, "SELECT data FROM norms WHERE id = ?",
+				&x->get_norm);
+	unsigned char *out = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(x->db, "SELECT s.base, s.n, n.data FROM "
-				      "segments s LEFT JOIN norms n ON n.id = "
-				      "s.id + 1", -1, &st, NULL) != SQLITE_OK)
-		return DAMAGED(x, NULL, "%s: norms: %s", x->path,
-			       sqlite3_errmsg(x->db));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long base, n;
-		int type = sqlite3_column_type(st, 2);
-		const void *p = sqlite3_column_blob(st, 2);
-		size_t len = (size_t)sqlite3_column_bytes(st, 2);
-
-		/* (load_segments checked base + n <= maxdoc) */
-		if (col_int(st, 0, 0, x->maxdoc, &base) != 0 ||
-		    col_int(st, 1, 0, x->maxdoc - base, &n) != 0 ||
-		    (type != SQLITE_BLOB && !(type == SQLITE_NULL && n == 0)) ||
-		    len != (size_t)n * 2)
-			break;
-		if (len > 0)
-			memcpy(x->norms + (size_t)base * 2, p, len);
+	if (st == NULL) {
+		DAMAGED(x, NULL, "%s: norms: %s", x->path, sqlite3_errmsg(x->db));
+		return NULL;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return DAMAGED(x, NULL, "%s: a segment's norms do not match "
-			       "its records", x->path);
-	return 0;
+	sqlite3_bind_int64(st, 1, k);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB &&
+	    sqlite3_column_bytes(st, 0) == (int)n * 2) {
+		if ((out = malloc((size_t)n * 2)) != NULL)
+			memcpy(out, sqlite3_column_blob(st, 0), (size_t)n * 2);
+		else
+			fail(x, NULL, QERR_IO, "out of memory");
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		DAMAGED(x, NULL, "%s: norms of records %ld..%ld %s", x->path,
+			k * IDX_NORM_BLOCK, k * IDX_NORM_BLOCK + n - 1,
+			rc == SQLITE_DONE ? "missing" : "do not match them");
+	else
+		db_fail(x, NULL);
+	sqlite3_reset(st);
+	return out;
 }
 
-const unsigned char *idx_norms(struct idx *x)
+const unsigned char *idx_norm_block(struct idx *x, long k, long *n)
 {
+	*n = 0;
 	if (ensure_read(x, NULL) != 0)
 		return NULL;
-	if (x->norms)
-		return x->norms;
-	/* (maxdoc <= IDX_MAX_DOCS: no overflow) */
-	x->norms = calloc((size_t)x->maxdoc * 2 + 2, 1);
-	if (x->norms == NULL) {
-		fail(x, NULL, QERR_IO, "out of memory");
+	if (k < 0 || k > (x->idmax - 1) >> IDX_NORM_SHIFT) {
+		DAMAGED(x, NULL, "%s: no norms for records from %ld", x->path,
+			k * IDX_NORM_BLOCK);
 		return NULL;
 	}
-	if (load_norms(x) != 0) {
-		free(x->norms);
-		x->norms = NULL;
+	/* (idmax <= IDX_MAX_DOCS: the table of blocks is at most 2 MB,
+	 * allocated, not read) */
+	if (x->norms == NULL) {
+		x->nnorms = ((x->idmax - 1) >> IDX_NORM_SHIFT) + 1;
+		x->norms = calloc((size_t)x->nnorms, sizeof(*x->norms));
+		if (x->norms == NULL) {
+			x->nnorms = 0;
+			fail(x, NULL, QERR_IO, "out of memory");
+			return NULL;
+		}
 	}
-	return x->norms;
+	*n = x->idmax - k * IDX_NORM_BLOCK;
+	if (*n > IDX_NORM_BLOCK)
+		*n = IDX_NORM_BLOCK;
+	if (x->norms[k] == NULL && (x->norms[k] = load_norm_block(x, k, *n)) ==
+					   NULL)
+		*n = 0;
+	return x->norms[k];
 }
 
 int idx_get_doc(struct idx *x, long id, struct idx_doc *d, struct qerr *err)

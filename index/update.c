@@ -533,11 +533,58 @@ static int keep_live(struct buf *raw, const unsigned char *p, size_t len,
 	return c.bad ? -1 : 0;
 }
 
+/* Copy the norms of docs base..base+n-1 into out (2 bytes each) from
+ * their rows (format in idx.h); ids below base+n are below maxdoc, so
+ * every row must be there, whole. */
+static int read_norms(struct idx_build *b, long base, long n,
+		      unsigned char *out)
+{
+	sqlite3_stmt *st = NULL;
+	long k, want = base >> IDX_NORM_SHIFT;
+	int rc;
+
+	if (n <= 0)
+		return 0;
+	if (sqlite3_prepare_v2(b->db, "SELECT id, data FROM norms WHERE id "
+				      "BETWEEN ? AND ? ORDER BY id", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_fail(b);
+	sqlite3_bind_int64(st, 1, want);
+	sqlite3_bind_int64(st, 2, (base + n - 1) >> IDX_NORM_SHIFT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long lo, hi, len = sqlite3_column_bytes(st, 1) / 2;
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+
+		k = (long)sqlite3_column_int64(st, 0);
+		lo = k * IDX_NORM_BLOCK;
+		hi = lo + len; /* docs lo..hi-1 */
+		if (k != want || p == NULL ||
+		    (hi < base + n && len != IDX_NORM_BLOCK))
+			break;
+		if (lo < base)
+			lo = base;
+		if (hi > base + n)
+			hi = base + n;
+		memcpy(out + (lo - base) * 2, p + (lo - k * IDX_NORM_BLOCK) * 2,
+		       (size_t)(hi - lo) * 2);
+		want++;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW || want <= (base + n - 1) >> IDX_NORM_SHIFT)
+		return qerr_set(&b->err, QERR_DATA, "index is damaged: %s: "
+				"norms of records %ld..%ld missing or of another "
+				"size", b->path, base, base + n - 1);
+	if (rc != SQLITE_DONE)
+		return db_fail(b);
+	return 0;
+}
+
 /* Merge the adjacent non-base segments first..last into one that keeps
  * the first's id (so segment order stays doc id order): per term, the
  * live postings of their blobs, blocked anew (deleted records are
- * dropped, as Lucene's merges expunge deletes); norms and deletions side
- * by side.  Doc ids
+ * dropped, as Lucene's merges expunge deletes), their impacts bounded
+ * with the window's norms (read, not moved: doc ids stay); deletions
+ * side by side.  Doc ids
  * between them that no segment holds count as deleted.  b->segs is
  * updated to match. */
 static int merge_segments(struct idx_build *b, int first, int last_seg)
@@ -567,32 +614,15 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 		del[i / 8] |= (unsigned char)(1u << (i % 8));
 	for (k = first; k <= last_seg && rc == 0; k++) {
 		struct segrow *g = &b->segs[k];
-		sqlite3_stmt *st = NULL;
 
 		for (i = 0; i < g->n; i++)
 			if (g->del == NULL || !(g->del[i / 8] >> (i % 8) & 1))
 				del[(g->base - base + i) / 8] &= (unsigned char)~(
 					1u << ((g->base - base + i) % 8));
-		if (sqlite3_prepare_v2(b->db, "SELECT data FROM norms WHERE id "
-					      "= ?", -1, &st, NULL) != SQLITE_OK) {
-			rc = db_fail(b);
-			break;
-		}
-		sqlite3_bind_int64(st, 1, g->id + 1);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			size_t m = (size_t)sqlite3_column_bytes(st, 0);
-			const void *p = sqlite3_column_blob(st, 0);
-
-			if (m > (size_t)g->n * 2)
-				m = (size_t)g->n * 2;
-			if (p)
-				memcpy(norms.data + (g->base - base) * 2, p, m);
-		}
-		sqlite3_finalize(st);
-		rc = exec_id(b, "DELETE FROM norms WHERE id = ?", g->id + 1);
-		if (rc == 0)
-			rc = exec_id(b, "DELETE FROM segments WHERE id = ?", g->id);
+		rc = exec_id(b, "DELETE FROM segments WHERE id = ?", g->id);
 	}
+	if (rc == 0)
+		rc = read_norms(b, base, n, (unsigned char *)norms.data);
 	if (rc == 0 &&
 	    idx_exec(b->db, "CREATE TEMP TABLE merged(term TEXT, data BLOB)",
 		     &b->err) != 0)
@@ -666,21 +696,6 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 	if (rc == 0) {
 		sqlite3_stmt *st = NULL;
 
-		if (sqlite3_prepare_v2(b->db, "INSERT INTO norms VALUES(?,?)", -1,
-				       &st, NULL) != SQLITE_OK)
-			rc = db_fail(b);
-		else {
-			sqlite3_bind_int64(st, 1, id + 1);
-			sqlite3_bind_blob(st, 2, norms.data, (int)norms.len,
-					  SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = db_fail(b);
-		}
-		sqlite3_finalize(st);
-	}
-	if (rc == 0) {
-		sqlite3_stmt *st = NULL;
-
 		if (sqlite3_prepare_v2(b->db, "INSERT INTO segments VALUES(?,?,?,"
 					      "?,?,?)", -1, &st, NULL) != SQLITE_OK)
 			rc = db_fail(b);
@@ -736,9 +751,6 @@ static int finish_segments(struct idx_build *b, struct qerr *err)
 		if (s->id > 0 && s->dirty && popcount(s->del, s->n) == s->n) {
 			/* Nothing of it is live: drop it. */
 			rc = exec_id(b, "DELETE FROM segpost WHERE seg = ?", s->id);
-			if (rc == 0)
-				rc = exec_id(b, "DELETE FROM norms WHERE id = ?",
-					     s->id + 1);
 			if (rc == 0)
 				rc = exec_id(b, "DELETE FROM segments WHERE id = ?",
 					     s->id);
