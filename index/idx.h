@@ -332,6 +332,10 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 int idx_sources(struct idx *x, struct idx_source **out, int *n,
 		struct qerr *err);
 void idx_sources_free(struct idx_source *s, int n);
+/* The sources the records docs[0..ndocs) were read from, each once, in
+ * recorded order (as idx_sources). */
+int idx_doc_sources(struct idx *x, const long *docs, int ndocs,
+		    struct idx_source **out, int *n, struct qerr *err);
 
 enum { IDX_ALIAS_DEFINED = 0, IDX_ALIAS_INITIALS = 1 };
 

@@ -1149,6 +1149,31 @@ int idx_sources(struct idx *x, struct idx_source **out, int *n,
 	*n = 0;
 	if ((rc = ensure_read(x, err)) != 0)
 		return rc;
-	return idx_read_sources(x->db, out, n, err);
+	return idx_read_sources(x->db, NULL, out, n, err);
+}
+
+int idx_doc_sources(struct idx *x, const long *docs, int ndocs,
+		    struct idx_source **out, int *n, struct qerr *err)
+{
+	struct buf w = BUF_INIT;
+	char num[32];
+	int i, rc, bad;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = ensure_read(x, err)) != 0 || ndocs <= 0)
+		return rc;
+	bad = buf_puts(&w, "WHERE id IN (SELECT source FROM docs WHERE id IN (");
+	for (i = 0; i < ndocs; i++) {
+		snprintf(num, sizeof(num), "%s%ld", i ? "," : "", docs[i]);
+		bad |= buf_puts(&w, num);
+	}
+	if ((bad | buf_puts(&w, "))")) != 0) {
+		buf_free(&w);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	rc = idx_read_sources(x->db, w.data, out, n, err);
+	buf_free(&w);
+	return rc;
 }
 

@@ -229,7 +229,7 @@ int idx_update_begin(struct idx_build **out, const char *path,
 int idx_update_sources(struct idx_build *b, struct idx_source **out, int *n,
 		       struct qerr *err)
 {
-	return idx_read_sources(b->db, out, n, err);
+	return idx_read_sources(b->db, NULL, out, n, err);
 }
 
 int idx_update_touch(struct idx_build *b, const char *path, long long mtime)
