@@ -211,7 +211,8 @@ static const char schema_sql[] =
 	"CREATE TABLE postings(id INTEGER PRIMARY KEY, data BLOB);"
 	"CREATE TABLE norms(id INTEGER PRIMARY KEY, data BLOB);"
 	"CREATE TABLE segments(id INTEGER PRIMARY KEY, base INT, n INT,"
-	" avg_q REAL, avg_a REAL, del BLOB);"
+	" avg_q REAL, avg_a REAL, ndel INT);"
+	"CREATE TABLE dels(id INTEGER PRIMARY KEY, data BLOB);"
 	"CREATE TABLE segpost(seg INT, term TEXT, data BLOB);"
 	"CREATE INDEX segpost_term ON segpost(term, seg);"
 	"CREATE INDEX segpost_seg ON segpost(seg);"
@@ -1055,7 +1056,7 @@ int idx_write_segment(struct idx_build *b, struct qerr *err)
 	 * added records (norms rows: one per block of records). */
 	if ((n > 0 || !b->update) &&
 	    (write_norms(b) ||
-	     put_row(b, "INSERT INTO segments VALUES(?,?,?,?,?,NULL)", "iiidd",
+	     put_row(b, "INSERT INTO segments VALUES(?,?,?,?,?,0)", "iiidd",
 		     (long long)b->seg, (long long)b->doc0, (long long)n,
 		     avg[0], avg[1])))
 		return idx_build_status(b, err);

@@ -40,14 +40,14 @@
  *       scanning the vocabulary (prefix and fuzzy matching) never touches
  *       postings.
  *   segments(id INTEGER PRIMARY KEY, base INT, n INT, avg_q REAL,
- *            avg_a REAL, del BLOB)
+ *            avg_a REAL, ndel INT)
  *       the index is a base segment (id 0, written by a full build) and
  *       the segments later updates added (`quarry index --update`), in
  *       increasing doc id order: segment s holds doc ids base..base+n-1.
  *       avg_q/avg_a are the average lengths its blocks' max_impact bounds
  *       were computed with (a reader scales the bounds when the averages
- *       have grown since); del, when not NULL, has bit i set when doc
- *       base+i was deleted.  Deleted docs stay in the postings until
+ *       have grown since); ndel counts its deleted records (marked
+ *       in dels).  Deleted docs stay in the postings until
  *       their segment is merged (or the next full build); queries skip
  *       them.
  *   postings(id INTEGER PRIMARY KEY, data BLOB)
@@ -87,6 +87,12 @@
  *       opening an index costs the same whatever its size.  Doc ids never
  *       change, so merging segments leaves the rows alone; ids of dropped
  *       segments keep their (unread) lengths.
+ *   dels(id INTEGER PRIMARY KEY, data BLOB)
+ *       row k: IDX_NORM_BLOCK / 8 bytes, bit i (of byte i / 8) set when
+ *       doc k * IDX_NORM_BLOCK + i was deleted; only blocks with a
+ *       deleted doc have a row (none while no segment's ndel is above 0).
+ *       A reader fetches the row of a block when a query first meets a
+ *       posting in it, as for norms.
  *   vbuckets(k BLOB PRIMARY KEY, terms BLOB)  WITHOUT ROWID
  *       the vocabulary's terms in buckets, each one blob of entries (a
  *       length byte, the term's bytes) in term order: k of two bytes
@@ -115,7 +121,8 @@
  * sizes an allocation or indexes an array (meta counts are whole
  * decimal integers, ndocs <= maxdoc < 2^28 doc ids; segment rows, in id
  * order, are the base from doc 0 and then disjoint ranges below maxdoc
- * holding ndocs live records; a del bitmap is (n + 7) / 8 bytes; a
+ * holding ndocs live records, ndel in 0..n; a dels row is
+ * IDX_NORM_BLOCK / 8 bytes, and there is none when nothing is deleted; a
  * norms row is exactly as long as its docs below maxdoc need; a df lies
  * in 0..ndocs; postings name docs below the last segment's end), and
  * reports a failed check as QERR_DATA "index is damaged: PATH: what"
@@ -373,10 +380,15 @@ struct idx_cursor {
 	float block_max; /* max_impact of the current block */
 	unsigned tf[IDX_NFIELDS];
 	int bad;         /* set when the blob is malformed */
-	/* deleted doc ids below del_end (bit d of byte d/8) are skipped;
-	 * NULL: none */
+	/* deleted doc ids are skipped: bit d - del_lo of del (NULL: none)
+	 * for d in del_lo..del_hi-1; for a doc outside, del_fetch (NULL:
+	 * nothing deleted) gives the bits of the range around it, or
+	 * non-zero when they cannot be read (then the cursor is bad) */
 	const unsigned char *del;
-	long del_end;
+	long del_lo, del_hi;
+	int (*del_fetch)(void *ctx, long doc, const unsigned char **del,
+			 long *lo, long *hi);
+	void *del_ctx;
 	double scale;    /* see idx_cursor_bound */
 };
 

@@ -40,7 +40,15 @@ struct idx {
 	/* norms rows read, by block: 2 bytes per doc; NULL until read */
 	unsigned char **norms;
 	long nnorms;      /* entries of norms: blocks below idmax */
-	unsigned char *del;
+	/* the segments' doc ranges and deletion counts */
+	struct rseg {
+		long base, n, ndel;
+	} *segs;
+	int nsegs;
+	/* dels rows read, by block (NULL: not yet); no_dels when the block
+	 * has none */
+	unsigned char **dels;
+	long ndels;       /* entries of dels */
 	char *meta_val;
 	struct idx_alias *aliases;
 	int naliases; /* -1 until loaded */
@@ -164,6 +172,9 @@ static const char *meta_get(struct idx *x, const char *key)
 	return x->meta_val;
 }
 
+/* A block with no deleted doc (never freed). */
+static unsigned char no_dels[IDX_NORM_BLOCK / 8];
+
 static void drop_caches(struct idx *x)
 {
 	int i;
@@ -184,8 +195,15 @@ static void drop_caches(struct idx *x)
 	free(x->norms);
 	x->norms = NULL;
 	x->nnorms = 0;
-	free(x->del);
-	x->del = NULL;
+	for (i = 0; i < x->ndels && x->dels; i++)
+		if (x->dels[i] != no_dels)
+			free(x->dels[i]);
+	free(x->dels);
+	x->dels = NULL;
+	x->ndels = 0;
+	free(x->segs);
+	x->segs = NULL;
+	x->nsegs = 0;
 	for (i = 0; i < x->naliases; i++) {
 		free(x->aliases[i].acr);
 		free(x->aliases[i].exp);
@@ -210,41 +228,41 @@ static int col_int(sqlite3_stmt *st, int i, long lo, long hi, long *out)
 	return 0;
 }
 
-/* Merge segment row st's deletion bitmap (docs base..base+n-1) into
- * x->del; -1 when it is not (n + 7) / 8 bytes, -2 when memory is short. */
-static int load_deleted(struct idx *x, sqlite3_stmt *st, long base, long n)
+/* Keep segment base..base+n-1 with ndel deleted in x->segs; -1 when
+ * memory is short. */
+static int add_seg(struct idx *x, long base, long n, long ndel)
 {
-	const unsigned char *del;
-	long dn, i, k;
+	struct rseg *ns;
 
-	if (sqlite3_column_type(st, 5) == SQLITE_NULL)
-		return 0;
-	del = sqlite3_column_blob(st, 5);
-	dn = (long)sqlite3_column_bytes(st, 5);
-	if (sqlite3_column_type(st, 5) != SQLITE_BLOB || dn != (n + 7) / 8)
-		return -1;
-	if (x->del == NULL &&
-	    (x->del = calloc((size_t)x->maxdoc / 8 + 1, 1)) == NULL)
-		return -2;
-	/* A byte at a time: most are zero. */
-	for (i = 0; i < n; i += 8) {
-		if (del[i / 8] == 0)
-			continue;
-		for (k = i; k < i + 8 && k < n; k++)
-			if (del[k / 8] >> (k % 8) & 1) {
-				x->del[(base + k) / 8] |=
-					(unsigned char)(1u << ((base + k) % 8));
-				x->ndel++;
-			}
+	if ((x->nsegs & (x->nsegs - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+		ns = realloc(x->segs, (size_t)(x->nsegs ? x->nsegs * 2 : 1) *
+					      sizeof(*ns));
+		if (ns == NULL)
+			return -1;
+		x->segs = ns;
 	}
+	x->segs[x->nsegs].base = base;
+	x->segs[x->nsegs].n = n;
+	x->segs[x->nsegs].ndel = ndel;
+	x->nsegs++;
 	return 0;
 }
 
-/* Segments: how many besides the base, the bound scale, deletions.  The
- * rows must be the base (id 0, from doc 0) and then segments of
- * increasing, disjoint doc ranges within maxdoc, holding ndocs live
- * records between them; x->maxdoc becomes the end of the last one (no
- * posting can name a doc beyond).  0, or a DAMAGED error. */
+/* Are there dels rows?  (None may be while nothing is deleted.) */
+static int has_dels(struct idx *x)
+{
+	long n = 0;
+
+	return idx_int_query(x->db, "SELECT count(*) FROM (SELECT 1 FROM dels "
+				    "LIMIT 1)", &n) != 0 || n != 0;
+}
+
+/* Segments: how many besides the base, the bound scale, deletion counts
+ * (the deletion marks are read when a query meets them).  The rows must
+ * be the base (id 0, from doc 0) and then segments of increasing,
+ * disjoint doc ranges within maxdoc, holding ndocs live records between
+ * them; x->maxdoc becomes the end of the last one (no posting can name a
+ * doc beyond).  0, or a DAMAGED error. */
 static int load_segments(struct idx *x, struct qerr *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -255,18 +273,19 @@ static int load_segments(struct idx *x, struct qerr *err)
 
 	x->nseg = x->ndel = 0;
 	x->scale = 1.0;
-	if (sqlite3_prepare_v2(x->db, "SELECT id, base, n, avg_q, avg_a, del "
+	if (sqlite3_prepare_v2(x->db, "SELECT id, base, n, avg_q, avg_a, ndel "
 				      "FROM segments ORDER BY id", -1, &st,
 			       NULL) != SQLITE_OK)
 		return DAMAGED(x, err, "%s: segments: %s", x->path,
 			       sqlite3_errmsg(x->db));
 	while (bad == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long id, base, n, ndel = x->ndel;
+		long id, base, n, ndel;
 		int f;
 
 		if (col_int(st, 0, 0, LONG_MAX, &id) || (nrows == 0) != (id == 0) ||
 		    col_int(st, 1, end, maxdoc, &base) || (id == 0 && base != 0) ||
-		    col_int(st, 2, 0, maxdoc - base, &n)) {
+		    col_int(st, 2, 0, maxdoc - base, &n) ||
+		    col_int(st, 5, 0, n, &ndel)) {
 			bad = "a segment row is out of order or out of range";
 			break;
 		}
@@ -280,13 +299,12 @@ static int load_segments(struct idx *x, struct qerr *err)
 			if (a > 0.0 && x->avg[f] / a > x->scale)
 				x->scale = x->avg[f] / a;
 		}
-		if ((rc = load_deleted(x, st, base, n)) != 0) {
-			bad = rc == -2 ? "out of memory"
-				       : "a segment's deletion bitmap has the "
-					 "wrong size";
+		if (add_seg(x, base, n, ndel) != 0) {
+			bad = "out of memory";
 			break;
 		}
-		live += n - (x->ndel - ndel);
+		x->ndel += ndel;
+		live += n - ndel;
 	}
 	if (bad == NULL && rc != SQLITE_DONE) {
 		/* (copied: finalize may free the message) */
@@ -297,6 +315,9 @@ static int load_segments(struct idx *x, struct qerr *err)
 		bad = "no base segment";
 	if (bad == NULL && live != x->ndocs)
 		bad = "segments hold another number of records than ndocs";
+	if (bad == NULL && (x->ndel > 0) != has_dels(x))
+		bad = x->ndel > 0 ? "deleted records without deletion marks"
+				  : "deletion marks where no record is deleted";
 	sqlite3_finalize(st);
 	if (bad != NULL && strcmp(bad, "out of memory") == 0)
 		return fail(x, err, QERR_IO, "out of memory");
@@ -651,14 +672,89 @@ double idx_avglen(struct idx *x, int field)
 	return x->avg[field];
 }
 
+/* Read dels row k: its bits (no_dels when there is no row), or NULL with
+ * the sticky error set. */
+static unsigned char *load_dels(struct idx *x, long k)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char *out = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(x->db, "SELECT data FROM dels WHERE id = ?", -1,
+			       &st, NULL) != SQLITE_OK) {
+		DAMAGED(x, NULL, "%s: dels: %s", x->path, sqlite3_errmsg(x->db));
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, k);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		out = no_dels;
+	else if (rc == SQLITE_ROW &&
+		 sqlite3_column_type(st, 0) == SQLITE_BLOB &&
+		 sqlite3_column_bytes(st, 0) == (int)sizeof(no_dels)) {
+		if ((out = malloc(sizeof(no_dels))) != NULL)
+			memcpy(out, sqlite3_column_blob(st, 0), sizeof(no_dels));
+		else
+			fail(x, NULL, QERR_IO, "out of memory");
+	} else if (rc == SQLITE_ROW)
+		DAMAGED(x, NULL, "%s: deletion marks of records %ld..%ld are "
+			"not %d bytes", x->path, k * IDX_NORM_BLOCK,
+			(k + 1) * IDX_NORM_BLOCK - 1, (int)sizeof(no_dels));
+	else
+		db_fail(x, NULL);
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* A cursor's del_fetch: the deletion marks of doc's block (NULL when no
+ * segment with deletions overlaps it, or doc lies past the last segment,
+ * which the caller reports). */
+static int del_fetch(void *ctx, long doc, const unsigned char **del,
+		     long *lo, long *hi)
+{
+	struct idx *x = ctx;
+	long k = doc >> IDX_NORM_SHIFT;
+	int i, any = 0;
+
+	*del = NULL;
+	*lo = k * IDX_NORM_BLOCK;
+	*hi = *lo + IDX_NORM_BLOCK;
+	if (doc < 0 || doc >= x->maxdoc) {
+		*lo = doc < 0 ? LONG_MIN : x->maxdoc;
+		*hi = doc < 0 ? 0 : LONG_MAX;
+		return 0;
+	}
+	for (i = 0; i < x->nsegs && !any; i++)
+		any = x->segs[i].ndel > 0 && x->segs[i].base < *hi &&
+		      x->segs[i].base + x->segs[i].n > *lo;
+	if (!any)
+		return 0;
+	/* (maxdoc <= IDX_MAX_DOCS: at most 2 MB of pointers, allocated,
+	 * not read) */
+	if (x->dels == NULL) {
+		x->ndels = ((x->maxdoc - 1) >> IDX_NORM_SHIFT) + 1;
+		if ((x->dels = calloc((size_t)x->ndels, sizeof(*x->dels))) ==
+		    NULL) {
+			x->ndels = 0;
+			return fail(x, NULL, QERR_IO, "out of memory");
+		}
+	}
+	if (x->dels[k] == NULL && (x->dels[k] = load_dels(x, k)) == NULL)
+		return -1;
+	*del = x->dels[k] == no_dels ? NULL : x->dels[k];
+	return 0;
+}
+
 void idx_cursor_open(struct idx *x, struct idx_cursor *c,
 		     const unsigned char *data, size_t len)
 {
 	idx_cursor_init(c, data, len);
 	if (ensure_read(x, NULL) != 0)
 		return;
-	c->del = x->del;
-	c->del_end = x->maxdoc;
+	if (x->ndel > 0) {
+		c->del_fetch = del_fetch;
+		c->del_ctx = x;
+	}
 	c->scale = x->scale;
 }
 

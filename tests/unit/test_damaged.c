@@ -148,7 +148,9 @@ static void test_meta_counts(void **state)
 		"UPDATE meta SET value = '3' WHERE key = 'ndocs'",
 		"UPDATE meta SET value = '4x' WHERE key = 'maxdoc'",
 		"UPDATE segments SET n = 1 << 40",
-		"UPDATE segments SET del = x'00ff'",
+		"UPDATE segments SET ndel = 1 << 40",
+		"UPDATE segments SET ndel = 1",
+		"INSERT INTO dels VALUES(0, x'00ff')",
 	};
 	size_t i;
 
