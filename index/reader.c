@@ -25,6 +25,9 @@ struct idx {
 	sqlite3 *db;
 	sqlite3_stmt *get_doc, *get_meta, *scan, *begin, *commit;
 	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one, *get_norm;
+	/* open on a norms / dels row within a read transaction: moving it
+	 * to another row costs far less than a query */
+	sqlite3_blob *norm_bh, *del_bh;
 	char *path;
 	int vb;           /* vbuckets are up to date */
 	int in_txn;       /* a read transaction is open */
@@ -142,6 +145,28 @@ static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
 			       NULL) != SQLITE_OK)
 		return NULL;
 	return *st;
+}
+
+/* Copy the n bytes of blob row k of table (column data) into out through
+ * *bh (opened on first use, closed by end_read); -1 when the row is not
+ * there as a blob of n bytes, or cannot be read: the caller's query then
+ * finds out which. */
+static int blob_fetch(struct idx *x, sqlite3_blob **bh, const char *table,
+		      long k, void *out, int n)
+{
+	int rc = *bh ? sqlite3_blob_reopen(*bh, k)
+		     : sqlite3_blob_open(x->db, "main", table, "data", k, 0, bh);
+
+	if (rc != SQLITE_OK) {
+		/* (a failed reopen leaves the handle aborted) */
+		sqlite3_blob_close(*bh);
+		*bh = NULL;
+		return -1;
+	}
+	if (sqlite3_blob_bytes(*bh) != n ||
+	    sqlite3_blob_read(*bh, out, n, 0) != SQLITE_OK)
+		return -1;
+	return 0;
 }
 
 #define SQL_VOCAB "SELECT df, id FROM vocab WHERE term = ?"
@@ -383,6 +408,9 @@ static void end_read(struct idx *x)
 
 	if (!x->in_txn)
 		return;
+	sqlite3_blob_close(x->norm_bh);
+	sqlite3_blob_close(x->del_bh);
+	x->norm_bh = x->del_bh = NULL;
 	while ((st = sqlite3_next_stmt(x->db, st)) != NULL)
 		sqlite3_reset(st);
 	if ((st = prep(x, "COMMIT", &x->commit)) != NULL) {
@@ -677,9 +705,18 @@ double idx_avglen(struct idx *x, int field)
 static unsigned char *load_dels(struct idx *x, long k)
 {
 	sqlite3_stmt *st = NULL;
-	unsigned char *out = NULL;
+	unsigned char *out = malloc(sizeof(no_dels));
 	int rc;
 
+	if (out == NULL) {
+		fail(x, NULL, QERR_IO, "out of memory");
+		return NULL;
+	}
+	if (blob_fetch(x, &x->del_bh, "dels", k, out, (int)sizeof(no_dels)) ==
+	    0)
+		return out;
+	free(out);
+	out = NULL;
 	if (sqlite3_prepare_v2(x->db, "SELECT data FROM dels WHERE id = ?", -1,
 			       &st, NULL) != SQLITE_OK) {
 		DAMAGED(x, NULL, "%s: dels: %s", x->path, sqlite3_errmsg(x->db));
@@ -1024,6 +1061,14 @@ static unsigned char *load_norm_block(struct idx *x, long k, long n)
 	unsigned char *out = NULL;
 	int rc;
 
+	if ((out = malloc((size_t)n * 2)) == NULL) {
+		fail(x, NULL, QERR_IO, "out of memory");
+		return NULL;
+	}
+	if (blob_fetch(x, &x->norm_bh, "norms", k, out, (int)n * 2) == 0)
+		return out;
+	free(out);
+	out = NULL;
 	if (st == NULL) {
 		DAMAGED(x, NULL, "%s: norms: %s", x->path, sqlite3_errmsg(x->db));
 		return NULL;
