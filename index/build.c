@@ -1080,6 +1080,11 @@ int idx_write_meta(struct idx_build *b, struct qerr *err)
 	idx_build_meta(b, "len_a", num);
 	snprintf(num, sizeof(num), "%lld", b->gen + 1);
 	idx_build_meta(b, "generation", num);
+	/* (counted once here, so that stats need not scan the vocabulary) */
+	if (idx_int_query(b->db, "SELECT count(*) FROM vocab", &n) != 0)
+		return qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	snprintf(num, sizeof(num), "%ld", n);
+	idx_build_meta(b, "nterms", num);
 	snprintf(num, sizeof(num), "%d", TOK_VERSION);
 	idx_build_meta(b, "analyzer", num);
 	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));

@@ -13,6 +13,7 @@
  *       analyzer      TOK_VERSION the terms were made with
  *       bundled_hash  FNV-1a 64 of the embedded corpus, when built from it
  *       created       unix time of the build
+ *       nterms        rows of vocab (distinct terms)
  *       mtime_ref     when the last build or update began reading files
  *                     (nanoseconds since the epoch, whole seconds of the
  *                     file-system clock); when present, sources.mtime

@@ -806,10 +806,16 @@ int idx_segment_stats(struct idx *x, long *nseg, long *ndeleted)
 
 long idx_nterms(struct idx *x)
 {
+	long long c;
 	long n = 0;
 
 	if (ensure_read(x, NULL) != 0)
 		return -1;
+	if (meta_get(x, "nterms") != NULL) {
+		if (meta_int(x, "nterms", 0, LONG_MAX, 0, &c, NULL) != 0)
+			return -1;
+		return (long)c;
+	}
 	if (idx_int_query(x->db, "SELECT count(*) FROM vocab", &n) != 0) {
 		db_fail(x, NULL);
 		return -1;

@@ -98,6 +98,9 @@ touch -d '2001-01-02' "$T/c/s1.jsonl"
 "$Q" index -q --db "$T/upd.db" --update "$T/c/s1.jsonl" 2>/dev/null
 run "$Q" stats --db "$T/upd.db"
 expect_rc "stats after merges" 0
+if grep -q "^terms: *$(sqlite3 "$T/upd.db" 'select count(*) from vocab')\$" "$T/out"; then
+	ok "stats: the term count kept in meta is the vocabulary's after updates"
+else nok "stats: the term count kept in meta is the vocabulary's after updates" "$(grep '^terms' "$T/out")"; fi
 nd=$(sqlite3 "$T/upd.db" 'select sum(ndel) from segments')
 marks=$(sqlite3 "$T/upd.db" 'select hex(data) from dels' | awk '{
 	for (i = 1; i <= length($0); i++) {
