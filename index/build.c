@@ -217,7 +217,8 @@ static const char schema_sql[] =
 	"CREATE INDEX segpost_term ON segpost(term, seg);"
 	"CREATE INDEX segpost_seg ON segpost(seg);"
 	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
-	" kind INT) WITHOUT ROWID;" VB_SCHEMA ";";
+	" kind INT) WITHOUT ROWID;"
+	"CREATE INDEX aliases_kind ON aliases(kind);" VB_SCHEMA ";";
 
 /* May a build replace path?  Yes when it is missing, empty, or a quarry
  * index (of any schema version); never another file. */

@@ -356,6 +356,12 @@ struct idx_alias {
 /* All aliases of the index (loaded once, borrowed for the life of x).
  * Returns the count; 0 when there are none. */
 int idx_aliases(struct idx *x, const struct idx_alias **out);
+/* The defined aliases alone (IDX_ALIAS_DEFINED), as idx_aliases: a
+ * question reads these whole, and the others by key. */
+int idx_aliases_defined(struct idx *x, const struct idx_alias **out);
+/* The alias of the term (its short form), or NULL (none, or the sticky
+ * error set).  Borrowed until the next call. */
+const struct idx_alias *idx_alias_get(struct idx *x, const char *term);
 
 /* The sources recorded in the index at path, of any schema version and
  * even when the rest of it is damaged: path and bundled only (size, mtime

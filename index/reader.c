@@ -55,6 +55,9 @@ struct idx {
 	char *meta_val;
 	struct idx_alias *aliases;
 	int naliases; /* -1 until loaded */
+	struct idx_alias *defs; /* the defined ones (kind 0) alone */
+	int ndefs;              /* -1 until loaded */
+	struct idx_alias one;   /* idx_alias_get's */
 	/* vocab rows looked up (a question looks most terms up twice: its
 	 * df, then its postings), by hash; of generation gen */
 	struct vslot {
@@ -236,6 +239,13 @@ static void drop_caches(struct idx *x)
 	free(x->aliases);
 	x->aliases = NULL;
 	x->naliases = -1;
+	for (i = 0; i < x->ndefs; i++) {
+		free(x->defs[i].acr);
+		free(x->defs[i].exp);
+	}
+	free(x->defs);
+	x->defs = NULL;
+	x->ndefs = -1;
 }
 
 /* Is column i of st an integer in [lo, hi]?  (A damaged row may hold
@@ -539,7 +549,7 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 			idx_close(x);
 			return qerr_set(err, QERR_IO, "out of memory");
 		}
-		x->naliases = -1;
+		x->naliases = x->ndefs = -1;
 		if (open_reader(path, &x->db) != SQLITE_OK) {
 			qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
 				 sqlite3_errmsg(x->db));
@@ -602,6 +612,8 @@ void idx_close(struct idx *x)
 	sqlite3_finalize(x->get_norm);
 	sqlite3_close(x->db);
 	drop_caches(x);
+	free(x->one.acr);
+	free(x->one.exp);
 	free(x->meta_val);
 	free(x->path);
 	buf_free(&x->blocks);
@@ -609,31 +621,32 @@ void idx_close(struct idx *x)
 	free(x);
 }
 
-/* Read the aliases table into x->aliases; 0, or the sticky error. */
-static int load_aliases(struct idx *x)
+/* Read the rows of the aliases table sql selects (short, long, kind, in
+ * short order) into *arr, *n of them; 0, or the sticky error. */
+static int load_aliases(struct idx *x, const char *sql,
+			struct idx_alias **arr, int *n)
 {
 	sqlite3_stmt *st = NULL;
 	int cap = 0, rc;
 
-	x->naliases = 0;
-	if (sqlite3_prepare_v2(x->db, "SELECT short, long, kind FROM aliases",
-			       -1, &st, NULL) != SQLITE_OK)
+	*n = 0;
+	if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return DAMAGED(x, NULL, "%s: aliases: %s", x->path,
 			       sqlite3_errmsg(x->db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct idx_alias *a;
 
-		if (x->naliases == cap) {
+		if (*n == cap) {
 			int c = cap ? cap * 2 : 32;
 			struct idx_alias *na = c < cap ? NULL : realloc(
-				x->aliases, (size_t)c * sizeof(*na));
+				*arr, (size_t)c * sizeof(*na));
 
 			if (na == NULL)
 				break;
-			x->aliases = na;
+			*arr = na;
 			cap = c;
 		}
-		a = &x->aliases[x->naliases];
+		a = &(*arr)[*n];
 		a->acr = idx_col_dup(st, 0);
 		a->exp = idx_col_dup(st, 1);
 		a->kind = sqlite3_column_int(st, 2);
@@ -642,7 +655,7 @@ static int load_aliases(struct idx *x)
 			free(a->exp);
 			break;
 		}
-		x->naliases++;
+		(*n)++;
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
@@ -658,9 +671,54 @@ int idx_aliases(struct idx *x, const struct idx_alias **out)
 	if (ensure_read(x, NULL) != 0)
 		return 0;
 	if (x->naliases < 0)
-		load_aliases(x);
+		load_aliases(x, "SELECT short, long, kind FROM aliases ORDER BY "
+				"short", &x->aliases, &x->naliases);
 	*out = x->aliases;
 	return x->naliases;
+}
+
+int idx_aliases_defined(struct idx *x, const struct idx_alias **out)
+{
+	*out = NULL;
+	if (ensure_read(x, NULL) != 0)
+		return 0;
+	if (x->ndefs < 0)
+		load_aliases(x, "SELECT short, long, kind FROM aliases WHERE "
+				"kind = 0 ORDER BY short", &x->defs, &x->ndefs);
+	*out = x->defs;
+	return x->ndefs;
+}
+
+const struct idx_alias *idx_alias_get(struct idx *x, const char *term)
+{
+	sqlite3_stmt *st = NULL;
+	const struct idx_alias *r = NULL;
+	int rc;
+
+	free(x->one.acr);
+	free(x->one.exp);
+	x->one.acr = x->one.exp = NULL;
+	if (ensure_read(x, NULL) != 0)
+		return NULL;
+	if (sqlite3_prepare_v2(x->db, "SELECT short, long, kind FROM aliases "
+				      "WHERE short = ?", -1, &st, NULL) != SQLITE_OK) {
+		DAMAGED(x, NULL, "%s: aliases: %s", x->path,
+			sqlite3_errmsg(x->db));
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		x->one.acr = idx_col_dup(st, 0);
+		x->one.exp = idx_col_dup(st, 1);
+		x->one.kind = sqlite3_column_int(st, 2);
+		if (x->one.acr && x->one.exp)
+			r = &x->one;
+		else
+			fail(x, NULL, QERR_IO, "out of memory");
+	} else if (rc != SQLITE_DONE)
+		db_fail(x, NULL);
+	sqlite3_finalize(st);
+	return r;
 }
 
 int idx_is_bundled(const char *path)
