@@ -218,7 +218,7 @@ static const char schema_sql[] =
 	"CREATE INDEX segpost_seg ON segpost(seg);"
 	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
 	" kind INT) WITHOUT ROWID;"
-	"CREATE INDEX aliases_kind ON aliases(kind);" VB_SCHEMA ";";
+	"CREATE INDEX aliases_kind ON aliases(kind, short, long);" VB_SCHEMA ";";
 
 /* May a build replace path?  Yes when it is missing, empty, or a quarry
  * index (of any schema version); never another file. */

@@ -77,6 +77,8 @@
  *       kind 1: runs of two or three content words that questions use at
  *       least twice, under their initials ("dnn" -> "deep neural network"),
  *       for acronyms the corpus uses without defining; defined ones win.
+ *       An index on (kind, short, long) hands a question the defined
+ *       ones without the rest, which it looks up by short form only.
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
  *       row k: docs k * IDX_NORM_BLOCK .. (k + 1) * IDX_NORM_BLOCK - 1,
  *       two bytes per doc, the question and answer lengths quantized by
