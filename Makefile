@@ -1,6 +1,7 @@
 # quarry - answers questions from a Q&A corpus with BM25 over SQLite.
-# GNU make.  Knobs: CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR, PKG_CONFIG,
-# WITH_LLM, STATIC, WERROR.  The Debian packages it needs come first, from
+# GNU make.  Knobs: CC, CFLAGS, CPPFLAGS, LDFLAGS, PKG_CONFIG, WITH_LLM,
+# STATIC, WERROR; for install: PREFIX, DESTDIR, BINDIR, MANDIR, BASHCOMPDIR,
+# ZSHCOMPDIR, FISHCOMPDIR.  The Debian packages it needs come first, from
 # `sh tests/deps.sh` (make itself installs nothing).
 
 CC ?= cc
@@ -37,9 +38,9 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-# BUILDING: some goal other than clean, which needs the compiler and the
+# BUILDING: some goal other than clean or uninstall, which needs the compiler and the
 # libraries.
-BUILDING := $(filter-out clean,$(or $(MAKECMDGOALS),all))
+BUILDING := $(filter-out clean uninstall,$(or $(MAKECMDGOALS),all))
 ifneq ($(BUILDING),)
 ifneq ($(shell $(PKG_CONFIG) --exists $(PKGS) $(EDIT_PKGS) 2>/dev/null && echo y),y)
 $(error $(PKG_CONFIG) finds no $(PKGS) $(EDIT_PKGS): install the build dependencies \
@@ -154,7 +155,7 @@ unit: $(UNIT_BIN)
 asan: quarry $(UNIT_BIN)
 
 # Ranking quality against SQLite FTS5 on the judged collections.
-EVAL_DIRS ?= $(wildcard ../shared/eval/*/) tests/devset
+EVAL_DIRS ?= $(wildcard ../shared/eval/*/) tests/devset tests/heldout
 eval: quarry
 	./quarry eval --model both $(EVAL_DIRS)
 
@@ -177,12 +178,41 @@ bench: quarry
 	sh tests/bench/bench.sh
 	sh tests/bench/update.sh
 
+# The manual page renders without warnings (mandoc -T lint) and names every
+# command and every option --help shows.
+check: quarry
+	@sh tests/run.sh tests/cli/test_manpage.sh
+
+# Where install puts things: the binary, the manual page and the completion
+# scripts, each where its reader looks (bash-completion and fish search
+# $(PREFIX)/share; zsh's default fpath has $(PREFIX)/share/zsh/site-functions,
+# the Debian package uses /usr/share/zsh/vendor-completions).  DESTDIR
+# stages the tree elsewhere; uninstall removes exactly these files.
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+INSTALLED := $(BINDIR)/quarry $(MANDIR)/man1/quarry.1 \
+	$(BASHCOMPDIR)/quarry $(ZSHCOMPDIR)/_quarry $(FISHCOMPDIR)/quarry.fish
+
 install: quarry
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 quarry $(DESTDIR)$(PREFIX)/bin/quarry
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 quarry $(DESTDIR)$(BINDIR)/quarry
+	install -m 644 doc/quarry.1 $(DESTDIR)$(MANDIR)/man1/quarry.1
+	install -m 644 completions/quarry.bash $(DESTDIR)$(BASHCOMPDIR)/quarry
+	install -m 644 completions/_quarry $(DESTDIR)$(ZSHCOMPDIR)/_quarry
+	install -m 644 completions/quarry.fish $(DESTDIR)$(FISHCOMPDIR)/quarry.fish
+
+# (the directories are shared with other programs: left in place)
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 clean:
 	rm -rf build quarry
 
-.PHONY: all unit test check-slow asan eval bench fuzz fuzz-replay install clean
+.PHONY: all unit test check check-slow asan eval bench fuzz fuzz-replay \
+	install uninstall clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

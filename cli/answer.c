@@ -1,6 +1,7 @@
 /* answer.c - print one answered or declined question, for people or as a
  * JSON line (the contract scripts rely on; see README "JSON output"). */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,7 @@
 /* by enum rank_origin */
 static const char *const origin_name[] = {"user",     "prefix",   "spelling",
 					  "acronym",  "compound", "feedback",
-					  "joined",   "variant"};
+					  "joined",   "variant",  "wordnet"};
 
 /* What RANK_MAX_TERMS left out, when anything was. */
 static void print_cut(const struct cli_out *o, const struct rank_query *q)
@@ -73,10 +74,28 @@ static void print_explain(const struct cli_out *o, const struct rank_query *q,
 	fputc('\n', o->fp);
 }
 
-void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
+/* How many of a's results plain output shows: all, or with a->trim the
+ * first and those after it until one is weak (CLI_WEAK_SCORE). */
+static int shown(const struct cli_answer *a)
 {
 	int i;
 
+	if (!a->trim || !a->answered)
+		return a->n;
+	for (i = 1; i < a->n; i++)
+		if (a->res[i].score < CLI_WEAK_SCORE * a->res[0].score ||
+		    a->res[i].confidence < CLI_WEAK_COVER)
+			break;
+	return i;
+}
+
+void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
+{
+	struct cli_show how;
+	int i, n = shown(a);
+
+	how.uncertain = !a->answered;
+	how.score = a->explain;
 	if (a->explain && a->rq)
 		print_terms(o, a->rq);
 	if (a->n == 0) {
@@ -91,15 +110,20 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
 		fputc('\n', o->fp);
 		if (!a->show_candidates && !a->explain)
 			return;
-		fprintf(o->fp, "Nearest candidates:\n\n");
+		fprintf(o->fp, "Nearest candidates, none of them a sure "
+			       "answer:\n\n");
 	}
-	for (i = 0; i < a->n; i++) {
-		cli_print_results(o, a->query, &a->res[i], 1);
+	for (i = 0; i < n; i++) {
+		cli_print_results(o, &a->res[i], 1, &how);
 		if (a->explain && a->rq)
 			print_explain(o, a->rq, &a->res[i]);
-		if (i + 1 < a->n)
+		if (i + 1 < n)
 			fputc('\n', o->fp);
 	}
+	if (n < a->n)
+		fprintf(o->fp, "\n(%d weaker answer%s not shown: --top %d "
+			       "shows %s)\n", a->n - n, a->n - n == 1 ? "" : "s",
+			a->n, a->n - n == 1 ? "it" : "them");
 }
 
 /* A JSON string for s, repairing invalid UTF-8 (a file name, say) rather
@@ -224,6 +248,9 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 	if (a->resolved)
 		json_object_set_new(root, "resolved", jstr(a->resolved));
 	json_object_set_new(root, "answered", json_boolean(a->answered));
+	if (a->answerable >= 0)
+		json_object_set_new(root, "answerable",
+				    json_real(round(a->answerable * 1e4) / 1e4));
 	for (i = 0; i < a->n; i++) {
 		json_t *e = result_json(&a->res[i], 0);
 

@@ -32,6 +32,8 @@ int cmd_ask(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 /* "quarry: error: ..." / "quarry: warning: ..." / "quarry: ..." (a
  * note: what a command did) on stderr, one line, made safe for a terminal. */
@@ -78,6 +80,10 @@ struct cli_llm_opts {
 	int stream;        /* ask for a streamed reply (SSE) */
 	long timeout_ms;   /* --llm-timeout (total per request); -1: configured */
 	int eof_cancels;   /* chat on a terminal: Ctrl-D cancels a request too */
+	const char *profile; /* --profile: a [NAME] section of the config */
+	int width;         /* the streamed reply wrapped at this many columns
+			      at word boundaries; 0: written as it comes */
+	int markdown;      /* its Markdown shown with attributes (render.h) */
 };
 
 /* Exit status of a command the user interrupted (Ctrl-C), as shells
@@ -93,8 +99,10 @@ struct cli_llm_turn {
  * question (hist: earlier turns, may be NULL).  With o->stream the reply
  * is requested as a stream and written to stream as it arrives.  *reply receives the whole reply
  * (or, with dry_run, the request body that would be sent); caller frees.
- * The reply shown on stream is made safe for a terminal (util/term.h);
- * *reply is exact.  During the request Ctrl-C (SIGINT) cancels it, as does
+ * The reply shown on stream is made safe for a terminal (util/term.h),
+ * then laid out as o->width and o->markdown say; *reply is exact.  While
+ * no reply has arrived, "waiting for MODEL..." shows on stderr when it is
+ * a terminal.  During the request Ctrl-C (SIGINT) cancels it, as does
  * Ctrl-D with o->eof_cancels (the terminal's quit character is set to its
  * EOF character for the while); see cli_llm_interrupted.
  * Errors: QERR_USAGE (not configured, or built without the client),
@@ -109,9 +117,26 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
  * Ctrl-C (or, with eof_cancels, Ctrl-D) during the request. */
 int cli_llm_interrupted(void);
 
+/* The model the last cli_llm_reply asked ("" when none was set); borrowed
+ * until the next call. */
+const char *cli_llm_model(void);
+
 /* 0 when LLM replies can be had with o (an endpoint is configured and the
  * client is built in); else QERR_USAGE / QERR_DATA with err saying why. */
 int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err);
+
+/* Non-zero when the last configuration loaded (cli_llm_check,
+ * cli_llm_reply) had no endpoint at all, or the client is not built in. */
+int cli_llm_unconfigured(void);
+
+/* For `quarry config`: call row once per LLM setting in effect with o
+ * (profile, url, model, api_key masked, timeouts, retries, budget, system
+ * prompt) and where it came from.  0, or the error loading the
+ * configuration (err set). */
+int cli_llm_settings(const struct cli_llm_opts *o,
+		     void (*row)(void *ctx, const char *name,
+				 const char *value, const char *from),
+		     void *ctx, struct qerr *err);
 
 /* The options the commands share: options.h. */
 
@@ -148,6 +173,9 @@ struct cli_answer {
 	int n;
 	int answered;                  /* not declined (see rank_run) */
 	int show_candidates;           /* plain: list results even if declined */
+	int trim;                      /* plain: leave a weak tail out */
+	double answerable;             /* rank_run's probability that the
+					  corpus answers; -1: not known */
 	int explain;                   /* show per-term contributions */
 	const char *reply;             /* LLM reply, or NULL */
 	const char *reply_error;       /* why there is no reply, or NULL */
@@ -205,13 +233,45 @@ void cli_put(FILE *fp, const char *s, enum term_mode mode);
  * text's own line breaks; control characters are made visible. */
 void cli_print_wrapped(const struct cli_out *o, const char *text, int indent);
 
-/* Print the plain-text form of results for query. */
-void cli_print_results(const struct cli_out *o, const char *query,
-		       const struct cli_result *r, int n);
+/* How plain output labels results. */
+struct cli_show {
+	int uncertain;    /* the question was declined: say so on each */
+	int score;        /* show the BM25 score too (--explain) */
+};
 
-/* Print an answer for people (results, or a plain "no good answer" line
- * and, when asked, the nearest candidates; the explanation). */
+/* A result's confidence is the share of the question it covers; under
+ * CLI_WEAK_COVER it is called low, from CLI_HIGH_COVER high.  (Whether
+ * the question is declined is a separate judgement, rank_answerable.) */
+#define CLI_WEAK_COVER 0.4
+#define CLI_HIGH_COVER 0.8
+
+/* "high", "medium" or "low": confidence c in words. */
+const char *cli_confidence_word(double c);
+
+/* Print the plain-text form of r[0..n): rank, where it came from, how
+ * sure (cli_confidence_word and a five-cell bar), question, answer. */
+void cli_print_results(const struct cli_out *o, const struct cli_result *r,
+		       int n, const struct cli_show *how);
+
+/* Plain output of an answer leaves out a weak tail (when trim is set):
+ * results after the first whose score is under this share of the first's
+ * or whose confidence is under CLI_WEAK_COVER. */
+#define CLI_WEAK_SCORE 0.5
+
+/* Print an answer for people: the results (a weak tail left out when
+ * a->trim, with a line saying how many and how to see them), or for a
+ * declined question a "no good answer" line and the nearest candidates,
+ * each marked uncertain; the explanation. */
 void cli_print_answer(const struct cli_out *o, const struct cli_answer *a);
+
+/* After an LLM reply: "Sources:" and the results it may cite, one line
+ * each ("  [rank] source #id (line N)  question"). */
+void cli_print_sources(const struct cli_out *o, const struct cli_result *r,
+		       int n);
+
+/* Set lo's layout of a streamed reply for o: wrapped at o's width on a
+ * terminal, Markdown rendered where o has colour; as it comes when piped. */
+void cli_llm_layout(struct cli_llm_opts *lo, const struct cli_out *o);
 
 /* The JSON writers (answer.c) repair invalid UTF-8 in every string
  * rather than lose the line.

@@ -10,15 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../util/buf.h"
 #include "cli.h"
+#include "log.h"
 #include "options.h"
 
 struct ask_opts {
 	struct cli_shared s; /* --db, --top, --json, --llm, ranking, ... */
 	int explain;
 	int full; /* --full: whole answers, not snippets */
+	struct cli_log *log; /* the conversation log */
 	int check_shown; /* warn about the shown answers' changed files */
 };
 
@@ -26,23 +29,32 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: quarry ask [options] [QUESTION...]\n\n"
-		"Print the best answers to QUESTION, or to each line of stdin.\n\n"
+		"Print the best answers to QUESTION, or to each line of stdin.\n"
+		"Each answer says how sure it is: high, medium or low confidence\n"
+		"(the share of the question it covers; low is below --threshold)\n"
+		"and a five-cell bar.  Without --top, answers after the first that\n"
+		"score under half of it or have low confidence are left out (a\n"
+		"line says how many); a question with no good answer shows its\n"
+		"nearest candidates, marked uncertain.  Questions read from a file\n"
+		"or pipe are each printed (\"? QUESTION\") before their answers.\n\n"
 		"options:\n"
 		"  --db PATH         index file (default $XDG_CACHE_HOME/quarry/index.db,\n"
 		"                    built from the bundled corpus when missing)\n"
-		"  -n, --top N       show the N best answers (default 3, max 1000)\n"
+		"  -n, --top N       show the N best answers, weak ones too (default:\n"
+		"                    up to 3, a weak tail left out; max 1000)\n"
 		"  -j, --json        one JSON object per question:\n"
 		"                    {\"query\",\"answered\",\"results\":[{\"rank\",\"id\",\n"
 		"                    \"score\",\"confidence\",\"question\",\"answer\",\n"
 		"                    \"source\",\"line\",\"kind\",\"snippet\",\"highlights\"}]}\n"
 		"  --full            show whole answers (else one over 600 bytes shows\n"
 		"                    its best passage; query words bold on a terminal)\n"
-		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
-		"                    taken to have no good answer (default "
+		"  --threshold X     probability of an answer, in [0, 1], below which\n"
+		"                    the corpus is taken to have none (default "
 		RANK_THRESHOLD_TEXT ");\n"
-		"                    with --top the nearest candidates are still shown\n"
-		"  --explain         show each query term's contribution per result\n"
-		"                    and which expansions fired\n"
+		"                    the nearest candidates are still shown\n"
+		"  --explain         show each query term's contribution per result,\n"
+		"                    its BM25 score and which expansions fired (all\n"
+		"                    results, weak ones too)\n"
 		"  --llm             have the configured LLM endpoint rewrite the\n"
 		"                    answers into a reply citing them as [1], [2]...\n"
 		"                    (streamed; with --json in \"reply\"); on any\n"
@@ -53,7 +65,7 @@ static void usage(FILE *fp)
 	fputs("  --context-budget N  bytes of retrieved text sent, snippets first\n"
 	      "                    (default 6000)\n",
 	      fp);
-	cli_opts_help(fp, CLI_G_RANK, NULL);
+	cli_opts_help(fp, CLI_G_RANK | CLI_G_LOG, NULL);
 	fputs("  -h, --help        this help\n\n"
 		"exit status: 0 answered, 1 nothing matched or no good answer,\n"
 		"2 usage, 3 bad index, 4 I/O error, 130 interrupted (Ctrl-C during\n"
@@ -71,7 +83,8 @@ static const struct option own_opts[] = {
 
 static const struct cli_opts_spec spec = {
 	"ask",
-	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK,
+	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK |
+		CLI_G_LOG,
 	own_opts, "", usage,
 };
 
@@ -97,25 +110,6 @@ static int parse_opts(int argc, char **argv, struct ask_opts *o)
 	return g.status;
 }
 
-/* The sources a reply may cite, after it. */
-static void print_sources(const struct cli_out *out, const struct cli_answer *a)
-{
-	int i;
-
-	fprintf(out->fp, "\nSources:\n");
-	for (i = 0; i < a->n; i++) {
-		const struct idx_doc *d = &a->res[i].doc;
-
-		fprintf(out->fp, "  [%d] ", a->res[i].rank);
-		cli_put(out->fp, d->source, TERM_NAME);
-		fputs(" #", out->fp);
-		cli_put(out->fp, d->ext_id, TERM_NAME);
-		fprintf(out->fp, " (line %ld)  ", d->line);
-		cli_put(out->fp, d->question, TERM_NAME);
-		fputc('\n', out->fp);
-	}
-}
-
 /* --llm: the endpoint's reply, or on any failure one warning line and the
  * retrieved answers.  Returns 0 or QERR_IO (output failed). */
 static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
@@ -127,6 +121,7 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 	int rc;
 
 	lo.stream = !out->json;
+	cli_llm_layout(&lo, out);
 	rc = cli_llm_reply(&lo, a->query, a->res, a->n, NULL, 0,
 			   out->json ? NULL : out->fp, &reply, &err);
 
@@ -138,7 +133,7 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 	} else if (rc == 0) {
 		if (reply[0] && reply[strlen(reply) - 1] != '\n')
 			fputc('\n', out->fp);
-		print_sources(out, a);
+		cli_print_sources(out, a->res, a->n);
 	} else {
 		int stopped = cli_llm_interrupted();
 
@@ -157,6 +152,12 @@ static int answer_llm(const struct ask_opts *o, const struct cli_out *out,
 		 * asked, and the status says the run was cut short. */
 		rc = stopped ? CLI_EXIT_INTERRUPTED : 0;
 	}
+	if (!o->s.llm_opts.dry_run) {
+		a->reply = reply;
+		cli_log_answer(o->log, a, 0, a->n);
+	}
+	a->reply = NULL;
+	a->reply_error = NULL;
 	free(reply);
 	if (ferror(out->fp))
 		return QERR_IO;
@@ -171,7 +172,7 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	struct cli_answer a = {0};
 	struct rank_run run;
 	struct qerr err = {0};
-	int n = 0, rc;
+	int n = 0, rc, via_llm = 0;
 
 	if (res == NULL) {
 		cli_error("out of memory");
@@ -193,18 +194,24 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	a.res = res;
 	a.n = n;
 	a.answered = rc == 0 && !run.declined;
-	a.show_candidates = o->s.top_given;
+	a.show_candidates = 1;
+	a.trim = !o->s.top_given && !o->explain;
+	a.answerable = rc == 0 ? run.answerable : -1;
 	a.explain = o->explain;
 	if (rc != 0)
 		cli_fail(&err);
-	else if (o->s.llm && n > 0 && (a.answered || o->s.llm_opts.dry_run))
+	else if (o->s.llm && n > 0 && (a.answered || o->s.llm_opts.dry_run)) {
 		rc = answer_llm(o, out, &a);
+		via_llm = 1;
+	}
 	else if (out->json)
 		rc = cli_print_json(out->fp, &a);
 	else
 		cli_print_answer(out, &a);
 	if (rc == 0 && fflush(out->fp) != 0)
 		rc = QERR_IO;
+	if (rc == 0 && !via_llm) /* (answer_llm logs its reply too) */
+		cli_log_answer(o->log, &a, 0, n);
 	cli_results_clear(res, n);
 	free(res);
 	rank_run_clear(&run);
@@ -269,6 +276,19 @@ static double now_ms(void)
  * already waiting: an update waits at most about this long to commit. */
 #define ASK_HOLD_MS 50.0
 
+/* Plain output of a batch read from a file or pipe: the question before
+ * its answers (a person typing sees it already), a blank line between
+ * questions. */
+static void print_question(const struct cli_out *out, const char *q,
+			   int after)
+{
+	if (after)
+		fputc('\n', out->fp);
+	fputs(out->color ? "\033[1m? " : "? ", out->fp);
+	cli_put(out->fp, q, TERM_NAME);
+	fputs(out->color ? "\033[0m\n\n" : "\n\n", out->fp);
+}
+
 static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 		     const struct cli_out *out)
 {
@@ -279,6 +299,11 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 	long lineno = 0;
 	int any = 0, asked = 0, rc = 0;
 
+	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO))
+		fprintf(stderr, "%s ask: type a question and press Enter, one "
+				"per line; Ctrl-D ends.  (quarry chat holds a "
+				"conversation; quarry ask --help)\n",
+			cli_progname);
 	for (;;) {
 		char *q;
 
@@ -307,6 +332,8 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 			rc = QERR_IO;
 			break;
 		}
+		if (!out->json && !isatty(STDIN_FILENO))
+			print_question(out, q, asked);
 		asked = 1;
 		rc = answer(x, t, o, out, q);
 		free(q);
@@ -332,6 +359,7 @@ static int ask_stdin(struct idx *x, struct tok *t, const struct ask_opts *o,
 int cmd_ask(int argc, char **argv)
 {
 	struct ask_opts o;
+	struct cli_log lg;
 	struct cli_out out;
 	struct idx *x = NULL;
 	struct tok *t = NULL;
@@ -359,6 +387,17 @@ int cmd_ask(int argc, char **argv)
 			return QERR_USAGE;
 		}
 	}
+	if (o.s.llm && !o.s.llm_opts.dry_run) {
+		struct qerr err = {0};
+
+		/* (no endpoint at all: the answers alone, with a warning) */
+		if (cli_llm_check(&o.s.llm_opts, &err) == QERR_USAGE &&
+		    !cli_llm_unconfigured()) {
+			cli_error("ask: %s", err.msg);
+			free(q);
+			return QERR_USAGE;
+		}
+	}
 	/* One question checks the files of its answers only (the cost of
 	 * a one-shot ask stays independent of the number of files); a
 	 * batch checks all of them once, at open. */
@@ -369,6 +408,8 @@ int cmd_ask(int argc, char **argv)
 		free(q);
 		return rc;
 	}
+	cli_log_init(&lg, "ask", o.s.no_log);
+	o.log = &lg;
 	t = cli_query_tok();
 	if (t == NULL) {
 		cli_error("out of memory");
@@ -378,6 +419,7 @@ int cmd_ask(int argc, char **argv)
 		out.full = o.full;
 		rc = q ? answer(x, t, &o, &out, q) : ask_stdin(x, t, &o, &out);
 	}
+	cli_log_close(&lg);
 	tok_free(t);
 	idx_close(x);
 	free(q);

@@ -21,6 +21,7 @@
 #include "../retrieval/followup.h"
 #include "../util/buf.h"
 #include "cli.h"
+#include "log.h"
 #include "options.h"
 
 #define MAX_TOP 1000
@@ -47,7 +48,13 @@ struct chat {
 	struct followup topic;   /* what follow-ups refer to */
 	char *last_query;        /* what the last turn searched */
 	struct cli_result *last; /* what it retrieved, for /sources */
+	long last_top;           /* internal id of the first answer it showed,
+				    or -1 */
 	int nlast;
+	struct cli_log log;      /* the conversation log */
+	const char *turn_reply;  /* this turn's LLM reply (in hist), or NULL */
+	int resume;              /* --continue */
+	long resume_cid;         /* --cid */
 };
 
 static void usage(FILE *fp)
@@ -67,13 +74,16 @@ static void usage(FILE *fp)
 		"                    nothing to continue); commands give\n"
 		"                    {\"command\",\"message\"} or, for /sources,\n"
 		"                    {\"command\",\"resolved\",\"results\"}\n"
-		"  --threshold X     confidence in [0, 1] below which the corpus is\n"
-		"                    taken to have no good answer (default "
+		"  --threshold X     probability of an answer, in [0, 1], below which\n"
+		"                    the corpus is taken to have none (default "
 		RANK_THRESHOLD_TEXT ")\n"
 		"  --llm             start with LLM replies on (as /llm on)\n");
 	cli_opts_help(fp, CLI_G_LLM, NULL);
-	cli_opts_help(fp, CLI_G_RANK, NULL);
+	cli_opts_help(fp, CLI_G_RANK | CLI_G_LOG, NULL);
 	fprintf(fp,
+		"  -c, --continue    continue the last conversation in the log: its\n"
+		"                    topic and, for the LLM, its last replies\n"
+		"  --cid ID          continue conversation ID (see quarry log)\n"
 		"  -h, --help        this help\n\n"
 		"On a terminal there is a prompt with line editing (emacs keys,\n"
 		"~/.editrc) and a history of the last %d lines in\n"
@@ -93,7 +103,9 @@ static void usage(FILE *fp)
 		"  /llm on|off      add an LLM reply (needs an endpoint: QUARRY_LLM_URL\n"
 		"                   or url in the config file)\n"
 		"  /reset           forget the topic\n"
-		"  /quit, /exit     leave\n\n"
+		"  /quit, /exit     leave\n"
+		"help, quit and exit alone on a line act as /help, /quit, /exit;\n"
+		"Ctrl-L clears the screen.\n\n"
 		"exit status: 0 at the end of input or /quit, 2 usage, 3 bad index,\n"
 		"4 I/O error.  NO_COLOR turns colour off.\n",
 		HISTORY_SIZE);
@@ -113,14 +125,17 @@ static int parse_top(const char *s)
 }
 
 static const struct option own_opts[] = {
+	{"cid", required_argument, NULL, 'I'},
+	{"continue", no_argument, NULL, 'c'},
 	{"full", no_argument, NULL, 'F'},
 	{NULL, 0, NULL, 0},
 };
 
 static const struct cli_opts_spec spec = {
 	"chat",
-	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK,
-	own_opts, "", usage,
+	CLI_G_HELP | CLI_G_DB | CLI_G_ANSWER | CLI_G_TOP | CLI_G_LLM | CLI_G_RANK |
+		CLI_G_LOG,
+	own_opts, "c", usage,
 };
 
 /* The shared options go into c, and *db; --full into c->out.full.
@@ -136,12 +151,22 @@ static int parse_opts(int argc, char **argv, struct chat *c,
 	s.top = 1;
 	cli_getopt_init(&g, &spec, &s);
 	while ((ch = cli_getopt_next(&g, argc, argv)) != 0) {
+		long cid;
+
 		switch (ch) {
 		case 'F': c->out.full = 1; break;
+		case 'c': c->resume = 1; break;
+		case 'I':
+			if (cli_parse_int("chat", "--cid", optarg, 1, 1L << 53,
+					  &cid))
+				return QERR_USAGE;
+			c->resume_cid = cid;
+			break;
 		}
 	}
 	if (g.status != 0)
 		return g.status;
+	c->log.off = s.no_log; /* (cli_log_init reads it) */
 	*db = s.db;
 	c->top = s.top;
 	c->out.json = s.json;
@@ -212,7 +237,8 @@ static int print_turn(struct chat *c, const char *q, const char *resolved,
 	a.res = r;
 	a.n = n;
 	a.answered = n > 0 && (more || !declined);
-	a.show_candidates = c->top > 1;
+	a.show_candidates = 1;
+	a.answerable = -1;
 	if (c->out.json)
 		return json_done(c, cli_print_json(c->out.fp, &a));
 	if (resolved == NULL)
@@ -253,8 +279,9 @@ static int llm_ready(struct chat *c, char *why, size_t n)
 	return 1;
 }
 
-/* Remember a question and its reply for the next request's history. */
-static void add_history(struct chat *c, const char *q, char *reply)
+/* Remember a question and its reply for the next request's history
+ * (takes reply).  0, or -1 when memory ran out (reply freed). */
+static int add_history(struct chat *c, const char *q, char *reply)
 {
 	int i;
 
@@ -269,9 +296,16 @@ static void add_history(struct chat *c, const char *q, char *reply)
 	c->hist[c->nhist].assistant = reply;
 	if (c->hist[c->nhist].user == NULL) {
 		free(reply);
-		return;
+		return -1;
 	}
 	c->nhist++;
+	return 0;
+}
+
+/* cli_log_resume's hand-over of a resumed conversation's turns. */
+static void resume_turn(void *ctx, const char *q, char *reply)
+{
+	add_history(ctx, q, reply);
 }
 
 static void clear_history(struct chat *c)
@@ -283,34 +317,36 @@ static void clear_history(struct chat *c)
 	}
 }
 
-/* The LLM's reply to the question, after the retrieved answers: streamed
- * as text, or {"command":"llm","reply"} with --json.  A failure is one
- * warning; the answers already shown stand. */
+/* The LLM's reply to the question: as text, laid out as ask --llm lays
+ * it out (the reply streamed, then the sources it may cite), or after the
+ * turn's answers as {"command":"llm","reply"} with --json.  A failure is
+ * one warning, and *failed stays set (as when there was nothing to
+ * send): plain output then shows the retrieved
+ * answers instead (JSON output has shown them already). */
 static int llm_reply(struct chat *c, const char *q, const char *resolved,
-		     const struct cli_result *r, int n)
+		     const struct cli_result *r, int n, int *failed)
 {
 	struct cli_llm_opts o = c->llm_opts;
 	struct qerr err = {0};
 	char *reply = NULL;
 
 	(void)resolved;
+	*failed = 1;
 	if (n == 0)
 		return 0;
 	o.stream = !c->out.json;
-	if (!c->out.json)
-		fprintf(c->out.fp, "LLM: ");
+	cli_llm_layout(&o, &c->out);
 	if (cli_llm_reply(&o, q, r, n, c->hist, c->nhist,
 			  c->out.json ? NULL : c->out.fp, &reply, &err) != 0) {
-		if (!c->out.json)
-			fputc('\n', c->out.fp);
 		if (cli_llm_interrupted()) /* Ctrl-C or Ctrl-D: back to the prompt */
-			cli_warn("LLM reply interrupted; the retrieved answer "
-				 "stands");
+			cli_warn("LLM reply interrupted; showing the retrieved "
+				 "answer");
 		else
-			cli_warn("LLM reply failed: %s; the retrieved answer "
-				 "stands", err.msg);
+			cli_warn("LLM reply failed: %s; showing the retrieved "
+				 "answer", err.msg);
 		return flush_out(c);
 	}
+	*failed = 0;
 	if (c->out.json) {
 		if (json_done(c, cli_print_command_json(c->out.fp, "llm",
 							"reply", reply)) != 0) {
@@ -318,13 +354,33 @@ static int llm_reply(struct chat *c, const char *q, const char *resolved,
 			return QERR_IO;
 		}
 	} else {
-		fprintf(c->out.fp, "\n\n");
+		if (reply[0] && reply[strlen(reply) - 1] != '\n')
+			fputc('\n', c->out.fp);
+		cli_print_sources(&c->out, r, n);
+		fputc('\n', c->out.fp);
 	}
-	add_history(c, q, reply);
+	if (add_history(c, q, reply) == 0)
+		c->turn_reply = c->hist[c->nhist - 1].assistant;
 	return flush_out(c);
 }
 
 /* ---- turns ---- */
+
+/* Write the turn to the conversation log, as print_turn showed it. */
+static void log_turn(struct chat *c, const char *q, const char *resolved,
+		     const struct cli_result *r, int n, int kind, int declined)
+{
+	struct cli_answer a;
+
+	memset(&a, 0, sizeof(a));
+	a.query = q;
+	a.resolved = resolved;
+	a.res = r;
+	a.n = n;
+	a.answered = n > 0 && (kind == FOLLOWUP_MORE || !declined);
+	a.reply = c->turn_reply;
+	cli_log_answer(&c->log, &a, kind, n);
+}
 
 /* Keep what a turn retrieved for /sources; takes res and resolved. */
 static void remember(struct chat *c, char *resolved, struct cli_result *res,
@@ -338,6 +394,83 @@ static void remember(struct chat *c, char *resolved, struct cli_result *res,
 	c->last_query = resolved;
 }
 
+/* Words (positions, stop words counted) tok gives text. */
+static int on_count(void *ctx, const char *term, size_t len, const char *word,
+		    int pos, int is_stop)
+{
+	int *n = ctx;
+
+	(void)term, (void)len, (void)word, (void)is_stop;
+	*n = pos + 1;
+	return 0;
+}
+
+/* A related follow-up that names a subject of its own ("what does the
+ * pooling layer do in it", "what about the adam variant") is one the
+ * corpus answers by itself: then the carried topic, which follows its
+ * words in resolved, weighs RANK_TOPIC_WEIGHT beside them (run->topic_pos
+ * set).  One that names nothing the corpus answers alone ("why?", "and
+ * its disadvantages?") carries the topic whole.  Returns 0 or an error
+ * code (err set). */
+static int weigh_topic(struct chat *c, const char *q, struct rank_run *run,
+		       struct qerr *err)
+{
+	struct rank_run alone;
+	int n = 0, rc;
+
+	if (followup_content_count(q) == 0)
+		return 0;
+	rank_run_init(&alone, 1, c->threshold);
+	rc = rank_run(c->x, c->t, &c->params, q, &alone, err);
+	if (rc == 0 && !alone.declined &&
+	    (rc = tok_run(c->t, q, strlen(q), on_count, &n, err)) == 0) {
+		run->topic_pos = n;
+		run->topic_weight = RANK_TOPIC_WEIGHT;
+	}
+	rank_run_clear(&alone);
+	return rc;
+}
+
+/* A related follow-up that asks about another aspect ("and where is it
+ * used?") is not answered again with the answer the last turn showed
+ * first when that one holds none of the follow-up's own words and the
+ * next one does: they swap.  (The record shown may well answer the aspect
+ * too: "why is it so popular?" after "what is a GAN".)  The follow-up's
+ * words are the user's terms before topic_pos. */
+static void not_again(struct chat *c, const struct rank_run *run,
+		      int topic_pos, struct cli_result *res, int n)
+{
+	struct cli_result tmp;
+	uint64_t own = 0;
+	int i;
+
+	if (n < 2 || run->nhits < 2 || c->last_top < 0 ||
+	    res[0].doc.id != c->last_top)
+		return;
+	for (i = 0; i < run->q.nterms; i++)
+		if (run->q.terms[i].origin == RANK_USER &&
+		    !run->q.terms[i].is_stop && run->q.terms[i].pos < topic_pos)
+			own |= (uint64_t)1 << i;
+	if (own == 0 || (run->hits[0].terms & own) ||
+	    !(run->hits[1].terms & own))
+		return;
+	tmp = res[0];
+	res[0] = res[1];
+	res[1] = tmp;
+	res[0].rank = 1;
+	res[1].rank = 2;
+}
+
+/* How many words (positions, stop words counted) tok gives q. */
+static int count_words(struct chat *c, const char *q)
+{
+	int n = 0;
+
+	if (tok_run(c->t, q, strlen(q), on_count, &n, NULL) != 0)
+		return 0;
+	return n;
+}
+
 /* Answer question q (non-blank, valid UTF-8).  Returns 0, or QERR_IO when
  * output or memory failed; retrieval errors are reported and recorded in
  * c->status, and the chat goes on. */
@@ -347,7 +480,7 @@ static int turn(struct chat *c, const char *q)
 	struct cli_result *res;
 	struct rank_run run;
 	char *resolved;
-	int kind, first, want, n = 0, shown, declined, rc;
+	int kind, first, want, n = 0, shown, declined, rc, failed;
 
 	kind = followup_resolve(&c->topic, q, &resolved);
 	if (kind < 0)
@@ -361,7 +494,12 @@ static int turn(struct chat *c, const char *q)
 		goto oom;
 	}
 	rank_run_init(&run, want, c->threshold);
-	rc = cli_retrieve(c->x, c->t, &c->params, resolved, &run, res, &n, &err);
+	rc = kind == FOLLOWUP_RELATED ? weigh_topic(c, q, &run, &err) : 0;
+	if (rc == 0)
+		rc = cli_retrieve(c->x, c->t, &c->params, resolved, &run, res,
+				  &n, &err);
+	if (rc == 0 && kind == FOLLOWUP_RELATED)
+		not_again(c, &run, count_words(c, q), res, n);
 	if (rc == 0)
 		rc = cli_snippets(&run.q, res, n, &c->out, c->out.json || c->llm,
 				  &err);
@@ -378,10 +516,18 @@ static int turn(struct chat *c, const char *q)
 	shown = n > first ? n - first : 0;
 	if (shown > c->top)
 		shown = c->top;
-	rc = print_turn(c, q, resolved, res + first, shown,
-			kind == FOLLOWUP_MORE, declined);
-	if (rc == 0 && c->llm)
-		rc = llm_reply(c, q, resolved, res + first, shown);
+	c->last_top = shown > 0 ? res[first].doc.id : -1;
+	c->turn_reply = NULL;
+	failed = 1;
+	if (c->llm && !c->out.json) /* the reply first, the answers if none */
+		rc = llm_reply(c, q, resolved, res + first, shown, &failed);
+	if (rc == 0 && failed)
+		rc = print_turn(c, q, resolved, res + first, shown,
+				kind == FOLLOWUP_MORE, declined);
+	if (rc == 0 && c->llm && c->out.json)
+		rc = llm_reply(c, q, resolved, res + first, shown, &failed);
+	if (rc == 0)
+		log_turn(c, q, resolved, res + first, shown, kind, declined);
 	if (followup_update(&c->topic, kind, q, resolved, shown) != 0) {
 		remember(c, resolved, res, n);
 		goto oom;
@@ -546,10 +692,18 @@ static int command(struct chat *c, char *line)
 	cmd = bsearch(line + 1, chat_cmds, NCMDS, sizeof(*chat_cmds),
 		      cmp_cmd);
 	if (cmd == NULL) {
-		cli_error("chat: unknown command '%s' (try /help)", line);
+		cli_note("unknown command '%s'; /help lists the commands", line);
 		return 0;
 	}
 	return cmd->fn(c, arg);
+}
+
+/* help, quit and exit typed without the slash, the line that word alone:
+ * nobody asks the corpus those. */
+static int is_bare_command(const char *q)
+{
+	return strcmp(q, "help") == 0 || strcmp(q, "quit") == 0 ||
+	       strcmp(q, "exit") == 0;
 }
 
 /* Handle one input line of len bytes (no newline).  Returns 0 or QERR_IO. */
@@ -568,7 +722,14 @@ static int chat_line(struct chat *c, const char *line, size_t len,
 	n = strlen(q);
 	while (n > 0 && strchr(" \t\r\n", q[n - 1]))
 		q[--n] = '\0';
-	rc = n == 0 ? 0 : q[0] == '/' ? command(c, q) : turn(c, q);
+	if (is_bare_command(q)) {
+		char slashed[8];
+
+		snprintf(slashed, sizeof(slashed), "/%s", q);
+		rc = command(c, slashed);
+	} else {
+		rc = n == 0 ? 0 : q[0] == '/' ? command(c, q) : turn(c, q);
+	}
 	free(s);
 	return rc;
 }
@@ -745,6 +906,9 @@ static int chat_tty(struct chat *c)
 	el_set(el, EL_SIGNAL, 1); /* libedit restores the tty on ^Z, resizes */
 	el_set(el, EL_HIST, history, h);
 	el_set(el, EL_PROMPT, prompt);
+	/* Ctrl-L clears the screen and redraws the line being typed, as in
+	 * a shell (before ~/.editrc, which may bind it otherwise). */
+	el_set(el, EL_BIND, "^L", "ed-clear-screen", NULL);
 	el_source(el, NULL); /* ~/.editrc */
 	c->llm_opts.eof_cancels = 1; /* Ctrl-D during a request cancels it */
 	if (!c->out.json)
@@ -802,6 +966,7 @@ int cmd_chat(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	followup_init(&c.topic);
+	c.last_top = -1;
 	rc = parse_opts(argc, argv, &c, &db);
 	if (rc != 0)
 		return rc < 0 ? QERR_OK : rc;
@@ -815,7 +980,20 @@ int cmd_chat(int argc, char **argv)
 	}
 	if ((rc = cli_open_index(db, &c.x)) != 0)
 		return rc;
-	if ((c.t = cli_query_tok()) == NULL) {
+	cli_log_init(&c.log, "chat", c.log.off);
+	if (c.resume || c.resume_cid) {
+		int nex;
+
+		rc = cli_log_resume(&c.log, c.resume_cid, &c.topic,
+				    CHAT_HISTORY, resume_turn, &c, &nex);
+		if (rc == 0 && !c.out.json && isatty(STDIN_FILENO) &&
+		    isatty(STDOUT_FILENO))
+			printf("Continuing conversation %ld (%d exchange%s).\n",
+			       c.log.cid, nex, nex == 1 ? "" : "s");
+	}
+	if (rc != 0) {
+		/* (nothing to continue: said; the chat does not start) */
+	} else if ((c.t = cli_query_tok()) == NULL) {
 		cli_error("out of memory");
 		rc = QERR_IO;
 	} else {
@@ -828,6 +1006,7 @@ int cmd_chat(int argc, char **argv)
 			rc = chat_stdin(&c);
 	}
 	remember(&c, NULL, NULL, 0);
+	cli_log_close(&c.log);
 	clear_history(&c);
 	followup_clear(&c.topic);
 	tok_free(c.t);

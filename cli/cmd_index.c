@@ -21,11 +21,14 @@ static void usage(FILE *fp)
 		"       quarry index [--db PATH] --rebuild\n\n"
 		"Read documents and replace the index with them.  PATH is a file\n"
 		"or a directory (read recursively).  Formats, by extension:\n"
-		"  .txt    numbered Q&A text ('1. question', 'Ans:', answer)\n"
-		"  .jsonl  {\"question\",\"answer\"[,\"id\"]} or BEIR "
-		"{\"_id\",\"title\",\"text\"}\n"
-		"  .md     Markdown: each heading a question, the text under it the answer\n"
-		"  .html   HTML pages, read as prose\n"
+		"  .txt .text  numbered Q&A text ('1. question', 'Ans:', answer)\n"
+		"  .jsonl .ndjson .json  {\"question\",\"answer\"[,\"id\"]} or BEIR\n"
+		"          {\"_id\",\"title\",\"text\"}\n"
+		"  .md .markdown  Markdown: each heading a question, the text under\n"
+		"          it the answer\n"
+		"  .html .htm .xhtml  HTML pages, read as prose\n"
+		"Other files are sniffed ('{' first: JSON Lines; a '#' heading:\n"
+		"Markdown; '<html' or a doctype: HTML; else text).\n"
 		"A text or Markdown file without Q&A records is read as prose and cut\n"
 		"into passages (titled by its heading path, id file:line).  Other\n"
 		"formats go through converters: PDF with pdftotext and man pages with\n"
@@ -36,7 +39,10 @@ static void usage(FILE *fp)
 		"are streamed).  In a directory, files that cannot be read or hold\n"
 		"no records are skipped with a warning.\n\n"
 		"The new index is written beside the old one and swapped in only\n"
-		"when complete.\n\n"
+		"when complete.  It holds PATH alone: building the default index\n"
+		"replaces the bundled corpus (the summary says so); --update PATH\n"
+		"adds PATH beside it instead, and deleting the default index file\n"
+		"brings the bundled corpus back alone.\n\n"
 		"With --update the index is changed in place instead, in time\n"
 		"proportional to what changed: files new to it are added, files\n"
 		"whose content changed are indexed again, unchanged ones are left\n"
@@ -215,9 +221,10 @@ int cmd_index(int argc, char **argv)
 	return rc;
 }
 
-/* The progress line on a terminal: records/s, MB/s and, when the input
- * size is known, the share done and an ETA; redrawn at most four times a
- * second. */
+/* The progress line on a terminal: files and records read, records/s,
+ * MB/s and, when the input size is known, the share done and an ETA;
+ * redrawn at most four times a second (after each file, so files that go
+ * through a slow converter show too). */
 static void show_progress(void *ctx, const struct ingest_progress *p,
 			  int final)
 {
@@ -227,8 +234,9 @@ static void show_progress(void *ctx, const struct ingest_progress *p,
 	if (!final && *last_shown >= 0 && el - *last_shown < 0.25)
 		return;
 	*last_shown = el;
-	fprintf(stderr, "\r%s: %ld records, %.0f rec/s, %.1f MB/s", cli_progname,
-		p->records, el > 0 ? p->records / el : 0.0, mbs);
+	fprintf(stderr, "\r%s: %ld file%s, %ld records, %.0f rec/s, %.1f MB/s",
+		cli_progname, p->files, p->files == 1 ? "" : "s", p->records,
+		el > 0 ? p->records / el : 0.0, mbs);
 	if (p->total_bytes > 0 && p->bytes > 0 && mbs > 0 && !final) {
 		double left = (double)(p->total_bytes - p->bytes) / 1e6 / mbs;
 
@@ -253,6 +261,38 @@ static void note_summary(const char *db, const struct ingest_summary *s)
 			 s->records, s->paths, s->paths == 1 ? "" : "s", db);
 }
 
+/* Does the index at db hold the bundled corpus?  (Not there, or not
+ * readable: no.) */
+static int holds_bundled(const char *db)
+{
+	struct idx *x = NULL;
+	struct idx_source *s;
+	struct qerr err = {0};
+	int n, i, found = 0;
+
+	if (access(db, F_OK) != 0 || idx_open(&x, db, &err) != 0)
+		return 0;
+	if (idx_sources(x, &s, &n, NULL) == 0) {
+		for (i = 0; i < n; i++)
+			found |= s[i].bundled;
+		idx_sources_free(s, n);
+	}
+	idx_close(x);
+	return found;
+}
+
+/* A build that replaced the bundled corpus says so, and how to keep it
+ * or have it back. */
+static void note_replaced(const char *db, int is_default)
+{
+	cli_note("the bundled corpus is no longer in %s; to search it beside "
+		 "your files use 'quarry index --update PATH' instead, and to "
+		 "go back to it alone %s", db,
+		 is_default ? "delete that file (it is rebuilt from the bundled "
+			      "corpus when next used)"
+			    : "delete that file and leave --db out");
+}
+
 /* The build or update itself, options parsed. */
 static int run(const char *db, char **paths, int npaths, int quiet,
 	       int update, int rebuild, const struct corpus_opts *co)
@@ -262,7 +302,7 @@ static int run(const char *db, char **paths, int npaths, int quiet,
 	struct ingest_cb cb = {cli_on_warn, NULL, NULL, co};
 	double last_shown = -1;
 	char *def = NULL;
-	int rc;
+	int rc, replaces;
 
 	if (rebuild && (update || npaths > 0)) {
 		cli_error("index: --rebuild takes no PATH and no --update (see "
@@ -285,6 +325,19 @@ static int run(const char *db, char **paths, int npaths, int quiet,
 		cb.on_progress = show_progress;
 		cb.ctx = &last_shown;
 	}
+	/* The default index holds the bundled corpus until a build replaces
+	 * it: an update adds to it, so it is made first when missing. */
+	replaces = !update && !rebuild && (def ? access(db, F_OK) != 0 : 0);
+	replaces = replaces || (!update && !rebuild && holds_bundled(db));
+	if (update && def && access(db, F_OK) != 0) {
+		struct idx *x = NULL;
+
+		if ((rc = cli_open_index(NULL, &x)) != 0) {
+			free(def);
+			return rc;
+		}
+		idx_close(x);
+	}
 	if (rebuild)
 		rc = ingest_rebuild(db, &cb, &sum, &err);
 	else if (update)
@@ -293,6 +346,8 @@ static int run(const char *db, char **paths, int npaths, int quiet,
 		rc = ingest_build(db, paths, npaths, &cb, &sum, &err);
 	if (rc == 0 && !quiet)
 		note_summary(db, &sum);
+	if (rc == 0 && !quiet && replaces)
+		note_replaced(db, def != NULL);
 	free(def);
 	return rc ? cli_fail(&err) : QERR_OK;
 }

@@ -11,12 +11,26 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "log.h"
+#include "render.h"
 
 static int last_interrupted;
+static char last_model[256];
+static int last_unconfigured = !WITH_LLM; /* built without: never */
+
+int cli_llm_unconfigured(void)
+{
+	return last_unconfigured;
+}
 
 int cli_llm_interrupted(void)
 {
 	return last_interrupted;
+}
+
+const char *cli_llm_model(void)
+{
+	return last_model;
 }
 
 #if WITH_LLM
@@ -27,17 +41,52 @@ struct stream_ctx {
 	int wrote;
 	struct term_stream term; /* escape sequences cut between chunks */
 	struct buf clean;
+	int render;              /* laid out for a terminal (render.h) */
+	struct cli_render out;
+	int waiting;             /* the "waiting for" line is on stderr */
 };
+
+/* "waiting for MODEL..." on stderr, a terminal, until the first words of
+ * the reply arrive (or the request ends): then it is erased. */
+static void wait_show(struct stream_ctx *c, const char *model)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	fputs("waiting for ", stderr);
+	cli_put(stderr, model && *model ? model : "the LLM", TERM_NAME);
+	fputs("...", stderr);
+	fflush(stderr);
+	c->waiting = 1;
+}
+
+static void wait_erase(struct stream_ctx *c)
+{
+	if (!c->waiting)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	c->waiting = 0;
+}
+
+/* Clean text on its way out: laid out, or as it came. */
+static int put_text(struct stream_ctx *c)
+{
+	if (c->render)
+		return cli_render_feed(&c->out, c->clean.data, c->clean.len);
+	return fwrite(c->clean.data, 1, c->clean.len, c->fp) == c->clean.len
+		       ? 0
+		       : -1;
+}
 
 static int on_text(void *ctx, const char *text, size_t len)
 {
 	struct stream_ctx *c = ctx;
 
+	wait_erase(c);
 	buf_reset(&c->clean);
 	if (term_stream_feed(&c->term, &c->clean, text, len) != 0)
 		return 1;
-	if (fwrite(c->clean.data, 1, c->clean.len, c->fp) != c->clean.len ||
-	    fflush(c->fp) != 0)
+	if (put_text(c) != 0 || fflush(c->fp) != 0)
 		return 1; /* aborts the request */
 	c->wrote = 1;
 	return 0;
@@ -48,7 +97,9 @@ static void stream_end(struct stream_ctx *c)
 {
 	buf_reset(&c->clean);
 	if (term_stream_end(&c->term, &c->clean) == 0 && c->clean.len > 0)
-		fwrite(c->clean.data, 1, c->clean.len, c->fp);
+		put_text(c);
+	if (c->render)
+		cli_render_end(&c->out);
 	buf_free(&c->clean);
 }
 
@@ -112,38 +163,112 @@ static void guard_off(struct guard *g)
 	last_interrupted = cancel_flag != 0;
 }
 
-/* Load the configuration and apply the command line's overrides. */
+/* Replace *slot with a copy of v, noting where it came from. */
+static int override(char **slot, const char *v, char *from, const char *flag)
+{
+	char *copy = strdup(v);
+
+	if (copy == NULL)
+		return -1;
+	free(*slot);
+	*slot = copy;
+	snprintf(from, LLM_FROM_SIZE, "flag %s", flag);
+	return 0;
+}
+
+/* Load the configuration (warning about unknown keys in the file) and
+ * apply the command line's overrides. */
 static int load_config(const struct cli_llm_opts *o, struct llm_config *cfg,
 		       struct qerr *err)
 {
+	static int warned;
 	char *warning = NULL;
-	int rc = llm_config_load(cfg, &warning, err);
+	int rc;
 
-	if (warning) {
+	last_unconfigured = 0;
+	cli_config_file();
+	rc = llm_config_load_profile(cfg, o->profile, &warning, err);
+	if (warning && !warned) /* (once, however often it is loaded) */
 		cli_warn("%s", warning);
-		free(warning);
-	}
+	warned |= warning != NULL;
+	free(warning);
 	if (rc != 0)
 		return rc;
-	if (o->url) {
-		free(cfg->url);
-		cfg->url = strdup(o->url);
-	}
-	if (o->model) {
-		free(cfg->model);
-		cfg->model = strdup(o->model);
-	}
-	if (o->budget > 0)
-		cfg->context_budget = (size_t)o->budget;
-	if (o->timeout_ms >= 0)
-		cfg->total_timeout_ms = o->timeout_ms;
-	if ((o->url && !cfg->url) || (o->model && !cfg->model))
+	if ((o->url && override(&cfg->url, o->url, cfg->from[LLM_S_URL],
+				"--llm-url")) ||
+	    (o->model && override(&cfg->model, o->model,
+				  cfg->from[LLM_S_MODEL], "--llm-model")))
 		return qerr_set(err, QERR_IO, "out of memory");
-	if (!llm_configured(cfg) && !o->dry_run)
+	if (o->budget > 0) {
+		cfg->context_budget = (size_t)o->budget;
+		strcpy(cfg->from[LLM_S_CONTEXT_BUDGET], "flag --context-budget");
+	}
+	if (o->timeout_ms >= 0) {
+		cfg->total_timeout_ms = o->timeout_ms;
+		strcpy(cfg->from[LLM_S_TOTAL_TIMEOUT], "flag --llm-timeout");
+	}
+	if (!llm_configured(cfg) && !o->dry_run) {
+		last_unconfigured = 1;
 		return qerr_set(err, QERR_USAGE,
 				"no LLM endpoint configured (set QUARRY_LLM_URL "
 				"or url in the config file)");
+	}
+	if ((cfg->model == NULL || cfg->model[0] == '\0') && !o->dry_run)
+		return qerr_set(err, QERR_USAGE,
+				"no LLM model set (--llm-model, QUARRY_LLM_MODEL "
+				"or model in the config file)");
 	return 0;
+}
+
+int cli_llm_settings(const struct cli_llm_opts *o,
+		     void (*row)(void *ctx, const char *name,
+				 const char *value, const char *from),
+		     void *ctx, struct qerr *err)
+{
+	static const char *const names[LLM_S_COUNT] = {
+		"url", "model", "api_key", "connect_timeout", "stall_timeout",
+		"total_timeout", "retries", "context_budget", "system_prompt",
+	};
+	struct cli_llm_opts all = *o;
+	struct llm_config cfg;
+	char v[LLM_S_COUNT][64];
+	const char *val[LLM_S_COUNT];
+	int rc, i;
+
+	all.dry_run = 1; /* (show what is set, even if it is not enough) */
+	rc = load_config(&all, &cfg, err);
+	if (rc == 0) {
+		llm_key_mask(cfg.key, v[LLM_S_KEY], sizeof(v[0]));
+		snprintf(v[LLM_S_CONNECT_TIMEOUT], sizeof(v[0]), "%g",
+			 cfg.connect_timeout_ms / 1000.0);
+		snprintf(v[LLM_S_STALL_TIMEOUT], sizeof(v[0]), "%g",
+			 cfg.stall_timeout_ms / 1000.0);
+		snprintf(v[LLM_S_TOTAL_TIMEOUT], sizeof(v[0]), "%g",
+			 cfg.total_timeout_ms / 1000.0);
+		snprintf(v[LLM_S_RETRIES], sizeof(v[0]), "%d", cfg.max_retries);
+		snprintf(v[LLM_S_CONTEXT_BUDGET], sizeof(v[0]), "%zu",
+			 cfg.context_budget);
+		val[LLM_S_URL] = cfg.url ? cfg.url : "";
+		val[LLM_S_MODEL] = cfg.model ? cfg.model : "";
+		val[LLM_S_SYSTEM_PROMPT] =
+			cfg.system_prompt ? cfg.system_prompt : "(built-in)";
+		for (i = 0; i < LLM_S_COUNT; i++) {
+			if (i != LLM_S_URL && i != LLM_S_MODEL &&
+			    i != LLM_S_SYSTEM_PROMPT)
+				val[i] = v[i];
+		}
+		row(ctx, "profile", cfg.profile ? cfg.profile : "",
+		    cfg.profile ? (o->profile ? "flag --profile"
+				   : getenv("QUARRY_PROFILE") &&
+						   *getenv("QUARRY_PROFILE")
+					   ? "env QUARRY_PROFILE"
+					   : "config default")
+				: "default");
+		for (i = 0; i < LLM_S_COUNT; i++)
+			row(ctx, names[i], val[i], cfg.from[i]);
+	}
+	llm_config_free(&cfg);
+	return rc;
 }
 
 int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err)
@@ -170,13 +295,20 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 	struct llm_turn *t = calloc((size_t)nhist + 1, sizeof(*t));
 	struct llm_request req = {0};
 	struct buf out = BUF_INIT;
-	struct stream_ctx sc = {stream, 0, TERM_STREAM_INIT(TERM_TEXT), BUF_INIT};
+	struct stream_ctx sc;
 	struct guard g;
 	int i, rc;
 
 	*reply = NULL;
 	last_interrupted = 0;
 	memset(&cfg, 0, sizeof(cfg));
+	memset(&sc, 0, sizeof(sc));
+	sc.fp = stream;
+	sc.term = (struct term_stream)TERM_STREAM_INIT(TERM_TEXT);
+	sc.clean = (struct buf)BUF_INIT;
+	sc.render = stream && (o->width > 0 || o->markdown);
+	if (sc.render)
+		cli_render_init(&sc.out, stream, o->width, o->markdown);
 	if (e == NULL || t == NULL || label == NULL) {
 		free(e);
 		free(label);
@@ -208,17 +340,23 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 	req.stream = o->stream && (stream != NULL || o->dry_run);
 	req.cancel = &cancel_flag;
 	rc = load_config(o, &cfg, err);
+	snprintf(last_model, sizeof(last_model), "%s",
+		 cfg.model ? cfg.model : "");
 	if (rc == 0 && o->dry_run) {
 		*reply = llm_request_body(&cfg, &req);
 		if (*reply == NULL)
 			rc = qerr_set(err, QERR_IO, "out of memory");
 	} else if (rc == 0) {
 		guard_on(&g, o->eof_cancels);
+		wait_show(&sc, cfg.model);
 		rc = llm_complete(&cfg, &req, req.stream ? on_text : NULL, &sc,
 				  &out, err);
+		wait_erase(&sc);
 		guard_off(&g);
 		if (sc.wrote)
 			stream_end(&sc);
+		else if (sc.render)
+			cli_render_end(&sc.out);
 		if (rc == 0)
 			*reply = buf_detach(&out);
 		else if (sc.wrote)
@@ -234,6 +372,18 @@ int cli_llm_reply(const struct cli_llm_opts *o, const char *question,
 }
 
 #else /* !WITH_LLM */
+
+int cli_llm_settings(const struct cli_llm_opts *o,
+		     void (*row)(void *ctx, const char *name,
+				 const char *value, const char *from),
+		     void *ctx, struct qerr *err)
+{
+	(void)o;
+	(void)row;
+	(void)ctx;
+	return qerr_set(err, QERR_USAGE,
+			"quarry was built without LLM support (make WITH_LLM=1)");
+}
 
 int cli_llm_check(const struct cli_llm_opts *o, struct qerr *err)
 {

@@ -21,8 +21,10 @@ struct command {
 static const struct command commands[] = {
 	{"ask", cmd_ask, "answer questions from the index"},
 	{"chat", cmd_chat, "hold a conversation in the terminal"},
+	{"config", cmd_config, "show the settings in effect and where they come from"},
 	{"eval", cmd_eval, "score ranking on a judged BEIR collection"},
 	{"index", cmd_index, "index documents (Q&A, prose, Markdown, HTML, converted)"},
+	{"log", cmd_log, "list the questions asked and answers given"},
 	{"stats", cmd_stats, "show what the index holds"},
 };
 

@@ -78,9 +78,15 @@ static const struct opt_row rows[] = {
 	{"no-expand", 0, ARG_SET, 0, 0, 0, CLI_G_RANK, P(expand), -1, NULL,
 	 "no prefix, spelling, compound or acronym\n"
 	 "expansion of query words"},
+	{"no-log", 0, ARG_SET, 0, 0, 1, CLI_G_LOG, AT(no_log), -1, NULL,
+	 "do not write this conversation to the log\n"
+	 "($XDG_STATE_HOME/quarry/log.db; see quarry log)"},
 	{"phrase", 0, ARG_NUM, 0, 100, 0, CLI_G_RANK, P(phrase), -1, "X",
 	 "bonus for query word pairs found together\n"
 	 "(default 0 = off)"},
+	{"profile", 0, ARG_STR, 0, 0, 0, CLI_G_LLM, AT(llm_opts.profile), -1,
+	 "NAME", "use the config file's [NAME] endpoint section\n"
+	 "(else QUARRY_PROFILE, or default = NAME)"},
 	{"qmatch", 0, ARG_NUM, 0, 100, 0, CLI_G_RANK, P(qmatch), -1, "X",
 	 "bonus for covering a record's whole question\n"
 	 "(default 1; 0 turns it off)"},

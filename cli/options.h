@@ -23,8 +23,10 @@ enum {
 	CLI_G_DB = 1 << 1,     /* --db PATH */
 	CLI_G_ANSWER = 1 << 2, /* -j/--json, --threshold */
 	CLI_G_TOP = 1 << 3,    /* -n/--top */
-	CLI_G_LLM = 1 << 4,    /* --llm, --llm-url, --llm-model, --llm-timeout */
+	CLI_G_LLM = 1 << 4,    /* --llm, --llm-url, --llm-model, --llm-timeout,
+				  --profile */
 	CLI_G_RANK = 1 << 5,   /* --model, --k1, --b, ... (struct rank_params) */
+	CLI_G_LOG = 1 << 6,    /* --no-log */
 };
 
 /* Where the shared options' values go.  cli_shared_init sets the
@@ -36,7 +38,9 @@ struct cli_shared {
 	int json;          /* --json */
 	double threshold;  /* --threshold (RANK_THRESHOLD) */
 	int llm;           /* --llm */
-	struct cli_llm_opts llm_opts; /* --llm-url, --llm-model, --llm-timeout */
+	int no_log;        /* --no-log */
+	struct cli_llm_opts llm_opts; /* --llm-url, --llm-model, --llm-timeout,
+					  --profile */
 	struct rank_params params;    /* the ranking options (rank_defaults) */
 };
 

@@ -11,6 +11,7 @@
 
 #include "../util/term.h"
 #include "cli.h"
+#include "render.h"
 
 #define C_BOLD "\033[1m"
 #define C_DIM "\033[2m"
@@ -34,29 +35,6 @@ void cli_out_init(struct cli_out *o, FILE *fp, int json)
 		o->width = atoi(cols);
 	if (o->width > 0 && o->width < 20)
 		o->width = 20;
-}
-
-/* Display width of s[0..n). */
-static int str_width(const char *s, size_t n)
-{
-	utf8proc_ssize_t i = 0;
-	int w = 0;
-
-	while ((size_t)i < n) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate(
-			(const utf8proc_uint8_t *)s + i,
-			(utf8proc_ssize_t)n - i, &c);
-
-		if (k <= 0) {
-			i++;
-			w++;
-			continue;
-		}
-		i += k;
-		w += c < 0x80 ? 1 : utf8proc_charwidth(c);
-	}
-	return w;
 }
 
 void cli_put(FILE *fp, const char *s, enum term_mode mode)
@@ -141,7 +119,7 @@ static void wrap_line(const struct cli_out *o, const char *s, size_t n,
 
 		while (j < n && s[j] != ' ')
 			j++;
-		w = str_width(s + i, j - i);
+		w = cli_text_width(s + i, j - i);
 		if (col > indent && col + 1 + w > o->width) {
 			fprintf(o->fp, "\n%*s", indent, "");
 			col = indent;
@@ -205,12 +183,34 @@ static void print_answer_text(const struct cli_out *o,
 		print_marked(o, a, 3, r->marked.text ? &r->marked : NULL);
 }
 
-void cli_print_results(const struct cli_out *o, const char *query,
-		       const struct cli_result *r, int n)
+const char *cli_confidence_word(double c)
+{
+	if (c >= CLI_HIGH_COVER)
+		return "high";
+	if (c >= CLI_WEAK_COVER)
+		return "medium";
+	return "low";
+}
+
+/* "high confidence [####-]": the word, and a bar of five cells. */
+static void print_confidence(const struct cli_out *o, double c,
+			     int uncertain)
+{
+	int i, cells = (int)(c * 5.0 + 0.5);
+
+	if (uncertain)
+		fputs("uncertain, ", o->fp);
+	fprintf(o->fp, "%s confidence [", cli_confidence_word(c));
+	for (i = 0; i < 5; i++)
+		fputc(i < cells ? '#' : '-', o->fp);
+	fputc(']', o->fp);
+}
+
+void cli_print_results(const struct cli_out *o, const struct cli_result *r,
+		       int n, const struct cli_show *how)
 {
 	int i;
 
-	(void)query;
 	for (i = 0; i < n; i++) {
 		const struct idx_doc *d = &r[i].doc;
 
@@ -221,9 +221,12 @@ void cli_print_results(const struct cli_out *o, const char *query,
 		cli_put(o->fp, d->source, TERM_NAME);
 		fputs(" #", o->fp);
 		cli_put(o->fp, d->ext_id, TERM_NAME);
-		fprintf(o->fp, " (line %ld)%s  %sscore %.2f%s\n", d->line,
-			o->color ? C_OFF : "", o->color ? C_DIM : "",
-			r[i].score, o->color ? C_OFF : "");
+		fprintf(o->fp, " (line %ld)%s  %s", d->line,
+			o->color ? C_OFF : "", o->color ? C_DIM : "");
+		print_confidence(o, r[i].confidence, how->uncertain);
+		if (how->score)
+			fprintf(o->fp, ", score %.2f", r[i].score);
+		fprintf(o->fp, "%s\n", o->color ? C_OFF : "");
 		if (o->color)
 			fputs(C_BOLD, o->fp);
 		cli_print_wrapped(o, d->question, 3);
@@ -231,4 +234,30 @@ void cli_print_results(const struct cli_out *o, const char *query,
 			fputs(C_OFF, o->fp);
 		print_answer_text(o, &r[i]);
 	}
+}
+
+void cli_print_sources(const struct cli_out *o, const struct cli_result *r,
+		       int n)
+{
+	int i;
+
+	fprintf(o->fp, "\n%sSources:%s\n", o->color ? C_BOLD : "",
+		o->color ? C_OFF : "");
+	for (i = 0; i < n; i++) {
+		const struct idx_doc *d = &r[i].doc;
+
+		fprintf(o->fp, "  [%d] ", r[i].rank);
+		cli_put(o->fp, d->source, TERM_NAME);
+		fputs(" #", o->fp);
+		cli_put(o->fp, d->ext_id, TERM_NAME);
+		fprintf(o->fp, " (line %ld)  ", d->line);
+		cli_put(o->fp, d->question, TERM_NAME);
+		fputc('\n', o->fp);
+	}
+}
+
+void cli_llm_layout(struct cli_llm_opts *lo, const struct cli_out *o)
+{
+	lo->width = !o->json && isatty(fileno(o->fp)) ? o->width : 0;
+	lo->markdown = o->color;
 }

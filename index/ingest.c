@@ -91,7 +91,14 @@ void ingest_progress(struct ingest_ctx *c, int final)
 	p.bytes = idx_build_bytes(c->b);
 	p.total_bytes = c->total_bytes;
 	p.seconds = ingest_now() - c->start;
+	p.files = c->files;
 	c->cb->on_progress(c->cb->ctx, &p, final);
+}
+
+void ingest_file_done(struct ingest_ctx *c)
+{
+	c->files++;
+	ingest_progress(c, 0);
 }
 
 int ingest_add(struct ingest_ctx *c, const struct corpus_rec *r)
@@ -185,9 +192,11 @@ static int consume(void *ctx, const struct corpus_rec *r, int first,
 	struct ingest_ctx *c = ctx;
 	int rc = 0;
 
-	if (r == NULL)
+	if (r == NULL) {
+		ingest_file_done(c);
 		return idx_build_source_stat(c->b, done->size, done->mtime_ns,
 					     done->hash);
+	}
 	if (first) {
 		char *key = ingest_canon(r->source);
 

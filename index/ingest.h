@@ -25,6 +25,7 @@ struct ingest_progress {
 	long long total_bytes; /* the named files' sizes; 0: unknown (a
 				* directory was named) */
 	double seconds;        /* since reading began */
+	long files;            /* files read so far */
 };
 
 /* What the caller hears while a build runs.  Every member may be NULL. */
@@ -35,9 +36,9 @@ struct ingest_cb {
 	 * are passed on, then one line counting the rest.  Called on the
 	 * reading thread too, never two at once. */
 	void (*on_warn)(void *ctx, const char *msg);
-	/* Every 1024 records, and once more with final set when the files
-	 * have been read (not for the embedded corpus alone).  Called on
-	 * the calling thread. */
+	/* Every 1024 records and after each file read, and once more with
+	 * final set when the files have been read (not for the embedded
+	 * corpus alone).  Called on the calling thread. */
 	void (*on_progress)(void *ctx, const struct ingest_progress *p,
 			    int final);
 	void *ctx;

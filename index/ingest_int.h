@@ -19,7 +19,12 @@ struct ingest_ctx {
 	long nwarn;                 /* reader warnings so far */
 	long long total_bytes;      /* sum of input sizes, 0 if unknown */
 	double start;               /* monotonic seconds when reading began */
+	long files;                 /* files read whole so far */
 };
+
+/* A file has been read whole (its records consumed): count it and
+ * report progress, so a build of slow files (converters) shows each. */
+void ingest_file_done(struct ingest_ctx *c);
 
 /* cb, or a set of callbacks that hear nothing. */
 const struct ingest_cb *ingest_cb_or_none(const struct ingest_cb *cb);

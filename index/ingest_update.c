@@ -90,9 +90,11 @@ static int update_consume(void *ctx, const struct corpus_rec *r, int first,
 	struct update_ctx *u = ctx;
 	int rc = 0;
 
-	if (r == NULL)
+	if (r == NULL) {
+		ingest_file_done(&u->c);
 		return idx_build_source_stat(u->c.b, done->size, done->mtime_ns,
 					     done->hash);
+	}
 	if (first) {
 		char *key = ingest_canon(r->source);
 		const struct idx_source *s = key ? known_source(u, key) : NULL;

@@ -15,6 +15,25 @@
 #include "../util/buf.h"
 #include "../util/err.h"
 
+/* The settings a config carries, for struct llm_config's from[]. */
+enum llm_setting {
+	LLM_S_URL,
+	LLM_S_MODEL,
+	LLM_S_KEY,
+	LLM_S_CONNECT_TIMEOUT,
+	LLM_S_STALL_TIMEOUT,
+	LLM_S_TOTAL_TIMEOUT,
+	LLM_S_RETRIES,
+	LLM_S_CONTEXT_BUDGET,
+	LLM_S_SYSTEM_PROMPT,
+	LLM_S_COUNT
+};
+
+/* Where a setting's value came from, for `quarry config`: "default",
+ * "config FILE:LINE", "profile NAME in FILE:LINE", "env VAR",
+ * "flag --OPTION". */
+#define LLM_FROM_SIZE 160
+
 struct llm_config {
 	char *url;             /* base URL, e.g. http://localhost:11434/v1 */
 	char *model;           /* model name */
@@ -28,6 +47,9 @@ struct llm_config {
 	int max_retries;         /* on 429/5xx; default 3 */
 	size_t context_budget;   /* max bytes of context; default 6000: spent
 				    on snippets first, then whole texts */
+	char *system_prompt;     /* replaces the built-in one; NULL: built-in */
+	char *profile;           /* the profile used, or NULL */
+	char from[LLM_S_COUNT][LLM_FROM_SIZE]; /* where each setting came from */
 };
 
 /* One retrieved record offered to the model as numbered context: its
@@ -63,16 +85,31 @@ struct llm_request {
 /* Receives reply text as it arrives. Return non-zero to abort. */
 typedef int (*llm_text_fn)(void *ctx, const char *text, size_t len);
 
-/* Fill cfg with defaults, then the config file
- * ($XDG_CONFIG_HOME/quarry/config, else ~/.config/quarry/config), then the
+/* Fill cfg, later layers winning: defaults; the config file's top-level
+ * settings ($XDG_CONFIG_HOME/quarry/config, else ~/.config/quarry/config);
+ * a profile, the file's [NAME] section, chosen by profile (the --profile
+ * flag), else $QUARRY_PROFILE, else the file's `default = NAME`; the
  * environment (QUARRY_LLM_URL, else OPENAI_BASE_URL; QUARRY_LLM_MODEL;
- * OPENAI_API_KEY).  Flags are applied by the caller afterwards.  A config
- * file readable by group/others that holds a key is refused: its key is
- * ignored and *warning receives a message (caller frees).  Returns
- * QERR_OK or QERR_DATA/QERR_IO for an unreadable or malformed file.
- * Unknown keys are ignored.  cfg is initialised even on failure, so
- * llm_config_free(cfg) is always right. */
+ * OPENAI_API_KEY).  Flags are applied by the caller afterwards.  Keys:
+ * url, model, api_key, key_env (the name of a variable holding the key),
+ * connect_timeout, stall_timeout, total_timeout (seconds), retries,
+ * context_budget (bytes), system_prompt.  A config file readable by
+ * group/others that holds a key is refused: its key is ignored and
+ * *warning receives a message (caller frees).  Returns QERR_OK,
+ * QERR_DATA/QERR_IO for an unreadable or malformed file, or QERR_USAGE
+ * for a profile the file does not have.  Unknown keys are ignored here.
+ * cfg is initialised even on failure, so llm_config_free(cfg) is always
+ * right. */
+int llm_config_load_profile(struct llm_config *cfg, const char *profile,
+			    char **warning, struct qerr *err);
+/* llm_config_load_profile with no --profile. */
 int llm_config_load(struct llm_config *cfg, char **warning, struct qerr *err);
+/* Whether key is one of the settings above (a profile may hold it). */
+int llm_config_key_known(const char *key);
+/* The key as it may be shown: "sk-...WXYZ" (its first three bytes when
+ * they end in '-', and its last four) for a key of 12 bytes or more,
+ * else "***"; "" for none.  Written to out (at least 16 bytes). */
+void llm_key_mask(const char *key, char *out, size_t size);
 void llm_config_free(struct llm_config *cfg);
 
 /* Non-zero when an endpoint is configured (cfg->url set). */

@@ -208,7 +208,10 @@ static json_t *messages(const struct llm_config *cfg,
 	int i, rc = msgs == NULL || user == NULL;
 
 	if (!rc)
-		rc = add_message(msgs, "system", system_prompt);
+		rc = add_message(msgs, "system",
+				 cfg->system_prompt && cfg->system_prompt[0]
+					 ? cfg->system_prompt
+					 : system_prompt);
 	for (i = 0; !rc && req->history != NULL && i < req->nhistory; i++) {
 		const struct llm_turn *t = &req->history[i];
 

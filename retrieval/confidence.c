@@ -4,9 +4,15 @@
 
 #include <math.h>
 
-double rank_confidence(struct idx *x, const struct rank_query *q,
-		       const struct rank_hit *h)
+/* The share of the user's words h covers (*words) and of the query's idf
+ * mass (*mass); the share of the user's words that the index lacks and
+ * nothing replaced (*unknown).  0, or -1 when the query has nothing but
+ * stop words. */
+static int coverage(struct idx *x, const struct rank_query *q,
+		    const struct rank_hit *h, double *wshare, double *mass,
+		    double *unknown)
 {
+	double lost = 0.0;
 	double total = 0.0, got = 0.0, maxidf = bm25_idf(idx_ndocs(x), 0);
 	double words = 0.0, found = 0.0;
 	int has[RANK_MAX_TERMS] = {0}, hit[RANK_MAX_TERMS];
@@ -37,7 +43,8 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 		const struct rank_term *t = &q->terms[i];
 		double missing = 1.0, credit = hit[i];
 
-		if (t->origin == RANK_JOIN || t->origin == RANK_VARIANT)
+		if (t->origin == RANK_JOIN || t->origin == RANK_VARIANT ||
+		    t->origin == RANK_LEXICAL)
 			continue;
 
 		if (t->origin == RANK_USER && !t->is_stop) {
@@ -57,7 +64,9 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 					part[o]++;
 					part_has[o] += has[j];
 				} else if (has[j]) {
-					double c = o == RANK_FUZZY ? 0.5 : 1.0;
+					double c = o == RANK_FUZZY     ? 0.5
+						   : o == RANK_LEXICAL ? RANK_LEX_CREDIT
+								       : 1.0;
 
 					if (c > credit)
 						credit = c;
@@ -73,12 +82,15 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 			/* A completed, split or spelled-out word is found; a
 			 * respelled one only perhaps. */
 			for (j = 0; j < q->nterms; j++)
-				if (q->terms[j].from == i)
+				if (q->terms[j].from == i &&
+				    q->terms[j].origin != RANK_LEXICAL)
 					missing = q->terms[j].origin == RANK_FUZZY
 							  ? 0.5
 							  : 0.0;
-			if (t->origin == RANK_USER)
+			if (t->origin == RANK_USER) {
 				total += missing * t->weight * maxidf;
+				lost += !t->is_stop && missing == 1.0;
+			}
 			continue;
 		}
 		total += t->weight * t->idf;
@@ -86,6 +98,64 @@ double rank_confidence(struct idx *x, const struct rank_query *q,
 			got += t->weight * t->idf;
 	}
 	if (total <= 0.0 || words <= 0.0)
+		return -1;
+	*wshare = found / words;
+	*mass = got / total;
+	*unknown = lost / words;
+	return 0;
+}
+
+double rank_confidence(struct idx *x, const struct rank_query *q,
+		       const struct rank_hit *h)
+{
+	double w, m, u;
+
+	if (coverage(x, q, h, &w, &m, &u) != 0)
 		return 0.0; /* nothing but stop words: no evidence of a match */
-	return sqrt(got / total * found / words);
+	return sqrt(w * m);
+}
+
+void rank_decline_features(struct idx *x, const struct rank_query *q,
+			   const struct rank_hit *hits, int nhits,
+			   double *f)
+{
+	double w = 0.0, m = 0.0, u = 1.0, mass = 0.0, rare = 0.0, got = 0.0;
+	double maxidf = bm25_idf(idx_ndocs(x), 0);
+	int i, n = 0;
+
+	memset(f, 0, RANK_NFEAT * sizeof(*f));
+	f[RANK_F_BIAS] = 1.0;
+	if (nhits < 1 || coverage(x, q, &hits[0], &w, &m, &u) != 0)
+		return;
+	for (i = 0; i < q->nterms; i++)
+		if (q->terms[i].origin == RANK_USER && !q->terms[i].is_stop) {
+			mass += q->terms[i].weight * q->terms[i].idf;
+			n++;
+			if ((hits[0].terms >> i) & 1) {
+				got += q->terms[i].idf;
+				if (q->terms[i].idf > rare)
+					rare = q->terms[i].idf;
+			}
+		}
+	f[RANK_F_WORDS] = w;
+	f[RANK_F_MASS] = m;
+	f[RANK_F_UNKNOWN] = u;
+	f[RANK_F_NWORDS] = log(1.0 + n);
+	f[RANK_F_GAP] = nhits > 1 && hits[0].score > 0.0
+				? (hits[0].score - hits[1].score) / hits[0].score
+				: 1.0;
+	f[RANK_F_SCORE] = mass > 0.0 ? hits[0].score / mass : 0.0;
+	f[RANK_F_RARE] = maxidf > 0.0 ? rare / maxidf : 0.0;
+	f[RANK_F_GOT] = maxidf > 0.0 ? got / maxidf : 0.0;
+}
+
+double rank_answerable(const double *f)
+{
+	static const double coef[RANK_NFEAT] = RANK_DECLINE_COEF;
+	double z = 0.0;
+	int i;
+
+	for (i = 0; i < RANK_NFEAT; i++)
+		z += coef[i] * f[i];
+	return 1.0 / (1.0 + exp(-z));
 }

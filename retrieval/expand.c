@@ -8,6 +8,7 @@
 
 #include "../util/buf.h"
 #include "../util/editdist.h"
+#include "wordnet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -692,4 +693,174 @@ void rank_add_variants(struct idx *x, struct rank_query *q, int i)
 		return;
 	rank_add_expansion(x, q, v, idx_df(x, v), RANK_VARIANT, i,
 			   RANK_W_VARIANT);
+}
+
+/* What WordNet relates to the user's words and to their two- and
+ * three-word phrases ("pros and cons"): synonyms, derived forms, the
+ * nearest more general senses, as the index holds them ("drawbacks" ->
+ * "disadvantage", "shortcomings" -> "defect").  A related phrase counts
+ * only when the index holds all its words.  They weigh well below the
+ * user's words (RANK_W_SYNONYM...): a relation of some sense of the word,
+ * not necessarily the one meant.  Only for a word the index lacks that no
+ * other expansion stands for, of four letters or more: related words of a
+ * word the corpus has, or of a short one ("ml": millilitre), or beside a
+ * completion ("net" -> "network"; "net" -> "income"), lost on the devset
+ * and the judged collections. */
+
+/* The user's words in text order (stop words too: phrases hold them). */
+#define LEX_MAX_WORDS 32
+struct lex_words {
+	char w[LEX_MAX_WORDS][TOK_MAX_TERM + 8];
+	char term[LEX_MAX_WORDS][TOK_MAX_TERM * 2 + 1];
+	int stop[LEX_MAX_WORDS];
+	int n;
+};
+
+static int on_lex_word(void *ctx, const char *term, size_t len,
+		       const char *word, int pos, int is_stop)
+{
+	struct lex_words *l = ctx;
+
+	(void)len, (void)pos;
+	if (l->n == LEX_MAX_WORDS)
+		return 1;
+	copy_str(l->w[l->n], sizeof(l->w[0]), word);
+	copy_str(l->term[l->n], sizeof(l->term[0]), term);
+	l->stop[l->n++] = is_stop;
+	return 0;
+}
+
+/* A related lemma's terms (stop words out). */
+#define LEX_MAX_PARTS 6
+struct lex_parts {
+	char t[LEX_MAX_PARTS][TOK_MAX_TERM * 2 + 1];
+	int n, over;
+};
+
+static int on_lex_part(void *ctx, const char *term, size_t len,
+		       const char *word, int pos, int is_stop)
+{
+	struct lex_parts *p = ctx;
+
+	(void)len, (void)word, (void)pos;
+	if (is_stop)
+		return 0;
+	if (p->n == LEX_MAX_PARTS) {
+		p->over = 1;
+		return 1;
+	}
+	copy_str(p->t[p->n++], sizeof(p->t[0]), term);
+	return 0;
+}
+
+struct lex_ctx {
+	struct idx *x;
+	struct tok *t;
+	struct rank_query *q;
+	int from;
+};
+
+static double lex_weight(int rel)
+{
+	switch (rel) {
+	case WN_SYNONYM: return RANK_W_SYNONYM;
+	case WN_DERIVED: return RANK_W_DERIVED;
+	case WN_HYPERNYM: return RANK_W_HYPERNYM;
+	case WN_HYPONYM: return RANK_W_HYPONYM;
+	case WN_GLOSS: return RANK_W_GLOSS;
+	case WN_SIMILAR: return RANK_W_SIMILAR;
+	}
+	return 0.0;
+}
+
+static int on_lexical(void *ctx, const char *lemma, int rel, int sense)
+{
+	struct lex_ctx *c = ctx;
+	struct lex_parts p;
+	long df[LEX_MAX_PARTS];
+	double w = lex_weight(rel);
+	int i;
+
+	(void)sense;
+	if (w <= 0.0)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	if (tok_run(c->t, lemma, strlen(lemma), on_lex_part, &p, NULL) < 0 ||
+	    p.over || p.n == 0)
+		return 0;
+	for (i = 0; i < p.n; i++)
+		if ((df[i] = idx_df(c->x, p.t[i])) <= 0 && rel != WN_GLOSS)
+			return 0;
+	for (i = 0; i < p.n; i++)
+		rank_add_expansion(c->x, c->q, p.t[i], df[i], RANK_LEXICAL,
+				   c->from, w);
+	return 0;
+}
+
+/* The relations that weigh anything. */
+static int lex_rels(void)
+{
+	int r = 0, b;
+
+	for (b = WN_SYNONYM; b <= WN_SIMILAR; b <<= 1)
+		if (lex_weight(b) > 0.0)
+			r |= b;
+	return r;
+}
+
+/* Does an expansion (an earlier one than WordNet's) stand for term i? */
+static int expanded(const struct rank_query *q, int i, int nuser)
+{
+	int j;
+
+	for (j = nuser; j < q->nterms; j++)
+		if (q->terms[j].from == i && q->terms[j].origin != RANK_LEXICAL)
+			return 1;
+	return 0;
+}
+
+void rank_expand_lexical(struct idx *x, struct tok *t, const char *text,
+			 struct rank_query *q, int nuser)
+{
+	const struct wn *wn;
+	struct lex_words l;
+	struct lex_ctx c = {x, t, q, -1};
+	char phrase[3 * (TOK_MAX_TERM + 8) + 3];
+	int i, len, k, rels = lex_rels();
+
+	/* (most questions have no word to look up: then nothing is opened) */
+	for (i = 0; i < nuser; i++)
+		if (q->terms[i].df == 0 && !q->terms[i].is_stop &&
+		    !expanded(q, i, nuser))
+			break;
+	if (i == nuser || rels == 0 || (wn = wn_shared()) == NULL)
+		return;
+	memset(&l, 0, sizeof(l));
+	if (tok_run(t, text, strlen(text), on_lex_word, &l, NULL) < 0)
+		return;
+	for (i = 0; i < l.n; i++) {
+		if (l.stop[i])
+			continue;
+		c.from = rank_term_index(q, l.term[i]);
+		if (c.from < 0 || c.from >= nuser)
+			continue;
+		if (q->terms[c.from].df > 0 || strlen(l.w[i]) < 4 ||
+		    expanded(q, c.from, nuser))
+			continue;
+		/* the longest phrase WordNet knows, else the word */
+		for (len = 3; len >= 1; len--) {
+			size_t n = 0;
+
+			if (i + len > l.n || (len > 1 && l.stop[i + len - 1]))
+				continue;
+			for (k = 0; k < len; k++)
+				n += (size_t)snprintf(phrase + n,
+						      sizeof(phrase) - n,
+						      "%s%s", k ? " " : "",
+						      l.w[i + k]);
+			if (wn_related(wn, phrase, n, rels, RANK_LEX_SENSES,
+				       on_lexical, &c) == 1)
+				break;
+		}
+	}
 }

@@ -308,5 +308,7 @@ int rank_parse_ex(struct idx *x, struct tok *t, const char *text, int flags,
 	}
 	if (flags & RANK_EXP_ALIAS)
 		rank_expand_aliases(x, q, nuser);
+	if (flags & RANK_EXP_LEXICAL)
+		rank_expand_lexical(x, t, text, q, nuser);
 	return 0;
 }

@@ -30,7 +30,8 @@ enum rank_expand_flags {
 	RANK_EXP_FUZZY = 2,
 	RANK_EXP_ALIAS = 4,
 	RANK_EXP_SPLIT = 8,
-	RANK_EXP_ALL = 15,
+	RANK_EXP_LEXICAL = 16,
+	RANK_EXP_ALL = 31,
 };
 
 struct rank_params {
@@ -86,6 +87,8 @@ enum rank_origin {
 	RANK_FEEDBACK = 5, /* from the best records (pseudo-relevance feedback) */
 	RANK_JOIN = 6,   /* a hyphenated word closed up ("feed-forward") */
 	RANK_VARIANT = 7, /* a derivation the stemmer leaves apart ("sparsity") */
+	RANK_LEXICAL = 8, /* what WordNet relates to a word or phrase
+			     ("drawbacks" -> "disadvantage") */
 };
 
 /* Query-side weights of expansions (the user's words weigh 1). */
@@ -95,6 +98,20 @@ enum rank_origin {
 #define RANK_W_SPLIT 0.8
 #define RANK_W_JOIN 1.0
 #define RANK_W_VARIANT 0.5
+/* WordNet's relations (RANK_LEXICAL), by enum wn_rel; see expand.c.  A
+ * relation weighing 0 is not read.  (Hyponyms, gloss words and similar
+ * adjectives lost on the devset when tried; see README.) */
+#define RANK_W_SYNONYM 0.3
+#define RANK_W_DERIVED 0.3
+#define RANK_W_HYPERNYM 0.3
+#define RANK_W_HYPONYM 0.0
+#define RANK_W_GLOSS 0.0
+#define RANK_W_SIMILAR 0.0
+/* How much a related word found counts toward confidence, for the
+ * user's word it relates to (the user's word itself counts 1). */
+#define RANK_LEX_CREDIT 0.5
+/* Senses of a word whose relations are read (most frequent first). */
+#define RANK_LEX_SENSES 3
 /* At most this many completions per missing word. */
 #define RANK_MAX_PREFIX 3
 
@@ -159,6 +176,38 @@ int rank_feedback(struct idx *x, struct rank_query *q,
 struct rank_hit;
 double rank_confidence(struct idx *x, const struct rank_query *q,
 		       const struct rank_hit *h);
+
+/* Whether a question is answered at all: the features of its best hits
+ * (rank_decline_features) and the probability a logistic model gives
+ * them (rank_answerable), fitted on the development questions by
+ * tests/quality/fit_decline.py, which prints RANK_DECLINE_COEF. */
+enum rank_feature {
+	RANK_F_BIAS,    /* 1 */
+	RANK_F_WORDS,   /* share of the user's words the best hit covers */
+	RANK_F_MASS,    /* share of the query's idf mass it covers */
+	RANK_F_UNKNOWN, /* share of the user's words the index lacks and
+			   nothing replaced */
+	RANK_F_NWORDS,  /* log(1 + the user's words, stop words left out) */
+	RANK_F_GAP,     /* (best score - second) / best score; 1 alone */
+	RANK_F_SCORE,   /* best score / the user's words' idf mass */
+	RANK_F_RARE,    /* the largest idf of the user's words it holds, over
+			   the largest idf there is */
+	RANK_F_GOT,     /* the idf of the user's words it holds, summed, over
+			   the largest idf there is */
+	RANK_NFEAT
+};
+#define RANK_DECLINE_COEF                                                     \
+	{-8.747, 2.923, 0.7891, -2.733, 3.405, -0.3015, 2.795, -2.849, 1.399}
+
+struct rank_hit;
+/* Features of hits[0] (nhits >= 1; hits[1] when there is one) into
+ * f[RANK_NFEAT]; all but the bias 0 when nhits is 0. */
+void rank_decline_features(struct idx *x, const struct rank_query *q,
+			   const struct rank_hit *hits, int nhits,
+			   double *f);
+/* The probability, in (0, 1), that a question with features f has an
+ * answer in the corpus. */
+double rank_answerable(const double *f);
 
 struct rank_hit {
 	long doc;

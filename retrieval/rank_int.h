@@ -57,6 +57,11 @@ void rank_expand_missing(struct idx *x, struct tok *t, struct rank_query *q,
  * "sparsity"). */
 void rank_add_variants(struct idx *x, struct rank_query *q, int i);
 
+/* What WordNet relates to the user's words and phrases in text (the
+ * first nuser terms of q are theirs), where the index holds it. */
+void rank_expand_lexical(struct idx *x, struct tok *t, const char *text,
+			 struct rank_query *q, int nuser);
+
 /* Acronyms the corpus defines, both ways, for the first nuser terms. */
 void rank_expand_aliases(struct idx *x, struct rank_query *q, int nuser);
 

@@ -14,11 +14,15 @@
 
 #include "rank.h"
 
+/* How much a carried topic's words weigh beside a follow-up's own
+ * (quarry chat, when the follow-up names a subject of its own). */
+#define RANK_TOPIC_WEIGHT 0.5
+
 /* Default confidence below which a question is declined (quarry ask
  * --threshold); how it was chosen is in README, "Knowing when there is
  * no answer".  The _TEXT form is for help texts. */
-#define RANK_THRESHOLD 0.40
-#define RANK_THRESHOLD_TEXT "0.40"
+#define RANK_THRESHOLD 0.29
+#define RANK_THRESHOLD_TEXT "0.29"
 
 struct rank_run {
 	/* What the caller wants (rank_run_init sets all three). */
@@ -26,6 +30,12 @@ struct rank_run {
 	int nconf;        /* hits that get a confidence, 1..k (the best one
 			     always: the decline rule needs it) */
 	double threshold; /* the decline rule's, in [0, 1] */
+	/* A carried topic (quarry chat): the terms of the text's words from
+	 * word topic_pos on, and what expands them, weigh topic_weight times
+	 * as much, unless the words before also have them.  rank_run_init
+	 * sets topic_pos to -1: none. */
+	int topic_pos;
+	double topic_weight;
 
 	/* What rank_run found; valid until the next rank_run or clear. */
 	struct rank_query q;  /* the query as searched, feedback included */
@@ -33,6 +43,11 @@ struct rank_run {
 	double *confidence;   /* confidence[i] of hits[i], i < nhits and
 				 i < nconf */
 	int nhits;
+	double feat[RANK_NFEAT]; /* the decline rule's features of the best
+				    hits (rank_decline_features) */
+	double answerable; /* rank_answerable(feat): the probability that
+			      the corpus answers the question; 0 when
+			      nothing matched */
 	int declined;  /* nothing matched, or confidence[0] < threshold;
 			  q.cut_words and q.cut_expansions say what the
 			  RANK_MAX_TERMS limit left out */

@@ -1,9 +1,11 @@
 #!/bin/sh
-# deps.sh [--test] [PACKAGE...] - install the Debian 12 packages quarry
-# needs, when any are missing: the compiler, make, pkg-config and the
+# deps.sh [--test | deb] [PACKAGE...] - install the Debian 12 packages
+# quarry needs, when any are missing: the compiler, make, pkg-config and the
 # libraries to build it; with --test, also what `make test`, `make asan` and
-# `make fuzz` run (cmocka, jq, python3, tmux, valgrind, clang...).  Further
-# PACKAGEs (the benchmarks') are installed too.
+# `make fuzz` run (cmocka, jq, python3, tmux, valgrind, clang, mandoc, zsh,
+# fish...); with deb, also what building the Debian package and checking it
+# take (dpkg-buildpackage, debhelper, lintian).  Further PACKAGEs (the
+# benchmarks') are installed too.
 #
 # Needs nothing but dpkg and apt-get, so it runs first on a fresh machine
 # (a minbase chroot has neither a compiler nor make).  Runs apt-get directly
@@ -15,13 +17,14 @@ build="gcc make libc6-dev pkg-config libsqlite3-dev libutf8proc-dev
 libjansson-dev libcurl4-openssl-dev libstemmer-dev libedit-dev libbsd-dev
 libmd-dev libncurses-dev zlib1g-dev libxml2-dev wamerican ca-certificates"
 test="libcmocka-dev sqlite3 jq python3 curl tmux valgrind clang
-libclang-rt-14-dev binutils util-linux"
+libclang-rt-14-dev binutils util-linux mandoc groff-base zsh fish wordnet-base"
+deb="dpkg-dev debhelper fakeroot lintian"
 
 pkgs=$build
-if [ "${1:-}" = --test ]; then
-	pkgs="$pkgs $test"
-	shift
-fi
+case ${1:-} in
+--test) pkgs="$pkgs $test"; shift ;;
+deb | --deb) pkgs="$pkgs $deb"; shift ;;
+esac
 pkgs="$pkgs $*"
 
 missing=

@@ -38,7 +38,8 @@ run sh -c "printf '' | \"$Q\" ask"; expect_rc "empty stdin" 2
 printf 'drop\377out regularization\n' >"$T/bad"
 run sh -c "\"$Q\" ask --json < \"$T/bad\""; expect_rc "invalid UTF-8 question" 0; expect_err "invalid UTF-8 warning names the line" 'stdin:1: invalid UTF-8 replaced'
 head -c 1048576 /dev/zero | tr '\0' 'a' >"$T/big"; printf ' dropout\n' >>"$T/big"
-run sh -c "\"$Q\" ask --json < \"$T/big\""; expect_rc "1 MB question line" 0
+# (half the question is a word the index lacks: declined, not an error)
+run sh -c "\"$Q\" ask --json < \"$T/big\""; expect_rc "1 MB question line" 1
 
 # --- colour: only on a terminal, never with NO_COLOR ---
 if command -v script >/dev/null 2>&1; then
@@ -104,9 +105,9 @@ if jq -e '.results[0].id == "18"' "$T/out" >/dev/null; then ok "stale bundled in
 
 # --- knowing when there is no answer ---
 run "$Q" ask --json "how do i reset my router password"; expect_rc "unanswerable question declined" 1
-if jq -e '.answered == false and (.results|length) > 0 and (.results[0].confidence < 0.40)' "$T/out" >/dev/null; then ok "declined JSON keeps candidates"; else nok "declined JSON keeps candidates" "$(head -c 300 "$T/out")"; fi
+if jq -e '.answered == false and (.results|length) > 0' "$T/out" >/dev/null; then ok "declined JSON keeps candidates"; else nok "declined JSON keeps candidates" "$(head -c 300 "$T/out")"; fi
 run "$Q" ask "how do i reset my router password"; expect_out "declined plainly" 'no good answer'
-if grep -q '^1\.' "$T/out"; then nok "no candidates without --top"; else ok "no candidates without --top"; fi
+if grep -q '^1\..*uncertain' "$T/out"; then ok "candidates marked uncertain without --top"; else nok "candidates marked uncertain without --top"; fi
 run "$Q" ask --top 2 "how do i reset my router password"; expect_out "--top lists nearest candidates" '^2\. '
 run "$Q" ask --json --threshold 0 "how do i reset my router password"; expect_rc "--threshold 0 answers" 0
 run "$Q" ask --threshold 2 dropout; expect_rc "--threshold out of range" 2

@@ -54,7 +54,7 @@ expect_err "not configured says so" 'no LLM endpoint configured'; expect_out "no
 printf 'connect_timeout = 1\nstall_timeout = 0.5\n' >"$XDG_CONFIG_HOME/quarry/config"
 printf 'what is dropout\n/llm on\nwhat is dropout\nand its advantages?\n' >"$T/chat.in"
 QUARRY_LLM_MODEL=stream run sh -c "\"$Q\" chat <\"$T/chat.in\""; cat "$T/out" "$T/err" >>"$T/all"
-if [ "$(grep -c '^LLM: Hello, stream world' "$T/out")" -eq 2 ]; then ok "chat /llm on replies each turn"; else nok "chat /llm on" "$(cat "$T/out" "$T/err" | head -c 400)"; fi
+if [ "$(grep -c '^Hello, stream world' "$T/out")" -eq 2 ] && [ "$(grep -c '^Sources:' "$T/out")" -eq 2 ]; then ok "chat /llm on replies each turn, sources after, as ask --llm"; else nok "chat /llm on" "$(cat "$T/out" "$T/err" | head -c 400)"; fi
 curl -s "http://127.0.0.1:$PORT/last" >"$T/last" 2>"$T/curl.err"
 if jq -e '.body | fromjson | .messages | length == 4' "$T/last" >/dev/null 2>&1; then ok "chat sends the previous turn as history"; else nok "chat sends the previous turn as history" "GET /last: $(head -c 200 "$T/last" "$T/curl.err")"; fi
 QUARRY_LLM_MODEL=401 run sh -c "\"$Q\" chat <\"$T/chat.in\""; cat "$T/out" "$T/err" >>"$T/all"

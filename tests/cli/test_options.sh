@@ -30,7 +30,7 @@ takes() {
 	chat) echo "db top json threshold full $llm $rank" ;;
 	eval) echo "json threshold no-fts5 per-query check-pruning $rank" ;;
 	index) echo "db quiet update rebuild as convert" ;;
-	stats) echo "db" ;;
+	stats) echo "db json" ;;
 	esac
 }
 
@@ -164,12 +164,13 @@ check "--exhaustive ranks as MaxScore does" \
 	[ "$ids" = "$("$Q" ask --json --top 4 "$QS" | jq -c '[.results[].id]')" ]
 run "$Q" ask --json --threshold 1 "what is the capital of the moon"
 check "--threshold 1 declines" jq -e '.answered == false' "$T/out"
-# --top, even at its default, also lists the nearest candidates of a
-# question the corpus has no good answer to.
-run "$Q" ask --top 3 "network of the moon cheese"
-expect_out "declined with --top: candidates shown" '^Nearest candidates:'
+# A question the corpus has no good answer to lists its nearest
+# candidates, up to --top (default 3), each marked uncertain.
+run "$Q" ask --top 2 "network of the moon cheese"
+expect_out "declined with --top: candidates shown" '^Nearest candidates'
+check "declined with --top 2: two candidates" test "$(grep -c 'uncertain, low confidence' "$T/out")" = 2
 run "$Q" ask "network of the moon cheese"
-check "declined without --top: none shown" test "$(grep -c '^Nearest' "$T/out")" = 0
+check "declined without --top: three uncertain candidates" test "$(grep -c 'uncertain, low confidence' "$T/out")" = 3
 run "$Q" ask --db "$T/none/x.db" x
 expect_rc "--db names the index" 4
 expect_err "--db names the index: one line" "$T/none/x.db"

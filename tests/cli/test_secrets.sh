@@ -107,7 +107,7 @@ commands() {
 	q "ask --llm --json, server echoes the key" env QUARRY_LLM_MODEL=echo-key "$Q" ask --db "$DB" --llm --json "what is dropout"
 	q "ask --llm, endpoint refuses connections" env QUARRY_LLM_MODEL=plain "$Q" ask --db "$DB" --llm --llm-url "http://127.0.0.1:1/v1" "what is dropout"
 	qin "chat through a pipe with /llm on" 'what is dropout\n/llm on\nwhat is dropout\nand its advantages?\n/sources\n' env QUARRY_LLM_MODEL=stream "$Q" chat --db "$DB"
-	if grep -q 'LLM: Hello, stream world' "$T/out"; then ok "$PASS: chat /llm on got replies"; else nok "$PASS: chat /llm on got replies" "$(head -c 300 "$T/out" "$T/err")"; fi
+	if grep -q '^Hello, stream world' "$T/out"; then ok "$PASS: chat /llm on got replies"; else nok "$PASS: chat /llm on got replies" "$(head -c 300 "$T/out" "$T/err")"; fi
 	qin "chat --json with /llm on, HTTP 401" '/llm on\nwhat is dropout\n' env QUARRY_LLM_MODEL=401 "$Q" chat --db "$DB" --json
 	qin "chat --llm, server echoes the key" 'what is dropout\n' env QUARRY_LLM_MODEL=echo-key "$Q" chat --db "$DB" --llm
 	# on a terminal, so that libedit keeps a history file

@@ -93,7 +93,7 @@ expect_rc "the recommended update works from another directory" 0
 (cd "$T/elsewhere" && "$Q" ask --db ../r.db --json "what is a frobnitz" >"$T/out" 2>"$T/err")
 expect_out "update from another directory: the edit is indexed" '"answered": *true'
 run "$Q" stats --db "$T/r.db"
-expect_out "update from another directory: every file kept" '^sources: +2$'
+expect_out "update from another directory: every file kept" '^sources: +2 files$'
 
 # ---- an index of an older quarry, which recorded paths as given
 (cd "$T" && "$Q" index -q --db old.db notes/)
@@ -122,7 +122,7 @@ ln -s zorb.txt "$T/notes/alias.txt"
 (cd "$T" && "$Q" index -q --db s.db notes/zorb.txt ./notes/zorb.txt \
 	notes/alias.txt "$T/notes/zorb.txt")
 run "$Q" stats --db "$T/s.db"
-if grep -Eq '^sources: +1$' "$T/out" && grep -Eq '^records: +2$' "$T/out"; then
+if grep -Eq '^sources: +1 file$' "$T/out" && grep -Eq '^records: +2$' "$T/out"; then
 	ok "one file named four ways is indexed once"
 else
 	nok "one file named four ways is indexed once" "$(head -c 300 "$T/out")"

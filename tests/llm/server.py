@@ -33,6 +33,8 @@ independently):
   drip          SSE: one byte of a comment line every second, forever
   error-endless 400 whose body never ends
   data-endless  SSE: one event of 64 KB data: lines that never ends
+  markdown      SSE: MARKDOWN (bold, code, a list, a code block, long
+                words) in pieces cut inside words and marks, after 1 s
 
 Any path is accepted when it ends in /chat/completions before an optional
 ?query; /last also reports the request's path and query as "path".
@@ -81,6 +83,14 @@ def sse_events(pieces, done=True):
     return "".join(out)
 
 
+MARKDOWN = ("Dropout is a **regularization technique** that randomly "
+            "ignores neurons [1]. Use `nn.Dropout(p=0.5)` in PyTorch; "
+            "supercalifragilisticexpialidocious words stay whole.\n\n"
+            "- first point about *overfitting* which is long enough to "
+            "wrap onto a second line\n"
+            "- second point\n\n"
+            "```python\nlayer = nn.Dropout(0.5)  # keep   spacing\n```\n"
+            "Done.")
 STREAM_PIECES = ["Hello", ", ", "stream ", "world", " [2]", ".", " \u00e9\u4e16"]
 
 
@@ -312,6 +322,17 @@ class Handler(BaseHTTPRequestHandler):
         end = time.time() + FOREVER
         while time.time() < end:
             self.chunk(line)
+
+
+    def b_markdown(self, model, count, auth):
+        time.sleep(1)
+        pieces = [MARKDOWN[i:i + 7] for i in range(0, len(MARKDOWN), 7)]
+        self.start_chunked()
+        for ev in sse_events(pieces).split("\n\n"):
+            if ev:
+                self.chunk(ev + "\n\n")
+                time.sleep(0.01)
+        self.end_chunked()
 
 
 class Server(ThreadingHTTPServer):

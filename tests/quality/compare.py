@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 """compare.py - is a ranking change better, query by query?
 
-    quarry eval --no-fts5 --per-query before.tsv ../shared/eval/* tests/devset
+    quarry eval --no-fts5 --per-query before.tsv ../shared/eval/* tests/devset tests/heldout
     (change, rebuild)
-    quarry eval --no-fts5 --per-query after.tsv ../shared/eval/* tests/devset
+    quarry eval --no-fts5 --per-query after.tsv ../shared/eval/* tests/devset tests/heldout
     python3 tests/quality/compare.py before.tsv after.tsv
 
 For each collection: the mean change in nDCG@10, how many queries went up
 and down, and a two-sided paired randomization test (sign flips of the
 per-query differences, 5000 rounds, fixed seed) giving p; then the same
 over every query of the judged collections pooled (devset, our own
-development set, left out of the pool).  Standard library only.
+development set, left out of the pool; tests/heldout, never tuned on, is
+in it).  Standard library only.
 """
 import collections
 import random

@@ -29,7 +29,7 @@ struct heard {
 	char warn[4096]; /* the warnings, one a line */
 	int nwarn;
 	int nprogress, nfinal;
-	long last_records;
+	long last_records, last_files;
 };
 
 static void on_warn(void *ctx, const char *msg)
@@ -49,6 +49,7 @@ static void on_progress(void *ctx, const struct ingest_progress *p,
 	assert_true(p->records >= h->last_records);
 	assert_true(p->seconds >= 0);
 	h->last_records = p->records;
+	h->last_files = p->files;
 	h->nprogress++;
 	h->nfinal += final;
 }
@@ -281,9 +282,11 @@ static void test_progress(void **state)
 	assert_int_equal(fclose(fp), 0);
 	assert_int_equal(ingest_build(at("i.db"), &file, 1, &cb, NULL, &err),
 			 0);
-	assert_int_equal(h.nprogress, 3); /* 1024, 2048, final */
+	/* 1024, 2048, the file read, final */
+	assert_int_equal(h.nprogress, 4);
 	assert_int_equal(h.nfinal, 1);
 	assert_int_equal(h.last_records, 2100);
+	assert_int_equal(h.last_files, 1);
 }
 
 /* More reader warnings than INGEST_MAX_WARN: the first ones, then one

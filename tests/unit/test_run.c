@@ -160,10 +160,13 @@ static void test_decline_rule(void **state)
 	assert_int_equal(rank_run(x, t, &p, "weight decay dropout", &run, &err),
 			 0);
 	assert_true(run.nhits > 0);
-	c = run.confidence[0];
-	assert_true(c > 0.0 && c <= 1.0);
+	c = run.answerable;
+	assert_true(c > 0.0 && c < 1.0);
+	assert_true(run.confidence[0] > 0.0 && run.confidence[0] <= 1.0);
 	assert_int_equal(run.declined, 0);
-	/* at exactly the best hit's confidence: answered */
+	/* the probability is the model's on the features rank_run kept */
+	assert_true(fabs(rank_answerable(run.feat) - c) < 1e-12);
+	/* at exactly the probability of an answer: answered */
 	run.threshold = c;
 	assert_int_equal(rank_run(x, t, &p, "weight decay dropout", &run, &err),
 			 0);
@@ -174,8 +177,8 @@ static void test_decline_rule(void **state)
 			 0);
 	assert_int_equal(run.declined, 1);
 	assert_true(run.nhits > 0);
-	/* a partial match has less than full confidence: the default
-	 * threshold decides on the best hit alone */
+	/* a partial match: the words the index lacks make an answer less
+	 * likely than the full match */
 	run.threshold = RANK_THRESHOLD;
 	run.nconf = 1;
 	assert_int_equal(rank_run(x, t, &p, "dropout zyxwv qqqqq plugh", &run,
@@ -183,7 +186,9 @@ static void test_decline_rule(void **state)
 			 0);
 	assert_true(run.nhits > 0);
 	assert_true(run.confidence[0] < 1.0);
-	assert_int_equal(run.declined, run.confidence[0] < RANK_THRESHOLD);
+	assert_true(run.answerable < c);
+	assert_true(run.feat[RANK_F_UNKNOWN] > 0.5);
+	assert_int_equal(run.declined, run.answerable < RANK_THRESHOLD);
 	/* nothing matched: declined even at threshold 0 */
 	run.threshold = 0.0;
 	assert_int_equal(rank_run(x, t, &p, "zyxwv qqqqq", &run, &err), 0);
