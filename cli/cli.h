@@ -54,6 +54,10 @@ char *cli_default_db(void);
  * indexed file changed since.  Returns 0 or an exit status (message
  * printed). */
 int cli_open_index(const char *db, struct idx **out);
+/* cli_open_index without the check of the indexed files (a stat each):
+ * for one question, whose caller checks the files of the answers it
+ * shows with cli_warn_changed. */
+int cli_open_index_unchecked(const char *db, struct idx **out);
 
 /* The query analyzer (stemming English), with the language's word list
  * for spelling: $QUARRY_DICT when set (empty: none), else
@@ -152,6 +156,12 @@ struct cli_result {
 /* Q&A answers longer than this many bytes show their snippet in plain
  * output (unless --full); shorter ones are shown whole.  Passages always
  * show their snippet. */
+/* Warn on stderr about each file the records res[0..n) came from that
+ * changed since it was indexed or is gone (db as given to
+ * cli_open_index_unchecked: NULL for the default index). */
+void cli_warn_changed(struct idx *x, const char *db,
+		      const struct cli_result *res, int n);
+
 #define CLI_LONG_ANSWER 600
 
 /* One answered (or declined) question, ready to print. */

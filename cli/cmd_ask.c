@@ -22,6 +22,7 @@ struct ask_opts {
 	int explain;
 	int full; /* --full: whole answers, not snippets */
 	struct cli_log *log; /* the conversation log */
+	int check_shown; /* warn about the shown answers' changed files */
 };
 
 static void usage(FILE *fp)
@@ -187,6 +188,8 @@ static int answer(struct idx *x, struct tok *t, const struct ask_opts *o,
 	if (rc == 0)
 		rc = cli_snippets(&run.q, res, n, out,
 				  out->json || o->s.llm, &err);
+	if (rc == 0 && o->check_shown)
+		cli_warn_changed(x, o->s.db, res, n);
 	a.query = q;
 	a.rq = &run.q;
 	a.res = res;
@@ -402,7 +405,13 @@ int cmd_ask(int argc, char **argv)
 			return QERR_USAGE;
 		}
 	}
-	if ((rc = cli_open_index(o.s.db, &x)) != 0) {
+	/* One question checks the files of its answers only (the cost of
+	 * a one-shot ask stays independent of the number of files); a
+	 * batch checks all of them once, at open. */
+	o.check_shown = q != NULL;
+	rc = q ? cli_open_index_unchecked(o.s.db, &x)
+	       : cli_open_index(o.s.db, &x);
+	if (rc != 0) {
 		free(q);
 		return rc;
 	}

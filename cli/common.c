@@ -158,7 +158,8 @@ struct tok *cli_query_tok(void)
 	return t;
 }
 
-int cli_open_index(const char *db, struct idx **out)
+/* Open as cli_open_index does; check every source when all is set. */
+static int open_index(const char *db, int all, struct idx **out)
 {
 	struct ingest_cb cb = {cli_on_warn, NULL, NULL, NULL};
 	struct qerr err = {0};
@@ -171,8 +172,33 @@ int cli_open_index(const char *db, struct idx **out)
 		return QERR_IO;
 	}
 	rc = ingest_open(def ? def : db, def != NULL, &cb, out, &err);
-	if (rc == 0)
+	if (rc == 0 && all)
 		src_changed(*out, warn_changed, def ? NULL : (void *)db, NULL);
 	free(def);
 	return rc ? cli_fail(&err) : 0;
+}
+
+int cli_open_index(const char *db, struct idx **out)
+{
+	return open_index(db, 1, out);
+}
+
+int cli_open_index_unchecked(const char *db, struct idx **out)
+{
+	return open_index(db, 0, out);
+}
+
+void cli_warn_changed(struct idx *x, const char *db,
+		      const struct cli_result *res, int n)
+{
+	long docs[64];
+	int i;
+
+	for (i = 0; i < n; i += 64) {
+		int k, m = n - i < 64 ? n - i : 64;
+
+		for (k = 0; k < m; k++)
+			docs[k] = res[i + k].doc.id;
+		src_changed_docs(x, docs, m, warn_changed, (void *)db, NULL);
+	}
 }

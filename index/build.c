@@ -214,12 +214,15 @@ static const char schema_sql[] =
 	"CREATE TABLE postings(id INTEGER PRIMARY KEY, data BLOB);"
 	"CREATE TABLE norms(id INTEGER PRIMARY KEY, data BLOB);"
 	"CREATE TABLE segments(id INTEGER PRIMARY KEY, base INT, n INT,"
-	" avg_q REAL, avg_a REAL, del BLOB);"
+	" avg_q REAL, avg_a REAL, ndel INT);"
+	"CREATE TABLE dels(id INTEGER PRIMARY KEY, data BLOB);"
 	"CREATE TABLE segpost(seg INT, term TEXT, data BLOB);"
 	"CREATE INDEX segpost_term ON segpost(term, seg);"
 	"CREATE INDEX segpost_seg ON segpost(seg);"
 	"CREATE TABLE aliases(short TEXT PRIMARY KEY, long TEXT, n INT,"
-	" kind INT) WITHOUT ROWID;" VB_SCHEMA ";" SURFACE_SCHEMA ";";
+	" kind INT) WITHOUT ROWID;"
+	"CREATE INDEX aliases_kind ON aliases(kind, short, long);" VB_SCHEMA
+	";" SURFACE_SCHEMA ";";
 
 /* May a build replace path?  Yes when it is missing, empty, or a quarry
  * index (of any schema version); never another file. */
@@ -989,6 +992,61 @@ static int put_row(struct idx_build *b, const char *sql, const char *types,
 	return rc;
 }
 
+/* Write the norms of docs doc0..ndocs-1 (b->norms) into their rows of
+ * IDX_NORM_BLOCK docs (format in idx.h).  A segment that begins inside a
+ * block (an update) completes the row its predecessor left short, which
+ * must end at doc0. */
+static int write_norms(struct idx_build *b)
+{
+	const unsigned char *p = (const unsigned char *)b->norms.data;
+	long doc = b->doc0, k = b->doc0 >> IDX_NORM_SHIFT;
+	long have = b->doc0 - k * IDX_NORM_BLOCK;
+	unsigned char row[2 * IDX_NORM_BLOCK];
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (have > 0) {
+		if (sqlite3_prepare_v2(b->db, "SELECT data FROM norms WHERE id "
+					      "= ?", -1, &st, NULL) != SQLITE_OK)
+			return qerr_set(&b->err, QERR_IO, "index: %s",
+					sqlite3_errmsg(b->db));
+		sqlite3_bind_int64(st, 1, k);
+		if (sqlite3_step(st) != SQLITE_ROW ||
+		    sqlite3_column_bytes(st, 0) != (int)have * 2)
+			rc = qerr_set(&b->err, QERR_DATA, "index is damaged: "
+				      "%s: norms of records %ld..%ld missing or "
+				      "of another size", b->path, k * IDX_NORM_BLOCK,
+				      b->doc0 - 1);
+		else
+			memcpy(row, sqlite3_column_blob(st, 0), (size_t)have * 2);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (rc == 0 &&
+	    sqlite3_prepare_v2(b->db, "INSERT OR REPLACE INTO norms VALUES(?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		rc = qerr_set(&b->err, QERR_IO, "index: %s",
+			      sqlite3_errmsg(b->db));
+	while (rc == 0 && doc < b->ndocs) {
+		long m = IDX_NORM_BLOCK - have;
+
+		if (m > b->ndocs - doc)
+			m = b->ndocs - doc;
+		memcpy(row + have * 2, p + (doc - b->doc0) * 2, (size_t)m * 2);
+		sqlite3_bind_int64(st, 1, k);
+		sqlite3_bind_blob(st, 2, row, (int)(have + m) * 2, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = qerr_set(&b->err, QERR_IO, "index: %s",
+				      sqlite3_errmsg(b->db));
+		sqlite3_reset(st);
+		doc += m;
+		k++;
+		have = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int idx_write_segment(struct idx_build *b, struct qerr *err)
 {
 	long n = b->ndocs - b->doc0;
@@ -1000,11 +1058,10 @@ int idx_write_segment(struct idx_build *b, struct qerr *err)
 	if (idx_finish_source(b) != 0)
 		return idx_build_status(b, err);
 	/* The base segment always has its row; an update's only when it
-	 * added records. */
+	 * added records (norms rows: one per block of records). */
 	if ((n > 0 || !b->update) &&
-	    (put_row(b, "INSERT INTO norms VALUES(?,?)", "ib",
-		     (long long)b->seg + 1, b->norms.data, (int)b->norms.len) ||
-	     put_row(b, "INSERT INTO segments VALUES(?,?,?,?,?,NULL)", "iiidd",
+	    (write_norms(b) ||
+	     put_row(b, "INSERT INTO segments VALUES(?,?,?,?,?,0)", "iiidd",
 		     (long long)b->seg, (long long)b->doc0, (long long)n,
 		     avg[0], avg[1])))
 		return idx_build_status(b, err);
@@ -1029,6 +1086,11 @@ int idx_write_meta(struct idx_build *b, struct qerr *err)
 	idx_build_meta(b, "len_a", num);
 	snprintf(num, sizeof(num), "%lld", b->gen + 1);
 	idx_build_meta(b, "generation", num);
+	/* (counted once here, so that stats need not scan the vocabulary) */
+	if (idx_int_query(b->db, "SELECT count(*) FROM vocab", &n) != 0)
+		return qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	snprintf(num, sizeof(num), "%ld", n);
+	idx_build_meta(b, "nterms", num);
 	snprintf(num, sizeof(num), "%d", TOK_VERSION);
 	idx_build_meta(b, "analyzer", num);
 	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));

@@ -41,19 +41,24 @@ char *idx_col_dup(sqlite3_stmt *st, int i)
 	return strdup(v ? (const char *)v : "");
 }
 
-int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
-		     struct qerr *err)
+int idx_read_sources(sqlite3 *db, const char *where,
+		     struct idx_source **out, int *n, struct qerr *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct idx_source *s = NULL;
 	int cnt = 0, cap = 0, rc;
+	char *sql;
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT path, size, mtime, hash, bundled, n, kind, "
-			       "coalesce(format, '') FROM sources ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK)
+	sql = sqlite3_mprintf("SELECT path, size, mtime, hash, bundled, n, "
+			      "kind, coalesce(format, '') FROM sources %s "
+			      "ORDER BY id", where ? where : "");
+	if (sql == NULL)
+		return qerr_set(err, QERR_IO, "out of memory");
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK)
 		return qerr_set(err, QERR_DATA, "index: %s",
 				sqlite3_errmsg(db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -13,6 +13,7 @@
  *       analyzer      TOK_VERSION the terms were made with
  *       bundled_hash  FNV-1a 64 of the embedded corpus, when built from it
  *       created       unix time of the build
+ *       nterms        rows of vocab (distinct terms)
  *       mtime_ref     when the last build or update began reading files
  *                     (nanoseconds since the epoch, whole seconds of the
  *                     file-system clock); when present, sources.mtime
@@ -40,14 +41,14 @@
  *       scanning the vocabulary (prefix and fuzzy matching) never touches
  *       postings.
  *   segments(id INTEGER PRIMARY KEY, base INT, n INT, avg_q REAL,
- *            avg_a REAL, del BLOB)
+ *            avg_a REAL, ndel INT)
  *       the index is a base segment (id 0, written by a full build) and
  *       the segments later updates added (`quarry index --update`), in
  *       increasing doc id order: segment s holds doc ids base..base+n-1.
  *       avg_q/avg_a are the average lengths its blocks' max_impact bounds
  *       were computed with (a reader scales the bounds when the averages
- *       have grown since); del, when not NULL, has bit i set when doc
- *       base+i was deleted.  Deleted docs stay in the postings until
+ *       have grown since); ndel counts its deleted records (marked
+ *       in dels).  Deleted docs stay in the postings until
  *       their segment is merged (or the next full build); queries skip
  *       them.
  *   postings(id INTEGER PRIMARY KEY, data BLOB)
@@ -76,15 +77,30 @@
  *       kind 1: runs of two or three content words that questions use at
  *       least twice, under their initials ("dnn" -> "deep neural network"),
  *       for acronyms the corpus uses without defining; defined ones win.
+ *       An index on (kind, short, long) hands a question the defined
+ *       ones without the rest, which it looks up by short form only.
  *   surface(word TEXT PRIMARY KEY, stem TEXT, n INT) WITHOUT ROWID
  *       every word of the records that is not a stop word, normalized
  *       but not stemmed, with its stem and the number of records added
  *       that hold it (updates add, deletions do not subtract): spelling
  *       is compared with the words, not the stems (see surface.c).
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
- *       row s+1: segment s, two bytes per doc, the question and answer
- *       lengths quantized by idx_norm_encode (exact below 64, ~4% above),
- *       so a query reads every length it may need with one blob read.
+ *       row k: docs k * IDX_NORM_BLOCK .. (k + 1) * IDX_NORM_BLOCK - 1,
+ *       two bytes per doc, the question and answer lengths quantized by
+ *       idx_norm_encode (exact below 64, ~4% above); every row is
+ *       2 * IDX_NORM_BLOCK bytes but the last, which ends at meta maxdoc
+ *       (rows 0 .. (maxdoc - 1) / IDX_NORM_BLOCK, whatever the segments).
+ *       A row fits in one page, so a reader fetches the rows of the docs
+ *       a query scores when it first meets them, never the whole array:
+ *       opening an index costs the same whatever its size.  Doc ids never
+ *       change, so merging segments leaves the rows alone; ids of dropped
+ *       segments keep their (unread) lengths.
+ *   dels(id INTEGER PRIMARY KEY, data BLOB)
+ *       row k: IDX_NORM_BLOCK / 8 bytes, bit i (of byte i / 8) set when
+ *       doc k * IDX_NORM_BLOCK + i was deleted; only blocks with a
+ *       deleted doc have a row (none while no segment's ndel is above 0).
+ *       A reader fetches the row of a block when a query first meets a
+ *       posting in it, as for norms.
  *   vbuckets(k BLOB PRIMARY KEY, terms BLOB)  WITHOUT ROWID
  *       the vocabulary's terms in buckets, each one blob of entries (a
  *       length byte, the term's bytes) in term order: k of two bytes
@@ -113,10 +129,12 @@
  * sizes an allocation or indexes an array (meta counts are whole
  * decimal integers, ndocs <= maxdoc < 2^28 doc ids; segment rows, in id
  * order, are the base from doc 0 and then disjoint ranges below maxdoc
- * holding ndocs live records; a del bitmap is (n + 7) / 8 bytes and a
- * norms row 2n; a df lies in 0..ndocs; postings name docs below the last
- * segment's end), and reports a failed check as QERR_DATA "index is
- * damaged: PATH: what" (see idx_status).
+ * holding ndocs live records, ndel in 0..n; a dels row is
+ * IDX_NORM_BLOCK / 8 bytes, and there is none when nothing is deleted; a
+ * norms row is exactly as long as its docs below maxdoc need; a df lies
+ * in 0..ndocs; postings name docs below the last segment's end), and
+ * reports a failed check as QERR_DATA "index is damaged: PATH: what"
+ * (see idx_status).
  *
  * Ownership: strings returned as const char * are borrowed from the handle
  * until the next call on it; char * results are the caller's to free. */
@@ -128,9 +146,12 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 6
+#define IDX_SCHEMA 7
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
+/* Docs per norms row: 2 KB of lengths, one page of the file. */
+#define IDX_NORM_SHIFT 10
+#define IDX_NORM_BLOCK (1L << IDX_NORM_SHIFT)
 /* Non-base segments an update leaves before merging them into one. */
 #define IDX_MAX_SEGMENTS 8
 
@@ -262,7 +283,7 @@ void idx_close(struct idx *x);
 void idx_pause(struct idx *x);
 /* The sticky error: the first failure a read met since idx_open or the
  * last idx_pause (functions that cannot return one, such as idx_df,
- * idx_norms or idx_aliases, return 0 or NULL and leave it here), copied
+ * idx_norm_block or idx_aliases, return 0 or NULL and leave it here), copied
  * into err; 0 when there is none.  Every read fails with it until
  * idx_pause.  A damaged index is QERR_DATA with a message beginning
  * "index is damaged: ". */
@@ -292,9 +313,12 @@ int idx_postings(struct idx *x, const char *term, long *df,
  * set (see idx_status) when the index cannot be read or is damaged. */
 long idx_df(struct idx *x, const char *term);
 
-/* Quantized field lengths: 2 bytes per doc (question, answer). Borrowed for
- * the life of x. */
-const unsigned char *idx_norms(struct idx *x);
+/* Quantized field lengths of docs k * IDX_NORM_BLOCK onwards: 2 bytes per
+ * doc (question, answer), *n docs (IDX_NORM_BLOCK, fewer in the last
+ * block).  Read on first use and borrowed until idx_pause.  NULL, with
+ * the sticky error set (see idx_status), when k lies past maxdoc, the row
+ * is missing or damaged, or memory is short. */
+const unsigned char *idx_norm_block(struct idx *x, long k, long *n);
 double idx_norm_decode(unsigned char c);
 /* The 256 decoded lengths at once. */
 const double *idx_norm_table(void);
@@ -323,6 +347,10 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 int idx_sources(struct idx *x, struct idx_source **out, int *n,
 		struct qerr *err);
 void idx_sources_free(struct idx_source *s, int n);
+/* The sources the records docs[0..ndocs) were read from, each once, in
+ * recorded order (as idx_sources). */
+int idx_doc_sources(struct idx *x, const long *docs, int ndocs,
+		    struct idx_source **out, int *n, struct qerr *err);
 
 /* Visit the words of the records as they were written that start with
  * prefix (none for ""), in byte order (see surface in the format above):
@@ -345,6 +373,12 @@ struct idx_alias {
 /* All aliases of the index (loaded once, borrowed for the life of x).
  * Returns the count; 0 when there are none. */
 int idx_aliases(struct idx *x, const struct idx_alias **out);
+/* The defined aliases alone (IDX_ALIAS_DEFINED), as idx_aliases: a
+ * question reads these whole, and the others by key. */
+int idx_aliases_defined(struct idx *x, const struct idx_alias **out);
+/* The alias of the term (its short form), or NULL (none, or the sticky
+ * error set).  Borrowed until the next call. */
+const struct idx_alias *idx_alias_get(struct idx *x, const char *term);
 
 /* The sources recorded in the index at path, of any schema version and
  * even when the rest of it is damaged: path and bundled only (size, mtime
@@ -372,10 +406,15 @@ struct idx_cursor {
 	float block_max; /* max_impact of the current block */
 	unsigned tf[IDX_NFIELDS];
 	int bad;         /* set when the blob is malformed */
-	/* deleted doc ids below del_end (bit d of byte d/8) are skipped;
-	 * NULL: none */
+	/* deleted doc ids are skipped: bit d - del_lo of del (NULL: none)
+	 * for d in del_lo..del_hi-1; for a doc outside, del_fetch (NULL:
+	 * nothing deleted) gives the bits of the range around it, or
+	 * non-zero when they cannot be read (then the cursor is bad) */
 	const unsigned char *del;
-	long del_end;
+	long del_lo, del_hi;
+	int (*del_fetch)(void *ctx, long doc, const unsigned char **del,
+			 long *lo, long *hi);
+	void *del_ctx;
 	double scale;    /* see idx_cursor_bound */
 };
 

@@ -144,9 +144,10 @@ int idx_exec(sqlite3 *db, const char *sql, struct qerr *err);
 int idx_int_query(sqlite3 *db, const char *sql, long *v);
 /* Column i of st as a new string ("" for NULL); NULL on out-of-memory. */
 char *idx_col_dup(sqlite3_stmt *st, int i);
-/* Read the sources table of db. */
-int idx_read_sources(sqlite3 *db, struct idx_source **out, int *n,
-		     struct qerr *err);
+/* Read the sources table of db: the rows where (SQL text such as "WHERE
+ * id IN (...)", trusted) selects, or every row when where is NULL. */
+int idx_read_sources(sqlite3 *db, const char *where,
+		     struct idx_source **out, int *n, struct qerr *err);
 
 /* ---- postings.c ---- */
 

@@ -212,10 +212,23 @@ static int step(struct idx_cursor *c)
 }
 
 /* Is c's current doc a deleted one? */
-static int hidden(const struct idx_cursor *c)
+static int hidden(struct idx_cursor *c)
 {
-	return c->del && c->docid < c->del_end &&
-	       (c->del[c->docid / 8] >> (c->docid % 8) & 1);
+	long i;
+
+	if (c->del_fetch == NULL)
+		return 0;
+	if ((c->docid < c->del_lo || c->docid >= c->del_hi) &&
+	    c->del_fetch(c->del_ctx, c->docid, &c->del, &c->del_lo,
+			 &c->del_hi) != 0) {
+		/* (stops: the next step finds the end) */
+		c->bad = 1;
+		c->p = c->bend = c->end;
+		c->left_in_block = 0;
+		return 1;
+	}
+	i = c->docid - c->del_lo;
+	return c->del && (c->del[i / 8] >> (i % 8) & 1);
 }
 
 int idx_cursor_next(struct idx_cursor *c)

@@ -24,23 +24,40 @@
 struct idx {
 	sqlite3 *db;
 	sqlite3_stmt *get_doc, *get_meta, *scan, *begin, *commit;
-	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one;
+	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one, *get_norm;
+	/* open on a norms / dels row within a read transaction: moving it
+	 * to another row costs far less than a query */
+	sqlite3_blob *norm_bh, *del_bh;
 	char *path;
 	int vb;           /* vbuckets are up to date */
 	int in_txn;       /* a read transaction is open */
 	int loaded;       /* the statistics below are of generation gen */
 	long long gen;
 	long ndocs, maxdoc;
+	long idmax;       /* meta maxdoc: where the norms rows end */
 	long nseg, ndel;  /* segments besides the base; deleted records */
 	double avg[IDX_NFIELDS];
 	double scale;     /* (>= 1) how far blocks' max_impact may understate
 			   * an impact at today's average lengths (segments
 			   * bounded at others): see idx_cursor_bound */
-	unsigned char *norms;
-	unsigned char *del;
+	/* norms rows read, by block: 2 bytes per doc; NULL until read */
+	unsigned char **norms;
+	long nnorms;      /* entries of norms: blocks below idmax */
+	/* the segments' doc ranges and deletion counts */
+	struct rseg {
+		long base, n, ndel;
+	} *segs;
+	int nsegs;
+	/* dels rows read, by block (NULL: not yet); no_dels when the block
+	 * has none */
+	unsigned char **dels;
+	long ndels;       /* entries of dels */
 	char *meta_val;
 	struct idx_alias *aliases;
 	int naliases; /* -1 until loaded */
+	struct idx_alias *defs; /* the defined ones (kind 0) alone */
+	int ndefs;              /* -1 until loaded */
+	struct idx_alias one;   /* idx_alias_get's */
 	/* vocab rows looked up (a question looks most terms up twice: its
 	 * df, then its postings), by hash; of generation gen */
 	struct vslot {
@@ -133,6 +150,28 @@ static sqlite3_stmt *prep(struct idx *x, const char *sql, sqlite3_stmt **st)
 	return *st;
 }
 
+/* Copy the n bytes of blob row k of table (column data) into out through
+ * *bh (opened on first use, closed by end_read); -1 when the row is not
+ * there as a blob of n bytes, or cannot be read: the caller's query then
+ * finds out which. */
+static int blob_fetch(struct idx *x, sqlite3_blob **bh, const char *table,
+		      long k, void *out, int n)
+{
+	int rc = *bh ? sqlite3_blob_reopen(*bh, k)
+		     : sqlite3_blob_open(x->db, "main", table, "data", k, 0, bh);
+
+	if (rc != SQLITE_OK) {
+		/* (a failed reopen leaves the handle aborted) */
+		sqlite3_blob_close(*bh);
+		*bh = NULL;
+		return -1;
+	}
+	if (sqlite3_blob_bytes(*bh) != n ||
+	    sqlite3_blob_read(*bh, out, n, 0) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
 #define SQL_VOCAB "SELECT df, id FROM vocab WHERE term = ?"
 #define SQL_BASE "SELECT data FROM postings WHERE id = ?"
 #define SQL_SEG "SELECT data FROM segpost WHERE term = ? ORDER BY seg"
@@ -161,6 +200,9 @@ static const char *meta_get(struct idx *x, const char *key)
 	return x->meta_val;
 }
 
+/* A block with no deleted doc (never freed). */
+static unsigned char no_dels[IDX_NORM_BLOCK / 8];
+
 static void drop_caches(struct idx *x)
 {
 	int i;
@@ -176,9 +218,20 @@ static void drop_caches(struct idx *x)
 		free(x->pcache[i].blob);
 		x->pcache[i].blob = NULL;
 	}
+	for (i = 0; i < x->nnorms && x->norms; i++)
+		free(x->norms[i]);
 	free(x->norms);
-	free(x->del);
-	x->norms = x->del = NULL;
+	x->norms = NULL;
+	x->nnorms = 0;
+	for (i = 0; i < x->ndels && x->dels; i++)
+		if (x->dels[i] != no_dels)
+			free(x->dels[i]);
+	free(x->dels);
+	x->dels = NULL;
+	x->ndels = 0;
+	free(x->segs);
+	x->segs = NULL;
+	x->nsegs = 0;
 	for (i = 0; i < x->naliases; i++) {
 		free(x->aliases[i].acr);
 		free(x->aliases[i].exp);
@@ -186,6 +239,13 @@ static void drop_caches(struct idx *x)
 	free(x->aliases);
 	x->aliases = NULL;
 	x->naliases = -1;
+	for (i = 0; i < x->ndefs; i++) {
+		free(x->defs[i].acr);
+		free(x->defs[i].exp);
+	}
+	free(x->defs);
+	x->defs = NULL;
+	x->ndefs = -1;
 }
 
 /* Is column i of st an integer in [lo, hi]?  (A damaged row may hold
@@ -203,41 +263,41 @@ static int col_int(sqlite3_stmt *st, int i, long lo, long hi, long *out)
 	return 0;
 }
 
-/* Merge segment row st's deletion bitmap (docs base..base+n-1) into
- * x->del; -1 when it is not (n + 7) / 8 bytes, -2 when memory is short. */
-static int load_deleted(struct idx *x, sqlite3_stmt *st, long base, long n)
+/* Keep segment base..base+n-1 with ndel deleted in x->segs; -1 when
+ * memory is short. */
+static int add_seg(struct idx *x, long base, long n, long ndel)
 {
-	const unsigned char *del;
-	long dn, i, k;
+	struct rseg *ns;
 
-	if (sqlite3_column_type(st, 5) == SQLITE_NULL)
-		return 0;
-	del = sqlite3_column_blob(st, 5);
-	dn = (long)sqlite3_column_bytes(st, 5);
-	if (sqlite3_column_type(st, 5) != SQLITE_BLOB || dn != (n + 7) / 8)
-		return -1;
-	if (x->del == NULL &&
-	    (x->del = calloc((size_t)x->maxdoc / 8 + 1, 1)) == NULL)
-		return -2;
-	/* A byte at a time: most are zero. */
-	for (i = 0; i < n; i += 8) {
-		if (del[i / 8] == 0)
-			continue;
-		for (k = i; k < i + 8 && k < n; k++)
-			if (del[k / 8] >> (k % 8) & 1) {
-				x->del[(base + k) / 8] |=
-					(unsigned char)(1u << ((base + k) % 8));
-				x->ndel++;
-			}
+	if ((x->nsegs & (x->nsegs - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+		ns = realloc(x->segs, (size_t)(x->nsegs ? x->nsegs * 2 : 1) *
+					      sizeof(*ns));
+		if (ns == NULL)
+			return -1;
+		x->segs = ns;
 	}
+	x->segs[x->nsegs].base = base;
+	x->segs[x->nsegs].n = n;
+	x->segs[x->nsegs].ndel = ndel;
+	x->nsegs++;
 	return 0;
 }
 
-/* Segments: how many besides the base, the bound scale, deletions.  The
- * rows must be the base (id 0, from doc 0) and then segments of
- * increasing, disjoint doc ranges within maxdoc, holding ndocs live
- * records between them; x->maxdoc becomes the end of the last one (no
- * posting can name a doc beyond).  0, or a DAMAGED error. */
+/* Are there dels rows?  (None may be while nothing is deleted.) */
+static int has_dels(struct idx *x)
+{
+	long n = 0;
+
+	return idx_int_query(x->db, "SELECT count(*) FROM (SELECT 1 FROM dels "
+				    "LIMIT 1)", &n) != 0 || n != 0;
+}
+
+/* Segments: how many besides the base, the bound scale, deletion counts
+ * (the deletion marks are read when a query meets them).  The rows must
+ * be the base (id 0, from doc 0) and then segments of increasing,
+ * disjoint doc ranges within maxdoc, holding ndocs live records between
+ * them; x->maxdoc becomes the end of the last one (no posting can name a
+ * doc beyond).  0, or a DAMAGED error. */
 static int load_segments(struct idx *x, struct qerr *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -248,18 +308,19 @@ static int load_segments(struct idx *x, struct qerr *err)
 
 	x->nseg = x->ndel = 0;
 	x->scale = 1.0;
-	if (sqlite3_prepare_v2(x->db, "SELECT id, base, n, avg_q, avg_a, del "
+	if (sqlite3_prepare_v2(x->db, "SELECT id, base, n, avg_q, avg_a, ndel "
 				      "FROM segments ORDER BY id", -1, &st,
 			       NULL) != SQLITE_OK)
 		return DAMAGED(x, err, "%s: segments: %s", x->path,
 			       sqlite3_errmsg(x->db));
 	while (bad == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long id, base, n, ndel = x->ndel;
+		long id, base, n, ndel;
 		int f;
 
 		if (col_int(st, 0, 0, LONG_MAX, &id) || (nrows == 0) != (id == 0) ||
 		    col_int(st, 1, end, maxdoc, &base) || (id == 0 && base != 0) ||
-		    col_int(st, 2, 0, maxdoc - base, &n)) {
+		    col_int(st, 2, 0, maxdoc - base, &n) ||
+		    col_int(st, 5, 0, n, &ndel)) {
 			bad = "a segment row is out of order or out of range";
 			break;
 		}
@@ -273,13 +334,12 @@ static int load_segments(struct idx *x, struct qerr *err)
 			if (a > 0.0 && x->avg[f] / a > x->scale)
 				x->scale = x->avg[f] / a;
 		}
-		if ((rc = load_deleted(x, st, base, n)) != 0) {
-			bad = rc == -2 ? "out of memory"
-				       : "a segment's deletion bitmap has the "
-					 "wrong size";
+		if (add_seg(x, base, n, ndel) != 0) {
+			bad = "out of memory";
 			break;
 		}
-		live += n - (x->ndel - ndel);
+		x->ndel += ndel;
+		live += n - ndel;
 	}
 	if (bad == NULL && rc != SQLITE_DONE) {
 		/* (copied: finalize may free the message) */
@@ -290,6 +350,9 @@ static int load_segments(struct idx *x, struct qerr *err)
 		bad = "no base segment";
 	if (bad == NULL && live != x->ndocs)
 		bad = "segments hold another number of records than ndocs";
+	if (bad == NULL && (x->ndel > 0) != has_dels(x))
+		bad = x->ndel > 0 ? "deleted records without deletion marks"
+				  : "deletion marks where no record is deleted";
 	sqlite3_finalize(st);
 	if (bad != NULL && strcmp(bad, "out of memory") == 0)
 		return fail(x, err, QERR_IO, "out of memory");
@@ -331,7 +394,7 @@ static int load_stats(struct idx *x, struct qerr *err)
 	if (meta_int(x, "maxdoc", x->ndocs, IDX_MAX_DOCS, x->ndocs, &n,
 		     err) != 0)
 		return QERR_DATA;
-	x->maxdoc = (long)n;
+	x->maxdoc = x->idmax = (long)n;
 	if (meta_int(x, "len_q", 0, IDX_MAX_LEN, 0, &tot[0], err) != 0 ||
 	    meta_int(x, "len_a", 0, IDX_MAX_LEN, 0, &tot[1], err) != 0)
 		return QERR_DATA;
@@ -355,6 +418,9 @@ static void end_read(struct idx *x)
 
 	if (!x->in_txn)
 		return;
+	sqlite3_blob_close(x->norm_bh);
+	sqlite3_blob_close(x->del_bh);
+	x->norm_bh = x->del_bh = NULL;
 	while ((st = sqlite3_next_stmt(x->db, st)) != NULL)
 		sqlite3_reset(st);
 	if ((st = prep(x, "COMMIT", &x->commit)) != NULL) {
@@ -483,7 +549,7 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 			idx_close(x);
 			return qerr_set(err, QERR_IO, "out of memory");
 		}
-		x->naliases = -1;
+		x->naliases = x->ndefs = -1;
 		if (open_reader(path, &x->db) != SQLITE_OK) {
 			qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
 				 sqlite3_errmsg(x->db));
@@ -543,8 +609,11 @@ void idx_close(struct idx *x)
 	sqlite3_finalize(x->get_base);
 	sqlite3_finalize(x->get_seg);
 	sqlite3_finalize(x->vb_one);
+	sqlite3_finalize(x->get_norm);
 	sqlite3_close(x->db);
 	drop_caches(x);
+	free(x->one.acr);
+	free(x->one.exp);
 	free(x->meta_val);
 	free(x->path);
 	buf_free(&x->blocks);
@@ -552,31 +621,32 @@ void idx_close(struct idx *x)
 	free(x);
 }
 
-/* Read the aliases table into x->aliases; 0, or the sticky error. */
-static int load_aliases(struct idx *x)
+/* Read the rows of the aliases table sql selects (short, long, kind, in
+ * short order) into *arr, *n of them; 0, or the sticky error. */
+static int load_aliases(struct idx *x, const char *sql,
+			struct idx_alias **arr, int *n)
 {
 	sqlite3_stmt *st = NULL;
 	int cap = 0, rc;
 
-	x->naliases = 0;
-	if (sqlite3_prepare_v2(x->db, "SELECT short, long, kind FROM aliases",
-			       -1, &st, NULL) != SQLITE_OK)
+	*n = 0;
+	if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return DAMAGED(x, NULL, "%s: aliases: %s", x->path,
 			       sqlite3_errmsg(x->db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct idx_alias *a;
 
-		if (x->naliases == cap) {
+		if (*n == cap) {
 			int c = cap ? cap * 2 : 32;
 			struct idx_alias *na = c < cap ? NULL : realloc(
-				x->aliases, (size_t)c * sizeof(*na));
+				*arr, (size_t)c * sizeof(*na));
 
 			if (na == NULL)
 				break;
-			x->aliases = na;
+			*arr = na;
 			cap = c;
 		}
-		a = &x->aliases[x->naliases];
+		a = &(*arr)[*n];
 		a->acr = idx_col_dup(st, 0);
 		a->exp = idx_col_dup(st, 1);
 		a->kind = sqlite3_column_int(st, 2);
@@ -585,7 +655,7 @@ static int load_aliases(struct idx *x)
 			free(a->exp);
 			break;
 		}
-		x->naliases++;
+		(*n)++;
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
@@ -601,9 +671,54 @@ int idx_aliases(struct idx *x, const struct idx_alias **out)
 	if (ensure_read(x, NULL) != 0)
 		return 0;
 	if (x->naliases < 0)
-		load_aliases(x);
+		load_aliases(x, "SELECT short, long, kind FROM aliases ORDER BY "
+				"short", &x->aliases, &x->naliases);
 	*out = x->aliases;
 	return x->naliases;
+}
+
+int idx_aliases_defined(struct idx *x, const struct idx_alias **out)
+{
+	*out = NULL;
+	if (ensure_read(x, NULL) != 0)
+		return 0;
+	if (x->ndefs < 0)
+		load_aliases(x, "SELECT short, long, kind FROM aliases WHERE "
+				"kind = 0 ORDER BY short", &x->defs, &x->ndefs);
+	*out = x->defs;
+	return x->ndefs;
+}
+
+const struct idx_alias *idx_alias_get(struct idx *x, const char *term)
+{
+	sqlite3_stmt *st = NULL;
+	const struct idx_alias *r = NULL;
+	int rc;
+
+	free(x->one.acr);
+	free(x->one.exp);
+	x->one.acr = x->one.exp = NULL;
+	if (ensure_read(x, NULL) != 0)
+		return NULL;
+	if (sqlite3_prepare_v2(x->db, "SELECT short, long, kind FROM aliases "
+				      "WHERE short = ?", -1, &st, NULL) != SQLITE_OK) {
+		DAMAGED(x, NULL, "%s: aliases: %s", x->path,
+			sqlite3_errmsg(x->db));
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		x->one.acr = idx_col_dup(st, 0);
+		x->one.exp = idx_col_dup(st, 1);
+		x->one.kind = sqlite3_column_int(st, 2);
+		if (x->one.acr && x->one.exp)
+			r = &x->one;
+		else
+			fail(x, NULL, QERR_IO, "out of memory");
+	} else if (rc != SQLITE_DONE)
+		db_fail(x, NULL);
+	sqlite3_finalize(st);
+	return r;
 }
 
 int idx_is_bundled(const char *path)
@@ -643,14 +758,98 @@ double idx_avglen(struct idx *x, int field)
 	return x->avg[field];
 }
 
+/* Read dels row k: its bits (no_dels when there is no row), or NULL with
+ * the sticky error set. */
+static unsigned char *load_dels(struct idx *x, long k)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char *out = malloc(sizeof(no_dels));
+	int rc;
+
+	if (out == NULL) {
+		fail(x, NULL, QERR_IO, "out of memory");
+		return NULL;
+	}
+	if (blob_fetch(x, &x->del_bh, "dels", k, out, (int)sizeof(no_dels)) ==
+	    0)
+		return out;
+	free(out);
+	out = NULL;
+	if (sqlite3_prepare_v2(x->db, "SELECT data FROM dels WHERE id = ?", -1,
+			       &st, NULL) != SQLITE_OK) {
+		DAMAGED(x, NULL, "%s: dels: %s", x->path, sqlite3_errmsg(x->db));
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, k);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		out = no_dels;
+	else if (rc == SQLITE_ROW &&
+		 sqlite3_column_type(st, 0) == SQLITE_BLOB &&
+		 sqlite3_column_bytes(st, 0) == (int)sizeof(no_dels)) {
+		if ((out = malloc(sizeof(no_dels))) != NULL)
+			memcpy(out, sqlite3_column_blob(st, 0), sizeof(no_dels));
+		else
+			fail(x, NULL, QERR_IO, "out of memory");
+	} else if (rc == SQLITE_ROW)
+		DAMAGED(x, NULL, "%s: deletion marks of records %ld..%ld are "
+			"not %d bytes", x->path, k * IDX_NORM_BLOCK,
+			(k + 1) * IDX_NORM_BLOCK - 1, (int)sizeof(no_dels));
+	else
+		db_fail(x, NULL);
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* A cursor's del_fetch: the deletion marks of doc's block (NULL when no
+ * segment with deletions overlaps it, or doc lies past the last segment,
+ * which the caller reports). */
+static int del_fetch(void *ctx, long doc, const unsigned char **del,
+		     long *lo, long *hi)
+{
+	struct idx *x = ctx;
+	long k = doc >> IDX_NORM_SHIFT;
+	int i, any = 0;
+
+	*del = NULL;
+	*lo = k * IDX_NORM_BLOCK;
+	*hi = *lo + IDX_NORM_BLOCK;
+	if (doc < 0 || doc >= x->maxdoc) {
+		*lo = doc < 0 ? LONG_MIN : x->maxdoc;
+		*hi = doc < 0 ? 0 : LONG_MAX;
+		return 0;
+	}
+	for (i = 0; i < x->nsegs && !any; i++)
+		any = x->segs[i].ndel > 0 && x->segs[i].base < *hi &&
+		      x->segs[i].base + x->segs[i].n > *lo;
+	if (!any)
+		return 0;
+	/* (maxdoc <= IDX_MAX_DOCS: at most 2 MB of pointers, allocated,
+	 * not read) */
+	if (x->dels == NULL) {
+		x->ndels = ((x->maxdoc - 1) >> IDX_NORM_SHIFT) + 1;
+		if ((x->dels = calloc((size_t)x->ndels, sizeof(*x->dels))) ==
+		    NULL) {
+			x->ndels = 0;
+			return fail(x, NULL, QERR_IO, "out of memory");
+		}
+	}
+	if (x->dels[k] == NULL && (x->dels[k] = load_dels(x, k)) == NULL)
+		return -1;
+	*del = x->dels[k] == no_dels ? NULL : x->dels[k];
+	return 0;
+}
+
 void idx_cursor_open(struct idx *x, struct idx_cursor *c,
 		     const unsigned char *data, size_t len)
 {
 	idx_cursor_init(c, data, len);
 	if (ensure_read(x, NULL) != 0)
 		return;
-	c->del = x->del;
-	c->del_end = x->maxdoc;
+	if (x->ndel > 0) {
+		c->del_fetch = del_fetch;
+		c->del_ctx = x;
+	}
 	c->scale = x->scale;
 }
 
@@ -665,10 +864,16 @@ int idx_segment_stats(struct idx *x, long *nseg, long *ndeleted)
 
 long idx_nterms(struct idx *x)
 {
+	long long c;
 	long n = 0;
 
 	if (ensure_read(x, NULL) != 0)
 		return -1;
+	if (meta_get(x, "nterms") != NULL) {
+		if (meta_int(x, "nterms", 0, LONG_MAX, 0, &c, NULL) != 0)
+			return -1;
+		return (long)c;
+	}
 	if (idx_int_query(x->db, "SELECT count(*) FROM vocab", &n) != 0) {
 		db_fail(x, NULL);
 		return -1;
@@ -916,57 +1121,73 @@ long idx_df(struct idx *x, const char *term)
 	return df;
 }
 
-/* Copy each segment's norms row into x->norms at its first doc id: two
- * bytes for each of its n records, exactly. */
-static int load_norms(struct idx *x)
+/* Read norms row k into a new array of its 2 * n bytes; NULL, with the
+ * sticky error set, when it is missing, not a blob or of another size. */
+static unsigned char *load_norm_block(struct idx *x, long k, long n)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = prep(x, "SELECT data FROM norms WHERE id = ?",
+				&x->get_norm);
+	unsigned char *out = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(x->db, "SELECT s.base, s.n, n.data FROM "
-				      "segments s LEFT JOIN norms n ON n.id = "
-				      "s.id + 1", -1, &st, NULL) != SQLITE_OK)
-		return DAMAGED(x, NULL, "%s: norms: %s", x->path,
-			       sqlite3_errmsg(x->db));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long base, n;
-		int type = sqlite3_column_type(st, 2);
-		const void *p = sqlite3_column_blob(st, 2);
-		size_t len = (size_t)sqlite3_column_bytes(st, 2);
-
-		/* (load_segments checked base + n <= maxdoc) */
-		if (col_int(st, 0, 0, x->maxdoc, &base) != 0 ||
-		    col_int(st, 1, 0, x->maxdoc - base, &n) != 0 ||
-		    (type != SQLITE_BLOB && !(type == SQLITE_NULL && n == 0)) ||
-		    len != (size_t)n * 2)
-			break;
-		if (len > 0)
-			memcpy(x->norms + (size_t)base * 2, p, len);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return DAMAGED(x, NULL, "%s: a segment's norms do not match "
-			       "its records", x->path);
-	return 0;
-}
-
-const unsigned char *idx_norms(struct idx *x)
-{
-	if (ensure_read(x, NULL) != 0)
-		return NULL;
-	if (x->norms)
-		return x->norms;
-	/* (maxdoc <= IDX_MAX_DOCS: no overflow) */
-	x->norms = calloc((size_t)x->maxdoc * 2 + 2, 1);
-	if (x->norms == NULL) {
+	if ((out = malloc((size_t)n * 2)) == NULL) {
 		fail(x, NULL, QERR_IO, "out of memory");
 		return NULL;
 	}
-	if (load_norms(x) != 0) {
-		free(x->norms);
-		x->norms = NULL;
+	if (blob_fetch(x, &x->norm_bh, "norms", k, out, (int)n * 2) == 0)
+		return out;
+	free(out);
+	out = NULL;
+	if (st == NULL) {
+		DAMAGED(x, NULL, "%s: norms: %s", x->path, sqlite3_errmsg(x->db));
+		return NULL;
 	}
-	return x->norms;
+	sqlite3_bind_int64(st, 1, k);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB &&
+	    sqlite3_column_bytes(st, 0) == (int)n * 2) {
+		if ((out = malloc((size_t)n * 2)) != NULL)
+			memcpy(out, sqlite3_column_blob(st, 0), (size_t)n * 2);
+		else
+			fail(x, NULL, QERR_IO, "out of memory");
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		DAMAGED(x, NULL, "%s: norms of records %ld..%ld %s", x->path,
+			k * IDX_NORM_BLOCK, k * IDX_NORM_BLOCK + n - 1,
+			rc == SQLITE_DONE ? "missing" : "do not match them");
+	else
+		db_fail(x, NULL);
+	sqlite3_reset(st);
+	return out;
+}
+
+const unsigned char *idx_norm_block(struct idx *x, long k, long *n)
+{
+	*n = 0;
+	if (ensure_read(x, NULL) != 0)
+		return NULL;
+	if (k < 0 || k > (x->idmax - 1) >> IDX_NORM_SHIFT) {
+		DAMAGED(x, NULL, "%s: no norms for records from %ld", x->path,
+			k * IDX_NORM_BLOCK);
+		return NULL;
+	}
+	/* (idmax <= IDX_MAX_DOCS: the table of blocks is at most 2 MB,
+	 * allocated, not read) */
+	if (x->norms == NULL) {
+		x->nnorms = ((x->idmax - 1) >> IDX_NORM_SHIFT) + 1;
+		x->norms = calloc((size_t)x->nnorms, sizeof(*x->norms));
+		if (x->norms == NULL) {
+			x->nnorms = 0;
+			fail(x, NULL, QERR_IO, "out of memory");
+			return NULL;
+		}
+	}
+	*n = x->idmax - k * IDX_NORM_BLOCK;
+	if (*n > IDX_NORM_BLOCK)
+		*n = IDX_NORM_BLOCK;
+	if (x->norms[k] == NULL && (x->norms[k] = load_norm_block(x, k, *n)) ==
+					   NULL)
+		*n = 0;
+	return x->norms[k];
 }
 
 int idx_get_doc(struct idx *x, long id, struct idx_doc *d, struct qerr *err)
@@ -1138,6 +1359,31 @@ int idx_sources(struct idx *x, struct idx_source **out, int *n,
 	*n = 0;
 	if ((rc = ensure_read(x, err)) != 0)
 		return rc;
-	return idx_read_sources(x->db, out, n, err);
+	return idx_read_sources(x->db, NULL, out, n, err);
+}
+
+int idx_doc_sources(struct idx *x, const long *docs, int ndocs,
+		    struct idx_source **out, int *n, struct qerr *err)
+{
+	struct buf w = BUF_INIT;
+	char num[32];
+	int i, rc, bad;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = ensure_read(x, err)) != 0 || ndocs <= 0)
+		return rc;
+	bad = buf_puts(&w, "WHERE id IN (SELECT source FROM docs WHERE id IN (");
+	for (i = 0; i < ndocs; i++) {
+		snprintf(num, sizeof(num), "%s%ld", i ? "," : "", docs[i]);
+		bad |= buf_puts(&w, num);
+	}
+	if ((bad | buf_puts(&w, "))")) != 0) {
+		buf_free(&w);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	rc = idx_read_sources(x->db, w.data, out, n, err);
+	buf_free(&w);
+	return rc;
 }
 

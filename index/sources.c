@@ -64,14 +64,13 @@ long long src_mtime_now(void)
 	return (long long)ts.tv_sec * 1000000000LL;
 }
 
-int src_changed(struct idx *x, src_changed_fn fn, void *ctx, struct qerr *err)
+/* Visit the sources s[0..n) of x that changed or are gone, and free s. */
+static void visit_changed(struct idx *x, struct idx_source *s, int n,
+			  src_changed_fn fn, void *ctx)
 {
-	struct idx_source *s;
 	long long ref = src_mtime_ref(idx_meta(x, "mtime_ref"));
-	int n, i, rc;
+	int i;
 
-	if ((rc = idx_sources(x, &s, &n, err)) != 0)
-		return rc;
 	for (i = 0; i < n; i++) {
 		struct corpus_file now;
 		enum src_state st;
@@ -83,6 +82,28 @@ int src_changed(struct idx *x, src_changed_fn fn, void *ctx, struct qerr *err)
 			fn(ctx, s[i].path, st);
 	}
 	idx_sources_free(s, n);
+}
+
+int src_changed(struct idx *x, src_changed_fn fn, void *ctx, struct qerr *err)
+{
+	struct idx_source *s;
+	int n, rc;
+
+	if ((rc = idx_sources(x, &s, &n, err)) != 0)
+		return rc;
+	visit_changed(x, s, n, fn, ctx);
+	return 0;
+}
+
+int src_changed_docs(struct idx *x, const long *docs, int ndocs,
+		     src_changed_fn fn, void *ctx, struct qerr *err)
+{
+	struct idx_source *s;
+	int n, rc;
+
+	if ((rc = idx_doc_sources(x, docs, ndocs, &s, &n, err)) != 0)
+		return rc;
+	visit_changed(x, s, n, fn, ctx);
 	return 0;
 }
 

@@ -46,6 +46,11 @@ typedef void (*src_changed_fn)(void *ctx, const char *path,
  * the sources (err set; nothing visited). */
 int src_changed(struct idx *x, src_changed_fn fn, void *ctx,
 		struct qerr *err);
+/* src_changed over the sources of records docs[0..ndocs) only: what a
+ * one-shot question checks, the files its answers came from (a stat per
+ * file shown, not per file indexed). */
+int src_changed_docs(struct idx *x, const long *docs, int ndocs,
+		     src_changed_fn fn, void *ctx, struct qerr *err);
 
 /* A recorded path (absolute, resolved) as shown to a person: relative to
  * the current directory when it is under it, else as it is.  Caller

@@ -52,27 +52,95 @@ static const char *meta_text(sqlite3 *db, const char *key, char *out,
 	return r;
 }
 
+static long popcount(const unsigned char *p, long nbits)
+{
+	long i, c = 0;
+
+	for (i = 0; i < nbits; i++)
+		c += p[i / 8] >> (i % 8) & 1;
+	return c;
+}
+
+/* Or the deletion marks of dels (format in idx.h) into the segments'
+ * bitmaps, and check that each segment has ndel of them; 0, or b's
+ * sticky error. */
+static int load_dels(struct idx_build *b, const long *ndel)
+{
+	sqlite3_stmt *st = NULL;
+	int i, rc;
+
+	if (sqlite3_prepare_v2(b->db, "SELECT id, data FROM dels ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long k = (long)sqlite3_column_int64(st, 0), d;
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+
+		if (sqlite3_column_bytes(st, 1) != IDX_NORM_BLOCK / 8 ||
+		    p == NULL || k < 0 || k > b->ndocs >> IDX_NORM_SHIFT)
+			break;
+		for (i = 0; i < b->nsegs; i++) {
+			struct segrow *s = &b->segs[i];
+
+			for (d = k * IDX_NORM_BLOCK; d < (k + 1) * IDX_NORM_BLOCK;
+			     d++) {
+				long j = d - k * IDX_NORM_BLOCK, r = d - s->base;
+
+				if (r < 0 || r >= s->n || !(p[j / 8] >> (j % 8) & 1))
+					continue;
+				if (s->del == NULL &&
+				    (s->del = calloc(((size_t)s->n + 7) / 8, 1)) ==
+					    NULL) {
+					sqlite3_finalize(st);
+					return qerr_set(&b->err, QERR_IO,
+							"out of memory");
+				}
+				s->del[r / 8] |= (unsigned char)(1u << (r % 8));
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return qerr_set(&b->err, QERR_DATA, "index is damaged: a row "
+				"of deletion marks is out of range or of another "
+				"size");
+	if (rc != SQLITE_DONE)
+		return db_fail(b);
+	for (i = 0; i < b->nsegs; i++)
+		if ((b->segs[i].del ? popcount(b->segs[i].del, b->segs[i].n)
+				    : 0) != ndel[i])
+			return qerr_set(&b->err, QERR_DATA, "index is damaged: "
+					"a segment's deletion count does not "
+					"match its marks");
+	return 0;
+}
+
 static int load_segments(struct idx_build *b)
 {
 	sqlite3_stmt *st = NULL;
-	int cap = 0;
+	long *ndel = NULL;
+	int cap = 0, rc;
 
-	if (sqlite3_prepare_v2(b->db, "SELECT id, base, n, avg_q, avg_a, del "
+	if (sqlite3_prepare_v2(b->db, "SELECT id, base, n, avg_q, avg_a, ndel "
 				      "FROM segments ORDER BY id", -1, &st,
 			       NULL) != SQLITE_OK)
 		return db_fail(b);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct segrow *s;
-		const void *del = sqlite3_column_blob(st, 5);
-		size_t dn = (size_t)sqlite3_column_bytes(st, 5);
 
 		if (b->nsegs == cap) {
 			int c = cap ? cap * 2 : 8;
 			struct segrow *ns = realloc(b->segs, (size_t)c * sizeof(*ns));
+			long *nd = realloc(ndel, (size_t)c * sizeof(*nd));
 
-			if (ns == NULL)
+			if (nd != NULL)
+				ndel = nd;
+			if (ns != NULL)
+				b->segs = ns;
+			if (ns == NULL || nd == NULL) {
+				qerr_set(&b->err, QERR_IO, "out of memory");
 				break;
-			b->segs = ns;
+			}
 			cap = c;
 		}
 		s = &b->segs[b->nsegs];
@@ -82,22 +150,15 @@ static int load_segments(struct idx_build *b)
 		s->n = (long)sqlite3_column_int64(st, 2);
 		s->avg[0] = sqlite3_column_double(st, 3);
 		s->avg[1] = sqlite3_column_double(st, 4);
+		ndel[b->nsegs] = (long)sqlite3_column_int64(st, 5);
 		b->nsegs++;
 		/* (in id order: increasing, disjoint ranges below maxdoc) */
 		if (s->base < (b->nsegs > 1 ? s[-1].base + s[-1].n : 0) ||
 		    s->base > b->ndocs || s->n < 0 || s->n > b->ndocs - s->base ||
-		    (del && dn != ((size_t)s->n + 7) / 8)) {
+		    ndel[b->nsegs - 1] < 0 || ndel[b->nsegs - 1] > s->n) {
 			qerr_set(&b->err, QERR_DATA, "index is damaged: a "
 				 "segment row is out of range");
 			break;
-		}
-		if (del) {
-			size_t want = ((size_t)s->n + 7) / 8;
-
-			s->del = calloc(want ? want : 1, 1);
-			if (s->del == NULL)
-				break;
-			memcpy(s->del, del, dn < want ? dn : want);
 		}
 	}
 	if (sqlite3_finalize(st) != SQLITE_OK || b->err.code != QERR_OK ||
@@ -105,9 +166,12 @@ static int load_segments(struct idx_build *b)
 		if (b->err.code == QERR_OK)
 			qerr_set(&b->err, QERR_DATA, "index is damaged: "
 				 "segments");
+		free(ndel);
 		return b->err.code;
 	}
-	return 0;
+	rc = load_dels(b, ndel);
+	free(ndel);
+	return rc;
 }
 
 /* An update writes the index and creates its rollback journal beside it:
@@ -229,7 +293,7 @@ int idx_update_begin(struct idx_build **out, const char *path,
 int idx_update_sources(struct idx_build *b, struct idx_source **out, int *n,
 		       struct qerr *err)
 {
-	return idx_read_sources(b->db, out, n, err);
+	return idx_read_sources(b->db, NULL, out, n, err);
 }
 
 int idx_update_touch(struct idx_build *b, const char *path, long long mtime)
@@ -483,15 +547,6 @@ int idx_update_remove(struct idx_build *b, const char *path)
 
 /* ---- segments at commit ---- */
 
-static long popcount(const unsigned char *p, long nbits)
-{
-	long i, c = 0;
-
-	for (i = 0; i < nbits; i++)
-		c += p[i / 8] >> (i % 8) & 1;
-	return c;
-}
-
 static int exec_id(struct idx_build *b, const char *sql, long id)
 {
 	sqlite3_stmt *st = NULL;
@@ -533,11 +588,58 @@ static int keep_live(struct buf *raw, const unsigned char *p, size_t len,
 	return c.bad ? -1 : 0;
 }
 
+/* Copy the norms of docs base..base+n-1 into out (2 bytes each) from
+ * their rows (format in idx.h); ids below base+n are below maxdoc, so
+ * every row must be there, whole. */
+static int read_norms(struct idx_build *b, long base, long n,
+		      unsigned char *out)
+{
+	sqlite3_stmt *st = NULL;
+	long k, want = base >> IDX_NORM_SHIFT;
+	int rc;
+
+	if (n <= 0)
+		return 0;
+	if (sqlite3_prepare_v2(b->db, "SELECT id, data FROM norms WHERE id "
+				      "BETWEEN ? AND ? ORDER BY id", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_fail(b);
+	sqlite3_bind_int64(st, 1, want);
+	sqlite3_bind_int64(st, 2, (base + n - 1) >> IDX_NORM_SHIFT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long lo, hi, len = sqlite3_column_bytes(st, 1) / 2;
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+
+		k = (long)sqlite3_column_int64(st, 0);
+		lo = k * IDX_NORM_BLOCK;
+		hi = lo + len; /* docs lo..hi-1 */
+		if (k != want || p == NULL ||
+		    (hi < base + n && len != IDX_NORM_BLOCK))
+			break;
+		if (lo < base)
+			lo = base;
+		if (hi > base + n)
+			hi = base + n;
+		memcpy(out + (lo - base) * 2, p + (lo - k * IDX_NORM_BLOCK) * 2,
+		       (size_t)(hi - lo) * 2);
+		want++;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW || want <= (base + n - 1) >> IDX_NORM_SHIFT)
+		return qerr_set(&b->err, QERR_DATA, "index is damaged: %s: "
+				"norms of records %ld..%ld missing or of another "
+				"size", b->path, base, base + n - 1);
+	if (rc != SQLITE_DONE)
+		return db_fail(b);
+	return 0;
+}
+
 /* Merge the adjacent non-base segments first..last into one that keeps
  * the first's id (so segment order stays doc id order): per term, the
  * live postings of their blobs, blocked anew (deleted records are
- * dropped, as Lucene's merges expunge deletes); norms and deletions side
- * by side.  Doc ids
+ * dropped, as Lucene's merges expunge deletes), their impacts bounded
+ * with the window's norms (read, not moved: doc ids stay); deletions
+ * side by side.  Doc ids
  * between them that no segment holds count as deleted.  b->segs is
  * updated to match. */
 static int merge_segments(struct idx_build *b, int first, int last_seg)
@@ -567,32 +669,15 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 		del[i / 8] |= (unsigned char)(1u << (i % 8));
 	for (k = first; k <= last_seg && rc == 0; k++) {
 		struct segrow *g = &b->segs[k];
-		sqlite3_stmt *st = NULL;
 
 		for (i = 0; i < g->n; i++)
 			if (g->del == NULL || !(g->del[i / 8] >> (i % 8) & 1))
 				del[(g->base - base + i) / 8] &= (unsigned char)~(
 					1u << ((g->base - base + i) % 8));
-		if (sqlite3_prepare_v2(b->db, "SELECT data FROM norms WHERE id "
-					      "= ?", -1, &st, NULL) != SQLITE_OK) {
-			rc = db_fail(b);
-			break;
-		}
-		sqlite3_bind_int64(st, 1, g->id + 1);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			size_t m = (size_t)sqlite3_column_bytes(st, 0);
-			const void *p = sqlite3_column_blob(st, 0);
-
-			if (m > (size_t)g->n * 2)
-				m = (size_t)g->n * 2;
-			if (p)
-				memcpy(norms.data + (g->base - base) * 2, p, m);
-		}
-		sqlite3_finalize(st);
-		rc = exec_id(b, "DELETE FROM norms WHERE id = ?", g->id + 1);
-		if (rc == 0)
-			rc = exec_id(b, "DELETE FROM segments WHERE id = ?", g->id);
+		rc = exec_id(b, "DELETE FROM segments WHERE id = ?", g->id);
 	}
+	if (rc == 0)
+		rc = read_norms(b, base, n, (unsigned char *)norms.data);
 	if (rc == 0 &&
 	    idx_exec(b->db, "CREATE TEMP TABLE merged(term TEXT, data BLOB)",
 		     &b->err) != 0)
@@ -666,21 +751,6 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 	if (rc == 0) {
 		sqlite3_stmt *st = NULL;
 
-		if (sqlite3_prepare_v2(b->db, "INSERT INTO norms VALUES(?,?)", -1,
-				       &st, NULL) != SQLITE_OK)
-			rc = db_fail(b);
-		else {
-			sqlite3_bind_int64(st, 1, id + 1);
-			sqlite3_bind_blob(st, 2, norms.data, (int)norms.len,
-					  SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = db_fail(b);
-		}
-		sqlite3_finalize(st);
-	}
-	if (rc == 0) {
-		sqlite3_stmt *st = NULL;
-
 		if (sqlite3_prepare_v2(b->db, "INSERT INTO segments VALUES(?,?,?,"
 					      "?,?,?)", -1, &st, NULL) != SQLITE_OK)
 			rc = db_fail(b);
@@ -690,9 +760,7 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 			sqlite3_bind_int64(st, 3, n);
 			sqlite3_bind_double(st, 4, avg[0]);
 			sqlite3_bind_double(st, 5, avg[1]);
-			if (popcount(del, n) > 0)
-				sqlite3_bind_blob(st, 6, del, (int)(n + 7) / 8,
-						  SQLITE_STATIC);
+			sqlite3_bind_int64(st, 6, popcount(del, n));
 			if (sqlite3_step(st) != SQLITE_DONE)
 				rc = db_fail(b);
 		}
@@ -722,23 +790,71 @@ static int merge_segments(struct idx_build *b, int first, int last_seg)
 	return rc;
 }
 
+/* Rewrite the rows of dels from the block of doc lo on, from the
+ * segments' bitmaps (a block may hold docs of two segments). */
+static int write_dels(struct idx_build *b, long lo)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char row[IDX_NORM_BLOCK / 8];
+	long k, end = 0, d;
+	int i, rc;
+
+	for (i = 0; i < b->nsegs; i++)
+		if (b->segs[i].n > 0 && b->segs[i].base + b->segs[i].n > end)
+			end = b->segs[i].base + b->segs[i].n;
+	if ((rc = exec_id(b, "DELETE FROM dels WHERE id >= ?",
+			  lo >> IDX_NORM_SHIFT)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(b->db, "INSERT INTO dels VALUES(?,?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_fail(b);
+	for (k = lo >> IDX_NORM_SHIFT; k * IDX_NORM_BLOCK < end && rc == 0; k++) {
+		int any = 0;
+
+		memset(row, 0, sizeof(row));
+		for (i = 0; i < b->nsegs; i++) {
+			const struct segrow *s = &b->segs[i];
+
+			if (s->del == NULL || s->n <= 0)
+				continue;
+			for (d = k * IDX_NORM_BLOCK; d < (k + 1) * IDX_NORM_BLOCK;
+			     d++) {
+				long r = d - s->base, j = d - k * IDX_NORM_BLOCK;
+
+				if (r >= 0 && r < s->n && (s->del[r / 8] >> (r % 8) & 1)) {
+					row[j / 8] |= (unsigned char)(1u << (j % 8));
+					any = 1;
+				}
+			}
+		}
+		if (!any)
+			continue;
+		sqlite3_bind_int64(st, 1, k);
+		sqlite3_bind_blob(st, 2, row, (int)sizeof(row), SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_fail(b);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Write deletions, drop dead segments, merge the newest as in
  * log-structured merging. */
 static int finish_segments(struct idx_build *b, struct qerr *err)
 {
 	int i, rc = 0, left = 0, first = -1;
-	long n = b->ndocs - b->doc0;
+	long n = b->ndocs - b->doc0, lo = LONG_MAX; /* marks from lo changed */
 
 	for (i = 0; i < b->nsegs && rc == 0; i++) {
 		struct segrow *s = &b->segs[i];
 
+		if (s->dirty && s->base < lo)
+			lo = s->base;
 		/* Only a segment this update deleted from can have died. */
 		if (s->id > 0 && s->dirty && popcount(s->del, s->n) == s->n) {
 			/* Nothing of it is live: drop it. */
 			rc = exec_id(b, "DELETE FROM segpost WHERE seg = ?", s->id);
-			if (rc == 0)
-				rc = exec_id(b, "DELETE FROM norms WHERE id = ?",
-					     s->id + 1);
 			if (rc == 0)
 				rc = exec_id(b, "DELETE FROM segments WHERE id = ?",
 					     s->id);
@@ -748,14 +864,13 @@ static int finish_segments(struct idx_build *b, struct qerr *err)
 		if (s->dirty) {
 			sqlite3_stmt *st = NULL;
 
-			if (sqlite3_prepare_v2(b->db, "UPDATE segments SET del = ? "
+			if (sqlite3_prepare_v2(b->db, "UPDATE segments SET ndel = ? "
 						      "WHERE id = ?", -1, &st,
 					       NULL) != SQLITE_OK) {
 				rc = db_fail(b);
 				break;
 			}
-			sqlite3_bind_blob(st, 1, s->del, (int)(s->n + 7) / 8,
-					  SQLITE_STATIC);
+			sqlite3_bind_int64(st, 1, popcount(s->del, s->n));
 			sqlite3_bind_int64(st, 2, s->id);
 			if (sqlite3_step(st) != SQLITE_DONE)
 				rc = db_fail(b);
@@ -809,8 +924,12 @@ static int finish_segments(struct idx_build *b, struct qerr *err)
 
 		if (b->nsegs - first <= IDX_MAX_SEGMENTS && nw->n * 2 < o->n)
 			break;
+		if (o->base < lo)
+			lo = o->base;
 		rc = merge_segments(b, b->nsegs - 2, b->nsegs - 1);
 	}
+	if (rc == 0 && lo != LONG_MAX)
+		rc = write_dels(b, lo);
 	if (rc != 0)
 		return idx_build_status(b, err);
 	return 0;

@@ -350,7 +350,7 @@ typedef int (*phrase_word_fn)(void *ctx, const struct idx_alias *a,
 static int each_phrase_word(struct idx *x, phrase_word_fn fn, void *ctx)
 {
 	const struct idx_alias *a;
-	int n = idx_aliases(x, &a), i, rc;
+	int n = idx_aliases_defined(x, &a), i, rc;
 
 	for (i = 0; i < n; i++) {
 		const char *p = a[i].exp;
@@ -702,30 +702,67 @@ static int has_all(const struct rank_query *q, int nuser, const char *exp)
 	return 1;
 }
 
-/* Acronyms the corpus defines, both ways. */
+/* The initials aliases (IDX_ALIAS_INITIALS) of the user's words the
+ * index lacks, looked up by key, copied into ini (at most nuser) in
+ * short-form order; their count, or -1 when memory is short. */
+static int initials_of(struct idx *x, const struct rank_query *q, int nuser,
+		       struct idx_alias *ini)
+{
+	int j, k, m, n = 0;
+
+	for (j = 0; j < nuser; j++) {
+		const struct idx_alias *e;
+
+		if (q->terms[j].df != 0 ||
+		    (e = idx_alias_get(x, q->terms[j].text)) == NULL ||
+		    e->kind != IDX_ALIAS_INITIALS)
+			continue;
+		for (k = 0; k < n && strcmp(ini[k].acr, e->acr) < 0; k++)
+			;
+		if (k < n && strcmp(ini[k].acr, e->acr) == 0)
+			continue; /* (the same word twice) */
+		for (m = n; m > k; m--)
+			ini[m] = ini[m - 1];
+		ini[k].acr = strdup(e->acr);
+		ini[k].exp = strdup(e->exp);
+		ini[k].kind = e->kind;
+		n++;
+		if (ini[k].acr == NULL || ini[k].exp == NULL)
+			return -1;
+	}
+	return n;
+}
+
+/* Acronyms the corpus defines, both ways; and initials, for the user's
+ * words the index lacks.  Both in the order of their short forms, as
+ * the table holds them. */
 void rank_expand_aliases(struct idx *x, struct rank_query *q, int nuser)
 {
 	const struct idx_alias *a;
-	int n = idx_aliases(x, &a), i, j;
+	struct idx_alias *ini = calloc((size_t)nuser + 1, sizeof(*ini));
+	int nini = ini ? initials_of(x, q, nuser, ini) : -1;
+	int n = idx_aliases_defined(x, &a), i = 0, k = 0, j;
 
-	for (i = 0; i < n; i++) {
+	while (nini >= 0 && (i < n || k < nini)) {
+		const struct idx_alias *e =
+			k == nini || (i < n && strcmp(a[i].acr, ini[k].acr) < 0)
+				? &a[i++] : &ini[k++];
+
 		for (j = 0; j < nuser; j++)
-			if (q->terms[j].text[0] == a[i].acr[0] &&
-			    strcmp(q->terms[j].text, a[i].acr) == 0)
+			if (q->terms[j].text[0] == e->acr[0] &&
+			    strcmp(q->terms[j].text, e->acr) == 0)
 				break;
-		/* Initials are read only for words the index lacks. */
-		if (j < nuser && a[i].kind == IDX_ALIAS_INITIALS &&
-		    q->terms[j].df > 0)
-			continue;
-		if (j == nuser && a[i].kind == IDX_ALIAS_INITIALS)
-			continue;
 		if (j < nuser)
-			add_phrase(x, q, a[i].exp, RANK_ALIAS, j, RANK_W_ALIAS);
-		else if (has_all(q, nuser, a[i].exp))
-			rank_add_expansion(x, q, a[i].acr,
-					   idx_df(x, a[i].acr), RANK_ALIAS, 0,
-					   RANK_W_ALIAS);
+			add_phrase(x, q, e->exp, RANK_ALIAS, j, RANK_W_ALIAS);
+		else if (e->kind == IDX_ALIAS_DEFINED && has_all(q, nuser, e->exp))
+			rank_add_expansion(x, q, e->acr, idx_df(x, e->acr),
+					   RANK_ALIAS, 0, RANK_W_ALIAS);
 	}
+	for (k = 0; ini && k < nuser + 1; k++) {
+		free(ini[k].acr);
+		free(ini[k].exp);
+	}
+	free(ini);
 }
 
 /* Derivations Snowball leaves apart, as the index has them: an adjective

@@ -34,10 +34,15 @@ static void count_cursor(const struct rank_params *p,
 	}
 }
 
-/* Per-field tables: the BM25 length factor for each of the 256 norm codes. */
+/* Per-field tables: the BM25 length factor for each of the 256 norm codes;
+ * the norms block of the doc scored last (docs come in increasing order,
+ * so a block is looked up once per term that reaches it). */
 struct scorer {
 	const struct rank_params *p;
-	const unsigned char *norms;
+	struct idx *x;
+	const unsigned char *norms; /* block nblock, nlen docs */
+	long nblock, nlen;
+	int bad;                    /* a block could not be read */
 	double lenf[IDX_NFIELDS][256];
 	double n;
 	double w[IDX_NFIELDS]; /* field weights, the answer's capped */
@@ -57,6 +62,24 @@ static double answer_cap(struct idx *x)
 						     : 1.0;
 }
 
+/* The two norm bytes of doc: zeros, and s->bad set, when its block cannot
+ * be read (idx_status then says why). */
+static const unsigned char *norm_at(struct scorer *s, long doc)
+{
+	static const unsigned char none[2];
+	long k = doc >> IDX_NORM_SHIFT, i = doc & (IDX_NORM_BLOCK - 1);
+
+	if (k != s->nblock) {
+		s->norms = idx_norm_block(s->x, k, &s->nlen);
+		s->nblock = k;
+	}
+	if (s->norms == NULL || i >= s->nlen) {
+		s->bad = 1;
+		return none;
+	}
+	return s->norms + 2 * i;
+}
+
 static void scorer_init(struct scorer *s, struct idx *x,
 			const struct rank_params *p)
 {
@@ -64,7 +87,11 @@ static void scorer_init(struct scorer *s, struct idx *x,
 	int f, c;
 
 	s->p = p;
-	s->norms = idx_norms(x);
+	s->x = x;
+	s->norms = NULL;
+	s->nblock = -1;
+	s->nlen = 0;
+	s->bad = 0;
 	s->n = (double)idx_ndocs(x);
 	s->w[IDX_Q] = p->w[IDX_Q];
 	s->w[IDX_A] = p->w[IDX_A] * answer_cap(x);
@@ -84,10 +111,10 @@ static void scorer_init(struct scorer *s, struct idx *x,
 }
 
 /* Contribution of one posting; idf and weight folded into w. */
-static double score_posting(const struct scorer *s, long doc,
+static double score_posting(struct scorer *s, long doc,
 			    const unsigned tf[IDX_NFIELDS], double idf)
 {
-	const unsigned char *nb = s->norms + 2 * doc;
+	const unsigned char *nb = norm_at(s, doc);
 	double t = 0.0;
 	int f;
 
@@ -118,14 +145,14 @@ struct qfield {
 	uint64_t mask; /* query terms found anywhere in the record */
 };
 
-static double qmatch_factor(const struct scorer *s, const struct qfield *f,
+static double qmatch_factor(struct scorer *s, const struct qfield *f,
 			    long doc, double idfsum)
 {
 	double len, cq, cd;
 
 	if (s->p->qmatch <= 0.0 || f->tf == 0 || idfsum <= 0.0)
 		return 1.0;
-	len = idx_norm_decode(s->norms[2 * doc + IDX_Q]);
+	len = idx_norm_decode(norm_at(s, doc)[IDX_Q]);
 	cq = f->idf / idfsum;
 	cd = len > 0.0 ? (double)f->tf / len : 0.0;
 	if (cq > 1.0)
@@ -384,7 +411,7 @@ static int default_params(const struct rank_params *p)
 }
 
 static int load_dterms(struct idx *x, const struct rank_query *q,
-		       const struct rank_params *p, const struct scorer *s,
+		       const struct rank_params *p, struct scorer *s,
 		       double idfsum, struct dterm *d, int *nd,
 		       struct qerr *err)
 {
@@ -432,7 +459,7 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 
 /* Score one record from the per-term contributions, in query order, just
  * as the exhaustive loop does (so both give identical numbers). */
-static double final_score(const struct scorer *s, const struct rank_query *q,
+static double final_score(struct scorer *s, const struct rank_query *q,
 			  const double *contrib, const unsigned *tfq, long doc,
 			  double idfsum, uint64_t *mask)
 {
@@ -494,7 +521,7 @@ static int heap_build(const struct dterm *d, int *h, int ness, int nd)
  * a record into the top) give the candidates; the others are only
  * probed, while the candidate can still make it (MaxScore). */
 static int search_maxscore(struct idx *x, const struct rank_query *q,
-			   const struct rank_params *p, const struct scorer *s,
+			   const struct rank_params *p, struct scorer *s,
 			   double idfsum, struct rank_hit *top, int *ntop,
 			   int kk, struct qerr *err)
 {
@@ -623,21 +650,15 @@ int rank_search(struct idx *x, const struct rank_query *q,
 			return qerr_set(err, QERR_IO, "out of memory");
 	}
 	scorer_init(&s, x, p);
-	if (s.norms == NULL) {
-		if (top != hits)
-			free(top);
-		rc = idx_status(x, err);
-		return rc ? rc : qerr_set(err, QERR_IO, "out of memory");
-	}
 	idfsum = query_idf_mass(q);
-	if (p->model == RANK_BM25 && !p->exhaustive && s.norms) {
+	if (p->model == RANK_BM25 && !p->exhaustive) {
 		rc = search_maxscore(x, q, p, &s, idfsum, top, &ntop, kk, err);
 		goto ranked;
 	}
 	acc = calloc((size_t)n, sizeof(*acc));
 	qf = calloc((size_t)n, sizeof(*qf));
 	touched = malloc((size_t)n * sizeof(*touched));
-	if (s.norms == NULL || acc == NULL || touched == NULL || qf == NULL) {
+	if (acc == NULL || touched == NULL || qf == NULL) {
 		free(acc);
 		free(qf);
 		free(touched);
@@ -692,6 +713,11 @@ int rank_search(struct idx *x, const struct rank_query *q,
 	free(qf);
 	free(touched);
 ranked:
+	if (rc == 0 && s.bad) {
+		rc = idx_status(x, err);
+		if (rc == 0)
+			rc = qerr_set(err, QERR_DATA, "index is damaged: norms");
+	}
 	/* The phrase bonus re-ranks the best RANK_RERANK only (it can only
 	 * raise scores, so they stay above the rest), whatever k is. */
 	qsort(top, (size_t)ntop, sizeof(*top), cmp_hits);
@@ -724,7 +750,7 @@ double rank_explain(struct idx *x, const struct rank_query *q,
 		struct idx_cursor c;
 
 		contrib[t] = 0.0;
-		if (q->terms[t].df == 0 || s.norms == NULL ||
+		if (q->terms[t].df == 0 ||
 		    idx_postings(x, q->terms[t].text, &df, &data, &len, NULL))
 			continue;
 		idx_cursor_open(x, &c, data, len);

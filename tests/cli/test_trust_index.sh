@@ -21,10 +21,11 @@ printf '{"id":"a","question":"What is dropout noise?","answer":"Dropout noise is
 touch -d '2001-01-01' "$T/c/x.jsonl"
 "$Q" index -q --db "$SEG" --update "$T/c/x.jsonl" 2>/dev/null
 if [ "$(sqlite3 "$SEG" 'select count(*) from segments')" -ge 2 ] &&
-	[ -n "$(sqlite3 "$SEG" 'select 1 from segments where del is not null')" ]; then
+	[ -n "$(sqlite3 "$SEG" 'select 1 from segments where ndel > 0')" ] &&
+	[ -n "$(sqlite3 "$SEG" 'select 1 from dels')" ]; then
 	ok "setup: an index with segments and deletions"
 else
-	nok "setup: an index with segments and deletions" "$(sqlite3 "$SEG" 'select id, base, n, length(del) from segments' | tr '\n' ' ')"
+	nok "setup: an index with segments and deletions" "$(sqlite3 "$SEG" 'select id, base, n, ndel from segments' | tr '\n' ' ')"
 fi
 
 # damaged NAME DB SQL [ASK-ARGS...]: a copy of DB changed by SQL makes
@@ -71,13 +72,18 @@ damaged "segment n text" "$GOOD" "update segments set n = 'ninety'"
 damaged "segment n NULL" "$GOOD" "update segments set n = NULL"
 damaged "no base segment" "$GOOD" "delete from segments"
 damaged "base segment renumbered" "$GOOD" "update segments set id = 7"
-damaged "deletion bitmap too short" "$GOOD" "update segments set del = x'00'"
-damaged "deletion bitmap too long" "$GOOD" "update segments set del = zeroblob(4096)"
-damaged "deletion bitmap as text" "$GOOD" "update segments set del = '000000000000'"
+damaged "deletion count above n" "$GOOD" "update segments set ndel = n + 1"
+damaged "deletion count negative" "$GOOD" "update segments set ndel = -1"
+damaged "deletion marks where none is deleted" "$GOOD" "insert into dels values(0, zeroblob(128))"
+# (a block's marks are read when the query meets a posting in it)
+damaged "deletion block too short" "$SEG" "update dels set data = x'00'" "what is dropout noise"
+damaged "deletion block too long" "$SEG" "update dels set data = zeroblob(4096)" "what is dropout noise"
+damaged "deletion block as text" "$SEG" "update dels set data = '000000000000'" "what is dropout noise"
 damaged "overlapping segments" "$SEG" "update segments set base = base - 1 where id = (select max(id) from segments)"
 damaged "segment beyond maxdoc" "$SEG" "update segments set n = n + 1 where id = (select max(id) from segments)"
 damaged "segment base INT64_MAX" "$SEG" "update segments set base = 9223372036854775807 where id > 0"
-damaged "deletions cleared (live count off)" "$SEG" "update segments set del = NULL"
+damaged "deletions cleared (live count off)" "$SEG" "update segments set ndel = 0"
+damaged "deletion marks missing" "$SEG" "delete from dels"
 # norms
 damaged "norms truncated" "$GOOD" "update norms set data = substr(data, 1, 10)"
 damaged "norms too long" "$GOOD" "update norms set data = data || x'0101'"

@@ -33,8 +33,9 @@ static const struct table {
 	const char *cols[8];
 } tables[] = {
 	{"meta", "key", {"value", "key"}},
-	{"segments", "id", {"base", "n", "del", "id", "avg_q", "avg_a"}},
+	{"segments", "id", {"base", "n", "ndel", "id", "avg_q", "avg_a"}},
 	{"norms", "id", {"data", "id"}},
+	{"dels", "id", {"data", "id"}},
 	{"vocab", "term", {"df", "id", "cf", "term"}},
 	{"postings", "id", {"data", "id"}},
 	{"segpost", "rowid", {"data", "seg", "term"}},
