@@ -281,7 +281,8 @@ static int report_declines(struct qctx *q, const struct eval_coll *c,
 
 /* Rank the last query exhaustively too; count it as differing unless
  * both rankings agree on every record and score. */
-static int check_exhaustive(struct qctx *q, struct qerr *err)
+static int check_exhaustive(struct qctx *q, const char *text,
+			    struct qerr *err)
 {
 	const struct rank_run *r = &q->run;
 	struct rank_params p = q->params;
@@ -289,7 +290,7 @@ static int check_exhaustive(struct qctx *q, struct qerr *err)
 	int m = 0, n = r->nhits, i, rc;
 
 	p.exhaustive = 1;
-	rc = rank_search(q->x, &r->q, &p, EVAL_K, ex, &m, err);
+	rc = rank_search_fused(q->x, &r->q, &p, text, EVAL_K, ex, &m, err);
 	if (rc != 0)
 		return rc;
 	q->checked++;
@@ -308,7 +309,7 @@ static int quarry_search(void *ctx, const char *text, const char **ranked,
 	int i, rc = rank_run(q->x, q->t, &q->params, text, &q->run, err);
 
 	if (rc == 0 && q->check && q->params.model == RANK_BM25)
-		rc = check_exhaustive(q, err);
+		rc = check_exhaustive(q, text, err);
 	*n = 0;
 	if (rc != 0)
 		return rc;

@@ -89,6 +89,8 @@ struct idx_build {
 	 * or vb_all when that could not be tracked */
 	unsigned char *vb_touched;
 	int vb_all;
+	/* record vectors being written (vecstore.c), NULL until the first */
+	struct vst *vst;
 };
 
 #define VB_SCHEMA "CREATE TABLE IF NOT EXISTS vbuckets(k BLOB PRIMARY KEY, " \
@@ -111,6 +113,12 @@ struct segrow {
 	int dirty;          /* del changed */
 };
 
+
+/* ---- reader.c ---- */
+
+/* x's database inside its read transaction (begun if need be), for the
+ * index's other readers (vecstore.c); NULL with the sticky error set. */
+sqlite3 *idx_read_db(struct idx *x, struct qerr *err);
 
 /* ---- db.c ---- */
 

@@ -44,6 +44,8 @@ struct rank_params {
 				   of the user's words */
 	int expand;             /* enum rank_expand_flags for rank_parse_ex */
 	int exhaustive;         /* score every posting (no pruning); for tests */
+	double semantic;        /* weight of the word-vector cosine (0 = off),
+				   see rank_search_fused */
 };
 
 /* The question-match bonus rewards a record whose question field the query
@@ -175,6 +177,24 @@ struct rank_hit {
 int rank_search(struct idx *x, const struct rank_query *q,
 		const struct rank_params *p, int k, struct rank_hit *hits,
 		int *nhits, struct qerr *err);
+
+/* rank_search with the semantic channel: when p->semantic > 0, the model
+ * is BM25, the index holds record vectors made with the vectors file in
+ * use (idx_vectors) and text has a word the file knows, the best
+ * RANK_SEM_CANDIDATES records of rank_search (every record with a vector
+ * too, when the index has at most RANK_SEM_ALL) are scored by their BM25
+ * score over the best one's plus p->semantic times the cosine between
+ * text's vector and the record's (vec_text), and the best k of those go
+ * to hits, their fused score in score; records that only the vectors
+ * found have no term bits.  Otherwise it is rank_search.  Returns as
+ * rank_search does. */
+#define RANK_SEMANTIC 1.0
+#define RANK_SEMANTIC_TEXT "1"
+#define RANK_SEM_CANDIDATES 100
+#define RANK_SEM_ALL 1000
+int rank_search_fused(struct idx *x, const struct rank_query *q,
+		      const struct rank_params *p, const char *text, int k,
+		      struct rank_hit *hits, int *nhits, struct qerr *err);
 
 /* Score contribution of each query term to one doc (for --explain):
  * contrib[i] for q->terms[i]. Returns the doc's total. */

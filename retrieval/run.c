@@ -66,7 +66,8 @@ int rank_run(struct idx *x, struct tok *t, const struct rank_params *p,
 	if (rc == 0)
 		rc = rank_feedback(x, &r->q, p, err);
 	if (rc == 0)
-		rc = rank_search(x, &r->q, p, r->k, r->hits, &r->nhits, err);
+		rc = rank_search_fused(x, &r->q, p, text, r->k, r->hits,
+				       &r->nhits, err);
 	if (rc == 0)
 		rc = idx_status(x, err);
 	if (rc != 0) {

@@ -19,6 +19,7 @@ void rank_defaults(struct rank_params *p)
 	p->feedback = RANK_FEEDBACK_W;
 	p->feedback_min = RANK_FEEDBACK_MIN;
 	p->expand = RANK_EXP_ALL;
+	p->semantic = RANK_SEMANTIC;
 }
 
 /* Per-field tables: the BM25 length factor for each of the 256 norm codes. */

@@ -1,0 +1,237 @@
+/* vecstore.c - the docvec table: a vector per record, written as records
+ * are added and made to agree with the records and the vectors file at
+ * commit, and read back as cosines for the ranking.  See vecstore.h. */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idx_int.h"
+#include "vecstore.h"
+
+struct vst {
+	struct vec *v;       /* borrowed: vec_default's */
+	sqlite3_stmt *put;   /* INSERT OR REPLACE INTO docvec */
+	float f[VEC_MAX_DIMS];
+	signed char q[VEC_MAX_DIMS];
+};
+
+#define DOCVEC_SCHEMA "CREATE TABLE IF NOT EXISTS docvec(id INTEGER " \
+		      "PRIMARY KEY, v BLOB)"
+
+static int db_error(struct idx_build *b)
+{
+	return qerr_set(&b->err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+}
+
+/* Begin writing rows with v; 0 or an error code (sticky). */
+static int vst_begin(struct idx_build *b, struct vec *v)
+{
+	struct vst *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	s->v = v;
+	b->vst = s;
+	if (idx_exec(b->db, DOCVEC_SCHEMA, &b->err) != 0)
+		return b->err.code;
+	if (sqlite3_prepare_v2(b->db, "INSERT OR REPLACE INTO docvec "
+			       "VALUES(?,?)", -1, &s->put, NULL) != SQLITE_OK)
+		return db_error(b);
+	return 0;
+}
+
+/* Write the row of one record; 0 or an error code (sticky). */
+static int put(struct idx_build *b, long id, const char *question,
+	       const char *answer)
+{
+	struct vst *s = b->vst;
+	int d, dims = vec_dims(s->v);
+
+	if (vec_text(s->v, question, strlen(question), s->f) == 0 &&
+	    vec_text(s->v, answer, strlen(answer), s->f) == 0)
+		return 0;
+	for (d = 0; d < dims; d++)
+		s->q[d] = (signed char)lrintf(s->f[d] * 127.0f);
+	sqlite3_bind_int64(s->put, 1, id);
+	sqlite3_bind_blob(s->put, 2, s->q, dims, SQLITE_STATIC);
+	if (sqlite3_step(s->put) != SQLITE_DONE) {
+		sqlite3_reset(s->put);
+		return db_error(b);
+	}
+	sqlite3_reset(s->put);
+	return 0;
+}
+
+int idx_vst_add(struct idx_build *b, long id, const char *question,
+		const char *answer)
+{
+	struct vec *v;
+
+	if (b->vst == NULL) {
+		if ((v = vec_default_verified()) == NULL)
+			return 0;
+		if (vst_begin(b, v) != 0)
+			return b->err.code;
+	}
+	return put(b, id, question, answer);
+}
+
+/* Recompute every row from the stored records. */
+static int refill(struct idx_build *b)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (idx_exec(b->db, "DELETE FROM docvec", &b->err) != 0)
+		return b->err.code;
+	if (sqlite3_prepare_v2(b->db, "SELECT id, question, answer FROM docs",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *q = (const char *)sqlite3_column_text(st, 1);
+		const char *a = (const char *)sqlite3_column_text(st, 2);
+
+		if (put(b, sqlite3_column_int64(st, 0), q ? q : "",
+			a ? a : "") != 0)
+			break;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW && b->err.code == QERR_OK)
+		db_error(b);
+	sqlite3_finalize(st);
+	return b->err.code;
+}
+
+int idx_vst_finish(struct idx_build *b)
+{
+	struct vec *v = vec_default_verified();
+	char old[64];
+	const char *had;
+
+	if (b->err.code != QERR_OK)
+		return b->err.code;
+	had = b->update ? idx_update_meta(b, "vectors", old, sizeof(old))
+			: NULL;
+	if (v == NULL) {
+		/* (an update without the file: drop what there was) */
+		if (had != NULL &&
+		    idx_exec(b->db, "DROP TABLE IF EXISTS docvec;"
+			     "DELETE FROM meta WHERE key = 'vectors'",
+			     &b->err) != 0)
+			return b->err.code;
+		return 0;
+	}
+	if (b->vst == NULL && vst_begin(b, v) != 0)
+		return b->err.code;
+	if (had != NULL && strcmp(had, vec_id(v)) != 0) {
+		if (refill(b) != 0)
+			return b->err.code;
+	} else if (b->update && idx_exec(b->db, "DELETE FROM docvec WHERE id "
+					 "NOT IN (SELECT id FROM docs)",
+					 &b->err) != 0) {
+		return b->err.code;
+	} else if (b->update && had == NULL && refill(b) != 0) {
+		/* (an index made without vectors gets them all) */
+		return b->err.code;
+	}
+	idx_build_meta(b, "vectors", vec_id(v));
+	idx_vst_free(b); /* (its statement must end before the close) */
+	return b->err.code;
+}
+
+void idx_vst_free(struct idx_build *b)
+{
+	if (b->vst == NULL)
+		return;
+	sqlite3_finalize(b->vst->put);
+	free(b->vst);
+	b->vst = NULL;
+}
+
+/* ---- reading ---- */
+
+struct vec *idx_vectors(struct idx *x, const char **why)
+{
+	const char *id = idx_meta(x, "vectors");
+	struct vec *v;
+	const char *dummy;
+
+	if (why == NULL)
+		why = &dummy;
+	if (id == NULL) {
+		*why = "the index was built without them";
+		return NULL;
+	}
+	if ((v = vec_default()) == NULL) {
+		*why = vec_problem() ? "the vectors file is unusable"
+				     : "no vectors file";
+		return NULL;
+	}
+	if (strcmp(id, vec_id(v)) != 0) {
+		*why = "the index was built with another vectors file";
+		return NULL;
+	}
+	return v;
+}
+
+/* The cosine of q with a stored row (dims signed bytes); 0 for a row of
+ * another size. */
+static double cosine(const float *q, int dims, const void *blob, int len)
+{
+	const signed char *r = blob;
+	double dot = 0, nr = 0;
+	int d;
+
+	if (blob == NULL || len != dims)
+		return 0;
+	for (d = 0; d < dims; d++) {
+		dot += (double)q[d] * r[d];
+		nr += (double)r[d] * r[d];
+	}
+	return nr > 0 ? dot / sqrt(nr) : 0;
+}
+
+long idx_vst_cosines(struct idx *x, const float *q, int dims, long *docs,
+		     long n, long cap, double *cos, struct qerr *err)
+{
+	sqlite3 *db = idx_read_db(x, err);
+	sqlite3_stmt *st = NULL;
+	long i = 0;
+	int rc;
+
+	if (db == NULL)
+		return -1;
+	if (sqlite3_prepare_v2(db, n < 0 ? "SELECT id, v FROM docvec ORDER "
+			       "BY id" : "SELECT id, v FROM docvec WHERE id "
+			       "= ?", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	if (n < 0) {
+		while (i < cap && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			docs[i] = (long)sqlite3_column_int64(st, 0);
+			cos[i] = cosine(q, dims, sqlite3_column_blob(st, 1),
+					sqlite3_column_bytes(st, 1));
+			i++;
+		}
+		if (i < cap && rc != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+		return i;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, docs[i]);
+		rc = sqlite3_step(st);
+		cos[i] = rc == SQLITE_ROW ? cosine(q, dims,
+						   sqlite3_column_blob(st, 1),
+						   sqlite3_column_bytes(st, 1))
+					  : 0;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			goto fail;
+	}
+	sqlite3_finalize(st);
+	return n;
+fail:
+	qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return -1;
+}
