@@ -290,7 +290,8 @@ static int check_exhaustive(struct qctx *q, const char *text,
 	int m = 0, n = r->nhits, i, rc;
 
 	p.exhaustive = 1;
-	rc = rank_search_fused(q->x, &r->q, &p, text, EVAL_K, ex, &m, err);
+	rc = rank_search_fused(q->x, &r->q, &p, text, EVAL_K, ex, &m, NULL,
+			       err);
 	if (rc != 0)
 		return rc;
 	q->checked++;
@@ -407,6 +408,7 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 		rc = qerr_set(err, QERR_IO, "out of memory");
 	else
 		rc = ingest_build(db, &corpus, 1, &cb, NULL, err);
+	cli_warn_vectors();
 	if (rc == 0)
 		rc = qctx_open(&q, db, err);
 	for (sys = SYS_BM25; sys <= SYS_TFIDF && rc == 0; sys++) {

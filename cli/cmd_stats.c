@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../index/vecstore.h"
 #include "cli.h"
 #include "options.h"
 
@@ -50,6 +51,25 @@ static const struct cli_opts_spec spec = {
 	"stats", CLI_G_HELP | CLI_G_DB, NULL, "", usage,
 };
 
+/* Whether ask uses word vectors with this index, and which file. */
+static void print_vectors(struct idx *x)
+{
+	const char *why = NULL;
+	struct vec *v;
+
+	vec_default_verified(); /* (stats compares the checksum too) */
+	v = idx_vectors(x, &why);
+
+	cli_warn_vectors();
+	if (v == NULL) {
+		printf("vectors:   not in use (%s)\n", why);
+		return;
+	}
+	fputs("vectors:   ", stdout);
+	cli_put(stdout, vec_path(v), TERM_NAME);
+	printf(" (%ld words, %d dimensions)\n", vec_count(v), vec_dims(v));
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	struct cli_shared sh;
@@ -87,6 +107,7 @@ int cmd_stats(int argc, char **argv)
 	printf("avg terms: question %.1f, answer %.1f (stop words not "
 	       "counted)\n",
 	       idx_avglen(x, IDX_Q), idx_avglen(x, IDX_A));
+	print_vectors(x);
 	if (idx_segment_stats(x, &nseg, &ndel) == 0) {
 		printf("segments:  %ld\n", nseg);
 		printf("deleted:   %ld\n", ndel);

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "idx_int.h"
 #include "vecstore.h"
@@ -48,8 +49,16 @@ static int put(struct idx_build *b, long id, const char *question,
 	struct vst *s = b->vst;
 	int d, dims = vec_dims(s->v);
 
-	if (vec_text(s->v, question, strlen(question), s->f) == 0 &&
-	    vec_text(s->v, answer, strlen(answer), s->f) == 0)
+	if (getenv("QV_QA")) {
+		char *t = malloc(strlen(question) + strlen(answer) + 2);
+		int ok;
+		if (getenv("QV_QQ")) { t = realloc(t, 2*strlen(question) + strlen(answer) + 3); sprintf(t, "%s %s %s", question, question, answer);} else sprintf(t, "%s %s", question, answer);
+		ok = vec_text(s->v, t, strlen(t), s->f, NULL);
+		free(t);
+		if (!ok) return 0;
+	} else
+	if (vec_text(s->v, question, strlen(question), s->f, NULL) == 0 &&
+	    vec_text(s->v, answer, strlen(answer), s->f, NULL) == 0)
 		return 0;
 	for (d = 0; d < dims; d++)
 		s->q[d] = (signed char)lrintf(s->f[d] * 127.0f);

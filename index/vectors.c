@@ -217,20 +217,27 @@ long vec_find(const struct vec *v, const char *w, size_t n)
 	return -1;
 }
 
-/* Add weight times the unit vector of entry i to acc. */
-static void add_entry(const struct vec *v, long i, float *acc)
+/* The weight of a word of frequency rank r. */
+static double rank_weight(double r)
+{
+	return log(1.0 + r / RANK0);
+}
+
+/* Add the weighted unit vector of entry i to acc; returns the weight (0
+ * for a damaged record). */
+static double add_entry(const struct vec *v, long i, float *acc)
 {
 	const unsigned char *r = v->vecs + (size_t)i * v->stride;
 	float scale = getf(r);
-	double w = log(1.0 + get32(r + 4) / RANK0);
+	double w = rank_weight(get32(r + 4));
 	const signed char *q = (const signed char *)(r + 8);
 	uint32_t d;
 
 	if (!isfinite(scale) || scale <= 0.0f || scale > 1.0f)
-		return; /* (a damaged record) */
-	w *= scale;
+		return 0; /* (a damaged record) */
 	for (d = 0; d < v->dims; d++)
-		acc[d] += (float)(w * q[d]);
+		acc[d] += (float)(w * scale * q[d]);
+	return w;
 }
 
 static int word_byte(unsigned char c)
@@ -239,11 +246,12 @@ static int word_byte(unsigned char c)
 	       (c >= '0' && c <= '9');
 }
 
-int vec_text(const struct vec *v, const char *text, size_t len, float *out)
+int vec_text(const struct vec *v, const char *text, size_t len, float *out,
+	     double *cover)
 {
 	char w[64];
 	size_t i = 0, n;
-	double norm = 0;
+	double norm = 0, known = 0, unknown = 0;
 	uint32_t d;
 	long e;
 	int found = 0;
@@ -259,10 +267,14 @@ int vec_text(const struct vec *v, const char *text, size_t len, float *out)
 		if (n == 0 || n == sizeof(w) || w[0] < 'a')
 			continue;
 		if ((e = vec_find(v, w, n)) >= 0) {
-			add_entry(v, e, out);
+			known += add_entry(v, e, out);
 			found++;
+		} else {
+			unknown += rank_weight(VEC_RARE);
 		}
 	}
+	if (cover != NULL)
+		*cover = known > 0 ? known / (known + unknown) : 0;
 	for (d = 0; d < v->dims; d++)
 		norm += (double)out[d] * out[d];
 	if (norm <= 0)

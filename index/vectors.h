@@ -59,8 +59,12 @@ long vec_find(const struct vec *v, const char *w, size_t n);
  * letter), each weighing more the rarer it is (log(1 + rank / 50): the
  * most frequent words count for almost nothing), scaled to unit length,
  * into out[vec_dims].  Returns how many words were found; 0 leaves out
- * all zero. */
-int vec_text(const struct vec *v, const char *text, size_t len, float *out);
+ * all zero.  *cover (when cover is not NULL) gets the share of the
+ * text's weight that the vectors cover, a word the file lacks weighing
+ * as one of rank VEC_RARE. */
+#define VEC_RARE 400000
+int vec_text(const struct vec *v, const char *text, size_t len, float *out,
+	     double *cover);
 
 /* The vectors file quarry uses, opened on first call and kept for the
  * life of the process: $QUARRY_VECTORS when set (set and empty: none),

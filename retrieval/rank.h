@@ -116,6 +116,15 @@ struct rank_term {
 					    and after) */
 };
 
+/* What the semantic channel did with a query (rank_search_fused). */
+struct rank_sem {
+	double weight;    /* the cosine's weight: p->semantic times cover;
+			     0 when the channel was not used */
+	double cover;     /* share of the question's words the vectors know */
+	const char *path; /* the vectors file, or NULL (borrowed) */
+	const char *why;  /* why it was not used, or NULL (static) */
+};
+
 struct rank_query {
 	struct rank_term terms[RANK_MAX_TERMS];
 	int nterms;
@@ -124,6 +133,7 @@ struct rank_query {
 	int cut_expansions; /* expansions and feedback terms left out */
 	int ncut_shown;     /* the first of the left-out words, in text order */
 	char cut[RANK_CUT_SHOWN][TOK_MAX_TERM + 8];
+	struct rank_sem sem; /* set by rank_run */
 	struct tok *tok;  /* the analyzer it was parsed with (borrowed) */
 };
 
@@ -186,15 +196,16 @@ int rank_search(struct idx *x, const struct rank_query *q,
  * score over the best one's plus p->semantic times the cosine between
  * text's vector and the record's (vec_text), and the best k of those go
  * to hits, their fused score in score; records that only the vectors
- * found have no term bits.  Otherwise it is rank_search.  Returns as
- * rank_search does. */
+ * found have no term bits.  Otherwise it is rank_search.  info, when not
+ * NULL, says which it was.  Returns as rank_search does. */
 #define RANK_SEMANTIC 1.0
 #define RANK_SEMANTIC_TEXT "1"
 #define RANK_SEM_CANDIDATES 100
 #define RANK_SEM_ALL 1000
 int rank_search_fused(struct idx *x, const struct rank_query *q,
 		      const struct rank_params *p, const char *text, int k,
-		      struct rank_hit *hits, int *nhits, struct qerr *err);
+		      struct rank_hit *hits, int *nhits, struct rank_sem *info,
+		      struct qerr *err);
 
 /* Score contribution of each query term to one doc (for --explain):
  * contrib[i] for q->terms[i]. Returns the doc's total. */

@@ -67,7 +67,7 @@ int rank_run(struct idx *x, struct tok *t, const struct rank_params *p,
 		rc = rank_feedback(x, &r->q, p, err);
 	if (rc == 0)
 		rc = rank_search_fused(x, &r->q, p, text, r->k, r->hits,
-				       &r->nhits, err);
+				       &r->nhits, &r->q.sem, err);
 	if (rc == 0)
 		rc = idx_status(x, err);
 	if (rc != 0) {

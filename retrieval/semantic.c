@@ -88,22 +88,37 @@ static int add_some(struct idx *x, const float *qv, int dims, double w,
 
 int rank_search_fused(struct idx *x, const struct rank_query *q,
 		      const struct rank_params *p, const char *text, int k,
-		      struct rank_hit *hits, int *nhits, struct qerr *err)
+		      struct rank_hit *hits, int *nhits, struct rank_sem *info,
+		      struct qerr *err)
 {
+	struct rank_sem dummy;
 	float qv[VEC_MAX_DIMS];
 	struct rank_hit *lex;
 	struct cand *c;
 	struct vec *v;
 	long n, i, cap, ndocs = idx_ndocs(x);
 	int kk, rc, dims, small;
-	double top;
+	double top, cover, w;
 
-	if (p->semantic <= 0 || p->model != RANK_BM25 ||
-	    (v = idx_vectors(x, NULL)) == NULL ||
-	    vec_text(v, text, strlen(text), qv) == 0)
+	if (info == NULL)
+		info = &dummy;
+	memset(info, 0, sizeof(*info));
+	if (p->semantic <= 0 || p->model != RANK_BM25) {
+		info->why = p->semantic <= 0 ? "turned off" : "not with TF-IDF";
 		return rank_search(x, q, p, k, hits, nhits, err);
+	}
+	if ((v = idx_vectors(x, &info->why)) == NULL)
+		return rank_search(x, q, p, k, hits, nhits, err);
+	info->path = vec_path(v);
+	if (vec_text(v, text, strlen(text), qv, &cover) == 0) {
+		info->why = "no word of the question has a vector";
+		return rank_search(x, q, p, k, hits, nhits, err);
+	}
+	w = p->semantic * cover;
+	info->weight = w;
+	info->cover = cover;
 	dims = vec_dims(v);
-	small = ndocs <= RANK_SEM_ALL;
+	small = ndocs <= RANK_SEM_ALL && !getenv("QV_LEXONLY");
 	kk = k > RANK_SEM_CANDIDATES ? k : RANK_SEM_CANDIDATES;
 	cap = kk + (small ? ndocs : 0);
 	lex = malloc((size_t)kk * sizeof(*lex));
@@ -123,9 +138,9 @@ int rank_search_fused(struct idx *x, const struct rank_query *q,
 	n = kk;
 	if (rc == 0 && small) {
 		qsort(c, (size_t)n, sizeof(*c), by_doc);
-		n = add_all(x, qv, dims, p->semantic, c, n, cap, err);
+		n = add_all(x, qv, dims, w, c, n, cap, err);
 	} else if (rc == 0) {
-		n = add_some(x, qv, dims, p->semantic, c, n, err) == 0 ? n : -1;
+		n = add_some(x, qv, dims, w, c, n, err) == 0 ? n : -1;
 	}
 	if (rc == 0 && n < 0)
 		rc = err ? err->code : QERR_IO;
