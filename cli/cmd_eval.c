@@ -2,12 +2,15 @@
  *
  * Scores quarry's ranking on judged collections in BEIR layout
  * (corpus.jsonl, queries.jsonl, qrels/test.tsv; read by eval_coll.c) and,
- * in the same run on the same records, an anchor: SQLite FTS5's bm25()
- * with the porter tokenizer (eval_fts5.c).  Each collection is indexed
- * into a private temporary directory that is removed afterwards.  Every
- * judged query (one with qrels lines) is ranked with k = 100 (rank_run)
- * and scored with retrieval/metrics; queries without qrels are only
- * counted.  Output: a table, or one JSON object, of nDCG@10, MAP@100,
+ * in the same run on the same records, two anchors: SQLite FTS5's bm25()
+ * with the porter tokenizer, and the same with English stop words dropped
+ * from the query and the title weighted 2 (eval_fts5.c); quarry is also
+ * compared with the better of the two on each collection.  Each
+ * collection is indexed into a private temporary directory that is
+ * removed afterwards.  Every judged query (one with qrels lines) is ranked
+ * with k = 100 (rank_run) and scored with retrieval/metrics; queries
+ * without qrels are only counted, and with --declines give the decline
+ * trade-off.  Output: a table, or one JSON object, of nDCG@10, MAP@100,
  * MRR@10, P@1, R@100 and ranking time per collection and system, their
  * means, and optionally one TSV line per query for error analysis. */
 #include <dirent.h>
@@ -25,13 +28,25 @@
 #include "options.h"
 #include "eval.h"
 
-enum { SYS_BM25, SYS_TFIDF, SYS_FTS5, NSYS };
+/* SYS_FTS5_BEST is not run: it names the mean over collections of each
+ * one's better FTS5 set-up (by nDCG@10). */
+enum { SYS_BM25, SYS_TFIDF, SYS_FTS5, SYS_FTS5_STOP, SYS_FTS5_BEST, NSYS };
 
 static const char *const sys_name[NSYS] = {"quarry-bm25", "quarry-tfidf",
-					   "fts5"};
+					   "fts5", "fts5-stop", "best-fts5"};
+
+static int is_fts5(int sys)
+{
+	return sys == SYS_FTS5 || sys == SYS_FTS5_STOP;
+}
+
+/* The decline trade-off's thresholds: 0, 0.05, ..., 1. */
+#define DECLINE_STEPS 21
+#define DECLINE_STEP 0.05
 
 struct eval_opts {
 	int run[NSYS]; /* which systems to score */
+	int declines;  /* show the decline trade-off */
 	int json;
 	const char *per_query; /* TSV path or NULL */
 	int check_pruning;     /* compare MaxScore with exhaustive scoring */
@@ -47,6 +62,11 @@ struct row {
 	int queries;
 	double ms; /* total ranking time */
 	int unjudged;
+	/* quarry-bm25 on a collection with unjudged queries: how many of the
+	 * answerable (judged) and unanswerable (unjudged) queries would be
+	 * declined at threshold i * DECLINE_STEP */
+	int has_declines;
+	int dec_ans[DECLINE_STEPS], dec_una[DECLINE_STEPS];
 };
 
 /* Ranks text; fills ranked[0..*n) with doc ids, valid until the next call.
@@ -57,6 +77,7 @@ typedef int (*search_fn)(void *ctx, const char *text, const char **ranked,
 /* eval's own options; its --model also takes "both". */
 static const struct option own_opts[] = {
 	{"check-pruning", no_argument, NULL, 'X'},
+	{"declines", no_argument, NULL, 'D'},
 	{"model", required_argument, NULL, 'm'},
 	{"no-fts5", no_argument, NULL, 'F'},
 	{"per-query", required_argument, NULL, 'P'},
@@ -72,9 +93,14 @@ static void usage(FILE *fp)
 		"({\"_id\",\"text\"}) and qrels/test.tsv (query-id, corpus-id, score;\n"
 		"a header line first).  Each corpus is indexed into a temporary\n"
 		"file under $TMPDIR (default /tmp) that is removed afterwards.  Every\n"
-		"query with qrels is ranked (top 100) by quarry and by SQLite FTS5\n"
-		"bm25() with the porter tokenizer over the same records (the\n"
-		"anchor); queries without qrels are counted as unjudged.\n\n"
+		"query with qrels is ranked (top 100) by quarry and by two SQLite\n"
+		"FTS5 set-ups over the same records: fts5, bm25() with the porter\n"
+		"unicode61 tokenizer and every word of the question; fts5-stop, the\n"
+		"same without the 127 words of Snowball's English stop word list\n"
+		"(unless the question has no other word) and with the title column\n"
+		"weighted 2.  best-fts5 is the better of the two on each collection\n"
+		"by nDCG@10; quarry's gain is shown against fts5 and against it.\n"
+		"Queries without qrels are counted as unjudged.\n\n"
 		"Measures, as trec_eval defines them (qrels score = gain; a score\n"
 		"<= 0 is not relevant): nDCG@10, MAP@100, MRR@10, P@1, R@100, each\n"
 		"the mean over a collection's judged queries, and the ranking time\n"
@@ -86,12 +112,17 @@ static void usage(FILE *fp)
 		"  --model M         bm25 (default), tfidf or both\n");
 	cli_opts_help(fp, CLI_G_RANK, own_opts);
 	fprintf(fp,
-		"  --no-fts5         skip the FTS5 anchor\n"
+		"  --no-fts5         skip both FTS5 set-ups\n"
 		"  --threshold X     confidence below which ask declines ("
 		RANK_THRESHOLD_TEXT ");\n"
 		"                    for collections with unjudged queries (taken\n"
 		"                    as unanswerable) prints how many of each kind\n"
 		"                    would be declined\n"
+		"  --declines        for those collections also the trade-off: at\n"
+		"                    each threshold from 0 to 1 in steps of 0.05,\n"
+		"                    the share of unanswerable and of answerable\n"
+		"                    questions declined (nothing found, or the best\n"
+		"                    answer's confidence below the threshold)\n"
 		"  --check-pruning   also rank every query exhaustively and check\n"
 		"                    that MaxScore gave the same records and\n"
 		"                    scores (exit 3 if not)\n"
@@ -99,7 +130,12 @@ static void usage(FILE *fp)
 		"                    \"system\",\"ndcg10\",\"map100\",\"mrr10\",\"p1\",\n"
 		"                    \"recall100\",\"queries\",\"ms_per_query\",\n"
 		"                    \"unjudged\"}],\"mean\":[{\"system\",...,\n"
-		"                    \"collections\"[,\"ndcg10_vs_fts5\"]}],\"unjudged\"}\n"
+		"                    \"collections\"[,\"ndcg10_vs_fts5\",\n"
+		"                    \"ndcg10_vs_best_fts5\"]}],\"best_fts5\":[{\"name\",\n"
+		"                    \"system\",\"ndcg10\"}],\"unjudged\"}; with --declines\n"
+		"                    a quarry-bm25 collection entry also has\n"
+		"                    \"declines\":[{\"threshold\",\"unanswerable\",\n"
+		"                    \"answerable\"}] (counts declined)\n"
 		"  --per-query FILE  write one TSV line per judged query and system:\n"
 		"                    collection, system, query-id, ndcg10, rr (MRR@10),\n"
 		"                    p1, top1-id (empty when nothing was found)\n"
@@ -139,7 +175,8 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o)
 	cli_getopt_init(&g, &spec, &s);
 	while (rc == 0 && (c = cli_getopt_next(&g, argc, argv)) != 0) {
 		switch (c) {
-		case 'F': o->run[SYS_FTS5] = 0; break;
+		case 'D': o->declines = 1; break;
+		case 'F': o->run[SYS_FTS5] = o->run[SYS_FTS5_STOP] = 0; break;
 		case 'P': o->per_query = optarg; break;
 		case 'X': o->check_pruning = 1; break;
 		case 'm': rc = parse_model(optarg, o); break;
@@ -255,22 +292,36 @@ static int declines(struct qctx *q, const char *text, struct qerr *err)
 	return q->best.declined;
 }
 
+/* Count text into dec[i] for each trade-off threshold i * DECLINE_STEP
+ * that declines it: nothing found, or the best confidence below it. */
+static void count_curve(const struct rank_run *r, int *dec)
+{
+	int i;
+
+	for (i = 0; i < DECLINE_STEPS; i++)
+		dec[i] += r->nhits == 0 ||
+			  r->confidence[0] < i * DECLINE_STEP - 1e-9;
+}
+
 /* For collections with unanswerable (unjudged) questions: how many of
- * each kind ask would decline. */
+ * each kind ask would decline, and (into row) the trade-off. */
 static int report_declines(struct qctx *q, const struct eval_coll *c,
-			   struct qerr *err)
+			   struct row *row, struct qerr *err)
 {
 	int i, d, ans = 0, una = 0;
 
+	row->has_declines = 1;
 	for (i = 0; i < c->nq; i++) {
 		if ((d = declines(q, c->q[i].text, err)) < 0)
 			return err ? err->code : QERR_IO;
 		ans += d;
+		count_curve(&q->best, row->dec_ans);
 	}
 	for (i = 0; i < c->unjudged; i++) {
 		if ((d = declines(q, c->utext[i], err)) < 0)
 			return err ? err->code : QERR_IO;
 		una += d;
+		count_curve(&q->best, row->dec_una);
 	}
 	printf("declined at threshold %.2f in %s: answerable %d/%d (%.1f%%), "
 	       "unanswerable %d/%d (%.1f%%)\n", q->best.threshold, c->name, ans,
@@ -396,7 +447,7 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 	char *corpus = eval_path_join(c->dir, "corpus.jsonl");
 	char *db = eval_path_join(tmpdir, "index.db");
 	struct ingest_cb cb = {cli_on_warn, NULL, NULL, NULL};
-	int rc, sys;
+	int rc, sys, bm25_row = -1;
 
 	memset(&q, 0, sizeof(q));
 	q.params = o->params;
@@ -417,12 +468,14 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 		q.params.model = sys == SYS_BM25 ? RANK_BM25 : RANK_TFIDF;
 		rc = run_system(c, sys, quarry_search, &q, pq, &rows[*nrows],
 				err);
+		if (rc == 0 && sys == SYS_BM25)
+			bm25_row = *nrows;
 		if (rc == 0)
 			(*nrows)++;
 	}
-	if (rc == 0 && c->unjudged > 0 && o->run[SYS_BM25]) {
+	if (rc == 0 && c->unjudged > 0 && bm25_row >= 0) {
 		q.params.model = RANK_BM25;
-		rc = report_declines(&q, c, err);
+		rc = report_declines(&q, c, &rows[bm25_row], err);
 	}
 	if (rc == 0 && q.check) {
 		printf("pruning check %s: %ld of %ld queries identical to "
@@ -448,9 +501,10 @@ static int fts5_search(void *ctx, const char *text, const char **ranked,
 	return eval_fts5_search(ctx, text, ranked, n, err);
 }
 
-/* Load the collection's records into FTS5 and score its ranking. */
-static int run_fts5(const struct eval_coll *c, FILE *pq, struct row *rows,
-		    int *nrows, struct qerr *err)
+/* Load the collection's records into FTS5 set up for sys (SYS_FTS5 or
+ * SYS_FTS5_STOP) and score its ranking. */
+static int run_fts5(const struct eval_coll *c, int sys, FILE *pq,
+		    struct row *rows, int *nrows, struct qerr *err)
 {
 	char *corpus = eval_path_join(c->dir, "corpus.jsonl");
 	struct eval_fts5 *f = NULL;
@@ -458,10 +512,11 @@ static int run_fts5(const struct eval_coll *c, FILE *pq, struct row *rows,
 
 	if (corpus == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
-	rc = eval_fts5_open(corpus, &f, err);
+	rc = eval_fts5_open(corpus,
+			    sys == SYS_FTS5 ? EVAL_FTS5_PLAIN : EVAL_FTS5_STOP,
+			    &f, err);
 	if (rc == 0)
-		rc = run_system(c, SYS_FTS5, fts5_search, f, pq, &rows[*nrows],
-				err);
+		rc = run_system(c, sys, fts5_search, f, pq, &rows[*nrows], err);
 	if (rc == 0)
 		(*nrows)++;
 	eval_fts5_close(f);
@@ -487,7 +542,9 @@ static int eval_dir(const char *dir, const char *name,
 	if (rc == 0 && (o->run[SYS_BM25] || o->run[SYS_TFIDF]))
 		rc = run_quarry(&c, o, tmpdir, pq, rows, nrows, err);
 	if (rc == 0 && o->run[SYS_FTS5])
-		rc = run_fts5(&c, pq, rows, nrows, err);
+		rc = run_fts5(&c, SYS_FTS5, pq, rows, nrows, err);
+	if (rc == 0 && o->run[SYS_FTS5_STOP])
+		rc = run_fts5(&c, SYS_FTS5_STOP, pq, rows, nrows, err);
 	eval_coll_clear(&c);
 	return rc;
 }
@@ -568,6 +625,79 @@ static double per_query_ms(const struct row *r)
 	return r->queries ? r->ms / r->queries : 0;
 }
 
+/* Is rows[i] the first row of its collection (rows come grouped)? */
+static int first_of_coll(const struct row *rows, int i)
+{
+	return i == 0 || strcmp(rows[i - 1].name, rows[i].name) != 0;
+}
+
+/* The row of system sys for collection name, or NULL. */
+static const struct row *find_row(const struct row *rows, int nrows,
+				  const char *name, int sys)
+{
+	int i;
+
+	for (i = 0; i < nrows; i++)
+		if (rows[i].sys == sys && strcmp(rows[i].name, name) == 0)
+			return &rows[i];
+	return NULL;
+}
+
+/* The better of collection name's two FTS5 rows by nDCG@10 (the plain one
+ * on a tie), or NULL when neither ran. */
+static const struct row *best_fts5(const struct row *rows, int nrows,
+				   const char *name)
+{
+	const struct row *a = find_row(rows, nrows, name, SYS_FTS5);
+	const struct row *b = find_row(rows, nrows, name, SYS_FTS5_STOP);
+
+	return a == NULL || (b && b->m.ndcg10 > a->m.ndcg10) ? b : a;
+}
+
+/* Append to mean[*nmean] the mean over collections (with judged queries)
+ * of each one's better FTS5 row, as system SYS_FTS5_BEST, when both FTS5
+ * set-ups ran. */
+static void add_best_mean(const struct row *rows, int nrows, struct row *mean,
+			  int *nmean)
+{
+	struct row *m = &mean[*nmean];
+	int i, k = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->name = "mean";
+	m->sys = SYS_FTS5_BEST;
+	for (i = 0; i < nrows; i++) {
+		const struct row *b;
+
+		if (!first_of_coll(rows, i) ||
+		    find_row(rows, nrows, rows[i].name, SYS_FTS5) == NULL ||
+		    find_row(rows, nrows, rows[i].name, SYS_FTS5_STOP) == NULL)
+			continue;
+		b = best_fts5(rows, nrows, rows[i].name);
+		if (b->queries == 0)
+			continue;
+		metrics_add(&m->m, &b->m);
+		m->queries += b->queries;
+		m->ms += b->ms;
+		k++;
+	}
+	if (k == 0)
+		return;
+	metrics_div(&m->m, k);
+	(*nmean)++;
+}
+
+/* The mean row of system sys, or NULL when it did not run. */
+static const struct row *mean_of(const struct row *mean, int nmean, int sys)
+{
+	int i;
+
+	for (i = 0; i < nmean; i++)
+		if (mean[i].sys == sys)
+			return &mean[i];
+	return NULL;
+}
+
 /* The mean row of the FTS5 anchor, or NULL when it did not run. */
 static const struct row *fts_mean(const struct row *mean, int nmean)
 {
@@ -587,8 +717,78 @@ static void print_row(FILE *fp, int w, const struct row *r)
 		per_query_ms(r));
 }
 
+static double gain(double a, double base)
+{
+	return base > 0 ? (a - base) / base : 0;
+}
+
+/* For each quarry system: its nDCG@10 against each collection's better
+ * FTS5 set-up, the collections it is ahead on and behind on, and the gain
+ * of its mean over the mean of the better set-ups. */
+static void print_vs_best(FILE *fp, const struct row *rows, int nrows,
+			  const struct row *mean, int nmean)
+{
+	const struct row *best = mean_of(mean, nmean, SYS_FTS5_BEST);
+	int sys, i;
+
+	if (best == NULL)
+		return;
+	for (i = 0; i < nrows; i++) {
+		const struct row *b;
+
+		if (!first_of_coll(rows, i))
+			continue;
+		b = best_fts5(rows, nrows, rows[i].name);
+		fprintf(fp, "better FTS5 set-up on %s: %s (nDCG@10 %.4f)\n",
+			rows[i].name, sys_name[b->sys], b->m.ndcg10);
+	}
+	for (sys = SYS_BM25; sys <= SYS_TFIDF; sys++) {
+		const struct row *m = mean_of(mean, nmean, sys);
+		int ahead = 0, behind = 0;
+
+		if (m == NULL)
+			continue;
+		fprintf(fp, "%s vs best-fts5:", sys_name[sys]);
+		for (i = 0; i < nrows; i++) {
+			const struct row *q = &rows[i], *b;
+
+			if (q->sys != sys)
+				continue;
+			b = best_fts5(rows, nrows, q->name);
+			ahead += q->m.ndcg10 > b->m.ndcg10;
+			behind += q->m.ndcg10 < b->m.ndcg10;
+			fprintf(fp, " %s %+.1f%%", q->name,
+				100.0 * gain(q->m.ndcg10, b->m.ndcg10));
+		}
+		fprintf(fp, "; ahead on %d, behind on %d; mean nDCG@10 %+.1f%%\n",
+			ahead, behind, 100.0 * gain(m->m.ndcg10, best->m.ndcg10));
+	}
+}
+
+/* The decline trade-off of each collection that has one. */
+static void print_declines(FILE *fp, const struct row *rows, int nrows)
+{
+	int i, t;
+
+	for (i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+
+		if (!r->has_declines)
+			continue;
+		fprintf(fp, "declines in %s (%d unanswerable, %d answerable):\n"
+			    "threshold  unanswerable declined  answerable declined\n",
+			r->name, r->unjudged, r->queries);
+		for (t = 0; t < DECLINE_STEPS; t++)
+			fprintf(fp, "%9.2f  %5d %6.1f%%            %5d %6.1f%%\n",
+				t * DECLINE_STEP, r->dec_una[t],
+				r->unjudged ? 100.0 * r->dec_una[t] / r->unjudged : 0.0,
+				r->dec_ans[t],
+				r->queries ? 100.0 * r->dec_ans[t] / r->queries : 0.0);
+	}
+}
+
 static void print_table(FILE *fp, const struct row *rows, int nrows,
-			const struct row *mean, int nmean)
+			const struct row *mean, int nmean, int declines)
 {
 	const struct row *anchor = fts_mean(mean, nmean);
 	int w = 10, i;
@@ -609,7 +809,7 @@ static void print_table(FILE *fp, const struct row *rows, int nrows,
 			fprintf(fp, "unjudged queries: %d (%s)\n",
 				rows[i].unjudged, rows[i].name);
 	for (i = 0; anchor && i < nmean; i++) {
-		if (mean[i].sys == SYS_FTS5)
+		if (is_fts5(mean[i].sys) || mean[i].sys == SYS_FTS5_BEST)
 			continue;
 		if (anchor->m.ndcg10 > 0)
 			fprintf(fp, "%s vs fts5: mean nDCG@10 %+.1f%%\n",
@@ -620,6 +820,24 @@ static void print_table(FILE *fp, const struct row *rows, int nrows,
 			fprintf(fp, "%s vs fts5: mean nDCG@10 n/a (fts5 is 0)\n",
 				sys_name[mean[i].sys]);
 	}
+	print_vs_best(fp, rows, nrows, mean, nmean);
+	if (declines)
+		print_declines(fp, rows, nrows);
+}
+
+/* The trade-off of r as [{"threshold","unanswerable","answerable"}], the
+ * counts declined (out of "unjudged" and "queries"). */
+static json_t *declines_json(const struct row *r)
+{
+	json_t *a = json_array();
+	int t;
+
+	for (t = 0; a && t < DECLINE_STEPS; t++)
+		json_array_append_new(a, json_pack("{s:f, s:i, s:i}", "threshold",
+						   t * DECLINE_STEP,
+						   "unanswerable", r->dec_una[t],
+						   "answerable", r->dec_ans[t]));
+	return a;
 }
 
 static json_t *row_json(const struct row *r)
@@ -633,22 +851,27 @@ static json_t *row_json(const struct row *r)
 }
 
 static int print_json(FILE *fp, const struct row *rows, int nrows,
-		      const struct row *mean, int nmean, int ncoll)
+		      const struct row *mean, int nmean, int ncoll, int declines)
 {
 	const struct row *anchor = fts_mean(mean, nmean);
+	const struct row *best = mean_of(mean, nmean, SYS_FTS5_BEST);
 	json_t *root = json_object(), *colls = json_array(), *means = json_array();
+	json_t *bests = json_array();
 	int i, unjudged = 0, rc = 0;
 
-	if (root == NULL || colls == NULL || means == NULL) {
+	if (root == NULL || colls == NULL || means == NULL || bests == NULL) {
 		json_decref(root);
 		json_decref(colls);
 		json_decref(means);
+		json_decref(bests);
 		return QERR_IO;
 	}
 	for (i = 0; i < nrows; i++) {
 		json_t *o = row_json(&rows[i]);
 
 		json_object_set_new(o, "unjudged", json_integer(rows[i].unjudged));
+		if (declines && rows[i].has_declines)
+			json_object_set_new(o, "declines", declines_json(&rows[i]));
 		json_array_append_new(colls, o);
 		if (i == 0 || strcmp(rows[i - 1].name, rows[i].name) != 0)
 			unjudged += rows[i].unjudged;
@@ -658,13 +881,31 @@ static int print_json(FILE *fp, const struct row *rows, int nrows,
 
 		json_object_del(o, "name");
 		json_object_set_new(o, "collections", json_integer(ncoll));
-		if (anchor && mean[i].sys != SYS_FTS5 && anchor->m.ndcg10 > 0)
+		if (anchor && !is_fts5(mean[i].sys) &&
+		    mean[i].sys != SYS_FTS5_BEST && anchor->m.ndcg10 > 0)
 			json_object_set_new(
 				o, "ndcg10_vs_fts5",
 				json_real((mean[i].m.ndcg10 - anchor->m.ndcg10) /
 					  anchor->m.ndcg10));
+		if (best && mean[i].sys <= SYS_TFIDF && best->m.ndcg10 > 0)
+			json_object_set_new(o, "ndcg10_vs_best_fts5",
+					    json_real(gain(mean[i].m.ndcg10,
+							   best->m.ndcg10)));
 		json_array_append_new(means, o);
 	}
+	for (i = 0; best && i < nrows; i++) {
+		const struct row *b;
+
+		if (!first_of_coll(rows, i))
+			continue;
+		b = best_fts5(rows, nrows, rows[i].name);
+		json_array_append_new(bests,
+				      json_pack("{s:s, s:s, s:f}", "name",
+						b->name, "system",
+						sys_name[b->sys], "ndcg10",
+						b->m.ndcg10));
+	}
+	json_object_set_new(root, "best_fts5", bests);
 	json_object_set_new(root, "collections", colls);
 	json_object_set_new(root, "mean", means);
 	json_object_set_new(root, "unjudged", json_integer(unjudged));
@@ -751,10 +992,13 @@ static int eval_all(const struct eval_opts *o, const char **dirs,
 	}
 	if (rc == 0) {
 		nmean = mean_rows(rows, nrows, mean, &ncoll);
+		add_best_mean(rows, nrows, mean, &nmean);
 		if (o->json)
-			rc = print_json(stdout, rows, nrows, mean, nmean, ncoll);
+			rc = print_json(stdout, rows, nrows, mean, nmean, ncoll,
+					o->declines);
 		else
-			print_table(stdout, rows, nrows, mean, nmean);
+			print_table(stdout, rows, nrows, mean, nmean,
+				    o->declines);
 		if (rc != 0)
 			qerr_set(err, rc, "writing the results failed");
 	}
@@ -788,6 +1032,7 @@ int cmd_eval(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.run[SYS_BM25] = 1;
 	o.run[SYS_FTS5] = 1;
+	o.run[SYS_FTS5_STOP] = 1;
 	rc = parse_opts(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? QERR_OK : rc;

@@ -68,22 +68,29 @@ typedef int (*eval_line_fn)(void *ctx, char *line, size_t len,
 int eval_each_line(const char *path, eval_line_fn fn, void *ctx,
 		   struct qerr *err);
 
-/* ---- the FTS5 anchor (eval_fts5.c) ---- */
+/* ---- the FTS5 anchors (eval_fts5.c) ---- */
 
 struct eval_fts5;
 
+/* The two FTS5 set-ups quarry is compared with.  PLAIN: bm25() with
+ * FTS5's default weights, every word of the question.  STOP: the words of
+ * the Snowball English stop word list (127 words, without
+ * its contractions) dropped from the question, unless that leaves none,
+ * and the title column weighted 2 (bm25(f, 1, 2, 1)). */
+enum eval_fts5_setup { EVAL_FTS5_PLAIN, EVAL_FTS5_STOP };
+
 /* Load corpus, a corpus.jsonl ({"_id","title","text"} a line), into a new
- * in-memory FTS5 table (tokenizer porter unicode61).  0 with *out set, or
- * QERR_DATA (a bad line, err names file:line; an SQLite error) or QERR_IO
- * with *out NULL. */
-int eval_fts5_open(const char *corpus, struct eval_fts5 **out,
-		   struct qerr *err);
+ * in-memory FTS5 table (tokenizer porter unicode61) ranked as setup says.
+ * 0 with *out set, or QERR_DATA (a bad line, err names file:line; an
+ * SQLite error) or QERR_IO with *out NULL. */
+int eval_fts5_open(const char *corpus, enum eval_fts5_setup setup,
+		   struct eval_fts5 **out, struct qerr *err);
 
 /* The best EVAL_K records for text by bm25(), ties in corpus order; the
  * query is text's words (runs of ASCII letters, digits and non-ASCII
- * bytes) joined by OR.  ranked[0 .. *n) receive their "_id"s, borrowed
- * until the next call or eval_fts5_close.  0 or an error code (err set;
- * *n is 0). */
+ * bytes; for EVAL_FTS5_STOP without the stop words) joined by OR.
+ * ranked[0 .. *n) receive their "_id"s, borrowed until the next call or
+ * eval_fts5_close.  0 or an error code (err set; *n is 0). */
 int eval_fts5_search(struct eval_fts5 *f, const char *text,
 		     const char **ranked, int *n, struct qerr *err);
 

@@ -1,11 +1,13 @@
-/* eval_fts5.c - the anchor quarry eval ranks against: SQLite FTS5's
+/* eval_fts5.c - the anchors quarry eval ranks against: SQLite FTS5's
  * bm25() with the porter tokenizer, over the same records (corpus.jsonl's
  * title and text) in an in-memory table, queried with the question's
- * words joined by OR.  See eval.h. */
+ * words joined by OR; in the second set-up without English stop words and
+ * with the title weighted 2.  See eval.h. */
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../util/buf.h"
 #include "eval.h"
@@ -14,6 +16,7 @@ struct eval_fts5 {
 	sqlite3 *db;
 	sqlite3_stmt *ins, *sel;
 	struct buf expr;
+	int stop; /* drop stop words from queries (EVAL_FTS5_STOP) */
 	char *ids[EVAL_K]; /* the last query's results */
 	int nids;
 };
@@ -59,6 +62,12 @@ static int create_table(struct eval_fts5 *f, struct qerr *err)
 	static const char create[] =
 		"CREATE VIRTUAL TABLE f USING fts5(id UNINDEXED, title, text, "
 		"tokenize='porter unicode61');";
+	/* bm25()'s weights are per column: id (unindexed), title, text */
+	const char *select = f->stop ? "SELECT id FROM f WHERE f MATCH ? "
+				       "ORDER BY bm25(f, 1.0, 2.0, 1.0), rowid "
+				       "LIMIT 100"
+				     : "SELECT id FROM f WHERE f MATCH ? "
+				       "ORDER BY bm25(f), rowid LIMIT 100";
 
 	if (sqlite3_open(":memory:", &f->db) != SQLITE_OK)
 		return f->db ? sql_fail(f, err)
@@ -67,10 +76,7 @@ static int create_table(struct eval_fts5 *f, struct qerr *err)
 	    sqlite3_prepare_v2(f->db,
 			       "INSERT INTO f(id, title, text) VALUES (?, ?, ?)",
 			       -1, &f->ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db,
-			       "SELECT id FROM f WHERE f MATCH ? "
-			       "ORDER BY bm25(f), rowid LIMIT 100",
-			       -1, &f->sel, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(f->db, select, -1, &f->sel, NULL) != SQLITE_OK)
 		return sql_fail(f, err);
 	return 0;
 }
@@ -110,8 +116,8 @@ static int fts_add(void *ctx, char *s, size_t n, const char *path,
 	return rc;
 }
 
-int eval_fts5_open(const char *corpus, struct eval_fts5 **out,
-		   struct qerr *err)
+int eval_fts5_open(const char *corpus, enum eval_fts5_setup setup,
+		   struct eval_fts5 **out, struct qerr *err)
 {
 	struct eval_fts5 *f = calloc(1, sizeof(*f));
 	int rc;
@@ -119,6 +125,7 @@ int eval_fts5_open(const char *corpus, struct eval_fts5 **out,
 	*out = NULL;
 	if (f == NULL)
 		return qerr_set(err, QERR_IO, "out of memory");
+	f->stop = setup == EVAL_FTS5_STOP;
 	rc = create_table(f, err);
 	if (rc == 0 &&
 	    sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
@@ -142,30 +149,89 @@ static int word_byte(unsigned char ch)
 	       (ch >= '0' && ch <= '9') || ch >= 0x80;
 }
 
-/* The query's words, each as an FTS5 string ("..." with '"' doubled),
- * joined by " OR ".  A word is a run of ASCII letters and digits and bytes
- * >= 0x80; everything else separates words.  b is "" when there are none. */
-static int fts_expr(const char *text, struct buf *b)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	int rc = 0;
+/* The Snowball English stop word list (snowballstem.org, the list beside
+ * the English stemmer) without its contractions: 127 words, as PostgreSQL
+ * ships it in tsearch_data/english.stop.  Sorted for bsearch. */
+static const char *const stop_words[] = {
+	"a", "about", "above", "after", "again", "against", "all", "am", "an",
+	"and", "any", "are", "as", "at", "be", "because", "been", "before",
+	"being", "below", "between", "both", "but", "by", "can", "did", "do",
+	"does", "doing", "don", "down", "during", "each", "few", "for", "from",
+	"further", "had", "has", "have", "having", "he", "her", "here", "hers",
+	"herself", "him", "himself", "his", "how", "i", "if", "in", "into",
+	"is", "it", "its", "itself", "just", "me", "more", "most", "my",
+	"myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only",
+	"or", "other", "our", "ours", "ourselves", "out", "over", "own", "s",
+	"same", "she", "should", "so", "some", "such", "t", "than", "that",
+	"the", "their", "theirs", "them", "themselves", "then", "there",
+	"these", "they", "this", "those", "through", "to", "too", "under",
+	"until", "up", "very", "was", "we", "were", "what", "when", "where",
+	"which", "while", "who", "whom", "why", "will", "with", "you", "your",
+	"yours", "yourself", "yourselves",
+};
 
-	buf_reset(b);
-	rc |= buf_reserve(b, 0);
-	while (*s && rc == 0) {
-		if (!word_byte(*s)) {
-			s++;
-			continue;
+static int cmp_word(const void *key, const void *elem)
+{
+	const char *k = key, *const *w = elem;
+
+	return strcasecmp(k, *w);
+}
+
+/* Is s[0 .. n) a stop word (ASCII case ignored)? */
+static int is_stop(const unsigned char *s, size_t n)
+{
+	char w[16];
+
+	if (n >= sizeof(w))
+		return 0;
+	memcpy(w, s, n);
+	w[n] = '\0';
+	return bsearch(w, stop_words, sizeof(stop_words) / sizeof(*stop_words),
+		       sizeof(*stop_words), cmp_word) != NULL;
+}
+
+/* Append s[0 .. n) as an FTS5 string ("..." with '"' doubled), after " OR "
+ * unless it is the first. */
+static int put_word(struct buf *b, const unsigned char *s, size_t n)
+{
+	int rc = 0;
+	size_t i;
+
+	if (b->len)
+		rc |= buf_puts(b, " OR ");
+	rc |= buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			rc |= buf_putc(b, '"');
+		rc |= buf_putc(b, s[i]);
+	}
+	return rc | buf_putc(b, '"');
+}
+
+/* The query's words joined by " OR ", without stop words when stop is set
+ * (all of them when every word is one).  A word is a run of ASCII letters
+ * and digits and bytes >= 0x80; everything else separates words.  b is ""
+ * when there are none. */
+static int fts_expr(const char *text, int stop, struct buf *b)
+{
+	const unsigned char *s = (const unsigned char *)text, *w;
+	int rc = 0, pass;
+
+	for (pass = stop ? 1 : 0; pass >= 0; pass--) {
+		buf_reset(b);
+		rc |= buf_reserve(b, 0);
+		for (s = (const unsigned char *)text; *s && rc == 0;) {
+			if (!word_byte(*s)) {
+				s++;
+				continue;
+			}
+			for (w = s; word_byte(*s); s++)
+				;
+			if (!pass || !is_stop(w, (size_t)(s - w)))
+				rc |= put_word(b, w, (size_t)(s - w));
 		}
-		if (b->len)
-			rc |= buf_puts(b, " OR ");
-		rc |= buf_putc(b, '"');
-		for (; word_byte(*s); s++) {
-			if (*s == '"')
-				rc |= buf_putc(b, '"');
-			rc |= buf_putc(b, *s);
-		}
-		rc |= buf_putc(b, '"');
+		if (rc != 0 || b->len > 0)
+			break;
 	}
 	return rc;
 }
@@ -177,7 +243,7 @@ int eval_fts5_search(struct eval_fts5 *f, const char *text,
 
 	drop_ids(f);
 	*n = 0;
-	if (fts_expr(text, &f->expr) != 0)
+	if (fts_expr(text, f->stop, &f->expr) != 0)
 		return qerr_set(err, QERR_IO, "out of memory");
 	if (f->expr.len == 0)
 		return 0;
