@@ -5,7 +5,6 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "idx_int.h"
 #include "vecstore.h"
@@ -47,18 +46,19 @@ static int put(struct idx_build *b, long id, const char *question,
 	       const char *answer)
 {
 	struct vst *s = b->vst;
-	int d, dims = vec_dims(s->v);
+	size_t nq = strlen(question), na = strlen(answer);
+	int d, found, dims = vec_dims(s->v);
+	char *both = malloc(nq + na + 1);
 
-	if (getenv("QV_QA")) {
-		char *t = malloc(strlen(question) + strlen(answer) + 2);
-		int ok;
-		if (getenv("QV_QQ")) { t = realloc(t, 2*strlen(question) + strlen(answer) + 3); sprintf(t, "%s %s %s", question, question, answer);} else sprintf(t, "%s %s", question, answer);
-		ok = vec_text(s->v, t, strlen(t), s->f, NULL);
-		free(t);
-		if (!ok) return 0;
-	} else
-	if (vec_text(s->v, question, strlen(question), s->f, NULL) == 0 &&
-	    vec_text(s->v, answer, strlen(answer), s->f, NULL) == 0)
+	if (both == NULL)
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	/* (one text: a word is weighed once however often it comes) */
+	memcpy(both, question, nq);
+	both[nq] = ' ';
+	memcpy(both + nq + 1, answer, na);
+	found = vec_text(s->v, both, nq + na + 1, s->f, NULL);
+	free(both);
+	if (found == 0)
 		return 0;
 	for (d = 0; d < dims; d++)
 		s->q[d] = (signed char)lrintf(s->f[d] * 127.0f);

@@ -6,10 +6,9 @@
  *
  *   docvec(id INTEGER PRIMARY KEY, v BLOB)
  *       row id: a live record's doc id; v: dims signed bytes, the
- *       record's vector (vec_text of its question field, or of its
- *       answer when the question has no word the vectors know) at unit
- *       length times 127.  Records none of whose words are known have
- *       no row.
+ *       record's vector (vec_text of its question and answer read as
+ *       one text) at unit length times 127.  Records none of whose
+ *       words are known have no row.
  *   meta vectors: vec_id of the file the rows were made with
  *       ("CHECKSUM DIMS"); a reader uses the rows only with that file.
  *

@@ -118,7 +118,7 @@ int rank_search_fused(struct idx *x, const struct rank_query *q,
 	info->weight = w;
 	info->cover = cover;
 	dims = vec_dims(v);
-	small = ndocs <= RANK_SEM_ALL && !getenv("QV_LEXONLY");
+	small = ndocs <= RANK_SEM_ALL;
 	kk = k > RANK_SEM_CANDIDATES ? k : RANK_SEM_CANDIDATES;
 	cap = kk + (small ? ndocs : 0);
 	lex = malloc((size_t)kk * sizeof(*lex));
