@@ -172,8 +172,7 @@ struct vec *idx_vectors(struct idx *x, const char **why)
 		return NULL;
 	}
 	if ((v = vec_default()) == NULL) {
-		*why = vec_problem() ? "the vectors file is unusable"
-				     : "no vectors file";
+		*why = vec_problem() ? vec_problem() : "no vectors file";
 		return NULL;
 	}
 	if (strcmp(id, vec_id(v)) != 0) {

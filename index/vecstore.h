@@ -40,8 +40,8 @@ void idx_vst_free(struct idx_build *b);
 
 /* The vectors file to use with x: the default one (vec_default) when
  * the index was made with it, else NULL (no vectors in x, another file,
- * or none).  *why, when not NULL, gets a short reason for NULL
- * (borrowed, static). */
+ * or none).  *why, when not NULL, gets the reason for NULL (static, or
+ * vec_problem's). */
 struct vec *idx_vectors(struct idx *x, const char **why);
 
 /* Cosines between q (dims floats, unit length) and the vectors of
