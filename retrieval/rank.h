@@ -195,8 +195,9 @@ int rank_search(struct idx *x, const struct rank_query *q,
  * too, when the index has at most RANK_SEM_ALL) are scored by their BM25
  * score over the best one's plus p->semantic times the cosine between
  * text's vector and the record's (vec_text), and the best k of those go
- * to hits, their fused score in score; records that only the vectors
- * found have no term bits.  Otherwise it is rank_search.  info, when not
+ * to hits, with score the fused score times the best BM25 score (BM25
+ * plus the cosine's share, in BM25's units); records that only the
+ * vectors found have no term bits.  Otherwise it is rank_search.  info, when not
  * NULL, says which it was.  Returns as rank_search does. */
 #define RANK_SEMANTIC 1.0
 #define RANK_SEMANTIC_TEXT "1"
