@@ -145,14 +145,28 @@ void vec_close(struct vec *v)
 	free(v);
 }
 
+uint64_t vec_checksum(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL, w;
+	size_t i, k;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		h = (h ^ w) * 0x100000001b3ULL;
+	}
+	for (w = 0, k = 0; i + k < n; k++)
+		w |= (uint64_t)p[i + k] << (8 * k);
+	if (k > 0)
+		h = (h ^ w) * 0x100000001b3ULL;
+	return h;
+}
+
 int vec_verify(const struct vec *v, struct qerr *err)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = HEADER; i < v->size; i++)
-		h = (h ^ v->map[i]) * 0x100000001b3ULL;
-	if (h != v->checksum)
+	if (vec_checksum(v->map + HEADER, v->size - HEADER) != v->checksum)
 		return qerr_set(err, QERR_DATA, "vectors file is damaged: %s: "
 				"checksum mismatch", v->path);
 	return 0;
@@ -233,10 +247,12 @@ static double add_entry(const struct vec *v, long i, float *acc)
 	const signed char *q = (const signed char *)(r + 8);
 	uint32_t d;
 
+	float ws = (float)w * scale;
+
 	if (!isfinite(scale) || scale <= 0.0f || scale > 1.0f)
 		return 0; /* (a damaged record) */
 	for (d = 0; d < v->dims; d++)
-		acc[d] += (float)(w * scale * q[d]);
+		acc[d] += ws * (float)q[d];
 	return w;
 }
 

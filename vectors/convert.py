@@ -27,23 +27,17 @@ WORD_RE = re.compile(r"[a-z][a-z0-9]*\Z")
 SPLIT_RE = re.compile(r"[0-9a-z]+")
 
 
-def fnv1a64(data):
-    h = 0xcbf29ce484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return h
-
-
-def fnv1a64_fast(data):
-    # The same hash, a chunk of bytes at a time through int.from_bytes is
-    # not possible (FNV is bytewise); keep it simple but avoid attribute
-    # lookups in the loop.
+def checksum(data):
+    """FNV-1a 64 over little-endian 64-bit words, the last zero-padded
+    (vec_checksum in index/vectors.c)."""
     h = 0xcbf29ce484222325
     p = 0x100000001b3
     m = 0xFFFFFFFFFFFFFFFF
-    for b in data:
-        h = ((h ^ b) * p) & m
+    tail = len(data) % 8
+    if tail:
+        data = data + b"\0" * (8 - tail)
+    for (w,) in struct.iter_unpack("<Q", data):
+        h = ((h ^ w) * p) & m
     return h
 
 
@@ -109,7 +103,7 @@ def main():
         body += struct.pack("<fI", scale, rank)
         body += struct.pack("<%db" % dims, *q)
     size = HEADER + len(body)
-    csum = fnv1a64_fast(bytes(body))
+    csum = checksum(bytes(body))
     head = struct.pack("<4sIIIIIIIIIQ", MAGIC, VERSION, dims, count,
                        index_off, words_off, len(blob), vecs_off, stride,
                        size, csum)

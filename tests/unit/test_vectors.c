@@ -41,9 +41,9 @@ static void make_file(void)
 {
 	unsigned char *p = file + HEADER;
 	uint32_t off[NWORDS], words_off, words_len, vecs_off;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h;
 	float scale = 1.0f / 127.0f;
-	size_t i, n = 0;
+	size_t n = 0;
 	int w, d;
 
 	memset(file, 0, sizeof(file));
@@ -69,8 +69,7 @@ static void make_file(void)
 		p += DIMS + 8;
 	}
 	file_len = (size_t)(p - file);
-	for (i = HEADER; i < file_len; i++)
-		h = (h ^ file[i]) * 0x100000001b3ULL;
+	h = vec_checksum(file + HEADER, file_len - HEADER);
 	memcpy(file, "QVEC", 4);
 	put32(file + 4, 1);
 	put32(file + 8, DIMS);
@@ -145,6 +144,18 @@ static void test_read_back(void **state)
 	vec_close(v);
 }
 
+/* Known answers, as vectors/convert.py computes them. */
+static void test_checksum(void **state)
+{
+	(void)state;
+	assert_true(vec_checksum((const unsigned char *)"", 0) ==
+		    0xcbf29ce484222325ULL);
+	assert_true(vec_checksum((const unsigned char *)"abcdefgh", 8) ==
+		    0x3919eeb00ee1e68cULL);
+	assert_true(vec_checksum((const unsigned char *)"abcdefghij", 10) ==
+		    0xe89d7a294942691fULL);
+}
+
 static void test_truncated(void **state)
 {
 	struct vec *v;
@@ -213,6 +224,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_back),
+		cmocka_unit_test(test_checksum),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_damaged_bytes),
 		cmocka_unit_test(test_missing),
