@@ -180,6 +180,8 @@ bench: quarry
 install: quarry
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 quarry $(DESTDIR)$(PREFIX)/bin/quarry
+	install -d $(DESTDIR)$(PREFIX)/share/quarry
+	install -m 644 vectors/words.qvec $(DESTDIR)$(PREFIX)/share/quarry/words.qvec
 
 clean:
 	rm -rf build quarry
