@@ -3,6 +3,7 @@
  * commit, and read back as cosines for the ranking.  See vecstore.h. */
 #include <math.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,10 +112,18 @@ static int refill(struct idx_build *b)
 	return b->err.code;
 }
 
+/* The meta vectors value for v written at generation gen:
+ * "CHECKSUM DIMS GEN". */
+static void meta_value(const struct vec *v, long long gen, char *out,
+		       size_t n)
+{
+	snprintf(out, n, "%s %lld", vec_id(v), gen);
+}
+
 int idx_vst_finish(struct idx_build *b)
 {
 	struct vec *v = vec_default_verified();
-	char old[64];
+	char old[96], now[96];
 	const char *had;
 
 	if (b->err.code != QERR_OK)
@@ -132,18 +141,19 @@ int idx_vst_finish(struct idx_build *b)
 	}
 	if (b->vst == NULL && vst_begin(b, v) != 0)
 		return b->err.code;
-	if (had != NULL && strcmp(had, vec_id(v)) != 0) {
-		if (refill(b) != 0)
+	/* The rows are in step when they were made with v by the last
+	 * commit (an older quarry's update leaves them behind): then only
+	 * those of removed records go, else all are made again. */
+	meta_value(v, b->gen, now, sizeof(now));
+	if (b->update && had != NULL && strcmp(had, now) == 0) {
+		if (idx_exec(b->db, "DELETE FROM docvec WHERE id NOT IN "
+			     "(SELECT id FROM docs)", &b->err) != 0)
 			return b->err.code;
-	} else if (b->update && idx_exec(b->db, "DELETE FROM docvec WHERE id "
-					 "NOT IN (SELECT id FROM docs)",
-					 &b->err) != 0) {
-		return b->err.code;
-	} else if (b->update && had == NULL && refill(b) != 0) {
-		/* (an index made without vectors gets them all) */
+	} else if (b->update && refill(b) != 0) {
 		return b->err.code;
 	}
-	idx_build_meta(b, "vectors", vec_id(v));
+	meta_value(v, b->gen + 1, now, sizeof(now));
+	idx_build_meta(b, "vectors", now);
 	idx_vst_free(b); /* (its statement must end before the close) */
 	return b->err.code;
 }
@@ -161,13 +171,17 @@ void idx_vst_free(struct idx_build *b)
 
 struct vec *idx_vectors(struct idx *x, const char **why)
 {
-	const char *id = idx_meta(x, "vectors");
+	const char *meta = idx_meta(x, "vectors");
+	const char *dummy, *gen;
+	char id[96];
 	struct vec *v;
-	const char *dummy;
+	size_t n;
 
 	if (why == NULL)
 		why = &dummy;
-	if (id == NULL) {
+	if (meta != NULL) /* (borrowed until the next idx_meta) */
+		snprintf(id, sizeof(id), "%s", meta);
+	if (meta == NULL) {
 		*why = "the index was built without them";
 		return NULL;
 	}
@@ -175,8 +189,14 @@ struct vec *idx_vectors(struct idx *x, const char **why)
 		*why = vec_problem() ? vec_problem() : "no vectors file";
 		return NULL;
 	}
-	if (strcmp(id, vec_id(v)) != 0) {
+	n = strlen(vec_id(v));
+	if (strncmp(id, vec_id(v), n) != 0 || id[n] != ' ') {
 		*why = "the index was built with another vectors file";
+		return NULL;
+	}
+	gen = idx_meta(x, "generation");
+	if (gen == NULL || strcmp(id + n + 1, gen) != 0) {
+		*why = "an older quarry updated the index since; rebuild it";
 		return NULL;
 	}
 	return v;

@@ -9,16 +9,19 @@
  *       record's vector (vec_text of its question and answer read as
  *       one text) at unit length times 127.  Records none of whose
  *       words are known have no row.
- *   meta vectors: vec_id of the file the rows were made with
- *       ("CHECKSUM DIMS"); a reader uses the rows only with that file.
+ *   meta vectors: vec_id of the file the rows were made with and the
+ *       generation of the commit that made them ("CHECKSUM DIMS GEN"); a
+ *       reader uses the rows only with that file and only when GEN is
+ *       the index's generation (an older quarry may have updated the
+ *       records without them).
  *
  * A build writes a row per record as it is added (in the build's
  * transaction, so it is as atomic as the rest).  An update adds the rows
- * of its records and drops those of removed records; when the vectors
- * file is not the one the index was made with, it recomputes every row
- * from the stored records, and when there is no vectors file at all it
- * drops the table (rows for some records only would rank the others
- * down). */
+ * of its records and drops those of removed records; when the rows are
+ * not in step (made with another vectors file, or at another
+ * generation) it recomputes every row from the stored records, and when
+ * there is no vectors file at all it drops the table (rows for some
+ * records only would rank the others down). */
 #ifndef QUARRY_VECSTORE_H
 #define QUARRY_VECSTORE_H
 

@@ -83,3 +83,13 @@ for q in $QS "what is a wombat"; do
 done
 unset IFS
 if [ -z "$bad" ]; then ok "update with the file again answers as a full build"; else nok "update with the file again answers as a full build" "differs on$bad"; fi
+# An older quarry updating the records leaves the rows behind: unused
+# until an update with the file makes them again.
+sqlite3 "$DB" "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
+run "$Q" stats --db "$DB"
+expect_out "rows of another generation are not used" "^vectors: +not in use \\(an older quarry updated the index since"
+touch -d '+3 minute' "$C/more.jsonl"
+run "$Q" index -q --db "$DB" --update "$C"; expect_rc "update after an older quarry's" 0
+run "$Q" stats --db "$DB"
+expect_out "the update makes them again" "^vectors: +$V "
+if [ "$(ans "$DB" "what is dropout")" = "$(ans "$T/fresh.db" "what is dropout")" ]; then ok "and answers as a full build"; else nok "and answers as a full build"; fi
