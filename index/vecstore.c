@@ -53,7 +53,8 @@ static int put(struct idx_build *b, long id, const char *question,
 
 	if (both == NULL)
 		return qerr_set(&b->err, QERR_IO, "out of memory");
-	/* (one text: a word is weighed once however often it comes) */
+	/* (one text: the words of both fields count alike, each as often
+	 * as it comes) */
 	memcpy(both, question, nq);
 	both[nq] = ' ';
 	memcpy(both + nq + 1, answer, na);
