@@ -193,18 +193,22 @@ MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# (the word vectors: an installed quarry looks in BINDIR/../share/quarry)
+DATADIR ?= $(PREFIX)/share/quarry
 INSTALLED := $(BINDIR)/quarry $(MANDIR)/man1/quarry.1 \
-	$(BASHCOMPDIR)/quarry $(ZSHCOMPDIR)/_quarry $(FISHCOMPDIR)/quarry.fish
+	$(BASHCOMPDIR)/quarry $(ZSHCOMPDIR)/_quarry $(FISHCOMPDIR)/quarry.fish \
+	$(DATADIR)/words.qvec
 
 install: quarry
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
-		$(DESTDIR)$(FISHCOMPDIR)
+		$(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 quarry $(DESTDIR)$(BINDIR)/quarry
 	install -m 644 doc/quarry.1 $(DESTDIR)$(MANDIR)/man1/quarry.1
 	install -m 644 completions/quarry.bash $(DESTDIR)$(BASHCOMPDIR)/quarry
 	install -m 644 completions/_quarry $(DESTDIR)$(ZSHCOMPDIR)/_quarry
 	install -m 644 completions/quarry.fish $(DESTDIR)$(FISHCOMPDIR)/quarry.fish
+	install -m 644 vectors/words.qvec $(DESTDIR)$(DATADIR)/words.qvec
 
 # (the directories are shared with other programs: left in place)
 uninstall:

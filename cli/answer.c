@@ -56,6 +56,15 @@ static void print_terms(const struct cli_out *o, const struct rank_query *q)
 	}
 	fputc('\n', o->fp);
 	print_cut(o, q);
+	if (q->sem.weight > 0) {
+		fputs("vectors: ", o->fp);
+		cli_put(o->fp, q->sem.path, TERM_NAME);
+		fprintf(o->fp, " (weight %.2g: the words it knows cover %.0f%% "
+			"of the question)\n", q->sem.weight,
+			100.0 * q->sem.cover);
+	} else if (q->sem.why != NULL) {
+		fprintf(o->fp, "vectors: not used (%s)\n", q->sem.why);
+	}
 }
 
 static void print_explain(const struct cli_out *o, const struct rank_query *q,

@@ -206,6 +206,9 @@ char *cli_question(const char *s, size_t n, const char *where);
  * their expansions (RANK_MAX_TERMS); nothing otherwise.  cli_retrieve
  * calls it. */
 void cli_warn_cut(const struct rank_query *rq);
+/* Warn once that the vectors file exists but cannot be used (damaged,
+ * unreadable): quarry then works without it. */
+void cli_warn_vectors(void);
 /* Fill res[i].contrib for --explain (allocates; freed by
  * cli_results_clear).  0 or QERR_IO. */
 int cli_explain(struct idx *x, const struct rank_query *rq,

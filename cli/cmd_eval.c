@@ -359,7 +359,8 @@ static int report_declines(struct qctx *q, const struct eval_coll *c,
 
 /* Rank the last query exhaustively too; count it as differing unless
  * both rankings agree on every record and score. */
-static int check_exhaustive(struct qctx *q, struct qerr *err)
+static int check_exhaustive(struct qctx *q, const char *text,
+			    struct qerr *err)
 {
 	const struct rank_run *r = &q->run;
 	struct rank_params p = q->params;
@@ -367,7 +368,8 @@ static int check_exhaustive(struct qctx *q, struct qerr *err)
 	int m = 0, n = r->nhits, i, rc;
 
 	p.exhaustive = 1;
-	rc = rank_search(q->x, &r->q, &p, EVAL_K, ex, &m, err);
+	rc = rank_search_fused(q->x, &r->q, &p, text, EVAL_K, ex, &m, NULL,
+			       err);
 	if (rc != 0)
 		return rc;
 	q->checked++;
@@ -386,7 +388,7 @@ static int quarry_search(void *ctx, const char *text, const char **ranked,
 	int i, rc = rank_run(q->x, q->t, &q->params, text, &q->run, err);
 
 	if (rc == 0 && q->check && q->params.model == RANK_BM25)
-		rc = check_exhaustive(q, err);
+		rc = check_exhaustive(q, text, err);
 	*n = 0;
 	if (rc != 0)
 		return rc;
@@ -485,6 +487,7 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 		rc = qerr_set(err, QERR_IO, "out of memory");
 	else
 		rc = ingest_build(db, &corpus, 1, &cb, NULL, err);
+	cli_warn_vectors();
 	if (rc == 0)
 		rc = qctx_open(&q, db, err);
 	for (sys = SYS_BM25; sys <= SYS_TFIDF && rc == 0; sys++) {

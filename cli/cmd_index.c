@@ -344,6 +344,7 @@ static int run(const char *db, char **paths, int npaths, int quiet,
 		rc = ingest_update(db, paths, npaths, &cb, &sum, &err);
 	else
 		rc = ingest_build(db, paths, npaths, &cb, &sum, &err);
+	cli_warn_vectors();
 	if (rc == 0 && !quiet)
 		note_summary(db, &sum);
 	if (rc == 0 && !quiet && replaces)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "../util/utf8.h"
+#include "../index/vecstore.h"
 #include "cli.h"
 #include "options.h"
 
@@ -135,6 +136,8 @@ static int print_json(struct idx *x, const char *db, long long bytes,
 	return rc;
 }
 
+static void print_vectors(struct idx *x);
+
 static void print_text(struct idx *x, const char *db, long long bytes,
 		       int segs_ok, long nseg, long ndel,
 		       const struct idx_source *s, int n)
@@ -147,6 +150,7 @@ static void print_text(struct idx *x, const char *db, long long bytes,
 	printf("avg terms: question %.1f, answer %.1f (stop words not "
 	       "counted)\n",
 	       idx_avglen(x, IDX_Q), idx_avglen(x, IDX_A));
+	print_vectors(x);
 	if (segs_ok) {
 		printf("segments:  %ld (the last full build%s)\n", nseg,
 		       nseg > 1 ? " and the updates since; merged now and then"
@@ -169,6 +173,25 @@ static const struct option own_opts[] = {
 static const struct cli_opts_spec spec = {
 	"stats", CLI_G_HELP | CLI_G_DB, own_opts, "j", usage,
 };
+
+/* Whether ask uses word vectors with this index, and which file. */
+static void print_vectors(struct idx *x)
+{
+	const char *why = NULL;
+	struct vec *v;
+
+	vec_default_verified(); /* (stats compares the checksum too) */
+	v = idx_vectors(x, &why);
+
+	cli_warn_vectors();
+	if (v == NULL) {
+		printf("vectors:   not in use (%s)\n", why);
+		return;
+	}
+	fputs("vectors:   ", stdout);
+	cli_put(stdout, vec_path(v), TERM_NAME);
+	printf(" (%ld words, %d dimensions)\n", vec_count(v), vec_dims(v));
+}
 
 int cmd_stats(int argc, char **argv)
 {

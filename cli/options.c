@@ -90,6 +90,9 @@ static const struct opt_row rows[] = {
 	{"qmatch", 0, ARG_NUM, 0, 100, 0, CLI_G_RANK, P(qmatch), -1, "X",
 	 "bonus for covering a record's whole question\n"
 	 "(default 1; 0 turns it off)"},
+	{"semantic", 0, ARG_NUM, 0, 100, 0, CLI_G_RANK, P(semantic), -1, "X",
+	 "weight of the word-vector similarity\n"
+	 "(default " RANK_SEMANTIC_TEXT "; 0 turns it off; see QUARRY_VECTORS)"},
 	{"threshold", 0, ARG_NUM, 0, 1, 0, CLI_G_ANSWER, AT(threshold), -1, "X",
 	 NULL},
 	{"top", 'n', ARG_INT, 1, 1000, 0, CLI_G_TOP, AT(top),

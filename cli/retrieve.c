@@ -5,6 +5,7 @@
 
 #include "../util/utf8.h"
 
+#include "../index/vectors.h"
 #include "cli.h"
 
 char *cli_question(const char *s, size_t n, const char *where)
@@ -42,6 +43,16 @@ void cli_warn_cut(const struct rank_query *rq)
 			 rq->cut_expansions, RANK_MAX_TERMS);
 }
 
+void cli_warn_vectors(void)
+{
+	static int warned;
+
+	if (!warned && vec_problem() != NULL) {
+		cli_warn("%s; working without word vectors", vec_problem());
+		warned = 1;
+	}
+}
+
 int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 		 const char *q, struct rank_run *run, struct cli_result *res,
 		 int *n, struct qerr *err)
@@ -52,6 +63,7 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 	rc = rank_run(x, t, p, q, run, err);
 	if (rc == 0)
 		cli_warn_cut(&run->q);
+	cli_warn_vectors();
 	for (i = 0; rc == 0 && i < run->nhits; i++) {
 		res[i].rank = i + 1;
 		res[i].score = run->hits[i].score;

@@ -10,6 +10,7 @@
  * calls into update.c. */
 #include "idx.h"
 #include "idx_int.h"
+#include "vecstore.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -642,6 +643,8 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 		return b->err.code;
 	}
 	sqlite3_reset(st);
+	if (idx_vst_add(b, b->ndocs, question, answer) != 0)
+		return b->err.code;
 	b->ndocs++;
 	b->in_bytes += (long long)(strlen(question) + strlen(answer));
 	if (build_memory(b) > b->budget)
@@ -1076,6 +1079,8 @@ int idx_write_meta(struct idx_build *b, struct qerr *err)
 	char num[32];
 	long n = b->ndocs - b->doc0;
 
+	if (idx_vst_finish(b) != 0)
+		return idx_build_status(b, err);
 	snprintf(num, sizeof(num), "%ld", b->live + n);
 	idx_build_meta(b, "ndocs", num);
 	snprintf(num, sizeof(num), "%ld", b->ndocs);
@@ -1191,6 +1196,7 @@ void idx_build_abort(struct idx_build *b)
 	if (b == NULL)
 		return;
 	sqlite3_finalize(b->ins_doc);
+	idx_vst_free(b);
 	if (b->db)
 		sqlite3_close(b->db);
 	if (b->tmp) {

@@ -91,6 +91,8 @@ struct idx_build {
 	 * or vb_all when that could not be tracked */
 	unsigned char *vb_touched;
 	int vb_all;
+	/* record vectors being written (vecstore.c), NULL until the first */
+	struct vst *vst;
 };
 
 #define SURFACE_SCHEMA                                                       \
@@ -135,6 +137,10 @@ int idx_surface_write(sqlite3 *db, struct tok *t, struct strmap *m,
 /* x's database inside a read transaction of the current generation, or
  * NULL when it cannot be read (the error is kept for idx_status). */
 sqlite3 *idx_reader_db(struct idx *x);
+
+/* x's database inside its read transaction (begun if need be), for the
+ * index's other readers (vecstore.c); NULL with the sticky error set. */
+sqlite3 *idx_read_db(struct idx *x, struct qerr *err);
 
 /* ---- db.c ---- */
 

@@ -485,6 +485,11 @@ void idx_pause(struct idx *x)
 	qerr_clear(&x->err);
 }
 
+sqlite3 *idx_read_db(struct idx *x, struct qerr *err)
+{
+	return ensure_read(x, err) == 0 ? x->db : NULL;
+}
+
 int idx_status(struct idx *x, struct qerr *err)
 {
 	if (x == NULL || x->err.code == QERR_OK)

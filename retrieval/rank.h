@@ -53,6 +53,8 @@ struct rank_params {
 	int expand;             /* enum rank_expand_flags for rank_parse_ex */
 	int exhaustive;         /* score every posting (no pruning); for tests */
 	struct rank_cost *cost; /* when not NULL, rank_search adds its work */
+	double semantic;        /* weight of the word-vector cosine (0 = off),
+				   see rank_search_fused */
 };
 
 /* The question-match bonus rewards a record whose question field the query
@@ -153,6 +155,15 @@ struct rank_term {
 					    "did you mean" */
 };
 
+/* What the semantic channel did with a query (rank_search_fused). */
+struct rank_sem {
+	double weight;    /* the cosine's weight: p->semantic times cover;
+			     0 when the channel was not used */
+	double cover;     /* share of the question's words the vectors know */
+	const char *path; /* the vectors file, or NULL (borrowed) */
+	const char *why;  /* why it was not used, or NULL (static) */
+};
+
 struct rank_query {
 	struct rank_term terms[RANK_MAX_TERMS];
 	int nterms;
@@ -161,6 +172,7 @@ struct rank_query {
 	int cut_expansions; /* expansions and feedback terms left out */
 	int ncut_shown;     /* the first of the left-out words, in text order */
 	char cut[RANK_CUT_SHOWN][TOK_MAX_TERM + 8];
+	struct rank_sem sem; /* set by rank_run */
 	struct tok *tok;  /* the analyzer it was parsed with (borrowed) */
 };
 
@@ -253,6 +265,26 @@ struct rank_hit {
 int rank_search(struct idx *x, const struct rank_query *q,
 		const struct rank_params *p, int k, struct rank_hit *hits,
 		int *nhits, struct qerr *err);
+
+/* rank_search with the semantic channel: when p->semantic > 0, the model
+ * is BM25, the index holds record vectors made with the vectors file in
+ * use (idx_vectors) and text has a word the file knows, the best
+ * RANK_SEM_CANDIDATES records of rank_search (every record with a vector
+ * too, when the index has at most RANK_SEM_ALL) are scored by their BM25
+ * score over the best one's plus p->semantic times the cosine between
+ * text's vector and the record's (vec_text), and the best k of those go
+ * to hits, with score the fused score times the best BM25 score (BM25
+ * plus the cosine's share, in BM25's units); records that only the
+ * vectors found have no term bits.  Otherwise it is rank_search.  info, when not
+ * NULL, says which it was.  Returns as rank_search does. */
+#define RANK_SEMANTIC 1.0
+#define RANK_SEMANTIC_TEXT "1"
+#define RANK_SEM_CANDIDATES 100
+#define RANK_SEM_ALL 1000
+int rank_search_fused(struct idx *x, const struct rank_query *q,
+		      const struct rank_params *p, const char *text, int k,
+		      struct rank_hit *hits, int *nhits, struct rank_sem *info,
+		      struct qerr *err);
 
 /* Score contribution of each query term to one doc (for --explain):
  * contrib[i] for q->terms[i]. Returns the doc's total. */

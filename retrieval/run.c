@@ -87,7 +87,8 @@ int rank_run(struct idx *x, struct tok *t, const struct rank_params *p,
 	if (rc == 0)
 		rc = rank_feedback(x, &r->q, p, err);
 	if (rc == 0)
-		rc = rank_search(x, &r->q, p, k, r->hits, &r->nhits, err);
+		rc = rank_search_fused(x, &r->q, p, text, k, r->hits,
+				       &r->nhits, &r->q.sem, err);
 	if (rc == 0)
 		rc = idx_status(x, err);
 	if (rc != 0) {

@@ -21,6 +21,7 @@ void rank_defaults(struct rank_params *p)
 	p->expand = RANK_EXP_ALL;
 	p->exhaustive = 0;
 	p->cost = NULL;
+	p->semantic = RANK_SEMANTIC;
 }
 
 /* Add a cursor's work to p->cost, if counted. */

@@ -1,0 +1,393 @@
+/* vectors.c - word vectors from a file mapped read-only: open and check
+ * the header, find a word by binary search, the vector of a text, and
+ * the process's default file.  See vectors.h for the format. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/fileio.h"
+#include "vectors.h"
+
+#define HEADER 64
+#define VERSION 1
+/* The rank below which a word's weight stays small: log(1 + rank/RANK0). */
+#define RANK0 50.0
+
+struct vec {
+	const unsigned char *map;
+	size_t size;
+	uint32_t dims, count, words_len, stride;
+	const unsigned char *index, *words, *vecs;
+	uint64_t checksum;
+	char *path;
+	char id[40];
+};
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static float getf(const unsigned char *p)
+{
+	uint32_t u = get32(p);
+	float f;
+
+	memcpy(&f, &u, sizeof(f));
+	return f;
+}
+
+/* Does [off, off + len) lie inside a file of size bytes? */
+static int inside(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* Check the header against the file; 0, or a message. */
+static const char *check_header(struct vec *v)
+{
+	const unsigned char *h = v->map;
+	uint32_t index_off, words_off, vecs_off;
+
+	if (v->size < HEADER || memcmp(h, "QVEC", 4) != 0)
+		return "not a vectors file";
+	if (get32(h + 4) != VERSION)
+		return "unknown version";
+	v->dims = get32(h + 8);
+	v->count = get32(h + 12);
+	index_off = get32(h + 16);
+	words_off = get32(h + 20);
+	v->words_len = get32(h + 24);
+	vecs_off = get32(h + 28);
+	v->stride = get32(h + 32);
+	if (get32(h + 36) != v->size)
+		return "size does not match the header (truncated?)";
+	v->checksum = (uint64_t)get32(h + 40) | (uint64_t)get32(h + 44) << 32;
+	if (v->dims < 1 || v->dims > VEC_MAX_DIMS || v->stride != v->dims + 8)
+		return "bad dimensions";
+	if (!inside(index_off, (uint64_t)v->count * 4, v->size) ||
+	    !inside(words_off, v->words_len, v->size) ||
+	    !inside(vecs_off, (uint64_t)v->count * v->stride, v->size) ||
+	    index_off < HEADER || words_off < HEADER || vecs_off < HEADER)
+		return "a table lies outside the file";
+	if (v->count > 0 && (v->words_len == 0 ||
+			     h[words_off + v->words_len - 1] != '\0'))
+		return "the words do not end with a NUL";
+	v->index = h + index_off;
+	v->words = h + words_off;
+	v->vecs = h + vecs_off;
+	return NULL;
+}
+
+int vec_open(struct vec **out, const char *path, struct qerr *err)
+{
+	struct vec *v;
+	struct stat st;
+	const char *why;
+	void *map;
+	int fd, e;
+
+	*out = NULL;
+	fd = fio_open_regular(path, &st);
+	if (fd == FIO_NOT_REGULAR)
+		return qerr_set(err, QERR_IO, "%s: not a regular file", path);
+	if (fd < 0) {
+		e = errno;
+		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
+	}
+	if (st.st_size < HEADER || (uint64_t)st.st_size > UINT32_MAX) {
+		close(fd);
+		return qerr_set(err, QERR_DATA, "vectors file is damaged: %s: "
+				"%s", path, st.st_size < HEADER ? "too short" :
+				"too large");
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	e = errno;
+	close(fd);
+	if (map == MAP_FAILED)
+		return qerr_set(err, QERR_IO, "%s: %s", path, strerror(e));
+	v = calloc(1, sizeof(*v));
+	if (v == NULL || (v->path = strdup(path)) == NULL) {
+		free(v);
+		munmap(map, (size_t)st.st_size);
+		return qerr_set(err, QERR_IO, "out of memory");
+	}
+	v->map = map;
+	v->size = (size_t)st.st_size;
+	if ((why = check_header(v)) != NULL) {
+		qerr_set(err, QERR_DATA, "vectors file is damaged: %s: %s", path,
+			 why);
+		vec_close(v);
+		return QERR_DATA;
+	}
+	snprintf(v->id, sizeof(v->id), "%016llx %u",
+		 (unsigned long long)v->checksum, (unsigned)v->dims);
+	*out = v;
+	return 0;
+}
+
+void vec_close(struct vec *v)
+{
+	if (v == NULL)
+		return;
+	if (v->map)
+		munmap((void *)v->map, v->size);
+	free(v->path);
+	free(v);
+}
+
+uint64_t vec_checksum(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL, w;
+	size_t i, k;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		h = (h ^ w) * 0x100000001b3ULL;
+	}
+	for (w = 0, k = 0; i + k < n; k++)
+		w |= (uint64_t)p[i + k] << (8 * k);
+	if (k > 0)
+		h = (h ^ w) * 0x100000001b3ULL;
+	return h;
+}
+
+int vec_verify(const struct vec *v, struct qerr *err)
+{
+	if (vec_checksum(v->map + HEADER, v->size - HEADER) != v->checksum)
+		return qerr_set(err, QERR_DATA, "vectors file is damaged: %s: "
+				"checksum mismatch", v->path);
+	return 0;
+}
+
+int vec_dims(const struct vec *v)
+{
+	return (int)v->dims;
+}
+
+long vec_count(const struct vec *v)
+{
+	return (long)v->count;
+}
+
+const char *vec_path(const struct vec *v)
+{
+	return v->path;
+}
+
+const char *vec_id(const struct vec *v)
+{
+	return v->id;
+}
+
+/* Compare w (n bytes) with word i; a damaged offset compares as
+ * greater, so the search goes on safely (and finds nothing there). */
+static int cmp_word(const struct vec *v, uint32_t i, const char *w, size_t n)
+{
+	uint32_t off = get32(v->index + 4 * (size_t)i);
+	const unsigned char *s;
+	size_t left, k;
+
+	if (off >= v->words_len)
+		return -1;
+	s = v->words + off;
+	left = v->words_len - off; /* the blob ends with a NUL */
+	for (k = 0; k < n; k++) {
+		if (k >= left || s[k] == '\0')
+			return 1; /* word i is a prefix of w */
+		if (s[k] != (unsigned char)w[k])
+			return (unsigned char)w[k] < s[k] ? -1 : 1;
+	}
+	return (k < left && s[k] == '\0') ? 0 : -1;
+}
+
+long vec_find(const struct vec *v, const char *w, size_t n)
+{
+	uint32_t lo = 0, hi = v->count, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = cmp_word(v, mid, w, n);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/* The weight of a word of frequency rank r. */
+static double rank_weight(double r)
+{
+	return log(1.0 + r / RANK0);
+}
+
+/* Add the weighted unit vector of entry i to acc; returns the weight (0
+ * for a damaged record). */
+static double add_entry(const struct vec *v, long i, float *acc)
+{
+	const unsigned char *r = v->vecs + (size_t)i * v->stride;
+	float scale = getf(r);
+	double w = rank_weight(get32(r + 4));
+	const signed char *q = (const signed char *)(r + 8);
+	uint32_t d;
+
+	float ws = (float)w * scale;
+
+	if (!isfinite(scale) || scale <= 0.0f || scale > 1.0f)
+		return 0; /* (a damaged record) */
+	for (d = 0; d < v->dims; d++)
+		acc[d] += ws * (float)q[d];
+	return w;
+}
+
+static int word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+int vec_text(const struct vec *v, const char *text, size_t len, float *out,
+	     double *cover)
+{
+	char w[64];
+	size_t i = 0, n;
+	double norm = 0, known = 0, unknown = 0;
+	uint32_t d;
+	long e;
+	int found = 0;
+
+	memset(out, 0, v->dims * sizeof(*out));
+	while (i < len) {
+		while (i < len && !word_byte((unsigned char)text[i]))
+			i++;
+		for (n = 0; i < len && word_byte((unsigned char)text[i]);
+		     i++)
+			if (n < sizeof(w))
+				w[n++] = (char)(text[i] | 0x20);
+		if (n == 0 || n == sizeof(w) || w[0] < 'a')
+			continue;
+		if ((e = vec_find(v, w, n)) >= 0) {
+			known += add_entry(v, e, out);
+			found++;
+		} else {
+			unknown += rank_weight(VEC_RARE);
+		}
+	}
+	if (cover != NULL)
+		*cover = known > 0 ? known / (known + unknown) : 0;
+	for (d = 0; d < v->dims; d++)
+		norm += (double)out[d] * out[d];
+	if (norm <= 0)
+		return 0;
+	norm = sqrt(norm);
+	for (d = 0; d < v->dims; d++)
+		out[d] = (float)(out[d] / norm);
+	return found;
+}
+
+/* ---- the default file ---- */
+
+static struct vec *dflt;
+static int dflt_tried, dflt_verified;
+static char dflt_problem[sizeof(((struct qerr *)0)->msg)];
+
+/* The directory of the running binary into out[n]; 0 or -1. */
+static int exe_dir(char *out, size_t n)
+{
+	ssize_t k = readlink("/proc/self/exe", out, n - 1);
+	char *s;
+
+	if (k <= 0 || (size_t)k >= n - 1)
+		return -1;
+	out[k] = '\0';
+	s = strrchr(out, '/');
+	if (s == NULL)
+		return -1;
+	*s = '\0';
+	return 0;
+}
+
+/* Open path as the default; a missing file is silently none. */
+static void try_open(const char *path, int must)
+{
+	struct qerr err;
+	struct stat st;
+
+	qerr_clear(&err);
+	if (!must && stat(path, &st) != 0)
+		return;
+	if (vec_open(&dflt, path, &err) != 0)
+		snprintf(dflt_problem, sizeof(dflt_problem), "%s", err.msg);
+}
+
+struct vec *vec_default(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64];
+	const char *env;
+
+	if (dflt_tried)
+		return dflt;
+	dflt_tried = 1;
+	env = getenv("QUARRY_VECTORS");
+	if (env != NULL) {
+		if (*env != '\0')
+			try_open(env, 1);
+		return dflt;
+	}
+	if (exe_dir(dir, sizeof(dir)) != 0)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/vectors/words.qvec", dir);
+	try_open(path, 0);
+	if (dflt == NULL && dflt_problem[0] == '\0') {
+		snprintf(path, sizeof(path), "%s/../share/quarry/words.qvec",
+			 dir);
+		try_open(path, 0);
+	}
+	return dflt;
+}
+
+struct vec *vec_default_verified(void)
+{
+	struct qerr err;
+
+	if (vec_default() == NULL || dflt_verified)
+		return dflt;
+	dflt_verified = 1;
+	qerr_clear(&err);
+	if (vec_verify(dflt, &err) != 0) {
+		snprintf(dflt_problem, sizeof(dflt_problem), "%s", err.msg);
+		vec_close(dflt);
+		dflt = NULL;
+	}
+	return dflt;
+}
+
+const char *vec_problem(void)
+{
+	return dflt_problem[0] ? dflt_problem : NULL;
+}
+
+void vec_default_reset(void)
+{
+	vec_close(dflt);
+	dflt = NULL;
+	dflt_tried = 0;
+	dflt_verified = 0;
+	dflt_problem[0] = '\0';
+}
