@@ -41,11 +41,12 @@ mkdir -p "$out/obj"
 # (to reach the static reply parser), so it must not link it again.
 UTIL="util/buf.c util/editdist.c util/wordlist.c util/err.c util/fileio.c util/strmap.c util/utf8.c"
 CORPUS="index/corpus.c index/passage.c index/mdline.c index/html.c index/convert.c util/dl.c"
-LLM_REST="llm/sse.c llm/curl.c llm/prompt.c llm/config.c util/dl.c"
+LLM_REST="llm/sse.c llm/curl.c llm/prompt.c llm/config.c util/conffile.c util/dl.c"
 IDX="index/postings.c index/db.c index/vocab.c index/spill.c index/build.c"
 IDX="$IDX index/reader.c index/update.c index/lock.c index/analyzer.c index/alias.c"
+IDX="$IDX index/surface.c index/vecstore.c index/vectors.c"
 RANK="retrieval/query.c retrieval/expand.c retrieval/feedback.c retrieval/search.c"
-RANK="$RANK retrieval/confidence.c"
+RANK="$RANK retrieval/confidence.c retrieval/wordnet.c retrieval/semantic.c"
 sources() {
 	case $1 in
 	fuzz_numbered | fuzz_jsonl | fuzz_markdown | fuzz_passage) echo "$UTIL $CORPUS" ;;
