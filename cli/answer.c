@@ -92,7 +92,7 @@ static int shown(const struct cli_answer *a)
 	if (!a->trim || !a->answered)
 		return a->n;
 	for (i = 1; i < a->n; i++)
-		if (a->res[i].score < CLI_WEAK_SCORE * a->res[0].score ||
+		if (a->res[i].lexical < CLI_WEAK_SCORE * a->res[0].lexical ||
 		    a->res[i].confidence < CLI_WEAK_COVER)
 			break;
 	return i;

@@ -145,6 +145,7 @@ int cli_llm_settings(const struct cli_llm_opts *o,
 struct cli_result {
 	int rank;
 	double score;
+	double lexical;    /* the score without the word vectors' share */
 	double confidence; /* rank_confidence: share of the query covered */
 	double *contrib;   /* with explain: per query term score, else NULL */
 	struct idx_doc doc;
@@ -259,7 +260,8 @@ void cli_print_results(const struct cli_out *o, const struct cli_result *r,
 		       int n, const struct cli_show *how);
 
 /* Plain output of an answer leaves out a weak tail (when trim is set):
- * results after the first whose score is under this share of the first's
+ * results after the first whose lexical score is under this share of the
+ * first's (the vectors' share lifts every record alike)
  * or whose confidence is under CLI_WEAK_COVER. */
 #define CLI_WEAK_SCORE 0.5
 

@@ -67,6 +67,7 @@ int cli_retrieve(struct idx *x, struct tok *t, const struct rank_params *p,
 	for (i = 0; rc == 0 && i < run->nhits; i++) {
 		res[i].rank = i + 1;
 		res[i].score = run->hits[i].score;
+		res[i].lexical = run->hits[i].lexical;
 		res[i].confidence = i < run->nconf ? run->confidence[i] : 0.0;
 		rc = idx_get_doc(x, run->hits[i].doc, &res[i].doc, err);
 		if (rc == 0 && res[i].doc.source[0] == '/') {

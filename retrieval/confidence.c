@@ -153,7 +153,10 @@ void rank_decline_features(struct idx *x, const struct rank_query *q,
 	f[RANK_F_WORDS] = w;
 	f[RANK_F_MASS] = m;
 	f[RANK_F_UNKNOWN] = u;
-	f[RANK_F_NWORDS] = log(1.0 + n);
+	/* (clamped to the lengths the model was fitted on: a logistic model
+	 * extrapolates a weight without bound, and 64 random words are not
+	 * more answerable than 16) */
+	f[RANK_F_NWORDS] = log(1.0 + (n < RANK_NWORDS_MAX ? n : RANK_NWORDS_MAX));
 	f[RANK_F_GAP] = nhits > 1 && hits[0].score > 0.0
 				? (hits[0].score - hits[1].score) / hits[0].score
 				: 1.0;

@@ -237,8 +237,11 @@ enum rank_feature {
 			   the largest idf there is */
 	RANK_NFEAT
 };
+/* The question length the nwords feature counts at most (the devset's
+ * longest has 13 words). */
+#define RANK_NWORDS_MAX 16
 #define RANK_DECLINE_COEF                                                     \
-	{-8.747, 2.923, 0.7891, -2.733, 3.405, -0.3015, 2.795, -2.849, 1.399}
+	{-8.681, 4.289, 0.09455, -4.137, 3.798, 1.637, 1.779, -4.606, 1.577}
 
 struct rank_hit;
 /* Features of hits[0] (nhits >= 1; hits[1] when there is one) into
@@ -253,6 +256,8 @@ double rank_answerable(const double *f);
 struct rank_hit {
 	long doc;
 	double score;
+	double lexical; /* the BM25 (or TF-IDF) score alone: score before the
+			   word vectors' share (rank_search_fused) */
 	uint64_t terms; /* bit t set: q->terms[t] occurs in the record */
 };
 

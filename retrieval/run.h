@@ -21,8 +21,8 @@
 /* Default confidence below which a question is declined (quarry ask
  * --threshold); how it was chosen is in README, "Knowing when there is
  * no answer".  The _TEXT form is for help texts. */
-#define RANK_THRESHOLD 0.29
-#define RANK_THRESHOLD_TEXT "0.29"
+#define RANK_THRESHOLD 0.34
+#define RANK_THRESHOLD_TEXT "0.34"
 
 struct rank_run {
 	/* What the caller wants (rank_run_init sets all three). */

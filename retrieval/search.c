@@ -194,7 +194,7 @@ static void sift_down(struct rank_hit *h, int n, int i)
 static void heap_offer(struct rank_hit *h, int *n, int k, long doc,
 		       double score, uint64_t terms)
 {
-	struct rank_hit e = {doc, score, terms};
+	struct rank_hit e = {doc, score, score, terms};
 	int i;
 
 	if (*n < k) {
@@ -733,6 +733,8 @@ ranked:
 		memcpy(hits, top, (size_t)*nhits * sizeof(*hits));
 		free(top);
 	}
+	for (i = 0; i < *nhits; i++)
+		hits[i].lexical = hits[i].score;
 	return rc;
 }
 

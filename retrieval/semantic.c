@@ -148,6 +148,7 @@ int rank_search_fused(struct idx *x, const struct rank_query *q,
 		qsort(c, (size_t)n, sizeof(*c), by_fused);
 		for (i = 0; i < n && i < k; i++) {
 			hits[i] = c[i].h;
+			hits[i].lexical = c[i].h.score;
 			hits[i].score = c[i].fused * top; /* (BM25 units) */
 		}
 		*nhits = (int)i;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_install.sh - `make install` into a temporary DESTDIR puts exactly the
-# binary, the manual page and the three completion scripts where PREFIX,
-# BINDIR, MANDIR and the completion directories say, with their modes, and
+# binary, the manual page, the three completion scripts and the word
+# vectors where PREFIX, BINDIR, MANDIR, DATADIR and the completion directories say, with their modes, and
 # the installed binary answers; `make uninstall` with the same variables
 # leaves no file behind.  Runs the Makefile in a copy holding the quarry
 # already built (make -o quarry: never rebuilt, whatever kind of build
@@ -9,7 +9,7 @@
 . tests/cli/lib.sh
 S=$T/src
 mkdir -p "$S"
-cp -R Makefile quarry doc completions "$S"/
+cp -R Makefile quarry doc completions vectors "$S"/
 MAKE="${MAKE:-make} -C $S -o quarry"
 
 # files DIR: the files under DIR, with their modes, sorted, one a line
@@ -24,6 +24,7 @@ fi
 want='644 ./usr/local/share/bash-completion/completions/quarry
 644 ./usr/local/share/fish/vendor_completions.d/quarry.fish
 644 ./usr/local/share/man/man1/quarry.1
+644 ./usr/local/share/quarry/words.qvec
 644 ./usr/local/share/zsh/site-functions/_quarry
 755 ./usr/local/bin/quarry'
 got=$(files "$D")
@@ -50,7 +51,7 @@ else nok "uninstall: no file left" "left: $(echo "$got" | tr '\n' ' ')"; fi
 
 # Each directory variable on its own, as a distribution's packaging sets them.
 D=$T/dest2
-vars="BINDIR=/opt/q/b MANDIR=/opt/q/m BASHCOMPDIR=/opt/q/bash ZSHCOMPDIR=/opt/q/zsh FISHCOMPDIR=/opt/q/fish"
+vars="BINDIR=/opt/q/b MANDIR=/opt/q/m BASHCOMPDIR=/opt/q/bash ZSHCOMPDIR=/opt/q/zsh FISHCOMPDIR=/opt/q/fish DATADIR=/opt/q/data"
 # shellcheck disable=SC2086 # one word a variable
 if $MAKE -s install DESTDIR="$D" $vars >"$T/out" 2>&1; then
 	ok "make install with BINDIR, MANDIR and the completion directories"
@@ -58,6 +59,7 @@ else
 	nok "make install with BINDIR, MANDIR and the completion directories" "$(tail -c 400 "$T/out")"
 fi
 want='644 ./opt/q/bash/quarry
+644 ./opt/q/data/words.qvec
 644 ./opt/q/fish/quarry.fish
 644 ./opt/q/m/man1/quarry.1
 644 ./opt/q/zsh/_quarry

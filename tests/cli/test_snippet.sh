@@ -74,12 +74,12 @@ else nok "plain output snippet" "$(head -c 600 "$T/out")"; fi
 if grep -q "$ESC" "$T/out"; then nok "no escapes in a pipe"; else ok "no escapes in a pipe"; fi
 
 # --- --full: the whole text ---
-run "$Q" ask --db "$DB" --top 1 --full "dropout regularization method"
+run "$Q" ask --db "$DB" --top 1 --full "dropout method that randomly drops units"
 expect_rc "ask --full" 0
 if grep -q "^   Zebras graze.*Dropout is a regularization method.*dew\.$" "$T/out" &&
 	! grep -q "…" "$T/out"; then ok "--full shows the whole answer"
 else nok "--full shows the whole answer" "$(head -c 600 "$T/out")"; fi
-printf 'dropout regularization method\n' | "$Q" chat --db "$DB" --full >"$T/out" 2>"$T/err"
+printf 'dropout method that randomly drops units\n' | "$Q" chat --db "$DB" --full >"$T/out" 2>"$T/err"
 if grep -q "^   Zebras graze.*Dropout is a regularization method.*dew\.$" "$T/out"
 then ok "chat --full shows the whole answer"; else nok "chat --full" "$(head -c 600 "$T/out")"; fi
 
