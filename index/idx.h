@@ -347,6 +347,10 @@ int idx_vocab_words(struct idx *x, const char *prefix,
 int idx_sources(struct idx *x, struct idx_source **out, int *n,
 		struct qerr *err);
 void idx_sources_free(struct idx_source *s, int n);
+/* 1 when some of the index's files were read as prose passages
+ * (IDX_KIND_PASSAGE), 0 when all are Q&A (or it cannot be read). */
+int idx_has_passages(struct idx *x);
+
 /* The sources the records docs[0..ndocs) were read from, each once, in
  * recorded order (as idx_sources). */
 int idx_doc_sources(struct idx *x, const long *docs, int ndocs,

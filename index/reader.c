@@ -53,6 +53,7 @@ struct idx {
 	unsigned char **dels;
 	long ndels;       /* entries of dels */
 	char *meta_val;
+	int has_passages; /* -1 until looked up (of generation gen) */
 	struct idx_alias *aliases;
 	int naliases; /* -1 until loaded */
 	struct idx_alias *defs; /* the defined ones (kind 0) alone */
@@ -246,6 +247,7 @@ static void drop_caches(struct idx *x)
 	free(x->defs);
 	x->defs = NULL;
 	x->ndefs = -1;
+	x->has_passages = -1;
 }
 
 /* Is column i of st an integer in [lo, hi]?  (A damaged row may hold
@@ -554,7 +556,7 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 			idx_close(x);
 			return qerr_set(err, QERR_IO, "out of memory");
 		}
-		x->naliases = x->ndefs = -1;
+		x->naliases = x->ndefs = x->has_passages = -1;
 		if (open_reader(path, &x->db) != SQLITE_OK) {
 			qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
 				 sqlite3_errmsg(x->db));
@@ -1110,6 +1112,24 @@ int idx_postings(struct idx *x, const char *term, long *df,
 		}
 	}
 	return 0;
+}
+
+int idx_has_passages(struct idx *x)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ensure_read(x, NULL) != 0)
+		return 0;
+	if (x->has_passages >= 0)
+		return x->has_passages;
+	x->has_passages = 0;
+	if (sqlite3_prepare_v2(x->db,
+			       "SELECT 1 FROM sources WHERE kind = 1 LIMIT 1",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		x->has_passages = 1;
+	sqlite3_finalize(st);
+	return x->has_passages;
 }
 
 sqlite3 *idx_reader_db(struct idx *x)

@@ -54,11 +54,15 @@ struct scorer {
  * question's words and outweighs the question that says what the record
  * is about: the answer field's weight is scaled down by how far the
  * ratio of the average lengths exceeds RANK_ANSWER_RATIO.  A lower
- * weight only lowers scores, so the blocks' bounds still hold. */
+ * weight only lowers scores, so the blocks' bounds still hold.  Not where
+ * prose passages are indexed: their question field is a heading, not
+ * what the record answers, and the passage is what holds the answer. */
 static double answer_cap(struct idx *x)
 {
 	double q = idx_avglen(x, IDX_Q), a = idx_avglen(x, IDX_A);
 
+	if (idx_has_passages(x))
+		return 1.0;
 	return q > 0.0 && a > RANK_ANSWER_RATIO * q ? RANK_ANSWER_RATIO * q / a
 						     : 1.0;
 }
