@@ -96,7 +96,11 @@ int rank_run(struct idx *x, struct tok *t, const struct rank_params *p,
 		return rc;
 	}
 	rank_decline_features(x, &r->q, r->hits, r->nhits, r->feat);
-	r->answerable = r->nhits > 0 ? rank_answerable(r->feat) : 0.0;
+	/* A best record that holds none of the question's terms (one only
+	 * the word vectors found) is a neighbour, not an answer. */
+	r->answerable = r->nhits > 0 && r->hits[0].terms != 0
+				? rank_answerable(r->feat)
+				: 0.0;
 	if (r->nhits > r->k)
 		r->nhits = r->k;
 	nconf = r->nconf < 1 ? 1 : r->nconf;
