@@ -167,7 +167,11 @@ static int cmp_field(const char *s, const char *end, const char *key,
 static const char *find_line(const struct map *m, const char *key, size_t n)
 {
 	size_t lo = 0, hi = m->n;
-	const char *end = m->p + m->n;
+	const char *end;
+
+	if (m->p == NULL || m->n == 0) /* (a file missing or empty) */
+		return NULL;
+	end = m->p + m->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2, s = mid, e;
