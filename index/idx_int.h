@@ -134,12 +134,10 @@ int idx_surface_write(sqlite3 *db, struct tok *t, struct strmap *m,
 
 /* ---- reader.c ---- */
 
-/* x's database inside a read transaction of the current generation, or
- * NULL when it cannot be read (the error is kept for idx_status). */
-sqlite3 *idx_reader_db(struct idx *x);
-
-/* x's database inside its read transaction (begun if need be), for the
- * index's other readers (vecstore.c); NULL with the sticky error set. */
+/* x's database inside its read transaction of the current generation
+ * (begun if need be), for the index's other readers (vecstore.c,
+ * surface.c); NULL when it cannot be read, with the sticky error set (and
+ * copied to err when not NULL). */
 sqlite3 *idx_read_db(struct idx *x, struct qerr *err);
 
 /* ---- db.c ---- */

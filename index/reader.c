@@ -1132,11 +1132,6 @@ int idx_has_passages(struct idx *x)
 	return x->has_passages;
 }
 
-sqlite3 *idx_reader_db(struct idx *x)
-{
-	return ensure_read(x, NULL) == 0 ? x->db : NULL;
-}
-
 long idx_df(struct idx *x, const char *term)
 {
 	long df, id;

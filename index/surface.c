@@ -118,7 +118,7 @@ static int visit(sqlite3_stmt *st, idx_surface_fn fn, void *ctx)
 int idx_surface_words(struct idx *x, const char *prefix, idx_surface_fn fn,
 		      void *ctx)
 {
-	sqlite3 *db = idx_reader_db(x);
+	sqlite3 *db = idx_read_db(x, NULL);
 	sqlite3_stmt *st = NULL;
 	char hi[TOK_MAX_TERM * 2 + 2];
 	size_t n = strlen(prefix);
