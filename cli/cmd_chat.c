@@ -20,6 +20,7 @@
 
 #include "../retrieval/followup.h"
 #include "../util/buf.h"
+#include "../util/fileio.h"
 #include "cli.h"
 #include "log.h"
 #include "options.h"
@@ -802,24 +803,6 @@ static char *history_path(void)
 	return buf_detach(&b);
 }
 
-/* mkdir -p the directory of path, creating what is missing with mode
- * 0700.  0 or -1 with errno set. */
-static int make_private_parent(const char *path)
-{
-	char *dir = strdup(path), *s;
-	int rc = 0;
-
-	if (dir == NULL)
-		return -1;
-	for (s = dir + 1; rc == 0 && (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	free(dir);
-	return rc;
-}
 
 /* Write the history to path atomically, mode 0600.  0 or -1, errno set. */
 static int history_write(History *h, const char *path)
@@ -829,7 +812,7 @@ static int history_write(History *h, const char *path)
 	FILE *fp = NULL;
 	int fd = -1, rc = -1, e = 0;
 
-	if (make_private_parent(path) != 0)
+	if (fio_mkdir_parents(path, 0700, NULL) != 0)
 		return -1;
 	if (buf_puts(&tmp, path) != 0 || buf_puts(&tmp, ".tmp") != 0) {
 		buf_free(&tmp);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../util/buf.h"
+#include "../util/fileio.h"
 
 #define CLOG_VERSION 1
 
@@ -83,30 +84,13 @@ static int db_fail(struct clog *l, int rc, struct qerr *err)
 			l->db ? sqlite3_errmsg(l->db) : sqlite3_errstr(rc));
 }
 
-/* mkdir -p the directory part of path, mode 0700.  0 or -1 (errno). */
-static int make_parent(const char *path)
-{
-	char *dir = strdup(path), *s;
-	int rc = 0;
-
-	if (dir == NULL)
-		return -1;
-	for (s = dir + 1; rc == 0 && (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	free(dir);
-	return rc;
-}
 
 /* Create path 0600 (and its directory) if it is missing.  0 or -1. */
 static int create_private(const char *path)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 
-	if (fd < 0 && errno == ENOENT && make_parent(path) == 0)
+	if (fd < 0 && errno == ENOENT && fio_mkdir_parents(path, 0700, NULL) == 0)
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0)
 		return -1;

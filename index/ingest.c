@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../util/fileio.h"
 #include "ingest_int.h"
 #include "pipeline.h"
 #include "sources.h"
@@ -128,29 +129,20 @@ char *ingest_canon(const char *path)
 /* ---- building ---- */
 
 /* mkdir -p the directory holding path. 0 or QERR_IO (err set). */
-static int make_parent(const char *path, struct qerr *err)
+static int mkdir_parents(const char *path, struct qerr *err)
 {
-	char *dir = strdup(path), *s;
+	char *bad;
+	int e;
 
-	if (dir == NULL)
-		return qerr_set(err, QERR_IO, "out of memory");
-	for (s = dir + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-			int e = errno;
-
-			qerr_set(err, QERR_IO, "cannot create %s: %s", dir,
-				 strerror(e));
-			free(dir);
-			return QERR_IO;
-		}
-		*s = '/';
-	}
-	free(dir);
-	return 0;
+	if (fio_mkdir_parents(path, 0755, &bad) == 0)
+		return 0;
+	e = errno;
+	qerr_set(err, QERR_IO, "cannot create %s: %s", bad ? bad : path,
+		 strerror(e));
+	free(bad);
+	return QERR_IO;
 }
+
 
 /* QUARRY_INDEX_MEMORY_MB: postings kept in memory before a run is
  * spilled to disk (default IDX_BUILD_MEMORY). */
@@ -254,7 +246,7 @@ static int build_sources(const char *db, int bundled, char **paths,
 	int rc;
 
 	c.cb = ingest_cb_or_none(cb);
-	if ((rc = make_parent(db, err)) != 0)
+	if ((rc = mkdir_parents(db, err)) != 0)
 		return rc;
 	if ((rc = idx_build_begin(&c.b, db, err)) != 0)
 		return rc;

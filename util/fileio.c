@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -50,4 +51,30 @@ char *fio_config_path(void)
 		return NULL;
 	}
 	return buf_detach(&b);
+}
+
+int fio_mkdir_parents(const char *path, mode_t mode, char **bad)
+{
+	char *dir = strdup(path), *s;
+	int e;
+
+	if (bad)
+		*bad = NULL;
+	if (dir == NULL)
+		return -1;
+	for (s = dir + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(dir, mode) != 0 && errno != EEXIST) {
+			e = errno;
+			if (bad)
+				*bad = dir;
+			else
+				free(dir);
+			errno = e;
+			return -1;
+		}
+		*s = '/';
+	}
+	free(dir);
+	return 0;
 }

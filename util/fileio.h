@@ -19,6 +19,12 @@
  * FIFO, device, socket or directory. */
 int fio_open_regular(const char *path, struct stat *st);
 
+/* mkdir -p the directories above path (not path itself), each made with
+ * mode.  0, or -1 with errno set and, when bad is not NULL, *bad a copy of
+ * the directory that could not be made (caller frees; NULL if out of
+ * memory). */
+int fio_mkdir_parents(const char *path, mode_t mode, char **bad);
+
 /* The user's config file: $XDG_CONFIG_HOME/quarry/config (an absolute
  * XDG_CONFIG_HOME), else ~/.config/quarry/config.  NULL when neither
  * variable gives a place, or when memory runs out.  Caller frees. */
