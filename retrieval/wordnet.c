@@ -507,6 +507,7 @@ int wn_related(const struct wn *w, const char *word, size_t n, int rels,
 			const struct map *m = &w->index[pos];
 			const char *s = bs.line[b], *end, *f;
 			long nsyn, np, i;
+			size_t k;
 
 			end = memchr(s, '\n', m->n - (size_t)(s - m->p));
 			if (end == NULL)
@@ -515,15 +516,18 @@ int wn_related(const struct wn *w, const char *word, size_t n, int rels,
 			lemma_of(bs.b[b], strlen(bs.b[b]), lemma);
 			field(&s, end, &f); /* lemma */
 			field(&s, end, &f); /* pos */
-			nsyn = num(f, field(&s, end, &f), 10);
-			np = num(f, field(&s, end, &f), 10);
+			/* (field sets f: called before num reads it, whatever
+			 * order a compiler gives the arguments) */
+			k = field(&s, end, &f);
+			nsyn = num(f, k, 10);
+			k = field(&s, end, &f);
+			np = num(f, k, 10);
 			for (i = 0; i < np; i++)
 				field(&s, end, &f);
 			field(&s, end, &f); /* sense_cnt */
 			field(&s, end, &f); /* tagsense_cnt */
 			for (i = 0; i < nsyn && i < max_senses; i++) {
-				size_t k = field(&s, end, &f);
-
+				k = field(&s, end, &f);
 				rc = walk_sense(w, pos, num(f, k, 10), lemma,
 						rels, (int)i + 1, fn, ctx);
 				if (rc)
