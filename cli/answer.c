@@ -135,9 +135,7 @@ void cli_print_answer(const struct cli_out *o, const struct cli_answer *a)
 			a->n, a->n - n == 1 ? "it" : "them");
 }
 
-/* A JSON string for s, repairing invalid UTF-8 (a file name, say) rather
- * than losing the value. */
-static json_t *jstr(const char *s)
+json_t *cli_json_str(const char *s)
 {
 	json_t *v = json_string(s);
 	char *fixed;
@@ -198,18 +196,18 @@ static json_t *result_json(const struct cli_result *r, int brief)
 
 	if (brief)
 		return json_pack("{s:i, s:o, s:f, s:o, s:o, s:I, s:s}", "rank",
-				 r->rank, "id", jstr(d->ext_id), "score",
-				 r->score, "question", jstr(d->question),
-				 "source", jstr(d->source), "line",
+				 r->rank, "id", cli_json_str(d->ext_id), "score",
+				 r->score, "question", cli_json_str(d->question),
+				 "source", cli_json_str(d->source), "line",
 				 (json_int_t)d->line, "kind", kind);
 	e = json_pack("{s:i, s:o, s:f, s:f, s:o, s:o, s:o, s:I, s:s}", "rank",
-		      r->rank, "id", jstr(d->ext_id), "score", r->score,
+		      r->rank, "id", cli_json_str(d->ext_id), "score", r->score,
 		      "confidence", r->confidence, "question",
-		      jstr(d->question), "answer", jstr(d->answer), "source",
-		      jstr(d->source), "line", (json_int_t)d->line, "kind",
+		      cli_json_str(d->question), "answer", cli_json_str(d->answer), "source",
+		      cli_json_str(d->source), "line", (json_int_t)d->line, "kind",
 		      kind);
 	if (e && (json_object_set_new(e, "snippet",
-				      jstr(r->snip.text ? r->snip.text : "")) ||
+				      cli_json_str(r->snip.text ? r->snip.text : "")) ||
 		  json_object_set_new(e, "highlights", marks_json(&r->snip)))) {
 		json_decref(e);
 		e = NULL;
@@ -238,7 +236,7 @@ static json_t *cut_json(const struct rank_query *q)
 	int i;
 
 	for (i = 0; shown && i < q->ncut_shown; i++)
-		json_array_append_new(shown, jstr(q->cut[i]));
+		json_array_append_new(shown, cli_json_str(q->cut[i]));
 	return json_pack("{s:i, s:o, s:i}", "words", q->cut_words, "shown",
 			 shown, "expansions", q->cut_expansions);
 }
@@ -253,9 +251,9 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 		json_decref(arr);
 		return QERR_IO;
 	}
-	json_object_set_new(root, "query", jstr(a->query));
+	json_object_set_new(root, "query", cli_json_str(a->query));
 	if (a->resolved)
-		json_object_set_new(root, "resolved", jstr(a->resolved));
+		json_object_set_new(root, "resolved", cli_json_str(a->resolved));
 	json_object_set_new(root, "answered", json_boolean(a->answered));
 	if (a->answerable >= 0)
 		json_object_set_new(root, "answerable",
@@ -278,11 +276,11 @@ int cli_print_json(FILE *fp, const struct cli_answer *a)
 	    (a->rq->cut_words > 0 || a->rq->cut_expansions > 0))
 		json_object_set_new(root, "not_searched", cut_json(a->rq));
 	if (a->did_you_mean)
-		json_object_set_new(root, "did_you_mean", jstr(a->did_you_mean));
+		json_object_set_new(root, "did_you_mean", cli_json_str(a->did_you_mean));
 	if (a->reply)
-		json_object_set_new(root, "reply", jstr(a->reply));
+		json_object_set_new(root, "reply", cli_json_str(a->reply));
 	if (a->reply_error)
-		json_object_set_new(root, "reply_error", jstr(a->reply_error));
+		json_object_set_new(root, "reply_error", cli_json_str(a->reply_error));
 	return put_line(fp, root);
 }
 
@@ -300,7 +298,7 @@ int cli_print_sources_json(FILE *fp, const char *resolved,
 	if (arr == NULL)
 		return QERR_IO;
 	return put_line(fp, json_pack("{s:s, s:o, s:o}", "command", "sources",
-				      "resolved", jstr(resolved), "results",
+				      "resolved", cli_json_str(resolved), "results",
 				      arr));
 }
 
@@ -308,5 +306,5 @@ int cli_print_command_json(FILE *fp, const char *command, const char *key,
 			   const char *value)
 {
 	return put_line(fp, json_pack("{s:s, s:o}", "command", command, key,
-				      jstr(value)));
+				      cli_json_str(value)));
 }

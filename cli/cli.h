@@ -265,6 +265,10 @@ void cli_print_results(const struct cli_out *o, const struct cli_result *r,
  * or whose confidence is under CLI_WEAK_COVER. */
 #define CLI_WEAK_SCORE 0.5
 
+/* A JSON string for s, invalid UTF-8 (a file name, say) repaired rather
+ * than the value lost; NULL for NULL or out of memory. */
+struct json_t *cli_json_str(const char *s);
+
 /* Print an answer for people: the results (a weak tail left out when
  * a->trim, with a line saying how many and how to see them), or for a
  * declined question a "no good answer" line and the nearest candidates,

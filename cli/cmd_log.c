@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "../util/buf.h"
-#include "../util/utf8.h"
 #include "cli.h"
 #include "convlog.h"
 #include "options.h"
@@ -59,19 +58,6 @@ struct log_opts {
 	int count;
 };
 
-static json_t *jstr(const char *s)
-{
-	json_t *v = json_string(s);
-	char *fixed;
-
-	if (v != NULL || s == NULL)
-		return v;
-	fixed = utf8_repair(s, strlen(s), NULL);
-	v = fixed ? json_string(fixed) : NULL;
-	free(fixed);
-	return v;
-}
-
 static int print_json(FILE *fp, const struct clog_exchange *e)
 {
 	json_t *o = json_object(), *hits = json_array();
@@ -82,18 +68,18 @@ static int print_json(FILE *fp, const struct clog_exchange *e)
 
 		rc = json_array_append_new(
 			hits, json_pack("{s:i, s:o, s:o, s:I, s:f}", "rank",
-					h->rank, "id", jstr(h->id), "source",
-					jstr(h->source), "line",
+					h->rank, "id", cli_json_str(h->id), "source",
+					cli_json_str(h->source), "line",
 					(json_int_t)h->line, "score", h->score));
 	}
 	if (!rc)
 		rc = json_object_set_new(o, "id", json_integer(e->id)) ||
 		     json_object_set_new(o, "cid", json_integer(e->cid)) ||
-		     json_object_set_new(o, "command", jstr(e->command)) ||
-		     json_object_set_new(o, "time", jstr(e->time)) ||
-		     json_object_set_new(o, "question", jstr(e->question)) ||
+		     json_object_set_new(o, "command", cli_json_str(e->command)) ||
+		     json_object_set_new(o, "time", cli_json_str(e->time)) ||
+		     json_object_set_new(o, "question", cli_json_str(e->question)) ||
 		     json_object_set_new(o, "resolved",
-					 e->resolved ? jstr(e->resolved)
+					 e->resolved ? cli_json_str(e->resolved)
 						     : json_null()) ||
 		     json_object_set_new(o, "answered",
 					 json_boolean(e->answered));
@@ -102,8 +88,8 @@ static int print_json(FILE *fp, const struct clog_exchange *e)
 		hits = NULL;
 	}
 	if (!rc && e->reply)
-		rc = json_object_set_new(o, "reply", jstr(e->reply)) ||
-		     json_object_set_new(o, "model", jstr(e->model ? e->model
+		rc = json_object_set_new(o, "reply", cli_json_str(e->reply)) ||
+		     json_object_set_new(o, "model", cli_json_str(e->model ? e->model
 								  : ""));
 	if (!rc)
 		rc = json_dumpf(o, fp, JSON_COMPACT | JSON_REAL_PRECISION(6)) ||

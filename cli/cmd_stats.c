@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../util/utf8.h"
 #include "../index/vecstore.h"
 #include "cli.h"
 #include "options.h"
@@ -77,20 +76,6 @@ static void print_sources(const struct idx_source *s, int n)
 	}
 }
 
-/* A JSON string for s, invalid UTF-8 (a file name) repaired. */
-static json_t *jstr(const char *s)
-{
-	json_t *v = json_string(s ? s : "");
-	char *fixed;
-
-	if (v != NULL || s == NULL)
-		return v;
-	fixed = utf8_repair(s, strlen(s), NULL);
-	v = fixed ? json_string(fixed) : NULL;
-	free(fixed);
-	return v;
-}
-
 static json_t *sources_json(const struct idx_source *s, int n)
 {
 	json_t *arr = json_array();
@@ -101,7 +86,7 @@ static json_t *sources_json(const struct idx_source *s, int n)
 
 		json_array_append_new(
 			arr, json_pack("{s:o, s:I, s:I, s:s, s:s, s:b}", "path",
-				       jstr(show ? show : s[i].path), "bytes",
+				       cli_json_str(show ? show : s[i].path), "bytes",
 				       (json_int_t)s[i].size, "records",
 				       (json_int_t)s[i].n, "kind",
 				       s[i].kind == IDX_KIND_PASSAGE ? "passage"
@@ -119,7 +104,7 @@ static int print_json(struct idx *x, const char *db, long long bytes,
 {
 	json_t *o = json_pack(
 		"{s:o, s:I, s:I, s:I, s:{s:f, s:f}, s:I, s:I, s:o}", "index",
-		jstr(db), "bytes", (json_int_t)bytes, "records",
+		cli_json_str(db), "bytes", (json_int_t)bytes, "records",
 		(json_int_t)idx_ndocs(x), "terms", (json_int_t)idx_nterms(x),
 		"avg_terms", "question", idx_avglen(x, IDX_Q), "answer",
 		idx_avglen(x, IDX_A), "segments", (json_int_t)nseg, "deleted",
