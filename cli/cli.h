@@ -217,8 +217,9 @@ int cli_explain(struct idx *x, const struct rank_query *rq,
 /* Does plain output on o show r's snippet rather than its whole text?
  * (A passage, or a Q&A answer over CLI_LONG_ANSWER bytes, unless --full.) */
 int cli_shows_snippet(const struct cli_out *o, const struct cli_result *r);
-/* Fill res[i].snip for rq (snip_make, SNIP_CHARS) where it is shown: for
- * every result when all is set (JSON, LLM context), else where
+/* Fill res[i].snip for rq (snip_make, SNIP_CHARS and SNIP_MORE_CHARS)
+ * where it is shown: for every result when all is set (JSON, LLM
+ * context), else where
  * cli_shows_snippet; and, on a colour terminal, res[i].marked for a whole
  * text that is shown (to print it with highlights).  Freed by
  * cli_results_clear.  0 or QERR_IO with err set. */

@@ -116,9 +116,10 @@ int cli_snippets(const struct rank_query *rq, struct cli_result *res, int n,
 
 		if (all || shown)
 			rc = snip_make(rq, res[i].doc.question, a, strlen(a),
-				       SNIP_CHARS, &res[i].snip, err);
+				       SNIP_CHARS, SNIP_MORE_CHARS, &res[i].snip,
+				       err);
 		if (rc == 0 && o->color && !shown)
-			rc = snip_make(rq, NULL, a, strlen(a), 0,
+			rc = snip_make(rq, NULL, a, strlen(a), 0, 0,
 				       &res[i].marked, err);
 	}
 	return rc;

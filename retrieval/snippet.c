@@ -7,7 +7,8 @@
  * whole sentences as fit; inside a sentence too long to fit, whole words
  * around each match, a quarter of the room before it.  Room the best
  * window leaves goes to whole sentences before it, then to the words
- * after it. */
+ * after it.  The second fragment is the same choice made again over the
+ * text before the first window and over the text after it. */
 #include "snippet.h"
 
 #include <stdlib.h>
@@ -482,6 +483,69 @@ static void best_window(const char *s, const struct span *v, long n,
 	fill_after(s, v, n, max, best);
 }
 
+/* ---- the second fragment ---- */
+
+/* Only blanks in s[a..b)? */
+static int blank(const char *s, size_t a, size_t b)
+{
+	for (; a < b; a++)
+		if (!is_space((unsigned char)s[a]))
+			return 0;
+	return 1;
+}
+
+/* The parts of sentences v[0..n) inside s[a..b), blank-trimmed, into r
+ * (room for n).  Returns their number. */
+static long clip(const char *s, const struct span *v, long n, size_t a,
+		 size_t b, struct span *r)
+{
+	long i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t st = v[i].start > a ? v[i].start : a;
+		size_t en = v[i].end < b ? v[i].end : b;
+
+		while (st < en && is_space((unsigned char)s[st]))
+			st++;
+		while (en > st && is_space((unsigned char)s[en - 1]))
+			en--;
+		if (st >= en)
+			continue;
+		r[k].start = st;
+		r[k].end = en;
+		r[k].chars = st == v[i].start && en == v[i].end
+				     ? v[i].chars
+				     : nchars(s, st, en);
+		k++;
+	}
+	return k;
+}
+
+/* The best window of at most max characters of the text before w and of
+ * the text after it, into *w2: the one that scores more, the one after on
+ * a tie.  r is scratch room for n spans.  Returns 0 when neither side
+ * holds a word. */
+static int second_window(const char *s, const struct span *v, long n,
+			 const struct scan *sc, const struct window *w,
+			 size_t max, struct span *r, struct window *w2)
+{
+	struct window b = {0, 0, 0, 0, -1.0}, a = b;
+	long k;
+
+	k = clip(s, v, n, 0, w->start, r);
+	if (k > 0) {
+		best_window(s, r, k, sc, max, &b);
+		b.score = score_window(sc, &b);
+	}
+	k = clip(s, v, n, w->end, v[n - 1].end, r);
+	if (k > 0) {
+		best_window(s, r, k, sc, max, &a);
+		a.score = score_window(sc, &a);
+	}
+	*w2 = a.score >= b.score ? a : b;
+	return w2->end > w2->start;
+}
+
 /* ---- the snippet ---- */
 
 static int add_mark(struct snippet *o, size_t start, size_t end, size_t *cap)
@@ -507,20 +571,19 @@ static int add_mark(struct snippet *o, size_t start, size_t end, size_t *cap)
 	return 0;
 }
 
-/* Copy s[w->start..w->end) into o (blank runs as one space unless keep),
- * marking the hits that fall in it, clipped to it. */
+/* Append s[w->start..w->end) to b (blank runs as one space unless keep),
+ * marking in o the hits that fall in it, clipped to it. */
 static int cut(const char *s, const struct window *w, const struct scan *sc,
-	       int keep, struct snippet *o)
+	       int keep, struct buf *b, struct snippet *o, size_t *cap)
 {
-	struct buf b = BUF_INIT;
-	size_t i, h = 0, cap = 0, mstart = 0, mend = 0;
+	size_t i, h = 0, mstart = 0, mend = 0, from = b->len;
 	int open = 0, rc;
 
 	/* one allocation: the copy is never longer than the window */
-	rc = buf_reserve(&b, w->end - w->start);
+	rc = buf_reserve(b, w->end - w->start);
 	for (i = w->start; rc == 0; i++) {
 		if (open && i >= mend) {
-			rc = add_mark(o, mstart, b.len, &cap);
+			rc = add_mark(o, mstart, b->len, cap);
 			open = 0;
 		}
 		if (i >= w->end || rc != 0)
@@ -528,20 +591,48 @@ static int cut(const char *s, const struct window *w, const struct scan *sc,
 		while (!open && h < sc->nhits && sc->hits[h].start <= i) {
 			if (sc->hits[h].end > i) {
 				open = 1;
-				mstart = b.len;
+				mstart = b->len;
 				mend = sc->hits[h].end;
 			}
 			h++;
 		}
 		if (!keep && is_space((unsigned char)s[i])) {
-			if (b.len == 0 || b.data[b.len - 1] != ' ')
-				b.data[b.len++] = ' ';
+			if (b->len == from || b->data[b->len - 1] != ' ')
+				b->data[b->len++] = ' ';
 		} else {
-			b.data[b.len++] = s[i];
+			b->data[b->len++] = s[i];
 		}
 	}
 	if (rc == 0 && open)
-		rc = add_mark(o, mstart, b.len, &cap);
+		rc = add_mark(o, mstart, b->len, cap);
+	return rc != 0 ? -1 : 0;
+}
+
+/* The snippet into o: w (the whole text when keep), then w2 when it is
+ * set, with "…" where the text was cut: before w unless it starts at
+ * first, between the two, after the last unless it ends at last; glued
+ * to a window that starts or ends inside a sentence. */
+static int render(const char *s, size_t first, size_t last,
+		  const struct window *w, const struct window *w2,
+		  const struct scan *sc, int keep, struct snippet *o)
+{
+	const struct window *end = w2 ? w2 : w;
+	struct buf b = BUF_INIT;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!keep && w->start > first)
+		rc = buf_append(&b, ELLIPSIS " ",
+				w->at_sentence_start ? 4 : 3);
+	if (rc == 0)
+		rc = cut(s, w, sc, keep, &b, o, &cap);
+	if (rc == 0 && w2)
+		rc = buf_append(&b, " " ELLIPSIS " ", 5);
+	if (rc == 0 && w2)
+		rc = cut(s, w2, sc, keep, &b, o, &cap);
+	if (rc == 0 && !keep && end->end < last)
+		rc = end->at_sentence_end ? buf_append(&b, " " ELLIPSIS, 4)
+					  : buf_append(&b, ELLIPSIS, 3);
 	if (rc == 0)
 		rc = buf_append(&b, "", 0); /* the NUL */
 	if (rc != 0) {
@@ -553,44 +644,47 @@ static int cut(const char *s, const struct window *w, const struct scan *sc,
 	return o->text ? 0 : -1;
 }
 
-/* Put the ellipses on o where the text was cut (marks move along). */
-static int ellipses(struct snippet *o, int before, int after, int glue_b,
-		    int glue_a)
+/* Choose the windows of text[0..len) over its n sentences v for a bound
+ * of max then more characters: *w, and *w2 with *two set when a second
+ * fragment follows.  Returns 0, or -1 when memory runs out. */
+static int choose(const char *text, const struct span *v, long n,
+		  const struct scan *sc, size_t max, size_t more,
+		  struct window *w, struct window *w2, int *two)
 {
-	const char *pre = glue_b ? ELLIPSIS : ELLIPSIS " ";
-	const char *post = glue_a ? ELLIPSIS : " " ELLIPSIS;
-	size_t np = before ? strlen(pre) : 0, na = after ? strlen(post) : 0;
-	char *t;
-	int i;
+	struct span *r;
 
-	if (np + na == 0)
+	*two = 0;
+	best_window(text, v, n, sc, max, w);
+	if (more == 0 || (w->start <= v[0].start && w->end >= v[n - 1].end))
 		return 0;
-	t = malloc(o->len + np + na + 1);
-	if (t == NULL)
+	if (w->start <= v[0].start) { /* at the start: it runs on */
+		fill_after(text, v, n, max + more, w);
+		return 0;
+	}
+	r = malloc((size_t)n * sizeof(*r));
+	if (r == NULL)
 		return -1;
-	memcpy(t, pre, np);
-	memcpy(t + np, o->text, o->len);
-	memcpy(t + np + o->len, post, na);
-	t[np + o->len + na] = '\0';
-	free(o->text);
-	o->text = t;
-	o->len += np + na;
-	for (i = 0; i < o->nmarks; i++)
-		o->marks[i].start += np;
+	*two = second_window(text, v, n, sc, w, more, r, w2);
+	free(r);
+	if (*two && w2->start >= w->end && blank(text, w->end, w2->start)) {
+		w->end = w2->end; /* what follows it: one window */
+		w->at_sentence_end = w2->at_sentence_end;
+		*two = 0;
+	}
 	return 0;
 }
 
 int snip_make(const struct rank_query *q, const char *title, const char *text,
-	      size_t len, size_t max_chars, struct snippet *out,
-	      struct qerr *err)
+	      size_t len, size_t max_chars, size_t more_chars,
+	      struct snippet *out, struct qerr *err)
 {
 	static struct scan zero;
 	struct scan sc = zero;
 	struct span *v = NULL;
-	struct window w = {0, 0, 1, 1, 0.0};
+	struct window w = {0, 0, 1, 1, 0.0}, w2 = w;
 	long n = 0;
 	size_t first, last;
-	int rc, i;
+	int rc, i, two = 0;
 
 	memset(out, 0, sizeof(*out));
 	sc.q = q;
@@ -616,18 +710,19 @@ int snip_make(const struct rank_query *q, const char *title, const char *text,
 		n = split_sentences(text, len, &v);
 		if (n < 0)
 			rc = QERR_IO;
-		else if (n > 0)
-			best_window(text, v, n, &sc, max_chars, &w);
-		else
+		else if (n > 0 && choose(text, v, n, &sc, max_chars, more_chars,
+					 &w, &w2, &two) != 0)
+			rc = QERR_IO;
+		else if (n == 0)
 			w.start = w.end = first;
 	}
-	if (rc == 0 && cut(text, &w, &sc, max_chars == 0, out) != 0)
+	if (rc == 0 && render(text, first, last, &w, two ? &w2 : NULL, &sc,
+			      max_chars == 0, out) != 0)
 		rc = QERR_IO;
-	out->whole = max_chars == 0 || (w.start <= first && w.end >= last);
-	if (rc == 0 && max_chars > 0 &&
-	    ellipses(out, w.start > first, w.end < last, !w.at_sentence_start,
-		     !w.at_sentence_end) != 0)
-		rc = QERR_IO;
+	out->whole = max_chars == 0 ||
+		     (!two && w.start <= first && w.end >= last) ||
+		     (two && w2.start <= first && blank(text, w2.end, w.start) &&
+		      w.end >= last);
 	free(v);
 	free(sc.hits);
 	if (rc != 0) {

@@ -13,8 +13,13 @@
  * times its query weight (a word and its expansions count once, at the
  * best; a word the record's title holds, at half: the title is shown
  * anyway), then by how close the covered words sit, then a little for
- * starting a sentence; the first best window wins.  Whitespace runs
- * become one space, and "…" marks a side where the text was cut. */
+ * starting a sentence; the first best window wins.  A second fragment
+ * may follow the first after " … ": the best window, by the same score,
+ * of the text before the first window or of the text after it (after,
+ * on a tie; when it starts where the first ends, the two are one
+ * window); a first window at the text's start simply runs on instead.
+ * Whitespace runs become one space, and "…" marks a side where the text
+ * was cut. */
 #ifndef QUARRY_SNIPPET_H
 #define QUARRY_SNIPPET_H
 
@@ -26,6 +31,9 @@
 /* The default bound of a snippet, in characters (code points), without
  * its ellipses. */
 #define SNIP_CHARS 280
+
+/* The default bound of the second fragment, in characters. */
+#define SNIP_MORE_CHARS 280
 
 /* A marked word: text[start .. start + len) of the snippet. */
 struct snip_mark {
@@ -41,17 +49,18 @@ struct snippet {
 };
 
 /* The best window of text[0..len) for q (title: the record's question or
- * title, or NULL), at most max_chars characters
- * (ellipses aside), into *out; with max_chars 0 the whole text, kept
- * byte for byte, with its matched words marked.  q->tok must be the
+ * title, or NULL), at most max_chars characters, then a second fragment
+ * of at most more_chars (none with more_chars 0), ellipses aside, into
+ * *out; with max_chars 0 the whole text, kept byte for byte, with its
+ * matched words marked.  q->tok must be the
  * analyzer q was parsed with.  Every mark starts and ends on a UTF-8
  * character boundary of out->text and lies inside it; when text is
  * valid UTF-8, so is out->text.  No matched word: the text's first
  * window, no marks.  Returns 0, or QERR_IO (memory) with err set and
  * *out empty.  Free with snip_clear. */
 int snip_make(const struct rank_query *q, const char *title, const char *text,
-	      size_t len, size_t max_chars, struct snippet *out,
-	      struct qerr *err);
+	      size_t len, size_t max_chars, size_t more_chars,
+	      struct snippet *out, struct qerr *err);
 
 /* Free what snip_make allocated and empty s; s may be empty already. */
 void snip_clear(struct snippet *s);

@@ -1,11 +1,11 @@
 /* fuzz_snippet.c - snippets and highlights on arbitrary bytes.
  *
  * Input: one byte choosing the bound (0: the whole text, else 1..255
- * characters), then the query's words up to the first newline, then the
- * text.  The query is built without an index: each of its terms a user's
+ * characters; its bit 2 also asks for a second fragment of half that),
+ * then the query's words up to the first newline, then the text.  The query is built without an index: each of its terms a user's
  * word, weighted by its position.  Whatever the bytes, the snippet is
- * NUL-terminated at its length, at most the bound plus the ellipses and a
- * blank (or, whole, the text byte for byte), and its marks are sorted,
+ * NUL-terminated at its length, at most the bounds plus the ellipses and
+ * their blanks (or, whole, the text byte for byte), and its marks are sorted,
  * disjoint, non-empty and inside it; when the text is valid UTF-8 the
  * snippet is too and every mark starts and ends on a character. */
 #include "../../index/analyzer.h"
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct rank_query q;
 	const char *in = (const char *)data, *text, *nl;
-	size_t max, tlen, prev = 0;
+	size_t max, more, tlen, prev = 0;
 	struct snippet sn;
 	struct qerr err = {0, ""};
 	int i, valid;
@@ -63,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	max = data[0];
+	more = max & 2 ? max / 2 : 0;
 	nl = memchr(in + 1, '\n', size - 1);
 	text = nl ? nl + 1 : in + size;
 	tlen = (size_t)(in + size - text);
@@ -70,14 +71,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q.tok = tok;
 	FUZZ_CHECK(tok_run(tok, in + 1, (size_t)(text - in - 1), add_term, &q,
 			   &err) == 0);
-	FUZZ_CHECK(snip_make(&q, max & 1 ? "" : NULL, text, tlen, max, &sn,
-			     &err) == 0);
+	FUZZ_CHECK(snip_make(&q, max & 1 ? "" : NULL, text, tlen, max, more,
+			     &sn, &err) == 0);
 	valid = fuzz_utf8_ok(text, tlen);
 	FUZZ_CHECK(sn.text != NULL && sn.text[sn.len] == '\0');
 	if (max == 0)
 		FUZZ_CHECK(sn.len == tlen && memcmp(sn.text, text, tlen) == 0);
 	else
-		FUZZ_CHECK(nchars(sn.text, sn.len) <= max + 4);
+		FUZZ_CHECK(nchars(sn.text, sn.len) <= max + more + 7);
 	if (valid)
 		FUZZ_CHECK(fuzz_utf8_ok(sn.text, sn.len));
 	for (i = 0; i < sn.nmarks; i++) {

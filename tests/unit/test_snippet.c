@@ -178,29 +178,32 @@ static int on_boundary(const char *s, size_t len, size_t off)
 }
 
 /* Does mark m touch an edge where the text was cut (a word cut there
- * may analyze to another term)? */
+ * may analyze to another term)?  An ellipsis, glued or with a blank,
+ * stands there. */
 static int cut_word(const struct snippet *sn, const struct snip_mark *m)
 {
-	size_t e = m->start + m->len;
+	const unsigned char *t = (const unsigned char *)sn->text;
+	size_t a = m->start, e = a + m->len;
 
-	return m->start == 0 || e == sn->len ||
-	       (unsigned char)sn->text[m->start - 1] == 0xa6 ||
-	       (unsigned char)sn->text[e] == 0xe2;
+	return a == 0 || e == sn->len || t[a - 1] == 0xa6 ||
+	       (a >= 2 && t[a - 1] == ' ' && t[a - 2] == 0xa6) ||
+	       t[e] == 0xe2 || (t[e] == ' ' && t[e + 1] == 0xe2);
 }
 
 /* The invariants every snippet keeps, for any input; when the input is
  * valid UTF-8 the snippet is too and every mark analyzes to a query
  * term. */
 static void check_snippet(const struct rank_query *q, const char *text,
-			  size_t len, size_t max, const struct snippet *sn)
+			  size_t len, size_t max, size_t more,
+			  const struct snippet *sn)
 {
 	int valid = utf8_valid_prefix(text, len) == len, i;
 	size_t prev_end = 0;
 
 	assert_non_null(sn->text);
 	assert_int_equal(strlen(sn->text), sn->len);
-	if (max > 0)
-		assert_true(nchars(sn->text, sn->len) <= max + 4);
+	if (max > 0) /* and three ellipses with their blanks */
+		assert_true(nchars(sn->text, sn->len) <= max + more + 7);
 	else
 		assert_memory_equal(sn->text, text, len);
 	if (valid)
@@ -242,14 +245,21 @@ static void marked(const struct snippet *sn, char *out, size_t cap)
 				      sn->text + sn->marks[i].start);
 }
 
-static void make(const struct rank_query *q, const char *text, size_t max,
-		 struct snippet *sn)
+static void make2(const struct rank_query *q, const char *text, size_t max,
+		  size_t more, struct snippet *sn)
 {
 	struct qerr err = {0};
 
-	assert_int_equal(snip_make(q, NULL, text, strlen(text), max, sn, &err),
-			 0);
-	check_snippet(q, text, strlen(text), max, sn);
+	assert_int_equal(snip_make(q, NULL, text, strlen(text), max, more, sn,
+				   &err), 0);
+	check_snippet(q, text, strlen(text), max, more, sn);
+}
+
+/* One window, no second fragment. */
+static void make(const struct rank_query *q, const char *text, size_t max,
+		 struct snippet *sn)
+{
+	make2(q, text, max, 0, sn);
 }
 
 /* ---- window choice and marks ---- */
@@ -391,9 +401,9 @@ static void test_title_words_count_less(void **state)
 	assert_string_equal(sn.text, "The zebra is here. \xe2\x80\xa6");
 	snip_clear(&sn);
 	/* the title holds it: the sentence with the word it does not */
-	assert_int_equal(snip_make(&q, "Zebras", text, strlen(text), 20, &sn,
-				   &err), 0);
-	check_snippet(&q, text, strlen(text), 20, &sn);
+	assert_int_equal(snip_make(&q, "Zebras", text, strlen(text), 20, 0,
+				   &sn, &err), 0);
+	check_snippet(&q, text, strlen(text), 20, 0, &sn);
 	assert_string_equal(sn.text, "\xe2\x80\xa6 The grass is green.");
 	snip_clear(&sn);
 	tok_free(q.tok);
@@ -513,6 +523,101 @@ static void test_marks_in_non_ascii_text(void **state)
 	tok_free(q.tok);
 }
 
+/* ---- the second fragment ---- */
+
+static void zebra_query(struct rank_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->tok = tok_new(TOK_STEM);
+	assert_non_null(q->tok);
+	add(q, "zebras", 2.0, RANK_USER, -1);
+	add(q, "grass", 1.5, RANK_USER, -1);
+	add(q, "lions", 1.0, RANK_USER, -1);
+}
+
+/* The snippet of text (bounds 30 and more) is want, its marked words
+ * marks ('|'-joined). */
+static void expect(const struct rank_query *q, const char *text,
+		   size_t more, const char *want, const char *marks)
+{
+	struct snippet sn;
+	char m[256];
+
+	make2(q, text, 30, more, &sn);
+	assert_string_equal(sn.text, want);
+	marked(&sn, m, sizeof(m));
+	assert_string_equal(m, marks);
+	assert_int_equal(sn.whole, strcmp(want, text) == 0);
+	snip_clear(&sn);
+}
+
+static void test_second_fragment_after(void **state)
+{
+	/* accented words before and inside both fragments: the marks of
+	 * the second one are offsets past the first and the ellipsis */
+	static const char text[] =
+		"Fill\xc3\xa9r one is here today. Z\xc3\xa9" "bras eat grass on "
+		"the plain. More filler text sits here. Lions hunt z\xc3\xa9"
+		"bras at night. Last filler sentence ends it.";
+	struct rank_query q;
+
+	(void)state;
+	zebra_query(&q);
+	/* the best sentence first, then the best of the rest (after it,
+	 * past a sentence without a match), each cut with an ellipsis */
+	expect(&q, text, 30,
+	       "\xe2\x80\xa6 Z\xc3\xa9" "bras eat grass on the plain. "
+	       "\xe2\x80\xa6 Lions hunt z\xc3\xa9" "bras at night. \xe2\x80\xa6",
+	       "Z\xc3\xa9" "bras|grass|Lions|z\xc3\xa9" "bras");
+	/* without room for it, the first window alone */
+	expect(&q, text, 0,
+	       "\xe2\x80\xa6 Z\xc3\xa9" "bras eat grass on the plain. "
+	       "\xe2\x80\xa6",
+	       "Z\xc3\xa9" "bras|grass");
+	tok_free(q.tok);
+}
+
+static void test_second_fragment_before(void **state)
+{
+	struct rank_query q;
+
+	(void)state;
+	zebra_query(&q);
+	/* the text before scores more than the text after: it follows the
+	 * first window, and more text follows it */
+	expect(&q,
+	       "Lions hunt zebras at night. Filler one is here today. Zebras "
+	       "eat grass on the plain. More filler text sits here. Last "
+	       "filler sentence ends it.", 30,
+	       "\xe2\x80\xa6 Zebras eat grass on the plain. \xe2\x80\xa6 Lions "
+	       "hunt zebras at night. \xe2\x80\xa6",
+	       "Zebras|grass|Lions|zebras");
+	tok_free(q.tok);
+}
+
+static void test_second_fragment_joins_or_runs_on(void **state)
+{
+	struct rank_query q;
+
+	(void)state;
+	zebra_query(&q);
+	/* the best of the rest starts where the first window ends: one
+	 * window, no ellipsis between */
+	expect(&q, "Filler one is here today. Zebras eat grass on the plain. "
+		   "Lions hunt zebras at night.", 30,
+	       "\xe2\x80\xa6 Zebras eat grass on the plain. Lions hunt zebras "
+	       "at night.", "Zebras|grass|Lions|zebras");
+	/* a first window at the text's start runs on to both bounds */
+	expect(&q, "Zebras eat grass on the plain. Filler one is here today. "
+		   "More filler text sits here.", 30,
+	       "Zebras eat grass on the plain. Filler one is here today. "
+	       "\xe2\x80\xa6", "Zebras|grass");
+	/* a text that fits is its own snippet */
+	expect(&q, "Zebras eat grass. Lions too.", 30,
+	       "Zebras eat grass. Lions too.", "Zebras|grass|Lions");
+	tok_free(q.tok);
+}
+
 /* ---- random and adversarial texts ---- */
 
 static const char *const pieces[] = {
@@ -546,6 +651,7 @@ static void test_random_texts(void **state)
 	query(&q, w, 5);
 	for (round = 0; round < 3000; round++) {
 		size_t len = 0, maxes[] = {0, 1, 20, 80, 280};
+		size_t mores[] = {round % 3 == 0 ? 40 : 0, 1, 20, 80, 280};
 		int k, valid_only = round % 2 == 0;
 
 		while (len < sizeof(text) - 16 && rnd() % 200 != 0) {
@@ -565,9 +671,9 @@ static void test_random_texts(void **state)
 			struct qerr err = {0};
 
 			assert_int_equal(snip_make(&q, k % 2 ? text : NULL,
-						   text, len, maxes[k], &sn,
-						   &err), 0);
-			check_snippet(&q, text, len, maxes[k], &sn);
+						   text, len, maxes[k],
+						   mores[k], &sn, &err), 0);
+			check_snippet(&q, text, len, maxes[k], mores[k], &sn);
 			snip_clear(&sn);
 		}
 	}
@@ -590,6 +696,9 @@ int main(void)
 		cmocka_unit_test(test_sentences),
 		cmocka_unit_test(test_long_sentence_and_long_word),
 		cmocka_unit_test(test_marks_in_non_ascii_text),
+		cmocka_unit_test(test_second_fragment_after),
+		cmocka_unit_test(test_second_fragment_before),
+		cmocka_unit_test(test_second_fragment_joins_or_runs_on),
 		cmocka_unit_test(test_random_texts),
 	};
 
