@@ -602,6 +602,11 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 	return 0;
 }
 
+const char *idx_path(struct idx *x)
+{
+	return x->path;
+}
+
 void idx_close(struct idx *x)
 {
 	if (x == NULL)
