@@ -75,3 +75,37 @@ expect_rc "an update after refreshes" 0
 run "$Q" ask --db "$T/i.db" --top 1 wombat
 if [ ! -s "$T/err" ] && grep -q marsupiaL "$T/out"; then ok "and the update sees the edit"
 else nok "and the update sees the edit" "$(cat "$T/err")"; fi
+
+# An index another process is writing (here: holding SQLite's write lock)
+# is not waited for: the question is answered as usual and the refresh
+# left for a later one.
+touch -d "@$((now - 300))" "$T/c/a.jsonl"
+before=$(mtime_of a.jsonl)
+(echo "BEGIN IMMEDIATE;"; sleep 4; echo "COMMIT;") | sqlite3 "$T/i.db" &
+held=$!
+i=0
+while [ $i -lt 50 ] && sqlite3 "$T/i.db" "BEGIN IMMEDIATE; COMMIT;" 2>/dev/null; do
+	sleep 0.05
+	i=$((i + 1))
+done
+run "$Q" ask --db "$T/i.db" --top 1 widget
+if [ "$rc" = 0 ] && [ ! -s "$T/err" ] && [ "$(mtime_of a.jsonl)" = "$before" ]; then
+	ok "a busy index: answered, nothing recorded"
+else nok "a busy index: answered, nothing recorded" "exit $rc, recorded $(mtime_of a.jsonl) (was $before); $(cat "$T/err")"; fi
+wait $held
+run "$Q" ask --db "$T/i.db" --top 1 widget
+if [ "$(mtime_of a.jsonl)" = "$((now - 300))000000000" ]; then ok "recorded by the next question"
+else nok "recorded by the next question" "recorded $(mtime_of a.jsonl)"; fi
+
+# A read-only index (immutable here, as root can write any file) is
+# answered from as usual.
+touch -d "@$((now - 400))" "$T/c/a.jsonl"
+if chattr +i "$T/i.db" 2>/dev/null; then
+	run "$Q" ask --db "$T/i.db" --top 1 widget
+	chattr -i "$T/i.db"
+	if [ "$rc" = 0 ] && [ ! -s "$T/err" ] && [ "$(mtime_of a.jsonl)" = "$((now - 300))000000000" ]; then
+		ok "a read-only index: answered, nothing recorded"
+	else nok "a read-only index: answered, nothing recorded" "exit $rc, recorded $(mtime_of a.jsonl); $(cat "$T/err")"; fi
+else
+	echo "ok $((n += 1)) - a read-only index: answered, nothing recorded # SKIP chattr +i not possible here"
+fi
