@@ -246,6 +246,29 @@ const char *idx_update_meta(struct idx_build *b, const char *key, char *out,
  * the index is untouched.  Frees b. */
 int idx_update_commit(struct idx_build *b, struct qerr *err);
 
+/* A source whose content was found as recorded, under another mtime. */
+struct idx_restat {
+	const char *path, *hash; /* as recorded */
+	long long size, mtime;   /* as recorded */
+	long long now;           /* its mtime now (nanoseconds) */
+};
+
+/* Record the new mtimes of r[0..n), sources of x whose content matched
+ * when checked, so that the next check is a stat instead of a hash (git
+ * refreshes its index so).  ref is the mtime_ref they were checked
+ * against, now a reference time (src_mtime_now) taken before they were
+ * read; each r[i].now must be older than it.  mtime_ref becomes now when
+ * that is later, and the sources it would make look settled without
+ * their content having been compared (mtime in [ref, now), not in r)
+ * get mtime -1, as an update leaves them.  A short write transaction of
+ * its own, on another connection: it ends x's read transaction first
+ * (as idx_pause).  Nothing is written when the index changed since it
+ * was read (another mtime_ref, or a row no longer as in r).  0, or
+ * QERR_IO when the index cannot be written now (read-only, busy): a
+ * missed refresh only costs the next check a hash. */
+int idx_restat(struct idx *x, long long ref, long long now,
+	       const struct idx_restat *r, int n);
+
 /* Writers take turns: idx_build_begin and idx_update_begin first lock
  * .NAME.lock beside the index (flock, released by commit or abort),
  * waiting up to the lock wait (IDX_LOCK_WAIT seconds unless set), then
@@ -276,6 +299,8 @@ int idx_build_status(const struct idx_build *b, struct qerr *err);
  * open or after idx_pause, so they all see one version of the index. */
 int idx_open(struct idx **out, const char *path, struct qerr *err);
 void idx_close(struct idx *x);
+/* The path x was opened with (borrowed until idx_close). */
+const char *idx_path(struct idx *x);
 /* End the read transaction (between questions, so that an update can
  * commit); the next read begins a new one and, when the index changed
  * meanwhile, reloads its statistics.  Borrowed pointers (norms,

@@ -233,17 +233,9 @@ static void drop_caches(struct idx *x)
 	free(x->segs);
 	x->segs = NULL;
 	x->nsegs = 0;
-	for (i = 0; i < x->naliases; i++) {
-		free(x->aliases[i].acr);
-		free(x->aliases[i].exp);
-	}
-	free(x->aliases);
+	free(x->aliases); /* strings included (pack_aliases) */
 	x->aliases = NULL;
 	x->naliases = -1;
-	for (i = 0; i < x->ndefs; i++) {
-		free(x->defs[i].acr);
-		free(x->defs[i].exp);
-	}
 	free(x->defs);
 	x->defs = NULL;
 	x->ndefs = -1;
@@ -602,6 +594,11 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 	return 0;
 }
 
+const char *idx_path(struct idx *x)
+{
+	return x->path;
+}
+
 void idx_close(struct idx *x)
 {
 	if (x == NULL)
@@ -628,44 +625,82 @@ void idx_close(struct idx *x)
 	free(x);
 }
 
+/* An alias row being read: where its strings begin in the text. */
+struct alias_row {
+	size_t acr, exp;
+	int kind;
+};
+
+/* rows[0..n) and their strings text[0..len) as one allocation: the array
+ * followed by the strings it points into, freed with one free(). */
+static struct idx_alias *pack_aliases(const struct alias_row *rows, size_t n,
+				      const char *text, size_t len)
+{
+	struct idx_alias *a = malloc(n * sizeof(*a) + len + 1);
+	char *t;
+	size_t i;
+
+	if (a == NULL)
+		return NULL;
+	t = (char *)(a + n);
+	if (len)
+		memcpy(t, text, len);
+	for (i = 0; i < n; i++) {
+		a[i].acr = t + rows[i].acr;
+		a[i].exp = t + rows[i].exp;
+		a[i].kind = rows[i].kind;
+	}
+	return a;
+}
+
+/* Append column i of st and its NUL to text. */
+static int put_col(struct buf *text, sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	int len = sqlite3_column_bytes(st, i);
+
+	return buf_append(text, v ? (const char *)v : "", v ? (size_t)len : 0) |
+	       buf_putc(text, 0);
+}
+
 /* Read the rows of the aliases table sql selects (short, long, kind, in
- * short order) into *arr, *n of them; 0, or the sticky error. */
+ * short order) into *arr (pack_aliases: the defined ones of a large
+ * corpus are read by every question), *n of them; 0, or the sticky
+ * error. */
 static int load_aliases(struct idx *x, const char *sql,
 			struct idx_alias **arr, int *n)
 {
 	sqlite3_stmt *st = NULL;
-	int cap = 0, rc;
+	struct buf text = BUF_INIT, rows = BUF_INIT;
+	size_t cnt = 0;
+	int rc = SQLITE_ERROR, bad = 0;
 
 	*n = 0;
 	if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return DAMAGED(x, NULL, "%s: aliases: %s", x->path,
 			       sqlite3_errmsg(x->db));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct idx_alias *a;
+	while (!bad && cnt < INT_MAX &&
+	       (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct alias_row r;
 
-		if (*n == cap) {
-			int c = cap ? cap * 2 : 32;
-			struct idx_alias *na = c < cap ? NULL : realloc(
-				*arr, (size_t)c * sizeof(*na));
-
-			if (na == NULL)
-				break;
-			*arr = na;
-			cap = c;
-		}
-		a = &(*arr)[*n];
-		a->acr = idx_col_dup(st, 0);
-		a->exp = idx_col_dup(st, 1);
-		a->kind = sqlite3_column_int(st, 2);
-		if (!a->acr || !a->exp) {
-			free(a->acr);
-			free(a->exp);
-			break;
-		}
-		(*n)++;
+		r.acr = text.len;
+		bad = put_col(&text, st, 0);
+		r.exp = text.len;
+		bad |= put_col(&text, st, 1);
+		r.kind = sqlite3_column_int(st, 2);
+		bad |= buf_append(&rows, &r, sizeof(r));
+		cnt++;
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	if (!bad && rc == SQLITE_DONE) {
+		*arr = pack_aliases((const struct alias_row *)rows.data, cnt,
+				    text.data, text.len);
+		bad = *arr == NULL;
+		*n = bad ? 0 : (int)cnt;
+	}
+	buf_free(&text);
+	buf_free(&rows);
+	if (bad || rc == SQLITE_ROW)
 		return fail(x, NULL, QERR_IO, "out of memory");
 	if (rc != SQLITE_DONE)
 		return db_fail(x, NULL);

@@ -5,7 +5,9 @@
  * compared: when the mtime differs (touched, or copied back), and when
  * the entry is racy, as git calls it: its mtime is not older than the
  * time the index began reading files, so an edit made in the same clock
- * tick after it was read would leave size and mtime as recorded. */
+ * tick after it was read would leave size and mtime as recorded.  A
+ * file found touched has its new mtime recorded (idx_restat), so only the
+ * first check after a touch hashes it. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,12 +66,18 @@ long long src_mtime_now(void)
 	return (long long)ts.tv_sec * 1000000000LL;
 }
 
-/* Visit the sources s[0..n) of x that changed or are gone, and free s. */
+/* Visit the sources s[0..n) of x that changed or are gone, record the
+ * new mtime of those found touched, and free s.  The reference time is
+ * taken before any file is read: a touched file is recorded only when
+ * its mtime is older, so an edit in the same clock tick after the read
+ * cannot hide behind it. */
 static void visit_changed(struct idx *x, struct idx_source *s, int n,
 			  src_changed_fn fn, void *ctx)
 {
 	long long ref = src_mtime_ref(idx_meta(x, "mtime_ref"));
-	int i;
+	long long tick = src_mtime_now();
+	struct idx_restat *r = calloc((size_t)n + 1, sizeof(*r));
+	int i, nr = 0;
 
 	for (i = 0; i < n; i++) {
 		struct corpus_file now;
@@ -80,7 +88,16 @@ static void visit_changed(struct idx *x, struct idx_source *s, int n,
 		st = src_compare(&s[i], ref, &now);
 		if (st == SRC_GONE || st == SRC_CHANGED)
 			fn(ctx, s[i].path, st);
+		else if (st == SRC_TOUCHED && r && now.mtime_ns < tick) {
+			r[nr].path = s[i].path;
+			r[nr].hash = s[i].hash;
+			r[nr].size = s[i].size;
+			r[nr].mtime = s[i].mtime;
+			r[nr++].now = now.mtime_ns;
+		}
 	}
+	idx_restat(x, ref, tick, r, nr);
+	free(r);
 	idx_sources_free(s, n);
 }
 

@@ -3,8 +3,9 @@
  * An index records, per source file, the size, mtime (nanoseconds; whole
  * seconds in indexes older than meta mtime_ref) and content hash of the
  * bytes it read (idx.h, "sources").  These functions compare that record
- * with the file on disk now.  They read files and the clock, never the
- * index, and never print. */
+ * with the file on disk now.  They never print.  src_changed and
+ * src_changed_docs also refresh the record of files found touched
+ * (idx_restat), so that only the first check after a touch hashes. */
 #ifndef QUARRY_SOURCES_H
 #define QUARRY_SOURCES_H
 
@@ -42,8 +43,10 @@ typedef void (*src_changed_fn)(void *ctx, const char *path,
 			       enum src_state st);
 
 /* Visit, in recorded order, every source of x that is not the embedded
- * corpus and is SRC_CHANGED or SRC_GONE now.  0, or the error of reading
- * the sources (err set; nothing visited). */
+ * corpus and is SRC_CHANGED or SRC_GONE now; record the new mtime of
+ * those SRC_TOUCHED when the index can be written (which ends x's read
+ * transaction, as idx_pause).  0, or the error of reading the sources
+ * (err set; nothing visited). */
 int src_changed(struct idx *x, src_changed_fn fn, void *ctx,
 		struct qerr *err);
 /* src_changed over the sources of records docs[0..ndocs) only: what a
