@@ -29,26 +29,27 @@ else
 	nok "halves split" "want tune $ntune, report $nrep; $(head -c 400 "$T/out")"
 fi
 
-# the same run against itself: no change anywhere
-run python3 tests/quality/halves.py "$T/run.tsv" "$T/run.tsv"
-if [ "$rc" -eq 0 ] && grep -Eq '^devset .* tune .*\+0\.0000 +0 +0$' "$T/out" &&
-	grep -Eq '^devset .* report .*\+0\.0000 +0 +0$' "$T/out"; then
-	ok "a run against itself: no change, nothing up or down"
-else
-	nok "self comparison" "$(head -c 400 "$T/out")"
-fi
+# expect_change NAME TUNE REPORT AFTER: comparing run.tsv with AFTER, the
+# devset's tune and report lines end as the regexes TUNE and REPORT say
+expect_change() {
+	run python3 tests/quality/halves.py "$T/run.tsv" "$4"
+	if [ "$rc" -eq 0 ] && grep -Eq "^devset .* tune .*$2\$" "$T/out" &&
+		grep -Eq "^devset .* report .*$3\$" "$T/out"; then
+		ok "$1"
+	else
+		nok "$1" "$(head -c 400 "$T/out")"
+	fi
+}
+
+expect_change "a run against itself: no change, nothing up or down" \
+	'\+0\.0000 +0 +0' '\+0\.0000 +0 +0' "$T/run.tsv"
 
 # one report-half query made worse: one down on the report half only
 id=$(awk '$2 == "report" {print $1; exit}' "$T/halves")
 awk -F'\t' -v OFS='\t' -v id="$id" '$1 == "devset" && $3 == id {$4 = -1} 1' \
 	"$T/run.tsv" >"$T/worse.tsv"
-run python3 tests/quality/halves.py "$T/run.tsv" "$T/worse.tsv"
-if [ "$rc" -eq 0 ] && grep -Eq '^devset .* tune .* 0 +0$' "$T/out" &&
-	grep -Eq '^devset .* report .*-[0-9.]+ +0 +1$' "$T/out"; then
-	ok "a report query made worse counts as one down on the report half"
-else
-	nok "one query worse ($id)" "$(head -c 400 "$T/out")"
-fi
+expect_change "a report query ($id) made worse: one down on the report half" \
+	' 0 +0' '-[0-9.]+ +0 +1' "$T/worse.tsv"
 
 run python3 tests/quality/halves.py
 expect_rc "no file: usage" 1
