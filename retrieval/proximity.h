@@ -20,7 +20,7 @@
 
 #include "rank.h"
 
-#define RANK_PROX_CANDIDATES 20
+#define RANK_PROX_CANDIDATES 10
 #define RANK_PROX_CHARS 200
 #define RANK_PROX_W 1.0
 #define RANK_PROX_W_TEXT "1"
