@@ -74,7 +74,6 @@ int rank_prox_rerank(struct idx *x, const struct rank_query *q, double weight,
 		struct idx_doc d;
 		double p = 0.0;
 
-		f[i] = 1.0;
 		memset(&d, 0, sizeof(d));
 		rc = idx_get_doc(x, hits[i].doc, &d, err);
 		if (rc == 0 && d.kind == IDX_KIND_PASSAGE && d.answer)

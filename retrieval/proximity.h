@@ -26,8 +26,9 @@
 #define RANK_PROX_W_TEXT "1"
 
 /* The proximity of text[0..len) (title: the record's title or NULL) for
- * q, in [0, about 1.5] (neighbouring matches add to the cover), into
- * *prox; 0 when no word matches or the query has no weight.  q->tok must
+ * q into *prox: 1 when one window holds every word of the query (none in
+ * the title), more when they sit close or repeat, less for what it
+ * lacks; 0 when no word matches or the query has no weight.  q->tok must
  * be q's analyzer.  Returns 0 or QERR_IO (memory) with err set. */
 int rank_proximity(const struct rank_query *q, const char *title,
 		   const char *text, size_t len, double *prox,
