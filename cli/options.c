@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "../retrieval/proximity.h"
 
 enum arg_kind {
 	ARG_SET,     /* no argument: store val (an int) */
@@ -87,6 +88,9 @@ static const struct opt_row rows[] = {
 	{"profile", 0, ARG_STR, 0, 0, 0, CLI_G_LLM, AT(llm_opts.profile), -1,
 	 "NAME", "use the config file's [NAME] endpoint section\n"
 	 "(else QUARRY_PROFILE, or default = NAME)"},
+	{"proximity", 0, ARG_NUM, 0, 100, 0, CLI_G_RANK, P(proximity), -1, "X",
+	 "weight of how closely the question's words sit\n"
+	 "in a passage (default " RANK_PROX_W_TEXT "; 0 turns it off)"},
 	{"qmatch", 0, ARG_NUM, 0, 100, 0, CLI_G_RANK, P(qmatch), -1, "X",
 	 "bonus for covering a record's whole question\n"
 	 "(default 1; 0 turns it off)"},

@@ -5,7 +5,7 @@
 # The option lists mirror each command's --help (tests/cli/test_completion.sh
 # checks that they name every option --help shows).
 
-_quarry_rank='--model --k1 --b --semantic --wq --wa --qmatch --phrase --feedback
+_quarry_rank='--model --k1 --b --semantic --wq --wa --qmatch --proximity --phrase --feedback
 	--feedback-min --no-expand --exhaustive'
 _quarry_llm='--llm --llm-url --llm-model --llm-timeout --profile'
 
@@ -83,7 +83,7 @@ _quarry()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-n | --top | --threshold | --llm-url | --llm-model | --llm-timeout | \
-	--context-budget | --k1 | --b | --semantic | --wq | --wa | --qmatch | --phrase | \
+	--context-budget | --k1 | --b | --semantic | --wq | --wa | --qmatch | --proximity | --phrase | \
 	--feedback | --feedback-min | --convert | --cid | --number)
 		# a value of the user's own
 		COMPREPLY=()

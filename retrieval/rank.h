@@ -55,6 +55,8 @@ struct rank_params {
 	struct rank_cost *cost; /* when not NULL, rank_search adds its work */
 	double semantic;        /* weight of the word-vector cosine (0 = off),
 				   see rank_search_fused */
+	double proximity;       /* weight of passages' term proximity (0 =
+				   off), see proximity.h */
 };
 
 /* The question-match bonus rewards a record whose question field the query

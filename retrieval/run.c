@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "proximity.h"
 
 void rank_run_init(struct rank_run *r, int k, double threshold)
 {
@@ -75,6 +76,7 @@ int rank_run(struct idx *x, struct tok *t, const struct rank_params *p,
 	r->answerable = 0.0;
 	if (r->k < 1)
 		return qerr_set(err, QERR_USAGE, "rank_run: k is %d", r->k);
+	k = rank_prox_depth(x, p->proximity, k);
 	if (reserve(r, k) != 0)
 		return qerr_set(err, QERR_IO, "out of memory");
 	/* (idx_status: index lookups that read as "absent" may have
@@ -89,6 +91,9 @@ int rank_run(struct idx *x, struct tok *t, const struct rank_params *p,
 	if (rc == 0)
 		rc = rank_search_fused(x, &r->q, p, text, k, r->hits,
 				       &r->nhits, &r->q.sem, err);
+	if (rc == 0)
+		rc = rank_prox_rerank(x, &r->q, p->proximity, r->hits,
+				      r->nhits, err);
 	if (rc == 0)
 		rc = idx_status(x, err);
 	if (rc != 0) {

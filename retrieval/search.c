@@ -2,6 +2,7 @@
  * with MaxScore pruning (or every posting), the best k in a bounded heap,
  * the phrase re-rank of the best few, and the per-term explanation. */
 #include "rank_int.h"
+#include "proximity.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ void rank_defaults(struct rank_params *p)
 	p->exhaustive = 0;
 	p->cost = NULL;
 	p->semantic = RANK_SEMANTIC;
+	p->proximity = RANK_PROX_W;
 }
 
 /* Add a cursor's work to p->cost, if counted. */

@@ -674,6 +674,51 @@ static int choose(const char *text, const struct span *v, long n,
 	return 0;
 }
 
+/* The matched words of title and text[0..len) into *sc (sc->hits is
+ * malloc'ed; free it even on failure).  Returns 0 or -1 (memory). */
+static int scan_text(const struct rank_query *q, const char *title,
+		     const char *text, size_t len, struct scan *sc,
+		     struct qerr *err)
+{
+	int rc, i;
+
+	sc->q = q;
+	for (i = 0; i < q->nterms; i++)
+		sc->lead[(unsigned char)q->terms[i].text[0]] = 1;
+	tok_set_filter(q->tok, may_match, sc);
+	rc = title ? tok_run(q->tok, title, strlen(title), on_title_word, sc,
+			     err)
+		   : 0;
+	if (rc == 0)
+		rc = tok_run(q->tok, text, len, on_word, sc, err);
+	tok_set_filter(q->tok, NULL, NULL);
+	return rc != 0 || sc->nomem ? -1 : 0;
+}
+
+int snip_score(const struct rank_query *q, const char *title, const char *text,
+	       size_t len, size_t max_chars, double *score, struct qerr *err)
+{
+	static struct scan zero;
+	struct scan sc = zero;
+	struct span *v = NULL;
+	struct window w = {0, 0, 1, 1, 0.0};
+	long n = 0;
+	int rc = 0;
+
+	*score = 0.0;
+	if (scan_text(q, title, text, len, &sc, err) != 0)
+		rc = -1;
+	else if (sc.nhits > 0 && (n = split_sentences(text, len, &v)) < 0)
+		rc = -1;
+	if (rc == 0 && n > 0) {
+		best_window(text, v, n, &sc, max_chars, &w);
+		*score = score_window(&sc, &w);
+	}
+	free(v);
+	free(sc.hits);
+	return rc != 0 ? qerr_set(err, QERR_IO, "out of memory") : 0;
+}
+
 int snip_make(const struct rank_query *q, const char *title, const char *text,
 	      size_t len, size_t max_chars, size_t more_chars,
 	      struct snippet *out, struct qerr *err)
@@ -684,20 +729,10 @@ int snip_make(const struct rank_query *q, const char *title, const char *text,
 	struct window w = {0, 0, 1, 1, 0.0}, w2 = w;
 	long n = 0;
 	size_t first, last;
-	int rc, i, two = 0;
+	int rc = 0, two = 0;
 
 	memset(out, 0, sizeof(*out));
-	sc.q = q;
-	for (i = 0; i < q->nterms; i++)
-		sc.lead[(unsigned char)q->terms[i].text[0]] = 1;
-	tok_set_filter(q->tok, may_match, &sc);
-	rc = title ? tok_run(q->tok, title, strlen(title), on_title_word, &sc,
-			     err)
-		   : 0;
-	if (rc == 0)
-		rc = tok_run(q->tok, text, len, on_word, &sc, err);
-	tok_set_filter(q->tok, NULL, NULL);
-	if (rc != 0 || sc.nomem) {
+	if (scan_text(q, title, text, len, &sc, err) != 0) {
 		free(sc.hits);
 		return qerr_set(err, QERR_IO, "out of memory");
 	}

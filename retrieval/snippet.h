@@ -62,6 +62,16 @@ int snip_make(const struct rank_query *q, const char *title, const char *text,
 	      size_t len, size_t max_chars, size_t more_chars,
 	      struct snippet *out, struct qerr *err);
 
+/* The score snip_make gives the best window of text[0..len) for q (title
+ * as there), at most max_chars (> 0) characters, into *score: the
+ * covered words' idf times query weight, plus what closeness and
+ * repeats add (see the top); 0 when no word matches.  It measures how
+ * much of the question one short stretch of the text holds, which is
+ * what ranking passages by proximity needs.  Returns 0, or QERR_IO
+ * (memory) with err set and *score 0. */
+int snip_score(const struct rank_query *q, const char *title, const char *text,
+	       size_t len, size_t max_chars, double *score, struct qerr *err);
+
 /* Free what snip_make allocated and empty s; s may be empty already. */
 void snip_clear(struct snippet *s);
 

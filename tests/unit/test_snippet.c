@@ -1,7 +1,8 @@
 /* test_snippet.c - the analyzer's byte offsets (tok_span) and snippets:
  * which window is chosen, which words are marked, and that marks always
  * fall on UTF-8 boundaries inside the snippet, for written, random and
- * adversarial texts. */
+ * adversarial texts; and the proximity of a passage (rank_proximity), the
+ * score of its best window over the query's weight. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "../../index/analyzer.h"
+#include "../../retrieval/proximity.h"
 #include "../../retrieval/snippet.h"
 #include "../../util/utf8.h"
 
@@ -680,6 +682,81 @@ static void test_random_texts(void **state)
 	tok_free(q.tok);
 }
 
+/* ---- proximity ---- */
+
+static double prox(const struct rank_query *q, const char *title,
+		   const char *text)
+{
+	struct qerr err = {0};
+	double p = -1.0;
+
+	assert_int_equal(rank_proximity(q, title, text, strlen(text), &p,
+					&err), 0);
+	return p;
+}
+
+static void test_proximity_close_beats_far(void **state)
+{
+	static const char *const w[] = {"volcano", "erupted"};
+	static const char close[] = "Tambora is a volcano. The volcano "
+				    "erupted in 1815 and darkened the sky.";
+	/* the two words more than RANK_PROX_CHARS apart */
+	static const char far[] =
+		"Tambora is a volcano on Sumbawa. Its slopes are wooded and "
+		"farmed by villages that grow rice, coffee and maize. The "
+		"island lies east of Lombok and west of Flores. Ferries cross "
+		"the straits daily, and the road around the coast is paved. "
+		"In 1815 the mountain erupted.";
+	struct rank_query q;
+	double pc, pf;
+
+	(void)state;
+	assert_true(strstr(far, "erupted") - far > RANK_PROX_CHARS);
+	query(&q, w, 2);
+	pc = prox(&q, NULL, close);
+	pf = prox(&q, NULL, far);
+	/* both words in one window, and next to each other: the whole
+	 * weight, plus what closeness adds */
+	assert_true(pc > 1.0 && pc < 1.5);
+	/* one word a window: half the weight, a little for repeats */
+	assert_true(pf > 0.45 && pf < 0.6);
+	tok_free(q.tok);
+}
+
+static void test_proximity_nothing_matches(void **state)
+{
+	static const char *const w[] = {"zebra"};
+	struct rank_query q;
+
+	(void)state;
+	query(&q, w, 1);
+	assert_true(prox(&q, NULL, "The grass is green.") == 0.0);
+	assert_true(prox(&q, NULL, "") == 0.0);
+	q.terms[0].weight = 0.0; /* no weight: nothing to measure against */
+	assert_true(prox(&q, NULL, "The zebra is here.") == 0.0);
+	tok_free(q.tok);
+}
+
+static void test_proximity_expansion_counts_once(void **state)
+{
+	static const char text[] = "Colour, or color, is seen by the eye.";
+	struct rank_query q;
+	double p;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	q.tok = tok_new(TOK_STEM);
+	add(&q, "colour", 2.0, RANK_USER, -1);
+	add(&q, "color", 2.0, RANK_VARIANT, 0);
+	add(&q, "eye", 2.0, RANK_USER, -1);
+	p = prox(&q, NULL, text);
+	/* two words' weight found of two: near 1, not 1.5 */
+	assert_true(p > 1.0 && p < 1.3);
+	/* a word the title holds counts half */
+	assert_true(prox(&q, "Eye", text) < p - 0.2);
+	tok_free(q.tok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +777,9 @@ int main(void)
 		cmocka_unit_test(test_second_fragment_before),
 		cmocka_unit_test(test_second_fragment_joins_or_runs_on),
 		cmocka_unit_test(test_random_texts),
+		cmocka_unit_test(test_proximity_close_beats_far),
+		cmocka_unit_test(test_proximity_nothing_matches),
+		cmocka_unit_test(test_proximity_expansion_counts_once),
 	};
 
 	return cmocka_run_group_tests_name("snippet", tests, NULL, NULL);
