@@ -44,7 +44,7 @@ CORPUS="index/corpus.c index/passage.c index/mdline.c index/html.c index/convert
 LLM_REST="llm/sse.c llm/curl.c llm/prompt.c llm/config.c util/conffile.c util/dl.c"
 IDX="index/postings.c index/db.c index/vocab.c index/spill.c index/build.c"
 IDX="$IDX index/reader.c index/update.c index/lock.c index/analyzer.c index/alias.c"
-IDX="$IDX index/surface.c index/vecstore.c index/vectors.c"
+IDX="$IDX index/surface.c index/vecstore.c index/docana.c index/vectors.c"
 RANK="retrieval/query.c retrieval/expand.c retrieval/feedback.c retrieval/search.c"
 RANK="$RANK retrieval/confidence.c retrieval/wordnet.c retrieval/semantic.c"
 sources() {
