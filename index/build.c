@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../util/buf.h"
+#include "../util/clock.h"
 #include "../util/strmap.h"
 #include "alias.h"
 #include "analyzer.h"
@@ -1012,7 +1012,7 @@ int idx_write_meta(struct idx_build *b, struct qerr *err)
 	idx_build_meta(b, "nterms", num);
 	snprintf(num, sizeof(num), "%d", TOK_VERSION);
 	idx_build_meta(b, "analyzer", num);
-	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));
+	snprintf(num, sizeof(num), "%lld", clk_stamp());
 	idx_build_meta(b, b->update ? "updated" : "created", num);
 	return idx_build_status(b, err);
 }
