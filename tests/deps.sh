@@ -17,7 +17,8 @@ build="gcc make libc6-dev pkg-config libsqlite3-dev libutf8proc-dev
 libjansson-dev libcurl4-openssl-dev libstemmer-dev libedit-dev libbsd-dev
 libmd-dev libncurses-dev zlib1g-dev libxml2-dev wamerican ca-certificates"
 test="libcmocka-dev sqlite3 jq python3 curl tmux valgrind clang
-libclang-rt-14-dev binutils util-linux mandoc groff-base zsh fish wordnet-base"
+libclang-rt-14-dev binutils util-linux mandoc groff-base zsh fish wordnet-base
+strace"
 deb="dpkg-dev debhelper fakeroot lintian"
 
 pkgs=$build
