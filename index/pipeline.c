@@ -5,8 +5,9 @@
  * each file what was read of it, into chunks, each numbered in reading
  * order and published to a ring of chunks in flight.  Workers take the
  * oldest chunk nobody has taken and analyse its records; the indexing
- * thread waits for the oldest chunk of all, or analyses it itself when no
- * worker has taken it yet, and consumes it.  Consumed chunks go back to
+ * thread consumes the oldest chunk of all once it is analysed, and while
+ * it is not, analyses the next chunk nobody has taken (so one thread per
+ * core is busy whatever share of the work the indexing is).  Consumed chunks go back to
  * the reader to be filled again, so their buffers are reused.  The reader
  * waits while the ring is full or the chunks in flight hold more than
  * the memory allowed.  Either side can stop the other: a consumer error
@@ -322,8 +323,9 @@ static void *work(void *arg)
 
 /* ---- the indexing thread ---- */
 
-/* The oldest chunk, analysed (by this thread if no worker took it), or
- * NULL when the reader is done and every chunk consumed. */
+/* The oldest chunk, analysed (this thread analysing chunks nobody has
+ * taken meanwhile), or NULL when the reader is done and every chunk
+ * consumed. */
 static struct chunk *next_chunk(struct pipeline *p, struct tok *t)
 {
 	struct chunk *c = NULL;
@@ -337,16 +339,19 @@ static struct chunk *next_chunk(struct pipeline *p, struct tok *t)
 		c = p->ring[p->head % RING];
 		if (c->state == READY)
 			break;
-		if (c->state == QUEUED) { /* then p->work == p->head */
-			p->work++;
-			c->state = TAKEN;
-			pthread_mutex_unlock(&p->mu);
-			analyse(p, c, t);
-			pthread_mutex_lock(&p->mu);
-			analysed(p, c);
-			break;
-		}
 		c = NULL;
+		if (p->work < p->tail) {
+			/* While the oldest is not ready, help with the next
+			 * one nobody has taken (the oldest itself, first). */
+			struct chunk *h = p->ring[p->work++ % RING];
+
+			h->state = TAKEN;
+			pthread_mutex_unlock(&p->mu);
+			analyse(p, h, t);
+			pthread_mutex_lock(&p->mu);
+			analysed(p, h);
+			continue;
+		}
 		pthread_cond_wait(&p->can_get, &p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);

@@ -5,8 +5,8 @@
  * give into chunks (PIPELINE_CHUNK_RECS records or PIPELINE_CHUNK_BYTES
  * of text, whichever comes first); worker threads analyse the chunks'
  * records (docana.h); the calling thread takes the chunks strictly in
- * the order they were read, analysing one itself when no worker has, and
- * hands each record with its analysis to a consumer.  What the consumer
+ * the order they were read, analysing chunks itself while the next is not
+ * ready, and hands each record with its analysis to a consumer.  What the consumer
  * sees is the same whatever the number of threads, so the index is too. */
 #ifndef QUARRY_PIPELINE_H
 #define QUARRY_PIPELINE_H
