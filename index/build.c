@@ -513,10 +513,11 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 {
 	if (build_failed(b))
 		return b->err.code;
-	if (b->ana == NULL && (b->ana = docana_new()) == NULL)
+	if ((b->ana == NULL && (b->ana = docana_new()) == NULL) ||
+	    (b->work == NULL && (b->work = docana_work_new()) == NULL))
 		return qerr_set(&b->err, QERR_IO, "out of memory");
-	if (docana_run(b->ana, b->tok, idx_vst_vec(), question, answer,
-		       &b->err) != 0)
+	if (docana_run(b->ana, b->work, b->tok, idx_vst_vec(), question,
+		       answer, &b->err) != 0)
 		return b->err.code;
 	return idx_build_add_analysed(b, ext_id, question, answer, line,
 				      b->ana);
@@ -1129,6 +1130,7 @@ void idx_build_abort(struct idx_build *b)
 	buf_free(&b->norms);
 	tok_free(b->tok);
 	docana_free(b->ana);
+	docana_work_free(b->work);
 	free(b->path);
 	free(b->tmp);
 	idx_unlock_writer(b->lock_fd);

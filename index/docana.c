@@ -33,26 +33,18 @@ struct docana_qtok {
 	char stop;
 };
 
+/* The scratch of analysing, kept from record to record. */
+struct docana_work {
+	struct docana_set tset, wset;
+	struct docana_qtok *qtok;
+	size_t nqtok, cap_qtok;
+	struct tok *tok;
+	int field;
+};
+
 struct docana *docana_new(void)
 {
-	struct docana *d = calloc(1, sizeof(*d));
-
-	if (d == NULL)
-		return NULL;
-	d->tset = calloc(1, sizeof(*d->tset));
-	d->wset = calloc(1, sizeof(*d->wset));
-	if (d->tset == NULL || d->wset == NULL) {
-		docana_free(d);
-		return NULL;
-	}
-	return d;
-}
-
-static void set_free(struct docana_set *s)
-{
-	if (s)
-		free(s->s);
-	free(s);
+	return calloc(1, sizeof(struct docana));
 }
 
 void docana_free(struct docana *d)
@@ -64,10 +56,22 @@ void docana_free(struct docana *d)
 	free(d->words);
 	free(d->aliases);
 	free(d->grams);
-	free(d->qtok);
-	set_free(d->tset);
-	set_free(d->wset);
 	free(d);
+}
+
+struct docana_work *docana_work_new(void)
+{
+	return calloc(1, sizeof(struct docana_work));
+}
+
+void docana_work_free(struct docana_work *w)
+{
+	if (w == NULL)
+		return;
+	free(w->tset.s);
+	free(w->wset.s);
+	free(w->qtok);
+	free(w);
 }
 
 size_t docana_size(const struct docana *d)
@@ -75,9 +79,7 @@ size_t docana_size(const struct docana *d)
 	return sizeof(*d) + d->text.cap +
 	       d->cap_terms * sizeof(*d->terms) +
 	       (d->cap_words + d->cap_aliases + d->cap_grams) *
-		       sizeof(uint32_t) +
-	       d->cap_qtok * sizeof(*d->qtok) +
-	       (d->tset->n + d->wset->n) * sizeof(struct dslot);
+		       sizeof(uint32_t);
 }
 
 /* Grow *p (of *cap elements of size sz) to hold one more than n. */
@@ -194,10 +196,10 @@ static long add_term(struct docana *d, const char *t, size_t n)
 	struct docana_term *e;
 	long off;
 
-	if (set_room(d, d->tset, 1, d->nterms) != 0)
+	if (set_room(d, &d->w->tset, 1, d->nterms) != 0)
 		return -1;
-	sl = set_find(d, d->tset, t, n, hv, 1);
-	if (sl->stamp == d->tset->stamp && sl->id)
+	sl = set_find(d, &d->w->tset, t, n, hv, 1);
+	if (sl->stamp == d->w->tset.stamp && sl->id)
 		return (long)sl->id - 1;
 	if (grow(&d->terms, &d->cap_terms, d->nterms, sizeof(*d->terms)) ||
 	    (off = put_str(d, t, n)) < 0)
@@ -207,7 +209,7 @@ static long add_term(struct docana *d, const char *t, size_t n)
 	e->len = (uint32_t)n;
 	e->hash = hv;
 	e->tf[0] = e->tf[1] = 0;
-	sl->stamp = d->tset->stamp;
+	sl->stamp = d->w->tset.stamp;
 	sl->id = (uint32_t)++d->nterms;
 	return (long)d->nterms - 1;
 }
@@ -222,16 +224,16 @@ static int add_word(struct docana *d, const char *w, size_t n)
 	if (n == 0 || n > TOK_MAX_TERM)
 		return 0; /* (what the surface table keeps) */
 	hv = (uint32_t)str_hash(w, n);
-	if (set_room(d, d->wset, 0, d->nwords) != 0)
+	if (set_room(d, &d->w->wset, 0, d->nwords) != 0)
 		return -1;
-	sl = set_find(d, d->wset, w, n, hv, 0);
-	if (sl->stamp == d->wset->stamp && sl->id)
+	sl = set_find(d, &d->w->wset, w, n, hv, 0);
+	if (sl->stamp == d->w->wset.stamp && sl->id)
 		return 0;
 	if (grow(&d->words, &d->cap_words, d->nwords, sizeof(*d->words)) ||
 	    (off = put_str(d, w, n)) < 0)
 		return -1;
 	d->words[d->nwords] = (uint32_t)off;
-	sl->stamp = d->wset->stamp;
+	sl->stamp = d->w->wset.stamp;
 	sl->id = (uint32_t)++d->nwords;
 	return 0;
 }
@@ -245,16 +247,17 @@ static int on_term(void *ctx, const char *term, size_t len, const char *word,
 	(void)pos;
 	if (id < 0)
 		return QERR_IO;
-	d->terms[id].tf[d->field]++;
-	d->len[d->field] += !is_stop;
+	d->terms[id].tf[d->w->field]++;
+	d->len[d->w->field] += !is_stop;
 	if (!is_stop && add_word(d, word, strlen(word)) != 0)
 		return QERR_IO;
-	if (d->field == IDX_Q) {
+	if (d->w->field == IDX_Q) {
 		struct docana_qtok *q;
 
-		if (grow(&d->qtok, &d->cap_qtok, d->nqtok, sizeof(*d->qtok)))
+		if (grow(&d->w->qtok, &d->w->cap_qtok, d->w->nqtok,
+			 sizeof(*d->w->qtok)))
 			return QERR_IO;
-		q = &d->qtok[d->nqtok++];
+		q = &d->w->qtok[d->w->nqtok++];
 		q->term = (uint32_t)id;
 		q->initial = word[0] >= 'a' && word[0] <= 'z' ? word[0] : 0;
 		q->stop = (char)is_stop;
@@ -284,22 +287,23 @@ static int find_grams(struct docana *d)
 	size_t i, n, j;
 	int rc = 0;
 
-	for (i = 0; i < d->nqtok && rc == 0; i++)
-		for (n = 2; n <= 3 && i + n <= d->nqtok && rc == 0; n++) {
+	for (i = 0; i < d->w->nqtok && rc == 0; i++)
+		for (n = 2; n <= 3 && i + n <= d->w->nqtok && rc == 0; n++) {
 			for (j = i; j < i + n; j++)
-				if (d->qtok[j].stop || !d->qtok[j].initial)
+				if (d->w->qtok[j].stop ||
+				    !d->w->qtok[j].initial)
 					break;
 			if (j < i + n)
 				break;
 			buf_reset(&k);
 			for (j = i; j < i + n; j++)
-				buf_putc(&k, d->qtok[j].initial);
+				buf_putc(&k, d->w->qtok[j].initial);
 			buf_putc(&k, '\t');
 			for (j = i; j < i + n; j++) {
 				if (j > i)
 					buf_putc(&k, ' ');
 				buf_puts(&k, docana_str(d,
-					d->terms[d->qtok[j].term].off));
+					d->terms[d->w->qtok[j].term].off));
 			}
 			rc = put_key(d, &k, &d->grams, &d->ngrams,
 				     &d->cap_grams);
@@ -328,8 +332,8 @@ static int on_alias(void *ctx, const char *acr, size_t an, const char *words,
 	struct buf a = BUF_INIT, e = BUF_INIT;
 	int rc = QERR_IO;
 
-	if (tok_run(d->tok, acr, an, join_term, &a, NULL) != 0 ||
-	    tok_run(d->tok, words, wn, join_term, &e, NULL) != 0)
+	if (tok_run(d->w->tok, acr, an, join_term, &a, NULL) != 0 ||
+	    tok_run(d->w->tok, words, wn, join_term, &e, NULL) != 0)
 		goto done;
 	rc = 0;
 	if (a.len == 0 || e.len == 0 || strchr(a.data, ' ') ||
@@ -348,28 +352,32 @@ done:
 static void reset(struct docana *d)
 {
 	buf_reset(&d->text);
-	d->nterms = d->nwords = d->naliases = d->ngrams = d->nqtok = 0;
+	d->nterms = d->nwords = d->naliases = d->ngrams = d->w->nqtok = 0;
 	d->len[IDX_Q] = d->len[IDX_A] = 0;
 	d->nvec = 0;
 	/* a new stamp empties the sets; at wrap-around, clear them */
-	if (++d->tset->stamp == 0 && d->tset->s)
-		memset(d->tset->s, 0, d->tset->n * sizeof(struct dslot));
-	if (++d->wset->stamp == 0 && d->wset->s)
-		memset(d->wset->s, 0, d->wset->n * sizeof(struct dslot));
+	if (++d->w->tset.stamp == 0 && d->w->tset.s)
+		memset(d->w->tset.s, 0,
+		       d->w->tset.n * sizeof(struct dslot));
+	if (++d->w->wset.stamp == 0 && d->w->wset.s)
+		memset(d->w->wset.s, 0,
+		       d->w->wset.n * sizeof(struct dslot));
 }
 
-int docana_run(struct docana *d, struct tok *t, const struct vec *v,
-	       const char *question, const char *answer, struct qerr *err)
+int docana_run(struct docana *d, struct docana_work *w, struct tok *t,
+	       const struct vec *v, const char *question, const char *answer,
+	       struct qerr *err)
 {
 	size_t nq = strlen(question), na = strlen(answer);
 	int n;
 
+	d->w = w;
 	reset(d);
-	d->tok = t;
-	d->field = IDX_Q;
+	d->w->tok = t;
+	d->w->field = IDX_Q;
 	if (tok_run(t, question, nq, on_term, d, err) != 0)
 		goto oom;
-	d->field = IDX_A;
+	d->w->field = IDX_A;
 	if (tok_run(t, answer, na, on_term, d, err) != 0 ||
 	    find_grams(d) != 0 ||
 	    alias_scan(question, nq, on_alias, d) != 0 ||
@@ -380,7 +388,9 @@ int docana_run(struct docana *d, struct tok *t, const struct vec *v,
 			goto oom;
 		d->nvec = n;
 	}
+	d->w = NULL;
 	return 0;
 oom:
+	d->w = NULL;
 	return qerr_set(err, QERR_IO, "out of memory");
 }

@@ -22,6 +22,7 @@
 #include "vectors.h"
 
 struct tok;
+struct docana_work;
 
 /* A distinct term of the record. */
 struct docana_term {
@@ -44,12 +45,7 @@ struct docana {
 	long len[IDX_NFIELDS]; /* terms that are not stop words */
 	int nvec;              /* words the vector was made of; 0: none */
 	signed char vec[VEC_MAX_DIMS];
-	/* the rest is scratch */
-	struct docana_set *tset, *wset;
-	struct docana_qtok *qtok;
-	size_t nqtok, cap_qtok;
-	struct tok *tok;
-	int field;
+	struct docana_work *w; /* borrowed during docana_run */
 };
 
 /* An empty analysis; NULL when memory runs out.  Free with docana_free
@@ -57,11 +53,21 @@ struct docana {
 struct docana *docana_new(void);
 void docana_free(struct docana *d);
 
-/* Analyse a record's question and answer with t (used by one thread at
- * a time), and, when v is not NULL, make its vector with v (vst_text).
- * Replaces what d held.  0, or QERR_IO when memory runs out (err set). */
-int docana_run(struct docana *d, struct tok *t, const struct vec *v,
-	       const char *question, const char *answer, struct qerr *err);
+/* What analysing needs besides the analyser and keeps from record to
+ * record (the sets that find a record's distinct terms and words): one
+ * per thread, so that it stays in that core's cache while the analyses
+ * it fills, one per record in flight, come and go.  NULL when memory
+ * runs out; docana_work_free accepts NULL. */
+struct docana_work *docana_work_new(void);
+void docana_work_free(struct docana_work *w);
+
+/* Analyse a record's question and answer with t and w (used by one
+ * thread at a time), and, when v is not NULL, make its vector with v
+ * (idx_vst_text).  Replaces what d held.  0, or QERR_IO when memory runs
+ * out (err set). */
+int docana_run(struct docana *d, struct docana_work *w, struct tok *t,
+	       const struct vec *v, const char *question, const char *answer,
+	       struct qerr *err);
 
 /* The NUL-terminated string at offset off of d's text. */
 static inline const char *docana_str(const struct docana *d, uint32_t off)

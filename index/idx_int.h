@@ -19,6 +19,7 @@
 
 struct tok;
 struct docana;
+struct docana_work;
 
 struct term {
 	char *text;
@@ -54,6 +55,7 @@ struct idx_build {
 	long gram_min; /* counts below this are pruned (lossy counting) */
 	/* the record being added by idx_build_add (docana.h) */
 	struct docana *ana;
+	struct docana_work *work;
 	/* Postings spill to sorted run files when they outgrow the budget. */
 	size_t post_bytes, budget;
 	int nruns;

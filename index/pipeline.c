@@ -89,9 +89,10 @@ static void chunk_free(struct chunk *c)
 	free(c);
 }
 
-/* Analyse the records of c with t, setting c->abytes; 0, or c->rc
- * (c->err set). */
-static int analyse(struct pipeline *p, struct chunk *c, struct tok *t)
+/* Analyse the records of c with t and w, setting c->abytes; 0, or
+ * c->rc (c->err set). */
+static int analyse(struct pipeline *p, struct chunk *c, struct tok *t,
+		   struct docana_work *w)
 {
 	size_t i;
 
@@ -113,7 +114,7 @@ static int analyse(struct pipeline *p, struct chunk *c, struct tok *t)
 			continue;
 		if (c->ana[i] == NULL && (c->ana[i] = docana_new()) == NULL)
 			goto oom;
-		c->rc = docana_run(c->ana[i], t, p->vec,
+		c->rc = docana_run(c->ana[i], w, t, p->vec,
 				   c->text.data + it->question,
 				   c->text.data + it->answer, &c->err);
 		c->abytes += docana_size(c->ana[i]);
@@ -291,9 +292,11 @@ static void analysed(struct pipeline *p, struct chunk *c)
 
 /* ---- the workers ---- */
 
+/* A thread's analyser and scratch. */
 struct worker {
 	struct pipeline *p;
 	struct tok *tok;
+	struct docana_work *work;
 	pthread_t th;
 };
 
@@ -312,7 +315,7 @@ static void *work(void *arg)
 		c = p->ring[p->work++ % RING];
 		c->state = TAKEN;
 		pthread_mutex_unlock(&p->mu);
-		analyse(p, c, w->tok);
+		analyse(p, c, w->tok, w->work);
 		pthread_mutex_lock(&p->mu);
 		analysed(p, c);
 		pthread_cond_signal(&p->can_get);
@@ -326,7 +329,7 @@ static void *work(void *arg)
 /* The oldest chunk, analysed (this thread analysing chunks nobody has
  * taken meanwhile), or NULL when the reader is done and every chunk
  * consumed. */
-static struct chunk *next_chunk(struct pipeline *p, struct tok *t)
+static struct chunk *next_chunk(struct pipeline *p, struct worker *me)
 {
 	struct chunk *c = NULL;
 
@@ -347,7 +350,7 @@ static struct chunk *next_chunk(struct pipeline *p, struct tok *t)
 
 			h->state = TAKEN;
 			pthread_mutex_unlock(&p->mu);
-			analyse(p, h, t);
+			analyse(p, h, me->tok, me->work);
 			pthread_mutex_lock(&p->mu);
 			analysed(p, h);
 			continue;
@@ -421,22 +424,47 @@ static void pipeline_free(struct pipeline *p)
 	free(p);
 }
 
-/* Start nw workers into w (each with its own analyzer); how many
+/* Give w an analyser and scratch of its own; -1 on OOM. */
+static int worker_init(struct worker *w, struct pipeline *p)
+{
+	w->p = p;
+	w->tok = tok_new(TOK_STEM);
+	w->work = docana_work_new();
+	return w->tok && w->work ? 0 : -1;
+}
+
+static void worker_free(struct worker *w)
+{
+	tok_free(w->tok);
+	docana_work_free(w->work);
+}
+
+/* Start the workers w[1..nw] (w[0] is this thread's); how many
  * started. */
 static int start_workers(struct pipeline *p, struct worker *w, int nw)
 {
 	int i;
 
-	for (i = 0; i < nw; i++) {
-		w[i].p = p;
-		if ((w[i].tok = tok_new(TOK_STEM)) == NULL)
-			break;
-		if (pthread_create(&w[i].th, NULL, work, &w[i]) != 0) {
-			tok_free(w[i].tok);
+	for (i = 1; i <= nw; i++) {
+		if (worker_init(&w[i], p) != 0 ||
+		    pthread_create(&w[i].th, NULL, work, &w[i]) != 0) {
+			worker_free(&w[i]);
 			break;
 		}
 	}
-	return i;
+	return i - 1;
+}
+
+/* Join the started workers w[1..n] and free every worker's analyser. */
+static void join_workers(struct worker *w, int n)
+{
+	int i;
+
+	for (i = 1; i <= n; i++) {
+		pthread_join(w[i].th, NULL);
+		worker_free(&w[i]);
+	}
+	worker_free(&w[0]);
 }
 
 int pipeline_read(char **paths, int npaths, const struct corpus_reader *how,
@@ -445,17 +473,18 @@ int pipeline_read(char **paths, int npaths, const struct corpus_reader *how,
 {
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct worker w[PIPELINE_MAX_THREADS];
-	struct tok *t = tok_new(TOK_STEM);
-	int nw = po->threads - 1, started, i, rc = 0;
+	int nw = po->threads - 1, started, rc = 0;
 	struct chunk *c;
 	pthread_t th;
 
-	if (p == NULL || t == NULL) {
+	memset(w, 0, sizeof(w));
+	if (p == NULL || worker_init(&w[0], p) != 0) {
 		free(p);
-		tok_free(t);
+		worker_free(&w[0]);
 		return qerr_set(err, QERR_IO, "out of memory");
 	}
-	nw = nw < 0 ? 0 : nw > PIPELINE_MAX_THREADS ? PIPELINE_MAX_THREADS : nw;
+	nw = nw < 0 ? 0 : nw >= PIPELINE_MAX_THREADS ? PIPELINE_MAX_THREADS - 1
+						      : nw;
 	p->paths = paths;
 	p->npaths = npaths;
 	p->how = how;
@@ -473,15 +502,11 @@ int pipeline_read(char **paths, int npaths, const struct corpus_reader *how,
 	started = start_workers(p, w, nw);
 	if (started < nw || pthread_create(&th, NULL, reader, p) != 0) {
 		stop(p);
-		for (i = 0; i < started; i++) {
-			pthread_join(w[i].th, NULL);
-			tok_free(w[i].tok);
-		}
+		join_workers(w, started);
 		pipeline_free(p);
-		tok_free(t);
 		return qerr_set(err, QERR_IO, "cannot start a thread");
 	}
-	while (rc == 0 && (c = next_chunk(p, t)) != NULL) {
+	while (rc == 0 && (c = next_chunk(p, &w[0])) != NULL) {
 		if ((rc = c->rc) != 0)
 			qerr_set(err, c->err.code ? c->err.code : rc, "%s",
 				 c->err.msg);
@@ -491,10 +516,7 @@ int pipeline_read(char **paths, int npaths, const struct corpus_reader *how,
 	}
 	stop(p);
 	pthread_join(th, NULL);
-	for (i = 0; i < started; i++) {
-		pthread_join(w[i].th, NULL);
-		tok_free(w[i].tok);
-	}
+	join_workers(w, started);
 	if (rc == 0 && p->rc != 0) {
 		rc = p->rc;
 		qerr_set(err, p->err.code ? p->err.code : rc, "%s", p->err.msg);
@@ -502,7 +524,6 @@ int pipeline_read(char **paths, int npaths, const struct corpus_reader *how,
 	if (total)
 		*total = p->total;
 	pipeline_free(p);
-	tok_free(t);
 	return rc;
 }
 
