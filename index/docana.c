@@ -104,9 +104,14 @@ static long put_str(struct docana *d, const char *s, size_t n)
 {
 	size_t off = d->text.len;
 
-	if (off + n + 1 > UINT32_MAX || buf_append(&d->text, s, n) != 0 ||
-	    buf_putc(&d->text, '\0') != 0)
+	/* (one reservation for the string and its NUL: a term or word is
+	 * put for most tokens) */
+	if (off + n + 1 > UINT32_MAX || buf_reserve(&d->text, n + 1) != 0)
 		return -1;
+	memcpy(d->text.data + off, s, n);
+	d->text.data[off + n] = '\0';
+	d->text.len = off + n + 1;
+	d->text.data[d->text.len] = '\0'; /* (what a struct buf keeps) */
 	return (long)off;
 }
 
