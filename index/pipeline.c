@@ -2,16 +2,17 @@
  * one indexes them, in order (see pipeline.h).
  *
  * The reader thread copies the records the corpus readers give, and after
- * each file what was read of it, into chunks, each numbered in reading
- * order and published to a ring of chunks in flight.  Workers take the
- * oldest chunk nobody has taken and analyse its records; the indexing
- * thread consumes the oldest chunk of all once it is analysed, and while
- * it is not, analyses the next chunk nobody has taken (so one thread per
- * core is busy whatever share of the work the indexing is).  Consumed chunks go back to
- * the reader to be filled again, so their buffers are reused.  The reader
- * waits while the ring is full or the chunks in flight hold more than
- * the memory allowed.  Either side can stop the other: a consumer error
- * stops the reader at its next chunk, a reader error ends the ring. */
+ * each file what was read of it, into chunks (one ends with each file),
+ * numbered in reading order and published to a ring of chunks in flight.
+ * Workers take the oldest chunk nobody has taken and analyse its records;
+ * the indexing thread consumes the oldest chunk of all once it is
+ * analysed, and while it is not, analyses the next chunk nobody has taken
+ * (so one thread per core is busy whatever share of the work the indexing
+ * is).  Consumed chunks go back to the reader to be filled again, so
+ * their buffers are reused.  The reader waits while the ring is full or
+ * the chunks in flight hold more than the memory allowed.  Either side
+ * can stop the other: a consumer error stops the reader at its next
+ * chunk, a reader error ends the ring. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,7 +235,9 @@ static int put_file(void *ctx, const char *path, const struct corpus_file *f)
 		return QERR_IO;
 	it->file_done = 1;
 	it->info = *f;
-	return 0;
+	/* (a file that went through a slow converter shows in the progress
+	 * at once, not when the chunk has filled) */
+	return publish(p);
 }
 
 static int want(void *ctx, const char *path)
