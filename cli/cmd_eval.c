@@ -473,7 +473,7 @@ static int run_quarry(const struct eval_coll *c, const struct eval_opts *o,
 	struct qctx q;
 	char *corpus = eval_path_join(c->dir, "corpus.jsonl");
 	char *db = eval_path_join(tmpdir, "index.db");
-	struct ingest_cb cb = {cli_on_warn, NULL, NULL, NULL};
+	struct ingest_cb cb = {cli_on_warn, NULL, NULL, NULL, 0, 0};
 	int rc, sys, bm25_row = -1;
 
 	memset(&q, 0, sizeof(q));

@@ -1,11 +1,12 @@
 /* cmd_index.c - quarry index [--db PATH] [--update] [--as qa|passages]
- * [--convert EXT=COMMAND] PATH... */
+ * [--convert EXT=COMMAND] [--threads N] [--memory SIZE] PATH... */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../index/convert.h"
+#include "../index/pipeline.h"
 #include "../util/buf.h"
 #include "../util/fileio.h"
 #include "cli.h"
@@ -58,6 +59,11 @@ static void usage(FILE *fp)
 		"              (%%s the file; split at blanks, no shell; repeatable;\n"
 		"              an empty COMMAND drops the rule)\n"
 		"  --rebuild   build again from the recorded sources\n"
+		"  --threads N threads that analyse records, 1-8 (default: the\n"
+		"              CPUs, at most 8; $QUARRY_THREADS)\n"
+		"  --memory SIZE  memory the build may use, e.g. 512M or 2G\n"
+		"              (default 512M; $QUARRY_MEMORY); past it postings\n"
+		"              are spilled to temporary files beside the index\n"
 		"  -q, --quiet no summary line\n"
 		"  -h, --help  this help\n");
 }
@@ -105,11 +111,57 @@ static int parse_as(const char *v, enum corpus_as *as)
 	return 0;
 }
 
+/* --threads N: 1 to PIPELINE_MAX_THREADS. */
+static int parse_threads(const char *v, int *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || *end != '\0' || n < 1 || n > PIPELINE_MAX_THREADS)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/* --memory SIZE: bytes, or a number with K, M or G (powers of 1024),
+ * from 1M to 1T. */
+static int parse_memory(const char *v, size_t *out)
+{
+	char *end;
+	unsigned long long n = strtoull(v, &end, 10), unit = 1;
+
+	if (end == v || *v == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': unit = 1ULL << 10; end++; break;
+	case 'm': case 'M': unit = 1ULL << 20; end++; break;
+	case 'g': case 'G': unit = 1ULL << 30; end++; break;
+	}
+	if (*end != '\0' || n > (1ULL << 40) / unit || n * unit < (1ULL << 20))
+		return -1;
+	*out = (size_t)(n * unit);
+	return 0;
+}
+
+/* $QUARRY_THREADS and $QUARRY_MEMORY, where the options left them
+ * unset; an invalid value is warned about and ignored. */
+static void machine_env(int *threads, size_t *memory)
+{
+	const char *t = getenv("QUARRY_THREADS"), *m = getenv("QUARRY_MEMORY");
+
+	if (*threads == 0 && t && parse_threads(t, threads) != 0)
+		cli_warn("QUARRY_THREADS='%s' ignored", t);
+	if (*memory == 0 && m && parse_memory(m, memory) != 0)
+		cli_warn("QUARRY_MEMORY='%s' ignored", m);
+}
+
 static const struct option own_opts[] = {
 	{"as", required_argument, NULL, 'a'},
 	{"convert", required_argument, NULL, 'c'},
+	{"memory", required_argument, NULL, 'M'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"rebuild", no_argument, NULL, 'r'},
+	{"threads", required_argument, NULL, 'T'},
 	{"update", no_argument, NULL, 'u'},
 	{NULL, 0, NULL, 0},
 };
@@ -121,6 +173,8 @@ static const struct cli_opts_spec spec = {
 struct index_opts {
 	struct cli_shared s; /* --db */
 	int quiet, update, rebuild;
+	int threads;   /* --threads, 0 unset */
+	size_t memory; /* --memory, 0 unset */
 	enum corpus_as as; /* --as */
 	const char **convert; /* the --convert specs, in order */
 	int nconvert;
@@ -154,6 +208,21 @@ static int parse_opts(int argc, char **argv, struct index_opts *o)
 				return cli_fail(&err);
 			o->convert[o->nconvert++] = optarg;
 			break;
+		case 'T':
+			if (parse_threads(optarg, &o->threads) != 0) {
+				cli_error("index: --threads takes a number from 1 "
+					  "to %d, not '%s'", PIPELINE_MAX_THREADS,
+					  optarg);
+				return QERR_USAGE;
+			}
+			break;
+		case 'M':
+			if (parse_memory(optarg, &o->memory) != 0) {
+				cli_error("index: --memory takes a size from 1M "
+					  "to 1024G (512M, 2G), not '%s'", optarg);
+				return QERR_USAGE;
+			}
+			break;
 		case 'q': o->quiet = 1; break;
 		case 'u': o->update = 1; break;
 		case 'r': o->rebuild = 1; break;
@@ -184,8 +253,8 @@ static int set_converters(struct conv *cv, const char **spec_v, int n)
 	return 0;
 }
 
-static int run(const char *db, char **paths, int npaths, int quiet,
-	       int update, int rebuild, const struct corpus_opts *co);
+static int run(const struct index_opts *o, char **paths, int npaths,
+	       const struct corpus_opts *co);
 
 int cmd_index(int argc, char **argv)
 {
@@ -214,9 +283,9 @@ int cmd_index(int argc, char **argv)
 	co.passage_bytes = passage_bytes();
 	rc = set_converters(&cv, o.convert, o.nconvert);
 	free(o.convert);
+	machine_env(&o.threads, &o.memory);
 	if (rc == 0)
-		rc = run(o.s.db, argv + optind, argc - optind, o.quiet,
-			 o.update, o.rebuild, &co);
+		rc = run(&o, argv + optind, argc - optind, &co);
 	conv_free(&cv);
 	return rc;
 }
@@ -294,12 +363,15 @@ static void note_replaced(const char *db, int is_default)
 }
 
 /* The build or update itself, options parsed. */
-static int run(const char *db, char **paths, int npaths, int quiet,
-	       int update, int rebuild, const struct corpus_opts *co)
+static int run(const struct index_opts *o, char **paths, int npaths,
+	       const struct corpus_opts *co)
 {
 	struct qerr err = {0};
 	struct ingest_summary sum = {0};
-	struct ingest_cb cb = {cli_on_warn, NULL, NULL, co};
+	struct ingest_cb cb = {cli_on_warn, NULL, NULL, co, o->threads,
+			       o->memory};
+	const char *db = o->s.db;
+	int quiet = o->quiet, update = o->update, rebuild = o->rebuild;
 	double last_shown = -1;
 	char *def = NULL;
 	int rc, replaces;

@@ -161,7 +161,7 @@ struct tok *cli_query_tok(void)
 /* Open as cli_open_index does; check every source when all is set. */
 static int open_index(const char *db, int all, struct idx **out)
 {
-	struct ingest_cb cb = {cli_on_warn, NULL, NULL, NULL};
+	struct ingest_cb cb = {cli_on_warn, NULL, NULL, NULL, 0, 0};
 	struct qerr err = {0};
 	char *def = NULL;
 	int rc;

@@ -20,8 +20,8 @@ _quarry_opts()
 		--cid --no-log $_quarry_llm $_quarry_rank -h --help" ;;
 	eval) echo "$_quarry_rank --no-fts5 --threshold --check-pruning
 		--declines --features -j --json --per-query -h --help" ;;
-	index) echo "--db -u --update --rebuild --as --convert -q --quiet
-		-h --help" ;;
+	index) echo "--db -u --update --rebuild --as --convert --threads
+		--memory -q --quiet -h --help" ;;
 	stats) echo "--db -j --json -h --help" ;;
 	log) echo "-n --number -j --json --cid --path -h --help" ;;
 	config) echo "-j --json --llm-url --llm-model --llm-timeout --profile

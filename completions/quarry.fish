@@ -73,6 +73,8 @@ complete -c quarry -n $ix -s u -l update -d 'update in place'
 complete -c quarry -n $ix -l rebuild -d 'build again from the recorded sources'
 complete -c quarry -n $ix -l as -x -a 'qa passages' -d 'read text and Markdown as'
 complete -c quarry -n $ix -l convert -x -d 'EXT=COMMAND converter rule'
+complete -c quarry -n $ix -l threads -x -a '1 2 3 4 5 6 7 8' -d 'threads that analyse records'
+complete -c quarry -n $ix -l memory -x -a '256M 512M 1G 2G' -d 'memory the build may use'
 complete -c quarry -n $ix -s q -l quiet -d 'no summary line'
 
 # stats, log, config

@@ -22,13 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../util/buf.h"
+#include "../util/clock.h"
 #include "../util/strmap.h"
 #include "alias.h"
 #include "analyzer.h"
+#include "docana.h"
 
 /* ---- the term table ---- */
 
@@ -108,10 +109,10 @@ static size_t build_memory(const struct idx_build *b)
 	       b->nslots * sizeof(*b->slots) + b->nterms * 16;
 }
 
-/* Index of term t[0..n), added if new; -1 on out-of-memory. */
-static long term_id(struct idx_build *b, const char *t, size_t n)
+/* Index of term t[0..n) (hv: the low bits of its str_hash), added if
+ * new; -1 on out-of-memory. */
+static long term_id(struct idx_build *b, const char *t, size_t n, uint32_t hv)
 {
-	uint32_t hv = (uint32_t)str_hash(t, n);
 	struct slot *sl;
 	struct term *e;
 
@@ -139,61 +140,9 @@ static long term_id(struct idx_build *b, const char *t, size_t n)
 	if (e->text == NULL)
 		return -1;
 	e->last = -1;
-	e->cur_doc = -1;
 	sl->hash = hv;
 	sl->id = (uint32_t)(b->nterms + 1);
 	return (long)b->nterms++;
-}
-
-static int on_term(void *ctx, const char *term, size_t len, const char *word,
-		   int pos, int is_stop)
-{
-	struct idx_build *b = ctx;
-	long id = term_id(b, term, len);
-	struct term *e;
-
-	(void)pos;
-	if (id < 0)
-		return QERR_IO;
-	e = TERM(b, (size_t)id);
-	if (e->cur_doc != b->ndocs) {
-		/* first occurrence in this doc: list it for flush_hits */
-		if (b->nhits == b->cap_hits) {
-			size_t c = b->cap_hits ? b->cap_hits * 2 : 256;
-			struct hit *nh = realloc(b->hits, c * sizeof(*nh));
-
-			if (nh == NULL)
-				return QERR_IO;
-			b->hits = nh;
-			b->cap_hits = c;
-		}
-		b->hits[b->nhits].term = (unsigned)id;
-		b->nhits++;
-		e->cur_doc = b->ndocs;
-		e->cur_tf[0] = e->cur_tf[1] = 0;
-	}
-	e->cur_tf[b->field]++;
-	b->len_doc[b->field] += !is_stop;
-	if (!is_stop && idx_surface_note(&b->surface, word, strlen(word),
-				       b->ndocs))
-		return QERR_IO;
-	if (b->field == IDX_Q) {
-		if (b->nqtok == b->cap_qtok) {
-			size_t c = b->cap_qtok ? b->cap_qtok * 2 : 64;
-			struct qtoken *nq = realloc(b->qtok, c * sizeof(*nq));
-
-			if (nq == NULL)
-				return QERR_IO;
-			b->qtok = nq;
-			b->cap_qtok = c;
-		}
-		b->qtok[b->nqtok].term = (unsigned)id;
-		b->qtok[b->nqtok].initial =
-			word[0] >= 'a' && word[0] <= 'z' ? word[0] : 0;
-		b->qtok[b->nqtok].stop = (char)is_stop;
-		b->nqtok++;
-	}
-	return 0;
 }
 
 static const char schema_sql[] =
@@ -487,121 +436,98 @@ int idx_finish_source(struct idx_build *b)
 	return 0;
 }
 
-/* Append a posting for every term of the current doc (in the order they
- * first occurred: each term's list only grows by doc id). */
-static int flush_hits(struct idx_build *b)
+/* Append a posting for every term of the record (each term's list only
+ * grows by doc id). */
+static int add_postings(struct idx_build *b, const struct docana *d)
 {
 	size_t i;
 
-	for (i = 0; i < b->nhits; i++) {
-		struct term *e = TERM(b, b->hits[i].term);
-		unsigned *tf = e->cur_tf;
-		size_t before = e->post.cap;
+	for (i = 0; i < d->nterms; i++) {
+		const struct docana_term *t = &d->terms[i];
+		long id = term_id(b, docana_str(d, t->off), t->len, t->hash);
+		struct term *e;
+		size_t before;
 
+		if (id < 0)
+			return -1;
+		e = TERM(b, (size_t)id);
+		before = e->post.cap;
 		if (buf_put_varint(&e->post, (uint64_t)(b->ndocs - e->last)) ||
-		    buf_put_varint(&e->post, tf[0]) ||
-		    buf_put_varint(&e->post, tf[1]))
+		    buf_put_varint(&e->post, t->tf[0]) ||
+		    buf_put_varint(&e->post, t->tf[1]))
 			return -1;
 		b->post_bytes += e->post.cap - before; /* what it really holds */
 		e->last = b->ndocs;
 		e->df++;
-		e->cf += tf[0] + tf[1];
+		e->cf += t->tf[0] + t->tf[1];
 	}
-	b->nhits = 0;
 	return 0;
 }
 
-/* Analyzed form of a raw phrase: terms joined by spaces. */
-static int join_term(void *ctx, const char *term, size_t len, const char *word,
-		     int pos, int is_stop)
+/* Count each of the keys list[0..n) of d once more in m. */
+static int count_keys(struct strmap *m, const struct docana *d,
+		      const uint32_t *list, size_t n)
 {
-	struct buf *out = ctx;
+	size_t i;
 
-	(void)word;
-	(void)is_stop;
-	if (pos > 0 && buf_putc(out, ' ') != 0)
-		return QERR_IO;
-	return buf_append(out, term, len) != 0 ? QERR_IO : 0;
+	for (i = 0; i < n; i++) {
+		const char *k = docana_str(d, list[i]);
+		struct strmap_entry *e = strmap_get(m, k, strlen(k));
+
+		if (e == NULL)
+			return -1;
+		e->count++;
+	}
+	return 0;
 }
 
-static int on_alias(void *ctx, const char *acr, size_t an, const char *words,
-		    size_t wn)
+/* Note the record's words, acronyms and question word runs. */
+static int count_words(struct idx_build *b, const struct docana *d)
 {
-	struct idx_build *b = ctx;
-	struct buf a = BUF_INIT, e = BUF_INIT;
-	struct strmap_entry *m;
-	int rc = QERR_IO;
+	size_t i;
 
-	if (tok_run(b->tok, acr, an, join_term, &a, NULL) != 0 ||
-	    tok_run(b->tok, words, wn, join_term, &e, NULL) != 0)
-		goto done;
-	rc = 0;
-	if (a.len == 0 || e.len == 0 || strchr(a.data, ' ') ||
-	    !strchr(e.data, ' '))
-		goto done; /* one term for the short form, several for the long */
-	if (buf_putc(&a, '\t') != 0 || buf_append(&a, e.data, e.len) != 0 ||
-	    (m = strmap_get(&b->aliases, a.data, a.len)) == NULL)
-		rc = QERR_IO;
-	else
-		m->count++;
-done:
-	buf_free(&a);
-	buf_free(&e);
-	return rc;
-}
+	for (i = 0; i < d->nwords; i++) {
+		const char *w = docana_str(d, d->words[i]);
 
-/* Count the question's runs of two or three content words by their
- * initials ("deep neural network" under "dnn"): an acronym the corpus
- * uses without defining it can still be read (see write_aliases). */
-static int count_grams(struct idx_build *b)
-{
-	struct buf k = BUF_INIT;
-	size_t i, n, j;
-	int rc = 0;
-
-	for (i = 0; i < b->nqtok && rc == 0; i++)
-		for (n = 2; n <= 3 && i + n <= b->nqtok && rc == 0; n++) {
-			struct strmap_entry *m;
-
-			for (j = i; j < i + n; j++)
-				if (b->qtok[j].stop || !b->qtok[j].initial)
-					break;
-			if (j < i + n)
-				break;
-			buf_reset(&k);
-			for (j = i; j < i + n; j++)
-				buf_putc(&k, b->qtok[j].initial);
-			buf_putc(&k, '\t');
-			for (j = i; j < i + n; j++) {
-				if (j > i)
-					buf_putc(&k, ' ');
-				buf_puts(&k, TERM(b, b->qtok[j].term)->text);
-			}
-			if (k.data == NULL ||
-			    (m = strmap_get(&b->grams, k.data, k.len)) == NULL)
-				rc = QERR_IO;
-			else
-				m->count++;
-		}
-	buf_free(&k);
-	b->nqtok = 0;
+		if (idx_surface_note(&b->surface, w, strlen(w), b->ndocs))
+			return -1;
+	}
+	if (count_keys(&b->grams, d, d->grams, d->ngrams) != 0 ||
+	    count_keys(&b->aliases, d, d->aliases, d->naliases) != 0)
+		return -1;
 	/* Word runs seen once are most of a big corpus's: keep the map
 	 * bounded by forgetting the rarest now and then, raising the bar
 	 * while that is not enough (only runs seen twice become aliases). */
-	if (rc == 0 && b->grams.n > IDX_MAX_GRAMS)
+	if (b->grams.n > IDX_MAX_GRAMS)
 		while (b->grams.n > IDX_MAX_GRAMS / 2) {
 			if (strmap_prune(&b->grams, b->gram_min) < 0)
-				return QERR_IO;
+				return -1;
 			if (b->grams.n > IDX_MAX_GRAMS / 2)
 				b->gram_min++; /* still too many: raise the bar */
 		}
-	return rc;
+	return 0;
 }
 
 int idx_build_add(struct idx_build *b, const char *ext_id,
 		  const char *question, const char *answer, long line)
 {
-	const long *len = b->len_doc;
+	if (build_failed(b))
+		return b->err.code;
+	if ((b->ana == NULL && (b->ana = docana_new()) == NULL) ||
+	    (b->work == NULL && (b->work = docana_work_new()) == NULL))
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	if (docana_run(b->ana, b->work, b->tok, idx_vst_vec(), question,
+		       answer, &b->err) != 0)
+		return b->err.code;
+	return idx_build_add_analysed(b, ext_id, question, answer, line,
+				      b->ana);
+}
+
+int idx_build_add_analysed(struct idx_build *b, const char *ext_id,
+			   const char *question, const char *answer,
+			   long line, const struct docana *d)
+{
+	const long *len = d->len;
 	unsigned char nb[2];
 	sqlite3_stmt *st = b->ins_doc;
 
@@ -610,18 +536,7 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 	if (b->ndocs >= IDX_MAX_DOCS - 1) /* (what a reader would refuse) */
 		return qerr_set(&b->err, QERR_DATA, "too many records for one "
 				"index (%ld)", IDX_MAX_DOCS - 1);
-	b->nhits = 0;
-	b->nqtok = 0;
-	b->len_doc[IDX_Q] = b->len_doc[IDX_A] = 0;
-	b->field = IDX_Q;
-	if (tok_run(b->tok, question, strlen(question), on_term, b, &b->err))
-		return qerr_set(&b->err, QERR_IO, "out of memory");
-	b->field = IDX_A;
-	if (tok_run(b->tok, answer, strlen(answer), on_term, b, &b->err))
-		return qerr_set(&b->err, QERR_IO, "out of memory");
-	if (count_grams(b) != 0 || flush_hits(b) != 0 ||
-	    alias_scan(question, strlen(question), on_alias, b) != 0 ||
-	    alias_scan(answer, strlen(answer), on_alias, b) != 0)
+	if (add_postings(b, d) != 0 || count_words(b, d) != 0)
 		return qerr_set(&b->err, QERR_IO, "out of memory");
 	nb[0] = idx_norm_encode(len[0]);
 	nb[1] = idx_norm_encode(len[1]);
@@ -643,7 +558,7 @@ int idx_build_add(struct idx_build *b, const char *ext_id,
 		return b->err.code;
 	}
 	sqlite3_reset(st);
-	if (idx_vst_add(b, b->ndocs, question, answer) != 0)
+	if (idx_vst_add(b, b->ndocs, d->vec, d->nvec) != 0)
 		return b->err.code;
 	b->ndocs++;
 	b->in_bytes += (long long)(strlen(question) + strlen(answer));
@@ -1098,7 +1013,7 @@ int idx_write_meta(struct idx_build *b, struct qerr *err)
 	idx_build_meta(b, "nterms", num);
 	snprintf(num, sizeof(num), "%d", TOK_VERSION);
 	idx_build_meta(b, "analyzer", num);
-	snprintf(num, sizeof(num), "%lld", (long long)time(NULL));
+	snprintf(num, sizeof(num), "%lld", clk_stamp());
 	idx_build_meta(b, b->update ? "updated" : "created", num);
 	return idx_build_status(b, err);
 }
@@ -1212,10 +1127,10 @@ void idx_build_abort(struct idx_build *b)
 	strmap_free(&b->aliases);
 	strmap_free(&b->surface);
 	strmap_free(&b->grams);
-	free(b->qtok);
-	free(b->hits);
 	buf_free(&b->norms);
 	tok_free(b->tok);
+	docana_free(b->ana);
+	docana_work_free(b->work);
 	free(b->path);
 	free(b->tmp);
 	idx_unlock_writer(b->lock_fd);

@@ -204,9 +204,16 @@ int idx_build_source_stat(struct idx_build *b, long long size,
 /* How the most recently added source was read (IDX_KIND_*, and its
  * format name, may be NULL). */
 int idx_build_source_kind(struct idx_build *b, int kind, const char *format);
-/* Add one record from the most recently added source. */
+/* Add one record from the most recently added source: docana_run, then
+ * idx_build_add_analysed. */
 int idx_build_add(struct idx_build *b, const char *ext_id,
 		  const char *question, const char *answer, long line);
+/* Add one record whose text d holds analysed (docana.h, made with the
+ * analyzer of TOK_STEM and idx_vst_vec's vectors). */
+struct docana;
+int idx_build_add_analysed(struct idx_build *b, const char *ext_id,
+			   const char *question, const char *answer,
+			   long line, const struct docana *d);
 void idx_build_meta(struct idx_build *b, const char *key, const char *value);
 /* Write everything and atomically move it into place. On failure the
  * temporary file is removed and the old index is untouched. Frees b.

@@ -18,18 +18,13 @@
 #include "idx.h"
 
 struct tok;
+struct docana;
+struct docana_work;
 
 struct term {
 	char *text;
 	struct buf post; /* n x (docid delta, tf_q, tf_a) varints, this run */
 	long df, cf, last; /* since the last spill (or ever, without one) */
-	long cur_doc;      /* the doc cur_tf counts for */
-	unsigned cur_tf[IDX_NFIELDS];
-};
-
-/* A term that occurs in the document being added. */
-struct hit {
-	unsigned term;
 };
 
 struct idx_build {
@@ -58,20 +53,9 @@ struct idx_build {
 	/* word pairs and triples of questions: "initials\tterms" -> count */
 	struct strmap grams;
 	long gram_min; /* counts below this are pruned (lossy counting) */
-	/* the question's terms in order, for grams */
-	struct qtoken {
-		unsigned term;
-		char initial; /* first letter of the word, 0 if none */
-		char stop;
-	} *qtok;
-	size_t nqtok, cap_qtok;
-	/* hits of the document being added */
-	struct hit *hits;
-	size_t nhits, cap_hits;
-	int field;
-	/* its length per field: the terms that are not stop words (what
-	 * BM25 normalizes by, as engines that drop stop words count it) */
-	long len_doc[IDX_NFIELDS];
+	/* the record being added by idx_build_add (docana.h) */
+	struct docana *ana;
+	struct docana_work *work;
 	/* Postings spill to sorted run files when they outgrow the budget. */
 	size_t post_bytes, budget;
 	int nruns;

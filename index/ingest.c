@@ -1,8 +1,8 @@
 /* ingest.c - full builds from files and the embedded corpus, rebuilds
  * from an index's recorded sources, and opening quarry's default index.
  *
- * A build reads its files on a second thread (pipeline.h) and writes a
- * new index beside the old one (idx_build_*), recording each file
+ * A build reads and analyses its files on other threads (pipeline.h),
+ * writes a new index beside the old one (idx_build_*), recording each file
  * resolved, with the size, mtime and hash of the bytes read.  Updates in
  * place are ingest_update.c. */
 #include <errno.h>
@@ -102,9 +102,13 @@ void ingest_file_done(struct ingest_ctx *c)
 	ingest_progress(c, 0);
 }
 
-int ingest_add(struct ingest_ctx *c, const struct corpus_rec *r)
+int ingest_add(struct ingest_ctx *c, const struct corpus_rec *r,
+	       const struct docana *a)
 {
-	int rc = idx_build_add(c->b, r->id, r->question, r->answer, r->line);
+	int rc = a ? idx_build_add_analysed(c->b, r->id, r->question,
+					    r->answer, r->line, a)
+		   : idx_build_add(c->b, r->id, r->question, r->answer,
+				   r->line);
 
 	if ((idx_build_count(c->b) & 1023) == 0)
 		ingest_progress(c, 0);
@@ -144,18 +148,14 @@ static int mkdir_parents(const char *path, struct qerr *err)
 }
 
 
-/* QUARRY_INDEX_MEMORY_MB: postings kept in memory before a run is
- * spilled to disk (default IDX_BUILD_MEMORY). */
-static void set_memory(struct ingest_ctx *c)
+void ingest_machine(struct ingest_ctx *c, struct pipeline_opts *po)
 {
-	const char *m = getenv("QUARRY_INDEX_MEMORY_MB");
-	char *end;
-	long mb = m ? strtol(m, &end, 10) : 0;
+	size_t mem = c->cb->memory ? c->cb->memory : INGEST_MEMORY;
 
-	if (m && (*end != '\0' || mb < 1))
-		ingest_warnf(c->cb, "QUARRY_INDEX_MEMORY_MB='%s' ignored", m);
-	else if (m)
-		idx_build_set_memory(c->b, (size_t)mb << 20);
+	po->threads = c->cb->threads ? c->cb->threads
+				     : pipeline_default_threads();
+	po->memory = mem / 8;
+	idx_build_set_memory(c->b, mem - mem / 8);
 }
 
 /* A record of the embedded corpus, the only source of its build. */
@@ -172,13 +172,14 @@ static int on_bundled(void *ctx, const struct corpus_rec *r)
 		    idx_build_source_kind(c->b, IDX_KIND_QA, "txt") != 0)
 			return QERR_IO;
 	}
-	return ingest_add(c, r);
+	return ingest_add(c, r, NULL);
 }
 
 /* A record read from the files, on the indexing thread; a new source is
  * recorded at its first record and described (size, mtime, hash) once it
  * has been read. */
-static int consume(void *ctx, const struct corpus_rec *r, int first,
+static int consume(void *ctx, const struct corpus_rec *r,
+		   const struct docana *a, int first,
 		   const struct corpus_file *done)
 {
 	struct ingest_ctx *c = ctx;
@@ -199,7 +200,7 @@ static int consume(void *ctx, const struct corpus_rec *r, int first,
 		if (rc == 0)
 			rc = idx_build_source_kind(c->b, r->kind, r->format);
 	}
-	return rc ? rc : ingest_add(c, r);
+	return rc ? rc : ingest_add(c, r, a);
 }
 
 /* On the reading thread: a file named twice (faq.txt ./faq.txt, or a
@@ -241,6 +242,7 @@ static int build_sources(const char *db, int bundled, char **paths,
 {
 	struct ingest_ctx c = {0};
 	struct corpus_reader r = {0}, how = {0};
+	struct pipeline_opts po;
 	long long ref = src_mtime_now();
 	long total = 0, nb = 0;
 	int rc;
@@ -250,7 +252,7 @@ static int build_sources(const char *db, int bundled, char **paths,
 		return rc;
 	if ((rc = idx_build_begin(&c.b, db, err)) != 0)
 		return rc;
-	set_memory(&c);
+	ingest_machine(&c, &po);
 	if (bundled) {
 		r.on_rec = on_bundled;
 		r.on_warn = ingest_reader_warn;
@@ -267,7 +269,8 @@ static int build_sources(const char *db, int bundled, char **paths,
 	how.exclude = db;
 	how.opts = c.cb->opts;
 	if (rc == 0 && npaths > 0)
-		rc = pipeline_read(paths, npaths, &how, consume, &c, &total, err);
+		rc = pipeline_read(paths, npaths, &how, &po, consume, &c,
+				   &total, err);
 	ingest_warn_summary(&c);
 	free(c.bundled_path);
 	strmap_free(&c.seen);

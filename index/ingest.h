@@ -2,7 +2,7 @@
  * place, rebuilds from the recorded sources, and quarry's default index.
  *
  * This is the policy above the index writer (idx.h): which files to read
- * (corpus.h, on a second thread: pipeline.h), which to leave alone
+ * (corpus.h, read and analysed on other threads: pipeline.h), which to leave alone
  * because they did not change (sources.h), which to drop, and what to
  * record about each.  Nothing here prints: warnings and progress go to
  * the callbacks of struct ingest_cb, and what a build did comes back in
@@ -45,7 +45,15 @@ struct ingest_cb {
 	/* How files are read (--as, converters): NULL detects per file and
 	 * has no converters.  The embedded corpus is always detected. */
 	const struct corpus_opts *opts;
+	/* Threads that analyse records (0: pipeline_default_threads), and
+	 * the memory a build may use (0: INGEST_MEMORY): a seventh eighth
+	 * for the postings kept before a run is spilled, the rest for the
+	 * records read and analysed ahead of the indexing. */
+	int threads;
+	size_t memory;
 };
+
+#define INGEST_MEMORY ((size_t)512 << 20)
 
 #define INGEST_MAX_WARN 20
 
@@ -61,10 +69,9 @@ struct ingest_summary {
 
 /* Build the index db from paths (files or directories), replacing what
  * is there only when complete (idx_build_commit); the parent directories
- * of db are made as needed.  The environment's QUARRY_INDEX_MEMORY_MB
- * sets the postings kept in memory before a run is spilled (an invalid
- * value is warned about and ignored).  sum (may be NULL) is filled on
- * success.  0, or an error with err set; the old index stays then. */
+ * of db are made as needed.  The index is the same whatever cb->threads
+ * and cb->memory.  sum (may be NULL) is filled on success.  0, or an
+ * error with err set; the old index stays then. */
 int ingest_build(const char *db, char **paths, int npaths,
 		 const struct ingest_cb *cb, struct ingest_summary *sum,
 		 struct qerr *err);

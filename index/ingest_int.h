@@ -9,6 +9,7 @@
 #include "corpus.h"
 #include "idx.h"
 #include "ingest.h"
+#include "pipeline.h"
 
 /* One build or update under way. */
 struct ingest_ctx {
@@ -43,8 +44,13 @@ void ingest_warn_summary(struct ingest_ctx *c);
 double ingest_now(void);
 /* Report progress (final: the files have been read). */
 void ingest_progress(struct ingest_ctx *c, int final);
-/* Add r to the build, reporting progress every 1024 records. */
-int ingest_add(struct ingest_ctx *c, const struct corpus_rec *r);
+/* Add r to the build (analysed as a when a is not NULL, see docana.h),
+ * reporting progress every 1024 records. */
+int ingest_add(struct ingest_ctx *c, const struct corpus_rec *r,
+	       const struct docana *a);
+/* The pipeline's threads and memory for c's build (ingest_cb's), and
+ * the postings' share of the memory set on c->b. */
+void ingest_machine(struct ingest_ctx *c, struct pipeline_opts *po);
 /* Record when reading began, for the racy check (meta mtime_ref). */
 void ingest_note_mtime_ref(struct idx_build *b, long long ref);
 

@@ -1,6 +1,6 @@
 /* ingest_update.c - update an index in place from the files it records.
  *
- * New and changed files are read (on a second thread, pipeline.h) and
+ * New and changed files are read (on other threads, pipeline.h) and
  * indexed again; unchanged ones, decided by size and mtime and, when
  * those cannot tell, by content (sources.h), are not read at all; files
  * that are gone or hold no records any more are dropped.  All of it is
@@ -84,7 +84,8 @@ static int update_want(void *ctx, const char *path)
 }
 
 /* On the indexing thread: a changed file's old records go first. */
-static int update_consume(void *ctx, const struct corpus_rec *r, int first,
+static int update_consume(void *ctx, const struct corpus_rec *r,
+			  const struct docana *a, int first,
 			  const struct corpus_file *done)
 {
 	struct update_ctx *u = ctx;
@@ -114,7 +115,7 @@ static int update_consume(void *ctx, const struct corpus_rec *r, int first,
 		if (rc == 0)
 			rc = idx_build_source_kind(u->c.b, r->kind, r->format);
 	}
-	return rc ? rc : ingest_add(&u->c, r);
+	return rc ? rc : ingest_add(&u->c, r, a);
 }
 
 /* Is recorded path p one of args, or under one of them? */
@@ -259,6 +260,7 @@ int ingest_update(const char *db, char **paths, int npaths,
 {
 	struct update_ctx u;
 	struct corpus_reader how = {0};
+	struct pipeline_opts po;
 	long long ref = src_mtime_now();
 	char **all = NULL, text[32];
 	long total = 0;
@@ -296,8 +298,9 @@ int ingest_update(const char *db, char **paths, int npaths,
 	/* Without PATH the files are the index's own: one that holds no
 	 * records any more is dropped, with a warning. */
 	how.lenient = npaths == 0;
+	ingest_machine(&u.c, &po);
 	rc = pipeline_read(npaths ? paths : all, npaths ? npaths : nall, &how,
-			   update_consume, &u, &total, err);
+			   &po, update_consume, &u, &total, err);
 	ingest_warn_summary(&u.c);
 	if (rc == 0)
 		rc = update_finish(&u, paths, npaths);

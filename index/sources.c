@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sources.h"
+#include "../util/clock.h"
 
 static long long ns_of(const struct timespec *t)
 {
@@ -63,7 +64,9 @@ long long src_mtime_now(void)
 	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0)
 #endif
 		clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000000000LL;
+	/* (an earlier reference only makes more files look racy: their
+	 * content is compared, never wrongly trusted) */
+	return clk_clamp((long long)ts.tv_sec) * 1000000000LL;
 }
 
 /* Visit the sources s[0..n) of x that changed or are gone, record the

@@ -35,7 +35,8 @@ long long src_mtime_ref(const char *value);
 
 /* A reference time for the files about to be read: the file-system
  * clock now, in whole seconds (as nanoseconds), so that a file written
- * after this call has an mtime no older than it. */
+ * after this call has an mtime no older than it; SOURCE_DATE_EPOCH when
+ * earlier (util/clock.h). */
 long long src_mtime_now(void);
 
 /* Called by src_changed for each source that changed or is gone. */

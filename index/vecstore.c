@@ -13,7 +13,6 @@
 struct vst {
 	struct vec *v;       /* borrowed: vec_default's */
 	sqlite3_stmt *put;   /* INSERT OR REPLACE INTO docvec */
-	float f[VEC_MAX_DIMS];
 	signed char q[VEC_MAX_DIMS];
 };
 
@@ -42,30 +41,35 @@ static int vst_begin(struct idx_build *b, struct vec *v)
 	return 0;
 }
 
-/* Write the row of one record; 0 or an error code (sticky). */
-static int put(struct idx_build *b, long id, const char *question,
-	       const char *answer)
+int idx_vst_text(const struct vec *v, const char *question, const char *answer,
+	     signed char *out)
 {
-	struct vst *s = b->vst;
 	size_t nq = strlen(question), na = strlen(answer);
-	int d, found, dims = vec_dims(s->v);
+	int d, found, dims = vec_dims(v);
+	float f[VEC_MAX_DIMS];
 	char *both = malloc(nq + na + 1);
 
 	if (both == NULL)
-		return qerr_set(&b->err, QERR_IO, "out of memory");
+		return -1;
 	/* (one text: the words of both fields count alike, each as often
 	 * as it comes) */
 	memcpy(both, question, nq);
 	both[nq] = ' ';
 	memcpy(both + nq + 1, answer, na);
-	found = vec_text(s->v, both, nq + na + 1, s->f, NULL);
+	found = vec_text(v, both, nq + na + 1, f, NULL);
 	free(both);
-	if (found == 0)
-		return 0;
-	for (d = 0; d < dims; d++)
-		s->q[d] = (signed char)lrintf(s->f[d] * 127.0f);
+	for (d = 0; found > 0 && d < dims; d++)
+		out[d] = (signed char)lrintf(f[d] * 127.0f);
+	return found;
+}
+
+/* Write the row q of one record; 0 or an error code (sticky). */
+static int put_row(struct idx_build *b, long id, const signed char *q)
+{
+	struct vst *s = b->vst;
+
 	sqlite3_bind_int64(s->put, 1, id);
-	sqlite3_bind_blob(s->put, 2, s->q, dims, SQLITE_STATIC);
+	sqlite3_bind_blob(s->put, 2, q, vec_dims(s->v), SQLITE_STATIC);
 	if (sqlite3_step(s->put) != SQLITE_DONE) {
 		sqlite3_reset(s->put);
 		return db_error(b);
@@ -74,8 +78,25 @@ static int put(struct idx_build *b, long id, const char *question,
 	return 0;
 }
 
-int idx_vst_add(struct idx_build *b, long id, const char *question,
-		const char *answer)
+/* Compute and write the row of one record; 0 or an error code. */
+static int put(struct idx_build *b, long id, const char *question,
+	       const char *answer)
+{
+	struct vst *s = b->vst;
+	int found = idx_vst_text(s->v, question, answer, s->q);
+
+	if (found < 0)
+		return qerr_set(&b->err, QERR_IO, "out of memory");
+	return found ? put_row(b, id, s->q) : 0;
+}
+
+struct vec *idx_vst_vec(void)
+{
+	return vec_default_verified();
+}
+
+int idx_vst_add(struct idx_build *b, long id, const signed char *q,
+		int found)
 {
 	struct vec *v;
 
@@ -85,7 +106,7 @@ int idx_vst_add(struct idx_build *b, long id, const char *question,
 		if (vst_begin(b, v) != 0)
 			return b->err.code;
 	}
-	return put(b, id, question, answer);
+	return found > 0 ? put_row(b, id, q) : 0;
 }
 
 /* Recompute every row from the stored records. */

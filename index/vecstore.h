@@ -30,10 +30,21 @@
 
 struct idx_build;
 
-/* Store the vector of a record being added (doc id id) when there is a
- * vectors file; 0 or an error code, with the build's sticky error set. */
-int idx_vst_add(struct idx_build *b, long id, const char *question,
-		const char *answer);
+/* The vectors file a build makes its rows with (vec_default_verified);
+ * NULL when there is none.  The first call verifies the file: make it
+ * before analysing on other threads. */
+struct vec *idx_vst_vec(void);
+/* The row of a record: its question and answer read as one text
+ * (vec_text) at unit length times 127, into out[vec_dims(v)].  Returns
+ * the words found (0: no row, out untouched), or -1 when memory runs
+ * out.  Depends on nothing else: safe on any thread. */
+int idx_vst_text(const struct vec *v, const char *question, const char *answer,
+	     signed char *out);
+/* Store the row q (found: vst_text's return, made with idx_vst_vec) of a
+ * record being added (doc id id) when there is a vectors file; 0 or an
+ * error code, with the build's sticky error set. */
+int idx_vst_add(struct idx_build *b, long id, const signed char *q,
+		int found);
 /* At commit, before the meta values are written: make the table agree
  * with the records and the vectors file (see above).  0 or an error code
  * (sticky). */

@@ -39,12 +39,12 @@ mkdir -p "$out/obj"
 
 # Library sources a target needs.  fuzz_llm_body includes llm/llm.c itself
 # (to reach the static reply parser), so it must not link it again.
-UTIL="util/buf.c util/editdist.c util/wordlist.c util/err.c util/fileio.c util/strmap.c util/utf8.c"
+UTIL="util/buf.c util/clock.c util/editdist.c util/wordlist.c util/err.c util/fileio.c util/strmap.c util/utf8.c"
 CORPUS="index/corpus.c index/passage.c index/mdline.c index/html.c index/convert.c util/dl.c"
 LLM_REST="llm/sse.c llm/curl.c llm/prompt.c llm/config.c util/conffile.c util/dl.c"
 IDX="index/postings.c index/db.c index/vocab.c index/spill.c index/build.c"
 IDX="$IDX index/reader.c index/update.c index/lock.c index/analyzer.c index/alias.c"
-IDX="$IDX index/surface.c index/vecstore.c index/vectors.c"
+IDX="$IDX index/surface.c index/vecstore.c index/docana.c index/vectors.c"
 RANK="retrieval/query.c retrieval/expand.c retrieval/feedback.c retrieval/search.c"
 RANK="$RANK retrieval/confidence.c retrieval/wordnet.c retrieval/semantic.c"
 sources() {

@@ -139,7 +139,7 @@ static const char two_qa[] = "1. what is dropout\nAns: randomly zeroing "
 static void test_build(void **state)
 {
 	struct heard h = {0};
-	struct ingest_cb cb = {on_warn, NULL, &h, NULL};
+	struct ingest_cb cb = {on_warn, NULL, &h, NULL, 0, 0};
 	struct ingest_summary sum;
 	struct qerr err = {0};
 	char *docs = docs_dir;
@@ -171,7 +171,7 @@ static void test_build(void **state)
 static void test_update(void **state)
 {
 	struct heard h = {0};
-	struct ingest_cb cb = {on_warn, NULL, &h, NULL};
+	struct ingest_cb cb = {on_warn, NULL, &h, NULL, 0, 0};
 	struct ingest_summary sum;
 	struct qerr err = {0};
 	char *docs = docs_dir;
@@ -241,7 +241,7 @@ static void test_update_refused(void **state)
 static void test_rebuild(void **state)
 {
 	struct heard h = {0};
-	struct ingest_cb cb = {on_warn, NULL, &h, NULL};
+	struct ingest_cb cb = {on_warn, NULL, &h, NULL, 0, 0};
 	struct ingest_summary sum = {0};
 	struct qerr err = {0};
 	char *docs = docs_dir;
@@ -266,7 +266,7 @@ static void test_rebuild(void **state)
 static void test_progress(void **state)
 {
 	struct heard h = {0};
-	struct ingest_cb cb = {on_warn, on_progress, &h, NULL};
+	struct ingest_cb cb = {on_warn, on_progress, &h, NULL, 0, 0};
 	struct qerr err = {0};
 	char file_path[160], *file = file_path;
 	FILE *fp;
@@ -294,7 +294,7 @@ static void test_progress(void **state)
 static void test_warning_cap(void **state)
 {
 	struct heard h = {0};
-	struct ingest_cb cb = {on_warn, NULL, &h, NULL};
+	struct ingest_cb cb = {on_warn, NULL, &h, NULL, 0, 0};
 	struct qerr err = {0};
 	char *docs = docs_dir;
 	char name[32];
@@ -316,7 +316,7 @@ static void test_warning_cap(void **state)
 static void test_open_default(void **state)
 {
 	struct heard h = {0};
-	struct ingest_cb cb = {on_warn, NULL, &h, NULL};
+	struct ingest_cb cb = {on_warn, NULL, &h, NULL, 0, 0};
 	struct qerr err = {0};
 	struct idx *x = NULL;
 
