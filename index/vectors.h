@@ -58,6 +58,13 @@ const char *vec_id(const struct vec *v);
 
 /* The entry of word w (n bytes, lower case), or -1. */
 long vec_find(const struct vec *v, const char *w, size_t n);
+/* Build a hash table of the words (and each entry's weight) so that
+ * vec_find and vec_text cost one probe a word instead of a binary
+ * search: worth it for a caller that looks up many words (a build), not
+ * for one question.  It changes no result.  0, or -1 when memory runs
+ * out (lookups then stay binary searches).  Not safe while another
+ * thread reads v: call it before sharing v. */
+int vec_hash_words(struct vec *v);
 
 /* The vector of text: the weighted mean of the unit vectors of the words
  * the file has (letters and digits, lower-cased, beginning with a
@@ -79,7 +86,8 @@ int vec_text(const struct vec *v, const char *text, size_t len, float *out,
  * says why when it was damaged or unreadable. */
 struct vec *vec_default(void);
 /* vec_default, its checksum compared once (what a build uses): a file
- * that fails is closed and is no default from then on. */
+ * that fails is closed and is no default from then on; one that passes
+ * gets its vec_hash_words table. */
 struct vec *vec_default_verified(void);
 /* Why vec_default gave NULL for a file that exists (damaged,
  * unreadable); NULL when it gave a file or found none. */
