@@ -224,57 +224,64 @@ static int map_chunk(struct buf *b, const char *s, size_t n, int *raw)
 	return rc;
 }
 
+/* Append text[0..n), pure ASCII, lower-cased; -1 on no memory. */
+static int put_lower(struct buf *b, const char *text, size_t n)
+{
+	size_t k;
+
+	if (buf_reserve(b, n) != 0)
+		return -1;
+	for (k = 0; k < n; k++) {
+		char c = text[k];
+
+		b->data[b->len++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	b->data[b->len] = '\0';
+	return 0;
+}
+
 /* Normalize into a new buffer; *out is malloc'ed. Returns its length or -1.
- * Text is taken a blank-delimited chunk at a time: pure-ASCII chunks are
- * only lower-cased, the others go through utf8proc (composition never
- * spans an ASCII blank, so this equals mapping the whole text) and are
- * recorded in t->segs for tok_span. */
+ * Text is taken a blank-delimited chunk at a time (a chunk ends after its
+ * blank): pure-ASCII chunks are only lower-cased, the others go through
+ * utf8proc (composition never spans an ASCII blank, so this equals
+ * mapping the whole text) and are recorded in t->segs for tok_span.  The
+ * ASCII chunks before a non-ASCII byte are lower-cased in one run. */
 static long normalize(struct tok *t, const char *text, size_t len, char **out)
 {
 	struct buf b = BUF_INIT;
-	size_t i = 0, j;
+	size_t i = 0, j, k;
 
 	if (buf_reserve(&b, len) != 0)
 		return -1;
 	while (i < len) {
-		int ascii = 1;
+		struct tok_seg *g;
 
-		for (j = i; j < len && !blank_byte(text[j]); j++)
-			if ((unsigned char)text[j] >= 0x80)
-				ascii = 0;
+		for (j = i; j < len && (unsigned char)text[j] < 0x80; j++)
+			;
+		/* k: the start of the chunk holding text[j] */
+		for (k = j; k > i && !blank_byte(text[k - 1]); k--)
+			;
+		if (put_lower(&b, text + i, (j < len ? k : len) - i) != 0)
+			goto nomem;
+		if (j == len)
+			break;
+		for (j = k; j < len && !blank_byte(text[j]); j++)
+			;
 		if (j < len)
 			j++; /* the blank goes with its chunk */
-		if (!ascii) {
-			struct tok_seg *g = add_seg(t, b.len, i);
-
-			if (g == NULL ||
-			    map_chunk(&b, text + i, j - i, &g->raw) != 0) {
-				buf_free(&b);
-				return -1;
-			}
-			g->nend = b.len;
-			g->iend = j;
-		} else {
-			size_t k;
-
-			if (buf_reserve(&b, j - i) != 0) {
-				buf_free(&b);
-				return -1;
-			}
-			for (k = i; k < j; k++) {
-				char c = text[k];
-
-				b.data[b.len++] = (c >= 'A' && c <= 'Z')
-							  ? (char)(c + 32)
-							  : c;
-			}
-			b.data[b.len] = '\0';
-		}
+		g = add_seg(t, b.len, k);
+		if (g == NULL || map_chunk(&b, text + k, j - k, &g->raw) != 0)
+			goto nomem;
+		g->nend = b.len;
+		g->iend = j;
 		i = j;
 	}
 	j = b.len;
 	*out = buf_detach(&b);
 	return *out ? (long)j : -1;
+nomem:
+	buf_free(&b);
+	return -1;
 }
 
 /* Classify the code point: 2 = word character, 1 = apostrophe, 0 = other. */
