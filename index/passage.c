@@ -43,8 +43,8 @@ struct psg {
 
 static int is_ws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
+	/* (\t \n \v \f \r are 9 to 13) */
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 /* Append s[0..n) with runs of white space as one space; -1 on no memory.

@@ -244,18 +244,24 @@ static int cmp_word(const struct vec *v, uint32_t i, const char *w, size_t n)
 	return (k < left && s[k] == '\0') ? 0 : -1;
 }
 
-/* vec_find in the hash table. */
-static long find_hashed(const struct vec *v, const char *w, size_t n)
+/* vec_find in the hash table, h being w's str_hash. */
+static long find_hashed(const struct vec *v, const char *w, size_t n,
+			uint64_t h)
 {
-	uint64_t h = str_hash(w, n);
-	uint32_t tag = (uint32_t)(h >> 32), i = (uint32_t)h & v->mask;
+	uint32_t tag = (uint32_t)(h >> 32), i = (uint32_t)h & v->mask, off;
 	const struct vec_slot *sl;
 
 	for (;; i = (i + 1) & v->mask) {
 		sl = &v->slots[i];
 		if (sl->entry == 0)
 			return -1;
-		if (sl->tag == tag && cmp_word(v, sl->entry - 1, w, n) == 0)
+		if (sl->tag != tag)
+			continue;
+		/* (hash_entry filed only offsets inside the blob, which
+		 * ends with a NUL) */
+		off = get32(v->index + 4 * (size_t)(sl->entry - 1));
+		if (n < v->words_len - off && v->words[off + n] == '\0' &&
+		    memcmp(v->words + off, w, n) == 0)
 			return (long)sl->entry - 1;
 	}
 }
@@ -266,7 +272,7 @@ long vec_find(const struct vec *v, const char *w, size_t n)
 	int c;
 
 	if (v->slots != NULL)
-		return find_hashed(v, w, n);
+		return find_hashed(v, w, n, str_hash(w, n));
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		c = cmp_word(v, mid, w, n);
@@ -405,6 +411,7 @@ int vec_hash_words(struct vec *v)
 	return 0;
 }
 
+/* Which bytes make words: letters and digits (ASCII). */
 static int word_byte(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -415,6 +422,7 @@ int vec_text(const struct vec *v, const char *text, size_t len, float *out,
 	     double *cover)
 {
 	char w[64];
+	uint64_t h;
 	size_t i = 0, n;
 	double norm = 0, known = 0, unknown = 0, rare = rank_weight(VEC_RARE);
 	uint32_t d;
@@ -425,13 +433,18 @@ int vec_text(const struct vec *v, const char *text, size_t len, float *out,
 	while (i < len) {
 		while (i < len && !word_byte((unsigned char)text[i]))
 			i++;
+		h = STR_HASH_INIT;
 		for (n = 0; i < len && word_byte((unsigned char)text[i]);
 		     i++)
-			if (n < sizeof(w))
-				w[n++] = (char)(text[i] | 0x20);
+			if (n < sizeof(w)) {
+				w[n] = (char)(text[i] | 0x20);
+				h = STR_HASH_STEP(h, w[n]);
+				n++;
+			}
 		if (n == 0 || n == sizeof(w) || w[0] < 'a')
 			continue;
-		if ((e = vec_find(v, w, n)) >= 0) {
+		e = v->slots ? find_hashed(v, w, n, h) : vec_find(v, w, n);
+		if (e >= 0) {
 			known += add_entry(v, e, out);
 			found++;
 		} else {
