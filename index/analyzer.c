@@ -16,7 +16,7 @@
 
 /* A direct-mapped cache of recent stems: most words recur, and Snowball
  * is the analyzer's largest cost when indexing. */
-#define STEM_CACHE 65536
+#define STEM_CACHE 262144
 #define STEM_WORD 23
 
 struct stem_slot {
@@ -340,12 +340,14 @@ static utf8proc_int32_t next_char(const char *s, size_t n, size_t *len)
 }
 
 /* Copy word s[0..n) (apostrophes unified to ') into t->word, cut at
- * TOK_MAX_TERM bytes on a character edge. Returns the copied length. */
-static size_t copy_word(struct tok *t, const char *s, size_t n)
+ * TOK_MAX_TERM bytes on a character edge; plain: s is one run of ASCII
+ * letters and digits. Returns the copied length. */
+static size_t copy_word(struct tok *t, const char *s, size_t n, int plain)
 {
-	size_t i = 0, o = 0;
+	size_t i = plain ? n : 0, o = 0;
 
-	/* ASCII without apostrophes, the common case: one copy. */
+	/* ASCII without apostrophes, the common case: one copy (plain: the
+	 * caller saw that it is). */
 	while (i < n && (unsigned char)s[i] < 0x80 && s[i] != '\'')
 		i++;
 	if (i == n) {
@@ -379,10 +381,10 @@ static size_t copy_word(struct tok *t, const char *s, size_t n)
 static int stem_hashed(struct tok *t, const char *word, size_t n,
 		       uint64_t hash, char *out, size_t cap);
 
-static int emit(struct tok *t, const char *s, size_t n, int pos, tok_fn fn,
-		void *ctx)
+static int emit(struct tok *t, const char *s, size_t n, int plain, int pos,
+		tok_fn fn, void *ctx)
 {
-	size_t wl = copy_word(t, s, n);
+	size_t wl = copy_word(t, s, n, plain);
 	const char *term = t->word;
 	size_t tl = wl;
 	char stemmed[TOK_MAX_TERM * 2 + 1];
@@ -487,7 +489,7 @@ int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 	char *norm = NULL;
 	long nlen;
 	size_t i = 0, start = 0, end = 0;
-	int in_word = 0, pos = 0, rc = 0;
+	int in_word = 0, pos = 0, rc = 0, plain = 0;
 
 	t->in = text;
 	t->nsegs = t->seg_hint = 0;
@@ -510,6 +512,8 @@ int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 			cls = char_class(next_char(norm + i, (size_t)nlen - i, &k));
 		}
 		if (cls == 2) {
+			/* (plain: the word is this one ASCII run so far) */
+			plain = !in_word && (unsigned char)norm[i] < 0x80;
 			if (!in_word)
 				start = i;
 			in_word = 1;
@@ -517,7 +521,8 @@ int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 		} else if (cls == 1 && in_word) {
 			/* keep the apostrophe only if a word char follows */
 		} else if (in_word) {
-			rc = emit(t, norm + start, end - start, pos++, fn, ctx);
+			rc = emit(t, norm + start, end - start, plain, pos++,
+				  fn, ctx);
 			in_word = 0;
 		}
 		if (cls == 1 && in_word && i + k < (size_t)nlen) {
@@ -526,12 +531,13 @@ int tok_run(struct tok *t, const char *text, size_t len, tok_fn fn,
 				norm + i + k, (size_t)nlen - i - k, &k2);
 
 			if (char_class(nc) != 2) {
-				rc = emit(t, norm + start, end - start, pos++,
-					  fn, ctx);
+				rc = emit(t, norm + start, end - start, plain,
+					  pos++, fn, ctx);
 				in_word = 0;
 			}
 		} else if (cls == 1 && in_word) {
-			rc = emit(t, norm + start, end - start, pos++, fn, ctx);
+			rc = emit(t, norm + start, end - start, plain, pos++,
+				  fn, ctx);
 			in_word = 0;
 		}
 		i += k;
