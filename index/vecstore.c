@@ -10,8 +10,15 @@
 #include "idx_int.h"
 #include "vecstore.h"
 
+/* Text a build reads before it gives the vectors file a hash table
+ * (vec_hash_words): the table costs about as much as binary searches
+ * over a few hundred kilobytes of text, and a small build (a few files)
+ * should start answering without that wait. */
+#define VST_HASH_AFTER (1 << 20)
+
 struct vst {
 	struct vec *v;       /* borrowed: vec_default's */
+	size_t text;         /* bytes of text vectorised so far */
 	sqlite3_stmt *put;   /* INSERT OR REPLACE INTO docvec */
 	float f[VEC_MAX_DIMS];
 	signed char q[VEC_MAX_DIMS];
@@ -58,6 +65,9 @@ static int put(struct idx_build *b, long id, const char *question,
 	memcpy(both, question, nq);
 	both[nq] = ' ';
 	memcpy(both + nq + 1, answer, na);
+	/* (once: on out-of-memory the binary search still answers) */
+	if (s->text < VST_HASH_AFTER && (s->text += nq + na) >= VST_HASH_AFTER)
+		(void)vec_hash_words(s->v);
 	found = vec_text(s->v, both, nq + na + 1, s->f, NULL);
 	free(both);
 	if (found == 0)

@@ -31,7 +31,10 @@
 struct idx_build;
 
 /* Store the vector of a record being added (doc id id) when there is a
- * vectors file; 0 or an error code, with the build's sticky error set. */
+ * vectors file; 0 or an error code, with the build's sticky error set.
+ * Once a build has read a megabyte of text this way, it gives the
+ * vectors file its hash table (vec_hash_words), which changes the file
+ * object: call from the build's one thread. */
 int idx_vst_add(struct idx_build *b, long id, const char *question,
 		const char *answer);
 /* At commit, before the meta values are written: make the table agree

@@ -538,9 +538,6 @@ struct vec *vec_default_verified(void)
 		dflt = NULL;
 		return NULL;
 	}
-	/* (a build looks up every word it indexes; on out-of-memory the
-	 * binary search still answers) */
-	(void)vec_hash_words(dflt);
 	return dflt;
 }
 

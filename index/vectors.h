@@ -86,8 +86,7 @@ int vec_text(const struct vec *v, const char *text, size_t len, float *out,
  * says why when it was damaged or unreadable. */
 struct vec *vec_default(void);
 /* vec_default, its checksum compared once (what a build uses): a file
- * that fails is closed and is no default from then on; one that passes
- * gets its vec_hash_words table. */
+ * that fails is closed and is no default from then on. */
 struct vec *vec_default_verified(void);
 /* Why vec_default gave NULL for a file that exists (damaged,
  * unreadable); NULL when it gave a file or found none. */
