@@ -224,18 +224,31 @@ static int map_chunk(struct buf *b, const char *s, size_t n, int *raw)
 	return rc;
 }
 
+/* Sixteen bytes as one value, which GCC and clang turn into one vector
+ * instruction per operation (neither vectorises the byte loop at -O2). */
+typedef unsigned char tok_u16 __attribute__((vector_size(16)));
+
 /* Append text[0..n), pure ASCII, lower-cased; -1 on no memory. */
 static int put_lower(struct buf *b, const char *text, size_t n)
 {
+	char *o;
 	size_t k;
+	tok_u16 v;
 
 	if (buf_reserve(b, n) != 0)
 		return -1;
-	for (k = 0; k < n; k++) {
+	o = b->data + b->len;
+	for (k = 0; k + 16 <= n; k += 16) {
+		memcpy(&v, text + k, sizeof(v));
+		v += (tok_u16)((v >= 'A') & (v <= 'Z')) & 32;
+		memcpy(o + k, &v, sizeof(v));
+	}
+	for (; k < n; k++) {
 		char c = text[k];
 
-		b->data[b->len++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+		o[k] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 	}
+	b->len += n;
 	b->data[b->len] = '\0';
 	return 0;
 }

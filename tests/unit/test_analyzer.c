@@ -46,6 +46,12 @@ static void test_ascii_split_and_case(void **state)
 	(void)state;
 	analyze(0, "Multi-Layer Perceptrons (MLPs): L1, t-SNE!", &c);
 	assert_string_equal(c.out, "multi layer perceptrons mlps l1 t sne");
+	/* (longer than 16 bytes: lower-cased sixteen at a time, then the
+	 * rest; the bytes around A-Z and a-z are not letters) */
+	analyze(0, "@AZ[`az{ ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 abcdefghijKLM",
+		&c);
+	assert_string_equal(c.out, "az az abcdefghijklmnopqrstuvwxyz "
+			    "0123456789 abcdefghijklm");
 }
 
 static void test_stemming(void **state)
