@@ -43,29 +43,31 @@ struct psg {
 
 static int is_ws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
+	/* (\t \n \v \f \r are 9 to 13) */
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Append s[0..n) with runs of white space as one space; -1 on no memory. */
+/* Append s[0..n) with runs of white space as one space; -1 on no memory.
+ * (One reservation, then a byte at a time: the text of every passage
+ * goes through here.) */
 static int put_collapsed(struct buf *b, const char *s, size_t n)
 {
-	size_t i = 0, j;
+	size_t i;
+	char *o;
+	int in_ws = 0;
 
-	while (i < n) {
-		if (is_ws(s[i])) {
-			while (i < n && is_ws(s[i]))
-				i++;
-			if (buf_putc(b, ' ') != 0)
-				return -1;
-			continue;
-		}
-		for (j = i; j < n && !is_ws(s[j]); j++)
-			;
-		if (buf_append(b, s + i, j - i) != 0)
-			return -1;
-		i = j;
+	if (buf_reserve(b, n) != 0)
+		return -1;
+	o = b->data + b->len;
+	for (i = 0; i < n; i++) {
+		if (!is_ws(s[i]))
+			*o++ = s[i];
+		else if (!in_ws)
+			*o++ = ' ';
+		in_ws = is_ws(s[i]);
 	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
 	return 0;
 }
 

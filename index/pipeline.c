@@ -478,6 +478,7 @@ int pipeline_read(char **paths, int npaths, const struct corpus_reader *how,
 	struct worker w[PIPELINE_MAX_THREADS];
 	int nw = po->threads - 1, started, rc = 0;
 	struct chunk *c;
+	struct vec *vec;
 	pthread_t th;
 
 	memset(w, 0, sizeof(w));
@@ -495,8 +496,12 @@ int pipeline_read(char **paths, int npaths, const struct corpus_reader *how,
 	p->memory = po->memory;
 	p->max_flight = 2L * (nw + 1) + 2;
 	/* What the threads share is made before they start: the vectors
-	 * file (verified once) and the analyzer's stop word table. */
-	p->vec = idx_vst_vec();
+	 * file (verified once) with its hash table of words (on
+	 * out-of-memory lookups stay binary searches), and the analyzer's
+	 * stop word table. */
+	if ((vec = idx_vst_vec()) != NULL)
+		(void)vec_hash_words(vec);
+	p->vec = vec;
 	tok_is_stop("the", 3);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->can_put, NULL);

@@ -58,6 +58,13 @@ const char *vec_id(const struct vec *v);
 
 /* The entry of word w (n bytes, lower case), or -1. */
 long vec_find(const struct vec *v, const char *w, size_t n);
+/* Build a hash table of the words (and each entry's weight) so that
+ * vec_find and vec_text cost one probe a word instead of a binary
+ * search: worth it for a caller that looks up many words (a build), not
+ * for one question.  It changes no result.  0, or -1 when memory runs
+ * out (lookups then stay binary searches).  Not safe while another
+ * thread reads v: call it before sharing v. */
+int vec_hash_words(struct vec *v);
 
 /* The vector of text: the weighted mean of the unit vectors of the words
  * the file has (letters and digits, lower-cased, beginning with a

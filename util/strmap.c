@@ -10,10 +10,8 @@ uint64_t str_hash_more(uint64_t h, const void *s, size_t n)
 	const unsigned char *p = s;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
+	for (i = 0; i < n; i++)
+		h = STR_HASH_STEP(h, p[i]);
 	return h;
 }
 

@@ -14,6 +14,8 @@ uint64_t str_hash(const void *s, size_t n);
  * chunk at a time. */
 #define STR_HASH_INIT 0xcbf29ce484222325ULL
 uint64_t str_hash_more(uint64_t h, const void *s, size_t n);
+/* One byte c more into hash h: for a loop that reads the bytes anyway. */
+#define STR_HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 0x100000001b3ULL)
 
 struct strmap_entry {
 	char *key;

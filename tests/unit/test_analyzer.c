@@ -46,6 +46,12 @@ static void test_ascii_split_and_case(void **state)
 	(void)state;
 	analyze(0, "Multi-Layer Perceptrons (MLPs): L1, t-SNE!", &c);
 	assert_string_equal(c.out, "multi layer perceptrons mlps l1 t sne");
+	/* (longer than 16 bytes: lower-cased sixteen at a time, then the
+	 * rest; the bytes around A-Z and a-z are not letters) */
+	analyze(0, "@AZ[`az{ ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 abcdefghijKLM",
+		&c);
+	assert_string_equal(c.out, "az az abcdefghijklmnopqrstuvwxyz "
+			    "0123456789 abcdefghijklm");
 }
 
 static void test_stemming(void **state)
@@ -85,6 +91,51 @@ static void test_unicode_fold_and_accents(void **state)
 	/* fullwidth letters fold by NFKC; accents are stripped; ß folds */
 	analyze(0, "\xef\xbc\xa1\xef\xbc\xa9 Caf\xc3\xa9 STRASSE stra\xc3\x9f" "e", &c);
 	assert_string_equal(c.out, "ai cafe strasse strasse");
+}
+
+struct spans {
+	struct tok *t;
+	const char *text;
+	char out[1024];
+};
+
+/* Each word as the input bytes tok_span gives for it, "|"-separated. */
+static int span_fn(void *ctx, const char *term, size_t len,
+		   const char *word, int pos, int is_stop)
+{
+	struct spans *c = ctx;
+	size_t l = strlen(c->out), a, b;
+
+	(void)term, (void)len, (void)word, (void)pos, (void)is_stop;
+	tok_span(c->t, &a, &b);
+	snprintf(c->out + l, sizeof(c->out) - l, "%s%.*s", l ? "|" : "",
+		 (int)(b - a), c->text + a);
+	return 0;
+}
+
+/* ASCII runs before, between and after chunks that hold other bytes
+ * (first, last, adjacent, after each kind of blank): the same terms as
+ * word by word, and spans that give back each word as written. */
+static void test_mixed_chunks_and_spans(void **state)
+{
+	static const char text[] = "\xc3\x89t\xc3\xa9 ABC Caf\xc3\xa9 "
+				   "na\xc3\xafve DEF\tGHI\r\n\xc3\x9c"
+				   "ber jkl x\xc3\xa9";
+	struct collect c;
+	struct spans sp = {0};
+
+	(void)state;
+	analyze(0, text, &c);
+	assert_string_equal(c.out, "ete abc cafe naive def ghi uber jkl xe");
+	sp.t = tok_new(0);
+	sp.text = text;
+	assert_non_null(sp.t);
+	assert_int_equal(tok_run(sp.t, text, strlen(text), span_fn, &sp,
+				 NULL), 0);
+	assert_string_equal(sp.out, "\xc3\x89t\xc3\xa9|ABC|Caf\xc3\xa9|"
+			    "na\xc3\xafve|DEF|GHI|\xc3\x9c" "ber|jkl|"
+			    "x\xc3\xa9");
+	tok_free(sp.t);
 }
 
 static void test_curly_quotes_are_separators(void **state)
@@ -157,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_acronym_plurals),
 		cmocka_unit_test(test_possessive_and_curly_apostrophe),
 		cmocka_unit_test(test_unicode_fold_and_accents),
+		cmocka_unit_test(test_mixed_chunks_and_spans),
 		cmocka_unit_test(test_curly_quotes_are_separators),
 		cmocka_unit_test(test_stop_words_reported),
 		cmocka_unit_test(test_long_word_cut),

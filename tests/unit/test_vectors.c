@@ -1,6 +1,7 @@
 /* test_vectors.c - the word vectors file: a small file written here in
  * the format of index/vectors.h is read back (binary search, text
- * vectors, coverage, checksum), and every truncation and every single
+ * vectors, coverage, checksum), the hash table of vec_hash_words gives
+ * the same answers to the bit, and every truncation and every single
  * damaged byte of it is refused at open or read without a crash. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +16,8 @@
 
 #include "../../index/vectors.h"
 
-#define DIMS 4
+/* (not a multiple of 4: the hashed sums go four at a time, then one) */
+#define DIMS 6
 #define HEADER 64
 
 /* Sorted, as the converter writes them; the vector of word i is mostly
@@ -144,6 +146,43 @@ static void test_read_back(void **state)
 	vec_close(v);
 }
 
+/* Lookups and text vectors with the hash table equal those by binary
+ * search, bit for bit. */
+static void test_hashed(void **state)
+{
+	static const char *const texts[] = {
+		"Dropout, NET!", "dropout qwertyuiop", "nothing here",
+		"zeta net b abc ab dropout zeta zeta", "ab-abc ABC abcd a zz"};
+	static const char *const missing[] = {"a", "abcd", "zz", "", "aa"};
+	struct vec *v = NULL, *h = NULL;
+	struct qerr err = {0};
+	float out[DIMS], hout[DIMS];
+	double cover, hcover;
+	size_t i;
+	int w, n;
+
+	(void)state;
+	write_file(file, file_len);
+	assert_int_equal(vec_open(&v, path, &err), 0);
+	assert_int_equal(vec_open(&h, path, &err), 0);
+	assert_int_equal(vec_hash_words(h), 0);
+	assert_int_equal(vec_hash_words(h), 0); /* (a second call keeps it) */
+	for (w = 0; w < NWORDS; w++)
+		assert_int_equal(vec_find(h, words[w], strlen(words[w])), w);
+	for (i = 0; i < sizeof(missing) / sizeof(*missing); i++)
+		assert_int_equal(vec_find(h, missing[i], strlen(missing[i])),
+				 -1);
+	for (i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		n = vec_text(v, texts[i], strlen(texts[i]), out, &cover);
+		assert_int_equal(vec_text(h, texts[i], strlen(texts[i]), hout,
+					  &hcover), n);
+		assert_memory_equal(out, hout, sizeof(out));
+		assert_memory_equal(&cover, &hcover, sizeof(cover));
+	}
+	vec_close(v);
+	vec_close(h);
+}
+
 /* Known answers, as vectors/convert.py computes them. */
 static void test_checksum(void **state)
 {
@@ -202,6 +241,11 @@ static void test_damaged_bytes(void **state)
 				vec_find(v, words[w], strlen(words[w]));
 			vec_text(v, "ab abc b dropout net zeta x", 27, out,
 				 &cover);
+			assert_int_equal(vec_hash_words(v), 0);
+			for (w = 0; w < NWORDS; w++)
+				vec_find(v, words[w], strlen(words[w]));
+			vec_text(v, "ab abc b dropout net zeta x", 27, out,
+				 &cover);
 			if (i >= HEADER)
 				assert_int_equal(vec_verify(v, &err),
 						 QERR_DATA);
@@ -224,6 +268,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_back),
+		cmocka_unit_test(test_hashed),
 		cmocka_unit_test(test_checksum),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_damaged_bytes),
