@@ -386,14 +386,18 @@ static int consume_chunk(struct chunk *c, pipeline_consume_fn consume,
 
 	for (i = 0; i < c->n && rc == 0; i++) {
 		const struct item *it = &c->items[i];
-		struct corpus_rec r = {s + it->id,   s + it->question,
-				       s + it->answer, s + it->source,
-				       it->line,       it->kind,
-				       it->format};
+		struct corpus_rec r;
 
-		rc = it->file_done ? consume(ctx, NULL, NULL, 0, &it->info)
-				   : consume(ctx, &r, c->ana[i],
-					     it->new_source, NULL);
+		/* (a chunk holding only a file's end has no text: s is NULL) */
+		if (it->file_done) {
+			rc = consume(ctx, NULL, NULL, 0, &it->info);
+			continue;
+		}
+		r = (struct corpus_rec){s + it->id,	s + it->question,
+					s + it->answer, s + it->source,
+					it->line,	it->kind,
+					it->format};
+		rc = consume(ctx, &r, c->ana[i], it->new_source, NULL);
 	}
 	return rc;
 }
