@@ -152,9 +152,19 @@ static struct dslot *set_find(const struct docana *d,
 
 		if (sl->stamp != s->stamp || sl->id == 0)
 			return sl;
-		x = docana_str(d, terms ? d->terms[sl->id - 1].off
-					: d->words[sl->id - 1]);
-		if (memcmp(x, w, n) == 0 && x[n] == '\0')
+		/* (a stored string may be shorter than n and end the
+		 * buffer: terms compare lengths first, words stop at
+		 * their NUL) */
+		if (terms) {
+			const struct docana_term *e = &d->terms[sl->id - 1];
+
+			if (e->hash == hv && e->len == n &&
+			    memcmp(docana_str(d, e->off), w, n) == 0)
+				return sl;
+			continue;
+		}
+		x = docana_str(d, d->words[sl->id - 1]);
+		if (strncmp(x, w, n) == 0 && x[n] == '\0')
 			return sl;
 	}
 }
