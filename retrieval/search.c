@@ -3,6 +3,7 @@
  * the phrase re-rank of the best few, and the per-term explanation. */
 #include "rank_int.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +356,9 @@ struct dterm {
 	int ti;              /* index in q->terms */
 	double w;            /* weight * idf */
 	double ub;           /* largest contribution any posting can make */
+	double bw;           /* times a block's max_impact: the largest
+				contribution of its postings (0: the blocks'
+				bounds do not hold for these parameters) */
 	double share;        /* idf share for the question-match bound */
 	int done;
 };
@@ -447,9 +451,11 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 		e->ti = t;
 		e->w = rt->weight * term_idf(s, rt);
 		idx_cursor_open(x, &e->c, e->blob, len);
-		e->ub = e->w * (p->k1 + 1.0) *
-			(use_blocks ? idx_cursor_bound(&e->c) * (1.0 + 1e-6)
-				    : 1.0);
+		e->bw = use_blocks ? e->w * (p->k1 + 1.0) * e->c.scale *
+					     (1.0 + 1e-6)
+				   : 0.0;
+		e->ub = use_blocks ? e->bw * idx_postings_max(e->blob, len)
+				   : e->w * (p->k1 + 1.0);
 		e->share = idfsum > 0.0 ? rt->weight * rt->idf / idfsum : 0.0;
 		e->done = !idx_cursor_next(&e->c);
 		if (!e->done && e->c.docid >= idx_maxdoc(x))
@@ -521,6 +527,49 @@ static int heap_build(const struct dterm *d, int *h, int ness, int nd)
 	return n;
 }
 
+/* A bound of the score of every record from doc (the essential lists'
+ * smallest current doc) to *last, from the maxima of the blocks that
+ * hold their postings: the non-essential lists' blocks where doc would
+ * be (moved to without decoding; a list found to end is marked done),
+ * and the essential lists' current blocks.  *last is the first of those
+ * blocks to end, so the essential lists whose current doc lies beyond
+ * it have no posting in the range.  bpre[i + 1] gets what lists 0..i
+ * can add to doc's score (as prefix, from their blocks at doc).  A list
+ * found damaged sets c.bad. */
+static double block_bound(const struct rank_params *p, struct dterm *d,
+			  const int *h, int nh, int ness, long doc, long *last,
+			  double *bpre)
+{
+	double sum, share = 0.0;
+	int i, j;
+
+	*last = LONG_MAX;
+	bpre[0] = 0.0;
+	for (i = 0; i < ness; i++) {
+		bpre[i + 1] = bpre[i];
+		if (d[i].done)
+			continue;
+		if (!idx_cursor_shallow(&d[i].c, doc)) {
+			d[i].done = 1;
+			continue;
+		}
+		if (d[i].c.block_last < *last)
+			*last = d[i].c.block_last;
+		bpre[i + 1] += d[i].bw * d[i].c.block_max;
+		share += d[i].share;
+	}
+	sum = bpre[ness];
+	for (j = 0; j < nh; j++)
+		if (d[h[j]].c.block_last < *last)
+			*last = d[h[j]].c.block_last;
+	for (j = 0; j < nh; j++)
+		if (d[h[j]].c.docid <= *last) {
+			sum += d[h[j]].bw * d[h[j]].c.block_max;
+			share += d[h[j]].share;
+		}
+	return bound(p, sum, share);
+}
+
 /* Document at a time over the lists sorted by bound per posting: the
  * essential lists (ness and up, whose bounds together could still lift
  * a record into the top) give the candidates; the others are only
@@ -551,7 +600,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	}
 	while (rc == 0 && nh > 0) {
 		long doc = d[h[0]].c.docid;
-		double partial = 0.0, share = 0.0;
+		double partial = 0.0, share = 0.0, bpre[RANK_MAX_TERMS + 1];
+		const double *pre = prefix;
 		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
 
 		if (doc >= ndocs) {
@@ -559,7 +609,30 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				      "name record %ld of %ld", doc, ndocs);
 			break;
 		}
-		while (nh > 0 && d[h[0]].c.docid == doc) {
+		/* Block-max MaxScore: when no record up to the end of the
+		 * first block to end can enter the top, the essential lists
+		 * skip to past it, leaving their blocks undecoded. */
+		if (*ntop == kk && d[h[0]].bw > 0.0) {
+			long last;
+
+			pre = bpre;
+			if (block_bound(p, d, h, nh, ness, doc, &last, bpre) <
+			    theta * (1.0 - 1e-9)) {
+				for (i = 0; i < nh; i++) {
+					moved[nm++] = h[i];
+					if (!idx_cursor_seek(&d[h[i]].c, last + 1))
+						d[h[i]].done = 1;
+				}
+				nh = heap_build(d, h, ness, nd);
+				pruned = 1;
+			}
+			for (i = 0; i < ness; i++)
+				if (d[i].c.bad)
+					rc = qerr_set(err, QERR_DATA,
+						      "index is damaged: postings "
+						      "of '%s'", d[i].t->text);
+		}
+		while (!pruned && nh > 0 && d[h[0]].c.docid == doc) {
 			i = h[0];
 			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
 			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
@@ -571,9 +644,9 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				h[0] = h[--nh];
 			heap_down(d, h, nh, 0);
 		}
-		for (i = ness - 1; i >= 0; i--) {
+		for (i = ness - 1; i >= 0 && !pruned; i--) {
 			if (*ntop == kk &&
-			    bound(p, partial + prefix[i + 1],
+			    bound(p, partial + pre[i + 1],
 				  share + pshare[i + 1]) < theta * (1.0 - 1e-9)) {
 				pruned = 1;
 				break;
