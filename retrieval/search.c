@@ -354,13 +354,13 @@ struct dterm {
 	unsigned char *blob; /* a private copy of the postings */
 	const struct rank_term *t;
 	int ti;              /* index in q->terms */
+	int done;            /* (beside ti: no padding, a smaller stride) */
 	double w;            /* weight * idf */
 	double ub;           /* largest contribution any posting can make */
 	double bw;           /* times a block's max_impact: the largest
 				contribution of its postings (0: the blocks'
 				bounds do not hold for these parameters) */
 	double share;        /* idf share for the question-match bound */
-	int done;
 };
 
 /* The lists a record's bound can leave out (non-essential) come first:
@@ -534,8 +534,9 @@ static int heap_build(const struct dterm *d, int *h, int ness, int nd)
  * and the essential lists' current blocks.  *last is the first of those
  * blocks to end, so the essential lists whose current doc lies beyond
  * it have no posting in the range.  bpre[i + 1] gets what lists 0..i
- * can add to doc's score (as prefix, from their blocks at doc).  A list
- * found damaged sets c.bad. */
+ * can add to the score of any record in the range (as prefix, from
+ * their blocks at doc; it stays a bound while they are moved on to
+ * records of the range).  A list found damaged sets c.bad. */
 static double block_bound(const struct rank_params *p, struct dterm *d,
 			  const int *h, int nh, int ness, long doc, long *last,
 			  double *bpre)
@@ -581,10 +582,11 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 {
 	struct dterm d[RANK_MAX_TERMS];
 	double prefix[RANK_MAX_TERMS + 1], pshare[RANK_MAX_TERMS + 1];
-	double contrib[RANK_MAX_TERMS], theta = 0.0;
+	double contrib[RANK_MAX_TERMS], theta = 0.0, bpre[RANK_MAX_TERMS + 1];
 	unsigned tfq[RANK_MAX_TERMS];
 	long ndocs = idx_maxdoc(x);
 	int h[RANK_MAX_TERMS], nh = 0, nd = 0, i, ness = 0, rc;
+	long last = -1; /* bpre holds up to this record */
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
 	if (rc == 0) {
@@ -600,7 +602,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	}
 	while (rc == 0 && nh > 0) {
 		long doc = d[h[0]].c.docid;
-		double partial = 0.0, share = 0.0, bpre[RANK_MAX_TERMS + 1];
+		double partial = 0.0, share = 0.0;
 		const double *pre = prefix;
 		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
 
@@ -611,19 +613,20 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		}
 		/* Block-max MaxScore: when no record up to the end of the
 		 * first block to end can enter the top, the essential lists
-		 * skip to past it, leaving their blocks undecoded. */
-		if (*ntop == kk && d[h[0]].bw > 0.0) {
-			long last;
-
-			pre = bpre;
+		 * skip to past it, leaving their blocks undecoded.  Bounded
+		 * once a range, not once a record: where the bound does not
+		 * prune, long questions have dozens of lists to sum. */
+		if (*ntop == kk && d[h[0]].bw > 0.0 && doc > last) {
 			if (block_bound(p, d, h, nh, ness, doc, &last, bpre) <
 			    theta * (1.0 - 1e-9)) {
-				for (i = 0; i < nh; i++) {
-					moved[nm++] = h[i];
-					if (!idx_cursor_seek(&d[h[i]].c, last + 1))
-						d[h[i]].done = 1;
+				while (nh > 0 && d[h[0]].c.docid <= last) {
+					i = h[0];
+					moved[nm++] = i;
+					d[i].done = !idx_cursor_seek(&d[i].c, last + 1);
+					if (d[i].done)
+						h[0] = h[--nh];
+					heap_down(d, h, nh, 0);
 				}
-				nh = heap_build(d, h, ness, nd);
 				pruned = 1;
 			}
 			for (i = 0; i < ness; i++)
@@ -632,6 +635,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 						      "index is damaged: postings "
 						      "of '%s'", d[i].t->text);
 		}
+		if (doc <= last)
+			pre = bpre;
 		while (!pruned && nh > 0 && d[h[0]].c.docid == doc) {
 			i = h[0];
 			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
@@ -682,8 +687,10 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				       bound(p, prefix[ness + 1], pshare[ness + 1]) <
 					       theta * (1.0 - 1e-9))
 					ness++;
-				if (ness != was)
+				if (ness != was) {
 					nh = heap_build(d, h, ness, nd);
+					last = -1; /* bpre lacks the new lists */
+				}
 			}
 		}
 		/* only the cursors that moved can have scored or gone bad */
