@@ -571,6 +571,41 @@ static double block_bound(const struct rank_params *p, struct dterm *d,
 	return bound(p, sum, share);
 }
 
+/* Is a list that moved malformed, or naming a record past the index's
+ * end (a damaged index)? */
+static int gone_bad(struct dterm *e, long ndocs)
+{
+	if (!e->done && e->c.docid >= ndocs)
+		e->c.bad = 1;
+	return e->c.bad;
+}
+
+static int damaged(const struct dterm *e, struct qerr *err)
+{
+	return qerr_set(err, QERR_DATA, "index is damaged: postings of '%s'",
+			e->t->text);
+}
+
+/* Move the essential lists (the heap h of *nh) that are at or before
+ * last, leaving the rest of their blocks there undecoded. */
+static int skip_range(struct dterm *d, int *h, int *nh, long last,
+		      long ndocs, struct qerr *err)
+{
+	int rc = 0;
+
+	while (*nh > 0 && d[h[0]].c.docid <= last) {
+		int i = h[0];
+
+		d[i].done = !idx_cursor_seek(&d[i].c, last + 1);
+		if (gone_bad(&d[i], ndocs))
+			rc = damaged(&d[i], err);
+		if (d[i].done)
+			h[0] = h[--*nh];
+		heap_down(d, h, *nh, 0);
+	}
+	return rc;
+}
+
 /* Document at a time over the lists sorted by bound per posting: the
  * essential lists (ness and up, whose bounds together could still lift
  * a record into the top) give the candidates; the others are only
@@ -587,6 +622,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	long ndocs = idx_maxdoc(x);
 	int h[RANK_MAX_TERMS], nh = 0, nd = 0, i, ness = 0, rc;
 	long last = -1; /* bpre holds up to this record */
+	int blocks = 0; /* do the blocks' bounds hold? */
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
 	if (rc == 0) {
@@ -599,6 +635,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		memset(contrib, 0, sizeof(contrib));
 		memset(tfq, 0, sizeof(tfq));
 		nh = heap_build(d, h, ness, nd);
+		blocks = nd > 0 && d[0].bw > 0.0;
 	}
 	while (rc == 0 && nh > 0) {
 		long doc = d[h[0]].c.docid;
@@ -616,28 +653,21 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		 * skip to past it, leaving their blocks undecoded.  Bounded
 		 * once a range, not once a record: where the bound does not
 		 * prune, long questions have dozens of lists to sum. */
-		if (*ntop == kk && d[h[0]].bw > 0.0 && doc > last) {
-			if (block_bound(p, d, h, nh, ness, doc, &last, bpre) <
-			    theta * (1.0 - 1e-9)) {
-				while (nh > 0 && d[h[0]].c.docid <= last) {
-					i = h[0];
-					moved[nm++] = i;
-					d[i].done = !idx_cursor_seek(&d[i].c, last + 1);
-					if (d[i].done)
-						h[0] = h[--nh];
-					heap_down(d, h, nh, 0);
-				}
-				pruned = 1;
-			}
+		if (blocks && doc > last && *ntop == kk) {
+			double b = block_bound(p, d, h, nh, ness, doc, &last,
+					       bpre);
+
 			for (i = 0; i < ness; i++)
 				if (d[i].c.bad)
-					rc = qerr_set(err, QERR_DATA,
-						      "index is damaged: postings "
-						      "of '%s'", d[i].t->text);
+					rc = damaged(&d[i], err);
+			if (rc == 0 && b < theta * (1.0 - 1e-9)) {
+				rc = skip_range(d, h, &nh, last, ndocs, err);
+				continue;
+			}
 		}
 		if (doc <= last)
 			pre = bpre;
-		while (!pruned && nh > 0 && d[h[0]].c.docid == doc) {
+		while (nh > 0 && d[h[0]].c.docid == doc) {
 			i = h[0];
 			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
 			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
@@ -649,7 +679,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				h[0] = h[--nh];
 			heap_down(d, h, nh, 0);
 		}
-		for (i = ness - 1; i >= 0 && !pruned; i--) {
+		for (i = ness - 1; i >= 0; i--) {
 			if (*ntop == kk &&
 			    bound(p, partial + pre[i + 1],
 				  share + pshare[i + 1]) < theta * (1.0 - 1e-9)) {
@@ -698,12 +728,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			i = moved[--nm];
 			contrib[d[i].ti] = 0.0;
 			tfq[d[i].ti] = 0;
-			if (!d[i].done && d[i].c.docid >= ndocs)
-				d[i].c.bad = 1; /* a damaged index */
-			if (d[i].c.bad)
-				rc = qerr_set(err, QERR_DATA,
-					      "index is damaged: postings of '%s'",
-					      d[i].t->text);
+			if (gone_bad(&d[i], ndocs))
+				rc = damaged(&d[i], err);
 		}
 	}
 	for (i = 0; i < nd; i++) {
