@@ -470,6 +470,13 @@ int idx_cursor_next(struct idx_cursor *c);
 /* Skip whole blocks whose last doc is below target, then advance to the
  * first posting >= target. 0 at the end. */
 int idx_cursor_seek(struct idx_cursor *c, long target);
+/* Skip whole blocks whose last doc is below target, decoding none of
+ * their postings, so that block_max and block_last are those of the
+ * block where target would be; 0 when no block reaches target.  The
+ * doc id may then be below target and no posting's (the last doc of
+ * the block skipped): idx_cursor_next or idx_cursor_seek go on from
+ * there. */
+int idx_cursor_shallow(struct idx_cursor *c, long target);
 
 /* The largest block max_impact of a postings blob (0 when empty). */
 float idx_postings_max(const unsigned char *data, size_t len);

@@ -253,6 +253,18 @@ float idx_postings_max(const unsigned char *data, size_t len)
 	return m;
 }
 
+/* Leave the rest of the current block undecoded and read the next
+ * block's header; 0 at the end.  The doc id becomes the skipped block's
+ * last, which the next block's first delta counts from. */
+static int skip_block(struct idx_cursor *c)
+{
+	c->p = c->bend;
+	c->left_in_block = 0;
+	if (c->block_last > c->docid)
+		c->docid = c->block_last;
+	return next_block(c);
+}
+
 int idx_cursor_seek(struct idx_cursor *c, long target)
 {
 	while (c->docid < target) {
@@ -262,13 +274,17 @@ int idx_cursor_seek(struct idx_cursor *c, long target)
 			continue;
 		}
 		/* The rest of this block lies below target: skip it. */
-		c->p = c->bend;
-		c->left_in_block = 0;
-		if (c->block_last > c->docid)
-			c->docid = c->block_last;
-		if (!next_block(c))
+		if (!skip_block(c))
 			return 0;
 	}
+	return 1;
+}
+
+int idx_cursor_shallow(struct idx_cursor *c, long target)
+{
+	while (c->block_last < target)
+		if (!skip_block(c))
+			return 0;
 	return 1;
 }
 

@@ -4,6 +4,7 @@
 #include "rank_int.h"
 #include "proximity.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,10 +356,13 @@ struct dterm {
 	unsigned char *blob; /* a private copy of the postings */
 	const struct rank_term *t;
 	int ti;              /* index in q->terms */
+	int done;            /* (beside ti: no padding, a smaller stride) */
 	double w;            /* weight * idf */
 	double ub;           /* largest contribution any posting can make */
+	double bw;           /* times a block's max_impact: the largest
+				contribution of its postings (0: the blocks'
+				bounds do not hold for these parameters) */
 	double share;        /* idf share for the question-match bound */
-	int done;
 };
 
 /* The lists a record's bound can leave out (non-essential) come first:
@@ -449,9 +453,11 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 		e->ti = t;
 		e->w = rt->weight * term_idf(s, rt);
 		idx_cursor_open(x, &e->c, e->blob, len);
-		e->ub = e->w * (p->k1 + 1.0) *
-			(use_blocks ? idx_cursor_bound(&e->c) * (1.0 + 1e-6)
-				    : 1.0);
+		e->bw = use_blocks ? e->w * (p->k1 + 1.0) * e->c.scale *
+					     (1.0 + 1e-6)
+				   : 0.0;
+		e->ub = use_blocks ? e->bw * idx_postings_max(e->blob, len)
+				   : e->w * (p->k1 + 1.0);
 		e->share = idfsum > 0.0 ? rt->weight * rt->idf / idfsum : 0.0;
 		e->done = !idx_cursor_next(&e->c);
 		if (!e->done && e->c.docid >= idx_maxdoc(x))
@@ -523,6 +529,85 @@ static int heap_build(const struct dterm *d, int *h, int ness, int nd)
 	return n;
 }
 
+/* A bound of the score of every record from doc (the essential lists'
+ * smallest current doc) to *last, from the maxima of the blocks that
+ * hold their postings: the non-essential lists' blocks where doc would
+ * be (moved to without decoding; a list found to end is marked done),
+ * and the essential lists' current blocks.  *last is the first of those
+ * blocks to end, so the essential lists whose current doc lies beyond
+ * it have no posting in the range.  bpre[i + 1] gets what lists 0..i
+ * can add to the score of any record in the range (as prefix, from
+ * their blocks at doc; it stays a bound while they are moved on to
+ * records of the range).  A list found damaged sets c.bad. */
+static double block_bound(const struct rank_params *p, struct dterm *d,
+			  const int *h, int nh, int ness, long doc, long *last,
+			  double *bpre)
+{
+	double sum, share = 0.0;
+	int i, j;
+
+	*last = LONG_MAX;
+	bpre[0] = 0.0;
+	for (i = 0; i < ness; i++) {
+		bpre[i + 1] = bpre[i];
+		if (d[i].done)
+			continue;
+		if (!idx_cursor_shallow(&d[i].c, doc)) {
+			d[i].done = 1;
+			continue;
+		}
+		if (d[i].c.block_last < *last)
+			*last = d[i].c.block_last;
+		bpre[i + 1] += d[i].bw * d[i].c.block_max;
+		share += d[i].share;
+	}
+	sum = bpre[ness];
+	for (j = 0; j < nh; j++)
+		if (d[h[j]].c.block_last < *last)
+			*last = d[h[j]].c.block_last;
+	for (j = 0; j < nh; j++)
+		if (d[h[j]].c.docid <= *last) {
+			sum += d[h[j]].bw * d[h[j]].c.block_max;
+			share += d[h[j]].share;
+		}
+	return bound(p, sum, share);
+}
+
+/* Is a list that moved malformed, or naming a record past the index's
+ * end (a damaged index)? */
+static int gone_bad(struct dterm *e, long ndocs)
+{
+	if (!e->done && e->c.docid >= ndocs)
+		e->c.bad = 1;
+	return e->c.bad;
+}
+
+static int damaged(const struct dterm *e, struct qerr *err)
+{
+	return qerr_set(err, QERR_DATA, "index is damaged: postings of '%s'",
+			e->t->text);
+}
+
+/* Move the essential lists (the heap h of *nh) that are at or before
+ * last, leaving the rest of their blocks there undecoded. */
+static int skip_range(struct dterm *d, int *h, int *nh, long last,
+		      long ndocs, struct qerr *err)
+{
+	int rc = 0;
+
+	while (*nh > 0 && d[h[0]].c.docid <= last) {
+		int i = h[0];
+
+		d[i].done = !idx_cursor_seek(&d[i].c, last + 1);
+		if (gone_bad(&d[i], ndocs))
+			rc = damaged(&d[i], err);
+		if (d[i].done)
+			h[0] = h[--*nh];
+		heap_down(d, h, *nh, 0);
+	}
+	return rc;
+}
+
 /* Document at a time over the lists sorted by bound per posting: the
  * essential lists (ness and up, whose bounds together could still lift
  * a record into the top) give the candidates; the others are only
@@ -534,10 +619,12 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 {
 	struct dterm d[RANK_MAX_TERMS];
 	double prefix[RANK_MAX_TERMS + 1], pshare[RANK_MAX_TERMS + 1];
-	double contrib[RANK_MAX_TERMS], theta = 0.0;
+	double contrib[RANK_MAX_TERMS], theta = 0.0, bpre[RANK_MAX_TERMS + 1];
 	unsigned tfq[RANK_MAX_TERMS];
 	long ndocs = idx_maxdoc(x);
 	int h[RANK_MAX_TERMS], nh = 0, nd = 0, i, ness = 0, rc;
+	long last = -1; /* bpre holds up to this record */
+	int blocks = 0; /* do the blocks' bounds hold? */
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
 	if (rc == 0) {
@@ -550,10 +637,12 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		memset(contrib, 0, sizeof(contrib));
 		memset(tfq, 0, sizeof(tfq));
 		nh = heap_build(d, h, ness, nd);
+		blocks = nd > 0 && d[0].bw > 0.0;
 	}
 	while (rc == 0 && nh > 0) {
 		long doc = d[h[0]].c.docid;
 		double partial = 0.0, share = 0.0;
+		const double *pre = prefix;
 		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
 
 		if (doc >= ndocs) {
@@ -561,6 +650,25 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				      "name record %ld of %ld", doc, ndocs);
 			break;
 		}
+		/* Block-max MaxScore: when no record up to the end of the
+		 * first block to end can enter the top, the essential lists
+		 * skip to past it, leaving their blocks undecoded.  Bounded
+		 * once a range, not once a record: where the bound does not
+		 * prune, long questions have dozens of lists to sum. */
+		if (blocks && doc > last && *ntop == kk) {
+			double b = block_bound(p, d, h, nh, ness, doc, &last,
+					       bpre);
+
+			for (i = 0; i < ness; i++)
+				if (d[i].c.bad)
+					rc = damaged(&d[i], err);
+			if (rc == 0 && b < theta * (1.0 - 1e-9)) {
+				rc = skip_range(d, h, &nh, last, ndocs, err);
+				continue;
+			}
+		}
+		if (doc <= last)
+			pre = bpre;
 		while (nh > 0 && d[h[0]].c.docid == doc) {
 			i = h[0];
 			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
@@ -575,7 +683,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		}
 		for (i = ness - 1; i >= 0; i--) {
 			if (*ntop == kk &&
-			    bound(p, partial + prefix[i + 1],
+			    bound(p, partial + pre[i + 1],
 				  share + pshare[i + 1]) < theta * (1.0 - 1e-9)) {
 				pruned = 1;
 				break;
@@ -611,8 +719,10 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 				       bound(p, prefix[ness + 1], pshare[ness + 1]) <
 					       theta * (1.0 - 1e-9))
 					ness++;
-				if (ness != was)
+				if (ness != was) {
 					nh = heap_build(d, h, ness, nd);
+					last = -1; /* bpre lacks the new lists */
+				}
 			}
 		}
 		/* only the cursors that moved can have scored or gone bad */
@@ -620,12 +730,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			i = moved[--nm];
 			contrib[d[i].ti] = 0.0;
 			tfq[d[i].ti] = 0;
-			if (!d[i].done && d[i].c.docid >= ndocs)
-				d[i].c.bad = 1; /* a damaged index */
-			if (d[i].c.bad)
-				rc = qerr_set(err, QERR_DATA,
-					      "index is damaged: postings of '%s'",
-					      d[i].t->text);
+			if (gone_bad(&d[i], ndocs))
+				rc = damaged(&d[i], err);
 		}
 	}
 	for (i = 0; i < nd; i++) {

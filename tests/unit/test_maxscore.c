@@ -2,7 +2,8 @@
  * does (same records, same scores, same order, same term masks) on an
  * index of many blocks, for queries of one to sixty words (the long ones
  * keep dozens of lists essential) and several k, while decoding fewer
- * postings and scoring fewer records. */
+ * postings and scoring fewer records; and that the blocks' bounds let
+ * it leave most of a list undecoded where whole-list bounds could not. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +19,7 @@
 #include "../../retrieval/rank.h"
 
 static char dir[] = "/tmp/quarry-test-maxscore-XXXXXX";
-static char path[300];
+static char path[300], path2[300];
 static unsigned long seed;
 
 #define NREC 6000
@@ -52,6 +53,41 @@ static void text(char *out, int nwords)
 		sprintf(out + strlen(out), "%sw%d", i ? " " : "", word());
 }
 
+/* Two words in every record, NSKEW of them: in the first NHIGH records
+ * often and in a short question, in the rest once each in a long answer.
+ * Each word's list bounds its postings by the best of them, which the
+ * first records' reach, so MaxScore must decode one of the lists whole;
+ * the blocks past the first bound far lower than the best ten. */
+#define NSKEW 6000
+#define NHIGH 200
+
+static int build_skewed(void)
+{
+	struct idx_build *b;
+	struct qerr err = {0};
+	char id[32], a[4096];
+	int i;
+
+	snprintf(path2, sizeof(path2), "%s/skew.db", dir);
+	if (idx_build_begin(&b, path2, &err) != 0 ||
+	    idx_build_source(b, "s.txt", NSKEW, 1, "h", 0) != 0)
+		return -1;
+	for (i = 0; i < NSKEW; i++) {
+		sprintf(id, "s%d", i);
+		if (i < NHIGH) {
+			if (idx_build_add(b, id, "alpha beta",
+					  "alpha beta alpha beta", i + 1) != 0)
+				return -1;
+			continue;
+		}
+		text(a, 40 + (int)rnd(20));
+		strcat(a, " alpha beta");
+		if (idx_build_add(b, id, "gamma", a, i + 1) != 0)
+			return -1;
+	}
+	return idx_build_commit(b, &err);
+}
+
 static int setup(void **state)
 {
 	struct idx_build *b;
@@ -77,7 +113,9 @@ static int setup(void **state)
 		if (idx_build_add(b, id, q, a, i + 1) != 0)
 			return -1;
 	}
-	return idx_build_commit(b, &err);
+	if (idx_build_commit(b, &err) != 0)
+		return -1;
+	return build_skewed();
 }
 
 static int teardown(void **state)
@@ -144,10 +182,39 @@ static void test_identical(void **state)
 	idx_close(x);
 }
 
+/* Block-max MaxScore skips the blocks that cannot hold a record of the
+ * top: fewer postings decoded than one list holds, yet exactly the
+ * exhaustive ranking. */
+static void test_block_skips(void **state)
+{
+	static const int ks[] = {1, 3, 10, 20};
+	struct rank_cost pruned = {0, 0, 0, 0}, all = {0, 0, 0, 0};
+	struct qerr err = {0};
+	struct idx *x;
+	struct tok *t = tok_new(TOK_STEM);
+	int j;
+
+	(void)state;
+	assert_int_equal(idx_open(&x, path2, &err), 0);
+	assert_int_equal(idx_df(x, "alpha"), NSKEW);
+	assert_int_equal(idx_df(x, "beta"), NSKEW);
+	for (j = 0; j < 4; j++) {
+		memset(&pruned, 0, sizeof(pruned));
+		memset(&all, 0, sizeof(all));
+		same_both_ways(x, t, "alpha beta", ks[j], &pruned, &all);
+		assert_int_equal(all.postings, 2 * NSKEW);
+		assert_true(pruned.postings < NSKEW / 4);
+		assert_true(pruned.docs < NHIGH + 50);
+	}
+	tok_free(t);
+	idx_close(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identical),
+		cmocka_unit_test(test_block_skips),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
