@@ -18,7 +18,7 @@ libjansson-dev libcurl4-openssl-dev libstemmer-dev libedit-dev libbsd-dev
 libmd-dev libncurses-dev zlib1g-dev libxml2-dev wamerican ca-certificates"
 test="libcmocka-dev sqlite3 jq python3 curl tmux valgrind clang
 libclang-rt-14-dev binutils util-linux mandoc groff-base zsh fish wordnet-base
-strace"
+strace poppler-utils groff"
 deb="dpkg-dev debhelper fakeroot lintian"
 
 pkgs=$build
