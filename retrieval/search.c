@@ -495,37 +495,57 @@ static double final_score(struct scorer *s, const struct rank_query *q,
 	return sum * qmatch_factor(s, &f, doc, idfsum);
 }
 
-/* The essential lists (indexes into d) in a binary min-heap on their
- * current doc, so that finding the next candidate costs the log of their
- * number, not their number (long questions have dozens). */
-static void heap_down(const struct dterm *d, int *h, int n, int i)
-{
-	for (;;) {
-		int l = 2 * i + 1, r = l + 1, m = i, tmp;
+/* The essential lists in a binary min-heap on their current doc, so
+ * that finding the next candidate costs the log of their number, not
+ * their number (long questions have dozens).  An entry carries its
+ * list's current doc (kept equal to d[i].c.docid by whoever moves the
+ * list): sifting then reads this small array, not the lists' cursors,
+ * which lie a cache line or more apart, once per posting. */
+struct hent {
+	long doc;
+	int i; /* index into d */
+};
 
-		if (l < n && d[h[l]].c.docid < d[h[m]].c.docid)
-			m = l;
-		if (r < n && d[h[r]].c.docid < d[h[m]].c.docid)
-			m = r;
-		if (m == i)
-			return;
-		tmp = h[i];
+static void heap_down(struct hent *h, int n, int i)
+{
+	struct hent e = h[i];
+
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m;
+
+		if (l >= n)
+			break;
+		m = r < n && h[r].doc < h[l].doc ? r : l;
+		if (h[m].doc >= e.doc)
+			break;
 		h[i] = h[m];
-		h[m] = tmp;
 		i = m;
 	}
+	h[i] = e;
+}
+
+/* After the top list moved: its new doc, or out of the heap when done. */
+static void heap_moved(const struct dterm *d, struct hent *h, int *n)
+{
+	if (d[h[0].i].done)
+		h[0] = h[--*n];
+	else
+		h[0].doc = d[h[0].i].c.docid;
+	heap_down(h, *n, 0);
 }
 
 /* The heap of the lists ness..nd-1 not yet done; returns its size. */
-static int heap_build(const struct dterm *d, int *h, int ness, int nd)
+static int heap_build(const struct dterm *d, struct hent *h, int ness, int nd)
 {
 	int n = 0, i;
 
 	for (i = ness; i < nd; i++)
-		if (!d[i].done)
-			h[n++] = i;
+		if (!d[i].done) {
+			h[n].doc = d[i].c.docid;
+			h[n++].i = i;
+		}
 	for (i = n / 2 - 1; i >= 0; i--)
-		heap_down(d, h, n, i);
+		heap_down(h, n, i);
 	return n;
 }
 
@@ -540,7 +560,8 @@ static int heap_build(const struct dterm *d, int *h, int ness, int nd)
  * their blocks at doc; it stays a bound while they are moved on to
  * records of the range).  A list found damaged sets c.bad. */
 static double block_bound(const struct rank_params *p, struct dterm *d,
-			  const int *h, int nh, int ness, long doc, long *last,
+			  const struct hent *h, int nh, int ness, long doc,
+			  long *last,
 			  double *bpre)
 {
 	double sum, share = 0.0;
@@ -563,12 +584,12 @@ static double block_bound(const struct rank_params *p, struct dterm *d,
 	}
 	sum = bpre[ness];
 	for (j = 0; j < nh; j++)
-		if (d[h[j]].c.block_last < *last)
-			*last = d[h[j]].c.block_last;
+		if (d[h[j].i].c.block_last < *last)
+			*last = d[h[j].i].c.block_last;
 	for (j = 0; j < nh; j++)
-		if (d[h[j]].c.docid <= *last) {
-			sum += d[h[j]].bw * d[h[j]].c.block_max;
-			share += d[h[j]].share;
+		if (h[j].doc <= *last) {
+			sum += d[h[j].i].bw * d[h[j].i].c.block_max;
+			share += d[h[j].i].share;
 		}
 	return bound(p, sum, share);
 }
@@ -590,20 +611,18 @@ static int damaged(const struct dterm *e, struct qerr *err)
 
 /* Move the essential lists (the heap h of *nh) that are at or before
  * last, leaving the rest of their blocks there undecoded. */
-static int skip_range(struct dterm *d, int *h, int *nh, long last,
+static int skip_range(struct dterm *d, struct hent *h, int *nh, long last,
 		      long ndocs, struct qerr *err)
 {
 	int rc = 0;
 
-	while (*nh > 0 && d[h[0]].c.docid <= last) {
-		int i = h[0];
+	while (*nh > 0 && h[0].doc <= last) {
+		int i = h[0].i;
 
 		d[i].done = !idx_cursor_seek(&d[i].c, last + 1);
 		if (gone_bad(&d[i], ndocs))
 			rc = damaged(&d[i], err);
-		if (d[i].done)
-			h[0] = h[--*nh];
-		heap_down(d, h, *nh, 0);
+		heap_moved(d, h, nh);
 	}
 	return rc;
 }
@@ -622,7 +641,8 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	double contrib[RANK_MAX_TERMS], theta = 0.0, bpre[RANK_MAX_TERMS + 1];
 	unsigned tfq[RANK_MAX_TERMS];
 	long ndocs = idx_maxdoc(x);
-	int h[RANK_MAX_TERMS], nh = 0, nd = 0, i, ness = 0, rc;
+	struct hent h[RANK_MAX_TERMS];
+	int nh = 0, nd = 0, i, ness = 0, rc;
 	long last = -1; /* bpre holds up to this record */
 	int blocks = 0; /* do the blocks' bounds hold? */
 
@@ -640,7 +660,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		blocks = nd > 0 && d[0].bw > 0.0;
 	}
 	while (rc == 0 && nh > 0) {
-		long doc = d[h[0]].c.docid;
+		long doc = h[0].doc;
 		double partial = 0.0, share = 0.0;
 		const double *pre = prefix;
 		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
@@ -669,17 +689,15 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		}
 		if (doc <= last)
 			pre = bpre;
-		while (nh > 0 && d[h[0]].c.docid == doc) {
-			i = h[0];
+		while (nh > 0 && h[0].doc == doc) {
+			i = h[0].i;
 			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
 			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
 			partial += contrib[d[i].ti];
 			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
 			d[i].done = !idx_cursor_next(&d[i].c);
 			moved[nm++] = i;
-			if (d[i].done)
-				h[0] = h[--nh];
-			heap_down(d, h, nh, 0);
+			heap_moved(d, h, &nh);
 		}
 		for (i = ness - 1; i >= 0; i--) {
 			if (*ntop == kk &&
