@@ -39,6 +39,7 @@ enum rank_expand_flags {
  * full (the rest were pruned). */
 struct rank_cost {
 	long lists, postings, blocks, docs;
+	long windows; /* windows of records taken whole (many lists) */
 };
 
 struct rank_params {

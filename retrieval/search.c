@@ -627,6 +627,196 @@ static int skip_range(struct dterm *d, struct hent *h, int *nh, long last,
 	return rc;
 }
 
+/* Window at a time, for questions with many essential lists (Lucene's
+ * BooleanScorer): each essential list is decoded through a window of
+ * WIN_DOCS records in turn, its contributions added into the window's
+ * slots, and the window's records are then taken in order as the heap
+ * would give them.  A posting then costs an addition, not a heap sift
+ * over dozens of lists.  The slots' sums only bound (they are added in
+ * list order, not query order); a record that survives the bound is
+ * scored by final_score from the contributions kept for it, so that the
+ * numbers are those of the exhaustive loop.  A window is one block of
+ * norms, read once. */
+#define WIN_DOCS IDX_NORM_BLOCK
+#define WIN_LISTS 12 /* essential lists from which windows pay */
+
+struct went {
+	double contrib;
+	int next; /* the record's previous entry, or -1 */
+	int ti;
+	unsigned tfq;
+};
+
+struct win {
+	double acc[WIN_DOCS], share[WIN_DOCS];
+	int head[WIN_DOCS];
+	uint64_t seen[WIN_DOCS / 64];
+	struct went *ent;
+	size_t nent, cap;
+};
+
+/* What search_maxscore's loop and a window share. */
+struct ms {
+	struct scorer *s;
+	const struct rank_query *q;
+	const struct rank_params *p;
+	struct dterm *d;
+	int nd, ness;
+	const double *prefix, *pshare;
+	double theta, idfsum;
+	struct rank_hit *top;
+	int *ntop, kk;
+	long ndocs;
+	double *contrib;
+	unsigned *tfq;
+};
+
+static int win_add(struct win *w, long off, const struct dterm *e,
+		   double c)
+{
+	struct went *n;
+
+	if (w->nent == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 4096;
+
+		if ((n = realloc(w->ent, cap * sizeof(*n))) == NULL)
+			return -1;
+		w->ent = n;
+		w->cap = cap;
+	}
+	if (!(w->seen[off / 64] >> (off % 64) & 1)) {
+		w->seen[off / 64] |= (uint64_t)1 << (off % 64);
+		w->acc[off] = w->share[off] = 0.0;
+		w->head[off] = -1;
+	}
+	w->acc[off] += c;
+	w->share[off] += e->c.tf[IDX_Q] ? e->share : 0.0;
+	n = &w->ent[w->nent];
+	n->contrib = c;
+	n->ti = e->ti;
+	n->tfq = e->c.tf[IDX_Q];
+	n->next = w->head[off];
+	w->head[off] = (int)w->nent++;
+	return 0;
+}
+
+/* A candidate of the window: the non-essential lists probed while it
+ * can still make the top (as search_maxscore does), then scored. */
+static int win_record(struct ms *m, struct win *w, int ess, long off,
+		      long doc, struct qerr *err)
+{
+	struct dterm *d = m->d;
+	double partial = w->acc[off], share = w->share[off];
+	int i, k, pruned = 0, nm = 0, moved[RANK_MAX_TERMS], rc = 0;
+
+	for (i = ess - 1; i >= 0; i--) {
+		if (*m->ntop == m->kk &&
+		    bound(m->p, partial + m->prefix[i + 1],
+			  share + m->pshare[i + 1]) < m->theta * (1.0 - 1e-9)) {
+			pruned = 1;
+			break;
+		}
+		if (d[i].done)
+			continue;
+		moved[nm++] = i;
+		if (!idx_cursor_seek(&d[i].c, doc)) {
+			d[i].done = 1;
+			continue;
+		}
+		if (d[i].c.docid != doc)
+			continue;
+		m->contrib[d[i].ti] =
+			score_posting(m->s, doc, d[i].c.tf, d[i].w);
+		m->tfq[d[i].ti] = d[i].c.tf[IDX_Q];
+		partial += m->contrib[d[i].ti];
+		share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
+	}
+	if (!pruned) {
+		uint64_t mask = 0;
+		double sc;
+
+		for (k = w->head[off]; k >= 0; k = w->ent[k].next) {
+			m->contrib[w->ent[k].ti] = w->ent[k].contrib;
+			m->tfq[w->ent[k].ti] = w->ent[k].tfq;
+		}
+		sc = final_score(m->s, m->q, m->contrib, m->tfq, doc, m->idfsum,
+				 &mask);
+		if (m->p->cost)
+			m->p->cost->docs++;
+		if (sc > 0.0)
+			heap_offer(m->top, m->ntop, m->kk, doc, sc, mask);
+		if (*m->ntop == m->kk) {
+			m->theta = m->top[0].score;
+			/* (lists leave the essential ones at the next
+			 * window: this one has decoded them already) */
+			while (m->ness < m->nd &&
+			       bound(m->p, m->prefix[m->ness + 1],
+				     m->pshare[m->ness + 1]) <
+				       m->theta * (1.0 - 1e-9))
+				m->ness++;
+		}
+		for (k = w->head[off]; k >= 0; k = w->ent[k].next) {
+			m->contrib[w->ent[k].ti] = 0.0;
+			m->tfq[w->ent[k].ti] = 0;
+		}
+	}
+	while (nm > 0) {
+		i = moved[--nm];
+		m->contrib[d[i].ti] = 0.0;
+		m->tfq[d[i].ti] = 0;
+		if (gone_bad(&d[i], m->ndocs))
+			rc = damaged(&d[i], err);
+	}
+	return rc;
+}
+
+/* The window holding the essential lists' smallest current doc: decode
+ * them through it, then take its records in order. */
+static int win_step(struct ms *m, struct win *w, struct qerr *err)
+{
+	struct dterm *d = m->d;
+	long base = LONG_MAX, wend, off;
+	int ess = m->ness, j, rc = 0;
+	size_t b;
+
+	for (j = ess; j < m->nd; j++)
+		if (!d[j].done && d[j].c.docid < base)
+			base = d[j].c.docid;
+	if (base >= m->ndocs)
+		return qerr_set(err, QERR_DATA, "index is damaged: postings "
+				"name record %ld of %ld", base, m->ndocs);
+	base -= base % WIN_DOCS;
+	wend = base + WIN_DOCS;
+	w->nent = 0;
+	if (m->p->cost)
+		m->p->cost->windows++;
+	for (j = ess; j < m->nd; j++) {
+		struct dterm *e = &d[j];
+
+		while (!e->done && e->c.docid < wend) {
+			if (win_add(w, e->c.docid - base, e,
+				    score_posting(m->s, e->c.docid, e->c.tf,
+						  e->w)) != 0)
+				return qerr_set(err, QERR_IO, "out of memory");
+			e->done = !idx_cursor_next(&e->c);
+			if (gone_bad(e, m->ndocs))
+				return damaged(e, err);
+		}
+	}
+	for (b = 0; rc == 0 && b < WIN_DOCS / 64; b++) {
+		uint64_t bits = w->seen[b];
+
+		w->seen[b] = 0;
+		while (bits && rc == 0) {
+			off = (long)b * 64 + __builtin_ctzll(bits);
+			bits &= bits - 1;
+			rc = win_record(m, w, ess, off, base + off, err);
+		}
+	}
+	memset(w->seen, 0, sizeof(w->seen));
+	return rc;
+}
+
 /* Document at a time over the lists sorted by bound per posting: the
  * essential lists (ness and up, whose bounds together could still lift
  * a record into the top) give the candidates; the others are only
@@ -645,6 +835,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	int nh = 0, nd = 0, i, ness = 0, rc;
 	long last = -1; /* bpre holds up to this record */
 	int blocks = 0; /* do the blocks' bounds hold? */
+	struct win *w = NULL; /* made for the first window */
 
 	rc = load_dterms(x, q, p, s, idfsum, d, &nd, err);
 	if (rc == 0) {
@@ -661,6 +852,23 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 	}
 	while (rc == 0 && nh > 0) {
 		long doc = h[0].doc;
+
+		if (nh >= WIN_LISTS && *ntop == kk) {
+			struct ms m = {s, q, p, d, nd, ness, prefix, pshare,
+				       theta, idfsum, top, ntop, kk, ndocs,
+				       contrib, tfq};
+
+			if (w == NULL && (w = calloc(1, sizeof(*w))) == NULL) {
+				rc = qerr_set(err, QERR_IO, "out of memory");
+				break;
+			}
+			rc = win_step(&m, w, err);
+			theta = m.theta;
+			ness = m.ness;
+			nh = heap_build(d, h, ness, nd);
+			last = -1;
+			continue;
+		}
 		double partial = 0.0, share = 0.0;
 		const double *pre = prefix;
 		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
@@ -756,6 +964,9 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		count_cursor(p, &d[i].c);
 		free(d[i].blob);
 	}
+	if (w)
+		free(w->ent);
+	free(w);
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /* test_maxscore.c - MaxScore ranks exactly as scoring every posting
  * does (same records, same scores, same order, same term masks) on an
  * index of many blocks, for queries of one to sixty words (the long ones
- * keep dozens of lists essential) and several k, while decoding fewer
+ * keep dozens of lists essential, and are taken a window of records at
+ * a time) and several k, while decoding fewer
  * postings and scoring fewer records; and that the blocks' bounds let
  * it leave most of a list undecoded where whole-list bounds could not. */
 #include <setjmp.h>
@@ -158,7 +159,7 @@ static void same_both_ways(struct idx *x, struct tok *t, const char *text,
 static void test_identical(void **state)
 {
 	static const int ks[] = {1, 3, 10, 20};
-	struct rank_cost pruned = {0, 0, 0, 0}, all = {0, 0, 0, 0};
+	struct rank_cost pruned = {0, 0, 0, 0, 0}, all = {0, 0, 0, 0, 0};
 	struct qerr err = {0};
 	struct idx *x;
 	struct tok *t = tok_new(TOK_STEM);
@@ -182,13 +183,41 @@ static void test_identical(void **state)
 	idx_close(x);
 }
 
+/* Questions of 30 to 60 words keep a dozen lists or more essential:
+ * they are taken a window of records at a time, and still rank exactly
+ * as the exhaustive loop. */
+static void test_windows(void **state)
+{
+	static const int ks[] = {1, 3, 10, 20};
+	struct rank_cost pruned = {0, 0, 0, 0, 0}, all = {0, 0, 0, 0, 0};
+	struct qerr err = {0};
+	struct idx *x;
+	struct tok *t = tok_new(TOK_STEM);
+	char q[4096];
+	int i, j;
+
+	(void)state;
+	assert_int_equal(idx_open(&x, path, &err), 0);
+	seed = 1234;
+	for (i = 0; i < 60; i++) {
+		text(q, 30 + (int)rnd(31));
+		for (j = 0; j < 4; j++)
+			same_both_ways(x, t, q, ks[j], &pruned, &all);
+	}
+	assert_true(pruned.windows > 0);
+	assert_true(pruned.docs < all.docs);
+	assert_int_equal(all.windows, 0);
+	tok_free(t);
+	idx_close(x);
+}
+
 /* Block-max MaxScore skips the blocks that cannot hold a record of the
  * top: fewer postings decoded than one list holds, yet exactly the
  * exhaustive ranking. */
 static void test_block_skips(void **state)
 {
 	static const int ks[] = {1, 3, 10, 20};
-	struct rank_cost pruned = {0, 0, 0, 0}, all = {0, 0, 0, 0};
+	struct rank_cost pruned = {0, 0, 0, 0, 0}, all = {0, 0, 0, 0, 0};
 	struct qerr err = {0};
 	struct idx *x;
 	struct tok *t = tok_new(TOK_STEM);
@@ -214,6 +243,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identical),
+		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_block_skips),
 	};
 
