@@ -701,7 +701,10 @@ static int win_add(struct win *w, long off, const struct dterm *e,
 }
 
 /* A candidate of the window: the non-essential lists probed while it
- * can still make the top (as search_maxscore does), then scored. */
+ * can still make the top, then scored, as search_maxscore's loop does
+ * for a record.  The steps are written out in both places rather than
+ * shared: through a helper, the loop's bounds and threshold live in
+ * memory instead of registers, on the path every candidate takes. */
 static int win_record(struct ms *m, struct win *w, int ess, long off,
 		      long doc, struct qerr *err)
 {
