@@ -451,8 +451,13 @@ static int md_emit(struct md *m)
 	if (*a == '\0')
 		return 0; /* a section title, not a question */
 	buf_reset(&m->r);
-	if (psg_reflow_md(a, strlen(a), &m->r) != 0 || buf_reserve(&m->r, 1))
+	/* (the append makes the text a string even when the reflow added
+	 * nothing to a buffer never written) */
+	if (psg_reflow_md(a, strlen(a), &m->r) != 0 ||
+	    buf_append(&m->r, "", 0) != 0)
 		return nomem(m->src);
+	if (m->r.len == 0)
+		return 0; /* nothing but rules: no answer either */
 	snprintf(id, sizeof(id), "%ld", ++m->ord);
 	return deliver(m->src, id, m->q.data, m->r.data, m->qline);
 }

@@ -502,6 +502,24 @@ static void test_markdown_sniffed(void **state)
 	got_free(g);
 }
 
+/* A heading over nothing but a rule has no answer once reflowed: no
+ * record, and the next heading's record is whole. */
+static void test_markdown_rule_only(void **state)
+{
+	static const char doc[] = "# What is a rule?\n\n***\n\n# Second\n\n"
+				  "Text.\n";
+	struct got *g;
+	struct qerr err;
+
+	(void)state;
+	assert_int_equal(read_mem("r.md", NULL, doc, strlen(doc), &g, &err),
+			 0);
+	assert_int_equal(g->n, 1);
+	assert_string_equal(g->q[0], "Second");
+	assert_string_equal(g->a[0], "Text.");
+	got_free(g);
+}
+
 /* ---- bad input ---------------------------------------------------- */
 
 static void test_empty(void **state)
@@ -712,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_jsonl_nothing),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_markdown_sniffed),
+		cmocka_unit_test(test_markdown_rule_only),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_binary),
 		cmocka_unit_test(test_missing),
