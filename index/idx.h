@@ -81,8 +81,8 @@
  *       ones without the rest, which it looks up by short form only.
  *   surface(word TEXT PRIMARY KEY, stem TEXT, n INT) WITHOUT ROWID
  *       every word of the records that is not a stop word, normalized
- *       but not stemmed, with its stem and the number of records added
- *       that hold it (updates add, deletions do not subtract): spelling
+ *       but not stemmed, with its stem and the number of live records
+ *       that hold it (updates add and subtract, as for df): spelling
  *       is compared with the words, not the stems (see surface.c).
  *   norms(id INTEGER PRIMARY KEY, data BLOB)
  *       row k: docs k * IDX_NORM_BLOCK .. (k + 1) * IDX_NORM_BLOCK - 1,

@@ -115,6 +115,10 @@ int idx_surface_note(struct strmap *m, const char *word, size_t n,
  * (err set). */
 int idx_surface_write(sqlite3 *db, struct tok *t, struct strmap *m,
 		      int add, struct qerr *err);
+/* Take m's counts (words of deleted records, noted as idx_surface_note
+ * does) from db's surface table, dropping the words no record holds any
+ * more.  0 or QERR_IO (err set). */
+int idx_surface_take(sqlite3 *db, const struct strmap *m, struct qerr *err);
 
 /* ---- reader.c ---- */
 

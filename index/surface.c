@@ -9,9 +9,11 @@
  *
  * holds every word (after normalization, before stemming) of the records
  * that is not a stop word, the stem the analyzer makes of it, and how
- * many records were added holding it.  An update adds its words' counts and removes
- * nothing: a word of deleted records stays (its stem's df tells whether
- * the index still has it).  Its size is the number of distinct words,
+ * many records hold it.  An update adds the counts of the records it adds
+ * and takes those of the records it deletes, dropping a word none holds
+ * any more, so the table is what a full build of the same records would
+ * write: a respelling never lands on a word only deleted records had, and
+ * ties between words break the same way.  Its size is the number of distinct words,
  * 1.3 to 1.6 times the vocabulary's rows, each row short. */
 #include "idx_int.h"
 
@@ -139,4 +141,44 @@ int idx_surface_words(struct idx *x, const char *prefix, idx_surface_fn fn,
 	sqlite3_bind_text(st, 1, prefix, (int)n, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, hi, (int)n + 1, SQLITE_STATIC);
 	return visit(st, fn, ctx);
+}
+
+int idx_surface_take(sqlite3 *db, const struct strmap *m, struct qerr *err)
+{
+	sqlite3_stmt *up = NULL, *del = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (m->n == 0)
+		return 0;
+	if (sqlite3_prepare_v2(db, "UPDATE surface SET n = n - ?1 WHERE word "
+				   "= ?2 RETURNING n", -1, &up, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "DELETE FROM surface WHERE word = ?1", -1,
+			       &del, NULL) != SQLITE_OK)
+		rc = qerr_set(err, QERR_IO, "index: surface words: %s",
+			      sqlite3_errmsg(db));
+	for (i = 0; rc == 0 && i < m->cap; i++) {
+		const struct strmap_entry *e = &m->e[i];
+		int left = 1, step;
+
+		if (e->key == NULL)
+			continue;
+		sqlite3_bind_int64(up, 1, e->count);
+		sqlite3_bind_text(up, 2, e->key, -1, SQLITE_STATIC);
+		/* (no row: a word whose stem the analyzer left empty) */
+		while ((step = sqlite3_step(up)) == SQLITE_ROW)
+			left = sqlite3_column_int64(up, 0) > 0;
+		sqlite3_reset(up);
+		if (step == SQLITE_DONE && !left) {
+			sqlite3_bind_text(del, 1, e->key, -1, SQLITE_STATIC);
+			step = sqlite3_step(del);
+			sqlite3_reset(del);
+		}
+		if (step != SQLITE_DONE)
+			rc = qerr_set(err, QERR_IO, "index: surface words: %s",
+				      sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(up);
+	sqlite3_finalize(del);
+	return rc;
 }

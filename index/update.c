@@ -7,8 +7,9 @@
  * reader sees the index before or after, and a killed update is rolled
  * back by the next one to open the file.
  *
- * Deleting a record takes its terms back from vocab (re-analyzing its
- * text, so df and cf stay exact) and its lengths from the totals, and
+ * Deleting a record takes its terms back from vocab and its words from
+ * surface (re-analyzing its text, so df, cf and word counts stay exact)
+ * and its lengths from the totals, and
  * sets its bit in its segment's del bitmap; the postings keep it until
  * its segment is merged (or the next full build) and the reader's
  * cursors skip it (idx_cursor_open).  Adding records writes a new
@@ -324,9 +325,10 @@ const char *idx_update_meta(struct idx_build *b, const char *key, char *out,
 /* ---- removing a source ---- */
 
 /* Terms of the records being removed: df (count) and, in a second map,
- * cf; aux is the last doc counted, so a doc counts once per term. */
+ * cf; aux is the last doc counted, so a doc counts once per term; and
+ * their surface words, counted as the build counts them. */
 struct dec {
-	struct strmap df, cf;
+	struct strmap df, cf, words;
 	long doc;
 };
 
@@ -336,9 +338,7 @@ static int dec_term(void *ctx, const char *term, size_t len, const char *word,
 	struct dec *d = ctx;
 	struct strmap_entry *e = strmap_get(&d->df, term, len);
 
-	(void)word;
 	(void)pos;
-	(void)is_stop;
 	if (e == NULL)
 		return QERR_IO;
 	if (e->aux != d->doc + 1) {
@@ -348,6 +348,9 @@ static int dec_term(void *ctx, const char *term, size_t len, const char *word,
 	if ((e = strmap_get(&d->cf, term, len)) == NULL)
 		return QERR_IO;
 	e->count++;
+	if (!is_stop &&
+	    idx_surface_note(&d->words, word, strlen(word), d->doc) != 0)
+		return QERR_IO;
 	return 0;
 }
 
@@ -540,8 +543,11 @@ int idx_update_remove(struct idx_build *b, const char *path)
 	}
 	if (rc == 0)
 		rc = apply_dec(b, &d);
+	if (rc == 0 && idx_surface_take(b->db, &d.words, &b->err) != 0)
+		rc = b->err.code;
 	strmap_free(&d.df);
 	strmap_free(&d.cf);
+	strmap_free(&d.words);
 	return rc;
 }
 

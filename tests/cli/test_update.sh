@@ -8,18 +8,21 @@ DB=$T/u.db
 C=$T/c
 mkdir -p "$C/sub"
 cp corpus/deep-learning-interview-qa.txt "$C/dl.txt"
-printf '{"id": "q1", "question": "What is a quokka?", "answer": "A small marsupial."}\n{"id": "q2", "question": "What is a wombat?", "answer": "A burrowing marsupial."}\n' >"$C/animals.jsonl"
+printf '{"id": "q1", "question": "What is a quokka?", "answer": "A small marsupial."}\n{"id": "q2", "question": "What is a wombat?", "answer": "A burrowing marsupial (not an activaton)."}\n' >"$C/animals.jsonl"
 printf '# What is a kettle?\n\nA pot for boiling water.\n\n# What is a ladle?\n\nA deep spoon.\n' >"$C/sub/kitchen.md"
 
 # ans DB Q: the JSON answer (id, question, answer, score) to Q
 ans() { "$Q" ask --db "$1" --json --top 3 "$2" 2>/dev/null | jq -c '[.results[] | [.id, .question, .answer, .score]]'; }
-# same NAME: $DB and a fresh build of $C answer a fixed set of questions alike
+# same NAME: $DB and a fresh build of $C answer a fixed set of questions
+# alike ("activaton", a typo only a removed record wrote, must be respelled
+# to "activation" as a fresh build does)
 same() {
 	rm -f "$T/fresh.db"
 	"$Q" index -q --db "$T/fresh.db" "$C" 2>/dev/null
 	bad=
 	for q in "what is a quokka" "marsupial" "boiling water" "what is dropout" \
-		"vanishing gradient" "kettle or ladle" "what is a numbat" "burrowing"; do
+		"vanishing gradient" "kettle or ladle" "what is a numbat" "burrowing" \
+		"activaton function"; do
 		[ "$(ans "$DB" "$q")" = "$(ans "$T/fresh.db" "$q")" ] || bad="$bad [$q]"
 	done
 	if [ -z "$bad" ]; then ok "$1: answers as a full build of the same files"; else nok "$1: answers as a full build" "differs on$bad"; fi

@@ -6,8 +6,9 @@
  * Parts 0 and 1 are files f0 and f1 of a full build; an update then
  * replaces f1 by part 2 and adds part 3 as f2.  A full build of f0, part 2
  * (as f1) and part 3 (as f2), in that order, is the reference: the same
- * record count, average lengths, vocabulary and document frequencies, and
- * the same top-10 scores (pruned and exhaustive) for every record's
+ * record count, average lengths, vocabulary and document frequencies,
+ * surface words and their counts (spelling is corrected towards them),
+ * and the same top-10 scores (pruned and exhaustive) for every record's
  * question asked as a query, up to eight of them.  Acronym expansion is
  * off: an update adds the acronyms of new records but keeps those of
  * removed ones (idx.h), so that table may differ.  Both indexes live in
@@ -144,8 +145,22 @@ static int on_word(void *ctx, const char *term, size_t len)
 	return 0;
 }
 
-/* The updated index's vocabulary buckets list, for every prefix of one
- * and two bytes of a term, what the fresh index's list. */
+/* An order-sensitive digest of the surface words idx_surface_words
+ * lists, with their stems and counts. */
+static int on_surface(void *ctx, const char *word, size_t n, const char *stem,
+		      long count)
+{
+	struct words_ctx *w = ctx;
+
+	on_word(ctx, word, n);
+	on_word(ctx, stem, strlen(stem));
+	w->h = (w->h ^ (uint64_t)count) * 1099511628211u;
+	return 0;
+}
+
+/* The updated index's vocabulary buckets and surface words list, for
+ * every prefix of one and two bytes of a term, what the fresh index's
+ * list. */
 struct prefix_ctx {
 	struct idx *x, *y;
 };
@@ -166,6 +181,13 @@ static int same_words(void *ctx, const char *term, long df)
 		FUZZ_CHECK(idx_vocab_words(c->x, prefix, on_word, &a) == 0);
 		FUZZ_CHECK(idx_vocab_words(c->y, prefix, on_word, &b) == 0);
 		FUZZ_CHECK(a.n > 0 && a.n == b.n && a.h == b.h);
+		a.h = b.h = 14695981039346656037u;
+		a.n = b.n = 0;
+		FUZZ_CHECK(idx_surface_words(c->x, prefix, on_surface, &a) ==
+			   0);
+		FUZZ_CHECK(idx_surface_words(c->y, prefix, on_surface, &b) ==
+			   0);
+		FUZZ_CHECK(a.n == b.n && a.h == b.h);
 	}
 	return 0;
 }
