@@ -15,8 +15,12 @@
 #include <utf8proc.h>
 
 /* A direct-mapped cache of recent stems: most words recur, and Snowball
- * is the analyzer's largest cost when indexing. */
+ * is the analyzer's largest cost when indexing.  It is made only once a
+ * tok has stemmed STEM_CACHE_AFTER words: a question and its snippets
+ * stem a few hundred, and each slot they touched in a fresh 12 MB table
+ * would cost a page fault, dearer than stemming the word again. */
 #define STEM_CACHE 262144
+#define STEM_CACHE_AFTER 4096
 #define STEM_WORD 23
 
 struct stem_slot {
@@ -40,7 +44,8 @@ struct tok_seg {
 
 struct tok {
 	struct sb_stemmer *stem; /* NULL when TOK_STEM is off */
-	struct stem_slot *cache; /* STEM_CACHE slots, allocated on first use */
+	struct stem_slot *cache; /* STEM_CACHE slots, or NULL (see above) */
+	long nstemmed;           /* words stemmed while cache is NULL */
 	char word[TOK_MAX_TERM + 8];
 	tok_want_fn want;        /* see tok_set_filter */
 	void *want_ctx;
@@ -467,7 +472,8 @@ static int stem_hashed(struct tok *t, const char *word, size_t n,
 		out[n] = '\0';
 		return (int)n;
 	}
-	if (n < STEM_WORD && t->cache == NULL)
+	if (n < STEM_WORD && t->cache == NULL &&
+	    ++t->nstemmed > STEM_CACHE_AFTER)
 		t->cache = calloc(STEM_CACHE, sizeof(*t->cache));
 	if (n < STEM_WORD && t->cache) {
 		slot = &t->cache[hash & (STEM_CACHE - 1)];
