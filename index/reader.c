@@ -544,7 +544,10 @@ int idx_status(struct idx *x, struct qerr *err)
 	return qerr_set(err, x->err.code, "%s", x->err.msg);
 }
 
-/* Open an index file read-only, reading through a memory map.  Updates
+/* Open an index file read-only, reading through a memory map of as much
+ * of it as SQLite maps (SQLITE_MAX_MMAP_SIZE, 2 GB by default): pages
+ * past the map are read into SQLite's page cache instead, each a fresh
+ * allocation, which a one-shot question pays in page faults.  Updates
  * change the file in place under SQLite's locks (a full build renames a
  * new file over it), so locking stays on.  A reader is used by one thread
  * at a time, so the connection goes without its mutexes. */
@@ -557,7 +560,7 @@ static int open_reader(const char *path, sqlite3 **db)
 	if (rc == SQLITE_OK) {
 		sqlite3_extended_result_codes(*db, 1);
 		sqlite3_busy_timeout(*db, 10000);
-		sqlite3_exec(*db, "PRAGMA mmap_size=1073741824", NULL, NULL,
+		sqlite3_exec(*db, "PRAGMA mmap_size=1099511627776", NULL, NULL,
 			     NULL);
 	}
 	return rc;
