@@ -212,6 +212,28 @@ static const char *meta_get(struct idx *x, const char *key)
 #define NCHUNK_MIN 8192
 #define NCHUNK_MAX 131072
 
+/* Under AddressSanitizer a chunk is poisoned but for the rows handed
+ * out, each followed by a redzone, so that reading past a row is caught
+ * as it was when each row was its own allocation. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NCHUNK_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(NCHUNK_ASAN)
+#define NCHUNK_ASAN 1
+#endif
+#ifdef NCHUNK_ASAN
+#include <sanitizer/asan_interface.h>
+#define NCHUNK_REDZONE 64
+#define NCHUNK_POISON(p, n) __asan_poison_memory_region((p), (n))
+#define NCHUNK_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define NCHUNK_REDZONE 0
+#define NCHUNK_POISON(p, n) ((void)(p), (void)(n))
+#define NCHUNK_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct nchunk {
 	struct nchunk *next;
 	size_t used, size; /* bytes taken (header included), mapped */
@@ -230,7 +252,7 @@ static unsigned char *norm_alloc(struct idx *x, size_t n)
 	struct nchunk *c = x->nchunks;
 	unsigned char *out;
 
-	if (c == NULL || c->used + n > c->size) {
+	if (c == NULL || c->used + n + NCHUNK_REDZONE > c->size) {
 		size_t size = c == NULL ? NCHUNK_MIN
 				: c->size < NCHUNK_MAX ? 2 * c->size
 						       : NCHUNK_MAX;
@@ -244,9 +266,11 @@ static unsigned char *norm_alloc(struct idx *x, size_t n)
 		c->used = 64; /* (rows stay 64-byte aligned) */
 		c->size = size;
 		x->nchunks = c;
+		NCHUNK_POISON((unsigned char *)c + 64, size - 64);
 	}
 	out = (unsigned char *)c + c->used;
-	c->used += (n + 63) & ~(size_t)63;
+	NCHUNK_UNPOISON(out, n);
+	c->used += ((n + 63) & ~(size_t)63) + NCHUNK_REDZONE;
 	return out;
 }
 
@@ -271,6 +295,7 @@ static void drop_caches(struct idx *x)
 	while (x->nchunks != NULL) {
 		struct nchunk *next = x->nchunks->next;
 
+		NCHUNK_UNPOISON(x->nchunks, x->nchunks->size);
 		munmap(x->nchunks, x->nchunks->size);
 		x->nchunks = next;
 	}
