@@ -205,10 +205,11 @@ static const char *meta_get(struct idx *x, const char *key)
 
 /* The norms rows a reader reads are kept in chunks whose pages are
  * mapped in one call (MAP_POPULATE): a question on a large index reads a
- * few hundred scattered rows, and faulting in a fresh page of heap for
- * every two of them cost more than reading them (about 10 microseconds a
- * page on a virtual machine, a third of that populated).  Chunks double
- * from NCHUNK_MIN to NCHUNK_MAX bytes, so a small index maps little. */
+ * few hundred scattered rows, and a page fault for every fresh page of
+ * heap they land on costs more than reading them, where populating the
+ * pages at once costs a fraction of the faults (on virtual machines
+ * above all).  Chunks double from NCHUNK_MIN to NCHUNK_MAX bytes, so a
+ * small index maps little. */
 #define NCHUNK_MIN 8192
 #define NCHUNK_MAX 131072
 
