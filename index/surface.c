@@ -13,8 +13,9 @@
  * and takes those of the records it deletes, dropping a word none holds
  * any more, so the table is what a full build of the same records would
  * write: a respelling never lands on a word only deleted records had, and
- * ties between words break the same way.  Its size is the number of distinct words,
- * 1.3 to 1.6 times the vocabulary's rows, each row short. */
+ * ties between words break the same way.  Its size is the number of
+ * distinct words, 1.3 to 1.6 times the vocabulary's rows, each row
+ * short. */
 #include "idx_int.h"
 
 #include <stdlib.h>

@@ -9,8 +9,8 @@
  *
  * Deleting a record takes its terms back from vocab and its words from
  * surface (re-analyzing its text, so df, cf and word counts stay exact)
- * and its lengths from the totals, and
- * sets its bit in its segment's del bitmap; the postings keep it until
+ * and its lengths from the totals, and sets its bit in its segment's del
+ * bitmap; the postings keep it until
  * its segment is merged (or the next full build) and the reader's
  * cursors skip it (idx_cursor_open).  Adding records writes a new
  * segment (segpost rows, absolute doc ids from maxdoc).  A segment whose
