@@ -10,15 +10,15 @@
  * Deleting a record takes its terms back from vocab and its words from
  * surface (re-analyzing its text, so df, cf and word counts stay exact)
  * and its lengths from the totals, and sets its bit in its segment's del
- * bitmap; the postings keep it until
- * its segment is merged (or the next full build) and the reader's
- * cursors skip it (idx_cursor_open).  Adding records writes a new
- * segment (segpost rows, absolute doc ids from maxdoc).  A segment whose
- * records are all deleted is dropped; the newest segments merge as in
- * log-structured merging (see finish_segments), their live postings
- * blocked anew and the deleted ones dropped: a merge costs the merged
- * segments' size, never the base's.  Acronyms learned from added records join
- * the table (those of removed records stay until a full build). */
+ * bitmap; the postings keep it until its segment is merged (or the next
+ * full build) and the reader's cursors skip it (idx_cursor_open).  Adding
+ * records writes a new segment (segpost rows, absolute doc ids from
+ * maxdoc).  A segment whose records are all deleted is dropped; the newest
+ * segments merge as in log-structured merging (see finish_segments), their
+ * live postings blocked anew and the deleted ones dropped: a merge costs
+ * the merged segments' size, never the base's.  Acronyms learned from
+ * added records join the table (those of removed records stay until a
+ * full build). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
