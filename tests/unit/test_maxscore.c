@@ -156,31 +156,44 @@ static void same_both_ways(struct idx *x, struct tok *t, const char *text,
 	}
 }
 
-static void test_identical(void **state)
+/* Ask n random questions of min to min + spread - 1 words (one in ten
+ * of min to min + long_spread - 1, when long_spread) from seed s, each at
+ * every k, pruned and exhaustively; the work each way is summed into
+ * pruned and all. */
+static void random_questions(unsigned long s, int n, int min, int spread,
+			     int long_spread, struct rank_cost *pruned,
+			     struct rank_cost *all)
 {
 	static const int ks[] = {1, 3, 10, 20};
-	struct rank_cost pruned = {0, 0, 0, 0, 0}, all = {0, 0, 0, 0, 0};
 	struct qerr err = {0};
 	struct idx *x;
 	struct tok *t = tok_new(TOK_STEM);
 	char q[4096];
 	int i, j;
 
-	(void)state;
 	assert_int_equal(idx_open(&x, path, &err), 0);
-	seed = 99;
-	for (i = 0; i < 300; i++) {
-		text(q, 1 + (int)rnd(i % 10 == 0 ? 60 : 12));
+	seed = s;
+	for (i = 0; i < n; i++) {
+		text(q, min + (int)rnd(long_spread && i % 10 == 0 ? long_spread
+								  : spread));
 		for (j = 0; j < 4; j++)
-			same_both_ways(x, t, q, ks[j], &pruned, &all);
+			same_both_ways(x, t, q, ks[j], pruned, all);
 	}
+	tok_free(t);
+	idx_close(x);
+}
+
+static void test_identical(void **state)
+{
+	struct rank_cost pruned = {0, 0, 0, 0, 0}, all = {0, 0, 0, 0, 0};
+
+	(void)state;
+	random_questions(99, 300, 1, 12, 60, &pruned, &all);
 	/* pruning did its work: fewer postings decoded, fewer records
 	 * scored than when every posting is */
 	assert_true(pruned.postings < all.postings);
 	assert_true(pruned.docs < all.docs / 2);
 	assert_true(pruned.blocks > 0 && pruned.lists == all.lists);
-	tok_free(t);
-	idx_close(x);
 }
 
 /* Questions of 30 to 60 words keep a dozen lists or more essential:
@@ -188,27 +201,13 @@ static void test_identical(void **state)
  * as the exhaustive loop. */
 static void test_windows(void **state)
 {
-	static const int ks[] = {1, 3, 10, 20};
 	struct rank_cost pruned = {0, 0, 0, 0, 0}, all = {0, 0, 0, 0, 0};
-	struct qerr err = {0};
-	struct idx *x;
-	struct tok *t = tok_new(TOK_STEM);
-	char q[4096];
-	int i, j;
 
 	(void)state;
-	assert_int_equal(idx_open(&x, path, &err), 0);
-	seed = 1234;
-	for (i = 0; i < 60; i++) {
-		text(q, 30 + (int)rnd(31));
-		for (j = 0; j < 4; j++)
-			same_both_ways(x, t, q, ks[j], &pruned, &all);
-	}
+	random_questions(1234, 60, 30, 31, 0, &pruned, &all);
 	assert_true(pruned.windows > 0);
 	assert_true(pruned.docs < all.docs);
 	assert_int_equal(all.windows, 0);
-	tok_free(t);
-	idx_close(x);
 }
 
 /* Block-max MaxScore skips the blocks that cannot hold a record of the
