@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sqlite3.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include "cli.h"
@@ -75,6 +78,15 @@ int main(int argc, char **argv)
 	 * page for each of its 20 slots of 8 KB, while a reader takes its
 	 * pages from the memory map and a question needs a handful. */
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+#ifdef __GLIBC__
+	/* A question on a large index copies postings lists of megabytes.
+	 * glibc would map each such block afresh and unmap it when freed,
+	 * so that every question of a batch or a chat paid a page fault per
+	 * 4 KB again; below these sizes freed memory stays for the next
+	 * question instead. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
 	lock_wait_from_env();
 	if (argc < 2) {
 		usage(stderr);
