@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sqlite3.h>
@@ -487,9 +488,10 @@ static int count_words(struct idx_build *b, const struct docana *d)
 	size_t i;
 
 	for (i = 0; i < d->nwords; i++) {
-		const char *w = docana_str(d, d->words[i]);
+		const struct docana_word *w = &d->words[i];
 
-		if (idx_surface_note(&b->surface, w, strlen(w), b->ndocs))
+		if (idx_surface_note(&b->surface, docana_str(d, w->off),
+				     w->len, w->hash, b->ndocs))
 			return -1;
 	}
 	if (count_keys(&b->grams, d, d->grams, d->ngrams) != 0 ||
@@ -965,7 +967,8 @@ static int write_norms(struct idx_build *b)
 	return rc;
 }
 
-int idx_write_segment(struct idx_build *b, struct qerr *err)
+int idx_write_segment(struct idx_build *b, const struct surface_rows *rows,
+		      struct qerr *err)
 {
 	long n = b->ndocs - b->doc0;
 	double avg[IDX_NFIELDS];
@@ -984,7 +987,7 @@ int idx_write_segment(struct idx_build *b, struct qerr *err)
 		     avg[0], avg[1])))
 		return idx_build_status(b, err);
 	if (write_aliases(b, err) != 0 ||
-	    idx_surface_write(b->db, b->tok, &b->surface, b->update, err))
+	    idx_surface_put(b->db, rows, b->update, err))
 		return QERR_IO;
 	return 0;
 }
@@ -1055,17 +1058,43 @@ int idx_build_close_db(struct idx_build *b, struct qerr *err)
 	return rc;
 }
 
+struct rows_job {
+	const struct strmap *m;
+	struct surface_rows *rows;
+};
+
+static void *make_rows(void *arg)
+{
+	struct rows_job *j = arg;
+
+	j->rows = idx_surface_rows(j->m);
+	return NULL;
+}
+
 int idx_write_pending(struct idx_build *b, struct qerr *err)
 {
-	int rc;
+	struct rows_job job = {&b->surface, NULL};
+	pthread_t th;
+	int rc, threaded;
 
 	if (idx_build_status(b, err) != 0)
 		return err ? err->code : QERR_IO;
 	sqlite3_finalize(b->ins_doc);
 	b->ins_doc = NULL;
+	/* The surface words are sorted and stemmed while the terms are
+	 * written: the commit is the one part of a build no other thread
+	 * shares, and the words do not change meanwhile. */
+	threaded = pthread_create(&th, NULL, make_rows, &job) == 0;
 	rc = idx_write_terms(b, err);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		make_rows(&job);
+	if (rc == 0 && job.rows == NULL)
+		rc = qerr_set(err, QERR_IO, "out of memory");
 	if (rc == 0)
-		rc = idx_write_segment(b, err);
+		rc = idx_write_segment(b, job.rows, err);
+	idx_surface_rows_free(job.rows);
 	return rc;
 }
 

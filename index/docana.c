@@ -78,8 +78,8 @@ size_t docana_size(const struct docana *d)
 {
 	return sizeof(*d) + d->text.cap +
 	       d->cap_terms * sizeof(*d->terms) +
-	       (d->cap_words + d->cap_aliases + d->cap_grams) *
-		       sizeof(uint32_t);
+	       d->cap_words * sizeof(*d->words) +
+	       (d->cap_aliases + d->cap_grams) * sizeof(uint32_t);
 }
 
 /* Grow *p (of *cap elements of size sz) to hold one more than n. */
@@ -148,23 +148,22 @@ static struct dslot *set_find(const struct docana *d,
 
 	for (;; h = (h + 1) & (s->n - 1)) {
 		struct dslot *sl = &s->s[h];
-		const char *x;
+		uint32_t eh, el, eoff;
 
 		if (sl->stamp != s->stamp || sl->id == 0)
 			return sl;
-		/* (a stored string may be shorter than n and end the
-		 * buffer: terms compare lengths first, words stop at
-		 * their NUL) */
 		if (terms) {
-			const struct docana_term *e = &d->terms[sl->id - 1];
-
-			if (e->hash == hv && e->len == n &&
-			    memcmp(docana_str(d, e->off), w, n) == 0)
-				return sl;
-			continue;
+			eh = d->terms[sl->id - 1].hash;
+			el = d->terms[sl->id - 1].len;
+			eoff = d->terms[sl->id - 1].off;
+		} else {
+			eh = (uint32_t)d->words[sl->id - 1].hash;
+			el = d->words[sl->id - 1].len;
+			eoff = d->words[sl->id - 1].off;
 		}
-		x = docana_str(d, d->words[sl->id - 1]);
-		if (strncmp(x, w, n) == 0 && x[n] == '\0')
+		/* (lengths first: a stored string may be shorter than n and
+		 * end the buffer) */
+		if (eh == hv && el == n && memcmp(docana_str(d, eoff), w, n) == 0)
 			return sl;
 	}
 }
@@ -177,13 +176,8 @@ static uint32_t *hashes_of(const struct docana *d, int terms, size_t n)
 
 	if (h == NULL)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		const char *x = docana_str(d, terms ? d->terms[i].off
-						    : d->words[i]);
-
-		h[i] = terms ? d->terms[i].hash
-			     : (uint32_t)str_hash(x, strlen(x));
-	}
+	for (i = 0; i < n; i++)
+		h[i] = terms ? d->terms[i].hash : (uint32_t)d->words[i].hash;
 	return h;
 }
 
@@ -232,13 +226,15 @@ static long add_term(struct docana *d, const char *t, size_t n)
 /* Note the surface word w[0..n) once per record. */
 static int add_word(struct docana *d, const char *w, size_t n)
 {
+	uint64_t h;
 	uint32_t hv;
 	struct dslot *sl;
 	long off;
 
 	if (n == 0 || n > TOK_MAX_TERM)
 		return 0; /* (what the surface table keeps) */
-	hv = (uint32_t)str_hash(w, n);
+	h = str_hash(w, n);
+	hv = (uint32_t)h;
 	if (set_room(d, &d->w->wset, 0, d->nwords) != 0)
 		return -1;
 	sl = set_find(d, &d->w->wset, w, n, hv, 0);
@@ -247,7 +243,9 @@ static int add_word(struct docana *d, const char *w, size_t n)
 	if (grow(&d->words, &d->cap_words, d->nwords, sizeof(*d->words)) ||
 	    (off = put_str(d, w, n)) < 0)
 		return -1;
-	d->words[d->nwords] = (uint32_t)off;
+	d->words[d->nwords].hash = h;
+	d->words[d->nwords].off = (uint32_t)off;
+	d->words[d->nwords].len = (uint32_t)n;
 	sl->stamp = d->w->wset.stamp;
 	sl->id = (uint32_t)++d->nwords;
 	return 0;

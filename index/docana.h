@@ -32,15 +32,24 @@ struct docana_term {
 	unsigned tf[IDX_NFIELDS];
 };
 
+/* A distinct word of the record. */
+struct docana_word {
+	uint64_t hash; /* str_hash of the text */
+	uint32_t off;  /* its text in docana.text, NUL-terminated */
+	uint32_t len;
+};
+
 struct docana {
 	struct buf text; /* the strings below, each NUL-terminated */
 	struct docana_term *terms;
 	size_t nterms, cap_terms;
-	/* offsets in text of: the distinct words (normalized, unstemmed,
-	 * not stop words) for the surface table; "acr\tterms" of each
-	 * acronym definition; "initials\tterms" of each run of two or three
-	 * question words (each as often as it occurs) */
-	uint32_t *words, *aliases, *grams;
+	/* the distinct words (normalized, unstemmed, not stop words) for
+	 * the surface table */
+	struct docana_word *words;
+	/* offsets in text of: "acr\tterms" of each acronym definition;
+	 * "initials\tterms" of each run of two or three question words
+	 * (each as often as it occurs) */
+	uint32_t *aliases, *grams;
 	size_t nwords, naliases, ngrams, cap_words, cap_aliases, cap_grams;
 	long len[IDX_NFIELDS]; /* terms that are not stop words */
 	int nvec;              /* words the vector was made of; 0: none */

@@ -106,15 +106,22 @@ struct segrow {
 
 /* ---- surface.c (see its opening comment for the table) ---- */
 
-/* Count word[0..n) (a normalized word, not a stop word) of record doc in
- * m, once a record (records come in order); -1 on out-of-memory. */
+/* Count word[0..n) (a normalized word, not a stop word; h its str_hash)
+ * of record doc in m, once a record (records come in order); -1 on
+ * out-of-memory. */
 int idx_surface_note(struct strmap *m, const char *word, size_t n,
-		     long doc);
-/* Write m's words, with their stems by t, to db's surface table: into an
- * empty one, or with add set, adding to the counts there.  0 or QERR_IO
- * (err set). */
-int idx_surface_write(sqlite3 *db, struct tok *t, struct strmap *m,
-		      int add, struct qerr *err);
+		     uint64_t h, long doc);
+/* m's words in order with their stems, made apart from any database
+ * (on a thread of its own while the build writes its terms: m must not
+ * change meanwhile); NULL when memory runs out.  Free with
+ * idx_surface_rows_free (accepts NULL). */
+struct surface_rows;
+struct surface_rows *idx_surface_rows(const struct strmap *m);
+void idx_surface_rows_free(struct surface_rows *r);
+/* Write r to db's surface table: into an empty one, or with add set,
+ * adding to the counts there.  0 or QERR_IO (err set). */
+int idx_surface_put(sqlite3 *db, const struct surface_rows *r, int add,
+		    struct qerr *err);
 /* Take m's counts (words of deleted records, noted as idx_surface_note
  * does) from db's surface table, dropping the words no record holds any
  * more.  0 or QERR_IO (err set). */
@@ -219,9 +226,10 @@ struct idx_build *idx_build_new(const char *path, struct qerr *err);
  * of b. */
 int idx_write_terms(struct idx_build *b, struct qerr *err);
 /* Write the rows after the terms: the new segment's norms and segments
- * rows (a full build's always, an update's when it added records) and
- * the aliases. */
-int idx_write_segment(struct idx_build *b, struct qerr *err);
+ * rows (a full build's always, an update's when it added records), the
+ * aliases and the surface words (rows: idx_surface_rows of b->surface). */
+int idx_write_segment(struct idx_build *b, const struct surface_rows *rows,
+		      struct qerr *err);
 /* A commit's first steps, full build or update alike: the sticky status,
  * then the pending terms (idx_write_terms) and the new segment
  * (idx_write_segment).  0, or the error in err; the caller aborts b after

@@ -21,16 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/buf.h"
 #include "analyzer.h"
 
 int idx_surface_note(struct strmap *m, const char *word, size_t n,
-		     long doc)
+		     uint64_t h, long doc)
 {
 	struct strmap_entry *e;
 
 	if (n == 0 || n > TOK_MAX_TERM)
 		return 0;
-	if ((e = strmap_get(m, word, n)) == NULL)
+	if ((e = strmap_get_hashed(m, word, n, h)) == NULL)
 		return -1;
 	if (e->aux != doc + 1) {
 		e->aux = doc + 1;
@@ -45,56 +46,94 @@ static int cmp_entry(const void *a, const void *b)
 		      (*(const struct strmap_entry *const *)b)->key);
 }
 
-int idx_surface_write(sqlite3 *db, struct tok *t, struct strmap *m,
-		      int add, struct qerr *err)
-{
-	sqlite3_stmt *st = NULL;
-	char stem[TOK_MAX_TERM * 2 + 1];
-	struct strmap_entry **e;
-	size_t i, n = 0;
-	int rc = 0;
+struct surface_rows {
+	const struct strmap_entry **e; /* in word order */
+	uint32_t *stem;                /* offset in text; UINT32_MAX: none */
+	size_t n;
+	struct buf text;               /* the stems, NUL-terminated */
+};
 
-	if (m->n == 0)
-		return 0;
+void idx_surface_rows_free(struct surface_rows *r)
+{
+	if (r == NULL)
+		return;
+	free(r->e);
+	free(r->stem);
+	buf_free(&r->text);
+	free(r);
+}
+
+struct surface_rows *idx_surface_rows(const struct strmap *m)
+{
+	struct surface_rows *r = calloc(1, sizeof(*r));
+	char stem[TOK_MAX_TERM * 2 + 1];
+	struct tok *t = tok_new(TOK_STEM);
+	size_t i, n = 0;
+	int bad = r == NULL || t == NULL;
+
+	if (!bad && m->n > 0) {
+		r->e = malloc(m->n * sizeof(*r->e));
+		r->stem = malloc(m->n * sizeof(*r->stem));
+		bad = r->e == NULL || r->stem == NULL;
+	}
+	for (i = 0; !bad && i < m->cap; i++)
+		if (m->e[i].key != NULL)
+			r->e[n++] = &m->e[i];
 	/* in word order, so the table's B-tree is appended to, not split
 	 * all over (a quarter of a build's instructions otherwise) */
-	if ((e = malloc(m->n * sizeof(*e))) == NULL)
-		return qerr_set(err, QERR_IO, "out of memory");
-	for (i = 0; i < m->cap; i++)
-		if (m->e[i].key != NULL)
-			e[n++] = &m->e[i];
-	qsort(e, n, sizeof(*e), cmp_entry);
+	if (!bad && n > 0)
+		qsort(r->e, n, sizeof(*r->e), cmp_entry);
+	for (i = 0; !bad && i < n; i++) {
+		const char *w = r->e[i]->key;
+		int len = tok_stem(t, w, strlen(w), stem, sizeof(stem));
+
+		r->stem[i] = UINT32_MAX;
+		if (len == -2 || r->text.len + (size_t)len + 1 > UINT32_MAX) {
+			bad = 1;
+		} else if (len > 0) {
+			r->stem[i] = (uint32_t)r->text.len;
+			bad = buf_append(&r->text, stem, (size_t)len + 1) != 0;
+		}
+	}
+	tok_free(t);
+	if (bad) {
+		idx_surface_rows_free(r);
+		return NULL;
+	}
+	r->n = n;
+	return r;
+}
+
+int idx_surface_put(sqlite3 *db, const struct surface_rows *r, int add,
+		    struct qerr *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (r->n == 0)
+		return 0;
 	if (sqlite3_prepare_v2(db,
 			       add ? "INSERT INTO surface VALUES(?,?,?) ON "
 				     "CONFLICT(word) DO UPDATE SET n = n + "
 				     "excluded.n"
 				   : "INSERT INTO surface VALUES(?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		free(e);
+			       -1, &st, NULL) != SQLITE_OK)
 		return qerr_set(err, QERR_IO, "index: surface words: %s",
 				sqlite3_errmsg(db));
-	}
-	for (i = 0; i < n && rc == 0; i++) {
-		const char *w = e[i]->key;
-		int len;
-
-		len = tok_stem(t, w, strlen(w), stem, sizeof(stem));
-		if (len == -2) {
-			rc = qerr_set(err, QERR_IO, "out of memory");
-			break;
-		}
-		if (len <= 0)
+	for (i = 0; i < r->n && rc == 0; i++) {
+		if (r->stem[i] == UINT32_MAX)
 			continue;
-		sqlite3_bind_text(st, 1, w, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, stem, len, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, e[i]->count);
+		sqlite3_bind_text(st, 1, r->e[i]->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->text.data + r->stem[i], -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, r->e[i]->count);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = qerr_set(err, QERR_IO, "index: surface words: %s",
 				      sqlite3_errmsg(db));
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	free(e);
 	return rc;
 }
 

@@ -348,9 +348,13 @@ static int dec_term(void *ctx, const char *term, size_t len, const char *word,
 	if ((e = strmap_get(&d->cf, term, len)) == NULL)
 		return QERR_IO;
 	e->count++;
-	if (!is_stop &&
-	    idx_surface_note(&d->words, word, strlen(word), d->doc) != 0)
-		return QERR_IO;
+	if (!is_stop) {
+		size_t n = strlen(word);
+
+		if (idx_surface_note(&d->words, word, n, str_hash(word, n),
+				     d->doc) != 0)
+			return QERR_IO;
+	}
 	return 0;
 }
 

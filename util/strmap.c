@@ -20,9 +20,15 @@ uint64_t str_hash(const void *s, size_t n)
 	return str_hash_more(STR_HASH_INIT, s, n);
 }
 
-static size_t hash(const char *s, size_t n)
+/* Where hash h sits among the cap slots of e (or the empty slot where
+ * it belongs): the rehash of grow and strmap_prune. */
+static size_t empty_slot(const struct strmap_entry *e, size_t cap, uint64_t h)
 {
-	return (size_t)str_hash(s, n);
+	size_t i = (size_t)h & (cap - 1);
+
+	while (e[i].key)
+		i = (i + 1) & (cap - 1);
+	return i;
 }
 
 static int grow(struct strmap *m)
@@ -32,16 +38,9 @@ static int grow(struct strmap *m)
 
 	if (e == NULL)
 		return -1;
-	for (i = 0; i < m->cap; i++) {
-		size_t h;
-
-		if (m->e[i].key == NULL)
-			continue;
-		h = hash(m->e[i].key, strlen(m->e[i].key)) & (cap - 1);
-		while (e[h].key)
-			h = (h + 1) & (cap - 1);
-		e[h] = m->e[i];
-	}
+	for (i = 0; i < m->cap; i++)
+		if (m->e[i].key != NULL)
+			e[empty_slot(e, cap, m->e[i].hash)] = m->e[i];
 	free(m->e);
 	m->e = e;
 	m->cap = cap;
@@ -50,13 +49,19 @@ static int grow(struct strmap *m)
 
 struct strmap_entry *strmap_get(struct strmap *m, const char *key, size_t len)
 {
+	return strmap_get_hashed(m, key, len, str_hash(key, len));
+}
+
+struct strmap_entry *strmap_get_hashed(struct strmap *m, const char *key,
+				       size_t len, uint64_t hv)
+{
 	size_t h;
 
 	if ((m->n + 1) * 2 > m->cap && grow(m) != 0)
 		return NULL;
-	h = hash(key, len) & (m->cap - 1);
+	h = (size_t)hv & (m->cap - 1);
 	while (m->e[h].key) {
-		if (strncmp(m->e[h].key, key, len) == 0 &&
+		if (m->e[h].hash == hv && strncmp(m->e[h].key, key, len) == 0 &&
 		    m->e[h].key[len] == '\0')
 			return &m->e[h];
 		h = (h + 1) & (m->cap - 1);
@@ -68,19 +73,21 @@ struct strmap_entry *strmap_get(struct strmap *m, const char *key, size_t len)
 	m->e[h].key[len] = '\0';
 	m->e[h].count = 0;
 	m->e[h].aux = 0;
+	m->e[h].hash = hv;
 	m->n++;
 	return &m->e[h];
 }
 
 struct strmap_entry *strmap_find(const struct strmap *m, const char *key)
 {
-	size_t h, len = strlen(key);
+	uint64_t hv = str_hash(key, strlen(key));
+	size_t h;
 
 	if (m->cap == 0)
 		return NULL;
-	h = hash(key, len) & (m->cap - 1);
+	h = (size_t)hv & (m->cap - 1);
 	while (m->e[h].key) {
-		if (strcmp(m->e[h].key, key) == 0)
+		if (m->e[h].hash == hv && strcmp(m->e[h].key, key) == 0)
 			return &m->e[h];
 		h = (h + 1) & (m->cap - 1);
 	}
@@ -112,18 +119,13 @@ long strmap_prune(struct strmap *m, long min)
 	}
 	m->n = 0;
 	for (i = 0; i < cap; i++) {
-		size_t h;
-
 		if (old[i].key == NULL)
 			continue;
 		if (old[i].count < min) {
 			free(old[i].key);
 			continue;
 		}
-		h = hash(old[i].key, strlen(old[i].key)) & (cap - 1);
-		while (m->e[h].key)
-			h = (h + 1) & (cap - 1);
-		m->e[h] = old[i];
+		m->e[empty_slot(m->e, cap, old[i].hash)] = old[i];
 		m->n++;
 	}
 	free(old);

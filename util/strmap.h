@@ -20,7 +20,8 @@ uint64_t str_hash_more(uint64_t h, const void *s, size_t n);
 struct strmap_entry {
 	char *key;
 	long count;
-	long aux; /* free for the caller */
+	long aux;      /* free for the caller */
+	uint64_t hash; /* str_hash of the key: probes compare it first */
 };
 
 struct strmap {
@@ -33,6 +34,10 @@ struct strmap {
 /* The entry for key[0..len), added with count 0 if new; NULL on
  * out-of-memory.  The pointer is valid until the next add. */
 struct strmap_entry *strmap_get(struct strmap *m, const char *key, size_t len);
+/* strmap_get with h = str_hash(key, len) already known (a caller that
+ * hashed the key for a table of its own does not hash it twice). */
+struct strmap_entry *strmap_get_hashed(struct strmap *m, const char *key,
+				       size_t len, uint64_t h);
 /* The entry for key, or NULL. */
 struct strmap_entry *strmap_find(const struct strmap *m, const char *key);
 void strmap_free(struct strmap *m);

@@ -12,6 +12,7 @@
 
 #include "../../index/analyzer.h"
 #include "../../index/docana.h"
+#include "../../util/strmap.h"
 
 static const char *Q = "What is a Long Short-Term Memory network?";
 static const char *A = "Long Short-Term Memory (LSTM) networks remember; "
@@ -28,8 +29,15 @@ static void describe(const struct docana *d, char *out, size_t n)
 		PUT("%s:%u/%u ", docana_str(d, d->terms[i].off),
 		    d->terms[i].tf[0], d->terms[i].tf[1]);
 	PUT("| %ld %ld |", d->len[0], d->len[1]);
-	for (i = 0; i < d->nwords; i++)
-		PUT(" %s", docana_str(d, d->words[i]));
+	for (i = 0; i < d->nwords; i++) {
+		const char *w = docana_str(d, d->words[i].off);
+
+		/* (the builder counts a word under the hash and length
+		 * carried with it) */
+		assert_int_equal(d->words[i].len, strlen(w));
+		assert_true(d->words[i].hash == str_hash(w, strlen(w)));
+		PUT(" %s", w);
+	}
 	PUT(" |");
 	for (i = 0; i < d->naliases; i++)
 		PUT(" [%s]", docana_str(d, d->aliases[i]));
