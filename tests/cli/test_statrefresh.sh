@@ -81,7 +81,10 @@ else nok "and the update sees the edit" "$(cat "$T/err")"; fi
 # left for a later one.
 touch -d "@$((now - 300))" "$T/c/a.jsonl"
 before=$(mtime_of a.jsonl)
-(echo "BEGIN IMMEDIATE;"; sleep 4; echo "COMMIT;") | sqlite3 "$T/i.db" &
+# (the holder waits out the probe below, which may hold the lock at the
+# moment it begins; without a timeout it failed and held nothing)
+(echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep 4; echo "COMMIT;") |
+	sqlite3 "$T/i.db" &
 held=$!
 i=0
 while [ $i -lt 50 ] && sqlite3 "$T/i.db" "BEGIN IMMEDIATE; COMMIT;" 2>/dev/null; do
