@@ -251,6 +251,7 @@ struct idx_build *idx_build_new(const char *path, struct qerr *err)
 	/* The temporary index (and run files) go beside the index. */
 	snprintf(b->tmp, n, "%s.tmp-%ld", path, (long)getpid());
 	b->budget = IDX_BUILD_MEMORY;
+	b->threads = 1;
 	b->gram_min = 2;
 	return b;
 }
@@ -1084,7 +1085,8 @@ int idx_write_pending(struct idx_build *b, struct qerr *err)
 	/* The surface words are sorted and stemmed while the terms are
 	 * written: the commit is the one part of a build no other thread
 	 * shares, and the words do not change meanwhile. */
-	threaded = pthread_create(&th, NULL, make_rows, &job) == 0;
+	threaded = b->threads > 1 &&
+		   pthread_create(&th, NULL, make_rows, &job) == 0;
 	rc = idx_write_terms(b, err);
 	if (threaded)
 		pthread_join(th, NULL);
@@ -1169,6 +1171,11 @@ void idx_build_abort(struct idx_build *b)
 void idx_build_set_memory(struct idx_build *b, size_t bytes)
 {
 	b->budget = bytes;
+}
+
+void idx_build_set_threads(struct idx_build *b, int n)
+{
+	b->threads = n;
 }
 
 long long idx_build_bytes(const struct idx_build *b)

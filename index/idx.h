@@ -224,6 +224,9 @@ int idx_build_commit(struct idx_build *b, struct qerr *err);
 #define IDX_BUILD_MEMORY ((size_t)256 << 20)
 /* Change the spill budget (bytes; tests use small ones). */
 void idx_build_set_memory(struct idx_build *b, size_t bytes);
+/* Threads the builder may run at once (default 1: none of its own); the
+ * index is the same bytes whatever the number. */
+void idx_build_set_threads(struct idx_build *b, int n);
 /* Text bytes (questions + answers) added so far, for progress reports. */
 long long idx_build_bytes(const struct idx_build *b);
 long idx_build_count(const struct idx_build *b);

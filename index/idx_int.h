@@ -58,6 +58,7 @@ struct idx_build {
 	struct docana_work *work;
 	/* Postings spill to sorted run files when they outgrow the budget. */
 	size_t post_bytes, budget;
+	int threads; /* it may run at once (idx_build_set_threads) */
 	int nruns;
 	/* progress, for idx_build_progress */
 	long long in_bytes;

@@ -156,6 +156,7 @@ void ingest_machine(struct ingest_ctx *c, struct pipeline_opts *po)
 				     : pipeline_default_threads();
 	po->memory = mem / 8;
 	idx_build_set_memory(c->b, mem - mem / 8);
+	idx_build_set_threads(c->b, po->threads);
 }
 
 /* A record of the embedded corpus, the only source of its build. */
