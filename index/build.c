@@ -858,6 +858,58 @@ static int insert_aliases(sqlite3_stmt *st, const struct strmap *m,
 
 /* Acronyms the text defines win; initials of word runs that questions use
  * at least twice fill in the others. */
+/* The defined aliases (kind IDX_ALIAS_DEFINED), short form order, as one
+ * blob in meta alias_defs: "short\0long\0" each.  Every question reads
+ * them, and one blob is a few pages where the table's rows cost a step
+ * each (idx_aliases_defined). */
+static int write_alias_defs(struct idx_build *b, struct qerr *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf pack = BUF_INIT;
+	int rc = SQLITE_ERROR, bad = 0, i;
+
+	if (sqlite3_prepare_v2(b->db, "SELECT short, long FROM aliases WHERE "
+				      "kind = ?1 ORDER BY short", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_int(st, 1, IDX_ALIAS_DEFINED);
+		while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			for (i = 0; i < 2; i++) {
+				const unsigned char *v =
+					sqlite3_column_text(st, i);
+
+				bad |= buf_append(&pack, v ? (const char *)v
+							   : "",
+						  v ? (size_t)sqlite3_column_bytes(
+							      st, i)
+						    : 0) |
+				       buf_putc(&pack, 0);
+			}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (bad)
+		rc = qerr_set(err, QERR_IO, "out of memory");
+	else if (rc != SQLITE_DONE ||
+		 sqlite3_prepare_v2(b->db, "INSERT OR REPLACE INTO meta "
+				    "VALUES('alias_defs', ?)", -1, &st,
+				    NULL) != SQLITE_OK)
+		rc = qerr_set(err, QERR_IO, "index: %s", sqlite3_errmsg(b->db));
+	else {
+		/* (a zero-length blob, not NULL, when there are none) */
+		sqlite3_bind_zeroblob(st, 1, 0);
+		if (pack.len > 0)
+			sqlite3_bind_blob(st, 1, pack.data, (int)pack.len,
+					  SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE
+			     ? 0
+			     : qerr_set(err, QERR_IO, "index: %s",
+					sqlite3_errmsg(b->db));
+	}
+	sqlite3_finalize(st);
+	buf_free(&pack);
+	return rc;
+}
+
 static int write_aliases(struct idx_build *b, struct qerr *err)
 {
 	struct strmap best = STRMAP_INIT, gbest = STRMAP_INIT;
@@ -876,7 +928,7 @@ static int write_aliases(struct idx_build *b, struct qerr *err)
 	sqlite3_finalize(st);
 	strmap_free(&best);
 	strmap_free(&gbest);
-	return rc;
+	return rc ? rc : write_alias_defs(b, err);
 }
 
 /* Insert (or replace) one row of values: "i" an integer, "d" a double,

@@ -801,14 +801,72 @@ int idx_aliases(struct idx *x, const struct idx_alias **out)
 	return x->naliases;
 }
 
+/* The defined aliases from their blob in meta (write_alias_defs in
+ * build.c) into x->defs: 0; -1 when the index has no such blob (built
+ * before it was written: the table is read instead); or the sticky
+ * error. */
+static int load_alias_defs(struct idx *x)
+{
+	sqlite3_stmt *st = prep(x, SQL_META, &x->get_meta);
+	struct buf rows = BUF_INIT;
+	const char *p;
+	size_t len, i, cnt = 0;
+	int rc, bad = 0;
+
+	if (st == NULL)
+		return db_fail(x, NULL);
+	sqlite3_bind_text(st, 1, "alias_defs", -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? -1 : db_fail(x, NULL);
+	}
+	p = sqlite3_column_blob(st, 0);
+	len = (size_t)sqlite3_column_bytes(st, 0);
+	/* pairs of NUL-terminated strings, nothing after the last */
+	if (sqlite3_column_type(st, 0) != SQLITE_BLOB ||
+	    (len > 0 && p[len - 1] != '\0')) {
+		sqlite3_reset(st);
+		return DAMAGED(x, NULL, "%s: aliases", x->path);
+	}
+	for (i = 0; !bad && i < len && cnt < INT_MAX; cnt++) {
+		struct alias_row r;
+
+		r.acr = i;
+		i += strlen(p + i) + 1;
+		r.exp = i;
+		if (i >= len) {
+			i = len + 1; /* (a short form without its long one) */
+			break;
+		}
+		i += strlen(p + i) + 1;
+		r.kind = IDX_ALIAS_DEFINED;
+		bad = buf_append(&rows, &r, sizeof(r));
+	}
+	if (!bad && i == len && cnt < INT_MAX) {
+		x->defs = pack_aliases((const struct alias_row *)rows.data, cnt,
+				       p, len);
+		bad = x->defs == NULL;
+		x->ndefs = bad ? 0 : (int)cnt;
+		rc = bad ? fail(x, NULL, QERR_IO, "out of memory") : 0;
+	} else {
+		rc = bad ? fail(x, NULL, QERR_IO, "out of memory")
+			 : DAMAGED(x, NULL, "%s: aliases", x->path);
+	}
+	sqlite3_reset(st);
+	buf_free(&rows);
+	return rc;
+}
+
 int idx_aliases_defined(struct idx *x, const struct idx_alias **out)
 {
 	*out = NULL;
 	if (ensure_read(x, NULL) != 0)
 		return 0;
-	if (x->ndefs < 0)
+	if (x->ndefs < 0 && load_alias_defs(x) == -1)
 		load_aliases(x, "SELECT short, long, kind FROM aliases WHERE "
 				"kind = 0 ORDER BY short", &x->defs, &x->ndefs);
+	if (x->ndefs < 0)
+		x->ndefs = 0; /* (failed: the sticky error says why) */
 	*out = x->defs;
 	return x->ndefs;
 }
