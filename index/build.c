@@ -856,8 +856,6 @@ static int insert_aliases(sqlite3_stmt *st, const struct strmap *m,
 	return 0;
 }
 
-/* Acronyms the text defines win; initials of word runs that questions use
- * at least twice fill in the others. */
 /* The defined aliases (kind IDX_ALIAS_DEFINED), short form order, as one
  * blob in meta alias_defs: "short\0long\0" each.  Every question reads
  * them, and one blob is a few pages where the table's rows cost a step
@@ -910,6 +908,8 @@ static int write_alias_defs(struct idx_build *b, struct qerr *err)
 	return rc;
 }
 
+/* Acronyms the text defines win; initials of word runs that questions use
+ * at least twice fill in the others. */
 static int write_aliases(struct idx_build *b, struct qerr *err)
 {
 	struct strmap best = STRMAP_INIT, gbest = STRMAP_INIT;
