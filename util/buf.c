@@ -91,7 +91,8 @@ char *buf_detach(struct buf *b)
 	return p;
 }
 
-int varint_get(const unsigned char **p, const unsigned char *end, uint64_t *v)
+int varint_get_slow(const unsigned char **p, const unsigned char *end,
+		    uint64_t *v)
 {
 	const unsigned char *s = *p;
 	uint64_t r = 0;
