@@ -72,7 +72,7 @@ static double answer_cap(struct idx *x)
 
 /* The two norm bytes of doc: zeros, and s->bad set, when its block cannot
  * be read (idx_status then says why). */
-static const unsigned char *norm_at(struct scorer *s, long doc)
+static inline const unsigned char *norm_at(struct scorer *s, long doc)
 {
 	static const unsigned char none[2];
 	long k = doc >> IDX_NORM_SHIFT, i = doc & (IDX_NORM_BLOCK - 1);
@@ -119,7 +119,7 @@ static void scorer_init(struct scorer *s, struct idx *x,
 }
 
 /* Contribution of one posting; idf and weight folded into w. */
-static double score_posting(struct scorer *s, long doc,
+static inline double score_posting(struct scorer *s, long doc,
 			    const unsigned tf[IDX_NFIELDS], double idf)
 {
 	const unsigned char *nb = norm_at(s, doc);
