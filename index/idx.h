@@ -350,7 +350,9 @@ long idx_df(struct idx *x, const char *term);
 
 /* Quantized field lengths of docs k * IDX_NORM_BLOCK onwards: 2 bytes per
  * doc (question, answer), *n docs (IDX_NORM_BLOCK, fewer in the last
- * block).  Read on first use and borrowed until idx_pause.  NULL, with
+ * block).  Borrowed until the next idx_norm_block call or idx_pause (a
+ * reader keeps the blocks it reads from its first idx_pause on, but
+ * before that only the last one).  NULL, with
  * the sticky error set (see idx_status), when k lies past maxdoc, the row
  * is missing or damaged, or memory is short. */
 const unsigned char *idx_norm_block(struct idx *x, long k, long *n);

@@ -41,10 +41,17 @@ struct idx {
 	double scale;     /* (>= 1) how far blocks' max_impact may understate
 			   * an impact at today's average lengths (segments
 			   * bounded at others): see idx_cursor_bound */
-	/* norms rows read, by block: 2 bytes per doc; NULL until read */
+	/* norms rows read, by block: 2 bytes per doc; NULL until read.
+	 * Rows are kept from the reader's first pause on (a batch or a
+	 * conversation asks again); until then only the row last read is,
+	 * in cur_norms, so that a single question pays no fresh memory for
+	 * rows it will not read again. */
 	unsigned char **norms;
 	long nnorms;      /* entries of norms: blocks below idmax */
 	struct nchunk *nchunks; /* where the norms rows are kept */
+	int keep_norms;   /* paused once: rows go to norms */
+	long cur_norm;    /* the block in cur_norms; -1: none */
+	unsigned char cur_norms[2 * IDX_NORM_BLOCK];
 	/* the segments' doc ranges and deletion counts */
 	struct rseg {
 		long base, n, ndel;
@@ -303,6 +310,7 @@ static void drop_caches(struct idx *x)
 	free(x->norms);
 	x->norms = NULL;
 	x->nnorms = 0;
+	x->cur_norm = -1;
 	for (i = 0; i < x->ndels && x->dels; i++)
 		if (x->dels[i] != no_dels)
 			free(x->dels[i]);
@@ -556,6 +564,7 @@ void idx_pause(struct idx *x)
 		return;
 	end_read(x);
 	qerr_clear(&x->err);
+	x->keep_norms = 1;
 }
 
 sqlite3 *idx_read_db(struct idx *x, struct qerr *err)
@@ -631,6 +640,7 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 			return qerr_set(err, QERR_IO, "out of memory");
 		}
 		x->naliases = x->ndefs = x->has_passages = -1;
+		x->cur_norm = -1;
 		if (open_reader(path, &x->db) != SQLITE_OK) {
 			qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
 				 sqlite3_errmsg(x->db));
@@ -1316,25 +1326,19 @@ long idx_df(struct idx *x, const char *term)
 	return df;
 }
 
-/* Read norms row k into a new array of its 2 * n bytes (norm_alloc's);
- * NULL, with the sticky error set, when it is missing, not a blob or of
- * another size. */
-static unsigned char *load_norm_block(struct idx *x, long k, long n)
+/* Read norms row k, its 2 * n bytes, into out: 0; or -1, with the sticky
+ * error set, when it is missing, not a blob or of another size. */
+static int read_norm_block(struct idx *x, long k, long n, unsigned char *out)
 {
-	sqlite3_stmt *st = prep(x, "SELECT data FROM norms WHERE id = ?",
-				&x->get_norm);
-	unsigned char *out = NULL;
+	sqlite3_stmt *st;
 	int rc;
 
-	if ((out = norm_alloc(x, (size_t)n * 2)) == NULL) {
-		fail(x, NULL, QERR_IO, "out of memory");
-		return NULL;
-	}
 	if (blob_fetch(x, &x->norm_bh, "norms", k, out, (int)n * 2) == 0)
-		return out;
+		return 0;
+	st = prep(x, "SELECT data FROM norms WHERE id = ?", &x->get_norm);
 	if (st == NULL) {
 		DAMAGED(x, NULL, "%s: norms: %s", x->path, sqlite3_errmsg(x->db));
-		return NULL;
+		return -1;
 	}
 	sqlite3_bind_int64(st, 1, k);
 	rc = sqlite3_step(st);
@@ -1342,7 +1346,7 @@ static unsigned char *load_norm_block(struct idx *x, long k, long n)
 	    sqlite3_column_bytes(st, 0) == (int)n * 2) {
 		memcpy(out, sqlite3_column_blob(st, 0), (size_t)n * 2);
 		sqlite3_reset(st);
-		return out;
+		return 0;
 	}
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
 		DAMAGED(x, NULL, "%s: norms of records %ld..%ld %s", x->path,
@@ -1351,7 +1355,19 @@ static unsigned char *load_norm_block(struct idx *x, long k, long n)
 	else
 		db_fail(x, NULL);
 	sqlite3_reset(st);
-	return NULL;
+	return -1;
+}
+
+/* Norms row k in memory kept until drop_caches; NULL on failure. */
+static unsigned char *load_norm_block(struct idx *x, long k, long n)
+{
+	unsigned char *out = norm_alloc(x, (size_t)n * 2);
+
+	if (out == NULL) {
+		fail(x, NULL, QERR_IO, "out of memory");
+		return NULL;
+	}
+	return read_norm_block(x, k, n, out) == 0 ? out : NULL;
 }
 
 const unsigned char *idx_norm_block(struct idx *x, long k, long *n)
@@ -1364,6 +1380,20 @@ const unsigned char *idx_norm_block(struct idx *x, long k, long *n)
 			k * IDX_NORM_BLOCK);
 		return NULL;
 	}
+	*n = x->idmax - k * IDX_NORM_BLOCK;
+	if (*n > IDX_NORM_BLOCK)
+		*n = IDX_NORM_BLOCK;
+	if (!x->keep_norms) {
+		if (x->cur_norm != k) {
+			x->cur_norm = -1;
+			if (read_norm_block(x, k, *n, x->cur_norms) != 0) {
+				*n = 0;
+				return NULL;
+			}
+			x->cur_norm = k;
+		}
+		return x->cur_norms;
+	}
 	/* (idmax <= IDX_MAX_DOCS: the table of blocks is at most 2 MB,
 	 * allocated, not read) */
 	if (x->norms == NULL) {
@@ -1372,12 +1402,10 @@ const unsigned char *idx_norm_block(struct idx *x, long k, long *n)
 		if (x->norms == NULL) {
 			x->nnorms = 0;
 			fail(x, NULL, QERR_IO, "out of memory");
+			*n = 0;
 			return NULL;
 		}
 	}
-	*n = x->idmax - k * IDX_NORM_BLOCK;
-	if (*n > IDX_NORM_BLOCK)
-		*n = IDX_NORM_BLOCK;
 	if (x->norms[k] == NULL && (x->norms[k] = load_norm_block(x, k, *n)) ==
 					   NULL)
 		*n = 0;
