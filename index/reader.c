@@ -69,9 +69,12 @@ struct idx {
 	int ndefs;              /* -1 until loaded */
 	struct idx_alias one;   /* idx_alias_get's */
 	/* vocab rows looked up (a question looks most terms up twice: its
-	 * df, then its postings), by hash; of generation gen */
+	 * df, then its postings), by hash; of generation gen.  Terms too
+	 * long for a slot, rare, are looked up each time: slots sized for
+	 * the longest term would make struct idx, which a one-shot question
+	 * allocates and clears, three times the pages. */
 	struct vslot {
-		char term[TOK_MAX_TERM * 2 + 2];
+		char term[32];
 		long df, id;
 		int used;
 	} vcache[256];
