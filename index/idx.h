@@ -58,7 +58,9 @@
  *           varint n, varint last_docid, varint body_bytes,
  *           4 bytes max_impact (float, little-endian: the block's largest
  *             tf/(tf+k1) saturation at the default parameters, for
- *             block-max pruning),
+ *             block-max pruning; negated when no posting of the block
+ *             has the term in the question field, so that the bound
+ *             leaves out the question-match bonus there),
  *           body: n x (varint docid delta, varint tf_q, varint tf_a)
  *         docid deltas run across blocks, starting from -1.
  *   segpost(seg INT, term TEXT, data BLOB), indexes on (term, seg), (seg)
@@ -146,7 +148,7 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 7
+#define IDX_SCHEMA 8
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
 /* Docs per norms row: 2 KB of lengths, one page of the file. */
@@ -445,6 +447,7 @@ struct idx_cursor {
 	long docid;      /* current doc (-1 before the first) */
 	long block_last; /* last docid of the current block */
 	float block_max; /* max_impact of the current block */
+	int block_noq;   /* no posting of the block has a tf_q */
 	unsigned tf[IDX_NFIELDS];
 	int bad;         /* set when the blob is malformed */
 	/* deleted doc ids are skipped: bit d - del_lo of del (NULL: none)

@@ -110,6 +110,7 @@ int idx_encode_postings(const unsigned char *norms, long base,
 	while (left > 0) {
 		long n = left < IDX_BLOCK ? left : IDX_BLOCK, i;
 		float maxi = 0.0f;
+		int anyq = 0;
 
 		buf_reset(body);
 		for (i = 0; i < n; i++) {
@@ -124,6 +125,7 @@ int idx_encode_postings(const unsigned char *norms, long base,
 				    avg);
 			if (im > maxi)
 				maxi = im;
+			anyq |= q > 0;
 			if (buf_put_varint(body, (uint64_t)(doc - prev)) ||
 			    buf_put_varint(body, q) || buf_put_varint(body, a))
 				return -1;
@@ -133,7 +135,7 @@ int idx_encode_postings(const unsigned char *norms, long base,
 		    buf_put_varint(out, (uint64_t)doc) ||
 		    buf_put_varint(out, body->len))
 			return -1;
-		put_float(out, maxi);
+		put_float(out, anyq ? maxi : -maxi);
 		if (buf_append(out, body->data, body->len))
 			return -1;
 		left -= n;
@@ -177,6 +179,8 @@ static int next_block(struct idx_cursor *c)
 		return 0;
 	}
 	c->block_max = get_float(c->p);
+	c->block_noq = signbit(c->block_max) != 0;
+	c->block_max = fabsf(c->block_max);
 	c->nblocks++;
 	c->p += 4;
 	c->bend = c->p + bytes;

@@ -558,7 +558,11 @@ static int heap_build(const struct dterm *d, struct hent *h, int ness, int nd)
  * it have no posting in the range.  bpre[i + 1] gets what lists 0..i
  * can add to the score of any record in the range (as prefix, from
  * their blocks at doc; it stays a bound while they are moved on to
- * records of the range).  A list found damaged sets c.bad. */
+ * records of the range).  A list adds its question-match share only
+ * where its block has the term in a question field: in a dictionary,
+ * "mean" heads a handful of records and is in the text of thousands,
+ * whose blocks then bound without the bonus.  A list found damaged sets
+ * c.bad. */
 static double block_bound(const struct rank_params *p, struct dterm *d,
 			  const struct hent *h, int nh, int ness, long doc,
 			  long *last,
@@ -580,7 +584,7 @@ static double block_bound(const struct rank_params *p, struct dterm *d,
 		if (d[i].c.block_last < *last)
 			*last = d[i].c.block_last;
 		bpre[i + 1] += d[i].bw * d[i].c.block_max;
-		share += d[i].share;
+		share += d[i].c.block_noq ? 0.0 : d[i].share;
 	}
 	sum = bpre[ness];
 	for (j = 0; j < nh; j++)
@@ -589,7 +593,7 @@ static double block_bound(const struct rank_params *p, struct dterm *d,
 	for (j = 0; j < nh; j++)
 		if (h[j].doc <= *last) {
 			sum += d[h[j].i].bw * d[h[j].i].c.block_max;
-			share += d[h[j].i].share;
+			share += d[h[j].i].c.block_noq ? 0.0 : d[h[j].i].share;
 		}
 	return bound(p, sum, share);
 }

@@ -135,6 +135,47 @@ static void test_postings_cursor_and_seek(void **state)
 	free(a);
 }
 
+/* A block tells whether any of its postings has the term in a question
+ * field (block_noq), whatever its max_impact: "word" heads records 0..9
+ * and is in the answers of the rest, so its first block has question
+ * postings and the others none. */
+static void test_block_question_flag(void **state)
+{
+	enum { N = 1000 };
+	const char **q = calloc(N, sizeof(*q)), **a = calloc(N, sizeof(*a));
+	struct idx *x;
+	struct qerr err = {0};
+	struct idx_cursor c;
+	const unsigned char *data;
+	size_t len;
+	long df, blocks = 0, last = -1;
+	int i;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		q[i] = i < 10 ? "word" : "other";
+		a[i] = i < 10 ? "text" : "word text";
+	}
+	build(path, N, q, a);
+	assert_int_equal(idx_open(&x, path, &err), 0);
+	assert_int_equal(idx_postings(x, "word", &df, &data, &len, &err), 0);
+	assert_int_equal(df, N);
+	idx_cursor_init(&c, data, len);
+	while (idx_cursor_next(&c)) {
+		if (c.block_last == last)
+			continue;
+		last = c.block_last;
+		assert_int_equal(c.block_noq, blocks > 0);
+		assert_true(c.block_max > 0.0f && c.block_max < 1.0f);
+		blocks++;
+	}
+	assert_int_equal(blocks, (N + IDX_BLOCK - 1) / IDX_BLOCK);
+	assert_false(c.bad);
+	idx_close(x);
+	free(q);
+	free(a);
+}
+
 static void test_ranking_order_and_ties(void **state)
 {
 	struct idx *x;
@@ -414,6 +455,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_and_stats),
 		cmocka_unit_test(test_postings_cursor_and_seek),
+		cmocka_unit_test(test_block_question_flag),
 		cmocka_unit_test(test_ranking_order_and_ties),
 		cmocka_unit_test(test_abort_keeps_old_index),
 		cmocka_unit_test(test_foreign_and_missing_files),
