@@ -42,14 +42,12 @@ struct idx {
 			   * an impact at today's average lengths (segments
 			   * bounded at others): see idx_cursor_bound */
 	/* norms rows read, by block: 2 bytes per doc; NULL until read.
-	 * Rows are kept from the reader's first pause on (a batch or a
-	 * conversation asks again); until then only the row last read is,
-	 * in cur_norms, so that a single question pays no fresh memory for
-	 * rows it will not read again. */
+	 * Rows are kept once the reader is long-lived; until then only the
+	 * row last read is, in cur_norms (see open_reader). */
 	unsigned char **norms;
 	long nnorms;      /* entries of norms: blocks below idmax */
 	struct nchunk *nchunks; /* where the norms rows are kept */
-	int keep_norms;   /* paused once: rows go to norms */
+	int long_lived;   /* paused once: mapped, rows go to norms */
 	long cur_norm;    /* the block in cur_norms; -1: none */
 	unsigned char cur_norms[2 * IDX_NORM_BLOCK];
 	/* the segments' doc ranges and deletion counts */
@@ -98,6 +96,18 @@ struct idx {
 	struct qerr err;
 };
 
+
+/* How a reader reads the file.  A single question touches a few dozen
+ * pages scattered over it, and each page costs more to map (a page fault,
+ * then unmapping it at exit) than to read with pread into one of a few
+ * buffers that are used again; fresh memory costs a page fault too, so
+ * the page cache stays small.  Once the reader is long-lived (its first
+ * idx_pause: a batch or a conversation asks again), it reads through a
+ * memory map of as much of the file as SQLite maps (SQLITE_MAX_MMAP_SIZE,
+ * 2 GB by default), where pages stay for the next questions. */
+#define READER_ONE_SHOT "PRAGMA cache_size=16"
+#define READER_LONG_LIVED "PRAGMA cache_size=-2000;" \
+			  "PRAGMA mmap_size=1099511627776"
 
 /* Record a failure in x's sticky error (the first one wins) and in err;
  * returns its code. */
@@ -567,7 +577,9 @@ void idx_pause(struct idx *x)
 		return;
 	end_read(x);
 	qerr_clear(&x->err);
-	x->keep_norms = 1;
+	if (!x->long_lived && x->db != NULL)
+		sqlite3_exec(x->db, READER_LONG_LIVED, NULL, NULL, NULL);
+	x->long_lived = 1;
 }
 
 sqlite3 *idx_read_db(struct idx *x, struct qerr *err)
@@ -582,13 +594,10 @@ int idx_status(struct idx *x, struct qerr *err)
 	return qerr_set(err, x->err.code, "%s", x->err.msg);
 }
 
-/* Open an index file read-only, reading through a memory map of as much
- * of it as SQLite maps (SQLITE_MAX_MMAP_SIZE, 2 GB by default): pages
- * past the map are read into SQLite's page cache instead, each a fresh
- * allocation, which a one-shot question pays in page faults.  Updates
- * change the file in place under SQLite's locks (a full build renames a
- * new file over it), so locking stays on.  A reader is used by one thread
- * at a time, so the connection goes without its mutexes. */
+/* Open an index file read-only.  Updates change the file in place under
+ * SQLite's locks (a full build renames a new file over it), so locking
+ * stays on.  A reader is used by one thread at a time, so the connection
+ * goes without its mutexes. */
 static int open_reader(const char *path, sqlite3 **db)
 {
 	int rc = sqlite3_open_v2(path, db,
@@ -598,8 +607,7 @@ static int open_reader(const char *path, sqlite3 **db)
 	if (rc == SQLITE_OK) {
 		sqlite3_extended_result_codes(*db, 1);
 		sqlite3_busy_timeout(*db, 10000);
-		sqlite3_exec(*db, "PRAGMA mmap_size=1099511627776", NULL, NULL,
-			     NULL);
+		sqlite3_exec(*db, READER_ONE_SHOT, NULL, NULL, NULL);
 	}
 	return rc;
 }
@@ -698,7 +706,7 @@ void idx_close(struct idx *x)
 {
 	if (x == NULL)
 		return;
-	idx_pause(x);
+	end_read(x);
 	sqlite3_finalize(x->begin);
 	sqlite3_finalize(x->commit);
 	sqlite3_finalize(x->get_doc);
@@ -1386,7 +1394,7 @@ const unsigned char *idx_norm_block(struct idx *x, long k, long *n)
 	*n = x->idmax - k * IDX_NORM_BLOCK;
 	if (*n > IDX_NORM_BLOCK)
 		*n = IDX_NORM_BLOCK;
-	if (!x->keep_norms) {
+	if (!x->long_lived) {
 		if (x->cur_norm != k) {
 			x->cur_norm = -1;
 			if (read_norm_block(x, k, *n, x->cur_norms) != 0) {
