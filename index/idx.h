@@ -61,8 +61,13 @@
  *             block-max pruning; negated when no posting of the block
  *             has the term in the question field, so that the bound
  *             leaves out the question-match bonus there),
- *           body: n x (varint docid delta, varint tf_q, varint tf_a)
- *         docid deltas run across blocks, starting from -1.
+ *           body: n x (varint docid delta, varint tf_q, varint tf_a,
+ *             then the doc's norms code (see norms) of the question when
+ *             tf_q > 0 and of the answer when tf_a > 0: one byte each),
+ *         docid deltas run across blocks, starting from -1.  A posting
+ *         carries the lengths it is scored with, so that ranking reads
+ *         no norms row: a question on a large index would otherwise read
+ *         a page of norms for nearly every record it scores.
  *   segpost(seg INT, term TEXT, data BLOB), indexes on (term, seg), (seg)
  *       the other segments' postings, same format (absolute doc ids); a
  *       term's postings are the base blob followed by its segpost blobs in
@@ -148,7 +153,7 @@
 
 #include "../util/err.h"
 
-#define IDX_SCHEMA 8
+#define IDX_SCHEMA 9
 #define IDX_APP_ID 0x51525259
 #define IDX_BLOCK 128
 /* Docs per norms row: 2 KB of lengths, one page of the file. */
@@ -315,12 +320,14 @@ void idx_close(struct idx *x);
 const char *idx_path(struct idx *x);
 /* End the read transaction (between questions, so that an update can
  * commit); the next read begins a new one and, when the index changed
- * meanwhile, reloads its statistics.  Borrowed pointers (norms,
- * aliases, deleted) are invalid after it. */
+ * meanwhile, reloads its statistics.  Borrowed pointers (aliases,
+ * deleted) are invalid after it.  A reader paused once is taken to be
+ * long-lived (a batch or a conversation): it reads through a memory map
+ * from then on. */
 void idx_pause(struct idx *x);
 /* The sticky error: the first failure a read met since idx_open or the
  * last idx_pause (functions that cannot return one, such as idx_df,
- * idx_norm_block or idx_aliases, return 0 or NULL and leave it here), copied
+ * or idx_aliases, return 0 or NULL and leave it here), copied
  * into err; 0 when there is none.  Every read fails with it until
  * idx_pause.  A damaged index is QERR_DATA with a message beginning
  * "index is damaged: ". */
@@ -350,14 +357,8 @@ int idx_postings(struct idx *x, const char *term, long *df,
  * set (see idx_status) when the index cannot be read or is damaged. */
 long idx_df(struct idx *x, const char *term);
 
-/* Quantized field lengths of docs k * IDX_NORM_BLOCK onwards: 2 bytes per
- * doc (question, answer), *n docs (IDX_NORM_BLOCK, fewer in the last
- * block).  Borrowed until the next idx_norm_block call or idx_pause (a
- * reader keeps the blocks it reads from its first idx_pause on, but
- * before that only the last one).  NULL, with
- * the sticky error set (see idx_status), when k lies past maxdoc, the row
- * is missing or damaged, or memory is short. */
-const unsigned char *idx_norm_block(struct idx *x, long k, long *n);
+/* Field lengths quantized into one byte (the norms codes of postings and
+ * of the norms rows), and back. */
 double idx_norm_decode(unsigned char c);
 /* The 256 decoded lengths at once. */
 const double *idx_norm_table(void);
@@ -449,6 +450,9 @@ struct idx_cursor {
 	float block_max; /* max_impact of the current block */
 	int block_noq;   /* no posting of the block has a tf_q */
 	unsigned tf[IDX_NFIELDS];
+	/* norms codes of the current doc's fields that hold the term (0
+	 * for a field with tf 0) */
+	unsigned char norm[IDX_NFIELDS];
 	int bad;         /* set when the blob is malformed */
 	/* deleted doc ids are skipped: bit d - del_lo of del (NULL: none)
 	 * for d in del_lo..del_hi-1; for a doc outside, del_fetch (NULL:

@@ -127,7 +127,9 @@ int idx_encode_postings(const unsigned char *norms, long base,
 				maxi = im;
 			anyq |= q > 0;
 			if (buf_put_varint(body, (uint64_t)(doc - prev)) ||
-			    buf_put_varint(body, q) || buf_put_varint(body, a))
+			    buf_put_varint(body, q) || buf_put_varint(body, a) ||
+			    (q && buf_putc(body, norms[2 * (doc - base)])) ||
+			    (a && buf_putc(body, norms[2 * (doc - base) + 1])))
 				return -1;
 			prev = doc;
 		}
@@ -201,7 +203,8 @@ static int step(struct idx_cursor *c)
 	}
 	if (varint_get(&c->p, c->bend, &d) || varint_get(&c->p, c->bend, &q) ||
 	    varint_get(&c->p, c->bend, &a) || d == 0 ||
-	    d > (uint64_t)LONG_MAX - (uint64_t)(c->docid + 1)) {
+	    d > (uint64_t)LONG_MAX - (uint64_t)(c->docid + 1) ||
+	    c->bend - c->p < (q != 0) + (a != 0)) {
 		c->bad = 1;
 		c->p = c->bend = c->end;
 		c->left_in_block = 0;
@@ -211,6 +214,8 @@ static int step(struct idx_cursor *c)
 	c->nsteps++;
 	c->tf[0] = (unsigned)q;
 	c->tf[1] = (unsigned)a;
+	c->norm[0] = q ? *c->p++ : 0;
+	c->norm[1] = a ? *c->p++ : 0;
 	c->left_in_block--;
 	return 1;
 }

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "../util/buf.h"
@@ -26,30 +25,21 @@ struct idx {
 	sqlite3 *db;
 	sqlite3_stmt *get_doc, *get_meta, *scan, *begin, *commit;
 	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one, *get_norm;
-	/* open on a norms / dels row within a read transaction: moving it
+	/* open on a dels row within a read transaction: moving it
 	 * to another row costs far less than a query */
-	sqlite3_blob *norm_bh, *del_bh;
+	sqlite3_blob *del_bh;
 	char *path;
 	int vb;           /* vbuckets are up to date */
 	int in_txn;       /* a read transaction is open */
 	int loaded;       /* the statistics below are of generation gen */
 	long long gen;
 	long ndocs, maxdoc;
-	long idmax;       /* meta maxdoc: where the norms rows end */
 	long nseg, ndel;  /* segments besides the base; deleted records */
 	double avg[IDX_NFIELDS];
 	double scale;     /* (>= 1) how far blocks' max_impact may understate
 			   * an impact at today's average lengths (segments
 			   * bounded at others): see idx_cursor_bound */
-	/* norms rows read, by block: 2 bytes per doc; NULL until read.
-	 * Rows are kept once the reader is long-lived; until then only the
-	 * row last read is, in cur_norms (see open_reader). */
-	unsigned char **norms;
-	long nnorms;      /* entries of norms: blocks below idmax */
-	struct nchunk *nchunks; /* where the norms rows are kept */
-	int long_lived;   /* paused once: mapped, rows go to norms */
-	long cur_norm;    /* the block in cur_norms; -1: none */
-	unsigned char cur_norms[2 * IDX_NORM_BLOCK];
+	int long_lived;   /* paused once: reads through the memory map */
 	/* the segments' doc ranges and deletion counts */
 	struct rseg {
 		long base, n, ndel;
@@ -223,78 +213,6 @@ static const char *meta_get(struct idx *x, const char *key)
 	return x->meta_val;
 }
 
-/* The norms rows a reader reads are kept in chunks whose pages are
- * mapped in one call (MAP_POPULATE): a question on a large index reads a
- * few hundred scattered rows, and a page fault for every fresh page of
- * heap they land on costs more than reading them, where populating the
- * pages at once costs a fraction of the faults (on virtual machines
- * above all).  Chunks double from NCHUNK_MIN to NCHUNK_MAX bytes, so a
- * small index maps little. */
-#define NCHUNK_MIN 8192
-#define NCHUNK_MAX 131072
-
-/* Under AddressSanitizer a chunk is poisoned but for the rows handed
- * out, each followed by a redzone, so that reading past a row is caught
- * as it was when each row was its own allocation. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NCHUNK_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(NCHUNK_ASAN)
-#define NCHUNK_ASAN 1
-#endif
-#ifdef NCHUNK_ASAN
-#include <sanitizer/asan_interface.h>
-#define NCHUNK_REDZONE 64
-#define NCHUNK_POISON(p, n) __asan_poison_memory_region((p), (n))
-#define NCHUNK_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
-#else
-#define NCHUNK_REDZONE 0
-#define NCHUNK_POISON(p, n) ((void)(p), (void)(n))
-#define NCHUNK_UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
-
-struct nchunk {
-	struct nchunk *next;
-	size_t used, size; /* bytes taken (header included), mapped */
-};
-
-#ifdef MAP_POPULATE
-#define NCHUNK_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE)
-#else
-#define NCHUNK_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS)
-#endif
-
-/* n bytes (at most 2 * IDX_NORM_BLOCK) for a norms row, kept until
- * drop_caches; NULL when memory runs out. */
-static unsigned char *norm_alloc(struct idx *x, size_t n)
-{
-	struct nchunk *c = x->nchunks;
-	unsigned char *out;
-
-	if (c == NULL || c->used + n + NCHUNK_REDZONE > c->size) {
-		size_t size = c == NULL ? NCHUNK_MIN
-				: c->size < NCHUNK_MAX ? 2 * c->size
-						       : NCHUNK_MAX;
-		void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			       NCHUNK_FLAGS, -1, 0);
-
-		if (p == MAP_FAILED)
-			return NULL;
-		c = p;
-		c->next = x->nchunks;
-		c->used = 64; /* (rows stay 64-byte aligned) */
-		c->size = size;
-		x->nchunks = c;
-		NCHUNK_POISON((unsigned char *)c + 64, size - 64);
-	}
-	out = (unsigned char *)c + c->used;
-	NCHUNK_UNPOISON(out, n);
-	c->used += ((n + 63) & ~(size_t)63) + NCHUNK_REDZONE;
-	return out;
-}
-
 /* A block with no deleted doc (never freed). */
 static unsigned char no_dels[IDX_NORM_BLOCK / 8];
 
@@ -313,17 +231,6 @@ static void drop_caches(struct idx *x)
 		free(x->pcache[i].blob);
 		x->pcache[i].blob = NULL;
 	}
-	while (x->nchunks != NULL) {
-		struct nchunk *next = x->nchunks->next;
-
-		NCHUNK_UNPOISON(x->nchunks, x->nchunks->size);
-		munmap(x->nchunks, x->nchunks->size);
-		x->nchunks = next;
-	}
-	free(x->norms);
-	x->norms = NULL;
-	x->nnorms = 0;
-	x->cur_norm = -1;
 	for (i = 0; i < x->ndels && x->dels; i++)
 		if (x->dels[i] != no_dels)
 			free(x->dels[i]);
@@ -488,7 +395,7 @@ static int load_stats(struct idx *x, struct qerr *err)
 	if (meta_int(x, "maxdoc", x->ndocs, IDX_MAX_DOCS, x->ndocs, &n,
 		     err) != 0)
 		return QERR_DATA;
-	x->maxdoc = x->idmax = (long)n;
+	x->maxdoc = (long)n;
 	if (meta_int(x, "len_q", 0, IDX_MAX_LEN, 0, &tot[0], err) != 0 ||
 	    meta_int(x, "len_a", 0, IDX_MAX_LEN, 0, &tot[1], err) != 0)
 		return QERR_DATA;
@@ -512,9 +419,8 @@ static void end_read(struct idx *x)
 
 	if (!x->in_txn)
 		return;
-	sqlite3_blob_close(x->norm_bh);
 	sqlite3_blob_close(x->del_bh);
-	x->norm_bh = x->del_bh = NULL;
+	x->del_bh = NULL;
 	while ((st = sqlite3_next_stmt(x->db, st)) != NULL)
 		sqlite3_reset(st);
 	if ((st = prep(x, "COMMIT", &x->commit)) != NULL) {
@@ -651,7 +557,6 @@ int idx_open(struct idx **out, const char *path, struct qerr *err)
 			return qerr_set(err, QERR_IO, "out of memory");
 		}
 		x->naliases = x->ndefs = x->has_passages = -1;
-		x->cur_norm = -1;
 		if (open_reader(path, &x->db) != SQLITE_OK) {
 			qerr_set(err, QERR_IO, "cannot open index %s: %s", path,
 				 sqlite3_errmsg(x->db));
@@ -1335,92 +1240,6 @@ long idx_df(struct idx *x, const char *term)
 	if (ensure_read(x, NULL) != 0 || vocab_lookup(x, term, &df, &id) != 0)
 		return 0;
 	return df;
-}
-
-/* Read norms row k, its 2 * n bytes, into out: 0; or -1, with the sticky
- * error set, when it is missing, not a blob or of another size. */
-static int read_norm_block(struct idx *x, long k, long n, unsigned char *out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (blob_fetch(x, &x->norm_bh, "norms", k, out, (int)n * 2) == 0)
-		return 0;
-	st = prep(x, "SELECT data FROM norms WHERE id = ?", &x->get_norm);
-	if (st == NULL) {
-		DAMAGED(x, NULL, "%s: norms: %s", x->path, sqlite3_errmsg(x->db));
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, k);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB &&
-	    sqlite3_column_bytes(st, 0) == (int)n * 2) {
-		memcpy(out, sqlite3_column_blob(st, 0), (size_t)n * 2);
-		sqlite3_reset(st);
-		return 0;
-	}
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		DAMAGED(x, NULL, "%s: norms of records %ld..%ld %s", x->path,
-			k * IDX_NORM_BLOCK, k * IDX_NORM_BLOCK + n - 1,
-			rc == SQLITE_DONE ? "missing" : "do not match them");
-	else
-		db_fail(x, NULL);
-	sqlite3_reset(st);
-	return -1;
-}
-
-/* Norms row k in memory kept until drop_caches; NULL on failure. */
-static unsigned char *load_norm_block(struct idx *x, long k, long n)
-{
-	unsigned char *out = norm_alloc(x, (size_t)n * 2);
-
-	if (out == NULL) {
-		fail(x, NULL, QERR_IO, "out of memory");
-		return NULL;
-	}
-	return read_norm_block(x, k, n, out) == 0 ? out : NULL;
-}
-
-const unsigned char *idx_norm_block(struct idx *x, long k, long *n)
-{
-	*n = 0;
-	if (ensure_read(x, NULL) != 0)
-		return NULL;
-	if (k < 0 || k > (x->idmax - 1) >> IDX_NORM_SHIFT) {
-		DAMAGED(x, NULL, "%s: no norms for records from %ld", x->path,
-			k * IDX_NORM_BLOCK);
-		return NULL;
-	}
-	*n = x->idmax - k * IDX_NORM_BLOCK;
-	if (*n > IDX_NORM_BLOCK)
-		*n = IDX_NORM_BLOCK;
-	if (!x->long_lived) {
-		if (x->cur_norm != k) {
-			x->cur_norm = -1;
-			if (read_norm_block(x, k, *n, x->cur_norms) != 0) {
-				*n = 0;
-				return NULL;
-			}
-			x->cur_norm = k;
-		}
-		return x->cur_norms;
-	}
-	/* (idmax <= IDX_MAX_DOCS: the table of blocks is at most 2 MB,
-	 * allocated, not read) */
-	if (x->norms == NULL) {
-		x->nnorms = ((x->idmax - 1) >> IDX_NORM_SHIFT) + 1;
-		x->norms = calloc((size_t)x->nnorms, sizeof(*x->norms));
-		if (x->norms == NULL) {
-			x->nnorms = 0;
-			fail(x, NULL, QERR_IO, "out of memory");
-			*n = 0;
-			return NULL;
-		}
-	}
-	if (x->norms[k] == NULL && (x->norms[k] = load_norm_block(x, k, *n)) ==
-					   NULL)
-		*n = 0;
-	return x->norms[k];
 }
 
 int idx_get_doc(struct idx *x, long id, struct idx_doc *d, struct qerr *err)

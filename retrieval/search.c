@@ -38,15 +38,10 @@ static void count_cursor(const struct rank_params *p,
 	}
 }
 
-/* Per-field tables: the BM25 length factor for each of the 256 norm codes;
- * the norms block of the doc scored last (docs come in increasing order,
- * so a block is looked up once per term that reaches it). */
+/* Per-field tables: the BM25 length factor for each of the 256 norm codes
+ * (a posting carries the codes of its doc's fields). */
 struct scorer {
 	const struct rank_params *p;
-	struct idx *x;
-	const unsigned char *norms; /* block nblock, nlen docs */
-	long nblock, nlen;
-	int bad;                    /* a block could not be read */
 	double lenf[IDX_NFIELDS][256];
 	double n;
 	double w[IDX_NFIELDS]; /* field weights, the answer's capped */
@@ -70,24 +65,6 @@ static double answer_cap(struct idx *x)
 						     : 1.0;
 }
 
-/* The two norm bytes of doc: zeros, and s->bad set, when its block cannot
- * be read (idx_status then says why). */
-static inline const unsigned char *norm_at(struct scorer *s, long doc)
-{
-	static const unsigned char none[2];
-	long k = doc >> IDX_NORM_SHIFT, i = doc & (IDX_NORM_BLOCK - 1);
-
-	if (k != s->nblock) {
-		s->norms = idx_norm_block(s->x, k, &s->nlen);
-		s->nblock = k;
-	}
-	if (s->norms == NULL || i >= s->nlen) {
-		s->bad = 1;
-		return none;
-	}
-	return s->norms + 2 * i;
-}
-
 static void scorer_init(struct scorer *s, struct idx *x,
 			const struct rank_params *p)
 {
@@ -95,11 +72,6 @@ static void scorer_init(struct scorer *s, struct idx *x,
 	int f, c;
 
 	s->p = p;
-	s->x = x;
-	s->norms = NULL;
-	s->nblock = -1;
-	s->nlen = 0;
-	s->bad = 0;
 	s->n = (double)idx_ndocs(x);
 	s->w[IDX_Q] = p->w[IDX_Q];
 	s->w[IDX_A] = p->w[IDX_A] * answer_cap(x);
@@ -118,11 +90,12 @@ static void scorer_init(struct scorer *s, struct idx *x,
 	}
 }
 
-/* Contribution of one posting; idf and weight folded into w. */
-static inline double score_posting(struct scorer *s, long doc,
-			    const unsigned tf[IDX_NFIELDS], double idf)
+/* Contribution of c's current posting; idf and weight folded into idf. */
+static inline double score_posting(const struct scorer *s,
+				   const struct idx_cursor *c, double idf)
 {
-	const unsigned char *nb = norm_at(s, doc);
+	const unsigned *tf = c->tf;
+	const unsigned char *nb = c->norm;
 	double t = 0.0;
 	int f;
 
@@ -151,16 +124,17 @@ struct qfield {
 	float idf;     /* query idf mass matched in the question field */
 	unsigned tf;   /* question-field occurrences of query terms */
 	uint64_t mask; /* query terms found anywhere in the record */
+	unsigned char qlen; /* the question's norms code (when tf > 0) */
 };
 
-static double qmatch_factor(struct scorer *s, const struct qfield *f,
-			    long doc, double idfsum)
+static double qmatch_factor(const struct scorer *s, const struct qfield *f,
+			    double idfsum)
 {
 	double len, cq, cd;
 
 	if (s->p->qmatch <= 0.0 || f->tf == 0 || idfsum <= 0.0)
 		return 1.0;
-	len = idx_norm_decode(norm_at(s, doc)[IDX_Q]);
+	len = idx_norm_decode(f->qlen);
 	cq = f->idf / idfsum;
 	cd = len > 0.0 ? (double)f->tf / len : 0.0;
 	if (cq > 1.0)
@@ -471,12 +445,13 @@ static int load_dterms(struct idx *x, const struct rank_query *q,
 }
 
 /* Score one record from the per-term contributions, in query order, just
- * as the exhaustive loop does (so both give identical numbers). */
-static double final_score(struct scorer *s, const struct rank_query *q,
-			  const double *contrib, const unsigned *tfq, long doc,
-			  double idfsum, uint64_t *mask)
+ * as the exhaustive loop does (so both give identical numbers); qlen is
+ * its question's norms code, from any of its postings with a tf_q. */
+static double final_score(const struct scorer *s, const struct rank_query *q,
+			  const double *contrib, const unsigned *tfq,
+			  unsigned char qlen, double idfsum, uint64_t *mask)
 {
-	struct qfield f = {0.0f, 0, 0};
+	struct qfield f = {0.0f, 0, 0, qlen};
 	double sum = 0.0;
 	int t;
 
@@ -492,7 +467,7 @@ static double final_score(struct scorer *s, const struct rank_query *q,
 	}
 	if (sum <= 0.0)
 		return 0.0;
-	return sum * qmatch_factor(s, &f, doc, idfsum);
+	return sum * qmatch_factor(s, &f, idfsum);
 }
 
 /* The essential lists in a binary min-heap on their current doc, so
@@ -649,6 +624,7 @@ struct went {
 	int next; /* the record's previous entry, or -1 */
 	int ti;
 	unsigned tfq;
+	unsigned char qlen; /* the record's question norms code (tfq > 0) */
 };
 
 struct win {
@@ -699,6 +675,7 @@ static int win_add(struct win *w, long off, const struct dterm *e,
 	n->contrib = c;
 	n->ti = e->ti;
 	n->tfq = e->c.tf[IDX_Q];
+	n->qlen = e->c.norm[IDX_Q];
 	n->next = w->head[off];
 	w->head[off] = (int)w->nent++;
 	return 0;
@@ -715,6 +692,7 @@ static int win_record(struct ms *m, struct win *w, int ess, long off,
 	struct dterm *d = m->d;
 	double partial = w->acc[off], share = w->share[off];
 	int i, k, pruned = 0, nm = 0, moved[RANK_MAX_TERMS], rc = 0;
+	unsigned char qlen = 0;
 
 	for (i = ess - 1; i >= 0; i--) {
 		if (*m->ntop == m->kk &&
@@ -732,11 +710,13 @@ static int win_record(struct ms *m, struct win *w, int ess, long off,
 		}
 		if (d[i].c.docid != doc)
 			continue;
-		m->contrib[d[i].ti] =
-			score_posting(m->s, doc, d[i].c.tf, d[i].w);
+		m->contrib[d[i].ti] = score_posting(m->s, &d[i].c, d[i].w);
 		m->tfq[d[i].ti] = d[i].c.tf[IDX_Q];
 		partial += m->contrib[d[i].ti];
-		share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
+		if (d[i].c.tf[IDX_Q]) {
+			share += d[i].share;
+			qlen = d[i].c.norm[IDX_Q];
+		}
 	}
 	if (!pruned) {
 		uint64_t mask = 0;
@@ -745,9 +725,11 @@ static int win_record(struct ms *m, struct win *w, int ess, long off,
 		for (k = w->head[off]; k >= 0; k = w->ent[k].next) {
 			m->contrib[w->ent[k].ti] = w->ent[k].contrib;
 			m->tfq[w->ent[k].ti] = w->ent[k].tfq;
+			if (w->ent[k].tfq)
+				qlen = w->ent[k].qlen;
 		}
-		sc = final_score(m->s, m->q, m->contrib, m->tfq, doc, m->idfsum,
-				 &mask);
+		sc = final_score(m->s, m->q, m->contrib, m->tfq, qlen,
+				 m->idfsum, &mask);
 		if (m->p->cost)
 			m->p->cost->docs++;
 		if (sc > 0.0)
@@ -802,8 +784,7 @@ static int win_step(struct ms *m, struct win *w, struct qerr *err)
 
 		while (!e->done && e->c.docid < wend) {
 			if (win_add(w, e->c.docid - base, e,
-				    score_posting(m->s, e->c.docid, e->c.tf,
-						  e->w)) != 0)
+				    score_posting(m->s, &e->c, e->w)) != 0)
 				return qerr_set(err, QERR_IO, "out of memory");
 			e->done = !idx_cursor_next(&e->c);
 			if (gone_bad(e, m->ndocs))
@@ -879,6 +860,7 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 		double partial = 0.0, share = 0.0;
 		const double *pre = prefix;
 		int pruned = 0, nm = 0, moved[RANK_MAX_TERMS];
+		unsigned char qlen = 0;
 
 		if (doc >= ndocs) {
 			rc = qerr_set(err, QERR_DATA, "index is damaged: postings "
@@ -906,10 +888,13 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			pre = bpre;
 		while (nh > 0 && h[0].doc == doc) {
 			i = h[0].i;
-			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
+			contrib[d[i].ti] = score_posting(s, &d[i].c, d[i].w);
 			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
 			partial += contrib[d[i].ti];
-			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
+			if (d[i].c.tf[IDX_Q]) {
+				share += d[i].share;
+				qlen = d[i].c.norm[IDX_Q];
+			}
 			d[i].done = !idx_cursor_next(&d[i].c);
 			moved[nm++] = i;
 			heap_moved(d, h, &nh);
@@ -930,14 +915,17 @@ static int search_maxscore(struct idx *x, const struct rank_query *q,
 			}
 			if (d[i].c.docid != doc)
 				continue;
-			contrib[d[i].ti] = score_posting(s, doc, d[i].c.tf, d[i].w);
+			contrib[d[i].ti] = score_posting(s, &d[i].c, d[i].w);
 			tfq[d[i].ti] = d[i].c.tf[IDX_Q];
 			partial += contrib[d[i].ti];
-			share += d[i].c.tf[IDX_Q] ? d[i].share : 0.0;
+			if (d[i].c.tf[IDX_Q]) {
+				share += d[i].share;
+				qlen = d[i].c.norm[IDX_Q];
+			}
 		}
 		if (!pruned) {
 			uint64_t mask = 0;
-			double sc = final_score(s, q, contrib, tfq, doc, idfsum,
+			double sc = final_score(s, q, contrib, tfq, qlen, idfsum,
 						&mask);
 
 			if (p->cost)
@@ -1035,9 +1023,10 @@ int rank_search(struct idx *x, const struct rank_query *q,
 			}
 			if (acc[c.docid] == 0.0)
 				touched[ntouched++] = c.docid;
-			acc[c.docid] += score_posting(&s, c.docid, c.tf, w);
+			acc[c.docid] += score_posting(&s, &c, w);
 			qf[c.docid].mask |= (uint64_t)1 << t;
 			if (c.tf[IDX_Q]) {
+				qf[c.docid].qlen = c.norm[IDX_Q];
 				qf[c.docid].idf += (float)(rt->weight * rt->idf);
 				qf[c.docid].tf += c.tf[IDX_Q];
 			}
@@ -1055,18 +1044,13 @@ int rank_search(struct idx *x, const struct rank_query *q,
 
 		if (acc[d] > 0.0)
 			heap_offer(top, &ntop, kk, d,
-				   acc[d] * qmatch_factor(&s, &qf[d], d, idfsum),
+				   acc[d] * qmatch_factor(&s, &qf[d], idfsum),
 				   qf[d].mask);
 	}
 	free(acc);
 	free(qf);
 	free(touched);
 ranked:
-	if (rc == 0 && s.bad) {
-		rc = idx_status(x, err);
-		if (rc == 0)
-			rc = qerr_set(err, QERR_DATA, "index is damaged: norms");
-	}
 	/* The phrase bonus re-ranks the best RANK_RERANK only (it can only
 	 * raise scores, so they stay above the rest), whatever k is. */
 	qsort(top, (size_t)ntop, sizeof(*top), cmp_hits);
@@ -1107,7 +1091,7 @@ double rank_explain(struct idx *x, const struct rank_query *q,
 		idx_cursor_open(x, &c, data, len);
 		if (idx_cursor_seek(&c, doc) && c.docid == doc)
 			contrib[t] = score_posting(
-				&s, doc, c.tf,
+				&s, &c,
 				q->terms[t].weight * term_idf(&s, &q->terms[t]));
 		total += contrib[t];
 	}

@@ -116,6 +116,9 @@ static void test_postings_cursor_and_seek(void **state)
 		assert_int_equal(c.docid, expect);
 		assert_int_equal(c.tf[0], 1);
 		assert_int_equal(c.tf[1], 0);
+		/* the lengths of the fields the term is in, "common rare" */
+		assert_int_equal(c.norm[0], idx_norm_encode(2));
+		assert_int_equal(c.norm[1], 0);
 	}
 	assert_int_equal(n, df);
 	assert_false(c.bad);
@@ -128,6 +131,8 @@ static void test_postings_cursor_and_seek(void **state)
 	assert_true(idx_cursor_seek(&c, 700));
 	assert_int_equal(c.docid, 700);
 	assert_int_equal(c.tf[1], 2); /* 700 = 7 * 100 */
+	assert_int_equal(c.norm[0], idx_norm_encode(1));
+	assert_int_equal(c.norm[1], idx_norm_encode(2));
 	assert_true(c.block_max > 0.0f && c.block_max < 1.0f);
 	assert_false(idx_cursor_seek(&c, N));
 	idx_close(x);
@@ -339,56 +344,6 @@ static void test_spilled_runs_merge_exactly(void **state)
 	idx_close(y);
 }
 
-/* A norms block is the same whether the reader keeps it (from its first
- * pause on) or holds only the last block read (before): each block read
- * in turn, back and forth, is its own, not the one read before it. */
-static void test_norm_blocks_kept_or_not(void **state)
-{
-	enum { NB = 3, N = NB * IDX_NORM_BLOCK - 100 };
-	static const char *const words[NB] = {"xa", "xa xb", "xa xb xc xd"};
-	static const int order[] = {0, 1, 0, 2, 2, 1};
-	unsigned char first[NB][2 * IDX_NORM_BLOCK];
-	int seen[NB] = {0};
-	struct idx_build *b;
-	struct idx *x;
-	struct qerr err = {0};
-	char id[16];
-	int i, pass;
-
-	(void)state;
-	assert_int_equal(idx_build_begin(&b, path, &err), 0);
-	assert_int_equal(idx_build_source(b, "t", 1, 1, "h", 0), 0);
-	for (i = 0; i < N; i++) {
-		snprintf(id, sizeof(id), "%d", i);
-		assert_int_equal(idx_build_add(b, id, words[i / IDX_NORM_BLOCK],
-					       "body", i), 0);
-	}
-	assert_int_equal(idx_build_commit(b, &err), 0);
-	assert_int_equal(idx_open(&x, path, &err), 0);
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < (int)(sizeof(order) / sizeof(*order)); i++) {
-			int k = order[i];
-			long n, want = k < NB - 1 ? IDX_NORM_BLOCK
-						  : N - k * IDX_NORM_BLOCK;
-			const unsigned char *nb = idx_norm_block(x, k, &n);
-
-			assert_non_null(nb);
-			assert_int_equal(n, want);
-			/* every doc of block k has k's question length */
-			assert_int_equal(nb[0], nb[2 * (n - 1)]);
-			if (k > 0 && seen[k - 1])
-				assert_true(nb[0] > first[k - 1][0]);
-			if (!seen[k]++)
-				memcpy(first[k], nb, (size_t)n * 2);
-			else
-				assert_memory_equal(first[k], nb, (size_t)n * 2);
-		}
-		idx_pause(x);
-	}
-	assert_int_equal(idx_status(x, &err), 0);
-	idx_close(x);
-}
-
 static void test_norm_codes(void **state)
 {
 	long n;
@@ -460,7 +415,6 @@ int main(void)
 		cmocka_unit_test(test_abort_keeps_old_index),
 		cmocka_unit_test(test_foreign_and_missing_files),
 		cmocka_unit_test(test_norm_codes),
-		cmocka_unit_test(test_norm_blocks_kept_or_not),
 		cmocka_unit_test(test_confidence),
 		cmocka_unit_test(test_spilled_runs_merge_exactly),
 	};
