@@ -191,9 +191,28 @@ static int next_block(struct idx_cursor *c)
 	return 1;
 }
 
+/* The tfs of a posting whose delta is d and whose tfs begin at p, and
+ * its norms bytes after them; the posting's end. */
+static inline const unsigned char *take(struct idx_cursor *c, uint64_t d,
+					const unsigned char *p, unsigned q,
+					unsigned a)
+{
+	unsigned hq = q != 0, ha = a != 0;
+
+	c->docid += (long)d;
+	c->nsteps++;
+	c->tf[0] = q;
+	c->tf[1] = a;
+	c->norm[0] = hq ? p[0] : 0;
+	c->norm[1] = ha ? p[hq] : 0;
+	c->left_in_block--;
+	return p + hq + ha;
+}
+
 /* Decode the next posting, deleted or not; 0 at the end. */
 static int step(struct idx_cursor *c)
 {
+	const unsigned char *p;
 	uint64_t d, q, a;
 
 	if (c->left_in_block == 0) {
@@ -201,22 +220,30 @@ static int step(struct idx_cursor *c)
 		if (!next_block(c))
 			return 0;
 	}
-	if (varint_get(&c->p, c->bend, &d) || varint_get(&c->p, c->bend, &q) ||
-	    varint_get(&c->p, c->bend, &a) || d == 0 ||
+	p = c->p;
+	/* Nearly every posting is a delta of one or two bytes, two one-byte
+	 * tfs and its norms bytes, all within the six bytes tested. */
+	if (c->bend - p >= 6 && c->docid < LONG_MAX - 0x4000) {
+		if (((p[0] | p[1] | p[2]) & 0x80) == 0 && p[0] != 0) {
+			c->p = take(c, p[0], p + 3, p[1], p[2]);
+			return 1;
+		}
+		if ((p[0] & 0x80) && ((p[1] | p[2] | p[3]) & 0x80) == 0) {
+			c->p = take(c, (p[0] & 0x7fu) | (unsigned)p[1] << 7,
+				    p + 4, p[2], p[3]);
+			return 1;
+		}
+	}
+	if (varint_get(&p, c->bend, &d) || varint_get(&p, c->bend, &q) ||
+	    varint_get(&p, c->bend, &a) || d == 0 ||
 	    d > (uint64_t)LONG_MAX - (uint64_t)(c->docid + 1) ||
-	    c->bend - c->p < (q != 0) + (a != 0)) {
+	    c->bend - p < (q != 0) + (a != 0)) {
 		c->bad = 1;
 		c->p = c->bend = c->end;
 		c->left_in_block = 0;
 		return 0;
 	}
-	c->docid += (long)d;
-	c->nsteps++;
-	c->tf[0] = (unsigned)q;
-	c->tf[1] = (unsigned)a;
-	c->norm[0] = q ? *c->p++ : 0;
-	c->norm[1] = a ? *c->p++ : 0;
-	c->left_in_block--;
+	c->p = take(c, d, p, (unsigned)q, (unsigned)a);
 	return 1;
 }
 
