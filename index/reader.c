@@ -24,7 +24,7 @@
 struct idx {
 	sqlite3 *db;
 	sqlite3_stmt *get_doc, *get_meta, *scan, *begin, *commit;
-	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one, *get_norm;
+	sqlite3_stmt *get_vocab, *get_base, *get_seg, *vb_one;
 	/* open on a dels row within a read transaction: moving it
 	 * to another row costs far less than a query */
 	sqlite3_blob *del_bh;
@@ -621,7 +621,6 @@ void idx_close(struct idx *x)
 	sqlite3_finalize(x->get_base);
 	sqlite3_finalize(x->get_seg);
 	sqlite3_finalize(x->vb_one);
-	sqlite3_finalize(x->get_norm);
 	sqlite3_close(x->db);
 	drop_caches(x);
 	free(x->one.acr);
