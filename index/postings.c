@@ -228,7 +228,10 @@ static int step(struct idx_cursor *c)
 			c->p = take(c, p[0], p + 3, p[1], p[2]);
 			return 1;
 		}
-		if ((p[0] & 0x80) && ((p[1] | p[2] | p[3]) & 0x80) == 0) {
+		/* (a zero second byte is no shortest varint: a delta of 0,
+		 * which the checked way refuses, could hide there) */
+		if ((p[0] & 0x80) && p[1] != 0 &&
+		    ((p[1] | p[2] | p[3]) & 0x80) == 0) {
 			c->p = take(c, (p[0] & 0x7fu) | (unsigned)p[1] << 7,
 				    p + 4, p[2], p[3]);
 			return 1;
